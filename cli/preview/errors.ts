@@ -1,0 +1,31 @@
+/**
+ * The one error type `netseg preview` shows to users. A PreviewError carries a one-paragraph
+ * message naming the file or resource at fault and the process exit code; the CLI prints the
+ * message alone (no stack trace), because the user's next step is to fix their input, not to
+ * debug netseg.
+ */
+export class PreviewError extends Error {
+  readonly exitCode: number;
+
+  constructor(message: string, exitCode = 2) {
+    super(message);
+    this.name = "PreviewError";
+    this.exitCode = exitCode;
+  }
+}
+
+/** Collapse an arbitrary error's text into one paragraph, dropping stack frames. */
+export function oneParagraph(text: string, maxLength = 1200): string {
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0 && !/^at\s/.test(l) && !/^\^+$/.test(l));
+  const joined = lines.join(" ").replace(/\s+/g, " ").trim();
+  return joined.length > maxLength ? `${joined.slice(0, maxLength)}...` : joined;
+}
+
+/** The message of anything thrown, without its stack. */
+export function errorText(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

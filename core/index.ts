@@ -1,0 +1,4 @@
+/** netseg's pure core: no Pulumi here (DESIGN.md). */
+export * from "./net";
+export * from "./intent";
+export * from "./addressing";

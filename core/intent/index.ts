@@ -1,0 +1,6 @@
+export * from "./types";
+export * from "./errors";
+export { IntentSchema, NAME_PATTERN, MAX_NAME_LENGTH, type IntentInput, type IntentDocument } from "./schema";
+export { parseIntent, normaliseIntent, SMALLEST_SUBNET_PREFIX } from "./validate";
+export { parseIntentText, loadIntentFile } from "./load";
+export { intentJsonSchema } from "./json-schema";

@@ -1,0 +1,112 @@
+/**
+ * The normalised intent every planner consumes: defaults filled, port specs parsed, endpoints
+ * resolved, whole-document checks passed. Plain data only.
+ */
+import type { PortSpec } from "../net/ports";
+
+export type InternetExposure = "none" | "inbound";
+export type EgressMode = "none" | "nat" | "proxy";
+
+export interface Workload {
+  readonly name: string;
+  /** Pod labels selecting the workload; `{ app: name }` unless given. */
+  readonly labels: Readonly<Record<string, string>>;
+  readonly serviceAccount?: string;
+}
+
+export interface Zone {
+  readonly name: string;
+  readonly internet: InternetExposure;
+  readonly egress: EgressMode;
+  readonly sensitive: boolean;
+  /** Address slot, resolved (explicit or first free in declared order). */
+  readonly slot: number;
+  /** false: exists already, referenced but not created. */
+  readonly managed: boolean;
+  readonly workloads: readonly Workload[];
+}
+
+export interface Peer {
+  readonly name: string;
+  /** Canonical CIDR texts. */
+  readonly cidrs: readonly string[];
+  readonly description?: string;
+}
+
+export type Endpoint =
+  | { readonly kind: "internet" }
+  | { readonly kind: "peer"; readonly peer: string; readonly cidrs: readonly string[] }
+  | { readonly kind: "zone"; readonly zone: string; readonly workload?: string };
+
+export interface HttpMatch {
+  readonly methods?: readonly string[];
+  readonly paths?: readonly string[];
+}
+
+export interface Flow {
+  /** Stable identity: `from->to`, endpoints spelled as in the intent. */
+  readonly key: string;
+  readonly from: Endpoint;
+  readonly to: Endpoint;
+  /** Merged: adjacent and overlapping ranges joined. */
+  readonly ports: readonly PortSpec[];
+  readonly description: string;
+  readonly http?: HttpMatch;
+}
+
+export interface EgressDestination {
+  /** Lower-case host; a leading `*.` matches any subdomain (not the apex). */
+  readonly host: string;
+  readonly port: number;
+  readonly wildcard: boolean;
+}
+
+export interface EgressAllowList {
+  readonly zone: string;
+  readonly workload?: string;
+  readonly destinations: readonly EgressDestination[];
+}
+
+export interface Tenant {
+  readonly name: string;
+  readonly slot: number;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface TenantsIntent {
+  readonly pool: string;
+  readonly blockPrefix: number;
+  readonly availabilityZones: number;
+  readonly zones: readonly Zone[];
+  readonly flows: readonly Flow[];
+  readonly sharedServices: { readonly addressSpace: string; readonly ports: readonly PortSpec[] };
+  readonly members: readonly Tenant[];
+}
+
+export interface Addressing {
+  readonly zoneSlots: number;
+  readonly azSlots: number;
+}
+
+export interface Intent {
+  readonly name: string;
+  readonly addressSpace: string;
+  readonly availabilityZones: number;
+  readonly addressing: Addressing;
+  readonly zones: readonly Zone[];
+  readonly peers: readonly Peer[];
+  readonly flows: readonly Flow[];
+  readonly egress: readonly EgressAllowList[];
+  readonly tenants?: TenantsIntent;
+}
+
+export function endpointKey(e: Endpoint): string {
+  switch (e.kind) {
+    case "internet":
+      return "internet";
+    case "peer":
+      return e.peer;
+    case "zone":
+      return e.workload ? `${e.zone}/${e.workload}` : e.zone;
+  }
+}

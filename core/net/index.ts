@@ -1,0 +1,3 @@
+export * from "./range-set";
+export * from "./ports";
+export * from "./cidr";

@@ -1,0 +1,125 @@
+/**
+ * Protocols and ports as the intent writes them (`tcp/443`, `udp/53`, `tcp/8000-8100`, `icmp`,
+ * `all`) and as sets (`TrafficSet`), so that rules, policies and reachability all compare
+ * traffic by range rather than by spelling.
+ */
+import { RangeSet } from "./range-set";
+
+export const PROTOCOLS = ["tcp", "udp", "icmp"] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
+/** `all` is every protocol on every port (AWS `-1`, GCP `all`, no ports in a NetworkPolicy). */
+export type ProtocolOrAll = Protocol | "all";
+
+export const MIN_PORT = 0;
+export const MAX_PORT = 65535;
+/** Ephemeral ports used by return traffic through stateless filters (NACLs). */
+export const EPHEMERAL = { from: 1024, to: 65535 } as const;
+
+/** One protocol and an inclusive port range. ICMP and `all` always span 0-65535. */
+export interface PortSpec {
+  readonly protocol: ProtocolOrAll;
+  readonly from: number;
+  readonly to: number;
+}
+
+const PORT_SPEC = /^(tcp|udp|icmp|all)(?:\/(\d{1,5})(?:-(\d{1,5}))?)?$/;
+
+/** Parses `tcp/443`; returns an explanation instead of throwing, so a schema can report it. */
+export function parsePortSpec(text: string): PortSpec | { error: string } {
+  const m = PORT_SPEC.exec(text.trim().toLowerCase());
+  if (!m) {
+    return { error: `"${text}" is not a port spec; write protocol/port such as tcp/443, udp/53, tcp/8000-8100, icmp or all` };
+  }
+  const protocol = m[1] as ProtocolOrAll;
+  if (protocol === "icmp" || protocol === "all") {
+    if (m[2] !== undefined) return { error: `"${text}": ${protocol} takes no port; write just "${protocol}"` };
+    return { protocol, from: MIN_PORT, to: MAX_PORT };
+  }
+  if (m[2] === undefined) return { protocol, from: MIN_PORT, to: MAX_PORT };
+  const from = Number(m[2]);
+  const to = m[3] === undefined ? from : Number(m[3]);
+  if (from > MAX_PORT || to > MAX_PORT) return { error: `"${text}": ports run from 0 to ${MAX_PORT}` };
+  if (from > to) return { error: `"${text}": range runs backwards; write ${protocol}/${to}-${from}` };
+  return { protocol, from, to };
+}
+
+export function formatPortSpec(p: PortSpec): string {
+  if (p.protocol === "icmp" || p.protocol === "all") return p.protocol;
+  if (p.from === MIN_PORT && p.to === MAX_PORT) return p.protocol;
+  return p.from === p.to ? `${p.protocol}/${p.from}` : `${p.protocol}/${p.from}-${p.to}`;
+}
+
+/** Traffic as a set per protocol; the unit of comparison everywhere. */
+export class TrafficSet {
+  private constructor(private readonly byProto: ReadonlyMap<Protocol, RangeSet<number>>) {}
+
+  static readonly EMPTY = new TrafficSet(new Map());
+  static readonly ALL = TrafficSet.fromSpecs([{ protocol: "all", from: MIN_PORT, to: MAX_PORT }]);
+
+  static fromSpecs(specs: Iterable<PortSpec>): TrafficSet {
+    const acc = new Map<Protocol, RangeSet<number>>();
+    for (const s of specs) {
+      const protos: readonly Protocol[] = s.protocol === "all" ? PROTOCOLS : [s.protocol];
+      for (const p of protos) {
+        const r = s.protocol === "all" || p === "icmp" ? RangeSet.of(MIN_PORT, MAX_PORT) : RangeSet.of(s.from, s.to);
+        acc.set(p, (acc.get(p) ?? RangeSet.empty<number>()).union(r));
+      }
+    }
+    return new TrafficSet(acc);
+  }
+
+  static of(protocol: ProtocolOrAll, from = MIN_PORT, to = from === MIN_PORT ? MAX_PORT : from): TrafficSet {
+    return TrafficSet.fromSpecs([{ protocol, from, to }]);
+  }
+
+  ports(protocol: Protocol): RangeSet<number> {
+    return this.byProto.get(protocol) ?? RangeSet.empty<number>();
+  }
+
+  private combine(other: TrafficSet, op: (a: RangeSet<number>, b: RangeSet<number>) => RangeSet<number>): TrafficSet {
+    const acc = new Map<Protocol, RangeSet<number>>();
+    for (const p of PROTOCOLS) {
+      const r = op(this.ports(p), other.ports(p));
+      if (!r.isEmpty()) acc.set(p, r);
+    }
+    return new TrafficSet(acc);
+  }
+
+  union(other: TrafficSet): TrafficSet {
+    return this.combine(other, (a, b) => a.union(b));
+  }
+
+  intersect(other: TrafficSet): TrafficSet {
+    return this.combine(other, (a, b) => a.intersect(b));
+  }
+
+  subtract(other: TrafficSet): TrafficSet {
+    return this.combine(other, (a, b) => a.subtract(b));
+  }
+
+  isEmpty(): boolean {
+    return PROTOCOLS.every((p) => this.ports(p).isEmpty());
+  }
+
+  covers(other: TrafficSet): boolean {
+    return other.subtract(this).isEmpty();
+  }
+
+  equals(other: TrafficSet): boolean {
+    return PROTOCOLS.every((p) => this.ports(p).equals(other.ports(p)));
+  }
+
+  /** Merged specs, adjacent ranges joined, `all` when every protocol is whole. */
+  toSpecs(): PortSpec[] {
+    if (this.covers(TrafficSet.ALL)) return [{ protocol: "all", from: MIN_PORT, to: MAX_PORT }];
+    const out: PortSpec[] = [];
+    for (const p of PROTOCOLS) {
+      for (const iv of this.ports(p).intervals) out.push({ protocol: p, from: iv.from, to: iv.to });
+    }
+    return out;
+  }
+
+  toString(): string {
+    return this.isEmpty() ? "nothing" : this.toSpecs().map(formatPortSpec).join(", ");
+  }
+}
