@@ -2,3 +2,4 @@
 export * from "./net";
 export * from "./intent";
 export * from "./addressing";
+export * from "./tags";
