@@ -144,7 +144,9 @@ export function mockState(
   name: string,
   inputs: Record<string, unknown>,
   ctx: MockContext,
-): { id: string; state: Record<string, unknown> } {
+  custom = true,
+): { id: string | undefined; state: Record<string, unknown> } {
+  if (!custom) return { id: undefined, state: { ...inputs } };
   const [pkg, mod] = type.split(":");
   const hash = shortHash(`${type}::${name}`, 17);
   const state: Record<string, unknown> = { ...inputs };

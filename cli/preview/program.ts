@@ -1,0 +1,219 @@
+/**
+ * Runs a Pulumi program under the SDK's mock runtime and records every resource it registers.
+ *
+ * Why a child process: the SDK keeps its runtime state (monitor, stack resource, config, RPC
+ * queue) in one process-wide store and programs land in the require cache, so two programs in
+ * one process would see each other; a program may also throw from a callback, leave a rejected
+ * promise unhandled or call `process.exit`. A forked child isolates all of that: whatever the
+ * program does, the CLI gets either a list of resources or one clear error (exit code 2). It
+ * also lets policy packs start while the program runs. `recordProgram` is the in-process core
+ * the child calls; it is exported for callers that manage isolation themselves.
+ *
+ * When is a program done? Exactly as for the SDK's own language host: the program runs inside
+ * `runInPulumiStack` (the root `pulumi:pulumi:Stack` component, whose outputs settle only after
+ * the program's exports do), then `waitForRPCs` drains the SDK's RPC keep-alive chain, which
+ * every registration, invoke and output registration extends. We repeat the drain until a
+ * turn of the event loop adds no registration, to catch resources created inside `apply`.
+ */
+import { fork } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { PreviewError, errorText, oneParagraph } from "./errors";
+import type { CallAnswer, MockContext } from "./mocks";
+import { DEFAULT_CALLS, UnknownCallError, answerCall, mockState } from "./mocks";
+import type { PulumiProject } from "./project";
+import { Recorder } from "./recorder";
+import type { RecordedResource } from "./types";
+
+export interface RecordOptions {
+  project: PulumiProject;
+  /** Extra or replacement provider-function answers (merged over DEFAULT_CALLS). */
+  calls?: Record<string, CallAnswer>;
+  /** Called as registrations complete. */
+  onProgress?: (registered: number) => void;
+}
+
+export interface ProgramResult {
+  resources: RecordedResource[];
+  /** The stack's exported outputs, as plain data. */
+  outputs: Record<string, unknown>;
+}
+
+function isTypeScriptEntry(main: string): boolean {
+  if (/\.[cm]?tsx?$/.test(main)) return true;
+  if (fs.existsSync(main) && fs.statSync(main).isDirectory()) {
+    const pkgFile = path.join(main, "package.json");
+    const pkgMain = fs.existsSync(pkgFile) ? (JSON.parse(fs.readFileSync(pkgFile, "utf8")).main as string | undefined) : undefined;
+    if (pkgMain) return /\.[cm]?tsx?$/.test(pkgMain);
+    return fs.existsSync(path.join(main, "index.ts")) && !fs.existsSync(path.join(main, "index.js"));
+  }
+  return false;
+}
+
+function plain(value: unknown): Record<string, unknown> {
+  try {
+    return JSON.parse(JSON.stringify(value ?? {}, (_k, v) => (typeof v === "bigint" ? String(v) : v)));
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * In-process: run the program once under mocks and return what it registered. Must run in a
+ * fresh process (see module comment); the child entry `program-child.ts` does exactly that.
+ */
+export async function recordProgram(options: RecordOptions): Promise<ProgramResult> {
+  const { project } = options;
+  const ctx: MockContext = { project: project.name, stack: project.stack, config: project.config };
+  const calls = { ...DEFAULT_CALLS, ...(options.calls ?? {}) };
+  const unknownCalls: string[] = [];
+  const escaped: unknown[] = [];
+  const onEscaped = (err: unknown) => escaped.push(err);
+  process.on("unhandledRejection", onEscaped);
+  process.on("uncaughtException", onEscaped);
+
+  // Same environment the language host gives a program.
+  process.env.PULUMI_CONFIG = JSON.stringify(project.config);
+  process.env.PULUMI_NODEJS_PROJECT = project.name;
+  process.env.PULUMI_NODEJS_STACK = project.stack;
+  process.env.PULUMI_NODEJS_DRY_RUN = "true";
+  process.chdir(project.dir);
+
+  // Use the SDK copy the program itself will load, so the mocks and the program share state.
+  const pulumiPath = require.resolve("@pulumi/pulumi", { paths: [project.dir, __dirname] });
+  const pulumi = require(pulumiPath) as typeof import("@pulumi/pulumi");
+  pulumi.runtime.setAllConfig(project.config);
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => mockState(args.type, args.name, args.inputs, ctx, args.custom !== false),
+      call: (args) => {
+        try {
+          return answerCall(calls, args.token, args.inputs, ctx);
+        } catch (err) {
+          if (err instanceof UnknownCallError) unknownCalls.push(err.token);
+          throw err;
+        }
+      },
+    },
+    project.name,
+    project.stack,
+    true,
+  );
+  const recorder = new Recorder(project.stack, project.name, project.config, { onRegistered: options.onProgress });
+  recorder.attach(pulumi.runtime.getMonitor() as any);
+
+  if (isTypeScriptEntry(project.main)) {
+    const tsx = require("tsx/cjs/api") as { register: () => unknown };
+    tsx.register();
+  }
+
+  let outputs: Record<string, unknown> = {};
+  let failure: unknown;
+  try {
+    const result = await pulumi.runtime.runInPulumiStack(async () => {
+      const mod = require(project.main);
+      const exported = mod && typeof mod === "object" && "default" in mod && Object.keys(mod).length === 1 ? mod.default : mod;
+      return typeof exported === "function" ? await exported() : exported;
+    });
+    outputs = plain(result);
+    let seen = -1;
+    while (seen !== recorder.resources().length) {
+      seen = recorder.resources().length;
+      await pulumi.runtime.waitForRPCs();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } catch (err) {
+    failure = err;
+  } finally {
+    process.off("unhandledRejection", onEscaped);
+    process.off("uncaughtException", onEscaped);
+  }
+  const firstError = failure ?? escaped[0];
+  if (unknownCalls.length > 0) {
+    throw new PreviewError(new UnknownCallError(unknownCalls[0]).message);
+  }
+  if (firstError !== undefined) {
+    const resourceUrn = (firstError as { resource?: { urn?: unknown } })?.resource ? " (raised by a resource; see the message)" : "";
+    throw new PreviewError(
+      `The Pulumi program ${project.main} failed under the offline preview${resourceUrn}: ${oneParagraph(errorText(firstError))}`,
+    );
+  }
+  return { resources: recorder.resources(), outputs };
+}
+
+/** Messages the child sends back over IPC. */
+export type ChildMessage =
+  | { kind: "progress"; registered: number }
+  | { kind: "done"; result: ProgramResult }
+  | { kind: "error"; message: string };
+
+/** What the parent sends the child to start. */
+export interface ChildRequest {
+  project: PulumiProject;
+  callsFile?: string;
+}
+
+/** Load a `--mock-calls` JSON file: { "<token>": { ...result... } }. */
+export function loadCallsFile(file: string): Record<string, CallAnswer> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new PreviewError(`Could not read the mock-calls file ${file}: ${errorText(err)}. It must be JSON: {"<function token>": {<result>}}.`);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new PreviewError(`The mock-calls file ${file} must hold a JSON object mapping function tokens to results.`);
+  }
+  for (const [token, result] of Object.entries(parsed)) {
+    if (result === null || typeof result !== "object" || Array.isArray(result)) {
+      throw new PreviewError(`In ${file}, the answer for '${token}' must be an object of result fields.`);
+    }
+  }
+  return parsed as Record<string, CallAnswer>;
+}
+
+/**
+ * Run the program in a forked child (see module comment) and return its recorded resources.
+ * Errors (program throws, unknown provider function, child crash) become a PreviewError (exit 2).
+ */
+export function runProgram(project: PulumiProject, opts: { callsFile?: string; onProgress?: (n: number) => void } = {}): Promise<ProgramResult> {
+  const ts = __filename.endsWith(".ts");
+  const entry = path.join(__dirname, ts ? "program-child.ts" : "program-child.js");
+  const child = fork(entry, [], {
+    execArgv: ts ? ["--require", require.resolve("tsx/cjs")] : [],
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+    serialization: "advanced",
+  });
+  let stderr = "";
+  child.stderr?.on("data", (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  // A program's console output is not the report's; keep it off stdout.
+  child.stdout?.on("data", (d: Buffer) => process.stderr.isTTY && process.stderr.write(d));
+  return new Promise<ProgramResult>((resolve, reject) => {
+    let settled = false;
+    child.on("message", (msg: ChildMessage) => {
+      if (msg.kind === "progress") opts.onProgress?.(msg.registered);
+      else if (msg.kind === "done") {
+        settled = true;
+        resolve(msg.result);
+        child.kill();
+      } else if (msg.kind === "error") {
+        settled = true;
+        reject(new PreviewError(msg.message));
+        child.kill();
+      }
+    });
+    child.on("exit", (code, signal) => {
+      if (settled) return;
+      settled = true;
+      reject(
+        new PreviewError(
+          `The Pulumi program ${project.main} stopped the preview runner (exit ${code ?? signal}) before it finished` +
+            (stderr ? `: ${oneParagraph(stderr, 600)}` : ". A program must not call process.exit."),
+        ),
+      );
+    });
+    child.send({ project, callsFile: opts.callsFile } satisfies ChildRequest);
+  });
+}
