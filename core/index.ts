@@ -3,3 +3,4 @@ export * from "./net";
 export * from "./intent";
 export * from "./addressing";
 export * from "./tags";
+export * from "./rules";
