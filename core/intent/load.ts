@@ -9,7 +9,7 @@ import { parseIntent } from "./validate";
 import type { Intent } from "./types";
 
 export function parseIntentText(text: string, source = "intent"): Intent {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
     throw new IntentError(
       doc.errors.map((e) => ({

@@ -105,8 +105,8 @@ export const TenantsSchema = z
 
 export const AddressingSchema = z
   .strictObject({
-    zoneSlots: z.number().int().describe("Blocks the address space is cut into, one per zone (a power of two; the last is reserved for netseg's infrastructure subnets)").default(16),
-    azSlots: z.number().int().describe("Subnets each zone block is cut into, one per availability zone (a power of two)").default(4),
+    zoneSlots: z.number().int().min(2).max(1024).describe("Blocks the address space is cut into, one per zone (a power of two; the last is reserved for netseg's infrastructure subnets)").default(16),
+    azSlots: z.number().int().min(1).max(16).describe("Subnets each zone block is cut into, one per availability zone (a power of two)").default(4),
   })
   .describe("How the address space is divided; changing it moves every subnet, so set it once");
 
