@@ -17,6 +17,8 @@ export class PreviewError extends Error {
 /** Collapse an arbitrary error's text into one paragraph, dropping stack frames. */
 export function oneParagraph(text: string, maxLength = 1200): string {
   const lines = text
+    // eslint-disable-next-line no-control-regex -- strip terminal colours before dropping stack frames
+    .replace(/\u001b\[[0-9;]*m/g, "")
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l.length > 0 && !/^at\s/.test(l) && !/^\^+$/.test(l));

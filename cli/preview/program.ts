@@ -81,7 +81,10 @@ export async function recordProgram(options: RecordOptions): Promise<ProgramResu
 
   // Use the SDK copy the program itself will load, so the mocks and the program share state.
   const pulumiPath = require.resolve("@pulumi/pulumi", { paths: [project.dir, __dirname] });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program's own SDK copy, resolved at run time
   const pulumi = require(pulumiPath) as typeof import("@pulumi/pulumi");
+  // The SDK's own drain of outstanding RPCs (marked @internal, so absent from its typings).
+  const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs: () => Promise<void> }).waitForRPCs;
   pulumi.runtime.setAllConfig(project.config);
   await pulumi.runtime.setMocks(
     {
@@ -103,6 +106,7 @@ export async function recordProgram(options: RecordOptions): Promise<ProgramResu
   recorder.attach(pulumi.runtime.getMonitor() as any);
 
   if (isTypeScriptEntry(project.main)) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads TypeScript entries as the CLI's ts-node would
     const tsx = require("tsx/cjs/api") as { register: () => unknown };
     tsx.register();
   }
@@ -111,6 +115,7 @@ export async function recordProgram(options: RecordOptions): Promise<ProgramResu
   let failure: unknown;
   try {
     const result = await pulumi.runtime.runInPulumiStack(async () => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the language host loads programs with require
       const mod = require(project.main);
       const exported = mod && typeof mod === "object" && "default" in mod && Object.keys(mod).length === 1 ? mod.default : mod;
       return typeof exported === "function" ? await exported() : exported;
@@ -119,7 +124,7 @@ export async function recordProgram(options: RecordOptions): Promise<ProgramResu
     let seen = -1;
     while (seen !== recorder.resources().length) {
       seen = recorder.resources().length;
-      await pulumi.runtime.waitForRPCs();
+      await waitForRPCs();
       await new Promise((resolve) => setImmediate(resolve));
     }
   } catch (err) {

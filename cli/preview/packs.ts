@@ -1,0 +1,200 @@
+/**
+ * Starts CrossGuard policy packs exactly as the Pulumi CLI does and speaks the Analyzer gRPC
+ * protocol to them. The CLI runs `node <pack>/node_modules/@pulumi/pulumi/cmd/run-policy-pack
+ * <engine-address> .` with the pack directory as working directory and PULUMI_CONFIG /
+ * PULUMI_NODEJS_{PROJECT,STACK,DRY_RUN} in the environment, then reads the port the pack prints
+ * on stdout (sdk/go/common/resource/plugin/analyzer_plugin.go). We do the same, so a pack that
+ * works here works unchanged under `pulumi preview --policy-pack`.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { pulumiGrpc } from "./engine-server";
+import { PreviewError, oneParagraph } from "./errors";
+import type { PackConfig, PolicyInfoForConfig } from "./pack-config";
+import type { EnforcementLevel, PolicySummary } from "./types";
+
+/* eslint-disable @typescript-eslint/no-require-imports -- generated protobuf modules are CommonJS */
+const analyzerRpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
+export const analyzerProto = require("@pulumi/pulumi/proto/analyzer_pb");
+const structProto = require("google-protobuf/google/protobuf/struct_pb");
+const emptyProto = require("google-protobuf/google/protobuf/empty_pb");
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const LEVEL_BY_ENUM: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
+const ENUM_BY_LEVEL: Record<EnforcementLevel, number> = { advisory: 0, mandatory: 1, disabled: 2, remediate: 3 };
+const SEVERITIES = [undefined, "low", "medium", "high", "critical"] as const;
+
+export function levelFromEnum(n: number): EnforcementLevel {
+  return LEVEL_BY_ENUM[n] ?? "advisory";
+}
+export function severityFromEnum(n: number): "low" | "medium" | "high" | "critical" | undefined {
+  return SEVERITIES[n];
+}
+
+/** Everything GetAnalyzerInfo told us. */
+export interface PackInfo {
+  name: string;
+  version: string;
+  policies: (PolicySummary & PolicyInfoForConfig)[];
+  initialConfig: PackConfig;
+}
+
+/** Environment the CLI gives an analyzer plugin. */
+export interface PackEnvironment {
+  engineAddress: string;
+  project: string;
+  stack: string;
+  organization?: string;
+  config: Record<string, string>;
+}
+
+/** A running pack: its process and a connected AnalyzerClient. */
+export interface RunningPack {
+  dir: string;
+  process: ChildProcess;
+  client: any;
+  /** The pack's stderr so far (for error messages). */
+  stderr(): string;
+}
+
+/** True when `dir` holds a policy pack (a PulumiPolicy.yaml). */
+export function isPackDir(dir: string): boolean {
+  return fs.existsSync(path.join(dir, "PulumiPolicy.yaml")) || fs.existsSync(path.join(dir, "PulumiPolicy.yml"));
+}
+
+/** The default packs: every `policy-packs/*` directory with a PulumiPolicy.yaml, sorted. */
+export function discoverPacks(root: string): string[] {
+  const base = path.join(root, "policy-packs");
+  if (!fs.existsSync(base)) return [];
+  return fs
+    .readdirSync(base)
+    .map((d) => path.join(base, d))
+    .filter((d) => fs.statSync(d).isDirectory() && isPackDir(d))
+    .sort();
+}
+
+/** Promisified unary call on the AnalyzerClient. */
+export function unary<T>(client: any, method: string, request: unknown): Promise<T> {
+  return new Promise((resolve, reject) => client[method](request, (err: Error | null, resp: T) => (err ? reject(err) : resolve(resp))));
+}
+
+/** Spawn the pack and wait for the port it prints; a pack that does not start is a PreviewError. */
+export async function startPack(dir: string, env: PackEnvironment, timeoutMs = 120_000): Promise<RunningPack> {
+  const packDir = path.resolve(dir);
+  if (!fs.existsSync(packDir)) throw new PreviewError(`Policy pack directory ${packDir} does not exist.`);
+  if (!isPackDir(packDir)) throw new PreviewError(`${packDir} is not a policy pack: it has no PulumiPolicy.yaml.`);
+  let runner: string;
+  try {
+    // The CLI runs the SDK from the pack's own node_modules (node resolution walks up from the pack).
+    runner = path.join(path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [packDir] })), "cmd", "run-policy-pack");
+  } catch {
+    throw new PreviewError(`Policy pack ${packDir} cannot find @pulumi/pulumi; run npm install in the pack (or the repository).`);
+  }
+  const child = spawn(process.execPath, [runner, env.engineAddress, "."], {
+    cwd: packDir,
+    env: {
+      ...process.env,
+      PULUMI_CONFIG: JSON.stringify(env.config),
+      PULUMI_NODEJS_PROJECT: env.project,
+      PULUMI_NODEJS_STACK: env.stack,
+      PULUMI_NODEJS_DRY_RUN: "true",
+      ...(env.organization ? { PULUMI_NODEJS_ORGANIZATION: env.organization } : {}),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr!.on("data", (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-8000);
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = "";
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      child.kill();
+      const detail = oneParagraph(stderr || out, 900);
+      reject(new PreviewError(`Policy pack ${packDir} did not start: ${why}${detail ? `: ${detail}` : "."}`));
+    };
+    const timer = setTimeout(() => fail(`it printed no port within ${timeoutMs / 1000}s`), timeoutMs);
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const line = out.split("\n")[0].trim();
+      if (out.includes("\n")) {
+        clearTimeout(timer);
+        const n = Number(line);
+        if (Number.isInteger(n) && n > 0) resolve(n);
+        else fail(`its first line of output was '${line.slice(0, 200)}', not a port`);
+      }
+    });
+    child.on("error", (err) => fail(err.message));
+    child.on("exit", (code) => fail(`it exited with code ${code}`));
+  });
+  child.removeAllListeners("exit");
+  child.stdout!.resume();
+  const { grpc } = pulumiGrpc();
+  const client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+    "grpc.max_receive_message_length": 400 * 1024 * 1024,
+    "grpc.max_send_message_length": 400 * 1024 * 1024,
+  });
+  return { dir: packDir, process: child, client, stderr: () => stderr };
+}
+
+/** GetAnalyzerInfo, as plain data. */
+export async function getPackInfo(pack: RunningPack): Promise<PackInfo> {
+  const info = await unary<any>(pack.client, "getAnalyzerInfo", new emptyProto.Empty());
+  const policies = info.getPoliciesList().map((p: any) => {
+    const schema = p.getConfigschema();
+    const kind = p.getPolicyType() === 1 ? "resource" : p.getPolicyType() === 2 ? "stack" : "unknown";
+    return {
+      name: p.getName(),
+      description: p.getDescription(),
+      level: levelFromEnum(p.getEnforcementlevel()),
+      enforcementLevel: levelFromEnum(p.getEnforcementlevel()),
+      kind,
+      ...(schema
+        ? { configSchema: { properties: schema.getProperties()?.toJavaScript() ?? {}, required: schema.getRequiredList() } }
+        : {}),
+    };
+  });
+  const initialConfig: PackConfig = {};
+  info.getInitialconfigMap().forEach((v: any, k: string) => {
+    initialConfig[k] = { enforcementLevel: levelFromEnum(v.getEnforcementlevel()), properties: v.getProperties()?.toJavaScript() };
+  });
+  return { name: info.getName(), version: info.getVersion(), policies, initialConfig };
+}
+
+/** Configure (and ConfigureStack, as recent engines do) with the reconciled config. */
+export async function configurePack(pack: RunningPack, config: PackConfig, env: PackEnvironment): Promise<void> {
+  const stackReq = new analyzerProto.AnalyzerStackConfigureRequest();
+  stackReq.setStack(env.stack);
+  stackReq.setProject(env.project);
+  stackReq.setOrganization(env.organization ?? "");
+  stackReq.setDryRun(true);
+  const cfg = stackReq.getConfigMap?.();
+  for (const [k, v] of Object.entries(env.config)) cfg?.set(k, v);
+  await unary(pack.client, "configureStack", stackReq).catch((err: { code?: number }) => {
+    if (err.code !== 12 /* UNIMPLEMENTED */) throw err;
+  });
+  const req = new analyzerProto.ConfigureAnalyzerRequest();
+  const map = req.getPolicyconfigMap();
+  for (const name of Object.keys(config).sort()) {
+    const entry = config[name];
+    const pc = new analyzerProto.PolicyConfig();
+    pc.setEnforcementlevel(ENUM_BY_LEVEL[entry.enforcementLevel ?? "advisory"]);
+    pc.setProperties(structProto.Struct.fromJavaScript(entry.properties ?? {}));
+    map.set(name, pc);
+  }
+  await unary(pack.client, "configure", req);
+}
+
+/** Stop the pack process and close its channel. */
+export function stopPack(pack: RunningPack): void {
+  try {
+    pack.client.close();
+  } catch {
+    // already closed
+  }
+  if (pack.process.exitCode === null) pack.process.kill();
+}
+
+export { structProto };
