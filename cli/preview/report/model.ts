@@ -1,0 +1,145 @@
+/**
+ * The report as data: every renderer (text, markdown, JSON, SARIF, diagrams) reads this one
+ * model, so the formats cannot disagree. Sorted throughout, so the same preview gives the
+ * same bytes.
+ */
+import { TAG } from "../../../core/tags";
+import type { AnalysisSection } from "../analysis";
+import type { PackSummary, RecordedResource, Remediation, Violation } from "../types";
+
+export const UNZONED = "unzoned";
+
+export interface TypeCount {
+  type: string;
+  count: number;
+}
+export interface ZoneGroup {
+  zone: string;
+  count: number;
+  types: TypeCount[];
+}
+
+export interface PreviewReport {
+  project: string;
+  stack: string;
+  programDir: string;
+  programEntry: string;
+  resources: {
+    /** Custom resources the stack would create (providers and components excluded). */
+    managed: number;
+    components: number;
+    providers: number;
+    byZone: ZoneGroup[];
+  };
+  packs: PackSummary[];
+  violations: { mandatory: Violation[]; advisory: Violation[] };
+  remediations: Remediation[];
+  analyses: AnalysisSection[];
+  summary: {
+    mandatory: number;
+    advisory: number;
+    analysisErrors: number;
+    exitCode: 0 | 1;
+    line: string;
+  };
+  timingsMs?: { program: number; packs: number; report: number };
+}
+
+function asRecord(v: unknown): Record<string, unknown> | undefined {
+  return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+/** A resource's zone from netseg's marks: AWS tags, GCP labels, Kubernetes metadata labels. */
+export function zoneOf(r: RecordedResource): string {
+  const props = r.inputs;
+  const candidates: [Record<string, unknown> | undefined, string][] = [
+    [asRecord(props.tags), TAG.aws.zone],
+    [asRecord(props.labels), TAG.gcp.zone],
+    [asRecord(props.userLabels), TAG.gcp.zone],
+    [asRecord(asRecord(props.metadata)?.labels), TAG.k8s.zone],
+    [asRecord(props.labels), TAG.aws.zone],
+  ];
+  for (const [tags, key] of candidates) {
+    const zone = tags?.[key];
+    if (typeof zone === "string" && zone.length > 0) return zone;
+  }
+  return UNZONED;
+}
+
+function groupByZone(resources: RecordedResource[]): ZoneGroup[] {
+  const zones = new Map<string, Map<string, number>>();
+  for (const r of resources) {
+    const zone = zoneOf(r);
+    const types = zones.get(zone) ?? new Map<string, number>();
+    types.set(r.type, (types.get(r.type) ?? 0) + 1);
+    zones.set(zone, types);
+  }
+  return [...zones.entries()]
+    .map(([zone, types]) => ({
+      zone,
+      count: [...types.values()].reduce((a, b) => a + b, 0),
+      types: [...types.entries()].map(([type, count]) => ({ type, count })).sort((a, b) => a.type.localeCompare(b.type)),
+    }))
+    .sort((a, b) => (a.zone === UNZONED ? 1 : b.zone === UNZONED ? -1 : a.zone.localeCompare(b.zone)));
+}
+
+function byViolationOrder(a: Violation, b: Violation): number {
+  return a.policyPack.localeCompare(b.policyPack) || a.policy.localeCompare(b.policy) || a.urn.localeCompare(b.urn) || a.message.localeCompare(b.message);
+}
+
+export interface ReportInput {
+  project: string;
+  stack: string;
+  programDir: string;
+  programEntry: string;
+  resources: RecordedResource[];
+  packs: PackSummary[];
+  violations: Violation[];
+  remediations: Remediation[];
+  analyses: AnalysisSection[];
+}
+
+export function buildReport(input: ReportInput): PreviewReport {
+  const managed = input.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:") && !r.read);
+  const mandatory = input.violations.filter((v) => v.level === "mandatory").sort(byViolationOrder);
+  const advisory = input.violations.filter((v) => v.level === "advisory").sort(byViolationOrder);
+  const analysisErrors = input.analyses.reduce((n, s) => n + s.findings.filter((f) => f.severity === "error").length, 0);
+  const exitCode = mandatory.length > 0 || analysisErrors > 0 ? 1 : 0;
+  const parts = [
+    `${managed.length} resources`,
+    `${input.packs.length} policy pack${input.packs.length === 1 ? "" : "s"}`,
+    `${mandatory.length} mandatory`,
+    `${advisory.length} advisory`,
+  ];
+  if (input.analyses.length > 0) parts.push(`${analysisErrors} analysis error${analysisErrors === 1 ? "" : "s"}`);
+  return {
+    project: input.project,
+    stack: input.stack,
+    programDir: input.programDir,
+    programEntry: input.programEntry,
+    resources: {
+      managed: managed.length,
+      components: input.resources.filter((r) => !r.custom).length,
+      providers: input.resources.filter((r) => r.type.startsWith("pulumi:providers:")).length,
+      byZone: groupByZone(managed),
+    },
+    packs: [...input.packs].sort((a, b) => a.name.localeCompare(b.name)),
+    violations: { mandatory, advisory },
+    remediations: [...input.remediations].sort((a, b) => a.urn.localeCompare(b.urn) || a.policy.localeCompare(b.policy)),
+    analyses: input.analyses,
+    summary: {
+      mandatory: mandatory.length,
+      advisory: advisory.length,
+      analysisErrors,
+      exitCode,
+      line: `${exitCode === 0 ? "PASS" : "FAIL"}: ${parts.join(", ")} (${input.project}/${input.stack})`,
+    },
+  };
+}
+
+/** The last `::`-separated part of a URN: the resource name, for compact display. */
+export function shortUrn(urn: string): string {
+  const parts = urn.split("::");
+  const type = (parts[2] ?? "").split("$").pop() ?? "";
+  return `${type}::${parts[3] ?? urn}`;
+}

@@ -1,0 +1,109 @@
+/**
+ * `netseg preview` as a function: run the program under mocks while the policy packs start,
+ * drive the packs over gRPC, run the analyses, build the report. Every failure of the program,
+ * a pack or an input is a PreviewError (exit 2); the report's exit code is 0 or 1.
+ */
+import * as path from "node:path";
+import type { AnalysisProvider } from "./analysis";
+import { registeredAnalyses, runAnalyses } from "./analysis";
+import { enforce } from "./enforce";
+import { openPacks, type PackSession } from "./pack-session";
+import { discoverPacks } from "./packs";
+import { runProgram } from "./program";
+import { loadProject } from "./project";
+import { Progress } from "./progress";
+import { buildReport, type PreviewReport } from "./report";
+import type { PackSummary } from "./types";
+
+export interface PreviewOptions {
+  /** Directory holding the program's Pulumi.yaml (default: the current directory). */
+  programDir?: string;
+  stack?: string;
+  /** Pack directories; default: every `policy-packs/*` with a PulumiPolicy.yaml under `packRoot`. */
+  policyPacks?: string[];
+  /** `--policy-pack-config` files, matched with `policyPacks` by position. */
+  policyPackConfigs?: string[];
+  /** JSON file of extra provider-function answers. */
+  mockCalls?: string;
+  /** Analyses to run (default: the registered ones). */
+  analyses?: AnalysisProvider[];
+  /** Where default packs are looked for (default: the netseg package root). */
+  packRoot?: string;
+  progress?: Progress;
+}
+
+export interface PreviewOutcome {
+  report: PreviewReport;
+  /** Messages packs logged through the engine service. */
+  packLogs: { severity: string; message: string; urn?: string }[];
+}
+
+/** The netseg package root (the directory holding cli/). */
+export const PACKAGE_ROOT = path.resolve(__dirname, "..", "..");
+
+export async function runPreview(options: PreviewOptions = {}): Promise<PreviewOutcome> {
+  const progress = options.progress ?? new Progress(false);
+  const t0 = Date.now();
+  const project = loadProject(options.programDir ?? ".", options.stack);
+  const packDirs = (options.policyPacks?.length ? options.policyPacks : discoverPacks(options.packRoot ?? PACKAGE_ROOT)).map((d) => path.resolve(d));
+  const env = { project: project.name, stack: project.stack, config: project.config };
+
+  let registered = 0;
+  let packsReady = packDirs.length === 0;
+  const status = () => `preview: ${registered} resources registered; ${packDirs.length} polic${packDirs.length === 1 ? "y pack" : "y packs"} ${packsReady ? "ready" : "starting"}`;
+  const programRun = runProgram(project, {
+    callsFile: options.mockCalls,
+    onProgress: (n) => {
+      registered = n;
+      progress.update(status());
+    },
+  });
+  const sessionStart: Promise<PackSession | undefined> = packDirs.length
+    ? openPacks(packDirs, options.policyPackConfigs ?? [], env).then((s) => {
+        packsReady = true;
+        progress.update(status(), true);
+        return s;
+      })
+    : Promise.resolve(undefined);
+  // Whichever fails first is reported; a session that did open is always closed.
+  const [programResult, sessionResult] = await Promise.allSettled([programRun, sessionStart]);
+  const session = sessionResult.status === "fulfilled" ? sessionResult.value : undefined;
+  try {
+    if (programResult.status === "rejected") throw programResult.reason;
+    if (sessionResult.status === "rejected") throw sessionResult.reason;
+    const tProgram = Date.now();
+    const { resources, outputs } = programResult.value;
+    const enforcement = session
+      ? await enforce(resources, session.packs, (done, total) => progress.update(`preview: analyzed ${done}/${total} resources with ${session.packs.length} pack(s)`))
+      : { violations: [], remediations: [], remediatedInputs: {} };
+    const tPacks = Date.now();
+    const analyses = await runAnalyses(options.analyses ?? registeredAnalyses(), resources, {
+      project: project.name,
+      stack: project.stack,
+      programDir: project.dir,
+      outputs,
+    });
+    const packs: PackSummary[] = (session?.packs ?? []).map((cp) => ({
+      name: cp.info.name,
+      version: cp.info.version,
+      dir: cp.pack.dir,
+      policies: cp.info.policies.map((p) => ({ name: p.name, description: p.description, kind: p.kind, level: cp.config[p.name]?.enforcementLevel ?? p.level })),
+    }));
+    const report = buildReport({
+      project: project.name,
+      stack: project.stack,
+      programDir: project.dir,
+      programEntry: project.main,
+      resources,
+      packs,
+      violations: enforcement.violations,
+      remediations: enforcement.remediations,
+      analyses,
+    });
+    report.timingsMs = { program: tProgram - t0, packs: tPacks - tProgram, report: Date.now() - tPacks };
+    return { report, packLogs: session?.engine.logs ?? [] };
+  } finally {
+    progress.done();
+    await session?.close();
+  }
+}
