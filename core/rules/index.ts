@@ -1,1 +1,2 @@
 export * from "./neutral";
+export * from "./gcp";
