@@ -1,0 +1,4 @@
+export * from "./sources";
+export * from "./network-firewall";
+export * from "./squid";
+export * from "./user-data";
