@@ -25,6 +25,7 @@ export async function openPacks(
   dirs: string[],
   configFiles: string[],
   env: Omit<PackEnvironment, "engineAddress">,
+  signal?: AbortSignal,
 ): Promise<PackSession> {
   if (configFiles.length > 0 && configFiles.length !== dirs.length) {
     throw new PreviewError(
@@ -42,7 +43,7 @@ export async function openPacks(
     const fullEnv: PackEnvironment = { ...env, engineAddress: engine.address };
     const settled = await Promise.allSettled(
       dirs.map(async (dir) => {
-        const pack = await startPack(dir, fullEnv);
+        const pack = await startPack(dir, fullEnv, undefined, signal);
         started.push(pack);
         return pack;
       }),

@@ -80,7 +80,7 @@ export function unary<T>(client: any, method: string, request: unknown): Promise
 }
 
 /** Spawn the pack and wait for the port it prints; a pack that does not start is a PreviewError. */
-export async function startPack(dir: string, env: PackEnvironment, timeoutMs = 120_000): Promise<RunningPack> {
+export async function startPack(dir: string, env: PackEnvironment, timeoutMs = 120_000, signal?: AbortSignal): Promise<RunningPack> {
   const packDir = path.resolve(dir);
   if (!fs.existsSync(packDir)) throw new PreviewError(`Policy pack directory ${packDir} does not exist.`);
   if (!isPackDir(packDir)) throw new PreviewError(`${packDir} is not a policy pack: it has no PulumiPolicy.yaml.`);
@@ -128,6 +128,7 @@ export async function startPack(dir: string, env: PackEnvironment, timeoutMs = 1
     });
     child.on("error", (err) => fail(err.message));
     child.on("exit", (code) => fail(`it exited with code ${code}`));
+    signal?.addEventListener("abort", () => fail("the preview was cancelled"), { once: true });
   });
   child.removeAllListeners("exit");
   child.stdout!.resume();

@@ -58,23 +58,28 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewO
       progress.update(status());
     },
   });
+  // Packs start while the program runs; if the program fails, pending pack starts are cancelled.
+  const abort = new AbortController();
   const sessionStart: Promise<PackSession | undefined> = packDirs.length
-    ? openPacks(packDirs, options.policyPackConfigs ?? [], env).then((s) => {
+    ? openPacks(packDirs, options.policyPackConfigs ?? [], env, abort.signal).then((s) => {
         packsReady = true;
         progress.update(status(), true);
         return s;
       })
     : Promise.resolve(undefined);
-  // Whichever fails first is reported; a session that did open is always closed.
-  const [programResult, sessionResult] = await Promise.allSettled([programRun, sessionStart]);
-  const session = sessionResult.status === "fulfilled" ? sessionResult.value : undefined;
+  let session: PackSession | undefined;
   try {
-    if (programResult.status === "rejected") throw programResult.reason;
-    if (sessionResult.status === "rejected") throw sessionResult.reason;
+    const programResult = await programRun.catch(async (err) => {
+      abort.abort();
+      await sessionStart.then((s) => s?.close(), () => undefined);
+      throw err;
+    });
     const tProgram = Date.now();
-    const { resources, outputs } = programResult.value;
+    session = await sessionStart;
+    const { resources, outputs } = programResult;
+    const configured = session?.packs ?? [];
     const enforcement = session
-      ? await enforce(resources, session.packs, (done, total) => progress.update(`preview: analyzed ${done}/${total} resources with ${session.packs.length} pack(s)`))
+      ? await enforce(resources, configured, (done, total) => progress.update(`preview: analyzed ${done}/${total} resources with ${configured.length} pack(s)`))
       : { violations: [], remediations: [], remediatedInputs: {} };
     const tPacks = Date.now();
     const analyses = await runAnalyses(options.analyses ?? registeredAnalyses(), resources, {
