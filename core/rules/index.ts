@@ -1,2 +1,3 @@
 export * from "./neutral";
 export * from "./gcp";
+export * from "./k8s";

@@ -1,0 +1,110 @@
+/**
+ * The Kubernetes planner's options, declared once as a zod schema: the TypeScript type, the
+ * defaults and the field errors all come from here. Options describe the cluster (where DNS
+ * and the egress proxy run, which mesh and CNI features exist), never the segmentation itself,
+ * which stays in the intent.
+ */
+import { z } from "zod";
+import type { IntentIssue } from "../../intent";
+import { fromZodError } from "../../intent/validate";
+import { dns1123LabelProblem, dns1123SubdomainProblem, labelKeyProblem, labelValueProblem } from "./names";
+
+export const POD_SECURITY_LEVELS = ["privileged", "baseline", "restricted"] as const;
+export type PodSecurityLevel = (typeof POD_SECURITY_LEVELS)[number];
+
+const labels = z.record(z.string(), z.string());
+
+export const K8sOptionsSchema = z.strictObject({
+  podSecurity: z
+    .strictObject({
+      level: z.enum(POD_SECURITY_LEVELS).default("restricted").describe("Pod Security admission level enforced, audited and warned on in every zone's namespace"),
+      version: z.string().regex(/^(latest|v1\.\d+)$/, "a Pod Security version is latest or v1.<minor>").default("latest"),
+      zones: z.record(z.string(), z.enum(POD_SECURITY_LEVELS)).default({}).describe("Per-zone level, e.g. { monitoring: baseline }"),
+    })
+    .default({ level: "restricted", version: "latest", zones: {} }),
+  dns: z
+    .strictObject({
+      namespace: z.string().default("kube-system"),
+      podLabels: labels.default({ "k8s-app": "kube-dns" }),
+    })
+    .default({ namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" } })
+    .describe("Where the cluster DNS runs; every zone may reach it on UDP and TCP 53"),
+  egressProxy: z
+    .strictObject({
+      namespace: z.string(),
+      podLabels: labels,
+      port: z.number().int().min(1).max(65535),
+    })
+    .default({ namespace: "egress-proxy", podLabels: { app: "egress-proxy" }, port: 3128 })
+    .describe("The egress proxy that enforces domain allow-lists (unless Cilium does)"),
+  istio: z
+    .union([
+      z.boolean(),
+      z.strictObject({
+        trustDomain: z.string().default("cluster.local"),
+        apiVersion: z.enum(["security.istio.io/v1", "security.istio.io/v1beta1"]).default("security.istio.io/v1"),
+      }),
+    ])
+    .default(false)
+    .describe("Mesh mode: PeerAuthentication STRICT per namespace, an AuthorizationPolicy per flow target by service-account principal"),
+  cilium: z
+    .union([
+      z.boolean(),
+      z.strictObject({
+        multiLevelWildcards: z.boolean().default(false).describe("Write '*.example.com' as Cilium's '**.example.com' (any depth; recent Cilium only) instead of '*.example.com' (one label)"),
+      }),
+    ])
+    .default(false)
+    .describe("CNI mode: domain allow-lists become CiliumNetworkPolicy toFQDNs rules instead of going through the egress proxy"),
+});
+
+export type K8sOptions = z.input<typeof K8sOptionsSchema>;
+
+export interface ResolvedK8sOptions {
+  readonly podSecurity: { readonly level: PodSecurityLevel; readonly version: string; readonly zones: Readonly<Record<string, PodSecurityLevel>> };
+  readonly dns: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
+  readonly egressProxy: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>>; readonly port: number };
+  readonly istio?: { readonly trustDomain: string; readonly apiVersion: string };
+  readonly cilium?: { readonly multiLevelWildcards: boolean };
+}
+
+/** Checks a label map, reporting each bad key or value under `path`. */
+export function labelIssues(path: string, map: Readonly<Record<string, string>>, what: string): IntentIssue[] {
+  const out: IntentIssue[] = [];
+  for (const [k, v] of Object.entries(map)) {
+    const kp = labelKeyProblem(k);
+    if (kp) out.push({ path, value: k, message: `${what} label key "${k}" ${kp}`, fix: "use a key such as app or example.com/tier" });
+    const vp = labelValueProblem(v);
+    if (vp) out.push({ path: `${path}.${k}`, value: v, message: `${what} label value ${vp}`, fix: "shorten it or replace other characters with '-'" });
+  }
+  return out;
+}
+
+/** Applies the defaults and checks the names; problems are returned, not thrown, so the planner reports them with the intent's. */
+export function resolveK8sOptions(input: K8sOptions | undefined, zoneNames: readonly string[]): { options?: ResolvedK8sOptions; issues: IntentIssue[] } {
+  const parsed = K8sOptionsSchema.safeParse(input ?? {});
+  if (!parsed.success) {
+    return { issues: fromZodError(parsed.error, input).map((i) => ({ ...i, path: i.path ? `options.${i.path}` : "options" })) };
+  }
+  const o = parsed.data;
+  const issues: IntentIssue[] = [];
+  for (const [path, ns] of [["options.dns.namespace", o.dns.namespace], ["options.egressProxy.namespace", o.egressProxy.namespace]] as const) {
+    const p = dns1123LabelProblem(ns);
+    if (p) issues.push({ path, value: ns, message: `a namespace name ${p}`, fix: "name the namespace the component really runs in" });
+  }
+  issues.push(...labelIssues("options.dns.podLabels", o.dns.podLabels, "a DNS pod"));
+  issues.push(...labelIssues("options.egressProxy.podLabels", o.egressProxy.podLabels, "an egress proxy pod"));
+  if (Object.keys(o.egressProxy.podLabels).length === 0) {
+    issues.push({ path: "options.egressProxy.podLabels", message: "the egress proxy needs at least one pod label, or every pod of its namespace would count as the proxy", fix: "give the proxy pods' labels, e.g. { app: egress-proxy }" });
+  }
+  for (const zone of Object.keys(o.podSecurity.zones)) {
+    if (!zoneNames.includes(zone)) issues.push({ path: `options.podSecurity.zones.${zone}`, value: zone, message: `"${zone}" is not a zone of the intent`, fix: `use one of ${zoneNames.join(", ")}` });
+  }
+  const istio = o.istio === false ? undefined : o.istio === true ? { trustDomain: "cluster.local", apiVersion: "security.istio.io/v1" } : o.istio;
+  if (istio) {
+    const p = dns1123SubdomainProblem(istio.trustDomain);
+    if (p) issues.push({ path: "options.istio.trustDomain", value: istio.trustDomain, message: `a trust domain ${p}`, fix: "use the mesh's trust domain, by default cluster.local" });
+  }
+  const cilium = o.cilium === false ? undefined : o.cilium === true ? { multiLevelWildcards: false } : o.cilium;
+  return { options: { podSecurity: o.podSecurity, dns: o.dns, egressProxy: o.egressProxy, istio, cilium }, issues };
+}
