@@ -1,0 +1,3 @@
+export * from "./routing";
+export * from "./tenant-intent";
+export * from "./stability";
