@@ -1,0 +1,108 @@
+/**
+ * The pack driver against the real fixture pack over gRPC: what it reports must agree with the
+ * same pack's rules called directly, and the engine's enforcement rules must hold (levels from
+ * config, remediation before analysis, stack policies seeing parents and dependencies).
+ */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { ResourceValidationArgs } from "@pulumi/policy";
+import { enforce } from "../../../cli/preview/enforce";
+import { openPacks, type PackSession } from "../../../cli/preview/pack-session";
+import { runProgram } from "../../../cli/preview/program";
+import { loadProject } from "../../../cli/preview/project";
+import type { RecordedResource } from "../../../cli/preview/types";
+import { policies } from "../../fixtures/preview/pack/policies";
+
+const fixtures = path.join(__dirname, "..", "..", "fixtures", "preview");
+const packDir = path.join(fixtures, "pack");
+
+/** Call the fixture's resource policies directly, as the pack's server would for one resource. */
+function direct(resources: RecordedResource[], config: Record<string, Record<string, unknown>>): string[] {
+  const found: string[] = [];
+  for (const r of resources) {
+    for (const p of policies) {
+      if (!("validateResource" in p) || !p.validateResource || p.enforcementLevel === "remediate") continue;
+      const validations = Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
+      for (const validate of validations) {
+        const args = { type: r.type, name: r.name, urn: r.urn, props: r.inputs, getConfig: () => config[p.name] ?? {} } as unknown as ResourceValidationArgs;
+        validate(args, () => found.push(`${p.name} ${r.urn}`));
+      }
+    }
+  }
+  return found.sort();
+}
+
+describe("preview pack driver (gRPC)", function () {
+  this.timeout(120_000);
+  const recorded: Record<string, RecordedResource[]> = {};
+  let session: PackSession;
+  let strictSession: PackSession;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "netseg-preview-"));
+
+  before(async () => {
+    const project = loadProject(path.join(fixtures, "program"), "clean");
+    const env = { project: project.name, stack: project.stack, config: project.config };
+    const strictConfig = path.join(tmp, "strict.json");
+    fs.writeFileSync(strictConfig, JSON.stringify({ all: "mandatory", "ingress-port-allow-list": { ports: [443] }, "vpc-flow-logs": "disabled" }));
+    const [clean, broken, s1, s2] = await Promise.all([
+      runProgram(project),
+      runProgram(loadProject(path.join(fixtures, "program"), "broken")),
+      openPacks([packDir], [], env),
+      openPacks([packDir], [strictConfig], env),
+    ]);
+    recorded.clean = clean.resources;
+    recorded.broken = broken.resources;
+    session = s1;
+    strictSession = s2;
+  });
+  after(async () => {
+    await session?.close();
+    await strictSession?.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it("reads the pack's policies and reconciles its config as the engine does", () => {
+    const [cp] = session.packs;
+    assert.equal(cp.info.name, "netseg-preview-fixture");
+    assert.deepEqual(cp.config["ingress-port-allow-list"], { enforcementLevel: "advisory", properties: { ports: [443, 8080] } });
+    const [strict] = strictSession.packs;
+    assert.equal(strict.config["no-internet-ssh"].enforcementLevel, "mandatory");
+    assert.deepEqual(strict.config["ingress-port-allow-list"], { enforcementLevel: "mandatory", properties: { ports: [443] } });
+    assert.equal(strict.config["vpc-flow-logs"].enforcementLevel, "disabled");
+    assert.equal(strict.config["vpc-managed-by-tag"].enforcementLevel, "mandatory");
+  });
+
+  for (const stack of ["clean", "broken"]) {
+    it(`agrees with the pack's rules called directly (${stack} stack)`, async () => {
+      const result = await enforce(recorded[stack], session.packs);
+      const overGrpc = result.violations
+        .filter((v) => v.phase === "resource")
+        .map((v) => `${v.policy} ${v.urn}`)
+        .sort();
+      // The VPC was remediated before analysis, so only its remediated inputs are checked directly.
+      const remediated = recorded[stack].map((r) => (result.remediatedInputs[r.urn] ? { ...r, inputs: result.remediatedInputs[r.urn] } : r));
+      assert.deepEqual(overGrpc, direct(remediated, { "ingress-port-allow-list": { ports: [443, 8080] } }));
+    });
+  }
+
+  it("applies config levels: all=mandatory, a disabled stack policy, a narrowed allow-list", async () => {
+    const result = await enforce(recorded.clean, strictSession.packs);
+    const got = result.violations.map((v) => `${v.level} ${v.policy} ${v.urn.split("::").pop()}`).sort();
+    // "all": mandatory also overrides the remediate level, so the VPC is no longer fixed up
+    // before analysis and its own check fails, exactly as under the Pulumi engine.
+    assert.deepEqual(got, ["mandatory ingress-port-allow-list app-sg", "mandatory vpc-managed-by-tag main"]);
+    assert.deepEqual(result.remediations, []);
+  });
+
+  it("sends analyzeStack the parents, dependencies and provider of every resource", async () => {
+    const result = await enforce(recorded.clean, session.packs);
+    const stackViolations = result.violations.filter((v) => v.phase === "stack");
+    assert.deepEqual(stackViolations.map((v) => v.urn), ["urn:pulumi:clean::fixture::aws:ec2/vpc:Vpc::main"]);
+    const sg = recorded.clean.find((r) => r.name === "app-sg")!;
+    assert.equal(sg.parent, "urn:pulumi:clean::fixture::fixture:index:Zone::app");
+    assert.deepEqual(sg.dependencies, ["urn:pulumi:clean::fixture::aws:ec2/vpc:Vpc::main"]);
+    assert.equal(sg.provider, "urn:pulumi:clean::fixture::pulumi:providers:aws::default_7_48_0");
+  });
+});
