@@ -1,0 +1,2 @@
+export { SegmentedNetwork, type SegmentedNetworkArgs } from "./segmented-network";
+export { createGcpNetwork, type GcpNetworkResources } from "./create";
