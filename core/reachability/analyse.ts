@@ -1,0 +1,107 @@
+/**
+ * Builds the connectivity matrix: every platform found in the resources contributes its
+ * endpoints and judges its own pairs (and pairs with the internet and peers); the matrix keeps,
+ * per pair, what is certainly and possibly allowed, the rules behind it, and the paths so that
+ * any blocked traffic can be explained later.
+ */
+import { CidrSet } from "../net/cidr";
+import type { Intent } from "../intent/types";
+import { ResourceGraph } from "./graph";
+import type { Endpoint, ExternalPeer, Matrix, NetResource, PairResult, Path, RuleRef } from "./model";
+import { INTERNET, type External, type PlatformAnalysis } from "./platform";
+import { pathTraffic } from "./stage";
+import { readAws } from "./aws/model";
+import { analyseAws } from "./aws/evaluate";
+import { TrafficSet } from "../net/ports";
+
+export interface AnalyseOptions {
+  /** External networks to show as endpoints (the intent's peers are added when `intent` is given). */
+  readonly peers?: readonly ExternalPeer[];
+  /** The intent, when known: its peers become endpoints, its workloads name Kubernetes pods. */
+  readonly intent?: Intent;
+  /** Tag/label key naming a resource's zone, when not netseg's own. */
+  readonly zoneTag?: string;
+}
+
+export type PlatformReader = (graph: ResourceGraph, externals: readonly External[], opts: AnalyseOptions) => PlatformAnalysis | undefined;
+
+const readers: PlatformReader[] = [
+  (g, ext, opts) => {
+    const model = readAws(g, opts.zoneTag);
+    return model.sgs.size || model.subnets.length ? analyseAws(model, ext) : undefined;
+  },
+];
+
+/** Lets each platform module add itself without this file knowing its internals. */
+export function registerPlatform(reader: PlatformReader): void {
+  readers.push(reader);
+}
+
+export function externalsFor(opts: AnalyseOptions): External[] {
+  const peers = new Map<string, readonly string[]>();
+  for (const p of opts.intent?.peers ?? []) peers.set(p.name, p.cidrs);
+  for (const p of opts.peers ?? []) peers.set(p.name, p.cidrs);
+  const out: External[] = [{ endpoint: { id: "internet", key: "internet", kind: "internet" }, addresses: INTERNET }];
+  for (const [name, cidrs] of [...peers.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    out.push({ endpoint: { id: name, key: name, kind: "peer" }, addresses: CidrSet.fromCidrs(cidrs) });
+  }
+  return out;
+}
+
+function ruleKey(r: RuleRef): string {
+  return `${r.urn}\u0000${r.resource}\u0000${r.rule}`;
+}
+
+export function pairResult(from: string, to: string, paths: Path[]): PairResult {
+  let allowed = TrafficSet.EMPTY;
+  let possible = TrafficSet.EMPTY;
+  const rules = new Map<string, RuleRef>();
+  for (const p of paths) {
+    const t = pathTraffic(p);
+    allowed = allowed.union(t.lower);
+    possible = possible.union(t.upper);
+    if (t.upper.isEmpty()) continue;
+    for (const s of p.stages) {
+      for (const g of s.grants) {
+        if (s.reply ? true : !g.traffic.intersect(t.upper).isEmpty()) rules.set(ruleKey(g.rule), g.rule);
+      }
+    }
+  }
+  const allowedBy = [...rules.values()].sort((a, b) => (ruleKey(a) < ruleKey(b) ? -1 : ruleKey(a) > ruleKey(b) ? 1 : 0));
+  return { from, to, allowed, possible, allowedBy, paths };
+}
+
+/**
+ * The connectivity matrix of a stack, from its resources alone. Unknown values at preview
+ * make `possible` wider than `allowed` instead of failing; nothing here throws on odd input.
+ */
+export function analyseReachability(resources: readonly NetResource[], opts: AnalyseOptions = {}): Matrix {
+  const graph = new ResourceGraph(resources);
+  const externals = externalsFor(opts);
+  const platforms = readers.map((r) => r(graph, externals, opts)).filter((p): p is PlatformAnalysis => p !== undefined);
+  const endpoints: Endpoint[] = [...platforms.flatMap((p) => p.endpoints), ...externals.map((e) => e.endpoint)].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const pairs: PairResult[] = [];
+  for (const platform of platforms) {
+    const mine = [...platform.endpoints, ...externals.map((e) => e.endpoint)];
+    for (const from of mine) {
+      for (const to of mine) {
+        if (!from.platform && !to.platform) continue;
+        const paths = platform.paths(from, to);
+        if (paths) pairs.push(pairResult(from.id, to.id, paths));
+      }
+    }
+  }
+  pairs.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0));
+  return makeMatrix(endpoints, pairs, platforms.flatMap((p) => p.notes));
+}
+
+export function makeMatrix(endpoints: Endpoint[], pairs: PairResult[], notes: string[]): Matrix {
+  const byIds = new Map(pairs.map((p) => [`${p.from}\u0000${p.to}`, p]));
+  const idOf = (x: string) => endpoints.find((e) => e.id === x)?.id ?? endpoints.find((e) => e.key === x)?.id ?? x;
+  return {
+    endpoints,
+    pairs,
+    notes: [...new Set(notes)].sort(),
+    pair: (from, to) => byIds.get(`${idOf(from)}\u0000${idOf(to)}`),
+  };
+}

@@ -1,0 +1,261 @@
+/**
+ * AWS reachability between zones, the internet and peers. A zone is its security groups plus
+ * its subnets; subnets sharing a NACL and route table form one group, and traffic from zone A
+ * to zone B may take any pairing of their groups. Each pairing needs: A's SG egress, A's route
+ * (only across VPCs or out of the VPC), A's NACL outbound, B's NACL inbound, B's SG ingress, and
+ * on the way back (NACLs are stateless) B's NACL outbound and A's NACL inbound on the ephemeral
+ * ports. Rules are indexed once per endpoint they touch, so a pair costs only its own rules.
+ */
+import { CidrSet } from "../../net/cidr";
+import { AddressIndex } from "../addr-index";
+import type { Endpoint, Path, RuleRef, Stage } from "../model";
+import { INTERNET, type External, type PlatformAnalysis } from "../platform";
+import { allowStage, blockStage, firstMatchStage, passStage, returnStage, unknownStage, type Entry } from "../stage";
+import { triOr, type Tri } from "../values";
+import type { AwsModel, Nacl, RouteTable, Sg, SgRule, Subnet } from "./model";
+
+interface Group {
+  readonly key: string;
+  readonly zone: string;
+  readonly subnets: Subnet[];
+  readonly cidrs?: CidrSet;
+  readonly nacl?: Nacl;
+  readonly rt?: RouteTable;
+  readonly vpc?: string;
+}
+
+interface ZoneEp {
+  readonly ep: Endpoint;
+  readonly sgs: Sg[];
+  readonly groups: Group[];
+  /** Undefined when some subnet's block is unknown, or the zone has no subnet. */
+  readonly addresses?: CidrSet;
+}
+
+/** A NACL peer: one group or one external, in one address family (NACLs decide per family). */
+interface Atom {
+  readonly peer: string;
+  readonly cidrs?: CidrSet;
+}
+
+const DEFAULT_NACL: RuleRef = { urn: "", resource: "default NACL", rule: "rule 100 (allow all)" };
+
+function family(set: CidrSet, f: 4 | 6): CidrSet {
+  return set.intersect(f === 4 ? CidrSet.WORLD_V4 : CidrSet.WORLD_V6);
+}
+
+export function analyseAws(model: AwsModel, externals: readonly External[]): PlatformAnalysis {
+  const zones = new Map<string, ZoneEp>();
+  const zoneNames = new Set<string>();
+  for (const s of model.sgs.values()) if (s.zone) zoneNames.add(s.zone);
+  for (const s of model.subnets) if (s.zone) zoneNames.add(s.zone);
+  for (const name of [...zoneNames].sort()) {
+    const subnets = model.subnets.filter((s) => s.zone === name);
+    const byKey = new Map<string, Subnet[]>();
+    for (const s of subnets) {
+      const key = `${s.nacl?.urn ?? "-"}|${s.routeTable?.urn ?? "-"}|${s.vpc ?? "-"}`;
+      byKey.set(key, [...(byKey.get(key) ?? []), s]);
+    }
+    const groups: Group[] = [...byKey.entries()].map(([key, ss]) => ({
+      key: `${name}|${key}`,
+      zone: name,
+      subnets: ss,
+      cidrs: ss.every((s) => s.cidrs) ? ss.reduce((acc, s) => acc.union(s.cidrs!), CidrSet.EMPTY) : undefined,
+      nacl: ss[0].nacl,
+      rt: ss[0].routeTable,
+      vpc: ss[0].vpc,
+    }));
+    const sgs = [...model.sgs.values()].filter((s) => s.zone === name);
+    const sensitive = sgs.some((s) => s.sensitive) || subnets.some((s) => s.sensitive);
+    const addresses = groups.length && groups.every((g) => g.cidrs) ? groups.reduce((a, g) => a.union(g.cidrs!), CidrSet.EMPTY) : undefined;
+    const ep: Endpoint = { id: `aws:${name}`, key: name, kind: "zone", platform: "aws", zone: name, ...(sensitive ? { sensitive } : {}) };
+    zones.set(ep.id, { ep, sgs, groups, addresses });
+  }
+  const zoneList = [...zones.values()];
+  const extById = new Map(externals.map((e) => [e.endpoint.id, e]));
+
+  // Security groups: each rule is matched once against every endpoint through the address index.
+  const endpointIds = [...zoneList.map((z) => z.ep.id), ...externals.map((e) => e.endpoint.id)];
+  const epAddresses = [...zoneList.map((z) => z.addresses), ...externals.map((e) => e.addresses)];
+  const epIndex = new AddressIndex(epAddresses);
+  const zonesOfSg = new Map<string, string[]>();
+  for (const z of zoneList) for (const s of z.sgs) zonesOfSg.set(s.urn, [...(zonesOfSg.get(s.urn) ?? []), z.ep.id]);
+  const sgByLiteral = new Map<string, string>();
+  for (const s of model.sgs.values()) if (s.literalId) sgByLiteral.set(s.literalId, s.urn);
+  /** sg urn + direction -> peer endpoint id -> entries */
+  const sgBuckets = new Map<string, Map<string, Entry[]>>();
+  for (const sg of model.sgs.values()) {
+    for (const rule of sg.rules) {
+      const bucketKey = `${sg.urn}|${rule.egress ? "egress" : "ingress"}`;
+      const bucket = sgBuckets.get(bucketKey) ?? new Map<string, Entry[]>();
+      sgBuckets.set(bucketKey, bucket);
+      for (const [peer, tri] of sgRuleMatches(rule, sg)) {
+        const match: Tri = rule.certain ? tri : tri === "no" ? "no" : "maybe";
+        const list = bucket.get(peer);
+        const entry: Entry = { rule: rule.ref, action: "allow", traffic: rule.traffic, match };
+        if (list) list.push(entry);
+        else bucket.set(peer, [entry]);
+      }
+    }
+  }
+
+  function sgRuleMatches(rule: SgRule, owner: Sg): Map<string, Tri> {
+    const out = new Map<string, Tri>();
+    const add = (id: string, t: Tri) => out.set(id, triOr(out.get(id) ?? "no", t));
+    if (rule.cidrsUnknown || rule.prefixList) for (const id of endpointIds) add(id, "maybe");
+    if (!rule.cidrs.isEmpty()) for (const [i, t] of epIndex.match(rule.cidrs)) add(endpointIds[i], t);
+    for (const g of rule.groups) {
+      const urns = g.literal ? (sgByLiteral.has(g.literal) ? [sgByLiteral.get(g.literal)!] : []) : g.urns;
+      for (const u of urns) for (const z of zonesOfSg.get(u) ?? []) add(z, g.certain && urns.length === 1 ? "yes" : "maybe");
+    }
+    if (rule.self) for (const z of zonesOfSg.get(owner.urn) ?? []) add(z, "yes");
+    return out;
+  }
+
+  function sgStage(zone: ZoneEp, peer: Endpoint, egress: boolean): Stage {
+    const dir = egress ? "egress" : "ingress";
+    const names = zone.sgs.map((s) => s.name).join(", ");
+    const label = `security group ${names || zone.ep.key} ${dir}`;
+    const missing = `no ${dir} rule in ${names || "any security group"} ${egress ? "to" : "from"} ${peer.key}`;
+    if (!zone.sgs.length) return unknownStage(label, `zone ${zone.ep.key} has no security group tagged with its zone`);
+    const entries = zone.sgs.flatMap((s) => sgBuckets.get(`${s.urn}|${dir}`)?.get(peer.id) ?? []);
+    return allowStage(label, entries, missing);
+  }
+
+  // NACLs: atoms are (group or external) x address family; entries are bucketed per atom.
+  const atoms: Atom[] = [];
+  const atomsOf = new Map<string, number[]>();
+  const addAtoms = (peer: string, cidrs: CidrSet | undefined) => {
+    const ids: number[] = [];
+    if (!cidrs) ids.push(atoms.push({ peer }) - 1);
+    else for (const f of [4, 6] as const) if (!family(cidrs, f).isEmpty()) ids.push(atoms.push({ peer, cidrs: family(cidrs, f) }) - 1);
+    atomsOf.set(peer, ids);
+  };
+  for (const z of zoneList) for (const g of z.groups) addAtoms(g.key, g.cidrs);
+  for (const e of externals) addAtoms(e.endpoint.id, e.addresses);
+  const atomIndex = new AddressIndex(atoms.map((a) => a.cidrs));
+  const naclBuckets = new Map<string, Entry[][]>();
+  function naclBucket(nacl: Nacl, egress: boolean): Entry[][] {
+    const key = `${nacl.urn}|${egress}`;
+    let b = naclBuckets.get(key);
+    if (b) return b;
+    b = atoms.map(() => []);
+    for (const e of nacl.entries) {
+      if (e.egress !== egress) continue;
+      const hits: Map<number, Tri> = e.cidrsUnknown ? new Map(atoms.map((_, i) => [i, "maybe" as Tri])) : atomIndex.match(e.cidrs, e.action === "deny");
+      for (const [i, tri] of hits) b[i].push({ rule: e.ref, action: e.action, traffic: e.traffic, match: e.certain ? tri : "maybe" });
+    }
+    naclBuckets.set(key, b);
+    return b;
+  }
+  const naclStages = new Map<string, Stage>();
+  function naclStage(group: Group, peer: string, egress: boolean, peerName: string): Stage {
+    const dirWord = egress ? "outbound" : "inbound";
+    if (!group.nacl) return passStage(`default NACL of ${group.zone} ${dirWord}`, DEFAULT_NACL);
+    const key = `${group.nacl.urn}|${egress}|${peer}`;
+    const cached = naclStages.get(key);
+    if (cached) return cached;
+    const bucket = naclBucket(group.nacl, egress);
+    const label = `NACL ${group.nacl.name} ${dirWord}`;
+    const fallback = { rule: { urn: group.nacl.urn, resource: group.nacl.name, rule: `${dirWord} rule 32767 (default deny)` }, action: "deny" as const };
+    const perFamily = (atomsOf.get(peer) ?? []).map((i) => firstMatchStage(label, bucket[i], fallback, `no ${dirWord} rule in NACL ${group.nacl!.name} ${egress ? "to" : "from"} ${peerName}`));
+    const stage = perFamily.length === 1 ? perFamily[0] : mergeFamilies(label, perFamily, fallback.rule, `no ${dirWord} rule in NACL ${group.nacl.name} ${egress ? "to" : "from"} ${peerName}`);
+    naclStages.set(key, stage);
+    return stage;
+  }
+
+  function routeStage(group: Group, to: { vpc?: string; cidrs?: CidrSet; name: string; internet?: "in" | "out" }, back = false): Stage | undefined {
+    if (to.vpc !== undefined && group.vpc === to.vpc) return undefined;
+    if (!to.internet && to.vpc === undefined && to.cidrs === undefined) return undefined;
+    const label = `route table ${group.rt?.name ?? `main (${group.zone})`}${back ? " (return)" : ""}`;
+    if (!group.rt) return blockStage(label, `no route to ${to.name} in the main route table of ${group.zone} (local only)`);
+    const wanted = to.internet === "in" ? ["igw"] : to.internet === "out" ? ["igw", "nat"] : ["peering", "tgw", "vgw", "appliance", "igw", "nat"];
+    let maybe = false;
+    let blackhole: RuleRef | undefined;
+    for (const r of group.rt.routes) {
+      const touches = r.destUnknown || (to.cidrs ? r.dest.overlaps(to.cidrs) : false);
+      if (!touches) continue;
+      if (wanted.includes(r.target)) {
+        if (r.destUnknown) maybe = true;
+        else return passStage(label, r.ref);
+      } else if (r.target === "unknown") maybe = true;
+      else if (r.target === "blackhole") blackhole = r.ref;
+    }
+    if (maybe) return unknownStage(label, `route to ${to.name} in ${group.rt.name} depends on values unknown at preview`);
+    if (blackhole) return blockStage(label, `route to ${to.name} in ${group.rt.name} is a blackhole`, blackhole);
+    const via = to.internet === "in" ? "an internet gateway (replies to the internet)" : to.internet === "out" ? "an internet or NAT gateway" : "a peering, transit or VPN gateway";
+    return blockStage(label, `no route to ${to.name} through ${via} in ${group.rt.name}`);
+  }
+
+  function zonePaths(a: ZoneEp, b: ZoneEp): Path[] {
+    const paths: Path[] = [];
+    const ga = a.groups.length ? a.groups : [undefined];
+    const gb = b.groups.length ? b.groups : [undefined];
+    for (const x of ga) {
+      for (const y of gb) {
+        const stages: Stage[] = [sgStage(a, b.ep, true)];
+        if (x && y && x !== y) {
+          const r1 = routeStage(x, { vpc: y.vpc, cidrs: y.cidrs, name: b.ep.key });
+          if (r1) stages.push(r1);
+          stages.push(naclStage(x, y.key, true, b.ep.key), naclStage(y, x.key, false, a.ep.key));
+        }
+        stages.push(sgStage(b, a.ep, false));
+        if (x && y && x !== y) {
+          stages.push(returnStage(naclStage(y, x.key, true, a.ep.key)), returnStage(naclStage(x, y.key, false, b.ep.key)));
+          const r2 = routeStage(y, { vpc: x.vpc, cidrs: x.cidrs, name: a.ep.key }, true);
+          if (r2) stages.push(r2);
+        }
+        paths.push({ label: x && y ? `${subnetNames(x)} -> ${subnetNames(y)}` : `${a.ep.key} -> ${b.ep.key}`, stages });
+      }
+    }
+    return paths;
+  }
+
+  function externalPaths(z: ZoneEp, ext: External, outbound: boolean): Path[] {
+    const internet = ext.endpoint.kind === "internet";
+    const groups = z.groups.length ? z.groups : [undefined];
+    return groups.map((g) => {
+      const stages: Stage[] = [];
+      if (outbound) stages.push(sgStage(z, ext.endpoint, true));
+      if (g) {
+        const route = routeStage(g, { cidrs: ext.addresses, name: ext.endpoint.key, internet: internet ? (outbound ? "out" : "in") : undefined }, !outbound);
+        if (route) stages.push(route);
+        if (outbound) stages.push(naclStage(g, ext.endpoint.id, true, ext.endpoint.key), returnStage(naclStage(g, ext.endpoint.id, false, ext.endpoint.key)));
+        else stages.push(naclStage(g, ext.endpoint.id, false, ext.endpoint.key), returnStage(naclStage(g, ext.endpoint.id, true, ext.endpoint.key)));
+      }
+      if (!outbound) stages.push(sgStage(z, ext.endpoint, false));
+      return { label: g ? subnetNames(g) : z.ep.key, stages };
+    });
+  }
+
+  return {
+    endpoints: zoneList.map((z) => z.ep),
+    notes: model.notes,
+    paths(from, to) {
+      const a = zones.get(from.id);
+      const b = zones.get(to.id);
+      if (a && b) return zonePaths(a, b);
+      if (a && extById.has(to.id)) return externalPaths(a, extById.get(to.id)!, true);
+      if (b && extById.has(from.id)) return externalPaths(b, extById.get(from.id)!, false);
+      return undefined;
+    },
+  };
+}
+
+function subnetNames(g: Group): string {
+  return g.subnets.map((s) => s.name).join("+");
+}
+
+/** Per-family results of one NACL side by side: a pair reaches if either family does. */
+function mergeFamilies(label: string, stages: Stage[], fallback: RuleRef, missing: string): Stage {
+  if (!stages.length) return blockStage(label, missing, fallback);
+  return {
+    label,
+    lower: stages.reduce((a, s) => a.union(s.lower), stages[0].lower),
+    upper: stages.reduce((a, s) => a.union(s.upper), stages[0].upper),
+    grants: stages.flatMap((s) => s.grants),
+    denies: stages.flatMap((s) => s.denies),
+    fallback,
+    missing,
+  };
+}

@@ -1,0 +1,316 @@
+/**
+ * Reads an AWS stack's network resources into plain records: security groups with all their
+ * rules (inline and standalone, both rule resource generations), NACLs with entries in rule
+ * order and their subnets, route tables with routes classified by target, and the zones that
+ * tags name. References are joined through the resource graph, so unknown ids still land.
+ */
+import { CidrSet } from "../../net/cidr";
+import { TrafficSet } from "../../net/ports";
+import { TAG } from "../../tags";
+import { displayName, propsOf, ResourceGraph } from "../graph";
+import type { NetResource, RuleRef } from "../model";
+import { awsTraffic } from "../protocols";
+import { arr, bool, cidrSet, labels, num, rec, str, UNKNOWN } from "../values";
+import { AWS, NACL_TYPES, RT_TYPES, SG_TYPES } from "./types";
+
+export interface GroupRef {
+  readonly urns: readonly string[];
+  readonly literal?: string;
+  readonly certain: boolean;
+}
+
+export interface SgRule {
+  readonly ref: RuleRef;
+  readonly egress: boolean;
+  readonly traffic: TrafficSet;
+  readonly certain: boolean;
+  readonly cidrs: CidrSet;
+  readonly cidrsUnknown: boolean;
+  readonly groups: readonly GroupRef[];
+  readonly self: boolean;
+  /** Prefix lists are not expanded: they may match anything. */
+  readonly prefixList: boolean;
+}
+
+export interface Sg {
+  readonly urn: string;
+  readonly name: string;
+  readonly zone?: string;
+  readonly sensitive?: boolean;
+  readonly literalId?: string;
+  readonly rules: SgRule[];
+}
+
+export interface NaclEntry {
+  readonly ref: RuleRef;
+  readonly egress: boolean;
+  /** Undefined when unknown at preview: such entries may sit anywhere, so they only widen doubt. */
+  readonly number?: number;
+  readonly action: "allow" | "deny";
+  readonly traffic: TrafficSet;
+  readonly certain: boolean;
+  readonly cidrs: CidrSet;
+  readonly cidrsUnknown: boolean;
+}
+
+export interface Nacl {
+  readonly urn: string;
+  readonly name: string;
+  readonly entries: NaclEntry[];
+}
+
+export type RouteTarget = "local" | "igw" | "nat" | "peering" | "tgw" | "vgw" | "appliance" | "blackhole" | "unknown";
+
+export interface Route {
+  readonly ref: RuleRef;
+  readonly dest: CidrSet;
+  readonly destUnknown: boolean;
+  readonly target: RouteTarget;
+}
+
+export interface RouteTable {
+  readonly urn: string;
+  readonly name: string;
+  readonly routes: Route[];
+}
+
+export interface Subnet {
+  readonly urn: string;
+  readonly name: string;
+  readonly zone?: string;
+  readonly sensitive?: boolean;
+  readonly vpc?: string;
+  /** Undefined when the block is unknown at preview. */
+  readonly cidrs?: CidrSet;
+  nacl?: Nacl;
+  routeTable?: RouteTable;
+}
+
+export interface AwsModel {
+  readonly sgs: Map<string, Sg>;
+  readonly subnets: Subnet[];
+  readonly nacls: Map<string, Nacl>;
+  readonly routeTables: Map<string, RouteTable>;
+  readonly notes: string[];
+}
+
+const ref = (r: NetResource, rule: string, description?: unknown): RuleRef => {
+  const d = str(description);
+  return { urn: r.urn, resource: displayName(r), rule, ...(typeof d === "string" && d ? { description: d } : {}) };
+};
+
+function groupRefs(g: ResourceGraph, r: NetResource, prop: string, values: readonly unknown[]): GroupRef[] {
+  const out: GroupRef[] = [];
+  for (const v of values) {
+    const res = g.resolve(r, prop, v, SG_TYPES);
+    if (!res) continue;
+    out.push("literal" in res ? { urns: [], literal: res.literal, certain: true } : { urns: res.urns, certain: res.certain });
+  }
+  return out;
+}
+
+function cidrsOf(v4: unknown, v6: unknown): { set: CidrSet; unknown: boolean } {
+  const list = (x: unknown): unknown[] => {
+    const a = arr(x);
+    if (a === UNKNOWN) return [x];
+    if (a) return [...a];
+    return x === undefined || x === null ? [] : [x];
+  };
+  const r = cidrSet([...list(v4), ...list(v6)]);
+  return { set: r.set, unknown: r.unknown };
+}
+
+function readSgRule(g: ResourceGraph, owner: NetResource, rule: Record<string, unknown>, egress: boolean, label: string, prop: string): SgRule {
+  const t = awsTraffic(rule.protocol ?? rule.ipProtocol, rule.fromPort, rule.toPort);
+  const c = cidrsOf(rule.cidrBlocks ?? rule.cidrIpv4, rule.ipv6CidrBlocks ?? rule.cidrIpv6);
+  const sgList = rule.securityGroups ?? rule.sourceSecurityGroupId ?? rule.referencedSecurityGroupId;
+  const sgValues = arr(sgList) === UNKNOWN ? [sgList] : Array.isArray(sgList) ? sgList : sgList === undefined || sgList === null ? [] : [sgList];
+  const prefix = rule.prefixListIds ?? rule.prefixListId;
+  const prefixList = prefix !== undefined && prefix !== null && !(Array.isArray(prefix) && prefix.length === 0);
+  return {
+    ref: ref(owner, label, rule.description),
+    egress,
+    traffic: t.traffic,
+    certain: t.certain,
+    cidrs: c.set,
+    cidrsUnknown: c.unknown,
+    groups: groupRefs(g, owner, prop, sgValues),
+    self: bool(rule.self) === true,
+    prefixList,
+  };
+}
+
+function readSgs(g: ResourceGraph, zoneTag: string | undefined, notes: string[]): Map<string, Sg> {
+  const sgs = new Map<string, Sg>();
+  for (const r of g.ofType(...SG_TYPES)) {
+    const p = propsOf(r);
+    const tags = labels(p.tags);
+    const zone = tags[zoneTag ?? TAG.aws.zone] ?? tags[TAG.aws.zone];
+    const id = r.id ?? str(p.id);
+    const sg: Sg = { urn: r.urn, name: displayName(r), zone, sensitive: tags[TAG.aws.sensitive] === "true", literalId: typeof id === "string" ? id : undefined, rules: [] };
+    for (const dir of ["ingress", "egress"] as const) {
+      const list = arr(p[dir]);
+      if (list === UNKNOWN) {
+        sg.rules.push({ ref: ref(r, `${dir} (unknown)`), egress: dir === "egress", traffic: TrafficSet.ALL, certain: false, cidrs: CidrSet.EMPTY, cidrsUnknown: true, groups: [], self: false, prefixList: false });
+        continue;
+      }
+      (list ?? []).forEach((x, i) => {
+        const rule = rec(x);
+        if (rule && rule !== UNKNOWN) sg.rules.push(readSgRule(g, r, rule as Record<string, unknown>, dir === "egress", `${dir}[${i}]`, dir));
+      });
+    }
+    sgs.set(r.urn, sg);
+  }
+  for (const r of g.ofType(AWS.sgRule, AWS.sgIngress, AWS.sgEgress)) {
+    const p = propsOf(r);
+    const egress = r.type === AWS.sgEgress || (r.type === AWS.sgRule && str(p.type) === "egress");
+    const owner = g.resolve(r, "securityGroupId", p.securityGroupId, SG_TYPES);
+    const urns = !owner ? [] : "literal" in owner ? [...sgs.values()].filter((s) => s.literalId === owner.literal).map((s) => s.urn) : owner.urns;
+    if (urns.length !== 1) {
+      notes.push(`${r.urn}: cannot tell which security group this rule belongs to (${urns.length ? "several candidates" : "none in the stack"}); ignored`);
+      continue;
+    }
+    const rule = readSgRule(g, r, p, egress, egress ? "egress" : "ingress", r.type === AWS.sgRule ? "sourceSecurityGroupId" : "referencedSecurityGroupId");
+    sgs.get(urns[0])!.rules.push(rule);
+  }
+  return sgs;
+}
+
+function readNaclEntry(r: NetResource, e: Record<string, unknown>, egress: boolean, label: string): NaclEntry {
+  const n = num(e.ruleNo ?? e.ruleNumber);
+  const action = str(e.action ?? e.ruleAction);
+  const t = awsTraffic(e.protocol, e.fromPort, e.toPort);
+  const c = cidrsOf(e.cidrBlock, e.ipv6CidrBlock);
+  const number = typeof n === "number" ? n : undefined;
+  return {
+    ref: ref(r, number === undefined ? label : `${egress ? "outbound" : "inbound"} rule ${number}`),
+    egress,
+    number,
+    // An unknown action is read as "deny" with certain=false: it may only reduce what is certain.
+    action: action === "allow" ? "allow" : "deny",
+    traffic: t.traffic,
+    certain: t.certain && number !== undefined && (action === "allow" || action === "deny"),
+    cidrs: c.set,
+    cidrsUnknown: c.unknown,
+  };
+}
+
+function readNacls(g: ResourceGraph, subnets: Map<string, Subnet>, notes: string[]): Map<string, Nacl> {
+  const nacls = new Map<string, Nacl>();
+  const assign = (naclUrn: string, from: NetResource, prop: string, value: unknown) => {
+    const s = g.resolve(from, prop, value, [AWS.subnet]);
+    if (!s || "literal" in s) return;
+    if (s.urns.length > 1) notes.push(`${from.urn}: subnet reference could be any of ${s.urns.length} subnets; all are treated as associated`);
+    for (const u of s.urns) subnets.get(u)!.nacl = nacls.get(naclUrn);
+  };
+  for (const r of g.ofType(...NACL_TYPES)) {
+    const p = propsOf(r);
+    const entries: NaclEntry[] = [];
+    for (const dir of ["ingress", "egress"] as const) {
+      const list = arr(p[dir]);
+      (list === UNKNOWN ? [] : list ?? []).forEach((x, i) => {
+        const e = rec(x);
+        if (e && e !== UNKNOWN) entries.push(readNaclEntry(r, e as Record<string, unknown>, dir === "egress", `${dir}[${i}]`));
+      });
+    }
+    nacls.set(r.urn, { urn: r.urn, name: displayName(r), entries });
+  }
+  for (const r of g.ofType(AWS.naclRule)) {
+    const p = propsOf(r);
+    const owner = g.resolve(r, "networkAclId", p.networkAclId, NACL_TYPES);
+    if (!owner || "literal" in owner || owner.urns.length !== 1) {
+      notes.push(`${r.urn}: cannot tell which network ACL this entry belongs to; ignored`);
+      continue;
+    }
+    nacls.get(owner.urns[0])!.entries.push(readNaclEntry(r, p, bool(p.egress) === true, "entry"));
+  }
+  for (const n of nacls.values()) {
+    n.entries.sort((a, b) => (a.number ?? -1) - (b.number ?? -1) || Number(a.egress) - Number(b.egress));
+  }
+  for (const r of g.ofType(...NACL_TYPES)) {
+    const ids = arr(propsOf(r).subnetIds);
+    for (const v of ids === UNKNOWN ? [UNKNOWN] : ids ?? []) assign(r.urn, r, "subnetIds", v);
+  }
+  for (const r of g.ofType(AWS.naclAssoc)) {
+    const p = propsOf(r);
+    const owner = g.resolve(r, "networkAclId", p.networkAclId, NACL_TYPES);
+    if (owner && !("literal" in owner) && owner.urns.length === 1) assign(owner.urns[0], r, "subnetId", p.subnetId);
+  }
+  return nacls;
+}
+
+const TARGET_FIELDS: [string, RouteTarget][] = [
+  ["natGatewayId", "nat"], ["transitGatewayId", "tgw"], ["vpcPeeringConnectionId", "peering"], ["egressOnlyGatewayId", "igw"],
+  ["networkInterfaceId", "appliance"], ["vpcEndpointId", "appliance"], ["localGatewayId", "appliance"], ["carrierGatewayId", "igw"], ["coreNetworkArn", "tgw"],
+];
+
+function routeTarget(g: ResourceGraph, r: NetResource, prop: string, route: Record<string, unknown>): RouteTarget {
+  for (const [field, kind] of TARGET_FIELDS) if (route[field] !== undefined && route[field] !== null && route[field] !== "") return kind;
+  const gw = route.gatewayId;
+  if (gw === undefined || gw === null || gw === "") return "blackhole";
+  const res = g.resolve(r, prop, gw, [AWS.igw, AWS.vgw, AWS.eigw]);
+  if (!res) return "blackhole";
+  if ("literal" in res) {
+    const l = res.literal;
+    return l === "local" ? "local" : l.startsWith("igw-") ? "igw" : l.startsWith("vgw-") ? "vgw" : "unknown";
+  }
+  const types = new Set(res.urns.map((u) => g.byUrn.get(u)!.type));
+  if (types.size !== 1) return "unknown";
+  return types.has(AWS.vgw) ? "vgw" : "igw";
+}
+
+function readRouteTables(g: ResourceGraph, subnets: Map<string, Subnet>): Map<string, RouteTable> {
+  const tables = new Map<string, RouteTable>();
+  for (const r of g.ofType(...RT_TYPES)) {
+    const routes = arr(propsOf(r).routes);
+    const t: RouteTable = { urn: r.urn, name: displayName(r), routes: [] };
+    (routes === UNKNOWN ? [] : routes ?? []).forEach((x, i) => {
+      const route = rec(x);
+      if (!route || route === UNKNOWN) return;
+      const c = cidrsOf(route.cidrBlock, route.ipv6CidrBlock);
+      t.routes.push({ ref: ref(r, `routes[${i}] ${c.set}`), dest: c.set, destUnknown: c.unknown, target: routeTarget(g, r, "routes", route as Record<string, unknown>) });
+    });
+    tables.set(r.urn, t);
+  }
+  for (const r of g.ofType(AWS.route)) {
+    const p = propsOf(r);
+    const owner = g.resolve(r, "routeTableId", p.routeTableId, RT_TYPES);
+    if (!owner || "literal" in owner || owner.urns.length !== 1) continue;
+    const c = cidrsOf(p.destinationCidrBlock, p.destinationIpv6CidrBlock);
+    const target = routeTarget(g, r, "gatewayId", p);
+    tables.get(owner.urns[0])!.routes.push({ ref: ref(r, `route ${c.set}`), dest: c.set, destUnknown: c.unknown, target });
+  }
+  for (const r of g.ofType(AWS.rtAssoc)) {
+    const p = propsOf(r);
+    const owner = g.resolve(r, "routeTableId", p.routeTableId, RT_TYPES);
+    const s = g.resolve(r, "subnetId", p.subnetId, [AWS.subnet]);
+    if (!owner || "literal" in owner || owner.urns.length !== 1 || !s || "literal" in s) continue;
+    for (const u of s.urns) subnets.get(u)!.routeTable = tables.get(owner.urns[0]);
+  }
+  return tables;
+}
+
+/** Reads everything AWS; `zoneTag` overrides the tag key naming a resource's zone. */
+export function readAws(g: ResourceGraph, zoneTag?: string): AwsModel {
+  const notes: string[] = [];
+  const subnets = new Map<string, Subnet>();
+  for (const r of g.ofType(AWS.subnet)) {
+    const p = propsOf(r);
+    const tags = labels(p.tags);
+    const c = cidrsOf(p.cidrBlock, p.ipv6CidrBlock);
+    const vpc = g.resolve(r, "vpcId", p.vpcId, [AWS.vpc]);
+    const vpcKey = !vpc ? undefined : "literal" in vpc ? vpc.literal : vpc.urns.length === 1 ? vpc.urns[0] : undefined;
+    subnets.set(r.urn, {
+      urn: r.urn,
+      name: displayName(r),
+      zone: tags[zoneTag ?? TAG.aws.zone] ?? tags[TAG.aws.zone],
+      sensitive: tags[TAG.aws.sensitive] === "true",
+      vpc: vpcKey,
+      cidrs: c.unknown ? undefined : c.set,
+    });
+  }
+  const sgs = readSgs(g, zoneTag, notes);
+  const nacls = readNacls(g, subnets, notes);
+  const routeTables = readRouteTables(g, subnets);
+  return { sgs, subnets: [...subnets.values()].sort((a, b) => (a.urn < b.urn ? -1 : 1)), nacls, routeTables, notes };
+}

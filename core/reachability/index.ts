@@ -1,0 +1,25 @@
+/**
+ * netseg's reachability engine: who can reach whom, computed from the resources a stack
+ * declares (AWS security groups, NACLs and route tables; GCP firewall rules; Kubernetes
+ * NetworkPolicies), and held against the intent. Pure: no Pulumi import.
+ *
+ * Stable entry points (the preview CLI and the policy packs import these names):
+ * - `analyseReachability(resources, options)` -> `Matrix`: endpoints, and per pair the traffic
+ *   certainly (`allowed`) and possibly (`possible`, wider only where values are unknown at
+ *   preview) allowed, with the rules that allow it and the paths to explain what is blocked.
+ * - `explainBlocked(pair, traffic)`: the rule, or the missing rule, that stops traffic.
+ * - `compareWithIntent(matrix, intent)`: unintended paths, accidental denies, internet paths
+ *   into sensitive zones, each naming the resources (URNs) responsible.
+ * - `policyCoverage(resources)`: share of workloads and subnets under a non-default policy.
+ */
+
+/** Input and output shapes: resources in, matrix of endpoints and pairs out. */
+export type { NetResource, Endpoint, Platform, RuleRef, Grant, Stage, Path, Block, PairResult, Matrix, ExternalPeer } from "./model";
+/** Builds the connectivity matrix of a stack from its resources. */
+export { analyseReachability, type AnalyseOptions } from "./analyse";
+/** Explains the blocked part of some traffic for one pair. */
+export { explainBlocked } from "./explain";
+/** Pulumi's unknown sentinels, as the engine recognises them. */
+export { UNKNOWN_SENTINELS, isUnknown } from "./values";
+/** The public address space that stands for "the internet" in the matrix. */
+export { INTERNET } from "./platform";

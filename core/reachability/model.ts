@@ -1,0 +1,122 @@
+/**
+ * The plain data the reachability engine reads and writes. Input is the stack's resources as
+ * any Pulumi tool sees them (type token, URN, name, properties, dependencies), so the same code
+ * serves the offline preview's recorder and CrossGuard's `StackValidationArgs.resources`.
+ * Output is a matrix of endpoints with traffic sets, each answer backed by the rules behind it.
+ */
+import type { TrafficSet } from "../net/ports";
+
+/** One resource as recorded by a preview or handed to a stack policy. Unknowns stay as Pulumi's sentinels. */
+export interface NetResource {
+  readonly type: string;
+  readonly urn: string;
+  readonly name: string;
+  /** Properties (StackValidationArgs) ... */
+  readonly props?: Record<string, unknown>;
+  /** ... or inputs (preview recorder); `props` wins when both are given. */
+  readonly inputs?: Record<string, unknown>;
+  /** Provider id when known (after a mock or a refresh); references to it are joined by id. */
+  readonly id?: string;
+  readonly parent?: string;
+  readonly dependencies?: readonly string[];
+  readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
+}
+
+export type Platform = "aws" | "gcp" | "k8s";
+
+/** Something traffic can come from or go to. */
+export interface Endpoint {
+  /** Unique in the matrix: the key prefixed with the platform for cloud endpoints (`aws:app`). */
+  readonly id: string;
+  /** As the intent spells it: `app`, `shop/frontend`, `internet`, a peer name. */
+  readonly key: string;
+  readonly kind: "zone" | "workload" | "internet" | "peer";
+  /** Undefined for the internet and peers, which sit outside every platform. */
+  readonly platform?: Platform;
+  readonly zone?: string;
+  readonly workload?: string;
+  /** Marked sensitive by its resources' tags (the intent can add more). */
+  readonly sensitive?: boolean;
+}
+
+/** A rule, or the absence of one, that decided some traffic. */
+export interface RuleRef {
+  /** The resource holding the rule; empty for implied rules of a platform with no resource. */
+  readonly urn: string;
+  /** Short display name of that resource (`sg-app`, `acl-data`, `frontend-policy`). */
+  readonly resource: string;
+  /** Which rule inside it: `ingress[2]`, `rule 100`, `rule 32767 (default deny)`, `implied deny ingress 65535`. */
+  readonly rule: string;
+  readonly description?: string;
+}
+
+/** What one rule contributed at one stage. */
+export interface Grant {
+  readonly rule: RuleRef;
+  readonly traffic: TrafficSet;
+  /** False when the rule only might match (an unknown value at preview). */
+  readonly certain: boolean;
+}
+
+/**
+ * One check traffic passes on its way (source egress, route, destination ingress, return path).
+ * `lower` is certainly allowed, `upper` possibly allowed; they differ only where values are unknown.
+ */
+export interface Stage {
+  readonly label: string;
+  readonly lower: TrafficSet;
+  readonly upper: TrafficSet;
+  readonly grants: readonly Grant[];
+  /** Explicit deny rules, each with the traffic it took. */
+  readonly denies: readonly Grant[];
+  /** The rule that takes whatever nothing else matched (NACL `*`, GCP implied deny), if any. */
+  readonly fallback?: RuleRef;
+  /** Sentence for traffic no rule allows: `no egress rule in sg-edge to app`. */
+  readonly missing: string;
+  /** A resource to blame for the `missing` case (a blackhole route), when there is one. */
+  readonly blockedBy?: RuleRef;
+  /** For a return-path check: the filter as evaluated on the reply packets (ephemeral ports). */
+  readonly reply?: Stage;
+}
+
+/** One way from one endpoint to another (e.g. one subnet pairing); traffic needs every stage. */
+export interface Path {
+  readonly label: string;
+  readonly stages: readonly Stage[];
+}
+
+/** Why some traffic of a pair does not pass. */
+export interface Block {
+  readonly traffic: TrafficSet;
+  readonly stage: string;
+  /** The deny rule, or undefined when it is a missing allow. */
+  readonly rule?: RuleRef;
+  readonly reason: string;
+}
+
+export interface PairResult {
+  readonly from: string;
+  readonly to: string;
+  /** Certainly allowed (some address of `from` to some address of `to`). */
+  readonly allowed: TrafficSet;
+  /** Allowed if unknown values turn out favourably; equals `allowed` when everything is known. */
+  readonly possible: TrafficSet;
+  /** The rules that let `possible` through, deduplicated and sorted. */
+  readonly allowedBy: readonly RuleRef[];
+  readonly paths: readonly Path[];
+}
+
+export interface Matrix {
+  readonly endpoints: readonly Endpoint[];
+  /** Every evaluated pair, sorted by from then to; pairs with nothing possible included. */
+  readonly pairs: readonly PairResult[];
+  /** Things the engine could not place (resources without a zone, unresolvable references). */
+  readonly notes: readonly string[];
+  pair(from: string, to: string): PairResult | undefined;
+}
+
+/** An external network the caller wants in the matrix (intent peers). */
+export interface ExternalPeer {
+  readonly name: string;
+  readonly cidrs: readonly string[];
+}
