@@ -1,0 +1,129 @@
+/**
+ * What the security-group and NACL planners share: the zones and their address blocks, where
+ * NAT gateways live, where proxy-bound traffic goes, and the AWS-safe description of a flow.
+ * Built once per plan from the intent (or a tenant's VPC) and the planner's options.
+ */
+import type { AddressPlan } from "../../addressing/plan";
+import type { IntentIssue } from "../../intent/errors";
+import { endpointKey, type EgressAllowList, type Flow, type Zone } from "../../intent/types";
+import { parseCidr } from "../../net/cidr";
+import { AWS_LIMITS } from "./limits";
+
+/** The plain data an AWS rule plan is made from: an intent, or one tenant's VPC. */
+export interface AwsRuleInput {
+  readonly name: string;
+  readonly zones: readonly Zone[];
+  readonly flows: readonly Flow[];
+  readonly egress: readonly EgressAllowList[];
+  readonly addresses: AddressPlan;
+  /** Where zones and flows sit in the document, for error paths (default `zones`, `flows`). */
+  readonly paths?: { readonly zones: string; readonly flows: string };
+}
+
+export interface AwsPlanOptions {
+  /** NACL entries allowed per direction: 20 by default, up to 40 after a quota increase. */
+  readonly naclEntryLimit?: number;
+  /** Security-group rules allowed per direction (60 by default). */
+  readonly sgRuleLimit?: number;
+  /** Base of security-group names (the component's name); the intent name by default. */
+  readonly namePrefix?: string;
+  /** The internet-facing zone that hosts the NAT gateways; the first one declared by default. */
+  readonly natZone?: string;
+  /**
+   * How traffic to the egress proxy is addressed. `security-group` (default): security-group
+   * rules reference the proxy's group; `cidrs`: they name blocks (a transparent firewall on the
+   * way to the internet uses `0.0.0.0/0`). NACL entries always use `cidrs`, by default the
+   * address plan's proxy subnets.
+   */
+  readonly egressProxy?: { readonly mode?: "security-group" | "cidrs"; readonly cidrs?: readonly string[] };
+  /** Named in the error's heading (a file name). */
+  readonly source?: string;
+}
+
+export interface PlanContext {
+  readonly input: AwsRuleInput;
+  readonly naclEntryLimit: number;
+  readonly sgRuleLimit: number;
+  readonly namePrefix: string;
+  readonly managed: ReadonlyMap<string, Zone>;
+  readonly zoneBlock: ReadonlyMap<string, string>;
+  readonly natZone?: string;
+  readonly proxy: { readonly mode: "security-group" | "cidrs"; readonly cidrs: readonly string[] };
+  zonePath(zone: string): string;
+  flowPath(flowKey: string): string;
+}
+
+/** The default description of a flow contains "->", which AWS refuses; this spelling it accepts. */
+export function awsFlowDescription(flow: Flow): string {
+  if (flow.description === `netseg flow ${flow.key}`) return `netseg flow ${endpointKey(flow.from)} to ${endpointKey(flow.to)}`;
+  return flow.description;
+}
+
+/** Zones whose instances reach the internet through a NAT gateway. */
+export function zonesNeedingNat(zones: readonly Zone[]): Zone[] {
+  return zones.filter((z) => z.managed && z.egress === "nat" && z.internet !== "inbound");
+}
+
+export function buildContext(input: AwsRuleInput, options: AwsPlanOptions, issues: IntentIssue[]): PlanContext {
+  const zonesPath = input.paths?.zones ?? "zones";
+  const flowsPath = input.paths?.flows ?? "flows";
+  const naclEntryLimit = options.naclEntryLimit ?? AWS_LIMITS.naclEntriesDefault;
+  if (!Number.isInteger(naclEntryLimit) || naclEntryLimit < 2 || naclEntryLimit > AWS_LIMITS.naclEntriesMax) {
+    issues.push({ path: "naclEntryLimit", value: naclEntryLimit, message: `the NACL entry limit must be a whole number from 2 to ${AWS_LIMITS.naclEntriesMax} (AWS allows at most ${AWS_LIMITS.naclEntriesMax} entries per direction)`, fix: `use ${AWS_LIMITS.naclEntriesDefault} (the default quota) or the quota your account has` });
+  }
+  const sgRuleLimit = options.sgRuleLimit ?? AWS_LIMITS.sgRulesPerDirection;
+  if (!Number.isInteger(sgRuleLimit) || sgRuleLimit < 1 || sgRuleLimit > 1000) {
+    issues.push({ path: "sgRuleLimit", value: sgRuleLimit, message: "the security-group rule limit must be a whole number from 1 to 1000", fix: `use ${AWS_LIMITS.sgRulesPerDirection} (the default quota) or the quota your account has` });
+  }
+  const managed = new Map(input.zones.filter((z) => z.managed).map((z) => [z.name, z]));
+  const zoneBlock = new Map(input.addresses.zones.map((b) => [b.zone, b.cidr]));
+
+  let natZone: string | undefined;
+  const needNat = zonesNeedingNat(input.zones);
+  if (options.natZone !== undefined) {
+    const z = managed.get(options.natZone);
+    if (!z || z.internet !== "inbound") {
+      const candidates = [...managed.values()].filter((x) => x.internet === "inbound").map((x) => x.name);
+      issues.push({ path: "natZone", value: options.natZone, message: "the NAT gateways' zone must be a managed, internet-facing zone", fix: candidates.length ? `use one of ${candidates.join(", ")}` : "declare a zone with internet: inbound" });
+    } else natZone = z.name;
+  } else if (needNat.length) {
+    natZone = input.zones.find((z) => z.managed && z.internet === "inbound")?.name;
+    if (!natZone) {
+      issues.push({
+        path: zonesPath,
+        value: needNat.map((z) => z.name).join(", "),
+        message: `zone${needNat.length > 1 ? "s" : ""} ${needNat.map((z) => `"${z.name}"`).join(", ")} ha${needNat.length > 1 ? "ve" : "s"} egress nat, but no zone is internet-facing, and NAT gateways must sit in a public subnet`,
+        fix: "add a zone with internet: inbound (it hosts the NAT gateways), or change egress to none or proxy",
+      });
+    }
+  }
+
+  const mode = options.egressProxy?.mode ?? "security-group";
+  let proxyCidrs = options.egressProxy?.cidrs ? [...options.egressProxy.cidrs] : input.addresses.infrastructure.filter((s) => s.purpose === "proxy").map((s) => s.cidr);
+  proxyCidrs = proxyCidrs.filter((c, i) => {
+    const parsed = parseCidr(c, { strict: true });
+    if ("error" in parsed) issues.push({ path: `egressProxy.cidrs[${i}]`, value: c, message: parsed.error, fix: "write a CIDR block such as 0.0.0.0/0" });
+    return !("error" in parsed);
+  });
+  if (mode === "cidrs" && !options.egressProxy?.cidrs?.length) {
+    issues.push({ path: "egressProxy.cidrs", message: "egress proxy mode cidrs needs the blocks the proxy-bound traffic goes to", fix: 'pass cidrs, e.g. ["0.0.0.0/0"] for a transparent firewall' });
+  }
+  if (input.egress.length && proxyCidrs.length === 0 && mode === "security-group") {
+    issues.push({ path: "egress", message: `the address space ${input.addresses.addressSpace} is too small to carve the egress proxy's subnets (they would be smaller than /28)`, fix: "use a larger addressSpace, fewer addressing.azSlots, or pass egressProxy.cidrs" });
+  }
+
+  const zoneIndex = new Map(input.zones.map((z, i) => [z.name, i]));
+  const flowIndex = new Map(input.flows.map((f, i) => [f.key, i]));
+  return {
+    input,
+    naclEntryLimit,
+    sgRuleLimit,
+    namePrefix: options.namePrefix ?? input.name,
+    managed,
+    zoneBlock,
+    natZone,
+    proxy: { mode, cidrs: proxyCidrs },
+    zonePath: (zone) => (zoneIndex.has(zone) ? `${zonesPath}[${zoneIndex.get(zone)}]` : zonesPath),
+    flowPath: (key) => (flowIndex.has(key) ? `${flowsPath}[${flowIndex.get(key)}]` : flowsPath),
+  };
+}

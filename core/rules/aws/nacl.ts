@@ -1,0 +1,169 @@
+/**
+ * Neutral rules -> NACL entries, one NACL per managed zone (shared by the zone's subnets).
+ *
+ * NACLs are stateless, so each allowed flow needs four entries across two NACLs: at the
+ * source, the request out and the return in on ephemeral ports; at the destination, the
+ * request in and the return out. Traffic between a zone's own subnets is allowed whole (the
+ * zone's security group is the fine filter inside a zone). The zone hosting NAT gateways also
+ * carries the transit of every zone that reaches the internet through them. Peers are named by
+ * address block (a zone by its whole block, which its future AZs fall into too), blocks with
+ * equal ports are merged, and an explicit deny closes each direction.
+ */
+import { CidrSet, cidr as parseBlock } from "../../net/cidr";
+import { EPHEMERAL, PROTOCOLS, TrafficSet, formatPortSpec, type PortSpec } from "../../net/ports";
+import { INTERNET_CIDRS, type NeutralRule } from "../neutral";
+import { zonesNeedingNat, type PlanContext } from "./context";
+import type { AwsProtocol, NaclEntry, NaclPlan, NaclPurpose } from "./types";
+
+/** The explicit final deny sits just below AWS's implicit `*` rule. */
+export const FINAL_DENY_RULE_NUMBER = 32766;
+export const FIRST_RULE_NUMBER = 100;
+export const RULE_NUMBER_STEP = 10;
+
+const PROTOCOL_NUMBER: Record<AwsProtocol, string> = { tcp: "6", udp: "17", icmp: "1", "-1": "-1" };
+
+interface Item {
+  readonly cidrs: readonly string[];
+  readonly traffic: TrafficSet;
+  readonly purpose: NaclPurpose;
+  readonly reason: string;
+}
+
+/** Blocks sharing the same ports; each block keeps its own reasons for the printed plan. */
+interface Group {
+  traffic: TrafficSet;
+  readonly members: Map<string, { purposes: Set<NaclPurpose>; reasons: Set<string> }>;
+}
+
+/** What comes back through a stateless filter: tcp/udp on ephemeral ports, icmp, or all. */
+export function returnTraffic(ports: TrafficSet): TrafficSet {
+  const specs: PortSpec[] = [];
+  for (const p of PROTOCOLS) {
+    if (ports.ports(p).isEmpty()) continue;
+    specs.push(p === "icmp" ? { protocol: "icmp", from: 0, to: 65535 } : { protocol: p, from: EPHEMERAL.from, to: EPHEMERAL.to });
+  }
+  return TrafficSet.fromSpecs(specs);
+}
+
+function peerCidrs(ctx: PlanContext, r: NeutralRule): readonly string[] | undefined {
+  switch (r.peer.kind) {
+    case "zone":
+      return r.peer.zone === r.zone ? undefined : [ctx.zoneBlock.get(r.peer.zone)!];
+    case "cidrs":
+      return r.peer.cidrs;
+    case "proxy":
+      return ctx.proxy.cidrs;
+  }
+}
+
+function peerName(r: NeutralRule): string {
+  return r.peer.kind === "zone" ? r.peer.zone : r.peer.kind === "cidrs" ? r.peer.name : "egress proxy";
+}
+
+/** Merges items: same block -> ports joined; then same ports -> blocks joined. */
+function mergeItems(items: readonly Item[]): Group[] {
+  const byCidr = new Map<string, Group>();
+  for (const it of items) {
+    for (const block of it.cidrs) {
+      const g = byCidr.get(block) ?? { traffic: TrafficSet.EMPTY, members: new Map([[block, { purposes: new Set<NaclPurpose>(), reasons: new Set<string>() }]]) };
+      g.traffic = g.traffic.union(it.traffic);
+      g.members.get(block)!.purposes.add(it.purpose);
+      g.members.get(block)!.reasons.add(it.reason);
+      byCidr.set(block, g);
+    }
+  }
+  const byTraffic = new Map<string, Group>();
+  for (const g of byCidr.values()) {
+    const k = g.traffic.toString();
+    const h = byTraffic.get(k);
+    if (!h) byTraffic.set(k, { traffic: g.traffic, members: new Map(g.members) });
+    else g.members.forEach((m, block) => h.members.set(block, m));
+  }
+  return [...byTraffic.values()];
+}
+
+const PROTOCOL_ORDER: Record<AwsProtocol, number> = { "-1": 0, tcp: 1, udp: 2, icmp: 3 };
+
+/** Entries of one direction, merged, sorted by block then protocol and port, numbered from 100. */
+function entriesFor(direction: "ingress" | "egress", items: readonly Item[]): NaclEntry[] {
+  const unnumbered = new Map<string, Omit<NaclEntry, "ruleNumber">>();
+  for (const g of mergeItems(items)) {
+    for (const block of CidrSet.fromCidrs([...g.members.keys()]).toCidrs()) {
+      const inBlock = CidrSet.fromCidrs([block]);
+      const members = [...g.members].filter(([b]) => inBlock.overlaps(CidrSet.fromCidrs([b]))).map(([, m]) => m);
+      const purposes = members.flatMap((m) => [...m.purposes]);
+      const reasons = members.flatMap((m) => [...m.reasons]);
+      for (const spec of g.traffic.toSpecs()) {
+        const protocol: AwsProtocol = spec.protocol === "all" ? "-1" : spec.protocol;
+        const ported = protocol === "tcp" || protocol === "udp";
+        const key = `${block.text} ${protocol} ${spec.from}-${spec.to}`;
+        const prior = unnumbered.get(key);
+        unnumbered.set(key, {
+          direction,
+          action: "allow",
+          protocol,
+          protocolNumber: PROTOCOL_NUMBER[protocol],
+          cidr: block.text,
+          ipv6: block.family === 6,
+          fromPort: ported ? spec.from : 0,
+          toPort: ported ? spec.to : 0,
+          ...(protocol === "icmp" ? { icmpType: -1, icmpCode: -1 } : {}),
+          purposes: [...new Set([...(prior?.purposes ?? []), ...purposes])].sort(),
+          reasons: [...new Set([...(prior?.reasons ?? []), ...reasons])].sort(),
+        });
+      }
+    }
+  }
+  const sorted = [...unnumbered.values()].sort((a, b) => {
+    const ca = parseBlock(a.cidr);
+    const cb = parseBlock(b.cidr);
+    if (ca.family !== cb.family) return ca.family - cb.family;
+    if (ca.start !== cb.start) return ca.start < cb.start ? -1 : 1;
+    return ca.prefix - cb.prefix || PROTOCOL_ORDER[a.protocol] - PROTOCOL_ORDER[b.protocol] || a.fromPort - b.fromPort;
+  });
+  const entries: NaclEntry[] = sorted.map((e, i) => ({ ruleNumber: FIRST_RULE_NUMBER + RULE_NUMBER_STEP * i, ...e }));
+  const deny = (cidr: string, ipv6: boolean, ruleNumber: number): NaclEntry => ({ ruleNumber, direction, action: "deny", protocol: "-1", protocolNumber: "-1", cidr, ipv6, fromPort: 0, toPort: 0, purposes: ["final-deny"], reasons: ["everything not allowed above"] });
+  if (entries.some((e) => e.ipv6)) entries.push(deny("::/0", true, FINAL_DENY_RULE_NUMBER - 1));
+  entries.push(deny("0.0.0.0/0", false, FINAL_DENY_RULE_NUMBER));
+  return entries;
+}
+
+function describe(r: NeutralRule, ports: TrafficSet): string {
+  const peer = peerName(r);
+  const [from, to] = r.direction === "ingress" ? [peer, r.zone] : [r.zone, peer];
+  return `${from} to ${to} ${ports.toSpecs().map(formatPortSpec).join(",")}`;
+}
+
+/** The NACL of one managed zone. */
+export function planZoneNacl(ctx: PlanContext, zone: string, neutral: readonly NeutralRule[]): NaclPlan {
+  const ingress: Item[] = [];
+  const egress: Item[] = [];
+  const block = ctx.zoneBlock.get(zone)!;
+  const all = TrafficSet.ALL;
+  ingress.push({ cidrs: [block], traffic: all, purpose: "intra-zone", reason: `inside zone ${zone}` });
+  egress.push({ cidrs: [block], traffic: all, purpose: "intra-zone", reason: `inside zone ${zone}` });
+  for (const r of neutral) {
+    if (r.zone !== zone) continue;
+    const cidrs = peerCidrs(ctx, r);
+    if (!cidrs || cidrs.length === 0) continue;
+    const ports = TrafficSet.fromSpecs(r.ports);
+    const what = describe(r, ports);
+    const [requestSide, returnSide] = r.direction === "ingress" ? [ingress, egress] : [egress, ingress];
+    requestSide.push({ cidrs, traffic: ports, purpose: "request", reason: `${what} (request)` });
+    returnSide.push({ cidrs, traffic: returnTraffic(ports), purpose: "return", reason: `${what} (return)` });
+  }
+  if (ctx.natZone === zone) {
+    const natZones = new Set(zonesNeedingNat(ctx.input.zones).map((z) => z.name));
+    for (const r of neutral) {
+      if (r.direction !== "egress" || !natZones.has(r.zone) || r.zone === zone || r.peer.kind !== "cidrs" || r.peer.name !== "internet") continue;
+      const ports = TrafficSet.fromSpecs(r.ports);
+      const source = [ctx.zoneBlock.get(r.zone)!];
+      const what = `${r.zone} to internet ${ports.toSpecs().map(formatPortSpec).join(",")} via NAT`;
+      ingress.push({ cidrs: source, traffic: ports, purpose: "nat-transit", reason: `${what} (request in)` });
+      egress.push({ cidrs: INTERNET_CIDRS, traffic: ports, purpose: "nat-transit", reason: `${what} (request out)` });
+      ingress.push({ cidrs: INTERNET_CIDRS, traffic: returnTraffic(ports), purpose: "nat-transit", reason: `${what} (return in)` });
+      egress.push({ cidrs: source, traffic: returnTraffic(ports), purpose: "nat-transit", reason: `${what} (return out)` });
+    }
+  }
+  return { ingress: entriesFor("ingress", ingress), egress: entriesFor("egress", egress) };
+}
