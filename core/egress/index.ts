@@ -2,3 +2,4 @@ export * from "./sources";
 export * from "./network-firewall";
 export * from "./squid";
 export * from "./user-data";
+export * from "./aws-path";
