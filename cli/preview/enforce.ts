@@ -121,8 +121,10 @@ export async function enforce(
     const violations: Violation[] = [];
     const remediations: Remediation[] = [];
     let inputs = r.inputs;
+    // One request per distinct inputs: remediate and analyze reuse it unless a pack changed them.
+    let request = analyzeRequest(r, inputs, byUrn);
     for (const cp of remediating) {
-      const resp = await unary<any>(cp.pack.client, "remediate", analyzeRequest(r, inputs, byUrn)).catch((err) => {
+      const resp = await unary<any>(cp.pack.client, "remediate", request).catch((err) => {
         throw packFailure(cp, `to remediate ${r.urn}`, err);
       });
       for (const rem of resp.getRemediationsList()) {
@@ -139,12 +141,13 @@ export async function enforce(
           });
         } else if (rem.getProperties()) {
           inputs = rem.getProperties().toJavaScript();
+          request = analyzeRequest(r, inputs, byUrn);
           remediations.push({ policyPack: rem.getPolicypackname(), policy: rem.getPolicyname(), urn: r.urn, description: rem.getDescription() });
         }
       }
     }
     for (const cp of packs) {
-      const resp = await unary<any>(cp.pack.client, "analyze", analyzeRequest(r, inputs, byUrn)).catch((err) => {
+      const resp = await unary<any>(cp.pack.client, "analyze", request).catch((err) => {
         throw packFailure(cp, `to analyze ${r.urn}`, err);
       });
       // As the engine does: the resource's own URN, whatever URN the diagnostic names.

@@ -102,6 +102,12 @@ export async function recordProgram(options: RecordOptions): Promise<ProgramResu
     project.stack,
     true,
   );
+  // The SDK captures a full, source-mapped stack trace for every resource (sent to the engine
+  // as source positions) and a short one for every internal promise; at thousands of resources
+  // that dominates the run. Neither reaches an analyzer or the report (errors are shown by
+  // message only), so the preview turns both off.
+  (pulumi.Resource as unknown as { callsites: () => unknown[] }).callsites = () => [];
+  Error.stackTraceLimit = 0;
   const recorder = new Recorder(project.stack, project.name, project.config, { onRegistered: options.onProgress });
   recorder.attach(pulumi.runtime.getMonitor() as any);
 
