@@ -12,6 +12,8 @@ import { INTERNET, type External, type PlatformAnalysis } from "./platform";
 import { pathTraffic } from "./stage";
 import { readAws } from "./aws/model";
 import { analyseAws } from "./aws/evaluate";
+import { readK8s } from "./k8s/model";
+import { analyseK8s } from "./k8s/evaluate";
 import { TrafficSet } from "../net/ports";
 
 export interface AnalyseOptions {
@@ -29,6 +31,10 @@ const readers: PlatformReader[] = [
   (g, ext, opts) => {
     const model = readAws(g, opts.zoneTag);
     return model.sgs.size || model.subnets.length ? analyseAws(model, ext) : undefined;
+  },
+  (g, ext, opts) => {
+    const model = readK8s(g, opts.intent);
+    return model.present ? analyseK8s(model, ext) : undefined;
   },
 ];
 

@@ -23,3 +23,5 @@ export { explainBlocked } from "./explain";
 export { UNKNOWN_SENTINELS, isUnknown } from "./values";
 /** The public address space that stands for "the internet" in the matrix. */
 export { INTERNET } from "./platform";
+/** Parsed Kubernetes manifests as resources, so hand-written YAML can be analysed like a stack. */
+export { k8sObjectsToResources } from "./k8s/model";

@@ -110,3 +110,15 @@ export function labels(v: unknown): Record<string, string> {
   }
   return out;
 }
+
+/** An object property as a plain record; absent and unknown both read as undefined. */
+export function plain(v: unknown): Record<string, unknown> | undefined {
+  const r = rec(v);
+  return r && r !== UNKNOWN ? (r as Record<string, unknown>) : undefined;
+}
+
+/** An array property as a list; absent and unknown both read as empty. */
+export function list(v: unknown): readonly unknown[] {
+  const a = arr(v);
+  return a && a !== UNKNOWN ? a : [];
+}

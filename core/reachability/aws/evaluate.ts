@@ -9,7 +9,7 @@
 import { CidrSet } from "../../net/cidr";
 import { AddressIndex } from "../addr-index";
 import type { Endpoint, Path, RuleRef, Stage } from "../model";
-import { INTERNET, type External, type PlatformAnalysis } from "../platform";
+import type { External, PlatformAnalysis } from "../platform";
 import { allowStage, blockStage, firstMatchStage, passStage, returnStage, unknownStage, type Entry } from "../stage";
 import { triOr, type Tri } from "../values";
 import type { AwsModel, Nacl, RouteTable, Sg, SgRule, Subnet } from "./model";

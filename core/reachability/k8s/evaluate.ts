@@ -1,0 +1,228 @@
+/**
+ * NetworkPolicy semantics, in full. A pod is isolated for a direction when some policy selects
+ * it with that policy type (policyTypes defaults to Ingress, plus Egress when egress rules
+ * exist); an isolated pod accepts only what the union of its policies' rules allows; traffic
+ * between pods needs the source's egress and the destination's ingress. A peer holding both
+ * namespaceSelector and podSelector means pods matching both (AND); two peers mean either (OR).
+ * Endpoints: each workload, plus one per namespace for "any other pod" (no distinguishing
+ * labels), plus the internet and peers, which only ipBlock peers or rule-wide "from/to all" match.
+ */
+import { CidrSet } from "../../net/cidr";
+import { TrafficSet, type Protocol } from "../../net/ports";
+import type { Endpoint, Path, RuleRef, Stage } from "../model";
+import type { External, PlatformAnalysis } from "../platform";
+import { allowStage, passStage, type Entry } from "../stage";
+import { cidrSet, list, num, plain, str, strings, triAnd, triOr, UNKNOWN, type Tri } from "../values";
+import type { K8sModel, K8sNamespace, K8sPolicy, NamedPort } from "./model";
+import { matchSelector, type LabelSet } from "./selectors";
+
+interface Pod {
+  readonly ep: Endpoint;
+  readonly ns: K8sNamespace;
+  readonly labels: LabelSet;
+  readonly ports?: readonly NamedPort[];
+}
+
+type Target = { readonly pod: Pod } | { readonly ext: External };
+
+interface Rule {
+  readonly ref: RuleRef;
+  /** Undefined: the rule has no from/to, so every source or destination matches. */
+  readonly peers?: readonly Record<string, unknown>[];
+  /** Undefined: every port. */
+  readonly ports?: readonly Record<string, unknown>[];
+}
+
+interface Policy {
+  readonly src: K8sPolicy;
+  readonly types: { ingress: Tri; egress: Tri };
+  readonly ingress: Rule[];
+  readonly egress: Rule[];
+}
+
+function policyTypes(spec: Record<string, unknown>): { ingress: Tri; egress: Tri } {
+  const declared = spec.policyTypes;
+  if (declared !== undefined && declared !== null) {
+    const t = strings(declared);
+    if (t.unknown) return { ingress: "maybe", egress: "maybe" };
+    if (t.values.length) return { ingress: t.values.includes("Ingress") ? "yes" : "no", egress: t.values.includes("Egress") ? "yes" : "no" };
+  }
+  return { ingress: "yes", egress: list(spec.egress).length > 0 ? "yes" : "no" };
+}
+
+function readRules(p: K8sPolicy, dir: "ingress" | "egress"): Rule[] {
+  const side = dir === "ingress" ? "from" : "to";
+  return list(p.spec[dir]).map((x, i) => {
+    const r = plain(x) ?? {};
+    const peers = list(r[side]);
+    const ports = list(r.ports);
+    return {
+      ref: { urn: p.urn, resource: p.name, rule: `${dir}[${i}]` },
+      peers: peers.length ? peers.map((q) => plain(q) ?? {}) : undefined,
+      ports: ports.length ? ports.map((q) => plain(q) ?? {}) : undefined,
+    };
+  });
+}
+
+const PROTOS: Record<string, Protocol> = { TCP: "tcp", UDP: "udp" };
+
+/** The traffic a rule's ports admit towards `dest`: certain part and possible part (named ports). */
+function portsTraffic(ports: readonly Record<string, unknown>[] | undefined, dest: Target): { lo: TrafficSet; hi: TrafficSet } {
+  if (!ports) return { lo: TrafficSet.ALL, hi: TrafficSet.ALL };
+  let lo = TrafficSet.EMPTY;
+  let hi = TrafficSet.EMPTY;
+  for (const p of ports) {
+    const protoText = str(p.protocol);
+    if (protoText === UNKNOWN) {
+      hi = hi.union(TrafficSet.ALL);
+      continue;
+    }
+    const proto = PROTOS[String(protoText ?? "TCP").toUpperCase()];
+    if (!proto) continue; // SCTP is not modelled
+    const port = p.port;
+    if (port === undefined || port === null) {
+      lo = lo.union(TrafficSet.of(proto));
+      hi = hi.union(TrafficSet.of(proto));
+      continue;
+    }
+    const n = num(port);
+    const s = str(port);
+    if (typeof n === "number") {
+      const end = num(p.endPort);
+      if (end === UNKNOWN) {
+        lo = lo.union(TrafficSet.fromSpecs([{ protocol: proto, from: n, to: n }]));
+        hi = hi.union(TrafficSet.fromSpecs([{ protocol: proto, from: n, to: 65535 }]));
+        continue;
+      }
+      const t = TrafficSet.fromSpecs([{ protocol: proto, from: n, to: Math.max(n, end ?? n) }]);
+      lo = lo.union(t);
+      hi = hi.union(t);
+    } else if (typeof s === "string") {
+      const known = "pod" in dest ? dest.pod.ports : undefined;
+      if (!known) {
+        // Named port on a pod whose containers are not known: it may be any port.
+        hi = hi.union(TrafficSet.of(proto));
+        continue;
+      }
+      for (const np of known) {
+        if (np.name === s && np.protocol === proto) {
+          const t = TrafficSet.fromSpecs([{ protocol: proto, from: np.port, to: np.port }]);
+          lo = lo.union(t);
+          hi = hi.union(t);
+        }
+      }
+    } else {
+      hi = hi.union(TrafficSet.of(proto));
+    }
+  }
+  return { lo, hi };
+}
+
+function ipBlock(peer: Record<string, unknown>): { set: CidrSet; unknown: boolean } | undefined {
+  const b = plain(peer.ipBlock);
+  if (!b) return peer.ipBlock === undefined || peer.ipBlock === null ? undefined : { set: CidrSet.EMPTY, unknown: true };
+  const inc = cidrSet([b.cidr]);
+  const exc = cidrSet(list(b.except));
+  return { set: inc.set.subtract(exc.set), unknown: inc.unknown || exc.unknown };
+}
+
+/** Does one peer of a rule in `policyNs` match `other`? */
+function peerMatches(peer: Record<string, unknown>, policyNs: string, other: Target): Tri {
+  const block = ipBlock(peer);
+  if (block) {
+    // ipBlock is meant for traffic leaving or entering the cluster; pod IPs are not judged by it.
+    if ("pod" in other) return "no";
+    if (block.unknown) return "maybe";
+    return block.set.overlaps(other.ext.addresses) ? "yes" : "no";
+  }
+  const hasNs = peer.namespaceSelector !== undefined && peer.namespaceSelector !== null;
+  const hasPod = peer.podSelector !== undefined && peer.podSelector !== null;
+  if (!hasNs && !hasPod) return "no";
+  if (!("pod" in other)) return "no";
+  const pod = other.pod;
+  const nsMatch: Tri = hasNs ? matchSelector(peer.namespaceSelector, { labels: pod.ns.labels, complete: pod.ns.declared }) : pod.ns.name === policyNs ? "yes" : "no";
+  if (nsMatch === "no") return "no";
+  return triAnd(nsMatch, hasPod ? matchSelector(peer.podSelector, pod.labels) : "yes");
+}
+
+function ruleEntries(rule: Rule, policyNs: string, selected: Tri, other: Target, dest: Target): Entry[] {
+  let match: Tri = "yes";
+  if (rule.peers) {
+    match = "no";
+    for (const p of rule.peers) {
+      match = triOr(match, peerMatches(p, policyNs, other));
+      if (match === "yes") break;
+    }
+  }
+  match = triAnd(match, selected);
+  if (match === "no") return [];
+  const t = portsTraffic(rule.ports, dest);
+  const out: Entry[] = [];
+  if (!t.lo.isEmpty()) out.push({ rule: rule.ref, action: "allow", traffic: t.lo, match });
+  const extra = t.hi.subtract(t.lo);
+  if (!extra.isEmpty()) out.push({ rule: { ...rule.ref, rule: `${rule.ref.rule} (named port, unresolved)` }, action: "allow", traffic: extra, match: "maybe" });
+  return out;
+}
+
+export function analyseK8s(model: K8sModel, externals: readonly External[]): PlatformAnalysis {
+  const pods = new Map<string, Pod>();
+  for (const ns of [...model.namespaces.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const ep: Endpoint = { id: `k8s:${ns.name}`, key: ns.name, kind: "zone", platform: "k8s", zone: ns.name };
+    pods.set(ep.id, { ep, ns, labels: { labels: {}, complete: true } });
+  }
+  for (const w of model.workloads) {
+    const ns = model.namespaces.get(w.namespace)!;
+    const ep: Endpoint = { id: `k8s:${w.namespace}/${w.name}`, key: `${w.namespace}/${w.name}`, kind: "workload", platform: "k8s", zone: w.namespace, workload: w.name };
+    pods.set(ep.id, { ep, ns, labels: { labels: w.labels, complete: true }, ports: w.ports });
+  }
+  const policies: Policy[] = model.policies.map((src) => ({ src, types: policyTypes(src.spec as Record<string, unknown>), ingress: readRules(src, "ingress"), egress: readRules(src, "egress") }));
+  /** pod id -> policies of its namespace with how surely they select it */
+  const selecting = new Map<string, { policy: Policy; tri: Tri }[]>();
+  for (const pod of pods.values()) {
+    const list: { policy: Policy; tri: Tri }[] = [];
+    for (const policy of policies) {
+      if (policy.src.namespace !== pod.ns.name) continue;
+      const tri = matchSelector(policy.src.spec.podSelector ?? {}, pod.labels);
+      if (tri !== "no") list.push({ policy, tri });
+    }
+    selecting.set(pod.ep.id, list);
+  }
+  const extById = new Map(externals.map((e) => [e.endpoint.id, e]));
+
+  function stage(pod: Pod, dir: "ingress" | "egress", other: Target, dest: Target): Stage {
+    const otherKey = "pod" in other ? other.pod.ep.key : other.ext.endpoint.key;
+    let isolated: Tri = "no";
+    const entries: Entry[] = [];
+    const names: string[] = [];
+    for (const { policy, tri } of selecting.get(pod.ep.id) ?? []) {
+      const applies = triAnd(tri, policy.types[dir]);
+      if (applies === "no") continue;
+      isolated = triOr(isolated, applies);
+      names.push(policy.src.name);
+      for (const rule of policy[dir]) entries.push(...ruleEntries(rule, policy.src.namespace, applies, other, dest));
+    }
+    const label = `${dir} of ${pod.ep.key}`;
+    if (isolated === "no") {
+      return passStage(label, { urn: "", resource: pod.ep.key, rule: `not isolated for ${dir} (no NetworkPolicy selects it)` });
+    }
+    const s = allowStage(label, entries, `no ${dir} rule in NetworkPolicy ${names.join(", ")} ${dir === "ingress" ? "from" : "to"} ${otherKey}`);
+    return isolated === "maybe" ? { ...s, upper: TrafficSet.ALL } : s;
+  }
+
+  return {
+    endpoints: [...pods.values()].map((p) => p.ep),
+    notes: [],
+    paths(from, to) {
+      const a = pods.get(from.id);
+      const b = pods.get(to.id);
+      const label = `${from.key} -> ${to.key}`;
+      if (a && b) return [{ label, stages: [stage(a, "egress", { pod: b }, { pod: b }), stage(b, "ingress", { pod: a }, { pod: b })] }] as Path[];
+      if (a && extById.has(to.id)) {
+        const ext = { ext: extById.get(to.id)! };
+        return [{ label, stages: [stage(a, "egress", ext, ext)] }];
+      }
+      if (b && extById.has(from.id)) return [{ label, stages: [stage(b, "ingress", { ext: extById.get(from.id)! }, { pod: b })] }];
+      return undefined;
+    },
+  };
+}

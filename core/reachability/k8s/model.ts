@@ -1,0 +1,179 @@
+/**
+ * Reads a stack's Kubernetes objects: namespaces with their labels, workloads (from the intent
+ * and from Deployments, StatefulSets, DaemonSets, Jobs and Pods) with their pod labels and named
+ * container ports, and NetworkPolicies as declared. Also turns parsed manifests into the
+ * resource shape, so hand-written YAML can be analysed like a stack.
+ */
+import type { Intent } from "../../intent/types";
+import { displayName, propsOf, type ResourceGraph } from "../graph";
+import type { NetResource } from "../model";
+import { arr, labels, list, num, plain, rec, str, UNKNOWN } from "../values";
+
+export const K8S = {
+  policy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+  namespace: "kubernetes:core/v1:Namespace",
+  pod: "kubernetes:core/v1:Pod",
+  templated: ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet", "kubernetes:apps/v1:ReplicaSet", "kubernetes:batch/v1:Job"],
+} as const;
+
+export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+
+/** CoreDNS's container ports as the usual kube-dns deployment names them. */
+export const KUBE_DNS_PORTS: readonly NamedPort[] = [
+  { name: "dns", protocol: "udp", port: 53 },
+  { name: "dns-tcp", protocol: "tcp", port: 53 },
+  { name: "metrics", protocol: "tcp", port: 9153 },
+];
+
+export interface NamedPort {
+  readonly name: string;
+  readonly protocol: "tcp" | "udp";
+  readonly port: number;
+}
+
+export interface K8sWorkload {
+  readonly namespace: string;
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Undefined when no container spec is known (intent-only workloads). */
+  readonly ports?: readonly NamedPort[];
+}
+
+export interface K8sNamespace {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** True when the stack declares the namespace, so its labels are all known. */
+  readonly declared: boolean;
+}
+
+export interface K8sPolicy {
+  readonly urn: string;
+  readonly name: string;
+  readonly namespace: string;
+  readonly spec: Readonly<Record<string, unknown>>;
+}
+
+export interface K8sModel {
+  readonly namespaces: Map<string, K8sNamespace>;
+  readonly workloads: K8sWorkload[];
+  readonly policies: K8sPolicy[];
+  readonly present: boolean;
+}
+
+function meta(r: NetResource): { name?: string; namespace: string; labels: Record<string, string> } {
+  const m = rec(propsOf(r).metadata);
+  const md = m && m !== UNKNOWN ? m : {};
+  const name = str(md.name);
+  const ns = str(md.namespace);
+  return { name: typeof name === "string" ? name : undefined, namespace: typeof ns === "string" ? ns : "default", labels: labels(md.labels) };
+}
+
+function containerPorts(podSpec: unknown): NamedPort[] | undefined {
+  const spec = rec(podSpec);
+  if (!spec || spec === UNKNOWN) return undefined;
+  const containers = arr(spec.containers);
+  if (!containers || containers === UNKNOWN) return undefined;
+  const out: NamedPort[] = [];
+  for (const c of containers) {
+    const ports = arr(rec(c) && rec(c) !== UNKNOWN ? (c as Record<string, unknown>).ports : undefined);
+    for (const p of ports && ports !== UNKNOWN ? ports : []) {
+      const pr = rec(p);
+      if (!pr || pr === UNKNOWN) continue;
+      const name = str(pr.name);
+      const port = num(pr.containerPort);
+      const proto = String(str(pr.protocol) ?? "TCP").toLowerCase();
+      if (typeof name === "string" && typeof port === "number" && (proto === "tcp" || proto === "udp")) out.push({ name, protocol: proto, port });
+    }
+  }
+  return out;
+}
+
+export function readK8s(g: ResourceGraph, intent?: Intent): K8sModel {
+  const namespaces = new Map<string, K8sNamespace>();
+  const ensure = (name: string) => {
+    if (!namespaces.has(name)) namespaces.set(name, { name, labels: { [NAMESPACE_NAME_LABEL]: name }, declared: false });
+  };
+  for (const r of g.ofType(K8S.namespace)) {
+    const m = meta(r);
+    const name = m.name ?? displayName(r);
+    namespaces.set(name, { name, labels: { ...m.labels, [NAMESPACE_NAME_LABEL]: name }, declared: true });
+  }
+  const workloads: K8sWorkload[] = [];
+  const seen = new Set<string>();
+  const add = (w: K8sWorkload) => {
+    const key = `${w.namespace}\u0000${JSON.stringify(Object.entries(w.labels).sort())}`;
+    const existing = workloads.findIndex((x) => `${x.namespace}\u0000${JSON.stringify(Object.entries(x.labels).sort())}` === key);
+    if (existing >= 0) {
+      if (!workloads[existing].ports && w.ports) workloads[existing] = { ...workloads[existing], ports: w.ports };
+      return;
+    }
+    if (seen.has(`${w.namespace}/${w.name}`)) return;
+    seen.add(`${w.namespace}/${w.name}`);
+    ensure(w.namespace);
+    workloads.push(w);
+  };
+  const policies: K8sPolicy[] = [];
+  for (const r of g.ofType(K8S.policy)) {
+    const m = meta(r);
+    const spec = rec(propsOf(r).spec);
+    ensure(m.namespace);
+    policies.push({ urn: r.urn, name: m.name ?? displayName(r), namespace: m.namespace, spec: spec && spec !== UNKNOWN ? spec : { podSelector: UNKNOWN } });
+  }
+  const present = namespaces.size > 0 || policies.length > 0 || g.ofType(K8S.pod, ...K8S.templated).length > 0;
+  if (present && intent) {
+    for (const z of intent.zones) {
+      ensure(z.name);
+      for (const w of z.workloads) add({ namespace: z.name, name: w.name, labels: w.labels });
+    }
+  }
+  for (const r of g.ofType(...K8S.templated)) {
+    const m = meta(r);
+    const spec = rec(propsOf(r).spec);
+    const tpl = spec && spec !== UNKNOWN ? rec(spec.template) : undefined;
+    const tplMeta = tpl && tpl !== UNKNOWN ? rec(tpl.metadata) : undefined;
+    const podLabels = labels(tplMeta && tplMeta !== UNKNOWN ? tplMeta.labels : undefined);
+    if (!Object.keys(podLabels).length) continue;
+    add({ namespace: m.namespace, name: m.name ?? displayName(r), labels: podLabels, ports: containerPorts(tpl && tpl !== UNKNOWN ? tpl.spec : undefined) });
+  }
+  for (const r of g.ofType(K8S.pod)) {
+    const m = meta(r);
+    if (!Object.keys(m.labels).length) continue;
+    add({ namespace: m.namespace, name: m.name ?? displayName(r), labels: m.labels, ports: containerPorts(propsOf(r).spec) });
+  }
+  // Every cluster runs DNS; netseg names it so that DNS paths (and DNS blocked by a default deny) show.
+  if (present) add({ namespace: "kube-system", name: "kube-dns", labels: { "k8s-app": "kube-dns" }, ports: KUBE_DNS_PORTS });
+  // Namespaces a policy names by `kubernetes.io/metadata.name` exist somewhere; give them an endpoint.
+  for (const p of policies) {
+    for (const [dir, side] of [["ingress", "from"], ["egress", "to"]] as const) {
+      for (const rule of list(p.spec[dir])) {
+        for (const peer of list(plain(rule)?.[side])) {
+          const ns = str(plain(plain(plain(peer)?.namespaceSelector)?.matchLabels)?.[NAMESPACE_NAME_LABEL]);
+          if (typeof ns === "string") ensure(ns);
+        }
+      }
+    }
+  }
+  workloads.sort((a, b) => (a.namespace + "/" + a.name < b.namespace + "/" + b.name ? -1 : 1));
+  return { namespaces, workloads, policies, present };
+}
+
+/** Parsed manifests (e.g. from `yaml.parseAllDocuments`) as resources, typed as the Kubernetes provider types them. */
+export function k8sObjectsToResources(objects: readonly unknown[], stack = "stack", project = "project"): NetResource[] {
+  const out: NetResource[] = [];
+  for (const o of objects) {
+    const obj = rec(o);
+    if (!obj || obj === UNKNOWN) continue;
+    const apiVersion = String(str(obj.apiVersion) ?? "");
+    const kind = String(str(obj.kind) ?? "");
+    if (!apiVersion || !kind) continue;
+    const gv = apiVersion.includes("/") ? apiVersion : `core/${apiVersion}`;
+    const type = `kubernetes:${gv}:${kind}`;
+    const m = plain(obj.metadata);
+    const n = str(m?.name);
+    const nsName = str(m?.namespace);
+    const name = typeof n === "string" ? n : kind;
+    const ns = typeof nsName === "string" ? `${nsName}/` : "";
+    out.push({ type, name: `${ns}${name}`, urn: `urn:pulumi:${stack}::${project}::${type}::${ns}${name}`, props: obj as Record<string, unknown> });
+  }
+  return out;
+}
