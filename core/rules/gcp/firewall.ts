@@ -33,6 +33,8 @@ export interface FirewallContext {
   readonly zoneCidrs: ReadonlyMap<string, readonly string[]>;
   readonly zoneEgress: ReadonlyMap<string, string>;
   readonly egressProxyRanges: readonly string[];
+  /** Where a flow (or egress allow-list) sits in the intent, for error paths: `flows[2]`. */
+  readonly flowPath: (flowKey: string) => string;
 }
 
 /** GCP's allow/deny blocks for a set of ports: one block per protocol, ranges merged. */
@@ -113,11 +115,12 @@ function allowRule(ctx: FirewallContext, r: NeutralRule, issues: IntentIssue[]):
   else if (r.peer.kind === "zone") ranges = ctx.zoneCidrs.get(r.peer.zone) ?? [];
   else ranges = ctx.egressProxyRanges;
   if (!ingress && r.peer.kind === "cidrs" && r.peer.name === "internet" && ctx.zoneEgress.get(r.zone) !== "nat") {
-    issues.push({ path: `flows (${r.flowKey})`, value: r.flowKey, message: `zone "${r.zone}" has egress ${ctx.zoneEgress.get(r.zone)}, so GCP gives it no egress to the internet`, fix: `set egress: nat on zone "${r.zone}"` });
+    issues.push({ path: ctx.flowPath(r.flowKey), value: r.flowKey, message: `zone "${r.zone}" has egress ${ctx.zoneEgress.get(r.zone)}, so GCP gives it no egress to the internet`, fix: `set egress: nat on zone "${r.zone}"` });
     return [];
   }
   if (ranges.length === 0) {
-    issues.push({ path: `flows (${r.flowKey})`, value: r.flowKey, message: `the ${r.direction} rule ${r.key} has no address ranges to name its peer`, fix: "give the peer or the egress proxy at least one CIDR" });
+    // An empty proxy range list is reported once, against args.egressProxyRanges.
+    if (r.peer.kind !== "proxy") issues.push({ path: ctx.flowPath(r.flowKey), value: r.flowKey, message: `the ${r.direction} rule ${r.key} has no address ranges to name its peer`, fix: "give the peer or the egress proxy at least one CIDR" });
     return [];
   }
   const chunks = rangeChunks(ranges);

@@ -138,13 +138,20 @@ export function planGcpNetwork(intent: Intent, options: GcpPlanOptions): GcpNetw
   } else {
     egressProxyRanges = address.infrastructure.filter((s) => s.purpose === "proxy").map((s) => s.cidr);
   }
-  if (intent.egress.length > 0 && egressProxyRanges.length === 0 && !issues.length) {
-    issues.push({ path: "args.egressProxyRanges", message: "is empty, but the intent has egress allow-lists that go through the egress proxy", fix: "give the egress proxy's address ranges" });
+  // Not when every given range was malformed: those are reported one by one above.
+  if (intent.egress.length > 0 && egressProxyRanges.length === 0 && !options.egressProxyRanges?.length) {
+    issues.push({ path: "args.egressProxyRanges", message: "is empty, but the intent has egress allow-lists that go through the egress proxy", fix: "give the egress proxy's address ranges (or leave the option out to use netseg's reserved proxy subnets, where the address space leaves room for them)" });
   }
 
   const zoneCidrs = new Map(zones.map((z) => [z.name, z.subnets.map((s) => s.cidr)]));
+  const flowPath = (flowKey: string): string => {
+    const i = intent.flows.findIndex((f) => f.key === flowKey);
+    if (i >= 0) return `flows[${i}]`;
+    const e = intent.egress.findIndex((x) => `${x.zone}->egress-proxy` === flowKey);
+    return e >= 0 ? `egress[${e}]` : flowKey;
+  };
   const firewallRules = planFirewallRules(
-    { prefix, networkName, zoneCidrs, zoneEgress: new Map(zones.map((z) => [z.name, z.egress])), egressProxyRanges },
+    { prefix, networkName, zoneCidrs, zoneEgress: new Map(zones.map((z) => [z.name, z.egress])), egressProxyRanges, flowPath },
     compileNeutralRules(intent),
     targeting,
     issues,

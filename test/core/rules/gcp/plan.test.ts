@@ -282,7 +282,15 @@ describe("core/rules/gcp planGcpNetwork", () => {
       input.tenants = { pool: "10.128.0.0/9", blockPrefix: 20, zones: [{ name: "web" }], sharedServices: { addressSpace: "10.100.0.0/16", ports: ["tcp/443"] }, members: [{ name: "t1" }] };
       const p = problems(parseIntent(input), { regions: REGIONS });
       assert.deepEqual(p.map((x) => x.split(":")[0]), ["zones[3].managed", "tenants"]);
-      assert.match(problems(shop(), { regions: REGIONS, egressProxyRanges: ["10.0.0.1/16"] })[0], /^args\.egressProxyRanges\[0\]: "10\.0\.0\.1\/16" has host bits set/);
+      assert.deepEqual(problems(shop(), { regions: REGIONS, egressProxyRanges: ["10.0.0.1/16"] }).map((x) => x.split(" | ")[0]), ['args.egressProxyRanges[0]: "10.0.0.1/16" has host bits set; the block it names is 10.0.0.0/16']);
+      assert.deepEqual(problems(shop(), { regions: REGIONS, egressProxyRanges: [] }).map((x) => x.split(" | ")[0]), ["args.egressProxyRanges: is empty, but the intent has egress allow-lists that go through the egress proxy"]);
+    });
+
+    it("refuses egress to the internet from a zone without nat even if the intent checks were bypassed", () => {
+      const intent = shop();
+      const data = { kind: "zone", zone: "data" } as const;
+      const forged: Intent = { ...intent, flows: [...intent.flows, { key: "data->internet", from: data, to: { kind: "internet" }, ports: [{ protocol: "tcp", from: 443, to: 443 }], description: "forged" }] };
+      assert.deepEqual(problems(forged, { regions: REGIONS }), ['flows[4]: zone "data" has egress none, so GCP gives it no egress to the internet | set egress: nat on zone "data"']);
     });
   });
 });
