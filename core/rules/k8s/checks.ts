@@ -14,6 +14,12 @@ function zoneIndex(intent: Intent): Map<string, { zone: Zone; index: number }> {
   return new Map(intent.zones.map((zone, index) => [zone.name, { zone, index }]));
 }
 
+/** True when a pod carrying `labels` is selected by `selector` (matchLabels semantics). */
+function selects(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(selector);
+  return keys.length > 0 && keys.every((k) => labels[k] === selector[k]);
+}
+
 function checkNames(intent: Intent, issues: IntentIssue[]): void {
   const v = labelIssues("name", { [`netseg.dev/intent`]: intent.name }, "the intent name as a");
   issues.push(...v);
@@ -37,6 +43,12 @@ function checkNames(intent: Intent, issues: IntentIssue[]): void {
         const sp = dns1123SubdomainProblem(w.serviceAccount);
         if (sp) issues.push({ path: `${path}.serviceAccount`, value: w.serviceAccount, message: `a service account name ${sp}`, fix: "use the name of the workload's ServiceAccount object" });
       }
+    });
+    z.workloads.forEach((a, j) => {
+      z.workloads.forEach((b, k) => {
+        if (j === k || !selects(a.labels, b.labels) || (k < j && selects(b.labels, a.labels))) return;
+        issues.push({ path: `zones[${i}].workloads[${j}].labels`, value: JSON.stringify(a.labels), message: `the selector of workload "${a.name}" also selects the pods of workload "${b.name}" (its labels are a subset of theirs), so every flow to or from "${a.name}" would apply to "${b.name}" too`, fix: `give "${a.name}" a label that "${b.name}" does not carry` });
+      });
     });
     const names = new Map<string, string>();
     for (const n of policyNames(z)) {

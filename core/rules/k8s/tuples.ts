@@ -4,7 +4,9 @@
  * (intentFlowTuples). Selectors are decoded into endpoints with the intent's zones and
  * workloads; a flow between two zones passes only where the source's egress and the
  * destination's ingress both allow it (zones netseg does not manage have no policies, so they
- * filter nothing). DNS and egress-proxy rules are plumbing, not flows, and are skipped (only policies marked with the `flows` role are read).
+ * filter nothing; a flow with no managed side is outside the plan and never appears). DNS and
+ * egress-proxy rules are plumbing, not flows, and are skipped (only policies marked with the
+ * `flows` role are read).
  */
 import { TrafficSet, type PortSpec } from "../../net/ports";
 import type { Intent } from "../../intent";

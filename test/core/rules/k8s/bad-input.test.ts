@@ -120,6 +120,17 @@ describe("k8s planner: bad input", () => {
     );
   });
 
+  it("refuses a workload whose selector also selects another workload's pods", () => {
+    const input = base();
+    input.zones[0].workloads = [{ name: "api", labels: { app: "api" } }, { name: "api-canary", labels: { app: "api", track: "canary" } }];
+    input.flows = [];
+    const issues = issuesOf(() => plan(input));
+    assert.deepEqual(issues.map((i) => i.path), ["zones[0].workloads[0].labels"]);
+    assert.match(issues[0].message, /the selector of workload "api" also selects the pods of workload "api-canary"/);
+    input.zones[0].workloads[1].labels = { app: "api" };
+    assert.equal(issuesOf(() => plan(input)).length, 1, "identical labels are reported once");
+  });
+
   it("refuses an icmp flow: a NetworkPolicy cannot express it", () => {
     const input = base();
     input.flows!.push({ from: "web", to: "data", ports: ["icmp"] });
