@@ -1,0 +1,2 @@
+/** AWS components. */
+export * from "./vpc";

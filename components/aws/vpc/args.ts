@@ -1,0 +1,134 @@
+/**
+ * The SegmentedVpc's arguments and everything decided before a single child exists: the intent
+ * (parsed from an object or a YAML file, or taken as already normalised), the address plan,
+ * the AWS rule plan and the component's own options, all validated together. A bad input thus
+ * fails at construction with every problem listed, and creates nothing.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { loadIntentFile, parseIntent, IntentError, type Intent, type IntentInput, type IntentIssue } from "../../../core/intent";
+import { planAddresses, type AddressPlan } from "../../../core/addressing";
+import { planAwsRulesForIntent, checkTags, zonesNeedingNat, type AwsRulePlan } from "../../../core/rules/aws";
+
+export type NatGatewayStrategy = "none" | "single" | "perAz";
+export type GatewayEndpointService = "s3" | "dynamodb";
+
+export type FlowLogsArgs =
+  | false
+  | { readonly destination?: "cloud-watch-logs"; readonly retentionDays?: number; readonly trafficType?: "ALL" | "ACCEPT" | "REJECT" }
+  | { readonly destination: "s3"; readonly bucketArn?: pulumi.Input<string>; readonly retentionDays?: number; readonly trafficType?: "ALL" | "ACCEPT" | "REJECT" };
+
+export interface EgressProxyArgs {
+  /** The proxy's own security group, when it exists already (its ingress rules are then yours to add). */
+  readonly securityGroupId?: pulumi.Input<string>;
+  /** Address proxy-bound traffic by CIDR instead (a transparent firewall: `["0.0.0.0/0"]`). */
+  readonly cidrs?: readonly string[];
+}
+
+export interface SegmentedVpcArgs {
+  /** A normalised intent, an intent object as written in YAML, or the path of a YAML file. Plain values only. */
+  readonly intent: Intent | IntentInput | string;
+  /** NAT gateways for zones with egress nat: none, one (in AZ 1), or one per AZ (default). */
+  readonly natGateways?: NatGatewayStrategy;
+  /** The internet-facing zone whose subnets hold the NAT gateways; the first declared by default. */
+  readonly natZone?: string;
+  /** AZ names, in AZ-index order; by default the region's first available ones. */
+  readonly availabilityZoneNames?: readonly string[];
+  /** VPC flow logs: on by default, to CloudWatch Logs with 90 days' retention. */
+  readonly flowLogs?: FlowLogsArgs;
+  /** Gateway endpoints attached to the private route tables (default both). */
+  readonly gatewayEndpoints?: readonly GatewayEndpointService[];
+  readonly egressProxy?: EgressProxyArgs;
+  /** The account's NACL entry quota per direction (20 by default, at most 40). */
+  readonly naclEntryLimit?: number;
+  /** The account's security-group rule quota per direction (60 by default). */
+  readonly sgRuleLimit?: number;
+  /** Extra tags on every resource. */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** The plain data the component is built from; also one of its outputs. */
+export interface SegmentedVpcPlan {
+  readonly intent: Intent;
+  readonly addresses: AddressPlan;
+  readonly rules: AwsRulePlan;
+  readonly natGateways: NatGatewayStrategy;
+  /** AZ indexes that get a NAT gateway (empty when no zone needs one). */
+  readonly natAzIndexes: readonly number[];
+  readonly gatewayEndpoints: readonly GatewayEndpointService[];
+  readonly flowLogs: { readonly enabled: false } | { readonly enabled: true; readonly destination: "cloud-watch-logs" | "s3"; readonly retentionDays: number; readonly trafficType: string };
+}
+
+/** Retention periods CloudWatch Logs accepts. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export const DEFAULT_RETENTION_DAYS = 90;
+
+/** True for an intent that has been through parseIntent (endpoints resolved, slots assigned). */
+export function isNormalisedIntent(x: unknown): x is Intent {
+  const i = x as Partial<Intent> | null;
+  return (
+    !!i &&
+    typeof i === "object" &&
+    typeof i.addressing === "object" &&
+    Array.isArray(i.peers) &&
+    Array.isArray(i.zones) &&
+    i.zones.every((z) => typeof z.slot === "number" && typeof z.managed === "boolean" && Array.isArray(z.workloads)) &&
+    Array.isArray(i.flows) &&
+    i.flows.every((f) => typeof f.key === "string" && typeof f.from === "object") &&
+    Array.isArray(i.egress) &&
+    i.egress.every((e) => Array.isArray(e.destinations))
+  );
+}
+
+export function resolveIntent(input: SegmentedVpcArgs["intent"]): Intent {
+  if (typeof input === "string") return loadIntentFile(input);
+  if (isNormalisedIntent(input)) return input;
+  return parseIntent(input, "SegmentedVpc args.intent");
+}
+
+/** Validates everything and plans; throws one IntentError listing every problem. */
+export function planSegmentedVpc(name: string, args: SegmentedVpcArgs): SegmentedVpcPlan {
+  if (!args || args.intent === undefined) throw new IntentError([{ path: "intent", message: "SegmentedVpc needs an intent", fix: "pass intent: a path to a YAML file, an intent object or a parsed Intent" }]);
+  const intent = resolveIntent(args.intent);
+  const issues: IntentIssue[] = [];
+  const natGateways = args.natGateways ?? "perAz";
+  if (!["none", "single", "perAz"].includes(natGateways)) issues.push({ path: "natGateways", value: natGateways, message: "must be none, single or perAz", fix: "use perAz for one NAT gateway per AZ (resilient) or single (cheaper)" });
+  if (args.availabilityZoneNames && args.availabilityZoneNames.length < intent.availabilityZones) {
+    issues.push({ path: "availabilityZoneNames", value: args.availabilityZoneNames.length, message: `the intent uses ${intent.availabilityZones} availability zones, but only ${args.availabilityZoneNames.length} names are given`, fix: "list one name per availability zone, in order" });
+  }
+  const endpoints: GatewayEndpointService[] = [...new Set<GatewayEndpointService>(args.gatewayEndpoints ?? ["s3", "dynamodb"])].sort();
+  for (const e of endpoints) if (e !== "s3" && e !== "dynamodb") issues.push({ path: "gatewayEndpoints", value: e, message: "gateway endpoints exist for s3 and dynamodb only", fix: "use s3 and/or dynamodb (interface endpoints are not gateway endpoints)" });
+  const fl = args.flowLogs ?? {};
+  const retentionDays = fl === false ? 0 : (fl.retentionDays ?? DEFAULT_RETENTION_DAYS);
+  if (fl !== false && !(LOG_RETENTION_DAYS as readonly number[]).includes(retentionDays)) {
+    issues.push({ path: "flowLogs.retentionDays", value: retentionDays, message: "is not a retention period CloudWatch Logs accepts", fix: `use one of ${LOG_RETENTION_DAYS.join(", ")}` });
+  }
+  if (args.tags) issues.push(...checkTags("tags", args.tags));
+  const longestZone = intent.zones.reduce((a, z) => (z.name.length > a.length ? z.name : a), "");
+  issues.push(...checkTags("(component name, in Name tags)", { Name: `${name}-${longestZone}-az${intent.availabilityZones}` }));
+  let rules: AwsRulePlan | undefined;
+  try {
+    rules = planAwsRulesForIntent(intent, {
+      namePrefix: name,
+      naclEntryLimit: args.naclEntryLimit,
+      sgRuleLimit: args.sgRuleLimit,
+      natZone: args.natZone,
+      egressProxy: args.egressProxy?.cidrs ? { mode: args.egressProxy.securityGroupId ? "security-group" : "cidrs", cidrs: args.egressProxy.cidrs } : undefined,
+      source: intent.name,
+    });
+  } catch (e) {
+    if (!(e instanceof IntentError)) throw e;
+    issues.push(...e.issues);
+  }
+  if (issues.length || !rules) throw new IntentError(issues, typeof args.intent === "string" ? args.intent : intent.name);
+  const needNat = zonesNeedingNat(intent.zones).length > 0;
+  const natAzIndexes = !needNat || natGateways === "none" ? [] : natGateways === "single" ? [0] : Array.from({ length: intent.availabilityZones }, (_, i) => i);
+  return {
+    intent,
+    addresses: planAddresses(intent),
+    rules,
+    natGateways,
+    natAzIndexes,
+    gatewayEndpoints: endpoints,
+    flowLogs: fl === false ? { enabled: false } : { enabled: true, destination: fl.destination ?? "cloud-watch-logs", retentionDays, trafficType: fl.trafficType ?? "ALL" },
+  };
+}
