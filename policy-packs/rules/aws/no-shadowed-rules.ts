@@ -1,0 +1,43 @@
+/**
+ * Passing condition: no network ACL entry is shadowed by earlier entries (it can never match)
+ * and no security-group rule is redundant (other rules of the group already allow all of it).
+ * Judged as ranges over inline and standalone rules together; only certain cases are reported.
+ */
+import { z } from "zod";
+import { AWS_NACL_ACL_TYPES, AWS_SG_GROUP_TYPES, redundantRules, securityGroupsOf, shadowedRules, type OwnedSgRule, type SgView } from "../../../core/resources";
+import { stackRule } from "../define";
+import { aclName, aclsOf, aclUrn, entryName, orderedEntries } from "./nacl-view";
+import { groupName, groupUrn } from "./sg-view";
+
+export const noShadowedRulesConfig = z.object({});
+
+function ruleName(o: OwnedSgRule, v: SgView): string {
+  return o.resource === v.group ? o.rule.path : `rule ${o.resource.name}`;
+}
+
+export const noShadowedRules = stackRule({
+  name: "netseg-aws-no-shadowed-rules",
+  description: "No network ACL entry is shadowed by earlier entries and no security-group rule is redundant with the group's other rules.",
+  enforcementLevel: "advisory",
+  severity: "low",
+  config: noShadowedRulesConfig,
+  covers: { rows: [15], ids: ["np-guard redundant-rules"] },
+  types: [...AWS_NACL_ACL_TYPES, ...AWS_SG_GROUP_TYPES],
+  check: (stack, _cfg, report) => {
+    for (const v of aclsOf(stack)) {
+      for (const direction of ["ingress", "egress"] as const) {
+        for (const s of shadowedRules(orderedEntries(v, direction).filter((r) => r.ref.entry.direction === direction))) {
+          report(`network ACL ${aclName(v)} ${direction} ${entryName(s.rule, v)} (${s.rule.entry.traffic} for ${s.rule.entry.cidrs}) never matches: shadowed by ${s.by.map((b) => entryName(b, v)).join(", ")}`, aclUrn(v));
+        }
+      }
+    }
+    for (const v of securityGroupsOf(stack)) {
+      for (const direction of ["ingress", "egress"] as const) {
+        const rules = [...v.inline, ...v.standalone].filter((o) => o.rule.direction === direction && o.rule.sourceSecurityGroups.length === 0 && !o.rule.self).map((o) => ({ ...o.rule, ref: o }));
+        for (const r of redundantRules(rules)) {
+          report(`security group ${groupName(v)} ${direction} ${ruleName(r.rule, v)} (${r.rule.rule.traffic} for ${r.rule.rule.cidrs}) is redundant: already allowed by ${r.by.map((b) => ruleName(b, v)).join(", ")}`, groupUrn(v));
+        }
+      }
+    }
+  },
+});

@@ -1,0 +1,115 @@
+/**
+ * The two shapes every netseg rule takes. A rule file declares its metadata, its zod options
+ * and a check over plain data; these builders turn that into the `ResourceValidationPolicy` or
+ * `StackValidationPolicy` object CrossGuard runs, with the config schema derived from zod and
+ * properties read through plain-props (unknowns never throw). Rules do not know which pack
+ * serves them.
+ */
+import type { EnforcementLevel, ResourceValidationArgs, ResourceValidationPolicy, Severity, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import type { z } from "zod";
+import { StackIndex, type PlainObject } from "../../core/resources";
+import { readZoneMarks, type Platform } from "../../core/tags";
+import { configSchemaOf, readConfig } from "./config";
+import { knownCopy, plainProps, toStackResources } from "./plain-props";
+
+export interface RuleMeta<S extends z.ZodObject> {
+  /** `netseg-<cloud>-<subject>-<condition>`. */
+  readonly name: string;
+  /** One sentence stating the passing condition. */
+  readonly description: string;
+  readonly enforcementLevel: EnforcementLevel;
+  readonly severity: Severity;
+  readonly config: S;
+  /** RULES.md row numbers and the scanner ids covered, for the README and the report. */
+  readonly covers: { readonly rows: readonly number[]; readonly ids: readonly string[] };
+  readonly remediationSteps?: string;
+}
+
+/** What a resource check sees. */
+export interface ResourceInput {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly props: PlainObject;
+  readonly stackTags: ReadonlyMap<string, string>;
+}
+
+/** What netseg adds to a CrossGuard policy object: the rows it covers and its zod options. */
+interface NetsegExtras {
+  readonly covers: RuleMeta<z.ZodObject>["covers"];
+  readonly options: z.ZodObject;
+}
+export type NetsegResourcePolicy = ResourceValidationPolicy & NetsegExtras;
+export type NetsegStackPolicy = StackValidationPolicy & NetsegExtras;
+export type NetsegPolicy = NetsegResourcePolicy | NetsegStackPolicy;
+
+export function resourceRule<S extends z.ZodObject>(
+  meta: RuleMeta<S> & {
+    readonly types: readonly string[];
+    readonly check: (r: ResourceInput, cfg: z.output<S>, report: (message: string) => void) => void;
+    /** New properties, or undefined to leave the resource alone. */
+    readonly remediate?: (r: ResourceInput, cfg: z.output<S>) => Record<string, unknown> | undefined;
+  },
+): NetsegResourcePolicy {
+  const { types, check, remediate, config, covers, ...rest } = meta;
+  const input = (args: ResourceValidationArgs): ResourceInput => ({ type: args.type, name: args.name, urn: args.urn, props: plainProps(args.props), stackTags: args.stackTags });
+  const policy: NetsegResourcePolicy = {
+    ...rest,
+    covers,
+    options: config,
+    configSchema: configSchemaOf(config),
+    validateResource: (args, reportViolation) => {
+      if (!types.includes(args.type)) return;
+      const cfg = readConfig(meta.name, config, args.getConfig());
+      check(input(args), cfg, (m) => reportViolation(m));
+    },
+  };
+  if (remediate) {
+    return {
+      ...policy,
+      remediateResource: (args) => {
+        if (!types.includes(args.type)) return undefined;
+        const r = input(args);
+        const fixed = remediate(r, readConfig(meta.name, config, args.getConfig()));
+        if (!fixed) return undefined;
+        const base = knownCopy(args.props);
+        return base ? { ...base, ...fixed } : undefined;
+      },
+    };
+  }
+  return policy;
+}
+
+export function stackRule<S extends z.ZodObject>(
+  meta: RuleMeta<S> & {
+    /** The rule does not apply to a stack without any of these types. */
+    readonly types: readonly string[];
+    readonly check: (stack: StackIndex, cfg: z.output<S>, report: (message: string, urn?: string) => void, args: StackValidationArgs) => void;
+  },
+): NetsegStackPolicy {
+  const { types, check, config, covers, ...rest } = meta;
+  return {
+    ...rest,
+    covers,
+    options: config,
+    configSchema: configSchemaOf(config),
+    validateStack: (args, reportViolation) => {
+      if (!args.resources.some((r) => types.includes(r.type))) {
+        args.notApplicable(`no resource of type ${types.join(", ")} in the stack`);
+      }
+      const cfg = readConfig(meta.name, config, args.getConfig());
+      check(new StackIndex(toStackResources(args.resources)), cfg, reportViolation, args);
+    },
+  };
+}
+
+/** A resource's zone and whether that zone faces the internet, from netseg's marks or `zoneTag`. */
+export function zoneOf(platform: Platform, tags: Readonly<Record<string, string>>, cfg: { zoneTag?: string; internetFacingZones: readonly string[] }): { zone?: string; internetFacing: boolean } {
+  const marks = readZoneMarks(platform, tags, cfg.zoneTag);
+  return { zone: marks.zone, internetFacing: marks.internet === "inbound" || (marks.zone !== undefined && cfg.internetFacingZones.includes(marks.zone)) };
+}
+
+/** `name (type)` for messages. */
+export function label(r: { name: string; type: string }): string {
+  return `${r.name} (${r.type.split(":").pop()})`;
+}

@@ -1,0 +1,38 @@
+import { naclNoAllowAll } from "../../../policy-packs/rules/aws/nacl-no-allow-all";
+import { naclNoInternetAdminPorts } from "../../../policy-packs/rules/aws/nacl-no-internet-admin-ports";
+import { all, describeRule, setIn, U } from "../harness";
+import { naclStack } from "./fixtures";
+
+describeRule(naclNoInternetAdminPorts, {
+  base: naclStack(),
+  nonCompliant: [
+    { title: "a standalone entry allows 22 from the world before the deny", edit: all(setIn("admin-from-vpn", "cidrBlock", "0.0.0.0/0"), setIn("admin-from-vpn", "ruleNumber", 90)), expect: [/network ACL public entry 90 \(rule admin-from-vpn\) allows 0\.0\.0\.0\/0 to admin port tcp\/22/] },
+    { title: "the deny of 3389 turned into an allow", edit: setIn("public", "ingress.1.action", "allow"), expect: [/public entry 101 \(ingress\[1\]\) allows 0\.0\.0\.0\/0 to admin port tcp\/3389/] },
+    { title: "the deny of 22 moved behind the ephemeral allow stretched to 22", edit: all(setIn("public", "ingress.0.ruleNo", 130), setIn("public", "ingress.3.fromPort", 22)), expect: [/entry 120 \(ingress\[3\]\) allows 0\.0\.0\.0\/0 to admin port tcp\/22/] },
+  ],
+  compliant: [
+    { title: "the VPN entry on 22 is not the internet, wherever it stands", edit: setIn("admin-from-vpn", "ruleNumber", 50), expect: [] },
+    { title: "a world allow of 22 behind the world deny of 22", edit: all(setIn("admin-from-vpn", "cidrBlock", "0.0.0.0/0"), setIn("admin-from-vpn", "ruleNumber", 200)), expect: [] },
+  ],
+  unknown: [
+    { title: "a world allow of 3389 whose number is unknown proves nothing", edit: all(setIn("public", "ingress.1.action", "allow"), setIn("public", "ingress.1.ruleNo", U)), expect: [] },
+    { title: "an allow of 3389 with an unknown CIDR: the ephemeral allow behind it still proves 3389 open", edit: all(setIn("public", "ingress.1.action", "allow"), setIn("public", "ingress.1.cidrBlock", U)), expect: [/entry 120 \(ingress\[3\]\) allows 0\.0\.0\.0\/0 to admin port tcp\/3389/] },
+    { title: "unknown action on the deny of 22: 3389 is still proven open", edit: all(setIn("public", "ingress.0.action", U), setIn("public", "ingress.1.action", "allow")), expect: [/entry 101 \(ingress\[1\]\) allows 0\.0\.0\.0\/0 to admin port tcp\/3389$/] },
+  ],
+});
+
+describeRule(naclNoAllowAll, {
+  base: naclStack(),
+  nonCompliant: [
+    { title: "an allow-all ingress entry", edit: setIn("public", "ingress.2.protocol", "-1"), expect: [/network ACL public entry 110 \(ingress\[2\]\) allows all traffic from 0\.0\.0\.0\/0/] },
+    { title: "a standalone allow-all from ::/0", edit: all(setIn("admin-from-vpn", "protocol", "all"), setIn("admin-from-vpn", "ipv6CidrBlock", "::/0")), expect: [/entry 90 \(rule admin-from-vpn\) allows all traffic from 10\.8\.0\.0\/16, ::\/0/] },
+    { title: "egress allow-all when egress is checked", edit: () => undefined, config: { directions: ["ingress", "egress"] }, expect: [/entry 100 \(egress\[0\]\) allows all traffic to 0\.0\.0\.0\/0/] },
+  ],
+  compliant: [
+    { title: "allow-all behind a deny-all is never reached", edit: all(setIn("public", "ingress.2.protocol", "-1"), setIn("public", "ingress.0.protocol", "-1")), expect: [] },
+  ],
+  unknown: [
+    { title: "unknown protocol on the entry", edit: setIn("public", "ingress.2.protocol", U), expect: [] },
+    { title: "a whole unknown ingress list may hold a deny in front of a standalone allow-all", edit: all(setIn("public", "ingress", U), setIn("admin-from-vpn", "protocol", "-1"), setIn("admin-from-vpn", "cidrBlock", "0.0.0.0/0")), expect: [] },
+  ],
+});

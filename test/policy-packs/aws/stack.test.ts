@@ -1,0 +1,63 @@
+import { noShadowedRules } from "../../../policy-packs/rules/aws/no-shadowed-rules";
+import { sgNaclAttached } from "../../../policy-packs/rules/aws/sg-nacl-attached";
+import { sgNoMixedRuleManagement } from "../../../policy-packs/rules/aws/sg-no-mixed-rule-management";
+import { vpcFlowLogs } from "../../../policy-packs/rules/aws/vpc-flow-logs";
+import { add, all, depend, describeRule, remove, setIn, U, type Fixture } from "../harness";
+import { naclStack, sgStack, T } from "./fixtures";
+
+const vpcStack = (): Fixture[] => [
+  { type: T.vpc, name: "main", props: { cidrBlock: "10.0.0.0/16" } },
+  { type: T.flowLog, name: "main-flows", props: { vpcId: U, trafficType: "ALL" }, propDeps: { vpcId: ["main"] } },
+];
+
+describeRule(vpcFlowLogs, {
+  base: vpcStack(),
+  nonCompliant: [
+    { title: "the flow log is removed", edit: remove("main-flows"), expect: [/VPC main has no flow log/] },
+    { title: "the flow log watches another VPC", edit: all(add({ type: T.vpc, name: "other", props: {} }), depend("main-flows", "vpcId", ["other"])), expect: [/VPC main has no flow log/] },
+  ],
+  compliant: [{ title: "joined by a known id after deployment", edit: all(setIn("main", "id", "vpc-123"), setIn("main-flows", "vpcId", "vpc-123"), depend("main-flows", "vpcId", [])), expect: [] }],
+  unknown: [{ title: "an unknown vpcId with no dependency recorded is not joined", edit: depend("main-flows", "vpcId", []), expect: [/VPC main has no flow log/] }],
+});
+
+describeRule(sgNoMixedRuleManagement, {
+  base: sgStack().filter((r) => r.name !== "ssh-from-vpn"),
+  nonCompliant: [
+    { title: "a standalone rule added to an inline-managed group", edit: add(sgStack()[1]), expect: [/security group web has inline ingress and egress rules and standalone rules ssh-from-vpn/] },
+    {
+      title: "a vpc.SecurityGroupEgressRule joined through its only dependency",
+      edit: add({ type: T.egressRule, name: "dns-out", props: { securityGroupId: U, ipProtocol: "udp", fromPort: 53, toPort: 53, cidrIpv4: "10.0.0.2/32", description: "dns" }, deps: ["web"] }),
+      expect: [/standalone rules dns-out/],
+    },
+  ],
+  unknown: [{ title: "an unknown inline list next to a standalone rule may hold rules", edit: all(add(sgStack()[1]), setIn("web", "ingress", U), setIn("web", "egress", [])), expect: [/inline ingress rules and standalone rules ssh-from-vpn/] }],
+});
+
+const attached = (): Fixture[] => [...sgStack(), ...naclStack()];
+
+describeRule(sgNaclAttached, {
+  base: attached(),
+  nonCompliant: [
+    { title: "the only instance using the group is removed", edit: remove("web-1"), expect: [/security group web is not used by any resource in the stack/] },
+    { title: "the ACL loses its subnets", edit: setIn("public", "subnetIds", []), expect: [/network ACL public is associated with no subnet/] },
+  ],
+  compliant: [
+    { title: "an ACL associated through a NetworkAclAssociation", edit: all(setIn("public", "subnetIds", []), add({ type: T.naclAssoc, name: "public-a", props: { networkAclId: U, subnetId: "subnet-1" }, propDeps: { networkAclId: ["public"] } })), expect: [] },
+    { title: "a group used outside the stack, by config", edit: remove("web-1"), config: { ignoreGroups: ["web"] }, expect: [] },
+  ],
+  unknown: [{ title: "unknown subnetIds are not 'no subnet'", edit: setIn("public", "subnetIds", U), expect: [] }],
+});
+
+describeRule(noShadowedRules, {
+  base: attached(),
+  nonCompliant: [
+    { title: "the VPN entry on 22 moved behind the world deny of 22", edit: setIn("admin-from-vpn", "ruleNumber", 200), expect: [/network ACL public ingress entry 200 \(rule admin-from-vpn\) \(tcp\/22 for 10\.8\.0\.0\/16\) never matches: shadowed by entry 100 \(ingress\[0\]\)/] },
+    { title: "the 443 entry widened over the ephemeral entry behind it", edit: setIn("public", "ingress.2.toPort", 65535), expect: [/ingress entry 120 \(ingress\[3\]\) \(tcp\/1024-65535 for 0\.0\.0\.0\/0\) never matches: shadowed by entry 101 \(ingress\[1\]\), entry 110 \(ingress\[2\]\)/] },
+    { title: "a security-group rule inside a wider one", edit: setIn("ssh-from-vpn", "cidrBlocks", ["203.0.113.0/25"]), expect: [/security group web ingress rule ssh-from-vpn \(tcp\/22 for 203\.0\.113\.0\/25\) is redundant: already allowed by ingress\[1\]/] },
+  ],
+  compliant: [{ title: "an entry only partly covered by earlier ones", edit: setIn("public", "ingress.3.fromPort", 400), expect: [] }],
+  unknown: [
+    { title: "an entry with an unknown CIDR is never called shadowed", edit: all(setIn("admin-from-vpn", "ruleNumber", 200), setIn("admin-from-vpn", "cidrBlock", U)), expect: [] },
+    { title: "a redundant rule beside an unknown one is still redundant", edit: all(setIn("ssh-from-vpn", "cidrBlocks", ["203.0.113.0/25"]), setIn("web", "ingress.0.fromPort", U)), expect: [/rule ssh-from-vpn .* is redundant/] },
+  ],
+});
