@@ -3,20 +3,27 @@
  * each flow target admits only the service accounts of its flows' sources, by their SPIFFE
  * principal `<trust domain>/ns/<namespace>/sa/<service account>`, optionally narrowed to the
  * flow's HTTP methods and paths. An ALLOW policy on a workload denies every request it does not
- * match, so a target's policy lists every flow into it.
+ * match, so a target's policy lists every flow into it; an empty `allow-nothing` policy per
+ * namespace makes the mesh deny by default too, so a workload no flow reaches admits no call
+ * even where the CNI does not enforce NetworkPolicies.
  */
 import { MAX_PORT, MIN_PORT } from "../../net/ports";
 import type { Intent, Zone } from "../../intent";
 import type { NeutralRule } from "../neutral";
 import type { AuthorizationPolicy, AuthorizationRule, PeerAuthentication } from "./manifests";
 import type { ResolvedK8sOptions } from "./options";
-import { objectName, PEER_AUTHENTICATION_NAME, type Target } from "./naming";
+import { ALLOW_NOTHING_NAME, objectName, PEER_AUTHENTICATION_NAME, type Target } from "./naming";
 import type { MetaFor } from "./network-policies";
 
 type Istio = NonNullable<ResolvedK8sOptions["istio"]>;
 
 export function peerAuthentication(zone: Zone, istio: Istio, meta: MetaFor): PeerAuthentication {
   return { apiVersion: istio.apiVersion, kind: "PeerAuthentication", metadata: meta(zone, PEER_AUTHENTICATION_NAME, "mtls"), spec: { mtls: { mode: "STRICT" } } };
+}
+
+/** Istio's documented mesh default deny: an ALLOW policy with no rules matches nothing. */
+export function allowNothing(zone: Zone, istio: Istio, meta: MetaFor): AuthorizationPolicy {
+  return { apiVersion: istio.apiVersion, kind: "AuthorizationPolicy", metadata: meta(zone, ALLOW_NOTHING_NAME, "authz-default-deny"), spec: {} };
 }
 
 function principals(intent: Intent, rule: NeutralRule, istio: Istio): string[] {

@@ -80,12 +80,15 @@ export interface AuthorizationPolicy {
   readonly apiVersion: string;
   readonly kind: "AuthorizationPolicy";
   readonly metadata: ObjectMeta & { readonly namespace: string };
-  readonly spec: {
-    /** Absent: the policy applies to every workload of the namespace (a zone-level target). */
-    readonly selector?: LabelSelector;
-    readonly action: "ALLOW";
-    readonly rules: readonly AuthorizationRule[];
-  };
+  /** `{}` is Istio's allow-nothing: it matches no request, so the namespace denies by default. */
+  readonly spec:
+    | {
+        /** Absent: the policy applies to every workload of the namespace (a zone-level target). */
+        readonly selector?: LabelSelector;
+        readonly action: "ALLOW";
+        readonly rules: readonly AuthorizationRule[];
+      }
+    | Record<string, never>;
 }
 
 export interface CiliumPortRule {

@@ -17,6 +17,7 @@ export const DEFAULT_DENY_NAME = "default-deny-all";
 export const DNS_POLICY_NAME = "allow-dns";
 export const EGRESS_PROXY_POLICY_NAME = "netseg-egress-proxy-policy";
 export const PEER_AUTHENTICATION_NAME = "default";
+export const ALLOW_NOTHING_NAME = "allow-nothing";
 
 export function objectName(t: Target, kind: ObjectKind): string {
   return t.workload ? `${t.workload}-${kind}` : `zone-${t.zone}-${kind}`;

@@ -28,7 +28,8 @@ export function policyPorts(specs: readonly PortSpec[]): NetworkPolicyPort[] | u
   if (specs.some((p) => p.protocol === "all")) return undefined;
   const out: NetworkPolicyPort[] = [];
   for (const p of specs) {
-    if (p.protocol !== "tcp" && p.protocol !== "udp") continue;
+    // An empty ports list would mean every port: a protocol the policy cannot express must never get here.
+    if (p.protocol !== "tcp" && p.protocol !== "udp") throw new Error(`internal: ${p.protocol} reached the NetworkPolicy planner (checks.ts refuses it)`);
     const protocol = p.protocol === "tcp" ? "TCP" : "UDP";
     if (p.from <= MIN_PORT + 1 && p.to === MAX_PORT) out.push({ protocol });
     else if (p.from === p.to) out.push({ protocol, port: p.from });

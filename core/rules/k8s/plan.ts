@@ -14,7 +14,7 @@ import type { AuthorizationPolicy, CiliumNetworkPolicy, K8sObject, Namespace, Ne
 import { targetKey, type Target } from "./naming";
 import { defaultDeny, dnsPolicy, egressProxyPolicy, targetPolicy, type MetaFor } from "./network-policies";
 import { resolveK8sOptions, type K8sOptions, type ResolvedK8sOptions } from "./options";
-import { authorizationPolicy, peerAuthentication } from "./istio";
+import { allowNothing, authorizationPolicy, peerAuthentication } from "./istio";
 import { fqdnPolicy } from "./cilium";
 
 /** Label naming the workload an object belongs to (absent on zone-wide objects). */
@@ -99,7 +99,10 @@ export function planK8s(intent: Intent, options?: K8sOptions): K8sPlan {
   for (const zone of intent.zones.filter((z) => z.managed)) {
     namespaces.push(namespaceOf(intent, zone, opts));
     networkPolicies.push(defaultDeny(zone, meta), dnsPolicy(zone, opts, meta));
-    if (opts.istio) peerAuthentications.push(peerAuthentication(zone, opts.istio, meta));
+    if (opts.istio) {
+      peerAuthentications.push(peerAuthentication(zone, opts.istio, meta));
+      authorizationPolicies.push(allowNothing(zone, opts.istio, meta));
+    }
   }
   for (const { target, rules: own } of byTarget(rules)) {
     const zone = zones.get(target.zone)!;

@@ -22,10 +22,10 @@ describe("examples/k8s-microservices (run as a Pulumi program under the preview 
   });
   const ofType = (t: string) => resources.filter((r) => r.type === t);
 
-  it("registers the namespace, six NetworkPolicies, STRICT mTLS and four AuthorizationPolicies", () => {
+  it("registers the namespace, six NetworkPolicies, STRICT mTLS, allow-nothing and four per-workload AuthorizationPolicies", () => {
     const kinds = resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.type.split(":")[2]);
     const counts = Object.fromEntries([...new Set(kinds)].sort().map((k) => [k, kinds.filter((x) => x === k).length]));
-    assert.deepEqual(counts, { AuthorizationPolicy: 4, Namespace: 1, NetworkPolicy: 6, PeerAuthentication: 1 });
+    assert.deepEqual(counts, { AuthorizationPolicy: 5, Namespace: 1, NetworkPolicy: 6, PeerAuthentication: 1 });
     assert.deepEqual(outputs.namespaces, { microservices: "microservices" });
   });
 

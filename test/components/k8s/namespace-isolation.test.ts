@@ -47,7 +47,7 @@ describe("components/k8s NamespaceIsolation (mocked)", () => {
     assert.deepEqual(countsByType(), {
       [T.namespace]: 1,
       [T.networkPolicy]: 6,
-      "kubernetes:security.istio.io/v1:AuthorizationPolicy": 4,
+      "kubernetes:security.istio.io/v1:AuthorizationPolicy": 5,
       [T.peerAuthentication]: 1,
       "netseg:k8s:NamespaceIsolation": 1,
     });

@@ -174,6 +174,19 @@ describe("k8s microservices example vs the seed design", () => {
     assert.deepEqual(op.ports, ["8081"]);
   });
 
+  it("adds what the seed lacks in the mesh: an allow-nothing default and a policy for every workload a flow reaches", () => {
+    assert.deepEqual(plain(plan.authorizationPolicies.map((a) => [a.metadata.name, a.metadata.namespace])), [
+      ["allow-nothing", ns],
+      ["backend-api-authz", ns],
+      ["frontend-authz", ns],
+      ["postgres-authz", ns],
+      ["redis-authz", ns],
+    ]);
+    assert.deepEqual(plain(plan.authorizationPolicies[0].spec), {});
+    const frontend = plain(plan.authorizationPolicies.find((a) => a.metadata.name === "frontend-authz")!.spec) as any;
+    assert.deepEqual(frontend.rules, [{ from: [{ source: { principals: ["cluster.local/ns/ingress-nginx/sa/ingress-nginx"] } }], to: [{ operation: { ports: ["8080"] } }] }]);
+  });
+
   it("plans objects only for the managed namespace; ingress-nginx is referenced, never created", () => {
     assert.deepEqual(plan.namespaces.map((n) => n.metadata.name), [ns]);
     const all = [...plan.networkPolicies, ...plan.peerAuthentications, ...plan.authorizationPolicies];
