@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { setupMocks, recorded, resetRecorded, settle, unwrap, resourcesOfType, countsByType } from "../../mocks";
 setupMocks();
+import * as k8s from "@pulumi/kubernetes";
 import { NamespaceIsolation } from "../../../components/k8s";
 import { IntentError, loadIntentFile, type IntentInput } from "../../../core/intent";
 import { planK8s } from "../../../core/rules/k8s";
@@ -111,6 +112,16 @@ describe("components/k8s NamespaceIsolation (mocked)", () => {
     }
     assert.equal(seen[1], seen[0]);
     assert.equal(seen[2], seen[0]);
+  });
+
+  it("deploys every object through the given provider", async () => {
+    const provider = new k8s.Provider("k8s-isolation-cluster", { namespace: "unused" });
+    const iso = new NamespaceIsolation("with-provider", { intent: MICRO, istio: true, provider });
+    await settle();
+    const children = [...Object.values(iso.resources.namespaces), ...Object.values(iso.resources.networkPolicies), ...Object.values(iso.resources.customResources)];
+    assert.equal(children.length, 1 + 6 + 6);
+    // The SDK keeps a resource's explicit provider in `__prov` (what it sends with the registration).
+    for (const c of children) assert.equal((c as unknown as { __prov?: unknown }).__prov, provider);
   });
 
   it("validates before creating anything: bad input registers no resource, not even the component", async () => {
