@@ -190,7 +190,7 @@ export function planGcpNetwork(intent: Intent, options: GcpPlanOptions): GcpNetw
   checkNames(issues, "service account", accounts);
   if (issues.length) throw new IntentError(issues, `the GCP plan of "${intent.name}"`);
 
-  const zoneNames = new Set(zones.map((z) => z.name));
+  const peers = intent.peers.map((p) => ({ name: p.name, cidrs: [...p.cidrs] }));
   return {
     intent: intent.name,
     networkName,
@@ -203,6 +203,7 @@ export function planGcpNetwork(intent: Intent, options: GcpPlanOptions): GcpNetw
     routes,
     nat,
     egressProxyRanges,
-    flowTuples: () => gcpFlowTuples(firewallRules, zoneNames),
+    peers,
+    flowTuples: () => gcpFlowTuples(firewallRules, { zones, peers }),
   };
 }

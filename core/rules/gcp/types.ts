@@ -76,7 +76,7 @@ export interface GcpFirewallRulePlan {
   readonly destinationRanges: readonly string[];
   readonly protocols: readonly GcpProtocolPorts[];
   readonly logging: true;
-  /** The endpoints (as intent keys) the rule lets traffic pass between; absent for deny-all. */
+  /** The endpoints (as intent keys) the rule is for, for readers; flow tuples decode the fields instead. */
   readonly from?: string;
   readonly to?: string;
 }
@@ -116,6 +116,8 @@ export interface GcpNetworkPlan {
   readonly nat: readonly GcpNatPlan[];
   /** Where egress allow-lists go: the egress proxy's ranges. */
   readonly egressProxyRanges: readonly string[];
+  /** The intent's peers, by which flow tuples name address ranges. */
+  readonly peers: readonly { readonly name: string; readonly cidrs: readonly string[] }[];
   /** The (from, to, protocol, ports) tuples the firewall rules allow; see gcpFlowTuples. */
   flowTuples(): FlowTuple[];
 }

@@ -4,7 +4,7 @@ import { CidrSet } from "../../../../core/net/cidr";
 import { IntentError, loadIntentFile, parseIntent, type Intent, type IntentInput } from "../../../../core/intent";
 import { planAddresses } from "../../../../core/addressing";
 import { intentFlowTuples } from "../../../../core/rules/neutral";
-import { GCP_NAME_PATTERN, GCP_PRIORITY, planGcpNetwork, type GcpNetworkPlan } from "../../../../core/rules/gcp";
+import { GCP_NAME_PATTERN, GCP_PRIORITY, gcpFlowTuples, planGcpNetwork, type GcpNetworkPlan } from "../../../../core/rules/gcp";
 
 const SHOP = path.resolve(__dirname, "../../../../examples/intents/shop.yaml");
 const REGIONS = ["europe-west1", "us-central1"];
@@ -139,6 +139,22 @@ describe("core/rules/gcp planGcpNetwork", () => {
       ]);
       assert.ok(CidrSet.fromCidrs(parts.flatMap((p) => p.sourceRanges)).equals(CidrSet.fromCidrs(cidrs)));
       assert.deepEqual(plan.flowTuples(), intentFlowTuples(parseIntent(input)));
+    });
+  });
+
+  describe("flow tuples", () => {
+    it("equal the intent's, and are read from the rules' fields: both sides of a zone-to-zone flow must allow it", () => {
+      const intent = shop();
+      const plan = planGcpNetwork(intent, { regions: REGIONS });
+      assert.deepEqual(plan.flowTuples(), intentFlowTuples(intent));
+      const ctx = { zones: plan.zones, peers: plan.peers };
+      const without = (key: string) => plan.firewallRules.filter((r) => r.key !== key);
+      const pairs = (rules: typeof plan.firewallRules) => [...new Set(gcpFlowTuples(rules, ctx).map((t) => `${t.from}->${t.to}`))].sort();
+      assert.deepEqual(pairs(plan.firewallRules), ["app->data", "edge->app", "internet->edge", "office->app"]);
+      assert.deepEqual(pairs(without("app->data/ingress")), ["edge->app", "internet->edge", "office->app"]);
+      assert.deepEqual(pairs(without("app->data/egress")), ["edge->app", "internet->edge", "office->app"]);
+      const misdirected = plan.firewallRules.map((r) => (r.key === "app->data/egress" ? { ...r, destinationRanges: plan.subnets.filter((x) => x.zone === "edge").map((x) => x.cidr) } : r));
+      assert.deepEqual(pairs(misdirected), ["edge->app", "internet->edge", "office->app"], "an egress rule aimed at edge's subnets does not carry app->data");
     });
   });
 
