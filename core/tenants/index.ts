@@ -1,3 +1,4 @@
 export * from "./routing";
 export * from "./tenant-intent";
 export * from "./stability";
+export * from "./shared-intent";

@@ -1,7 +1,7 @@
 /**
  * What EgressProxy needs from the VPC it serves. A structural type rather than a SegmentedVpc
  * parameter, so that a hand-built VPC can use the proxy too; `egressNetworkOf` adapts a
- * SegmentedVpc-like object.
+ * SegmentedVpc.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { Intent } from "../../../core/intent/types";
@@ -16,7 +16,7 @@ export interface EgressNetwork {
   /** The VPC's internet gateway. A VPC has at most one: pass it when the VPC has one already. */
   readonly internetGatewayId?: pulumi.Input<string>;
   /** AZ names by AZ index; the region's available AZs in order when absent. */
-  readonly availabilityZoneNames?: readonly pulumi.Input<string>[];
+  readonly availabilityZoneNames?: pulumi.Input<string[]>;
 }
 
 export interface ProxyFleetOptions {
@@ -48,24 +48,28 @@ export interface EgressProxyArgs {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-/** A SegmentedVpc-like object, read by shape (see `egressNetworkOf`). */
+/** A SegmentedVpc, read by shape so that this folder does not depend on its internals. */
 export interface SegmentedVpcLike {
-  readonly vpcId?: pulumi.Input<string>;
-  readonly vpc?: { readonly id: pulumi.Input<string> };
-  readonly routeTableIds?: Readonly<Record<string, pulumi.Input<string>>>;
-  readonly securityGroupIds?: Readonly<Record<string, pulumi.Input<string>>>;
-  readonly internetGatewayId?: pulumi.Input<string>;
+  readonly vpcId: pulumi.Input<string>;
+  /** Route tables by zone, then AZ key (`az1`). */
+  readonly routeTables: Readonly<Record<string, Readonly<Record<string, { readonly id: pulumi.Input<string> }>>>>;
+  /** Security groups by zone. */
+  readonly securityGroups?: Readonly<Record<string, { readonly id: pulumi.Input<string> }>>;
+  readonly internetGateway?: { readonly id: pulumi.Input<string> };
+  readonly availabilityZoneNames?: pulumi.Input<string[]>;
 }
 
-export function egressNetworkOf(vpc: SegmentedVpcLike, extra: Partial<EgressNetwork> = {}): EgressNetwork {
-  const vpcId = vpc.vpcId ?? vpc.vpc?.id;
-  if (vpcId === undefined) throw new Error("egressNetworkOf: the VPC object has neither vpcId nor vpc.id");
-  if (!vpc.routeTableIds && !extra.routeTableIds) throw new Error("egressNetworkOf: the VPC object has no routeTableIds (by subnet key, e.g. app-az1); pass them in the second argument");
+/** The EgressNetwork of a SegmentedVpc: its route tables by subnet key, groups, gateway, AZs. */
+export function egressNetworkOf(vpc: SegmentedVpcLike, overrides: Partial<EgressNetwork> = {}): EgressNetwork {
+  const routeTableIds: Record<string, pulumi.Input<string>> = {};
+  for (const [zone, byAz] of Object.entries(vpc.routeTables)) for (const [az, rt] of Object.entries(byAz)) routeTableIds[`${zone}-${az}`] = rt.id;
+  const securityGroupIds = vpc.securityGroups ? Object.fromEntries(Object.entries(vpc.securityGroups).map(([zone, sg]) => [zone, sg.id])) : undefined;
   return {
-    vpcId,
-    routeTableIds: extra.routeTableIds ?? vpc.routeTableIds!,
-    securityGroupIds: extra.securityGroupIds ?? vpc.securityGroupIds,
-    internetGatewayId: extra.internetGatewayId ?? vpc.internetGatewayId,
-    availabilityZoneNames: extra.availabilityZoneNames,
+    vpcId: vpc.vpcId,
+    routeTableIds,
+    securityGroupIds,
+    internetGatewayId: vpc.internetGateway?.id,
+    availabilityZoneNames: vpc.availabilityZoneNames,
+    ...overrides,
   };
 }

@@ -38,7 +38,7 @@ export class EgressProxy extends pulumi.ComponentResource {
     this.plan = planAwsEgressPath(intent, addresses, args.backend);
     this.sources = egressSources(intent, addresses);
     const names = args.network.availabilityZoneNames;
-    const azNames = names ? pulumi.all([...names]) : aws.getAvailabilityZonesOutput({ state: "available" }, { parent: this }).names;
+    const azNames = names !== undefined ? pulumi.output(names) : aws.getAvailabilityZonesOutput({ state: "available" }, { parent: this }).names;
     const ctx: PathContext = { name, intent: intent.name, network: args.network, azNames: pulumi.output(azNames), parent: this, tags: args.tags ?? {} };
     const retention = args.logRetentionDays ?? 90;
     this.subnets = createPathSubnets(ctx, this.plan);

@@ -1,0 +1,2 @@
+export { TenantVpcs, type TenantVpcResources } from "./tenant-vpcs";
+export type { TenantVpcsArgs, ExistingSharedServices } from "./args";

@@ -1,0 +1,109 @@
+/**
+ * TenantVpcs: one isolated VPC per tenant from the intent's zone template, a shared-services
+ * VPC, and a transit gateway whose route tables let every tenant reach shared services and no
+ * tenant reach another. Each tenant VPC is a SegmentedVpc of the tenant's intent (see
+ * core/tenants/tenant-intent), so tenants get the same zones, security groups, NACLs and flow
+ * logs as any netseg VPC. Every child is named `${name}-${tenant}...`: adding or removing a
+ * tenant never renames another's resources, and blocks come from pinned or appended slots.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { planAddresses } from "../../../core/addressing";
+import { TAG } from "../../../core/tags";
+import { planTenantRouting, sharedServicesIntent, SHARED_SERVICES, tenantIntent, type TenantRoutingPlan } from "../../../core/tenants";
+import { SegmentedVpc } from "../vpc";
+import type { TenantVpcsArgs } from "./args";
+import { createTransitSubnets } from "./transit-subnets";
+import { createTransitGateway, createTransitRouting, type TransitResources } from "./transit-gateway";
+
+export interface TenantVpcResources {
+  readonly tenant: string;
+  readonly block: string;
+  readonly vpc: SegmentedVpc;
+  readonly attachment: aws.ec2transitgateway.VpcAttachment;
+}
+
+export class TenantVpcs extends pulumi.ComponentResource {
+  readonly plan: TenantRoutingPlan;
+  readonly tenants: Record<string, TenantVpcResources>;
+  readonly sharedServicesVpc?: SegmentedVpc;
+  readonly sharedServicesAttachment: aws.ec2transitgateway.VpcAttachment;
+  readonly transit: TransitResources;
+  readonly transitGatewayId: pulumi.Output<string>;
+  /** By tenant name. */
+  readonly vpcIds: Record<string, pulumi.Output<string>>;
+  readonly blocks: Record<string, string>;
+  readonly attachmentIds: Record<string, pulumi.Output<string>>;
+  readonly tgwRouteTableIds: Record<string, pulumi.Output<string>>;
+
+  constructor(name: string, args: TenantVpcsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("netseg:aws:TenantVpcs", name, {}, opts);
+    const { intent } = args;
+    if (!intent.tenants) throw new pulumi.ResourceError(`TenantVpcs ${name}: intent "${intent.name}" has no tenants section; add tenants: { pool, blockPrefix, zones, sharedServices, members }`, this);
+    const t = intent.tenants;
+    this.plan = planTenantRouting(t);
+    const baseTags = { ...(args.tags ?? {}), [TAG.aws.intent]: intent.name };
+    const tenantTags = (tenant: string) => ({ ...baseTags, [TAG.aws.tenant]: tenant });
+    const azNames = args.availabilityZoneNames ? pulumi.output([...args.availabilityZoneNames]) : aws.getAvailabilityZonesOutput({ state: "available" }, { parent: this }).names;
+    const azName = (i: number) => azNames.apply((n) => n[i]);
+    const tgw = createTransitGateway(name, intent.name, { ...baseTags, [TAG.aws.role]: "tenant-transit" }, this);
+    this.transitGatewayId = tgw.id;
+
+    const attach = (key: string, vpcId: pulumi.Input<string>, subnetIds: pulumi.Input<string>[], tags: Record<string, string>, parent: pulumi.Resource) =>
+      new aws.ec2transitgateway.VpcAttachment(
+        `${name}-${key}`,
+        { transitGatewayId: tgw.id, vpcId, subnetIds, transitGatewayDefaultRouteTableAssociation: false, transitGatewayDefaultRouteTablePropagation: false, dnsSupport: "enable", tags: { ...tags, Name: `${name}-${key}` } },
+        { parent },
+      );
+    const vpcRoutes = (key: string, tableIds: Record<string, pulumi.Input<string>>, attachment: aws.ec2transitgateway.VpcAttachment, parent: pulumi.Resource) => {
+      for (const [tableKey, routeTableId] of Object.entries(tableIds)) {
+        for (const destination of this.plan.vpcRoutes[key]) {
+          new aws.ec2.Route(`${name}-${tableKey}-to-tgw`, { routeTableId, destinationCidrBlock: destination, transitGatewayId: tgw.id }, { parent, dependsOn: [attachment] });
+        }
+      }
+    };
+    const zoneTables = (vpc: SegmentedVpc, prefix: string) => {
+      const out: Record<string, pulumi.Input<string>> = {};
+      for (const [zone, byAz] of Object.entries(vpc.routeTables)) for (const [az, rt] of Object.entries(byAz)) out[`${prefix}-${zone}-${az}`] = rt.id;
+      return out;
+    };
+
+    // Shared services: created from its own intent, or an existing VPC attached as is.
+    let sharedAttachment: aws.ec2transitgateway.VpcAttachment;
+    const sharedTags = { ...baseTags, [TAG.aws.role]: "shared-services" };
+    if (args.sharedServices) {
+      const s = args.sharedServices;
+      sharedAttachment = attach(SHARED_SERVICES, s.vpcId, [...s.transitSubnetIds], sharedTags, this);
+      vpcRoutes(SHARED_SERVICES, Object.fromEntries(s.routeTableIds.map((id, i) => [`${SHARED_SERVICES}-existing-${i + 1}`, id])), sharedAttachment, this);
+    } else {
+      const sIntent = sharedServicesIntent(intent);
+      const vpc = new SegmentedVpc(`${name}-${SHARED_SERVICES}`, { ...(args.vpc ?? {}), intent: sIntent, tags: sharedTags }, { parent: this });
+      const transit = createTransitSubnets(`${name}-${SHARED_SERVICES}`, vpc.vpcId, planAddresses(sIntent).infrastructure, sIntent.addressSpace, [this.plan.pool], azName, (d) => ({ ...sharedTags, Name: d }), vpc);
+      sharedAttachment = attach(SHARED_SERVICES, vpc.vpcId, transit.subnets.map((s) => s.id), sharedTags, vpc);
+      vpcRoutes(SHARED_SERVICES, zoneTables(vpc, `${SHARED_SERVICES}`), sharedAttachment, vpc);
+      this.sharedServicesVpc = vpc;
+    }
+    this.sharedServicesAttachment = sharedAttachment;
+
+    this.tenants = {};
+    const attachments: Record<string, aws.ec2transitgateway.VpcAttachment> = { [SHARED_SERVICES]: sharedAttachment };
+    const members = [...t.members].sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const m of members) {
+      const tIntent = tenantIntent(intent, m);
+      const tags = { ...m.tags, ...tenantTags(m.name) };
+      const vpc = new SegmentedVpc(`${name}-${m.name}`, { ...(args.vpc ?? {}), intent: tIntent, tags }, { parent: this });
+      const transit = createTransitSubnets(`${name}-${m.name}`, vpc.vpcId, planAddresses(tIntent).infrastructure, tIntent.addressSpace, [t.sharedServices.addressSpace], azName, (d) => ({ ...tags, Name: d }), vpc);
+      const attachment = attach(m.name, vpc.vpcId, transit.subnets.map((s) => s.id), tags, vpc);
+      vpcRoutes(m.name, zoneTables(vpc, m.name), attachment, vpc);
+      attachments[m.name] = attachment;
+      this.tenants[m.name] = { tenant: m.name, block: tIntent.addressSpace, vpc, attachment };
+    }
+    this.transit = createTransitRouting(name, this.plan, tgw, attachments, (key) => (key === SHARED_SERVICES || key === "ram" ? { ...baseTags } : tenantTags(key)), args.ram, this);
+
+    this.vpcIds = Object.fromEntries(members.map((m) => [m.name, this.tenants[m.name].vpc.vpcId]));
+    this.blocks = Object.fromEntries(members.map((m) => [m.name, this.tenants[m.name].block]));
+    this.attachmentIds = Object.fromEntries(Object.entries(attachments).map(([k, a]) => [k, a.id]));
+    this.tgwRouteTableIds = Object.fromEntries(Object.entries(this.transit.routeTables).map(([k, rt]) => [k, rt.id]));
+    this.registerOutputs({ transitGatewayId: this.transitGatewayId, vpcIds: this.vpcIds, blocks: this.blocks, attachmentIds: this.attachmentIds, tgwRouteTableIds: this.tgwRouteTableIds });
+  }
+}
