@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { runPlanCommand, type PlanCommandOptions } from "../../../cli/plan";
+
+const ROOT = join(__dirname, "..", "..", "..");
+const FIXTURES = join(ROOT, "test", "fixtures", "intents");
+const SHOP = join(ROOT, "examples", "intents", "shop.yaml");
+
+function run(path: string, options: PlanCommandOptions = {}) {
+  let out = "";
+  let err = "";
+  const code = runPlanCommand(path, options, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+describe("netseg plan", () => {
+  it("prints the shop's address plan and every AWS rule", () => {
+    const { code, out, err } = run(SHOP);
+    assert.equal(code, 0, err);
+    assert.equal(err, "");
+    assert.match(out, /Address plan: 10\.20\.0\.0\/16, zone blocks \/20, subnets \/22/);
+    assert.match(out, /app +10\.20\.16\.0\/20 +app-az1 10\.20\.16\.0\/22, app-az2 10\.20\.20\.0\/22, app-az3 10\.20\.24\.0\/22/);
+    assert.match(out, /security group shop-app: 2 ingress, 3 egress rules/);
+    assert.match(out, /in-edge-tcp-8080 +from +sg:edge +tcp\/8080 +netseg flow edge to app/);
+    assert.match(out, /100 +allow +to +10\.20\.0\.0\/20 +tcp\/1024-65535 +edge to app tcp\/8080 \(return\)/);
+    assert.match(out, /32766 +deny +from +0\.0\.0\.0\/0 +all/);
+    assert.equal(run(SHOP).out, out, "the same intent prints the same bytes");
+  });
+
+  it("prints the plan as JSON", () => {
+    const { code, out } = run(SHOP, { format: "json" });
+    assert.equal(code, 0);
+    const doc = JSON.parse(out);
+    assert.equal(doc.intent, "shop");
+    assert.equal(doc.addresses.subnets.length, 9);
+    assert.deepEqual(doc.aws.zones.map((z: any) => z.zone), ["app", "data", "edge"]);
+    assert.equal(doc.aws.zones[0].nacl.ingress.at(-1).action, "deny");
+  });
+
+  const broken = readdirSync(FIXTURES).filter((f) => /^broken-.*\.yaml$/.test(f)).sort();
+
+  it("has at least ten different broken intents", () => {
+    assert.ok(broken.length >= 10, `${broken.length} fixtures`);
+  });
+
+  for (const file of broken) {
+    it(`reports the problem in ${file} and exits 1`, () => {
+      const path = join(FIXTURES, file);
+      const expected = /^# expect: (.*)$/m.exec(readFileSync(path, "utf8"))?.[1];
+      assert.ok(expected, `${file} states its expected error on a "# expect:" line`);
+      const { code, out, err } = run(path);
+      assert.equal(code, 1);
+      assert.equal(out, "");
+      assert.ok(err.includes(expected), `expected\n  ${expected}\nin\n${err}`);
+      assert.match(err, new RegExp(`^The intent in ${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} has \\d+ problems?:`));
+      assert.doesNotMatch(err, /\n\s+at /, "no stack trace");
+    });
+  }
+
+  it("accepts a raised NACL limit and refuses a malformed one", () => {
+    const path = join(FIXTURES, "broken-nacl-limit.yaml");
+    assert.equal(run(path, { naclLimit: "40" }).code, 0);
+    const bad = run(path, { naclLimit: "lots" });
+    assert.deepEqual([bad.code, bad.err], [1, 'netseg plan: --nacl-limit must be a whole number from 2 to 40 (got "lots")\n']);
+    assert.match(run(path, { naclLimit: "41" }).err, /naclEntryLimit: the NACL entry limit must be a whole number from 2 to 40/);
+  });
+
+  it("reports a missing file as a problem, not a crash", () => {
+    const { code, err } = run(join(FIXTURES, "no-such-intent.yaml"));
+    assert.equal(code, 1);
+    assert.match(err, /cannot read the intent file \(ENOENT\)/);
+  });
+
+  it("runs as a command: exit code 1 and the error list on standard error", () => {
+    const script = `const { Command } = require("commander"); const { registerPlanCommand } = require(${JSON.stringify(join(ROOT, "cli", "plan.ts"))}); const p = new Command().exitOverride(); registerPlanCommand(p); p.parse(process.argv.slice(process.argv.indexOf("plan")), { from: "user" });`;
+    const bad = spawnSync(process.execPath, ["-r", "tsx/cjs", "-e", script, "--", "plan", join(FIXTURES, "broken-unknown-zone.yaml")], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(bad.status, 1, bad.stderr);
+    assert.match(bad.stderr, /flows\[1\]\.to: "dta" is not a zone/);
+    assert.equal(bad.stdout, "");
+    const good = spawnSync(process.execPath, ["-r", "tsx/cjs", "-e", script, "--", "plan", SHOP, "--format", "json"], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(good.status, 0, good.stderr);
+    assert.equal(JSON.parse(good.stdout).intent, "shop");
+  });
+});
