@@ -6,7 +6,8 @@
  */
 import type { Intent, Workload, Zone } from "../../intent";
 import type { IntentIssue } from "../../intent";
-import { dns1123LabelProblem, dns1123SubdomainProblem } from "./names";
+import { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem } from "./names";
+import { TAG } from "../../tags";
 import { labelIssues, type ResolvedK8sOptions } from "./options";
 import { objectName, policyNames } from "./naming";
 
@@ -21,8 +22,8 @@ function selects(selector: Readonly<Record<string, string>>, labels: Readonly<Re
 }
 
 function checkNames(intent: Intent, issues: IntentIssue[]): void {
-  const v = labelIssues("name", { [`netseg.dev/intent`]: intent.name }, "the intent name as a");
-  issues.push(...v);
+  const iv = labelValueProblem(intent.name);
+  if (iv) issues.push({ path: "name", value: intent.name, message: `the intent name is the value of every object's ${TAG.k8s.intent} label, and a label value ${iv}`, fix: "shorten the intent name" });
   intent.zones.forEach((z, i) => {
     const p = dns1123LabelProblem(z.name);
     if (p) issues.push({ path: `zones[${i}].name`, value: z.name, message: `zone "${z.name}" is a Kubernetes namespace, and a namespace name ${p}`, fix: "rename the zone to a lower-case DNS label of at most 63 characters" });

@@ -32,7 +32,7 @@ export function dns1123SubdomainProblem(s: string): string | undefined {
 /** Why `s` is not a valid label value, or undefined. */
 export function labelValueProblem(s: string): string | undefined {
   if (s.length > MAX_LABEL) return `is ${s.length} characters; a label value is at most ${MAX_LABEL}`;
-  if (!LABEL_VALUE.test(s)) return "must be a label value: letters, digits, '-', '_' and '.', starting and ending with a letter or digit";
+  if (!LABEL_VALUE.test(s)) return "must be letters, digits, '-', '_' and '.', starting and ending with a letter or digit";
   return undefined;
 }
 

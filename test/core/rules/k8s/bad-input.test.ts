@@ -83,7 +83,7 @@ describe("k8s planner: bad input", () => {
     assert.deepEqual(issues.map((i) => i.path).sort(), ["zones[0].workloads[0].labels.app", "zones[0].workloads[0].name"]);
     const label = issues.find((i) => i.path.endsWith("labels.app"))!;
     assert.equal(label.value, "Front_End-");
-    assert.match(label.message, /label value must be a label value: .*starting and ending with a letter or digit/);
+    assert.match(label.message, /label value must be letters, digits, '-', '_' and '.', starting and ending with a letter or digit/);
   });
 
   it("too-long names: a 64-character workload, label value and zone are each refused with their length", () => {
@@ -100,6 +100,7 @@ describe("k8s planner: bad input", () => {
           i.zones[0].workloads[0].name = long;
           i.zones[0].workloads[0].labels = { app: long };
           i.zones[1].name = long;
+          i.name = long;
           i.flows = [];
         }),
       ),
@@ -108,6 +109,7 @@ describe("k8s planner: bad input", () => {
     assert.match(byPath.get("zones[0].workloads[0].name")!, /is 64 characters; a DNS-1123 label is at most 63/);
     assert.match(byPath.get("zones[0].workloads[0].labels.app")!, /is 64 characters; a label value is at most 63/);
     assert.match(byPath.get("zones[1].name")!, /namespace name is 64 characters/);
+    assert.match(byPath.get("name")!, /netseg.dev\/intent label, and a label value is 64 characters/);
   });
 
   it("refuses a workload whose objects would collide with its zone's", () => {
