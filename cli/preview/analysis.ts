@@ -82,7 +82,8 @@ export async function runAnalyses(
       sections.push({
         id: `analysis-${i}`,
         title: provider.name || `analysis ${i + 1}`,
-        findings: [{ kind: "analysis-failed", severity: "error", message: `The analysis failed: ${err instanceof Error ? err.message : String(err)}` }],
+        // A broken analysis must not pass as a segmentation finding: it is a warning, not a failure.
+        findings: [{ kind: "analysis-failed", severity: "warning", message: `The analysis failed: ${err instanceof Error ? err.message : String(err)}` }],
       });
     }
   }

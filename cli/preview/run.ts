@@ -6,6 +6,7 @@
 import * as path from "node:path";
 import type { AnalysisProvider } from "./analysis";
 import { registeredAnalyses, runAnalyses } from "./analysis";
+import { reachabilityAnalysis } from "./reachability";
 import { enforce } from "./enforce";
 import { openPacks, type PackSession } from "./pack-session";
 import { discoverPacks } from "./packs";
@@ -25,7 +26,7 @@ export interface PreviewOptions {
   policyPackConfigs?: string[];
   /** JSON file of extra provider-function answers. */
   mockCalls?: string;
-  /** Analyses to run (default: the registered ones). */
+  /** Analyses to run (default: core/reachability's matrix, then the registered ones). */
   analyses?: AnalysisProvider[];
   /** Where default packs are looked for (default: the netseg package root). */
   packRoot?: string;
@@ -67,6 +68,8 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewO
         return s;
       })
     : Promise.resolve(undefined);
+  // Its failure is reported once the program is done; until then it must not count as unhandled.
+  sessionStart.catch(() => undefined);
   let session: PackSession | undefined;
   try {
     const programResult = await programRun.catch(async (err) => {
@@ -82,7 +85,7 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewO
       ? await enforce(resources, configured, (done, total) => progress.update(`preview: analyzed ${done}/${total} resources with ${configured.length} pack(s)`))
       : { violations: [], remediations: [], remediatedInputs: {} };
     const tPacks = Date.now();
-    const analyses = await runAnalyses(options.analyses ?? registeredAnalyses(), resources, {
+    const analyses = await runAnalyses(options.analyses ?? [reachabilityAnalysis, ...registeredAnalyses()], resources, {
       project: project.name,
       stack: project.stack,
       programDir: project.dir,
