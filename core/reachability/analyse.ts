@@ -14,6 +14,8 @@ import { readAws } from "./aws/model";
 import { analyseAws } from "./aws/evaluate";
 import { readK8s } from "./k8s/model";
 import { analyseK8s } from "./k8s/evaluate";
+import { readGcp } from "./gcp/model";
+import { analyseGcp } from "./gcp/evaluate";
 import { TrafficSet } from "../net/ports";
 
 export interface AnalyseOptions {
@@ -35,6 +37,10 @@ const readers: PlatformReader[] = [
   (g, ext, opts) => {
     const model = readK8s(g, opts.intent);
     return model.present ? analyseK8s(model, ext) : undefined;
+  },
+  (g, ext) => {
+    const model = readGcp(g);
+    return model.present ? analyseGcp(model, ext) : undefined;
   },
 ];
 

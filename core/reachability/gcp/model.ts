@@ -1,0 +1,233 @@
+/**
+ * Reads a GCP stack: zones (from subnetworks and service accounts whose description or labels
+ * carry `netseg-zone=<zone>`, instances and templates labelled with it, and network tags named
+ * after a zone), firewall rules with their targets and sources, and routes to the internet.
+ * Service-account references are joined through the graph, since an email is usually unknown.
+ */
+import type { CidrSet } from "../../net/cidr";
+import { TrafficSet } from "../../net/ports";
+import { TAG } from "../../tags";
+import { displayName, propsOf, type ResourceGraph } from "../graph";
+import type { NetResource, RuleRef } from "../model";
+import { gcpTraffic } from "../protocols";
+import { bool, cidrSet, labels, list, num, plain, str, strings, UNKNOWN, type Tri } from "../values";
+
+export const GCP = {
+  network: "gcp:compute/network:Network",
+  subnet: "gcp:compute/subnetwork:Subnetwork",
+  firewall: "gcp:compute/firewall:Firewall",
+  route: "gcp:compute/route:Route",
+  account: "gcp:serviceaccount/account:Account",
+  instance: "gcp:compute/instance:Instance",
+  template: "gcp:compute/instanceTemplate:InstanceTemplate",
+} as const;
+
+export interface GcpZone {
+  readonly name: string;
+  readonly tags: Set<string>;
+  readonly accountUrns: Set<string>;
+  readonly emails: Set<string>;
+  /** Account ids (the part of an email before `@`) of the zone's accounts. */
+  readonly accountIds: Set<string>;
+  /** Undefined when some subnet range is unknown. */
+  ranges?: CidrSet;
+  rangesUnknown: boolean;
+  networks: Set<string>;
+  sensitive: boolean;
+}
+
+/** A list of service accounts a rule names: by email, or by account resource when the email is unknown. */
+export interface AccountRefs {
+  readonly emails: readonly string[];
+  readonly urns: readonly string[];
+  /** True when every unknown element could be pinned to one account. */
+  readonly certain: boolean;
+}
+
+export interface GcpFirewall {
+  readonly ref: RuleRef;
+  readonly network?: string;
+  readonly direction: "INGRESS" | "EGRESS";
+  readonly priority: number;
+  readonly action: "allow" | "deny";
+  readonly traffic: TrafficSet;
+  readonly certain: boolean;
+  readonly targetTags: readonly string[];
+  readonly targetAccounts?: AccountRefs;
+  readonly sourceRanges?: CidrSet;
+  readonly sourceTags: readonly string[];
+  readonly sourceAccounts?: AccountRefs;
+  readonly destinationRanges?: CidrSet;
+  /** Some address list was unknown: the rule may match anything. */
+  readonly rangesUnknown: boolean;
+}
+
+export interface GcpRoute {
+  readonly ref: RuleRef;
+  readonly network?: string;
+  readonly dest: CidrSet;
+  readonly internet: boolean;
+  readonly tags: readonly string[];
+}
+
+export interface GcpModel {
+  readonly zones: Map<string, GcpZone>;
+  readonly firewalls: GcpFirewall[];
+  readonly routes: GcpRoute[];
+  /** Networks keeping GCP's default internet route (deleteDefaultRoutesOnCreate not set). */
+  readonly defaultRoute: Set<string>;
+  readonly present: boolean;
+}
+
+const ZONE_MARK = new RegExp(`${TAG.gcp.zone}=([a-z][-a-z0-9]*)`);
+
+function zoneMark(r: NetResource): string | undefined {
+  const p = propsOf(r);
+  const l = labels(p.labels)[TAG.gcp.zone];
+  if (l) return l;
+  const d = str(p.description);
+  return typeof d === "string" ? ZONE_MARK.exec(d)?.[1] : undefined;
+}
+
+function networkKey(g: ResourceGraph, r: NetResource, prop: string): string | undefined {
+  const v = propsOf(r)[prop];
+  const res = g.resolve(r, prop, v, [GCP.network]);
+  if (!res) return undefined;
+  if ("literal" in res) {
+    const byName = g.ofType(GCP.network).find((n) => {
+      const name = str(propsOf(n).name);
+      return typeof name === "string" && (name === res.literal || res.literal.endsWith(`/${name}`));
+    });
+    return byName?.urn ?? res.literal;
+  }
+  return res.urns.length === 1 ? res.urns[0] : undefined;
+}
+
+function accountRefs(g: ResourceGraph, r: NetResource, prop: string): AccountRefs | undefined {
+  const raw = propsOf(r)[prop];
+  if (raw === undefined || raw === null) return undefined;
+  const s = strings(raw);
+  const unknownCount = list(raw).filter((x) => str(x) === UNKNOWN).length + (s.unknown && !list(raw).length ? 1 : 0);
+  if (!unknownCount) return { emails: s.values, urns: [], certain: true };
+  const res = g.resolve(r, prop, UNKNOWN, [GCP.account]);
+  const urns = res && !("literal" in res) ? res.urns : [];
+  return { emails: s.values, urns, certain: urns.length > 0 && urns.length === unknownCount };
+}
+
+function ranges(v: unknown): { set?: CidrSet; unknown: boolean } {
+  if (v === undefined || v === null) return { unknown: false };
+  const s = str(v);
+  if (s === UNKNOWN) return { unknown: true };
+  const r = cidrSet(list(v));
+  return { set: r.set, unknown: r.unknown };
+}
+
+export function readGcp(g: ResourceGraph): GcpModel {
+  const zones = new Map<string, GcpZone>();
+  const zone = (name: string): GcpZone => {
+    let z = zones.get(name);
+    if (!z) zones.set(name, (z = { name, tags: new Set(), accountUrns: new Set(), emails: new Set(), accountIds: new Set(), rangesUnknown: false, networks: new Set(), sensitive: false }));
+    return z;
+  };
+  for (const r of g.ofType(GCP.subnet)) {
+    const name = zoneMark(r);
+    if (!name) continue;
+    const z = zone(name);
+    const p = propsOf(r);
+    const c = ranges([p.ipCidrRange, ...list(p.secondaryIpRanges).map((x) => plain(x)?.ipCidrRange)].filter((x) => x !== undefined));
+    if (c.unknown || !c.set) z.rangesUnknown = true;
+    else z.ranges = (z.ranges ?? c.set).union(c.set);
+    const net = networkKey(g, r, "network");
+    if (net) z.networks.add(net);
+    if (/netseg-sensitive=true/.test(String(str(p.description) ?? ""))) z.sensitive = true;
+  }
+  for (const r of g.ofType(GCP.account)) {
+    const name = zoneMark(r);
+    if (!name) continue;
+    const z = zone(name);
+    z.accountUrns.add(r.urn);
+    const p = propsOf(r);
+    const email = str(p.email);
+    if (typeof email === "string") z.emails.add(email);
+    const id = str(p.accountId);
+    if (typeof id === "string") z.accountIds.add(id);
+  }
+  for (const r of g.ofType(GCP.instance, GCP.template)) {
+    const p = propsOf(r);
+    const name = labels(p.labels)[TAG.gcp.zone];
+    if (!name) continue;
+    const z = zone(name);
+    for (const t of strings(p.tags).values) z.tags.add(t);
+    const sa = plain(p.serviceAccount);
+    const email = str(sa?.email);
+    if (typeof email === "string") z.emails.add(email);
+    else if (email === UNKNOWN) {
+      const res = g.resolve(r, "serviceAccount", UNKNOWN, [GCP.account]);
+      if (res && !("literal" in res) && res.urns.length === 1) z.accountUrns.add(res.urns[0]);
+    }
+  }
+  const firewalls: GcpFirewall[] = [];
+  for (const r of g.ofType(GCP.firewall)) {
+    const p = propsOf(r);
+    if (bool(p.disabled) === true) continue;
+    const direction = str(p.direction) === "EGRESS" ? "EGRESS" : "INGRESS";
+    const priority = num(p.priority);
+    const name = displayName(r);
+    const src = ranges(p.sourceRanges);
+    const dst = ranges(p.destinationRanges);
+    for (const action of ["allow", "deny"] as const) {
+      const blocks = list(p[action === "allow" ? "allows" : "denies"]);
+      if (!blocks.length) continue;
+      let traffic = TrafficSet.EMPTY;
+      let certain = true;
+      for (const b of blocks) {
+        const t = gcpTraffic(plain(b)?.protocol, plain(b)?.ports);
+        traffic = traffic.union(t.traffic);
+        certain &&= t.certain;
+      }
+      const pr = typeof priority === "number" ? priority : 1000;
+      firewalls.push({
+        ref: { urn: r.urn, resource: name, rule: `${action} ${direction.toLowerCase()} priority ${pr}`, ...(typeof str(p.description) === "string" ? { description: str(p.description) as string } : {}) },
+        network: networkKey(g, r, "network"),
+        direction,
+        priority: pr,
+        action,
+        traffic,
+        certain: certain && priority !== UNKNOWN,
+        targetTags: strings(p.targetTags).values,
+        targetAccounts: accountRefs(g, r, "targetServiceAccounts"),
+        sourceRanges: src.set,
+        sourceTags: strings(p.sourceTags).values,
+        sourceAccounts: accountRefs(g, r, "sourceServiceAccounts"),
+        destinationRanges: dst.set,
+        rangesUnknown: src.unknown || dst.unknown || strings(p.targetTags).unknown || strings(p.sourceTags).unknown,
+      });
+    }
+  }
+  // Tags named after a zone (`<prefix>-<zone>` or `<zone>`) identify it when no instance says so.
+  const allTags = new Set(firewalls.flatMap((f) => [...f.targetTags, ...f.sourceTags]));
+  for (const t of allTags) {
+    const owner = [...zones.keys()].filter((z) => t === z || t.endsWith(`-${z}`)).sort((a, b) => b.length - a.length)[0];
+    if (owner && ![...zones.values()].some((z) => z.tags.has(t))) zones.get(owner)!.tags.add(t);
+  }
+  const routes: GcpRoute[] = g.ofType(GCP.route).map((r) => {
+    const p = propsOf(r);
+    const dest = ranges([p.destRange]);
+    const hop = str(p.nextHopGateway);
+    return {
+      ref: { urn: r.urn, resource: displayName(r), rule: `route ${str(p.destRange) === UNKNOWN ? "(unknown)" : String(str(p.destRange))}` },
+      network: networkKey(g, r, "network"),
+      dest: dest.set!,
+      internet: typeof hop === "string" && hop.endsWith("default-internet-gateway"),
+      tags: strings(p.tags).values,
+    };
+  });
+  const defaultRoute = new Set(g.ofType(GCP.network).filter((n) => bool(propsOf(n).deleteDefaultRoutesOnCreate) !== true).map((n) => n.urn));
+  return { zones, firewalls, routes, defaultRoute, present: zones.size > 0 || firewalls.length > 0 };
+}
+
+export function accountMatch(refs: AccountRefs, z: GcpZone): Tri {
+  if (refs.emails.some((e) => z.emails.has(e) || z.accountIds.has(e.split("@")[0]))) return "yes";
+  const hit = refs.urns.some((u) => z.accountUrns.has(u));
+  return hit ? (refs.certain ? "yes" : "maybe") : "no";
+}
