@@ -13,8 +13,6 @@ import type { ResolvedK8sOptions } from "./options";
 import { DEFAULT_DENY_NAME, DNS_POLICY_NAME, EGRESS_PROXY_POLICY_NAME, objectName, type Target } from "./naming";
 
 export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
-/** Private ranges (RFC 1918) kept out of "the internet", so an internet rule never opens the cluster or the VPC. */
-export const PRIVATE_RANGES: readonly string[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 const WHOLE_INTERNET = "0.0.0.0/0";
 
 export type MetaFor = (zone: Zone, name: string, role: string, target?: Target) => ObjectMeta & { namespace: string };
@@ -56,7 +54,7 @@ export function rulePeers(intent: Intent, rule: NeutralRule, options: ResolvedK8
       ];
     case "cidrs":
       if (peer.name === "internet") {
-        return rule.direction === "egress" ? [{ ipBlock: { cidr: WHOLE_INTERNET, except: [...PRIVATE_RANGES] } }] : [{ ipBlock: { cidr: WHOLE_INTERNET } }];
+        return rule.direction === "egress" ? [{ ipBlock: { cidr: WHOLE_INTERNET, except: [...options.internetExcept] } }] : [{ ipBlock: { cidr: WHOLE_INTERNET } }];
       }
       return peer.cidrs.map((cidr) => ({ ipBlock: { cidr } }));
     case "proxy":
@@ -134,7 +132,7 @@ export function egressProxyPolicy(intent: Intent, zone: Zone, proxyRules: readon
       podSelector: { matchLabels: { ...options.egressProxy.podLabels } },
       policyTypes: ["Ingress", "Egress"],
       ingress: [{ from: clients, ports: [{ protocol: "TCP", port: options.egressProxy.port }] }],
-      egress: [withPorts({ to: [{ ipBlock: { cidr: WHOLE_INTERNET, except: [...PRIVATE_RANGES] } }] }, policyPorts(upstream))],
+      egress: [withPorts({ to: [{ ipBlock: { cidr: WHOLE_INTERNET, except: [...options.internetExcept] } }] }, policyPorts(upstream))],
     },
   };
 }

@@ -7,7 +7,17 @@
 import { z } from "zod";
 import type { IntentIssue } from "../../intent";
 import { fromZodError } from "../../intent/validate";
+import { parseCidr, cidr } from "../../net/cidr";
 import { dns1123LabelProblem, dns1123SubdomainProblem, labelKeyProblem, labelValueProblem } from "./names";
+
+/** Private ranges (RFC 1918) always kept out of "the internet", so an internet rule never opens the cluster or the VPC. */
+export const PRIVATE_RANGES: readonly string[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+
+function compareCidrs(a: string, b: string): number {
+  const x = cidr(a);
+  const y = cidr(b);
+  return x.start < y.start ? -1 : x.start > y.start ? 1 : x.prefix - y.prefix;
+}
 
 export const POD_SECURITY_LEVELS = ["privileged", "baseline", "restricted"] as const;
 export type PodSecurityLevel = (typeof POD_SECURITY_LEVELS)[number];
@@ -37,6 +47,10 @@ export const K8sOptionsSchema = z.strictObject({
     })
     .default({ namespace: "egress-proxy", podLabels: { app: "egress-proxy" }, port: 3128 })
     .describe("The egress proxy that enforces domain allow-lists (unless Cilium does)"),
+  internetExcept: z
+    .array(z.string())
+    .default([])
+    .describe("More ranges kept out of 'the internet' besides RFC 1918, e.g. 169.254.0.0/16 (cloud metadata) or a pod CIDR outside RFC 1918 such as 100.64.0.0/10"),
   istio: z
     .union([
       z.boolean(),
@@ -64,6 +78,8 @@ export interface ResolvedK8sOptions {
   readonly podSecurity: { readonly level: PodSecurityLevel; readonly version: string; readonly zones: Readonly<Record<string, PodSecurityLevel>> };
   readonly dns: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
   readonly egressProxy: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>>; readonly port: number };
+  /** RFC 1918 plus `internetExcept`, canonical and sorted: the `except` of every internet egress rule. */
+  readonly internetExcept: readonly string[];
   readonly istio?: { readonly trustDomain: string; readonly apiVersion: string };
   readonly cilium?: { readonly multiLevelWildcards: boolean };
 }
@@ -105,6 +121,14 @@ export function resolveK8sOptions(input: K8sOptions | undefined, zoneNames: read
     const p = dns1123SubdomainProblem(istio.trustDomain);
     if (p) issues.push({ path: "options.istio.trustDomain", value: istio.trustDomain, message: `a trust domain ${p}`, fix: "use the mesh's trust domain, by default cluster.local" });
   }
+  const except = new Set(PRIVATE_RANGES);
+  o.internetExcept.forEach((text, i) => {
+    const c = parseCidr(text, { strict: true });
+    if ("error" in c) issues.push({ path: `options.internetExcept[${i}]`, value: text, message: c.error, fix: "write an IPv4 block such as 169.254.0.0/16" });
+    else if (c.family !== 4) issues.push({ path: `options.internetExcept[${i}]`, value: text, message: "must be an IPv4 block (the internet rule is 0.0.0.0/0)", fix: "write an IPv4 block such as 169.254.0.0/16" });
+    else except.add(c.text);
+  });
+  const internetExcept = [...except].sort((a, b) => compareCidrs(a, b));
   const cilium = o.cilium === false ? undefined : o.cilium === true ? { multiLevelWildcards: false } : o.cilium;
-  return { options: { podSecurity: o.podSecurity, dns: o.dns, egressProxy: o.egressProxy, istio, cilium }, issues };
+  return { options: { podSecurity: o.podSecurity, dns: o.dns, egressProxy: o.egressProxy, internetExcept, istio, cilium }, issues };
 }

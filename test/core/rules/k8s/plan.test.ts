@@ -98,6 +98,13 @@ describe("k8s planner", () => {
       });
     });
 
+    it("keeps more ranges out of the internet when asked (cloud metadata, a non-RFC 1918 pod range), sorted, and refuses a bad one", () => {
+      const backend = policy(planK8s(microservices(), { internetExcept: ["169.254.0.0/16", "100.64.0.0/10"] }), "microservices", "backend-api-policy");
+      const internet = backend.spec.egress!.find((r) => r.to[0].ipBlock)!;
+      assert.deepEqual(internet.to[0].ipBlock!.except, ["10.0.0.0/8", "100.64.0.0/10", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16"]);
+      assert.throws(() => planK8s(microservices(), { internetExcept: ["169.254.0.1/16"] }), /options\.internetExcept\[0\]/);
+    });
+
     it("writes ranges with endPort, whole protocols without a port, and `all` without ports", () => {
       const input = loadShopInput();
       input.flows.push({ from: "app", to: "edge", ports: ["tcp/8000-8100", "udp"] }, { from: "data", to: "app", ports: ["all"] });
