@@ -1,4 +1,22 @@
-export * from "./manifests";
+/** The manifest shapes, prefixed so that they never clash with other platforms' names in the core barrel. */
+export type {
+  ObjectMeta as K8sObjectMeta,
+  LabelSelector as K8sLabelSelector,
+  IPBlock as K8sIPBlock,
+  NetworkPolicyPeer as K8sNetworkPolicyPeer,
+  NetworkPolicyPort as K8sNetworkPolicyPort,
+  NetworkPolicyIngressRule as K8sNetworkPolicyIngressRule,
+  NetworkPolicyEgressRule as K8sNetworkPolicyEgressRule,
+  NetworkPolicy as K8sNetworkPolicy,
+  Namespace as K8sNamespace,
+  PeerAuthentication as K8sPeerAuthentication,
+  AuthorizationRule as K8sAuthorizationRule,
+  AuthorizationPolicy as K8sAuthorizationPolicy,
+  CiliumPortRule as K8sCiliumPortRule,
+  CiliumEgressRule as K8sCiliumEgressRule,
+  CiliumNetworkPolicy as K8sCiliumNetworkPolicy,
+  K8sObject,
+} from "./manifests";
 export { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, labelKeyProblem } from "./names";
 export { K8sOptionsSchema, POD_SECURITY_LEVELS, PRIVATE_RANGES, type K8sOptions, type PodSecurityLevel, type ResolvedK8sOptions } from "./options";
 export { DEFAULT_DENY_NAME, DNS_POLICY_NAME, EGRESS_PROXY_POLICY_NAME, PEER_AUTHENTICATION_NAME, ALLOW_NOTHING_NAME, objectName } from "./naming";

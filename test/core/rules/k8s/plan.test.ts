@@ -9,7 +9,7 @@ import path from "node:path";
 import fc from "fast-check";
 import { loadIntentFile, parseIntent, type IntentInput } from "../../../../core/intent";
 import { intentFlowTuples } from "../../../../core/rules";
-import { planK8s, k8sPlanObjects, k8sFlowTuples, type K8sPlan, type NetworkPolicy } from "../../../../core/rules/k8s";
+import { planK8s, k8sPlanObjects, k8sFlowTuples, type K8sPlan, type K8sNetworkPolicy as NetworkPolicy } from "../../../../core/rules/k8s";
 
 const ROOT = path.resolve(__dirname, "../../../..");
 const shop = () => loadIntentFile(path.join(ROOT, "examples/intents/shop.yaml"));

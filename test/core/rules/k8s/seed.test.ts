@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { loadIntentFile } from "../../../../core/intent";
-import { planK8s, NAMESPACE_NAME_LABEL, type K8sPlan, type NetworkPolicy } from "../../../../core/rules/k8s";
+import { planK8s, NAMESPACE_NAME_LABEL, type K8sPlan, type K8sNetworkPolicy as NetworkPolicy } from "../../../../core/rules/k8s";
 
 const ROOT = path.resolve(__dirname, "../../../..");
 const FIXTURE = path.join(ROOT, "test/fixtures/k8s/seed-microservices-policies.yaml");
