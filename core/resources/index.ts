@@ -10,3 +10,4 @@ export * from "./stack";
 export * from "./exposure";
 export * from "./aws-security-groups";
 export * from "./aws-nacls";
+export * from "./kubernetes";

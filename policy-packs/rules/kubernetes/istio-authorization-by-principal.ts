@@ -1,0 +1,47 @@
+/**
+ * Passing condition: every ALLOW rule of an Istio AuthorizationPolicy names who may call by
+ * identity (principals, request principals or namespaces); a rule with no source, or with
+ * source addresses only, trusts the network instead of the workload identity mTLS proves.
+ */
+import { z } from "zod";
+import { field, items, namespaceOf, nameOf, str, strings } from "../../../core/resources";
+import { label, resourceRule } from "../define";
+
+export const ISTIO_AUTHORIZATION_POLICY = ["kubernetes:security.istio.io/v1:AuthorizationPolicy", "kubernetes:security.istio.io/v1beta1:AuthorizationPolicy"];
+
+export const istioAuthorizationByPrincipalConfig = z.object({});
+
+const IDENTITY = ["principals", "requestPrincipals", "namespaces"];
+
+export const istioAuthorizationByPrincipal = resourceRule({
+  name: "netseg-istio-authorization-by-principal",
+  description: "Every ALLOW rule of an Istio AuthorizationPolicy restricts its sources by principal, request principal or namespace.",
+  enforcementLevel: "advisory",
+  severity: "medium",
+  config: istioAuthorizationByPrincipalConfig,
+  covers: { rows: [32], ids: ["netseg microservices seed example"] },
+  types: ISTIO_AUTHORIZATION_POLICY,
+  check: (r, _cfg, report) => {
+    const spec = r.props.spec;
+    const action = str(field(spec, "action"));
+    if (action !== undefined && action !== "ALLOW") return;
+    const id = `${String(namespaceOf(r.props))}/${nameOf(r.props, r.name)}`;
+    const rules = items(field(spec, "rules"));
+    rules.known.forEach((rule, i) => {
+      const from = items(field(rule, "from"));
+      if (from.unknown) return;
+      if (from.known.length === 0) {
+        report(`AuthorizationPolicy ${label(r)} (${id}) rules[${i}] allows any source; name principals or namespaces in rules[${i}].from`);
+        return;
+      }
+      from.known.forEach((f, j) => {
+        const source = field(f, "source");
+        const named = IDENTITY.some((k) => {
+          const l = strings(field(source, k));
+          return l.unknown || l.known.length > 0;
+        });
+        if (!named) report(`AuthorizationPolicy ${label(r)} (${id}) rules[${i}].from[${j}] identifies callers by address only; add principals or namespaces`);
+      });
+    });
+  },
+});
