@@ -25,3 +25,5 @@ export { UNKNOWN_SENTINELS, isUnknown } from "./values";
 export { INTERNET } from "./platform";
 /** Parsed Kubernetes manifests as resources, so hand-written YAML can be analysed like a stack. */
 export { k8sObjectsToResources } from "./k8s/model";
+/** Holds a matrix against the intent: unintended paths, accidental denies, internet -> sensitive. */
+export { compareWithIntent, rulesAllowing, type ConformanceReport, type ConformanceOptions, type Finding } from "./conformance";

@@ -1,0 +1,168 @@
+/**
+ * Holds a matrix against the intent. The intent's flows become expected traffic per pair of
+ * endpoints; everything the matrix certainly allows beyond that is an unintended path, every
+ * intended traffic no path can carry is an accidental deny, and any path from the internet into
+ * a sensitive zone is reported on its own. Each finding names the rules and resources (URNs)
+ * responsible: the allowing rules of an unintended path, the blocking (or missing) rule of a deny.
+ *
+ * Only pairs touching a zone the intent manages are judged: an unmanaged namespace talking to
+ * the internet is not this intent's business. Traffic to the same endpoint, DNS to kube-dns and
+ * an egress allow-list's ports to the internet are tolerated (not required).
+ */
+import { TrafficSet } from "../net/ports";
+import type { Endpoint as IntentEndpoint, Intent } from "../intent/types";
+import type { Block, Endpoint, Matrix, PairResult, RuleRef } from "./model";
+import { explainBlocked } from "./explain";
+import { pathTraffic } from "./stage";
+
+export interface Finding {
+  readonly from: string;
+  readonly to: string;
+  readonly traffic: TrafficSet;
+  /** The intent flows behind an accidental deny (keys), empty for unintended paths. */
+  readonly flows: readonly string[];
+  readonly rules: readonly RuleRef[];
+  /** Resources responsible, sorted, without implied platform rules. */
+  readonly urns: readonly string[];
+  readonly message: string;
+}
+
+export interface ConformanceReport {
+  /** Allowed, not intended. */
+  readonly unintended: readonly Finding[];
+  /** Intended, blocked on every path. */
+  readonly accidentalDenies: readonly Finding[];
+  /** The internet reaches a sensitive zone (certainly, or possibly when values are unknown). */
+  readonly internetToSensitive: readonly Finding[];
+  /** Not intended, and allowed only if unknown values turn out that way. */
+  readonly uncertain: readonly Finding[];
+  /** Kubernetes workloads of managed zones that cannot resolve names (udp/53 and tcp/53 to kube-dns). */
+  readonly dnsBlocked: readonly Finding[];
+  /** Intent flows with an endpoint the stack has nothing for. */
+  readonly unresolved: readonly string[];
+}
+
+export interface ConformanceOptions {
+  /** Tolerate paths to kube-system/kube-dns on udp/53 and tcp/53 (default true). */
+  readonly tolerateDns?: boolean;
+}
+
+const DNS = TrafficSet.fromSpecs([{ protocol: "udp", from: 53, to: 53 }, { protocol: "tcp", from: 53, to: 53 }]);
+
+function covers(e: IntentEndpoint, m: Endpoint): boolean {
+  switch (e.kind) {
+    case "internet":
+      // Peers are addresses outside every platform too: what the internet may do, they may.
+      return m.kind === "internet" || m.kind === "peer";
+    case "peer":
+      return m.kind === "peer" && m.key === e.peer;
+    case "zone":
+      if (m.zone !== e.zone) return false;
+      return !e.workload || m.platform !== "k8s" || m.workload === e.workload;
+  }
+}
+
+function isKubeDns(m: Endpoint): boolean {
+  return m.platform === "k8s" && m.key === "kube-system/kube-dns";
+}
+
+/** Rules along the paths that let `traffic` through, and the resources holding them. */
+export function rulesAllowing(pair: PairResult, traffic: TrafficSet): RuleRef[] {
+  const out = new Map<string, RuleRef>();
+  for (const p of pair.paths) {
+    const through = pathTraffic(p).upper.intersect(traffic);
+    if (through.isEmpty()) continue;
+    for (const s of p.stages) {
+      for (const g of s.grants) if (s.reply || !g.traffic.intersect(through).isEmpty()) out.set(`${g.rule.urn}|${g.rule.resource}|${g.rule.rule}`, g.rule);
+    }
+  }
+  return [...out.values()].sort((a, b) => (`${a.urn}|${a.rule}` < `${b.urn}|${b.rule}` ? -1 : 1));
+}
+
+const urnsOf = (rules: readonly (RuleRef | undefined)[]) => [...new Set(rules.filter((r): r is RuleRef => !!r && r.urn !== "").map((r) => r.urn))].sort();
+
+function describeRules(rules: readonly RuleRef[]): string {
+  const named = rules.filter((r) => r.urn !== "" || r.resource);
+  return named.map((r) => `${r.resource} ${r.rule}`).join("; ");
+}
+
+/** Compares a matrix with the intent it should implement. */
+export function compareWithIntent(matrix: Matrix, intent: Intent, opts: ConformanceOptions = {}): ConformanceReport {
+  const tolerateDns = opts.tolerateDns !== false;
+  const managed = new Set(intent.zones.filter((z) => z.managed).map((z) => z.name));
+  const sensitive = new Set(intent.zones.filter((z) => z.sensitive).map((z) => z.name));
+  const byId = new Map(matrix.endpoints.map((e) => [e.id, e]));
+  const inScope = (e: Endpoint) => e.zone !== undefined && managed.has(e.zone);
+
+  const unintended: Finding[] = [];
+  const accidentalDenies: Finding[] = [];
+  const internetToSensitive: Finding[] = [];
+  const uncertain: Finding[] = [];
+  const dnsBlocked: Finding[] = [];
+  const flowHit = new Set<string>();
+
+  for (const pair of matrix.pairs) {
+    const from = byId.get(pair.from);
+    const to = byId.get(pair.to);
+    if (!from || !to || from.id === to.id) continue;
+    const flows = intent.flows.filter((f) => covers(f.from, from) && covers(f.to, to));
+    for (const f of flows) flowHit.add(f.key);
+
+    if (from.kind === "internet" && to.zone && (sensitive.has(to.zone) || to.sensitive) && !pair.possible.isEmpty()) {
+      const certain = !pair.allowed.isEmpty();
+      const traffic = certain ? pair.allowed : pair.possible;
+      const rules = rulesAllowing(pair, traffic);
+      internetToSensitive.push({ from: from.key, to: to.key, traffic, flows: [], rules, urns: urnsOf(rules), message: `the internet ${certain ? "reaches" : "may reach"} sensitive zone ${to.zone} (${to.key}) on ${traffic}, through ${describeRules(rules) || "no named rule"}` });
+    }
+    if (!inScope(from) && !inScope(to)) continue;
+
+    const intended = TrafficSet.fromSpecs(flows.flatMap((f) => f.ports));
+    let tolerated = intended;
+    if (tolerateDns && isKubeDns(to)) tolerated = tolerated.union(DNS);
+    if (to.kind === "internet" && from.zone) {
+      for (const e of intent.egress) {
+        if (e.zone === from.zone && (!e.workload || from.platform !== "k8s" || from.workload === e.workload)) {
+          tolerated = tolerated.union(TrafficSet.fromSpecs(e.destinations.map((d) => ({ protocol: "tcp" as const, from: d.port, to: d.port }))));
+        }
+      }
+    }
+
+    const extra = pair.allowed.subtract(tolerated);
+    if (!extra.isEmpty()) {
+      const rules = rulesAllowing(pair, extra);
+      unintended.push({ from: from.key, to: to.key, traffic: extra, flows: [], rules, urns: urnsOf(rules), message: `${from.key} -> ${to.key} on ${extra} is allowed but not in the intent, by ${describeRules(rules) || "no named rule"}` });
+    }
+    const maybe = pair.possible.subtract(pair.allowed).subtract(tolerated);
+    if (!maybe.isEmpty()) {
+      const rules = rulesAllowing(pair, maybe);
+      uncertain.push({ from: from.key, to: to.key, traffic: maybe, flows: [], rules, urns: urnsOf(rules), message: `${from.key} -> ${to.key} on ${maybe} may be allowed (values unknown at preview), by ${describeRules(rules) || "no named rule"}` });
+    }
+    const blocked = intended.subtract(pair.possible);
+    if (!blocked.isEmpty()) {
+      const blocks: Block[] = explainBlocked(pair, blocked);
+      const rules = blocks.map((b) => b.rule).filter((r): r is RuleRef => !!r);
+      accidentalDenies.push({
+        from: from.key,
+        to: to.key,
+        traffic: blocked,
+        flows: flows.map((f) => f.key).sort(),
+        rules,
+        urns: urnsOf(rules),
+        message: `${from.key} -> ${to.key} on ${blocked} is intended (${flows.map((f) => f.key).sort().join(", ")}) but blocked: ${blocks.map((b) => b.reason).join("; ")}`,
+      });
+    }
+    if (from.kind === "workload" && from.platform === "k8s" && inScope(from) && isKubeDns(to)) {
+      const missing = DNS.subtract(pair.possible);
+      if (!missing.isEmpty()) {
+        const blocks = explainBlocked(pair, missing);
+        const rules = blocks.map((b) => b.rule).filter((r): r is RuleRef => !!r);
+        dnsBlocked.push({ from: from.key, to: to.key, traffic: missing, flows: [], rules, urns: urnsOf(rules), message: `${from.key} cannot resolve names: ${missing} to kube-dns is blocked (${blocks.map((b) => b.reason).join("; ")})` });
+      }
+    }
+  }
+  const unresolved = intent.flows
+    .filter((f) => !flowHit.has(f.key))
+    .map((f) => `flow ${f.key}: the stack has no endpoint for ${[f.from, f.to].filter((e) => !matrix.endpoints.some((m) => covers(e, m))).map((e) => (e.kind === "zone" ? (e.workload ? `${e.zone}/${e.workload}` : e.zone) : e.kind === "peer" ? e.peer : "internet")).join(" and ") || "this pair"}`)
+    .sort();
+  return { unintended, accidentalDenies, internetToSensitive, uncertain, dnsBlocked, unresolved };
+}

@@ -1,0 +1,160 @@
+/**
+ * Monotonicity, the property every answer of the engine rests on: adding an allow rule never
+ * removes a path, adding a deny never adds one, whatever rules were there already and wherever
+ * the new rule lands in the evaluation order. Checked on AWS (SG rules, NACL entries), GCP
+ * (firewall priorities) and Kubernetes (rules added to existing policies).
+ */
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { analyseReachability, k8sObjectsToResources, type Matrix, type NetResource } from "../../../core/reachability";
+import { awsResources, baseline, type NaclEntry } from "./aws-fixture";
+import { res } from "./build";
+
+const CIDRS = ["0.0.0.0/0", "10.0.0.0/16", "10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24", "10.0.1.128/25", "203.0.113.0/24"];
+const ZONES = ["edge", "app", "data"] as const;
+
+const portRange = fc.tuple(fc.integer({ min: 0, max: 70 }), fc.integer({ min: 0, max: 10 })).map(([a, w]) => {
+  const ports = [0, 22, 53, 443, 1024, 5432, 8080, 65535];
+  const from = ports[a % ports.length] + Math.floor(a / ports.length) * 100;
+  return { fromPort: Math.min(from, 65535), toPort: Math.min(65535, from + w * 1000) };
+});
+const protocol = fc.constantFrom("tcp", "udp", "-1", "icmp");
+const naclEntry = (action?: "allow" | "deny") =>
+  fc.record({
+    ruleNo: fc.integer({ min: 1, max: 400 }),
+    action: action ? fc.constant(action) : fc.constantFrom("allow" as const, "deny" as const),
+    protocol,
+    ports: portRange,
+    cidrBlock: fc.constantFrom(...CIDRS),
+  }).map((e): NaclEntry => ({ ruleNo: e.ruleNo, action: e.action, protocol: e.protocol, fromPort: e.ports.fromPort, toPort: e.ports.toPort, cidrBlock: e.cidrBlock }));
+const sgRule = fc.record({ protocol, ports: portRange, cidr: fc.constantFrom(...CIDRS) }).map((r) => ({ protocol: r.protocol, ...r.ports, cidrBlocks: [r.cidr] }));
+const placed = <T>(arb: fc.Arbitrary<T>) => fc.record({ zone: fc.constantFrom(...ZONES), egress: fc.boolean(), item: arb });
+
+function noDuplicateNumbers(entries: NaclEntry[]): NaclEntry[] {
+  const seen = new Set<number>();
+  return entries.filter((e) => !seen.has(e.ruleNo) && seen.add(e.ruleNo));
+}
+
+function awsStack(nacls: { zone: string; egress: boolean; item: NaclEntry }[], sgs: { zone: string; egress: boolean; item: any }[]): NetResource[] {
+  const f = baseline();
+  for (const n of nacls) {
+    const side = f.nacl[n.zone][n.egress ? "egress" : "ingress"];
+    side.splice(0, side.length, ...noDuplicateNumbers([...side, n.item]));
+  }
+  for (const s of sgs) f.sg[s.zone][s.egress ? "egress" : "ingress"].push(s.item);
+  return awsResources(f);
+}
+
+/** Every pair of `small` is covered by the same pair of `big`, for both bounds. */
+function included(small: Matrix, big: Matrix): string | undefined {
+  for (const p of small.pairs) {
+    const q = big.pair(p.from, p.to);
+    if (!q) return `${p.from} -> ${p.to} missing`;
+    if (!q.allowed.covers(p.allowed)) return `${p.from} -> ${p.to}: ${p.allowed} not within ${q.allowed}`;
+    if (!q.possible.covers(p.possible)) return `${p.from} -> ${p.to}: possible ${p.possible} not within ${q.possible}`;
+  }
+  return undefined;
+}
+
+const RUNS = { numRuns: 60 };
+
+describe("reachability / properties", () => {
+  it("AWS: adding an allow (SG rule or NACL entry) never removes a path", () => {
+    fc.assert(
+      fc.property(fc.array(placed(naclEntry()), { maxLength: 8 }), fc.array(placed(sgRule), { maxLength: 4 }), fc.oneof(placed(naclEntry("allow")).map((n) => ({ n })), placed(sgRule).map((s) => ({ s }))), (nacls, sgs, add) => {
+        const taken = new Set(nacls.map((n) => `${n.zone}|${n.egress}|${n.item.ruleNo}`));
+        if ("n" in add && taken.has(`${add.n.zone}|${add.n.egress}|${add.n.item.ruleNo}`)) return;
+        const before = analyseReachability(awsStack(nacls, sgs));
+        const after = analyseReachability("n" in add ? awsStack([...nacls, add.n], sgs) : awsStack(nacls, [...sgs, add.s]));
+        assert.equal(included(before, after), undefined);
+      }),
+      RUNS,
+    );
+  });
+
+  it("AWS: adding a NACL deny never adds a path", () => {
+    fc.assert(
+      fc.property(fc.array(placed(naclEntry()), { maxLength: 8 }), fc.array(placed(sgRule), { maxLength: 4 }), placed(naclEntry("deny")), (nacls, sgs, add) => {
+        if (nacls.some((n) => n.zone === add.zone && n.egress === add.egress && n.item.ruleNo === add.item.ruleNo)) return;
+        const before = analyseReachability(awsStack(nacls, sgs));
+        const after = analyseReachability(awsStack([...nacls, add], sgs));
+        assert.equal(included(after, before), undefined);
+      }),
+      RUNS,
+    );
+  });
+
+  const gcpRule = (action: "allow" | "deny") =>
+    fc.record({
+      priority: fc.integer({ min: 0, max: 2000 }),
+      ingress: fc.boolean(),
+      protocol: fc.constantFrom("tcp", "udp", "all"),
+      port: fc.constantFrom(["22"], ["443"], ["1000-9000"], undefined),
+      range: fc.constantFrom(...CIDRS),
+      target: fc.constantFrom("a", "b", undefined),
+    }).map((r) => ({ action, ...r }));
+  type GcpRule = { action: "allow" | "deny"; priority: number; ingress: boolean; protocol: string; port?: string[]; range: string; target?: string };
+  function gcpStack(rules: GcpRule[]): NetResource[] {
+    const out: NetResource[] = [];
+    for (const [z, cidr] of [["a", "10.0.0.0/24"], ["b", "10.0.1.0/24"]]) {
+      out.push(res("gcp:compute/subnetwork:Subnetwork", `sub-${z}`, { ipCidrRange: cidr, description: `netseg-zone=${z}` }));
+      out.push(res("gcp:compute/instanceTemplate:InstanceTemplate", `tpl-${z}`, { labels: { "netseg-zone": z }, tags: [`t-${z}`] }));
+    }
+    rules.forEach((r, i) => {
+      const block = [{ protocol: r.protocol, ...(r.port && r.protocol !== "all" ? { ports: r.port } : {}) }];
+      out.push(res("gcp:compute/firewall:Firewall", `fw-${i}`, {
+        direction: r.ingress ? "INGRESS" : "EGRESS",
+        priority: r.priority,
+        [r.action === "allow" ? "allows" : "denies"]: block,
+        ...(r.ingress ? { sourceRanges: [r.range] } : { destinationRanges: [r.range] }),
+        ...(r.target ? { targetTags: [`t-${r.target}`] } : {}),
+      }));
+    });
+    return out;
+  }
+
+  it("GCP: adding an allow never removes a path, adding a deny never adds one", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(gcpRule("allow"), gcpRule("deny")), { maxLength: 10 }), gcpRule("allow"), gcpRule("deny"), (rules, allow, deny) => {
+        const before = analyseReachability(gcpStack(rules));
+        assert.equal(included(before, analyseReachability(gcpStack([...rules, allow]))), undefined);
+        assert.equal(included(analyseReachability(gcpStack([...rules, deny])), before), undefined);
+      }),
+      RUNS,
+    );
+  });
+
+  it("Kubernetes: adding a rule to a policy never removes a path", () => {
+    const peer = fc.constantFrom<any>(
+      { podSelector: { matchLabels: { app: "a" } } },
+      { podSelector: {} },
+      { namespaceSelector: { matchLabels: { team: "x" } } },
+      { namespaceSelector: { matchLabels: { team: "x" } }, podSelector: { matchLabels: { app: "b" } } },
+      { ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8"] } },
+    );
+    const rule = fc.record({ egress: fc.boolean(), policy: fc.integer({ min: 0, max: 2 }), peers: fc.array(peer, { maxLength: 2 }), port: fc.constantFrom<any>(undefined, 80, "http", 5432) });
+    type R = { egress: boolean; policy: number; peers: any[]; port: any };
+    function objects(rules: R[]): unknown[] {
+      const pols = [0, 1, 2].map((i) => ({
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: { name: `p${i}`, namespace: i === 2 ? "other" : "shop" },
+        spec: { podSelector: i === 0 ? {} : { matchLabels: { app: "a" } }, policyTypes: ["Ingress", "Egress"], ingress: [] as any[], egress: [] as any[] },
+      }));
+      for (const r of rules) {
+        const side = r.egress ? "to" : "from";
+        pols[r.policy].spec[r.egress ? "egress" : "ingress"].push({ ...(r.peers.length ? { [side]: r.peers } : {}), ...(r.port !== undefined ? { ports: [{ port: r.port }] } : {}) });
+      }
+      const deploy = (ns: string, app: string) => ({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: app, namespace: ns }, spec: { template: { metadata: { labels: { app } }, spec: { containers: [{ name: app, ports: [{ name: "http", containerPort: 8080 }] }] } } } });
+      return [{ apiVersion: "v1", kind: "Namespace", metadata: { name: "shop" } }, { apiVersion: "v1", kind: "Namespace", metadata: { name: "other", labels: { team: "x" } } }, deploy("shop", "a"), deploy("shop", "b"), deploy("other", "b"), ...pols];
+    }
+    fc.assert(
+      fc.property(fc.array(rule, { maxLength: 6 }), rule, (rules, add) => {
+        const before = analyseReachability(k8sObjectsToResources(objects(rules)));
+        const after = analyseReachability(k8sObjectsToResources(objects([...rules, add])));
+        assert.equal(included(before, after), undefined);
+      }),
+      RUNS,
+    );
+  });
+});
