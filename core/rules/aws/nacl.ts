@@ -84,7 +84,7 @@ function mergeItems(items: readonly Item[]): Group[] {
 
 const PROTOCOL_ORDER: Record<AwsProtocol, number> = { "-1": 0, tcp: 1, udp: 2, icmp: 3 };
 
-/** Entries of one direction, merged, sorted by block then protocol and port, numbered from 100. */
+/** Entries of one direction, merged, most specific block first, numbered from 100 in steps of 10. */
 function entriesFor(direction: "ingress" | "egress", items: readonly Item[]): NaclEntry[] {
   const unnumbered = new Map<string, Omit<NaclEntry, "ruleNumber">>();
   for (const g of mergeItems(items)) {
@@ -118,8 +118,11 @@ function entriesFor(direction: "ingress" | "egress", items: readonly Item[]): Na
     const ca = parseBlock(a.cidr);
     const cb = parseBlock(b.cidr);
     if (ca.family !== cb.family) return ca.family - cb.family;
+    // Most specific block first: a broad entry (the internet's return traffic) numbered before a
+    // narrow one would shadow it, and the narrow entry would never be the one that matches.
+    if (ca.prefix !== cb.prefix) return cb.prefix - ca.prefix;
     if (ca.start !== cb.start) return ca.start < cb.start ? -1 : 1;
-    return ca.prefix - cb.prefix || PROTOCOL_ORDER[a.protocol] - PROTOCOL_ORDER[b.protocol] || a.fromPort - b.fromPort;
+    return PROTOCOL_ORDER[a.protocol] - PROTOCOL_ORDER[b.protocol] || a.fromPort - b.fromPort;
   });
   const entries: NaclEntry[] = sorted.map((e, i) => ({ ruleNumber: FIRST_RULE_NUMBER + RULE_NUMBER_STEP * i, ...e }));
   const deny = (cidr: string, ipv6: boolean, ruleNumber: number): NaclEntry => ({ ruleNumber, direction, action: "deny", protocol: "-1", protocolNumber: "-1", cidr, ipv6, fromPort: 0, toPort: 0, purposes: ["final-deny"], reasons: ["everything not allowed above"] });

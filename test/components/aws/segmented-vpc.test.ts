@@ -132,12 +132,12 @@ describe("components/aws SegmentedVpc", () => {
     const edgeBlock = "10.20.0.0/20";
     assert.deepEqual(
       app.inputs.ingress.find((e: any) => e.cidrBlock === edgeBlock),
-      { ruleNo: 100, action: "allow", protocol: "6", fromPort: 8080, toPort: 8080, cidrBlock: edgeBlock },
+      { ruleNo: 140, action: "allow", protocol: "6", fromPort: 8080, toPort: 8080, cidrBlock: edgeBlock },
       "edge's request into app",
     );
     assert.deepEqual(
       app.inputs.egress.find((e: any) => e.cidrBlock === edgeBlock),
-      { ruleNo: 100, action: "allow", protocol: "6", fromPort: 1024, toPort: 65535, cidrBlock: edgeBlock },
+      { ruleNo: 140, action: "allow", protocol: "6", fromPort: 1024, toPort: 65535, cidrBlock: edgeBlock },
       "app's answers back to edge on ephemeral ports",
     );
     const edge = resourceNamed(T.nacl, "shop2-edge");

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { parseIntent, type IntentInput } from "../../../../core/intent";
 import { loadIntentFile } from "../../../../core/intent";
 import { planAddresses } from "../../../../core/addressing";
-import { CidrSet } from "../../../../core/net";
+import { CidrSet, TrafficSet } from "../../../../core/net";
 import { AWS_DESCRIPTION_PATTERN, FINAL_DENY_RULE_NUMBER, planAwsRulesForIntent, type AwsRulePlan, type NaclEntry } from "../../../../core/rules/aws";
 import { IntentError } from "../../../../core/intent/errors";
 
@@ -112,7 +112,7 @@ describe("core/rules/aws", () => {
         "in-edge-tcp-8000-8100 edge->app,edge/x->app",
       ]);
       const nacl = zoneOf(p, "app").nacl.ingress.filter((e) => e.purposes.includes("request"));
-      assert.deepEqual(nacl.map((e) => `${e.cidr} ${e.fromPort}-${e.toPort}`), ["10.0.0.0/20 8000-8100", "192.168.0.0/24 22-22"]);
+      assert.deepEqual(nacl.map((e) => `${e.cidr} ${e.fromPort}-${e.toPort}`), ["192.168.0.0/24 22-22", "10.0.0.0/20 8000-8100"]);
     });
 
     it("is deterministic and does not depend on the order flows are declared in", () => {
@@ -155,6 +155,21 @@ describe("core/rules/aws", () => {
           const numbers = entries.map((e) => e.ruleNumber);
           assert.equal(new Set(numbers).size, numbers.length, "unique rule numbers");
           assert.ok(numbers.every((n) => n >= 1 && n <= 32766));
+        }
+      }
+    });
+
+    it("never shadows an entry with an earlier, broader one", () => {
+      const traffic = (e: NaclEntry) => (e.protocolNumber === "-1" ? TrafficSet.ALL : TrafficSet.of(e.protocol === "icmp" ? "icmp" : (e.protocol as "tcp" | "udp"), e.fromPort, e.toPort));
+      for (const p of [plan, planAwsRulesForIntent(loadIntentFile(SHOP))]) {
+        for (const z of p.zones) {
+          for (const dir of ["ingress", "egress"] as const) {
+            const entries = z.nacl[dir];
+            entries.forEach((e, i) => {
+              const shadow = entries.slice(0, i).find((o) => CidrSet.fromCidrs([o.cidr]).covers(CidrSet.fromCidrs([e.cidr])) && traffic(o).covers(traffic(e)));
+              assert.equal(shadow, undefined, `${z.zone} ${dir} entry ${e.ruleNumber} is shadowed by ${shadow?.ruleNumber}`);
+            });
+          }
         }
       }
     });
