@@ -93,7 +93,7 @@ describe("reachability / properties", () => {
       range: fc.constantFrom(...CIDRS),
       target: fc.constantFrom("a", "b", undefined),
     }).map((r) => ({ action, ...r }));
-  type GcpRule = { action: "allow" | "deny"; priority: number; ingress: boolean; protocol: string; port?: string[]; range: string; target?: string };
+  type GcpRule = { action: "allow" | "deny"; priority: number; ingress: boolean; protocol: string; port?: readonly string[]; range: string; target?: string };
   function gcpStack(rules: GcpRule[]): NetResource[] {
     const out: NetResource[] = [];
     for (const [z, cidr] of [["a", "10.0.0.0/24"], ["b", "10.0.1.0/24"]]) {
