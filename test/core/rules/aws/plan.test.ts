@@ -115,6 +115,14 @@ describe("core/rules/aws", () => {
       assert.deepEqual(nacl.map((e) => `${e.cidr} ${e.fromPort}-${e.toPort}`), ["192.168.0.0/24 22-22", "10.0.0.0/20 8000-8100"]);
     });
 
+    it("names unmanaged zones by their address block and plans nothing for them", () => {
+      const i = parseIntent(base({ zones: [{ name: "edge", internet: "inbound" }, { name: "legacy", managed: false }], flows: [{ from: "edge", to: "legacy", ports: ["tcp/1433"] }] }));
+      const p = planAwsRulesForIntent(i);
+      assert.deepEqual(p.zones.map((z) => z.zone), ["edge"]);
+      const legacy = planAddresses(i).zones.find((z) => z.zone === "legacy")!.cidr;
+      assert.deepEqual(zoneOf(p, "edge").securityGroup.egress.map((r) => r.peer), [{ kind: "cidr", name: "legacy", cidr: legacy, ipv6: false }]);
+    });
+
     it("is deterministic and does not depend on the order flows are declared in", () => {
       const a = base();
       const b = base({ flows: [...a.flows!].reverse() });
