@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { planAddresses } from "../../../core/addressing";
-import { egressSources, planAwsEgressPath, planEgressFirewall, type AwsEgressPathPlan, type EgressBackend, type EgressSource } from "../../../core/egress";
+import { destinationPorts, egressSources, planAwsEgressPath, planEgressFirewall, type AwsEgressPathPlan, type EgressBackend, type EgressSource } from "../../../core/egress";
 import type { EgressProxyArgs } from "./args";
 import { createPathRoutes, createPathSubnets, type PathContext, type PathSubnets } from "./path";
 import { createFirewallBackend, type FirewallResources } from "./network-firewall";
@@ -41,7 +41,8 @@ export class EgressProxy extends pulumi.ComponentResource {
     const azNames = names !== undefined ? pulumi.output(names) : aws.getAvailabilityZonesOutput({ state: "available" }, { parent: this }).names;
     const ctx: PathContext = { name, intent: intent.name, network: args.network, azNames: pulumi.output(azNames), parent: this, tags: args.tags ?? {} };
     const retention = args.logRetentionDays ?? 90;
-    this.subnets = createPathSubnets(ctx, this.plan);
+    const ports = [...destinationPorts(this.sources), ...(args.backend === "proxy-fleet" ? (args.fleet?.bootstrapEgressPorts ?? [443]) : [])];
+    this.subnets = createPathSubnets(ctx, this.plan, addresses.addressSpace, ports);
     this.subnetIds = Object.fromEntries(Object.entries(this.subnets.inner).map(([k, s]) => [k, s.id]));
     if (args.backend === "network-firewall") {
       const rules = planEgressFirewall(this.sources, args.ruleStyle ?? "suricata");

@@ -9,6 +9,7 @@ import type { EgressNetwork } from "./args";
 import { egressTags } from "./tags";
 
 export interface PathSubnets {
+  readonly networkAcl: aws.ec2.NetworkAcl;
   readonly inner: Record<string, aws.ec2.Subnet>;
   readonly outer: Record<string, aws.ec2.Subnet>;
   readonly routeTables: Record<string, aws.ec2.RouteTable>;
@@ -29,7 +30,31 @@ function routeName(table: string, route: PathRoute): string {
   return `${table}-to-${route.key}`;
 }
 
-export function createPathSubnets(ctx: PathContext, plan: AwsEgressPathPlan): PathSubnets {
+/**
+ * One NACL for the path's subnets (a VPC's default NACL may deny everything, as SegmentedVpc's
+ * does). Inside the VPC anything may pass (the zones' own filters and the firewall or proxy
+ * judge it); towards the internet only TCP on the ports that leave at all, and back only the
+ * ephemeral ports of return traffic. No allow-all entry.
+ */
+function createPathAcl(ctx: PathContext, subnets: aws.ec2.Subnet[], vpcCidr: string, ports: readonly number[]): aws.ec2.NetworkAcl {
+  const out = [...new Set(ports)].sort((a, b) => a - b).map((p, i) => ({ ruleNo: 200 + i * 10, action: "allow", protocol: "tcp", cidrBlock: "0.0.0.0/0", fromPort: p, toPort: p }));
+  return new aws.ec2.NetworkAcl(
+    `${ctx.name}-egress-path`,
+    {
+      vpcId: ctx.network.vpcId,
+      subnetIds: subnets.map((s) => s.id),
+      ingress: [
+        { ruleNo: 100, action: "allow", protocol: "-1", cidrBlock: vpcCidr, fromPort: 0, toPort: 0 },
+        { ruleNo: 200, action: "allow", protocol: "tcp", cidrBlock: "0.0.0.0/0", fromPort: 1024, toPort: 65535 },
+      ],
+      egress: [{ ruleNo: 100, action: "allow", protocol: "-1", cidrBlock: vpcCidr, fromPort: 0, toPort: 0 }, ...out],
+      tags: egressTags(ctx.intent, "egress-network-acl", `${ctx.intent}-egress-path`, ctx.tags),
+    },
+    { parent: ctx.parent },
+  );
+}
+
+export function createPathSubnets(ctx: PathContext, plan: AwsEgressPathPlan, vpcCidr: string, ports: readonly number[]): PathSubnets {
   const { name, parent } = ctx;
   const innerRole = plan.backend === "network-firewall" ? "egress-firewall" : "egress-proxy";
   const subnet = (s: PathSubnet, role: string) =>
@@ -59,7 +84,8 @@ export function createPathSubnets(ctx: PathContext, plan: AwsEgressPathPlan): Pa
     const eip = new aws.ec2.Eip(`${name}-${s.key}`, { domain: "vpc", tags: egressTags(ctx.intent, "egress-nat", `${ctx.intent}-${s.key}`, ctx.tags) }, { parent });
     return new aws.ec2.NatGateway(`${name}-${s.key}`, { allocationId: eip.id, subnetId: outer[s.key].id, connectivityType: "public", tags: egressTags(ctx.intent, "egress-nat", `${ctx.intent}-${s.key}`, ctx.tags) }, { parent, dependsOn: [routeTables[s.key]] });
   });
-  return { inner, outer, routeTables, natGateways, internetGatewayId };
+  const networkAcl = createPathAcl(ctx, [...Object.values(inner), ...Object.values(outer)], vpcCidr, ports);
+  return { networkAcl, inner, outer, routeTables, natGateways, internetGatewayId };
 }
 
 export type EndpointResolver = (azIndex: number) => pulumi.Input<string | undefined>;

@@ -91,6 +91,15 @@ describe("components/aws/egress EgressProxy", () => {
       ]);
       assert.equal(resourcesOfType("aws:autoscaling/group:Group").length, 0);
     });
+
+    it("gives the path subnets their own NACL: VPC inside, listed ports out, ephemeral back, no allow-all", async () => {
+      await build("nfw5", "network-firewall");
+      const acl = resourceNamed("aws:ec2/networkAcl:NetworkAcl", "nfw5-egress-path");
+      const subnets = ["firewall-az1", "firewall-az2", "nat-az1", "nat-az2"].map((k) => resourceNamed("aws:ec2/subnet:Subnet", `nfw5-${k}`).id);
+      assert.deepEqual([...acl.inputs.subnetIds].sort(), subnets.sort());
+      assert.deepEqual(acl.inputs.egress.map((e: any) => [e.protocol, e.cidrBlock, e.fromPort, e.toPort]), [["-1", "10.30.0.0/16", 0, 0], ["tcp", "0.0.0.0/0", 80, 80], ["tcp", "0.0.0.0/0", 443, 443]]);
+      assert.deepEqual(acl.inputs.ingress.map((e: any) => [e.protocol, e.cidrBlock, e.fromPort, e.toPort]), [["-1", "10.30.0.0/16", 0, 0], ["tcp", "0.0.0.0/0", 1024, 65535]]);
+    });
   });
 
   describe("proxy-fleet backend", () => {

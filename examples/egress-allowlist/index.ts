@@ -1,0 +1,33 @@
+/**
+ * A SegmentedVpc whose `payments` zone has `egress: proxy`, and the EgressProxy that is its only
+ * way out. With network-firewall, the zone's security group may send the allow-listed ports
+ * anywhere (`egressProxy.cidrs: 0.0.0.0/0`) and the firewall, which every packet out of the zone
+ * crosses, passes only api.stripe.com:443 and registry.npmjs.org:443. With proxy-fleet, the zone
+ * has no route out at all and talks to Squid on the internal load balancer.
+ */
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { loadIntentFile } from "../../core/intent";
+import { SegmentedVpc } from "../../components/aws/vpc";
+import { EgressProxy, egressNetworkOf } from "../../components/aws/egress";
+
+const config = new pulumi.Config();
+const backend = (config.get("backend") ?? "network-firewall") as "network-firewall" | "proxy-fleet";
+if (backend !== "network-firewall" && backend !== "proxy-fleet") throw new Error(`config backend: "${backend}" is neither "network-firewall" nor "proxy-fleet"`);
+const intent = loadIntentFile(path.join(__dirname, "intent.yaml"));
+
+const vpc = new SegmentedVpc("payments", {
+  intent,
+  natGateways: "none",
+  egressProxy: backend === "network-firewall" ? { cidrs: ["0.0.0.0/0"] } : undefined,
+});
+
+const proxy = new EgressProxy("payments-egress", { intent, network: egressNetworkOf(vpc), backend });
+
+export const vpcId = vpc.vpcId;
+export const egressBackend = backend;
+export const egressSubnetIds = proxy.subnetIds;
+/** proxy-fleet only: what the payments workers set as HTTPS_PROXY. */
+export const proxyUrl = proxy.proxyUrl;
+export const firewallArn = proxy.firewall?.firewall.arn;
+export const notes = proxy.notes;
