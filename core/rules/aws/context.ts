@@ -9,6 +9,9 @@ import { endpointKey, type EgressAllowList, type Flow, type Zone } from "../../i
 import { parseCidr } from "../../net/cidr";
 import { AWS_LIMITS } from "./limits";
 
+/** A zone of this name would collide with the egress proxy's security group and rules. */
+export const RESERVED_ZONE_NAME = "egress-proxy";
+
 /** The plain data an AWS rule plan is made from: an intent, or one tenant's VPC. */
 export interface AwsRuleInput {
   readonly name: string;
@@ -75,6 +78,9 @@ export function buildContext(input: AwsRuleInput, options: AwsPlanOptions, issue
   if (!Number.isInteger(sgRuleLimit) || sgRuleLimit < 1 || sgRuleLimit > 1000) {
     issues.push({ path: "sgRuleLimit", value: sgRuleLimit, message: "the security-group rule limit must be a whole number from 1 to 1000", fix: `use ${AWS_LIMITS.sgRulesPerDirection} (the default quota) or the quota your account has` });
   }
+  input.zones.forEach((z, i) => {
+    if (z.name === RESERVED_ZONE_NAME) issues.push({ path: `${zonesPath}[${i}].name`, value: z.name, message: `"${RESERVED_ZONE_NAME}" is reserved on AWS: it names the egress proxy's security group`, fix: "rename the zone" });
+  });
   const managed = new Map(input.zones.filter((z) => z.managed).map((z) => [z.name, z]));
   const zoneBlock = new Map(input.addresses.zones.map((b) => [b.zone, b.cidr]));
 

@@ -11,11 +11,11 @@
 import { CidrSet } from "../../net/cidr";
 import { TrafficSet, type PortSpec } from "../../net/ports";
 import type { NeutralRule } from "../neutral";
-import { awsFlowDescription, type PlanContext } from "./context";
+import { awsFlowDescription, RESERVED_ZONE_NAME, type PlanContext } from "./context";
 import type { AwsProtocol, SecurityGroupPlan, SgPeer, SgRule } from "./types";
 
 /** The name of the egress proxy's security group in a plan (a `group` of its rules). */
-export const EGRESS_PROXY_GROUP = "egress-proxy";
+export const EGRESS_PROXY_GROUP = RESERVED_ZONE_NAME;
 
 interface Contribution {
   readonly traffic: TrafficSet;

@@ -226,6 +226,7 @@ describe("core/rules/aws", () => {
       assert.match(planErrors(base(), { namePrefix: "sg-prod" }), /security-group name "sg-prod-app" starts with "sg-"/);
       const msg = planErrors(base({ zones: [{ name: "app", egress: "nat" }, { name: "data" }], flows: [{ from: "app", to: "data", ports: ["tcp/1"] }] }));
       assert.match(msg, /zones: zone "app" has egress nat, but no zone is internet-facing/);
+      assert.match(planErrors(base({ zones: [{ name: "egress-proxy" }], flows: [] })), /zones\[0\]\.name: "egress-proxy" is reserved on AWS/);
     });
 
     it("addresses proxy-bound traffic by CIDR when asked (a transparent firewall)", () => {
