@@ -11,3 +11,4 @@ export * from "./exposure";
 export * from "./aws-security-groups";
 export * from "./aws-nacls";
 export * from "./kubernetes";
+export * from "./gcp";

@@ -3,4 +3,5 @@
  * rule with one line: `export * from "./<rule-file>";` (its module exports a netseg policy built
  * with ../define's stackRule, plus its zod options).
  */
-export {};
+export * from "./intent-conformance";
+export * from "./policy-coverage";

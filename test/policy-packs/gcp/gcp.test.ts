@@ -1,0 +1,110 @@
+import { firewallNoInternetAdminPorts } from "../../../policy-packs/rules/gcp/firewall-no-internet-admin-ports";
+import { firewallNoUnrestrictedEgress } from "../../../policy-packs/rules/gcp/firewall-no-unrestricted-egress";
+import { firewallNoWidePorts } from "../../../policy-packs/rules/gcp/firewall-no-wide-ports";
+import { gkeNetworkPolicyEnabled } from "../../../policy-packs/rules/gcp/gke-network-policy-enabled";
+import { noDefaultNetwork } from "../../../policy-packs/rules/gcp/no-default-network";
+import { subnetFlowLogs } from "../../../policy-packs/rules/gcp/subnet-flow-logs";
+import { subnetPrivateGoogleAccess } from "../../../policy-packs/rules/gcp/subnet-private-google-access";
+import { vmNoExternalIp } from "../../../policy-packs/rules/gcp/vm-no-external-ip";
+import { all, describeRule, set, U, type Fixture } from "../harness";
+
+const f = (type: string, name: string, props: Record<string, unknown>): Fixture => ({ type, name, props });
+const FW = "gcp:compute/firewall:Firewall";
+
+const webIngress = () => f(FW, "web-in", { network: U, direction: "INGRESS", allows: [{ protocol: "tcp", ports: ["443"] }], sourceRanges: ["0.0.0.0/0"], targetTags: ["web"] });
+const egress = () => f(FW, "app-out", { network: U, direction: "EGRESS", allows: [{ protocol: "tcp", ports: ["443"] }], destinationRanges: ["0.0.0.0/0"], targetTags: ["app"] });
+
+describeRule(firewallNoInternetAdminPorts, {
+  base: webIngress(),
+  nonCompliant: [
+    { title: "22 in the port list", edit: set("allows.0.ports", ["443", "22"]), expect: [/firewall web-in \(Firewall\) allows 0\.0\.0\.0\/0 to admin port tcp\/22/] },
+    { title: "no source named: GCP applies 0.0.0.0/0", edit: all(set("sourceRanges", undefined), set("allows.0.ports", ["3389"])), expect: [/allows 0\.0\.0\.0\/0 \(no source named: GCP's default\) to admin port tcp\/3389/] },
+    { title: "the internet as two halves, every tcp port", edit: all(set("sourceRanges", ["0.0.0.0/1", "128.0.0.0/1"]), set("allows.0.ports", [])), expect: [/allows 0\.0\.0\.0\/0 to admin port tcp\/22, tcp\/3389/] },
+  ],
+  compliant: [
+    { title: "a source tag instead of ranges", edit: all(set("sourceRanges", undefined), set("sourceTags", ["bastion"]), set("allows.0.ports", ["22"])), expect: [] },
+    { title: "a disabled rule", edit: all(set("disabled", true), set("allows.0.ports", ["22"])), expect: [] },
+  ],
+  unknown: [
+    { title: "an unknown port beside a known 22", edit: set("allows.0.ports", [U, "22"]), expect: [/admin port tcp\/22/] },
+    { title: "unknown source ranges", edit: all(set("sourceRanges", U), set("allows.0.ports", ["22"])), expect: [] },
+  ],
+});
+
+describeRule(firewallNoWidePorts, {
+  base: webIngress(),
+  nonCompliant: [
+    { title: "protocol all", edit: set("allows.0.protocol", "all"), expect: [/tcp\/0-65535, 65536 ports/, /udp\/0-65535, 65536 ports/] },
+    { title: "a 1000-port range", edit: set("allows.0.ports", ["8000-8999"]), expect: [/firewall web-in \(Firewall\) allows 0\.0\.0\.0\/0 to tcp\/8000-8999, 1000 ports \(limit 100\)/] },
+  ],
+  compliant: [{ title: "a wide range within a raised limit", edit: set("allows.0.ports", ["8000-8999"]), config: { maxPortRange: 1000 }, expect: [] }],
+  unknown: [{ title: "an unknown protocol", edit: set("allows.0.protocol", U), expect: [] }],
+});
+
+describeRule(firewallNoUnrestrictedEgress, {
+  base: egress(),
+  nonCompliant: [
+    { title: "every protocol to the world", edit: set("allows.0.protocol", "all"), expect: [/firewall app-out \(Firewall\) allows egress to 0\.0\.0\.0\/0 on .*udp.*outside the allow-list tcp\/443/] },
+    { title: "no destination named: GCP applies 0.0.0.0/0", edit: all(set("destinationRanges", undefined), set("allows.0.ports", ["25"])), expect: [/allows egress to 0\.0\.0\.0\/0 \(no destination named: GCP's default\) on tcp\/25/] },
+  ],
+  compliant: [{ title: "egress to a private range", edit: all(set("destinationRanges", ["10.0.0.0/8"]), set("allows.0.protocol", "all")), expect: [] }],
+  unknown: [{ title: "unknown direction", edit: all(set("direction", U), set("allows.0.protocol", "all")), expect: [] }],
+});
+
+const subnet = () => f("gcp:compute/subnetwork:Subnetwork", "app-a", { ipCidrRange: "10.10.0.0/24", network: U, privateIpGoogleAccess: true, logConfig: { aggregationInterval: "INTERVAL_5_SEC", flowSampling: 0.5 } });
+
+describeRule(subnetFlowLogs, {
+  base: subnet(),
+  nonCompliant: [
+    { title: "no logConfig", edit: set("logConfig", undefined), expect: [/subnet app-a \(Subnetwork\) \(10\.10\.0\.0\/24\) has no flow logs/] },
+    { title: "logConfig null", edit: set("logConfig", null), expect: [/has no flow logs/] },
+  ],
+  compliant: [{ title: "a proxy-only subnet", edit: all(set("logConfig", undefined), set("purpose", "REGIONAL_MANAGED_PROXY")), expect: [] }],
+  unknown: [{ title: "unknown logConfig", edit: set("logConfig", U), expect: [] }],
+});
+
+describeRule(subnetPrivateGoogleAccess, {
+  base: subnet(),
+  nonCompliant: [
+    { title: "private access off", edit: set("privateIpGoogleAccess", false), expect: [/subnet app-a \(Subnetwork\) \(10\.10\.0\.0\/24\) has privateIpGoogleAccess off/] },
+    { title: "private access unset", edit: set("privateIpGoogleAccess", undefined), expect: [/privateIpGoogleAccess off/] },
+  ],
+  unknown: [{ title: "unknown private access", edit: set("privateIpGoogleAccess", U), expect: [] }],
+});
+
+describeRule(noDefaultNetwork, {
+  base: f("gcp:compute/network:Network", "shop", { name: "shop", autoCreateSubnetworks: false }),
+  nonCompliant: [
+    { title: "autoCreateSubnetworks left to its default", edit: set("autoCreateSubnetworks", undefined), expect: [/network shop \(Network\) is auto-mode \(autoCreateSubnetworks unset, defaults to true\)/] },
+    { title: "named default", edit: set("name", "default"), expect: [/network shop \(Network\) is named default/] },
+  ],
+  unknown: [{ title: "unknown autoCreateSubnetworks", edit: set("autoCreateSubnetworks", U), expect: [] }],
+});
+
+const vm = () => f("gcp:compute/instance:Instance", "api-1", { machineType: "e2-small", labels: { "netseg-zone": "app", "netseg-internet": "none" }, networkInterfaces: [{ subnetwork: U }], canIpForward: false });
+
+describeRule(vmNoExternalIp, {
+  base: vm(),
+  nonCompliant: [
+    { title: "an external IP in a private zone", edit: set("networkInterfaces.0.accessConfigs", [{}]), expect: [/VM api-1 \(Instance\) networkInterfaces\[0\] has an external IP \(accessConfigs\) but zone app is not internet-facing/] },
+    { title: "IP forwarding outside a gateway zone", edit: set("canIpForward", true), expect: [/VM api-1 \(Instance\) has canIpForward on but zone app is not a gateway zone/] },
+  ],
+  compliant: [
+    { title: "a NAT appliance in a configured gateway zone", edit: set("canIpForward", true), config: { gatewayZones: ["app"] }, expect: [] },
+    { title: "an external IP in an internet-facing zone", edit: all(set("networkInterfaces.0.accessConfigs", [{}]), set("labels.netseg-internet", "inbound")), expect: [] },
+  ],
+  unknown: [
+    { title: "unknown access configs", edit: set("networkInterfaces.0.accessConfigs", U), expect: [] },
+    { title: "unknown labels with an external IP", edit: all(set("labels", U), set("networkInterfaces.0.accessConfigs", [{}])), expect: [/but no zone label marks it internet-facing/] },
+  ],
+});
+
+describeRule(gkeNetworkPolicyEnabled, {
+  base: f("gcp:container/cluster:Cluster", "gke", { location: "europe-west1", datapathProvider: "ADVANCED_DATAPATH" }),
+  nonCompliant: [
+    { title: "legacy datapath without network policy", edit: set("datapathProvider", "LEGACY_DATAPATH"), expect: [/GKE cluster gke \(Cluster\) does not enforce NetworkPolicy/] },
+    { title: "network policy enabled but the add-on disabled", edit: all(set("datapathProvider", undefined), set("networkPolicy", { enabled: true }), set("addonsConfig", { networkPolicyConfig: { disabled: true } })), expect: [/disables the add-on/] },
+  ],
+  compliant: [{ title: "Calico network policy", edit: all(set("datapathProvider", undefined), set("networkPolicy", { enabled: true, provider: "CALICO" })), expect: [] }],
+  unknown: [{ title: "unknown datapath", edit: set("datapathProvider", U), expect: [] }],
+});
