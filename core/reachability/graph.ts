@@ -44,15 +44,19 @@ export class ResourceGraph {
    * `{ literal }` so that callers can still compare them to other literals.
    */
   resolve(from: NetResource, prop: string, value: unknown, types: readonly string[]): Ref | { literal: string } | undefined {
+    const typed = (urns: readonly string[] | undefined) => [...new Set(urns ?? [])].filter((u) => types.includes(this.byUrn.get(u)?.type ?? "")).sort();
     const s = str(value);
     if (s === undefined) return undefined;
     if (s !== UNKNOWN) {
       const urn = this.byId.get(s);
       if (urn && types.includes(this.byUrn.get(urn)!.type)) return { urns: [urn], certain: true };
       if (this.byUrn.has(s) && types.includes(this.byUrn.get(s)!.type)) return { urns: [s], certain: true };
+      // A known id nobody in the stack carries (CrossGuard's props hold no id): the property's
+      // own dependency still names the resource, when it names exactly one of the right type.
+      const deps = typed(from.propertyDependencies?.[prop]);
+      if (deps.length === 1 && !this.idOf(deps[0])) return { urns: deps, certain: true };
       return { literal: s };
     }
-    const typed = (urns: readonly string[] | undefined) => [...new Set(urns ?? [])].filter((u) => types.includes(this.byUrn.get(u)?.type ?? "")).sort();
     const viaProp = typed(from.propertyDependencies?.[prop]);
     if (viaProp.length) return { urns: viaProp, certain: viaProp.length === 1 };
     const viaDeps = typed(from.dependencies);

@@ -27,3 +27,7 @@ export { INTERNET } from "./platform";
 export { k8sObjectsToResources } from "./k8s/model";
 /** Holds a matrix against the intent: unintended paths, accidental denies, internet -> sensitive. */
 export { compareWithIntent, rulesAllowing, type ConformanceReport, type ConformanceOptions, type Finding } from "./conformance";
+/** Share of subnets, GCP zones and workloads under a non-default policy. */
+export { policyCoverage, type CoverageReport, type CoverageFigure } from "./coverage";
+/** Resource type tokens the engine reads (for callers choosing what to hand it). */
+export { NETWORK_TYPES } from "./types";

@@ -17,7 +17,12 @@ export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
   "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
 ]);
 
-export const UNKNOWN: unique symbol = Symbol("unknown");
+/**
+ * The one marker readers return for an unknown. It is the same registered symbol the policy
+ * packs' plain-props boundary (core/resources) puts where @pulumi/policy's proxy would throw, so
+ * both inputs, raw sentinels from a preview recording and plain props from CrossGuard, read alike.
+ */
+export const UNKNOWN: unique symbol = Symbol.for("netseg.unknown") as any;
 export type Unknown = typeof UNKNOWN;
 export type Maybe<T> = T | Unknown;
 

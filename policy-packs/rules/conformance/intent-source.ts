@@ -24,7 +24,7 @@ export function findIntent(stack: StackIndex, configured: unknown): IntentSource
   for (const r of stack.resources) {
     if (!r.type.startsWith("netseg:")) continue;
     const v = r.props.intent;
-    if ((typeof v === "string" && v.trim().startsWith("name")) || (typeof v === "object" && v !== null && !Array.isArray(v))) return parse(v, `the intent of ${r.urn}`);
+    if ((typeof v === "string" && v.trim() !== "") || (typeof v === "object" && v !== null && !Array.isArray(v))) return parse(v, `the intent of ${r.urn}`);
   }
   return undefined;
 }

@@ -28,7 +28,7 @@ export const netsegPolicyCoverage = stackRule({
   enforcementLevel: "advisory",
   severity: "medium",
   config: policyCoverageConfig,
-  covers: { rows: [14, 26], ids: ["CKV2_AWS_1", "KICS workload-without-network-policy"] },
+  covers: { rows: [26], ids: ["KICS workload-without-network-policy"] },
   types: [...NETWORK_TYPES],
   check: (stack, cfg, report) => {
     const source = findIntent(stack, cfg.intent);

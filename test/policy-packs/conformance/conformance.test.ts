@@ -1,0 +1,122 @@
+/**
+ * The two stack policies run as @pulumi/policy runs them (unknown-checking proxies, resources
+ * linked by dependency objects), on the reachability fixtures: the AWS stack at a first preview
+ * (every id unknown) and the seed microservices manifests.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseAllDocuments } from "yaml";
+import { netsegIntentConformance, netsegPolicyCoverage } from "../../../policy-packs/rules/conformance/all";
+import { conformanceRules } from "../../../policy-packs/rules/conformance";
+import type { NetResource } from "../../../core/reachability";
+import { k8sObjectsToResources } from "../../../core/reachability";
+import { runStack, type Fixture } from "../harness";
+import { awsResources, baseline, CIDR, nacl } from "../../core/reachability/aws-fixture";
+
+const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
+
+/** Reachability fixtures as harness fixtures; URNs agree, so dependencies carry over by name. */
+function fixtures(rs: readonly NetResource[]): Fixture[] {
+  return rs.map((r) => ({
+    type: r.type,
+    name: r.name,
+    props: structuredClone(r.props ?? {}),
+    deps: (r.dependencies ?? []).map(nameOf),
+    propDeps: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, us]) => [k, us.map(nameOf)])),
+  }));
+}
+
+const SHOP_INTENT = `
+name: shop
+addressSpace: 10.0.0.0/16
+zones:
+  - { name: edge, internet: inbound, egress: nat }
+  - { name: app, egress: proxy }
+  - { name: data, sensitive: true }
+flows:
+  - { from: internet, to: edge, ports: [tcp/443] }
+  - { from: edge, to: app, ports: [tcp/8080] }
+  - { from: app, to: data, ports: [tcp/5432] }
+`;
+
+describe("policy-packs / conformance", () => {
+  it("registers both policies in the conformance pack with their levels and config schemas", () => {
+    assert.deepEqual(conformanceRules.map((p) => [p.name, p.enforcementLevel]), [["netseg-intent-conformance", "mandatory"], ["netseg-policy-coverage", "advisory"]]);
+    assert.ok(netsegIntentConformance.configSchema?.properties.intent);
+    assert.ok(netsegPolicyCoverage.configSchema?.properties.minimum);
+  });
+
+  describe("netseg-intent-conformance", () => {
+    it("is not applicable without an intent", async () => {
+      const out = await runStack(netsegIntentConformance, fixtures(awsResources(baseline(), { unknownIds: true })));
+      assert.match(out.notApplicable ?? "", /no intent/);
+    });
+
+    it("reports the accidental deny at a first preview (every id unknown), naming the NACL", async () => {
+      const out = await runStack(netsegIntentConformance, fixtures(awsResources(baseline(), { unknownIds: true })), { config: { intent: SHOP_INTENT } });
+      assert.equal(out.unknownError, undefined);
+      assert.deepEqual(out.violations.map((v) => v.message.split(":")[0]), ["accidental deny"]);
+      assert.match(out.violations[0].message, /app -> data on tcp\/5432 is intended \(app->data\) but blocked: return traffic tcp\/1024-65535 not allowed by NACL acl-data outbound/);
+      assert.equal(out.violations[0].urn, "urn:pulumi:test::netseg::aws:ec2/networkAcl:NetworkAcl::acl-data");
+    });
+
+    it("passes once the stack equals the intent", async () => {
+      const f = baseline();
+      f.nacl.data.egress.push(nacl(100, "allow", CIDR.app, 1024, 65535));
+      const out = await runStack(netsegIntentConformance, fixtures(awsResources(f, { unknownIds: true })), { config: { intent: SHOP_INTENT } });
+      assert.deepEqual(out, { violations: [] });
+    });
+
+    it("reports the internet reaching a sensitive zone and the unintended path", async () => {
+      const f = baseline();
+      f.nacl.data.egress.push(nacl(100, "allow", "0.0.0.0/0", 1024, 65535));
+      f.nacl.data.ingress.push(nacl(110, "allow", "0.0.0.0/0", 5432));
+      f.sg.data.ingress.push({ protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["0.0.0.0/0"] });
+      f.routes.data = [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-main-id" }];
+      const out = await runStack(netsegIntentConformance, fixtures(awsResources(f, { unknownIds: true })), { config: { intent: SHOP_INTENT } });
+      assert.deepEqual(out.violations.map((v) => v.message.split(":")[0]), ["internet path into a sensitive zone", "unintended path"]);
+      assert.match(out.violations[0].message, /the internet reaches sensitive zone data \(data\) on tcp\/5432/);
+    });
+
+    it("reports a broken intent in the config as a violation, not a crash", async () => {
+      const out = await runStack(netsegIntentConformance, fixtures(awsResources(baseline())), { config: { intent: "name: [" } });
+      assert.equal(out.violations.length, 1);
+      assert.match(out.violations[0].message, /cannot check the stack against the intent/);
+    });
+
+    it("holds the seed microservices manifests against their intent (intent given as an object)", async () => {
+      const docs = parseAllDocuments(readFileSync("/work/shared/reference/microservices-policies.yaml", "utf8")).map((d) => d.toJS()).filter(Boolean);
+      const ns = ["microservices", "ingress-nginx", "kube-system"].map((n) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name: n, labels: { name: n } } }));
+      const intent = parseAllDocuments(readFileSync(join(__dirname, "../../../examples/k8s-microservices/intent.yaml"), "utf8"))[0].toJS();
+      const out = await runStack(netsegIntentConformance, fixtures(k8sObjectsToResources([...ns, ...docs])), { config: { intent } });
+      assert.deepEqual(out.violations.map((v) => v.message.replace(/ is allowed.*| is intended.*/, "")), [
+        "unintended path: ingress-nginx -> microservices/frontend on tcp/8080",
+        "unintended path: microservices/frontend -> kube-system on udp/53",
+        "accidental deny: microservices/backend-api -> microservices/postgres on tcp/5432",
+        "accidental deny: microservices/backend-api -> microservices/redis on tcp/6379",
+      ]);
+    });
+  });
+
+  describe("netseg-policy-coverage", () => {
+    it("is silent at full coverage and reports the figure below the minimum", async () => {
+      assert.deepEqual(await runStack(netsegPolicyCoverage, fixtures(awsResources(baseline(), { unknownIds: true }))), { violations: [] });
+      const f = baseline();
+      delete (f.nacl as any).data;
+      const out = await runStack(netsegPolicyCoverage, fixtures(awsResources(f, { unknownIds: true })));
+      assert.deepEqual(out.violations.map((v) => v.message), ["policy coverage 66.7% (minimum 100%): AWS subnets with their own NACL 2/3; not covered: subnet-data (zone data)"]);
+      assert.deepEqual(await runStack(netsegPolicyCoverage, fixtures(awsResources(f)), { config: { minimum: 0.6 } }), { violations: [] });
+    });
+
+    it("counts Kubernetes workloads selected by a NetworkPolicy", async () => {
+      const objs = [
+        { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "shop" }, spec: { template: { metadata: { labels: { app: "web" } } } } },
+        { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "api", namespace: "shop" }, spec: { template: { metadata: { labels: { app: "api" } } } } },
+        { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "web", namespace: "shop" }, spec: { podSelector: { matchLabels: { app: "web" } } } },
+      ];
+      const out = await runStack(netsegPolicyCoverage, fixtures(k8sObjectsToResources(objs)));
+      assert.deepEqual(out.violations.map((v) => v.message), ["policy coverage 50% (minimum 100%): Kubernetes workloads selected by a NetworkPolicy 1/2; not covered: shop/api"]);
+    });
+  });
+});
