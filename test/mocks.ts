@@ -93,8 +93,12 @@ export function recorded(): readonly RecordedResource[] {
   return records;
 }
 
-/** Forgets what was recorded; call it (after `settle()`) at the start of each test. */
+/**
+ * Forgets what was recorded; call it (after `settle()`) at the start of each test. It also
+ * re-installs the mocks if another test replaced them since (all files load before any runs).
+ */
 export function resetRecorded(): void {
+  setupMocks();
   records = [];
   calls.length = 0;
 }
