@@ -88,14 +88,14 @@ function toRules(group: string, direction: "ingress" | "egress", peer: SgPeer, p
 /** The rules of one group and direction from its neutral rules, merged and sorted by key. */
 function rulesFor(ctx: PlanContext, group: string, direction: "ingress" | "egress", neutral: readonly NeutralRule[]): SgRule[] {
   const refs = new Map<string, { peer: SgPeer; c: Contribution }>();
-  const byCidr = new Map<string, { name: string; c: Contribution }>();
+  const byCidr = new Map<string, { names: ReadonlySet<string>; c: Contribution }>();
   const flows = new Map(ctx.input.flows.map((f) => [f.key, f]));
   for (const r of neutral) {
     const flow = flows.get(r.flowKey);
     const description = r.peer.kind === "proxy" ? proxyDescription(r) : flow ? awsFlowDescription(flow) : r.description;
     const c: Contribution = { traffic: TrafficSet.fromSpecs(r.ports), flowKeys: new Set([r.flowKey]), descriptions: [description] };
     const addCidrs = (name: string, cidrs: readonly string[]) => {
-      for (const block of cidrs) byCidr.set(block, { name, c: merge(byCidr.get(block)?.c, c) });
+      for (const block of cidrs) byCidr.set(block, { names: new Set([...(byCidr.get(block)?.names ?? []), name]), c: merge(byCidr.get(block)?.c, c) });
     };
     if (r.peer.kind === "zone") {
       if (ctx.managed.has(r.peer.zone)) {
@@ -116,10 +116,10 @@ function rulesFor(ctx: PlanContext, group: string, direction: "ingress" | "egres
   for (const [part, { peer, c }] of refs) add(toRules(group, direction, peer, part, c));
   // CIDR peers with equal ports share rules: their blocks are merged into the fewest CIDRs.
   const byTraffic = new Map<string, { names: Set<string>; cidrs: string[]; c: Contribution }>();
-  for (const [block, { name, c }] of byCidr) {
+  for (const [block, { names, c }] of byCidr) {
     const k = c.traffic.toString();
     const g = byTraffic.get(k);
-    byTraffic.set(k, { names: new Set([...(g?.names ?? []), name]), cidrs: [...(g?.cidrs ?? []), block], c: merge(g?.c, c) });
+    byTraffic.set(k, { names: new Set([...(g?.names ?? []), ...names]), cidrs: [...(g?.cidrs ?? []), block], c: merge(g?.c, c) });
   }
   for (const { names, cidrs, c } of byTraffic.values()) {
     const set = CidrSet.fromCidrs(cidrs);
