@@ -1,2 +1,4 @@
 /** AWS components. */
 export * from "./vpc";
+export * from "./egress";
+export * from "./tenants";
