@@ -37,7 +37,7 @@ export const datastoreNotPublic = resourceRule({
   enforcementLevel: "mandatory",
   severity: "critical",
   config: datastoreNotPublicConfig,
-  covers: { rows: [12], ids: ["CKV_AWS_17", "CKV_AWS_87", "CKV_AWS_137", "awsguard rds-instance-public-access-check", "awsguard redshift-cluster-public-access-check"] },
+  covers: { rows: [12], ids: ["awsguard", "Checkov"] },
   types: Object.keys(CHECKS),
   check: (r, _cfg, report) => {
     for (const c of CHECKS[r.type]) for (const problem of c(r.props)) report(`data store ${label(r)}: ${problem}`);

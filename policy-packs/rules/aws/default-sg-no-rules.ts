@@ -14,7 +14,7 @@ export const defaultSgNoRules = resourceRule({
   enforcementLevel: "mandatory",
   severity: "high",
   config: defaultSgNoRulesConfig,
-  covers: { rows: [5], ids: ["CKV2_AWS_12", "AVD-AWS-0173", "KICS 46883ce1"] },
+  covers: { rows: [5], ids: ["CKV2_AWS_12", "Trivy AWS-0173", "KICS 46883ce1"] },
   remediationSteps: "Set ingress and egress of aws.ec2.DefaultSecurityGroup to [] and give workloads their own groups.",
   types: [AWS_SG_TYPES.defaultGroup],
   check: (r, _cfg, report) => {

@@ -27,7 +27,7 @@ export const instanceNoPublicIp = resourceRule({
   enforcementLevel: "advisory",
   severity: "high",
   config: instanceNoPublicIpConfig,
-  covers: { rows: [11], ids: ["CKV_AWS_88", "awsguard ec2-instance-no-public-ip", "Pulumi compliance-policies"] },
+  covers: { rows: [11], ids: ["awsguard", "Checkov", "Pulumi compliance-policies"] },
   types: [INSTANCE, LAUNCH_TEMPLATE],
   check: (r, cfg, report) => {
     const where: string[] = [];

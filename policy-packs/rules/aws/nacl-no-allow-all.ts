@@ -19,7 +19,7 @@ export const naclNoAllowAll = stackRule({
   enforcementLevel: "advisory",
   severity: "medium",
   config: naclNoAllowAllConfig,
-  covers: { rows: [8], ids: ["CKV_AWS_352", "AVD-AWS-0102"] },
+  covers: { rows: [8], ids: ["CKV_AWS_352", "Trivy AWS-0102"] },
   types: [...AWS_NACL_ACL_TYPES, AWS_NACL_TYPES.rule],
   check: (stack, cfg, report) => {
     for (const v of aclsOf(stack)) {

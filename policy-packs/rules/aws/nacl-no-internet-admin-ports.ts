@@ -19,7 +19,7 @@ export const naclNoInternetAdminPorts = stackRule({
   enforcementLevel: "mandatory",
   severity: "high",
   config: naclNoInternetAdminPortsConfig,
-  covers: { rows: [7], ids: ["CKV_AWS_229", "CKV_AWS_230", "CKV_AWS_231", "CKV_AWS_232", "AVD-AWS-0105"] },
+  covers: { rows: [7], ids: ["CKV_AWS_229", "CKV_AWS_230", "CKV_AWS_231", "CKV_AWS_232", "Trivy AWS-0105"] },
   types: [...AWS_NACL_ACL_TYPES, AWS_NACL_TYPES.rule],
   check: (stack, cfg, report) => {
     for (const v of aclsOf(stack)) {

@@ -13,7 +13,7 @@ export const noDefaultVpc = resourceRule({
   enforcementLevel: "advisory",
   severity: "medium",
   config: noDefaultVpcConfig,
-  covers: { rows: [10], ids: ["CKV_AWS_148", "AVD-AWS-0101"] },
+  covers: { rows: [10], ids: ["CKV_AWS_148", "Trivy AWS-0101"] },
   types: ["aws:ec2/defaultVpc:DefaultVpc", "aws:ec2/defaultSubnet:DefaultSubnet"],
   check: (r, _cfg, report) => {
     report(`${label(r)} puts the default VPC in use; create a segmented VPC instead`);

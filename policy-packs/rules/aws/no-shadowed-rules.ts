@@ -21,7 +21,7 @@ export const noShadowedRules = stackRule({
   enforcementLevel: "advisory",
   severity: "low",
   config: noShadowedRulesConfig,
-  covers: { rows: [15], ids: ["np-guard redundant-rules"] },
+  covers: { rows: [15], ids: ["np-guard"] },
   types: [...AWS_NACL_ACL_TYPES, ...AWS_SG_GROUP_TYPES],
   check: (stack, _cfg, report) => {
     for (const v of aclsOf(stack)) {

@@ -19,7 +19,7 @@ export const sgNoInternetAdminPorts = stackRule({
   enforcementLevel: "mandatory",
   severity: "critical",
   config: sgNoInternetAdminPortsConfig,
-  covers: { rows: [1], ids: ["CKV_AWS_24", "CKV_AWS_25", "AVD-AWS-0107", "KICS 65905cec", "Pulumi compliance-policies"] },
+  covers: { rows: [1], ids: ["CKV_AWS_24", "CKV_AWS_25", "Trivy AWS-0107", "KICS 65905cec", "Pulumi compliance-policies"] },
   remediationSteps: "Reach admin ports through a bastion, SSM Session Manager or a VPN range instead of 0.0.0.0/0 or ::/0.",
   types: [...AWS_SG_GROUP_TYPES, ...AWS_SG_RULE_TYPES],
   check: (stack, cfg, report) => {

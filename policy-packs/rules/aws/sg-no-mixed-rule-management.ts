@@ -14,7 +14,7 @@ export const sgNoMixedRuleManagement = stackRule({
   enforcementLevel: "mandatory",
   severity: "high",
   config: sgNoMixedRuleManagementConfig,
-  covers: { rows: [13], ids: ["awsguard ec2-security-group-no-inline-and-standalone-rules"] },
+  covers: { rows: [13], ids: ["awsguard"] },
   types: AWS_SG_GROUP_TYPES,
   check: (stack, _cfg, report) => {
     for (const v of securityGroupsOf(stack)) {

@@ -21,7 +21,7 @@ export const sgNoUnrestrictedEgress = stackRule({
   enforcementLevel: "advisory",
   severity: "high",
   config: sgNoUnrestrictedEgressConfig,
-  covers: { rows: [4], ids: ["CKV_AWS_382", "AVD-AWS-0104"] },
+  covers: { rows: [4], ids: ["CKV_AWS_382", "Trivy AWS-0104"] },
   types: [...AWS_SG_GROUP_TYPES, ...AWS_SG_RULE_TYPES],
   check: (stack, cfg, report) => {
     const allowed = trafficOf(cfg.allowedPorts);

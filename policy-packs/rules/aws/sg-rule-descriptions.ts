@@ -26,7 +26,7 @@ export const sgRuleDescriptions = resourceRule({
   enforcementLevel: "advisory",
   severity: "low",
   config: sgRuleDescriptionsConfig,
-  covers: { rows: [16], ids: ["CKV_AWS_23", "AVD-AWS-0099", "AVD-AWS-0124", "Pulumi compliance-policies"] },
+  covers: { rows: [16], ids: ["Checkov", "Trivy", "Pulumi compliance-policies"] },
   types: [...AWS_SG_GROUP_TYPES, ...AWS_SG_RULE_TYPES],
   check: (r, cfg, report) => {
     if (AWS_SG_GROUP_TYPES.includes(r.type)) {

@@ -19,7 +19,7 @@ export const subnetNoPublicIpOnLaunch = resourceRule({
   enforcementLevel: "advisory",
   severity: "high",
   config: subnetNoPublicIpOnLaunchConfig,
-  covers: { rows: [9], ids: ["CKV_AWS_130", "AVD-AWS-0164", "KICS 52f04a44"] },
+  covers: { rows: [9], ids: ["CKV_AWS_130", "Trivy AWS-0164", "KICS 52f04a44"] },
   types: [SUBNET, DEFAULT_SUBNET],
   check: (r, cfg, report) => {
     const v = bool(r.props.mapPublicIpOnLaunch);

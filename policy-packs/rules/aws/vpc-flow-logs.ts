@@ -16,7 +16,7 @@ export const vpcFlowLogs = stackRule({
   enforcementLevel: "advisory",
   severity: "medium",
   config: vpcFlowLogsConfig,
-  covers: { rows: [6], ids: ["CKV2_AWS_11", "AVD-AWS-0178", "KICS f83121ea"] },
+  covers: { rows: [6], ids: ["CKV2_AWS_11", "Trivy AWS-0178", "KICS f83121ea"] },
   types: [VPC],
   check: (stack, _cfg, report) => {
     const logged = new Set(stack.ofType(FLOW_LOG).flatMap((f) => stack.referencedOrOnlyDependency(f, "vpcId", [VPC]).map((v) => v.urn)));

@@ -19,7 +19,7 @@ export const firewallNoInternetAdminPorts = resourceRule({
   enforcementLevel: "mandatory",
   severity: "critical",
   config: firewallNoInternetAdminPortsConfig,
-  covers: { rows: [17], ids: ["CKV_GCP_2", "CKV_GCP_3", "AVD-GCP-0071", "AVD-GCP-0070"] },
+  covers: { rows: [17], ids: ["CKV_GCP_2", "CKV_GCP_3", "Trivy GCP-0071", "Trivy GCP-0070"] },
   remediationSteps: "Use Identity-Aware Proxy TCP forwarding (35.235.240.0/20) or a VPN range instead of the internet.",
   types: [GCP_FIREWALL],
   check: (r, cfg, report) => {

@@ -19,7 +19,7 @@ export const firewallNoUnrestrictedEgress = resourceRule({
   enforcementLevel: "advisory",
   severity: "high",
   config: firewallNoUnrestrictedEgressConfig,
-  covers: { rows: [19], ids: ["AVD-GCP-0035"] },
+  covers: { rows: [19], ids: ["Trivy GCP-0035"] },
   types: [GCP_FIREWALL],
   check: (r, cfg, report) => {
     const w = worldAllow(r.props, "EGRESS");

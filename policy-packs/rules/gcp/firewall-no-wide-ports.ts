@@ -18,7 +18,7 @@ export const firewallNoWidePorts = resourceRule({
   enforcementLevel: "mandatory",
   severity: "high",
   config: firewallNoWidePortsConfig,
-  covers: { rows: [18], ids: ["CKV2_GCP_12", "AVD-GCP-0072", "AVD-GCP-0074"] },
+  covers: { rows: [18], ids: ["CKV2_GCP_12", "Trivy GCP-0072", "Trivy GCP-0074"] },
   types: [GCP_FIREWALL],
   check: (r, cfg, report) => {
     const w = worldAllow(r.props, "INGRESS");

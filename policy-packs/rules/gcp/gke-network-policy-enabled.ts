@@ -16,7 +16,7 @@ export const gkeNetworkPolicyEnabled = resourceRule({
   enforcementLevel: "mandatory",
   severity: "high",
   config: gkeNetworkPolicyEnabledConfig,
-  covers: { rows: [24], ids: ["CKV_GCP_12", "AVD-GCP-0056", "Pulumi compliance-policies"] },
+  covers: { rows: [24], ids: ["CKV_GCP_12", "Trivy GCP-0056", "Pulumi compliance-policies"] },
   types: ["gcp:container/cluster:Cluster"],
   check: (r, _cfg, report) => {
     const p = r.props;

@@ -15,7 +15,7 @@ export const noDefaultNetwork = resourceRule({
   enforcementLevel: "mandatory",
   severity: "medium",
   config: noDefaultNetworkConfig,
-  covers: { rows: [22], ids: ["CKV_GCP_27", "AVD-GCP-0073"] },
+  covers: { rows: [22], ids: ["CKV_GCP_27", "Trivy GCP-0073"] },
   types: ["gcp:compute/network:Network"],
   check: (r, _cfg, report) => {
     const auto = bool(r.props.autoCreateSubnetworks);

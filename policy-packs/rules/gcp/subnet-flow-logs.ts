@@ -15,7 +15,7 @@ export const subnetFlowLogs = resourceRule({
   enforcementLevel: "advisory",
   severity: "medium",
   config: subnetFlowLogsConfig,
-  covers: { rows: [20], ids: ["CKV_GCP_26", "AVD-GCP-0029"] },
+  covers: { rows: [20], ids: ["CKV_GCP_26", "Trivy GCP-0029"] },
   types: [GCP_SUBNET],
   check: (r, _cfg, report) => {
     if (!isVmSubnet(r.props) || isUnknown(r.props.logConfig) || isObject(r.props.logConfig)) return;

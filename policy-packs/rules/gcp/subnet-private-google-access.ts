@@ -15,7 +15,7 @@ export const subnetPrivateGoogleAccess = resourceRule({
   enforcementLevel: "advisory",
   severity: "low",
   config: subnetPrivateGoogleAccessConfig,
-  covers: { rows: [21], ids: ["CKV_GCP_74", "AVD-GCP-0075"] },
+  covers: { rows: [21], ids: ["CKV_GCP_74", "Trivy GCP-0075"] },
   types: [GCP_SUBNET],
   check: (r, _cfg, report) => {
     const v = bool(r.props.privateIpGoogleAccess);

@@ -21,7 +21,7 @@ export const vmNoExternalIp = resourceRule({
   enforcementLevel: "advisory",
   severity: "high",
   config: vmNoExternalIpConfig,
-  covers: { rows: [23], ids: ["CKV_GCP_40", "CKV_GCP_36", "AVD-GCP-0031", "AVD-GCP-0043"] },
+  covers: { rows: [23], ids: ["Checkov", "Trivy"] },
   types: ["gcp:compute/instance:Instance", "gcp:compute/instanceTemplate:InstanceTemplate"],
   check: (r, cfg, report) => {
     const labels = stringMap(r.props.labels).known;

@@ -59,7 +59,7 @@ export const egressAllowsDns = stackRule({
   enforcementLevel: "advisory",
   severity: "medium",
   config: egressAllowsDnsConfig,
-  covers: { rows: [29], ids: ["Cyclonus CheckDNSBlockedOnUDP", "Cyclonus CheckDNSBlockedOnTCP"] },
+  covers: { rows: [29], ids: ["Cyclonus CheckDNSBlockedOnUDP"] },
   types: [K8S_TYPES.networkPolicy],
   check: (stack, cfg, report) => {
     const egress = policiesOf(stack).filter((p) => p.policy.policyTypes.includes("Egress"));

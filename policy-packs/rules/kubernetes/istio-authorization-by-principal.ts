@@ -19,7 +19,7 @@ export const istioAuthorizationByPrincipal = resourceRule({
   enforcementLevel: "advisory",
   severity: "medium",
   config: istioAuthorizationByPrincipalConfig,
-  covers: { rows: [32], ids: ["netseg microservices seed example"] },
+  covers: { rows: [32], ids: ["seed example"] },
   types: ISTIO_AUTHORIZATION_POLICY,
   check: (r, _cfg, report) => {
     const spec = r.props.spec;

@@ -35,7 +35,7 @@ export const istioPeerAuthenticationStrict = stackRule({
   enforcementLevel: "advisory",
   severity: "high",
   config: istioPeerAuthenticationStrictConfig,
-  covers: { rows: [32], ids: ["netseg microservices seed example"] },
+  covers: { rows: [32], ids: ["seed example"] },
   types: [...ISTIO_PEER_AUTHENTICATION, K8S_TYPES.namespace],
   check: (stack, cfg, report) => {
     const pas = stack.ofType(...ISTIO_PEER_AUTHENTICATION);

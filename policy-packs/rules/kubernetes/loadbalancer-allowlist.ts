@@ -18,7 +18,7 @@ export const loadBalancerAllowlist = resourceRule({
   enforcementLevel: "advisory",
   severity: "medium",
   config: loadBalancerAllowlistConfig,
-  covers: { rows: [31], ids: ["Pulumi compliance-policies", "KICS service-type-loadbalancer"] },
+  covers: { rows: [31], ids: ["Checkov", "Pulumi compliance-policies", "KICS"] },
   types: [K8S_TYPES.service],
   check: (r, cfg, report) => {
     const type = str(field(r.props.spec, "type"));

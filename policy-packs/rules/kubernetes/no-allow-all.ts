@@ -25,7 +25,7 @@ export const noAllowAll = resourceRule({
   enforcementLevel: "mandatory",
   severity: "high",
   config: noAllowAllConfig,
-  covers: { rows: [28], ids: ["AVD-KUBE-0001", "AVD-KUBE-0002", "Cyclonus lint"] },
+  covers: { rows: [28], ids: ["Cyclonus lint", "Trivy KUBE-0001", "Trivy KUBE-0002"] },
   types: [K8S_TYPES.networkPolicy],
   check: (r, _cfg, report) => {
     const p = normaliseNetworkPolicy(r.props, r.name);

@@ -16,7 +16,7 @@ export const noHostNetwork = resourceRule({
   enforcementLevel: "mandatory",
   severity: "high",
   config: noHostNetworkConfig,
-  covers: { rows: [31], ids: ["CKV_K8S_19", "CKV_K8S_26", "KICS 6b6bdfb3", "Pulumi compliance-policies"] },
+  covers: { rows: [31], ids: ["Checkov", "Pulumi compliance-policies", "KICS"] },
   types: Object.keys(K8S_WORKLOADS),
   check: (r, cfg, report) => {
     const t = podTemplateOf(r.type, r.props);

@@ -17,7 +17,7 @@ export const policySelectsWorkload = stackRule({
   enforcementLevel: "advisory",
   severity: "low",
   config: policySelectsWorkloadConfig,
-  covers: { rows: [27], ids: ["KICS 85ab1c5b", "AVD-KSV-0038"] },
+  covers: { rows: [27], ids: ["KICS 85ab1c5b", "Trivy KSV-0038"] },
   types: [K8S_TYPES.networkPolicy],
   check: (stack, _cfg, report) => {
     const workloads = workloadsOf(stack);

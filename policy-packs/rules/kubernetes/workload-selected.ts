@@ -17,7 +17,7 @@ export const workloadSelected = stackRule({
   enforcementLevel: "advisory",
   severity: "medium",
   config: workloadSelectedConfig,
-  covers: { rows: [26], ids: ["CKV_K8S_*", "KICS workload-without-network-policy"] },
+  covers: { rows: [26], ids: ["Checkov", "KICS"] },
   types: WORKLOAD_TYPES,
   check: (stack, cfg, report) => {
     const policies = policiesOf(stack);
