@@ -35,7 +35,7 @@ export interface ProxyFleetOptions {
   readonly bootstrapEgressPorts?: readonly number[];
 }
 
-export interface EgressProxyArgs {
+export interface EgressProxyResourceArgs {
   /** The normalised intent; its allow-lists and proxied zones drive everything. */
   readonly intent: Intent;
   readonly network: EgressNetwork;

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { planAddresses } from "../../../core/addressing";
 import { destinationPorts, egressSources, planAwsEgressPath, planEgressFirewall, type AwsEgressPathPlan, type EgressBackend, type EgressSource } from "../../../core/egress";
-import type { EgressProxyArgs } from "./args";
+import type { EgressProxyResourceArgs } from "./args";
 import { createPathRoutes, createPathSubnets, type PathContext, type PathSubnets } from "./path";
 import { createFirewallBackend, type FirewallResources } from "./network-firewall";
 import { createFleetBackend, type FleetResources } from "./proxy-fleet";
@@ -27,7 +27,7 @@ export class EgressProxy extends pulumi.ComponentResource {
   /** proxy-fleet: what clients set as HTTPS_PROXY; network-firewall: undefined (transparent). */
   readonly proxyUrl?: pulumi.Output<string>;
 
-  constructor(name: string, args: EgressProxyArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: EgressProxyResourceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("netseg:aws:EgressProxy", name, {}, opts);
     const { intent } = args;
     if (!intent.zones.some((z) => z.egress === "proxy")) {
