@@ -98,7 +98,7 @@ export class TenantVpcs extends pulumi.ComponentResource {
       attachments[m.name] = attachment;
       this.tenants[m.name] = { tenant: m.name, block: tIntent.addressSpace, vpc, attachment };
     }
-    this.transit = createTransitRouting(name, this.plan, tgw, attachments, (key) => (key === SHARED_SERVICES || key === "ram" ? { ...baseTags } : tenantTags(key)), args.ram, this);
+    this.transit = createTransitRouting(name, this.plan, tgw, attachments, (key) => (key === SHARED_SERVICES || key === "ram" ? { ...baseTags } : tenantTags(key)), args.ram);
 
     this.vpcIds = Object.fromEntries(members.map((m) => [m.name, this.tenants[m.name].vpc.vpcId]));
     this.blocks = Object.fromEntries(members.map((m) => [m.name, this.tenants[m.name].block]));

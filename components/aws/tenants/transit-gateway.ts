@@ -41,7 +41,6 @@ export function createTransitRouting(
   attachments: Readonly<Record<string, aws.ec2transitgateway.VpcAttachment>>,
   tagsFor: (key: string) => Record<string, string>,
   ram: { readonly principals: readonly string[]; readonly allowExternalPrincipals?: boolean } | undefined,
-  parent: pulumi.Resource,
 ): TransitResources {
   const routeTables: Record<string, aws.ec2transitgateway.RouteTable> = {};
   const routes: aws.ec2transitgateway.Route[] = [];
