@@ -113,6 +113,35 @@ export function stackResources(fs: readonly Fixture[]): PolicyResource[] {
   return out;
 }
 
+/** A stack resource as recorded by a real run (URN-linked), for stack policies. */
+export interface RecordedStackResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly props: Record<string, unknown>;
+  readonly dependencies: readonly string[];
+  readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+  readonly parent?: string;
+}
+
+/** Runs a stack policy over recorded resources, linking them by URN as the analyzer server does. */
+export function runStackResources(policy: NetsegStackPolicy, recorded: readonly RecordedStackResource[], o: RunOptions = {}): Promise<Outcome> {
+  const byUrn = new Map<string, PolicyResource>();
+  const out = recorded.map((x) => {
+    const r: PolicyResource = { type: x.type, props: unknownCheckingProxy(structuredClone(x.props)), urn: x.urn, name: x.name, opts: { ...OPTS }, dependencies: [], propertyDependencies: {}, isType: () => false, asType: () => undefined };
+    byUrn.set(x.urn, r);
+    return r;
+  });
+  const resolve = (urns: readonly string[]) => urns.map((u) => byUrn.get(u)).filter((r): r is PolicyResource => !!r);
+  recorded.forEach((x, i) => {
+    out[i].dependencies = resolve(x.dependencies);
+    out[i].propertyDependencies = Object.fromEntries(Object.entries(x.propertyDependencies).map(([k, v]) => [k, resolve(v)]));
+    if (x.parent && byUrn.has(x.parent)) out[i].parent = byUrn.get(x.parent);
+  });
+  const args: StackValidationArgs = { resources: out, stackTags: new Map(Object.entries(o.stackTags ?? {})), getConfig: getConfigOf(o.config ?? {}), notApplicable };
+  return capture((report) => policy.validateStack(args, report));
+}
+
 export function runStack(policy: NetsegStackPolicy, fs: readonly Fixture[], o: RunOptions = {}): Promise<Outcome> {
   const args: StackValidationArgs = { resources: stackResources(fs), stackTags: new Map(Object.entries(o.stackTags ?? {})), getConfig: getConfigOf(o.config ?? {}), notApplicable };
   return capture((report) => policy.validateStack(args, report));

@@ -1,14 +1,20 @@
 /**
  * Passing condition: every security group is used by something (an instance, interface, launch
  * template, load balancer, database...) and every network ACL is associated with a subnet; a
- * filter attached to nothing guards nothing and misleads whoever reads it.
+ * filter attached to nothing guards nothing and misleads whoever reads it. Zone groups netseg
+ * tags are handed to workloads in other stacks, so they are judged only when configured.
  */
 import { z } from "zod";
-import { AWS_NACL_TYPES, AWS_SG_RULE_TYPES, AWS_SG_TYPES, strings, type StackIndex, type StackResource } from "../../../core/resources";
+import { AWS_NACL_TYPES, AWS_SG_RULE_TYPES, AWS_SG_TYPES, stringMap, strings, type StackIndex, type StackResource } from "../../../core/resources";
+import { readZoneMarks } from "../../../core/tags";
 import { stackRule } from "../define";
 
 export const sgNaclAttachedConfig = z.object({
   ignoreGroups: z.array(z.string()).default([]).describe("Security group names used outside the stack (for example by resources in another stack)."),
+  judgeZoneGroups: z
+    .boolean()
+    .default(false)
+    .describe("Also judge groups tagged with a netseg zone: a platform stack hands them to workloads that usually live in other stacks."),
 });
 
 /** Users of a group: any resource depending on it, except the rules that fill it. */
@@ -28,6 +34,7 @@ export const sgNaclAttached = stackRule({
   check: (stack, cfg, report) => {
     for (const g of stack.ofType(AWS_SG_TYPES.group)) {
       if (cfg.ignoreGroups.includes(g.name) || usedBy(stack, g).length > 0) continue;
+      if (!cfg.judgeZoneGroups && readZoneMarks("aws", stringMap(g.props.tags).known).zone !== undefined) continue;
       report(`security group ${g.name} is not used by any resource in the stack`, g.urn);
     }
     for (const a of stack.ofType(AWS_NACL_TYPES.acl)) {

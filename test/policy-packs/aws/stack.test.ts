@@ -38,12 +38,14 @@ const attached = (): Fixture[] => [...sgStack(), ...naclStack()];
 describeRule(sgNaclAttached, {
   base: attached(),
   nonCompliant: [
-    { title: "the only instance using the group is removed", edit: remove("web-1"), expect: [/security group web is not used by any resource in the stack/] },
+    { title: "the only instance using a hand-written group is removed", edit: all(remove("web-1"), setIn("web", "tags", {})), expect: [/security group web is not used by any resource in the stack/] },
+    { title: "an unused zone group when zone groups are judged", edit: remove("web-1"), config: { judgeZoneGroups: true }, expect: [/security group web is not used/] },
     { title: "the ACL loses its subnets", edit: setIn("public", "subnetIds", []), expect: [/network ACL public is associated with no subnet/] },
   ],
   compliant: [
     { title: "an ACL associated through a NetworkAclAssociation", edit: all(setIn("public", "subnetIds", []), add({ type: T.naclAssoc, name: "public-a", props: { networkAclId: U, subnetId: "subnet-1" }, propDeps: { networkAclId: ["public"] } })), expect: [] },
-    { title: "a group used outside the stack, by config", edit: remove("web-1"), config: { ignoreGroups: ["web"] }, expect: [] },
+    { title: "a group used outside the stack, by config", edit: all(remove("web-1"), setIn("web", "tags", {})), config: { ignoreGroups: ["web"] }, expect: [] },
+    { title: "a netseg zone group handed to other stacks", edit: remove("web-1"), expect: [] },
   ],
   unknown: [{ title: "unknown subnetIds are not 'no subnet'", edit: setIn("public", "subnetIds", U), expect: [] }],
 });
