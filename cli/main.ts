@@ -3,6 +3,7 @@
  * enforcement) and `schema` (the intent's JSON Schema).
  */
 import { Command } from "commander";
+import { registerPlanCommand } from "./plan";
 import { registerPreviewCommand } from "./preview";
 import { registerSchemaCommand } from "./schema";
 import { version } from "../package.json";
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .description("Network segmentation from one intent: plan it, preview it offline, enforce it with policy packs.")
     .version(version)
     .showHelpAfterError();
+  registerPlanCommand(program);
   registerPreviewCommand(program);
   registerSchemaCommand(program);
   return program;

@@ -47,7 +47,7 @@ export interface AddressPlan {
   readonly subnets: readonly SubnetPlan[];
   /** The reserved block for netseg's infrastructure subnets. */
   readonly infrastructureBlock: string;
-  /** Infrastructure subnets per purpose and AZ (empty when subnets would be smaller than /28). */
+  /** Infrastructure subnets by purpose, then AZ (empty when they would be smaller than /28). */
   readonly infrastructure: readonly InfraSubnetPlan[];
 }
 
@@ -94,12 +94,14 @@ export function planLayout(layout: AddressLayout): AddressPlan {
   const infraPrefix = subnetPrefix + 2;
   const infrastructure: InfraSubnetPlan[] = [];
   if (infraPrefix <= 28) {
-    for (let az = 0; az < layout.availabilityZones; az++) {
-      const cell = mustSubnet(infraBlock, subnetPrefix, az, "infrastructure cell");
-      INFRA_PURPOSES.forEach((purpose, i) => {
-        infrastructure.push({ key: `${purpose}-${azKey(az)}`, purpose, azIndex: az, cidr: mustSubnet(cell, infraPrefix, i, `${purpose} subnet`).text });
-      });
-    }
+    // Purpose first, then AZ: each purpose's subnets form one contiguous block, so a NACL or
+    // firewall rule can name all of them (every AZ, present and future) with a single CIDR.
+    INFRA_PURPOSES.forEach((purpose, i) => {
+      const purposeBlock = mustSubnet(infraBlock, zoneBlockPrefix + 2, i, `${purpose} block`);
+      for (let az = 0; az < layout.availabilityZones; az++) {
+        infrastructure.push({ key: `${purpose}-${azKey(az)}`, purpose, azIndex: az, cidr: mustSubnet(purposeBlock, infraPrefix, az, `${purpose} subnet`).text });
+      }
+    });
   }
   return {
     addressSpace: space.text,

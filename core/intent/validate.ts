@@ -140,7 +140,7 @@ function resolveFlows(c: Collector, path: string, flows: readonly FlowDoc[], zon
       return;
     }
     keys.set(key, i);
-    out.push({ key, from, to, ports, description: f.description ?? `netseg flow ${key}`, http: f.http });
+    out.push({ key, from, to, ports, description: f.description ?? `netseg flow ${f.from} to ${f.to}`, http: f.http });
   });
   return out;
 }

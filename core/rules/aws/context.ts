@@ -56,12 +56,6 @@ export interface PlanContext {
   flowPath(flowKey: string): string;
 }
 
-/** The default description of a flow contains "->", which AWS refuses; this spelling it accepts. */
-export function awsFlowDescription(flow: Flow): string {
-  if (flow.description === `netseg flow ${flow.key}`) return `netseg flow ${endpointKey(flow.from)} to ${endpointKey(flow.to)}`;
-  return flow.description;
-}
-
 /** Zones whose instances reach the internet through a NAT gateway. */
 export function zonesNeedingNat(zones: readonly Zone[]): Zone[] {
   return zones.filter((z) => z.managed && z.egress === "nat" && z.internet !== "inbound");

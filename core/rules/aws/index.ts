@@ -1,6 +1,6 @@
 export * from "./types";
 export { AWS_LIMITS, AWS_DESCRIPTION_PATTERN, AWS_DESCRIPTION_CHARACTERS, AUTONAME_SUFFIX_LENGTH, badDescriptionCharacters, checkTags, checkSecurityGroupName } from "./limits";
-export { awsFlowDescription, zonesNeedingNat, type AwsRuleInput, type AwsPlanOptions } from "./context";
+export { zonesNeedingNat, type AwsRuleInput, type AwsPlanOptions } from "./context";
 export { EGRESS_PROXY_GROUP } from "./security-groups";
 export { FINAL_DENY_RULE_NUMBER, returnTraffic } from "./nacl";
 export { planAwsRules, planAwsRulesForIntent } from "./plan";

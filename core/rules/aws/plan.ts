@@ -9,7 +9,7 @@ import { IntentError, type IntentIssue } from "../../intent/errors";
 import type { Intent } from "../../intent/types";
 import { zoneMarks } from "../../tags";
 import { compileNeutralRules } from "../neutral";
-import { buildContext, awsFlowDescription, type AwsPlanOptions, type AwsRuleInput, type PlanContext } from "./context";
+import { buildContext, type AwsPlanOptions, type AwsRuleInput, type PlanContext } from "./context";
 import { checkDescription, checkNaclNumbers, checkSecurityGroupName, checkTags, AWS_DESCRIPTION_CHARACTERS } from "./limits";
 import { planZoneNacl } from "./nacl";
 import { planEgressProxyIngress, planZoneSecurityGroup } from "./security-groups";
@@ -19,7 +19,7 @@ import type { AwsRulePlan, AwsZoneRules } from "./types";
 function checkFlowDescriptions(ctx: PlanContext, issues: IntentIssue[]): Set<string> {
   const bad = new Set<string>();
   for (const f of ctx.input.flows) {
-    const found = checkDescription(`${ctx.flowPath(f.key)}.description`, "the flow's description (used on its security-group rules)", awsFlowDescription(f), `use only ${AWS_DESCRIPTION_CHARACTERS}`);
+    const found = checkDescription(`${ctx.flowPath(f.key)}.description`, "the flow's description (used on its security-group rules)", f.description, `use only ${AWS_DESCRIPTION_CHARACTERS}`);
     if (found.length) bad.add(f.key);
     issues.push(...found);
   }

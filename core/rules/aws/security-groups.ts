@@ -11,7 +11,7 @@
 import { CidrSet } from "../../net/cidr";
 import { TrafficSet, type PortSpec } from "../../net/ports";
 import type { NeutralRule } from "../neutral";
-import { awsFlowDescription, RESERVED_ZONE_NAME, type PlanContext } from "./context";
+import { RESERVED_ZONE_NAME, type PlanContext } from "./context";
 import type { AwsProtocol, SecurityGroupPlan, SgPeer, SgRule } from "./types";
 
 /** The name of the egress proxy's security group in a plan (a `group` of its rules). */
@@ -92,7 +92,7 @@ function rulesFor(ctx: PlanContext, group: string, direction: "ingress" | "egres
   const flows = new Map(ctx.input.flows.map((f) => [f.key, f]));
   for (const r of neutral) {
     const flow = flows.get(r.flowKey);
-    const description = r.peer.kind === "proxy" ? proxyDescription(r) : flow ? awsFlowDescription(flow) : r.description;
+    const description = r.peer.kind === "proxy" ? proxyDescription(r) : flow ? flow.description : r.description;
     const c: Contribution = { traffic: TrafficSet.fromSpecs(r.ports), flowKeys: new Set([r.flowKey]), descriptions: [description] };
     const addCidrs = (name: string, cidrs: readonly string[]) => {
       for (const block of cidrs) byCidr.set(block, { names: new Set([...(byCidr.get(block)?.names ?? []), name]), c: merge(byCidr.get(block)?.c, c) });

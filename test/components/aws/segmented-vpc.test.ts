@@ -132,12 +132,12 @@ describe("components/aws SegmentedVpc", () => {
     const edgeBlock = "10.20.0.0/20";
     assert.deepEqual(
       app.inputs.ingress.find((e: any) => e.cidrBlock === edgeBlock),
-      { ruleNo: 140, action: "allow", protocol: "6", fromPort: 8080, toPort: 8080, cidrBlock: edgeBlock },
+      { ruleNo: 130, action: "allow", protocol: "6", fromPort: 8080, toPort: 8080, cidrBlock: edgeBlock },
       "edge's request into app",
     );
     assert.deepEqual(
       app.inputs.egress.find((e: any) => e.cidrBlock === edgeBlock),
-      { ruleNo: 140, action: "allow", protocol: "6", fromPort: 1024, toPort: 65535, cidrBlock: edgeBlock },
+      { ruleNo: 130, action: "allow", protocol: "6", fromPort: 1024, toPort: 65535, cidrBlock: edgeBlock },
       "app's answers back to edge on ephemeral ports",
     );
     const edge = resourceNamed(T.nacl, "shop2-edge");
@@ -226,7 +226,7 @@ describe("components/aws SegmentedVpc", () => {
     assert.deepEqual(Object.keys(await unwrap(b.securityGroupIds)).sort(), ["app", "data", "edge"]);
     assert.equal(a.plan.rules.zones.length, 3);
     assert.equal(a.routeTable("app", 1), a.routeTables.app.az2);
-    assert.deepEqual(a.infrastructureSubnets.map((s) => s.key).slice(0, 3), ["firewall-az1", "transit-az1", "proxy-az1"]);
+    assert.deepEqual(a.infrastructureSubnets.map((s) => s.key).slice(0, 3), ["firewall-az1", "firewall-az2", "firewall-az3"]);
   });
 
   it("refuses bad input before creating any resource, listing every problem", async () => {

@@ -83,7 +83,7 @@ describe("core/rules/gcp planGcpNetwork", () => {
         assert.ok(r.description.length > 10, r.key);
         assert.equal(r.logging, true);
       }
-      assert.match(rule(plan, "edge->app/ingress").description, /netseg flow edge->app.*ingress to zone app from edge/);
+      assert.match(rule(plan, "edge->app/ingress").description, /netseg flow edge to app.*ingress to zone app from edge/);
     });
 
     it("names zone sources by identity on ingress and zone destinations by their subnets on egress", () => {
