@@ -5,7 +5,7 @@
  */
 import type { AddressPlan } from "../../addressing/plan";
 import type { IntentIssue } from "../../intent/errors";
-import { endpointKey, type EgressAllowList, type Flow, type Zone } from "../../intent/types";
+import { type EgressAllowList, type Flow, type Zone } from "../../intent/types";
 import { parseCidr } from "../../net/cidr";
 import { AWS_LIMITS } from "./limits";
 
