@@ -10,10 +10,10 @@ import * as path from "node:path";
 import { awsRules } from "../../policy-packs/rules/aws";
 import { readConfig } from "../../policy-packs/rules/config";
 import { conformanceRules } from "../../policy-packs/rules/conformance";
-import type { NetsegPolicy } from "../../policy-packs/rules/define";
+import type { NetsegPolicy, NetsegStackPolicy } from "../../policy-packs/rules/define";
 import { gcpRules } from "../../policy-packs/rules/gcp";
 import { kubernetesRules } from "../../policy-packs/rules/kubernetes";
-import { U } from "./harness";
+import { runStack, U } from "./harness";
 
 const ROOT = path.resolve(__dirname, "../..");
 const PACKS: Record<string, NetsegPolicy[]> = { aws: awsRules, gcp: gcpRules, kubernetes: kubernetesRules, conformance: conformanceRules };
@@ -65,6 +65,13 @@ describe("policy packs", () => {
 
   it("rejects a bad option with the rule, the field and the fix", () => {
     assert.throws(() => readConfig(awsRules[0].name, awsRules.find((r) => r.name === "netseg-aws-sg-no-internet-admin-ports")!.options, { adminPorts: ["ssh"] }), /adminPorts\.0: must be a port spec such as tcp\/22[^]*policy-config\.json/);
+  });
+
+  it("a stack rule with nothing to judge says so through notApplicable, as the engine expects", async () => {
+    const rule = awsRules.find((r) => r.name === "netseg-aws-vpc-flow-logs") as NetsegStackPolicy;
+    const out = await runStack(rule, [{ type: "gcp:compute/network:Network", name: "n", props: {} }]);
+    assert.match(out.notApplicable ?? "", /no resource of type aws:ec2\/vpc:Vpc/);
+    assert.deepEqual(out.violations, []);
   });
 
   it("the README table lists every rule with its default level", () => {
