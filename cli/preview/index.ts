@@ -21,6 +21,8 @@ export interface PreviewCliOptions {
   diagramFile?: string;
   output?: string;
   mockCalls?: string;
+  /** commander's negation of --no-analysis */
+  analysis: boolean;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -53,6 +55,7 @@ export async function previewCommand(programDir: string | undefined, opts: Previ
       policyPacks: opts.policyPack,
       policyPackConfigs: opts.policyPackConfig,
       mockCalls: opts.mockCalls,
+      ...(opts.analysis === false ? { analyses: [] } : {}),
       progress: new Progress(),
     };
     const { report, packLogs } = await runPreview(options);
@@ -84,6 +87,7 @@ export function registerPreviewCommand(program: Command): void {
     .addOption(new Option("--diagram <kind>", "also draw zones and flows").choices([...DIAGRAM_FORMATS]))
     .option("--diagram-file <file>", "write the diagram to this file instead of the report")
     .option("-o, --output <file>", "write the report to this file instead of standard output")
+    .option("--no-analysis", "skip the analyses (reachability matrix); policy packs still run")
     .option("--mock-calls <file>", "JSON file of extra provider-function answers: {\"<token>\": {<result>}}")
     .action(async (programDir: string | undefined, opts: PreviewCliOptions) => {
       process.exitCode = await previewCommand(programDir, opts);
