@@ -246,6 +246,30 @@ function resolveTenants(c: Collector, doc: IntentDocument, peers: ReadonlyMap<st
   return { pool: pool?.text ?? t.pool, blockPrefix: t.blockPrefix, availabilityZones: t.availabilityZones, zones, flows, sharedServices: { addressSpace: shared?.text ?? t.sharedServices.addressSpace, ports: sharedPorts }, members };
 }
 
+/** Intents produced by normaliseIntent, recognised without re-parsing. */
+const NORMALISED = new WeakSet<object>();
+
+/**
+ * True for an Intent: one normaliseIntent produced, or one a planner derived from validated
+ * data (tenant VPCs, shared services), recognised by its resolved shape (slots assigned,
+ * endpoints as objects, destinations parsed) which an intent document never has.
+ */
+export function isNormalised(x: unknown): x is Intent {
+  if (typeof x !== "object" || x === null) return false;
+  if (NORMALISED.has(x)) return true;
+  const i = x as Partial<Intent>;
+  return (
+    typeof i.addressing === "object" &&
+    Array.isArray(i.peers) &&
+    Array.isArray(i.zones) &&
+    i.zones.every((z) => typeof z.slot === "number" && typeof z.managed === "boolean" && Array.isArray(z.workloads)) &&
+    Array.isArray(i.flows) &&
+    i.flows.every((f) => typeof f.key === "string" && typeof f.from === "object") &&
+    Array.isArray(i.egress) &&
+    i.egress.every((e) => Array.isArray(e.destinations))
+  );
+}
+
 /** Validates a document already parsed by zod; throws IntentError listing every problem. */
 export function normaliseIntent(doc: IntentDocument, source?: string): Intent {
   const c = new Collector();
@@ -266,7 +290,7 @@ export function normaliseIntent(doc: IntentDocument, source?: string): Intent {
   const egress = resolveEgress(c, doc, zoneMap);
   const tenants = resolveTenants(c, doc, peerMap, space);
   if (c.issues.length) throw new IntentError(c.issues, source);
-  return {
+  const intent: Intent = {
     name: doc.name,
     addressSpace: space!.text,
     availabilityZones: doc.availabilityZones,
@@ -277,6 +301,8 @@ export function normaliseIntent(doc: IntentDocument, source?: string): Intent {
     egress,
     tenants,
   };
+  NORMALISED.add(intent);
+  return intent;
 }
 
 /** zod's issues as netseg issues: path, value, message, fix. */
