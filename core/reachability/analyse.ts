@@ -64,23 +64,47 @@ function ruleKey(r: RuleRef): string {
   return `${r.urn}\u0000${r.resource}\u0000${r.rule}`;
 }
 
+/** A pair's verdict; the rules behind it are gathered only when asked for. */
+class Pair implements PairResult {
+  private rules?: RuleRef[];
+
+  constructor(
+    readonly from: string,
+    readonly to: string,
+    readonly allowed: TrafficSet,
+    readonly possible: TrafficSet,
+    readonly paths: readonly Path[],
+  ) {}
+
+  get allowedBy(): readonly RuleRef[] {
+    if (!this.rules) {
+      const rules = new Map<string, RuleRef>();
+      for (const p of this.paths) {
+        const t = pathTraffic(p);
+        if (t.upper.isEmpty()) continue;
+        for (const s of p.stages) {
+          for (const g of s.grants) if (s.reply || !g.traffic.intersect(t.upper).isEmpty()) rules.set(ruleKey(g.rule), g.rule);
+        }
+      }
+      this.rules = [...rules.values()].sort((a, b) => (ruleKey(a) < ruleKey(b) ? -1 : ruleKey(a) > ruleKey(b) ? 1 : 0));
+    }
+    return this.rules;
+  }
+
+  toJSON(): object {
+    return { from: this.from, to: this.to, allowed: this.allowed.toString(), possible: this.possible.toString(), allowedBy: this.allowedBy };
+  }
+}
+
 export function pairResult(from: string, to: string, paths: Path[]): PairResult {
   let allowed = TrafficSet.EMPTY;
   let possible = TrafficSet.EMPTY;
-  const rules = new Map<string, RuleRef>();
   for (const p of paths) {
     const t = pathTraffic(p);
-    allowed = allowed.union(t.lower);
-    possible = possible.union(t.upper);
-    if (t.upper.isEmpty()) continue;
-    for (const s of p.stages) {
-      for (const g of s.grants) {
-        if (s.reply ? true : !g.traffic.intersect(t.upper).isEmpty()) rules.set(ruleKey(g.rule), g.rule);
-      }
-    }
+    if (!t.lower.isEmpty()) allowed = allowed.isEmpty() ? t.lower : allowed.union(t.lower);
+    if (!t.upper.isEmpty()) possible = possible.isEmpty() ? t.upper : possible.union(t.upper);
   }
-  const allowedBy = [...rules.values()].sort((a, b) => (ruleKey(a) < ruleKey(b) ? -1 : ruleKey(a) > ruleKey(b) ? 1 : 0));
-  return { from, to, allowed, possible, allowedBy, paths };
+  return new Pair(from, to, allowed, possible, paths);
 }
 
 /**

@@ -6,9 +6,11 @@
  * applied) and for what is possibly allowed (the reverse), so unknowns at preview neither
  * invent nor hide a path.
  */
-import { EPHEMERAL, PROTOCOLS, TrafficSet } from "../net/ports";
+import { EPHEMERAL, PROTOCOLS, TrafficSet, type PortSpec } from "../net/ports";
+import { RangeSet, type Interval } from "../net/range-set";
 import type { Block, Grant, Path, RuleRef, Stage } from "./model";
 import type { Tri } from "./values";
+import { paint } from "./sweep";
 
 export interface Entry {
   readonly rule: RuleRef;
@@ -20,16 +22,29 @@ export interface Entry {
 
 /** Allow-only rules that add up: anything no rule allows is denied. */
 export function allowStage(label: string, entries: Iterable<Entry>, missing: string): Stage {
-  let lower = TrafficSet.EMPTY;
-  let upper = TrafficSet.EMPTY;
+  const lower: Interval<number>[][] = PROTOCOLS.map(() => []);
+  const upper: Interval<number>[][] = PROTOCOLS.map(() => []);
   const grants: Grant[] = [];
   for (const e of entries) {
     if (e.match === "no" || e.action !== "allow" || e.traffic.isEmpty()) continue;
-    upper = upper.union(e.traffic);
-    if (e.match === "yes") lower = lower.union(e.traffic);
+    PROTOCOLS.forEach((p, i) => {
+      const ivs = e.traffic.ports(p).intervals;
+      if (!ivs.length) return;
+      upper[i].push(...ivs);
+      if (e.match === "yes") lower[i].push(...ivs);
+    });
     grants.push({ rule: e.rule, traffic: e.traffic, certain: e.match === "yes" });
   }
-  return { label, lower, upper, grants, denies: [], missing };
+  return { label, lower: trafficOf(lower), upper: trafficOf(upper), grants, denies: [], missing };
+}
+
+/** Per-protocol interval lists (unsorted, overlapping) as one TrafficSet, merged once. */
+export function trafficOf(perProtocol: readonly Interval<number>[][]): TrafficSet {
+  const specs: PortSpec[] = [];
+  PROTOCOLS.forEach((protocol, i) => {
+    if (perProtocol[i].length) for (const iv of RangeSet.from(perProtocol[i]).intervals) specs.push({ protocol, from: iv.from, to: iv.to });
+  });
+  return specs.length ? TrafficSet.fromSpecs(specs) : TrafficSet.EMPTY;
 }
 
 /**
@@ -42,37 +57,49 @@ export function firstMatchStage(
   fallback: { rule: RuleRef; action: "allow" | "deny" },
   missing: string,
 ): Stage {
-  let restLo = TrafficSet.ALL;
-  let restHi = TrafficSet.ALL;
-  let lower = TrafficSet.EMPTY;
-  let upper = TrafficSet.EMPTY;
-  const grants: Grant[] = [];
-  const denies: Grant[] = [];
-  for (const e of ordered) {
-    if (e.match === "no" || e.traffic.isEmpty()) continue;
-    if (restHi.isEmpty() && restLo.isEmpty()) break;
-    const takenHi = restHi.intersect(e.traffic);
-    const takenLo = restLo.intersect(e.traffic);
-    if (e.action === "allow") {
-      if (!takenHi.isEmpty()) grants.push({ rule: e.rule, traffic: takenHi, certain: e.match === "yes" });
-      upper = upper.union(takenHi);
-      if (e.match === "yes") {
-        lower = lower.union(takenLo);
-        restLo = restLo.subtract(e.traffic);
-        restHi = restHi.subtract(e.traffic);
-      }
-    } else {
-      if (!takenLo.isEmpty()) denies.push({ rule: e.rule, traffic: takenLo, certain: e.match === "yes" });
-      restLo = restLo.subtract(e.traffic);
-      if (e.match === "yes") restHi = restHi.subtract(e.traffic);
-    }
-  }
+  const entries = [...ordered].filter((e) => e.match !== "no" && !e.traffic.isEmpty());
+  // Possibly allowed: certain rules claim; a "maybe" allow only marks (a later rule may still
+  // take the same traffic); a "maybe" deny is ignored (it may not apply).
+  const hiRules = entries.map((e) => ({ traffic: e.traffic, action: e.match === "yes" ? e.action : e.action === "allow" ? ("mark" as const) : ("skip" as const) }));
+  // Certainly allowed: a "maybe" allow is ignored, a "maybe" deny is applied.
+  const loRules = entries.map((e) => ({ traffic: e.traffic, action: e.match === "yes" || e.action === "deny" ? e.action : ("skip" as const) }));
+  const hi = paint(hiRules);
+  // With nothing unknown both passes are the same painting.
+  const lo = entries.every((e) => e.match === "yes") ? hi : paint(loRules);
+  let lower = lo.allowed;
+  let upper = hi.allowed;
   if (fallback.action === "allow") {
-    if (!restHi.isEmpty()) grants.push({ rule: fallback.rule, traffic: restHi, certain: true });
-    upper = upper.union(restHi);
-    lower = lower.union(restLo);
+    upper = upper.union(hi.rest);
+    lower = lower.union(lo.rest);
   }
-  return { label, lower, upper, grants, denies, fallback: fallback.action === "deny" ? fallback.rule : undefined, missing };
+  // Which rule took what is needed only to name rules, so it is painted again on demand.
+  let detail: { grants: Grant[]; denies: Grant[] } | undefined;
+  const details = () => {
+    if (detail) return detail;
+    const hiTaken = paint(hiRules, true).taken;
+    const loTaken = paint(loRules, true).taken;
+    const grants: Grant[] = [];
+    const denies: Grant[] = [];
+    entries.forEach((e, i) => {
+      const t = (e.action === "allow" ? hiTaken : loTaken).get(i);
+      if (t) (e.action === "allow" ? grants : denies).push({ rule: e.rule, traffic: t, certain: e.match === "yes" });
+    });
+    if (fallback.action === "allow" && !hi.rest.isEmpty()) grants.push({ rule: fallback.rule, traffic: hi.rest, certain: true });
+    return (detail = { grants, denies });
+  };
+  return {
+    label,
+    lower,
+    upper,
+    get grants() {
+      return details().grants;
+    },
+    get denies() {
+      return details().denies;
+    },
+    fallback: fallback.action === "deny" ? fallback.rule : undefined,
+    missing,
+  };
 }
 
 /** A check that lets everything through for a stated reason (not isolated, local route). */
@@ -101,23 +128,96 @@ const EPHEMERAL_PORTS = TrafficSet.fromSpecs([
  * destination is the client's ephemeral port. A protocol's requests pass only when the replies
  * on the whole ephemeral range (1024-65535) pass; a reply range cut short breaks some clients.
  */
+const returnCache = new WeakMap<Stage, Stage>();
+
 export function returnStage(inner: Stage): Stage {
+  const cached = returnCache.get(inner);
+  if (cached) return cached;
+  const stage = makeReturnStage(inner);
+  returnCache.set(inner, stage);
+  return stage;
+}
+
+function makeReturnStage(inner: Stage): Stage {
   const project = (t: TrafficSet) => {
     const ok = PROTOCOLS.filter((p) => t.covers(EPHEMERAL_PORTS.intersect(TrafficSet.of(p))));
     return TrafficSet.fromSpecs(ok.map((p) => ({ protocol: p, from: 0, to: 65535 })));
   };
-  return { label: inner.label, lower: project(inner.lower), upper: project(inner.upper), grants: inner.grants, denies: [], missing: inner.missing, reply: inner };
+  return {
+    label: inner.label,
+    lower: project(inner.lower),
+    upper: project(inner.upper),
+    get grants() {
+      return inner.grants;
+    },
+    denies: [],
+    missing: inner.missing,
+    reply: inner,
+  };
 }
 
 /** The ephemeral reply ports a stateless filter has to let back, per protocol. */
 export const RETURN_TRAFFIC = EPHEMERAL_PORTS;
 
+/** Intersection with shortcuts for the common whole and empty sets (no allocation). */
+export function meet(a: TrafficSet, b: TrafficSet): TrafficSet {
+  if (a === TrafficSet.ALL) return b;
+  if (b === TrafficSet.ALL) return a;
+  if (a.isEmpty() || b.isEmpty()) return TrafficSet.EMPTY;
+  return a.intersect(b);
+}
+
+/**
+ * A path whose stages are computed only when needed: traffic stops at the first stage that
+ * lets nothing through, and most pairs of a segmented stack stop at the first one. The rest
+ * is computed on demand (to explain a block).
+ */
+export class LazyPath implements Path {
+  private readonly done: Stage[] = [];
+  private next = 0;
+
+  constructor(
+    readonly label: string,
+    private readonly steps: readonly (() => Stage | undefined)[],
+  ) {}
+
+  private advance(): boolean {
+    while (this.next < this.steps.length) {
+      const s = this.steps[this.next++]();
+      if (s) {
+        this.done.push(s);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  get stages(): readonly Stage[] {
+    while (this.advance());
+    return this.done;
+  }
+
+  traffic(): { lower: TrafficSet; upper: TrafficSet } {
+    let lower = TrafficSet.ALL;
+    let upper = TrafficSet.ALL;
+    for (let i = 0; i < this.done.length || this.advance(); i++) {
+      const s = this.done[i];
+      lower = meet(lower, s.lower);
+      upper = meet(upper, s.upper);
+      if (upper.isEmpty()) return { lower: TrafficSet.EMPTY, upper: TrafficSet.EMPTY };
+    }
+    return { lower, upper };
+  }
+}
+
 export function pathTraffic(path: Path): { lower: TrafficSet; upper: TrafficSet } {
+  if (path instanceof LazyPath) return path.traffic();
   let lower = TrafficSet.ALL;
   let upper = TrafficSet.ALL;
   for (const s of path.stages) {
-    lower = lower.intersect(s.lower);
-    upper = upper.intersect(s.upper);
+    lower = meet(lower, s.lower);
+    upper = meet(upper, s.upper);
+    if (upper.isEmpty()) return { lower: TrafficSet.EMPTY, upper: TrafficSet.EMPTY };
   }
   return { lower, upper };
 }

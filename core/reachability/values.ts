@@ -4,7 +4,7 @@
  * or object can be unknown too. Readers return `UNKNOWN` instead of guessing, so every caller
  * decides explicitly what an unknown means for its rule.
  */
-import { CidrSet, parseCidr } from "../net/cidr";
+import { CidrSet, parseCidr, type Cidr } from "../net/cidr";
 
 /** Pulumi's sentinels for an unknown boolean, number, string, array, asset, archive and object. */
 export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
@@ -87,21 +87,34 @@ export function strings(v: unknown): { values: string[]; unknown: boolean } {
   return { values, unknown };
 }
 
+/** Parsed blocks by their text: stacks repeat the same few CIDRs thousands of times. */
+const parsed = new Map<string, Cidr | undefined>();
+const PARSED_MAX = 100_000;
+
+function parseOnce(s: string): Cidr | undefined {
+  if (parsed.has(s)) return parsed.get(s);
+  const c = parseCidr(s);
+  const v = "error" in c ? undefined : c;
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  parsed.set(s, v);
+  return v;
+}
+
 /** CIDR list read leniently: malformed blocks are reported through `bad`, unknown ones flagged. */
 export function cidrSet(v: readonly unknown[]): { set: CidrSet; unknown: boolean; bad: string[] } {
-  const good: string[] = [];
+  const good: Cidr[] = [];
   const bad: string[] = [];
   let unknown = false;
   for (const x of v) {
     const s = str(x);
     if (s === UNKNOWN) unknown = true;
     else if (s !== undefined && s !== "") {
-      const c = parseCidr(s);
-      if ("error" in c) bad.push(s);
-      else good.push(c.text);
+      const c = parseOnce(s);
+      if (c) good.push(c);
+      else bad.push(s);
     }
   }
-  return { set: CidrSet.fromCidrs(good), unknown, bad };
+  return { set: good.length ? CidrSet.fromCidrs(good) : CidrSet.EMPTY, unknown, bad };
 }
 
 /** Tags/labels as a plain map; unknown values dropped (they cannot name a zone). */

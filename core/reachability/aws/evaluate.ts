@@ -10,7 +10,7 @@ import { CidrSet } from "../../net/cidr";
 import { AddressIndex } from "../addr-index";
 import type { Endpoint, Path, RuleRef, Stage } from "../model";
 import type { External, PlatformAnalysis } from "../platform";
-import { allowStage, blockStage, firstMatchStage, passStage, returnStage, unknownStage, type Entry } from "../stage";
+import { allowStage, blockStage, firstMatchStage, LazyPath, passStage, returnStage, unknownStage, type Entry } from "../stage";
 import { triOr, type Tri } from "../values";
 import type { AwsModel, Nacl, RouteTable, Sg, SgRule, Subnet } from "./model";
 
@@ -193,19 +193,24 @@ export function analyseAws(model: AwsModel, externals: readonly External[]): Pla
     const gb = b.groups.length ? b.groups : [undefined];
     for (const x of ga) {
       for (const y of gb) {
-        const stages: Stage[] = [sgStage(a, b.ep, true)];
-        if (x && y && x !== y) {
-          const r1 = routeStage(x, { vpc: y.vpc, cidrs: y.cidrs, name: b.ep.key });
-          if (r1) stages.push(r1);
-          stages.push(naclStage(x, y.key, true, b.ep.key), naclStage(y, x.key, false, a.ep.key));
+        const crossing = !!x && !!y && x !== y;
+        const steps: (() => Stage | undefined)[] = [() => sgStage(a, b.ep, true)];
+        if (x && y && crossing) {
+          steps.push(
+            () => routeStage(x, { vpc: y.vpc, cidrs: y.cidrs, name: b.ep.key }),
+            () => naclStage(x, y.key, true, b.ep.key),
+            () => naclStage(y, x.key, false, a.ep.key),
+          );
         }
-        stages.push(sgStage(b, a.ep, false));
-        if (x && y && x !== y) {
-          stages.push(returnStage(naclStage(y, x.key, true, a.ep.key)), returnStage(naclStage(x, y.key, false, b.ep.key)));
-          const r2 = routeStage(y, { vpc: x.vpc, cidrs: x.cidrs, name: a.ep.key }, true);
-          if (r2) stages.push(r2);
+        steps.push(() => sgStage(b, a.ep, false));
+        if (x && y && crossing) {
+          steps.push(
+            () => returnStage(naclStage(y, x.key, true, a.ep.key)),
+            () => returnStage(naclStage(x, y.key, false, b.ep.key)),
+            () => routeStage(y, { vpc: x.vpc, cidrs: x.cidrs, name: a.ep.key }, true),
+          );
         }
-        paths.push({ label: x && y ? `${subnetNames(x)} -> ${subnetNames(y)}` : `${a.ep.key} -> ${b.ep.key}`, stages });
+        paths.push(new LazyPath(x && y ? `${subnetNames(x)} -> ${subnetNames(y)}` : `${a.ep.key} -> ${b.ep.key}`, steps));
       }
     }
     return paths;
@@ -214,17 +219,18 @@ export function analyseAws(model: AwsModel, externals: readonly External[]): Pla
   function externalPaths(z: ZoneEp, ext: External, outbound: boolean): Path[] {
     const internet = ext.endpoint.kind === "internet";
     const groups = z.groups.length ? z.groups : [undefined];
+    const id = ext.endpoint.id;
+    const key = ext.endpoint.key;
     return groups.map((g) => {
-      const stages: Stage[] = [];
-      if (outbound) stages.push(sgStage(z, ext.endpoint, true));
+      const steps: (() => Stage | undefined)[] = [];
+      if (outbound) steps.push(() => sgStage(z, ext.endpoint, true));
       if (g) {
-        const route = routeStage(g, { cidrs: ext.addresses, name: ext.endpoint.key, internet: internet ? (outbound ? "out" : "in") : undefined }, !outbound);
-        if (route) stages.push(route);
-        if (outbound) stages.push(naclStage(g, ext.endpoint.id, true, ext.endpoint.key), returnStage(naclStage(g, ext.endpoint.id, false, ext.endpoint.key)));
-        else stages.push(naclStage(g, ext.endpoint.id, false, ext.endpoint.key), returnStage(naclStage(g, ext.endpoint.id, true, ext.endpoint.key)));
+        steps.push(() => routeStage(g, { cidrs: ext.addresses, name: key, internet: internet ? (outbound ? "out" : "in") : undefined }, !outbound));
+        if (outbound) steps.push(() => naclStage(g, id, true, key), () => returnStage(naclStage(g, id, false, key)));
+        else steps.push(() => naclStage(g, id, false, key), () => returnStage(naclStage(g, id, true, key)));
       }
-      if (!outbound) stages.push(sgStage(z, ext.endpoint, false));
-      return { label: g ? subnetNames(g) : z.ep.key, stages };
+      if (!outbound) steps.push(() => sgStage(z, ext.endpoint, false));
+      return new LazyPath(g ? subnetNames(g) : z.ep.key, steps);
     });
   }
 
@@ -253,8 +259,12 @@ function mergeFamilies(label: string, stages: Stage[], fallback: RuleRef, missin
     label,
     lower: stages.reduce((a, s) => a.union(s.lower), stages[0].lower),
     upper: stages.reduce((a, s) => a.union(s.upper), stages[0].upper),
-    grants: stages.flatMap((s) => s.grants),
-    denies: stages.flatMap((s) => s.denies),
+    get grants() {
+      return stages.flatMap((s) => s.grants);
+    },
+    get denies() {
+      return stages.flatMap((s) => s.denies);
+    },
     fallback,
     missing,
   };

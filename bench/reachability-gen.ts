@@ -1,0 +1,86 @@
+/**
+ * Generated stacks for the reachability benchmark: `zones` AWS zones in one VPC (a /24 subnet,
+ * a security group and a NACL each), and `rules` rules spread evenly over them: 60% security
+ * group rules (CIDR of another zone, a reference to another zone's group, or the internet) and
+ * 40% NACL entries (allow and deny, request and ephemeral ranges). Deterministic for a size.
+ */
+import type { NetResource } from "../core/reachability";
+
+const SG = "aws:ec2/securityGroup:SecurityGroup";
+const SUBNET = "aws:ec2/subnet:Subnet";
+const NACL = "aws:ec2/networkAcl:NetworkAcl";
+const RT = "aws:ec2/routeTable:RouteTable";
+const RTA = "aws:ec2/routeTableAssociation:RouteTableAssociation";
+const IGW = "aws:ec2/internetGateway:InternetGateway";
+const urn = (type: string, name: string) => `urn:pulumi:bench::netseg::${type}::${name}`;
+
+/** Small deterministic PRNG (mulberry32), so every run analyses the same stack. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function generateAwsStack(rules: number, zones = 64): NetResource[] {
+  const rand = rng(rules);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+  const cidrOf = (z: number) => `10.${Math.floor(z / 256)}.${z % 256}.0/24`;
+  const names = Array.from({ length: zones }, (_, i) => `z${String(i).padStart(3, "0")}`);
+  const sg = names.map(() => ({ ingress: [] as any[], egress: [] as any[] }));
+  const acl = names.map(() => ({ ingress: [] as any[], egress: [] as any[] }));
+  const ports = [22, 53, 80, 443, 5432, 6379, 8080, 8443, 9000];
+  for (let i = 0; i < rules; i++) {
+    const z = i % zones;
+    const other = Math.floor(rand() * zones);
+    const port = pick(ports);
+    if (rand() < 0.6) {
+      const egress = rand() < 0.5;
+      const kind = rand();
+      const rule: any = { protocol: "tcp", fromPort: port, toPort: port + (rand() < 0.2 ? 100 : 0), description: `r${i}` };
+      if (kind < 0.5) rule.cidrBlocks = [cidrOf(other)];
+      else if (kind < 0.9) rule.securityGroups = [`sg-${names[other]}-id`];
+      else rule.cidrBlocks = ["0.0.0.0/0"];
+      sg[z][egress ? "egress" : "ingress"].push(rule);
+    } else {
+      const egress = rand() < 0.5;
+      const side = acl[z][egress ? "egress" : "ingress"];
+      const ephemeral = rand() < 0.3;
+      side.push({
+        ruleNo: side.length + 1,
+        action: rand() < 0.85 ? "allow" : "deny",
+        protocol: "tcp",
+        fromPort: ephemeral ? 1024 : port,
+        toPort: ephemeral ? 65535 : port,
+        cidrBlock: rand() < 0.1 ? "0.0.0.0/0" : rand() < 0.3 ? "10.0.0.0/8" : cidrOf(other),
+      });
+    }
+  }
+  const out: NetResource[] = [
+    { type: "aws:ec2/vpc:Vpc", name: "vpc", urn: urn("aws:ec2/vpc:Vpc", "vpc"), id: "vpc-id", props: { cidrBlock: "10.0.0.0/8" } },
+    { type: IGW, name: "igw", urn: urn(IGW, "igw"), id: "igw-id", props: { vpcId: "vpc-id" } },
+    { type: RT, name: "rt-public", urn: urn(RT, "rt-public"), id: "rt-public-id", props: { vpcId: "vpc-id", routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-id" }] } },
+  ];
+  names.forEach((n, z) => {
+    const tags = { "netseg:zone": n };
+    out.push({ type: SG, name: `sg-${n}`, urn: urn(SG, `sg-${n}`), id: `sg-${n}-id`, props: { vpcId: "vpc-id", ingress: sg[z].ingress, egress: sg[z].egress, tags } });
+    out.push({ type: SUBNET, name: `subnet-${n}`, urn: urn(SUBNET, `subnet-${n}`), id: `subnet-${n}-id`, props: { vpcId: "vpc-id", cidrBlock: cidrOf(z), tags } });
+    out.push({ type: NACL, name: `acl-${n}`, urn: urn(NACL, `acl-${n}`), id: `acl-${n}-id`, props: { vpcId: "vpc-id", subnetIds: [`subnet-${n}-id`], ingress: acl[z].ingress, egress: acl[z].egress } });
+    if (z % 4 === 0) out.push({ type: RTA, name: `rta-${n}`, urn: urn(RTA, `rta-${n}`), props: { subnetId: `subnet-${n}-id`, routeTableId: "rt-public-id" } });
+  });
+  return out;
+}
+
+/** Rules in a generated stack, counted as the engine reads them. */
+export function countRules(rs: readonly NetResource[]): number {
+  let n = 0;
+  for (const r of rs) {
+    const p = (r.props ?? {}) as Record<string, unknown>;
+    for (const k of ["ingress", "egress"]) if (Array.isArray(p[k])) n += (p[k] as unknown[]).length;
+  }
+  return n;
+}
