@@ -5,7 +5,7 @@
  * prints its problem list and exits 1, never a stack trace.
  */
 import { Option, type Command } from "commander";
-import { IntentError, loadIntentFile } from "../core/intent";
+import { IntentError, loadIntentFile, unpinnedSlots } from "../core/intent";
 import { planAddresses } from "../core/addressing";
 import { planAwsRulesForIntent, renderAwsPlanText } from "../core/rules/aws";
 
@@ -44,7 +44,11 @@ export function runPlanCommand(intentPath: string, options: PlanCommandOptions =
     const intent = loadIntentFile(intentPath);
     const addresses = planAddresses(intent);
     const aws = planAwsRulesForIntent(intent, { naclEntryLimit, source: intentPath });
-    io.out(format === "json" ? JSON.stringify({ intent: intent.name, addresses, aws }, null, 2) + "\n" : renderAwsPlanText(addresses, aws));
+    const unpinned = unpinnedSlots(intent);
+    io.out(format === "json" ? JSON.stringify({ intent: intent.name, addresses, aws, unpinned }, null, 2) + "\n" : renderAwsPlanText(addresses, aws));
+    if (unpinned.length && format === "text") {
+      io.err(`note: ${unpinned.length} address slot${unpinned.length === 1 ? " follows" : "s follow"} declaration order (safe while you only append). Pin them before inserting or removing entries elsewhere:\n${unpinned.map((u) => `  ${u}`).join("\n")}\n`);
+    }
     return 0;
   } catch (e) {
     if (e instanceof IntentError) {

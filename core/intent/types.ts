@@ -21,6 +21,8 @@ export interface Zone {
   readonly sensitive: boolean;
   /** Address slot, resolved (explicit or first free in declared order). */
   readonly slot: number;
+  /** True when the intent pins the slot; an unpinned zone's slot depends on declaration order. */
+  readonly slotPinned?: boolean;
   /** false: exists already, referenced but not created. */
   readonly managed: boolean;
   readonly workloads: readonly Workload[];
@@ -70,6 +72,8 @@ export interface EgressAllowList {
 export interface Tenant {
   readonly name: string;
   readonly slot: number;
+  /** True when the intent pins the slot. */
+  readonly slotPinned?: boolean;
   readonly tags: Readonly<Record<string, string>>;
 }
 

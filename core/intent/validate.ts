@@ -81,6 +81,7 @@ function resolveZones(c: Collector, path: string, zones: readonly ZoneDoc[], usa
       egress: z.egress,
       sensitive: z.sensitive,
       slot,
+      slotPinned: z.slot !== undefined && z.slot === slot,
       managed: z.managed,
       workloads: z.workloads.map((w) => ({ name: w.name, labels: w.labels ?? { app: w.name }, serviceAccount: w.serviceAccount })),
     };
@@ -236,7 +237,7 @@ function resolveTenants(c: Collector, doc: IntentDocument, peers: ReadonlyMap<st
       slot = next;
       slots.set(slot, m.name);
     }
-    return { name: m.name, slot, tags: m.tags ?? {} };
+    return { name: m.name, slot, slotPinned: m.slot !== undefined && m.slot === slot, tags: m.tags ?? {} };
   });
   if (pool && capacity > 0) {
     const perTenantSubnetPrefix = t.blockPrefix + Math.ceil(Math.log2(zones.length + 1)) + Math.ceil(Math.log2(t.availabilityZones));
@@ -331,4 +332,14 @@ export function parseIntent(input: unknown, source?: string): Intent {
   const parsed = IntentSchema.safeParse(input);
   if (!parsed.success) throw new IntentError(fromZodError(parsed.error, input), source);
   return normaliseIntent(parsed.data, source);
+}
+
+/**
+ * Zones and tenants whose address slot follows declaration order: appending is safe, but
+ * inserting or removing one before them would move their blocks (and replace their subnets).
+ */
+export function unpinnedSlots(intent: Intent): string[] {
+  const out = intent.zones.filter((z) => !z.slotPinned).map((z) => `zone ${z.name}: add \`slot: ${z.slot}\``);
+  for (const t of intent.tenants?.members ?? []) if (!t.slotPinned) out.push(`tenant ${t.name}: add \`slot: ${t.slot}\``);
+  return out;
 }
