@@ -29,6 +29,13 @@ describe("netseg plan", () => {
     assert.equal(run(SHOP).out, out, "the same intent prints the same bytes");
   });
 
+  it("names the address slots that follow declaration order, with the slot to pin", () => {
+    const { code, err } = run(join(FIXTURES, "unpinned.yaml"));
+    assert.equal(code, 0, err);
+    assert.match(err, /2 address slots follow declaration order/);
+    assert.match(err, /zone api: add `slot: 1`\n +zone db: add `slot: 2`\n$/);
+  });
+
   it("prints the plan as JSON", () => {
     const { code, out } = run(SHOP, { format: "json" });
     assert.equal(code, 0);
