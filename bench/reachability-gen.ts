@@ -84,3 +84,88 @@ export function countRules(rs: readonly NetResource[]): number {
   }
   return n;
 }
+
+/**
+ * A GCP network with `zones` zones (a subnet and a service account each, marked with
+ * netseg-zone) and `rules` firewall rules: ingress rules targeting one zone's account from
+ * another zone's account or a range, egress rules from one zone to another's range, random
+ * priorities, 15% denies, and netseg's deny-all pair at 65534.
+ */
+export function generateGcpStack(rules: number, zones = 64): NetResource[] {
+  const rand = rng(rules + 1);
+  const FW = "gcp:compute/firewall:Firewall";
+  const SUB = "gcp:compute/subnetwork:Subnetwork";
+  const SA = "gcp:serviceaccount/account:Account";
+  const names = Array.from({ length: zones }, (_, i) => `z${String(i).padStart(3, "0")}`);
+  const email = (z: number) => `sa-${names[z]}@p.iam.gserviceaccount.com`;
+  const out: NetResource[] = [];
+  names.forEach((n, z) => {
+    out.push({ type: SUB, name: `sub-${n}`, urn: urn(SUB, `sub-${n}`), props: { network: "net", ipCidrRange: `10.${Math.floor(z / 256)}.${z % 256}.0/24`, description: `netseg-zone=${n}` } });
+    out.push({ type: SA, name: `sa-${n}`, urn: urn(SA, `sa-${n}`), props: { accountId: `sa-${n}`, email: email(z), description: `netseg-zone=${n}` } });
+  });
+  const ports = ["22", "53", "80", "443", "5432", "6379", "8080", "8000-8100"];
+  for (let i = 0; i < rules; i++) {
+    const target = i % zones;
+    const other = Math.floor(rand() * zones);
+    const ingress = rand() < 0.6;
+    const block = [{ protocol: rand() < 0.9 ? "tcp" : "udp", ports: [ports[Math.floor(rand() * ports.length)]] }];
+    const props: Record<string, unknown> = {
+      network: "net",
+      direction: ingress ? "INGRESS" : "EGRESS",
+      priority: 500 + Math.floor(rand() * 1500),
+      [rand() < 0.85 ? "allows" : "denies"]: block,
+      targetServiceAccounts: [email(target)],
+    };
+    if (ingress) {
+      if (rand() < 0.7) props.sourceServiceAccounts = [email(other)];
+      else props.sourceRanges = [rand() < 0.2 ? "0.0.0.0/0" : `10.${Math.floor(other / 256)}.${other % 256}.0/24`];
+    } else props.destinationRanges = [`10.${Math.floor(other / 256)}.${other % 256}.0/24`];
+    out.push({ type: FW, name: `fw-${i}`, urn: urn(FW, `fw-${i}`), props });
+  }
+  for (const dir of ["INGRESS", "EGRESS"]) {
+    out.push({ type: FW, name: `deny-all-${dir}`, urn: urn(FW, `deny-all-${dir}`), props: { network: "net", direction: dir, priority: 65534, denies: [{ protocol: "all" }], ...(dir === "INGRESS" ? { sourceRanges: ["0.0.0.0/0"] } : { destinationRanges: ["0.0.0.0/0"] }) } });
+  }
+  return out;
+}
+
+/**
+ * Kubernetes: 16 namespaces of 4 workloads, a default deny per namespace, and `rules`
+ * NetworkPolicy rules spread over one policy per workload: peers by podSelector,
+ * namespaceSelector, both, or ipBlock, with one or two ports.
+ */
+export function generateK8sStack(rules: number, namespaces = 16, perNs = 4): NetResource[] {
+  const rand = rng(rules + 2);
+  const objects: any[] = [];
+  const apps = Array.from({ length: perNs }, (_, i) => `app${i}`);
+  for (let n = 0; n < namespaces; n++) {
+    const ns = `ns${String(n).padStart(2, "0")}`;
+    objects.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns, labels: { team: `t${n % 4}` } } });
+    objects.push({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "default-deny", namespace: ns }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } });
+    for (const a of apps) {
+      objects.push({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: a, namespace: ns }, spec: { template: { metadata: { labels: { app: a } }, spec: { containers: [{ name: a, ports: [{ name: "http", containerPort: 8080 }] }] } } } });
+      objects.push({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: `${a}-policy`, namespace: ns }, spec: { podSelector: { matchLabels: { app: a } }, policyTypes: ["Ingress", "Egress"], ingress: [], egress: [] } });
+    }
+  }
+  const policies = objects.filter((o) => o.kind === "NetworkPolicy" && o.spec.ingress);
+  const peers = () => {
+    const r = rand();
+    const app = `app${Math.floor(rand() * perNs)}`;
+    const ns = `ns${String(Math.floor(rand() * namespaces)).padStart(2, "0")}`;
+    if (r < 0.4) return { podSelector: { matchLabels: { app } } };
+    if (r < 0.6) return { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } }, podSelector: { matchLabels: { app } } };
+    if (r < 0.8) return { namespaceSelector: { matchLabels: { team: `t${Math.floor(rand() * 4)}` } } };
+    return { ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8"] } };
+  };
+  const ports = [80, 443, 5432, "http", 53];
+  for (let i = 0; i < rules; i++) {
+    const p = policies[i % policies.length];
+    const egress = rand() < 0.5;
+    p.spec[egress ? "egress" : "ingress"].push({ [egress ? "to" : "from"]: [peers()], ports: [{ port: ports[Math.floor(rand() * ports.length)] }] });
+  }
+  return objects.map((o) => {
+    const gv = o.apiVersion.includes("/") ? o.apiVersion : `core/${o.apiVersion}`;
+    const type = `kubernetes:${gv}:${o.kind}`;
+    const name = `${o.metadata.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata.name}`;
+    return { type, name, urn: urn(type, name), props: o };
+  });
+}

@@ -8,39 +8,11 @@
  */
 import type { Endpoint, Path, Stage } from "../model";
 import type { External, PlatformAnalysis } from "../platform";
-import { blockStage, firstMatchStage, passStage, type Entry } from "../stage";
+import { CidrSet } from "../../net/cidr";
+import { AddressIndex } from "../addr-index";
+import { blockStage, firstMatchStage, LazyPath, passStage, type Entry } from "../stage";
 import { triAnd, triOr, type Tri } from "../values";
-import { accountMatch, type GcpFirewall, type GcpModel, type GcpZone } from "./model";
-
-type Side = { readonly zone: GcpZone } | { readonly ext: External };
-
-function targets(f: GcpFirewall, z: GcpZone): Tri {
-  if (f.targetTags.length) return f.targetTags.some((t) => z.tags.has(t)) ? "yes" : "no";
-  if (f.targetAccounts) return accountMatch(f.targetAccounts, z);
-  return "yes";
-}
-
-function rangesTouch(ranges: GcpFirewall["sourceRanges"], side: Side): Tri {
-  if (!ranges) return "no";
-  if ("ext" in side) return ranges.overlaps(side.ext.addresses) ? "yes" : "no";
-  if (side.zone.rangesUnknown || !side.zone.ranges) return ranges.isEmpty() ? "no" : "maybe";
-  return ranges.overlaps(side.zone.ranges) ? "yes" : "no";
-}
-
-function sourceMatch(f: GcpFirewall, src: Side): Tri {
-  const any = f.sourceRanges || f.sourceTags.length || f.sourceAccounts;
-  if (!any) return "yes"; // no source given: GCP applies the rule to 0.0.0.0/0
-  let m: Tri = rangesTouch(f.sourceRanges, src);
-  if ("zone" in src) {
-    if (f.sourceTags.some((t) => src.zone.tags.has(t))) m = "yes";
-    if (f.sourceAccounts) m = triOr(m, accountMatch(f.sourceAccounts, src.zone));
-  }
-  return m;
-}
-
-function destinationMatch(f: GcpFirewall, dst: Side): Tri {
-  return f.destinationRanges ? rangesTouch(f.destinationRanges, dst) : "yes";
-}
+import type { AccountRefs, GcpFirewall, GcpModel, GcpZone } from "./model";
 
 const byPriority = (a: GcpFirewall, b: GcpFirewall) => a.priority - b.priority || (a.action === b.action ? 0 : a.action === "deny" ? -1 : 1);
 
@@ -50,30 +22,74 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
     zones.set(`gcp:${z.name}`, { ep: { id: `gcp:${z.name}`, key: z.name, kind: "zone", platform: "gcp", zone: z.name, ...(z.sensitive ? { sensitive: true } : {}) }, zone: z });
   }
   const sorted = [...model.firewalls].sort(byPriority);
-  /** zone -> direction -> rules that may apply to it, in evaluation order */
-  const applying = new Map<string, { INGRESS: { f: GcpFirewall; t: Tri }[]; EGRESS: { f: GcpFirewall; t: Tri }[] }>();
-  for (const { zone } of zones.values()) {
-    const a = { INGRESS: [] as { f: GcpFirewall; t: Tri }[], EGRESS: [] as { f: GcpFirewall; t: Tri }[] };
-    for (const f of sorted) {
-      if (f.network && zone.networks.size && !zone.networks.has(f.network)) continue;
-      const t = targets(f, zone);
-      if (t !== "no") a[f.direction].push({ f, t: f.rangesUnknown && t === "yes" ? "yes" : t });
-    }
-    applying.set(zone.name, a);
-  }
   const extById = new Map(externals.map((e) => [e.endpoint.id, e]));
 
-  function stage(zone: GcpZone, dir: "INGRESS" | "EGRESS", other: Side, otherKey: string): Stage {
-    const entries: Entry[] = [];
-    for (const { f, t } of applying.get(zone.name)![dir]) {
-      let m = triAnd(t, dir === "INGRESS" ? sourceMatch(f, other) : destinationMatch(f, other));
-      if (m !== "no" && (f.rangesUnknown || !f.certain)) m = "maybe";
-      if (m !== "no") entries.push({ rule: f.ref, action: f.action, traffic: f.traffic, match: m });
+  // Index once: which zones a rule targets, and which peers (zones or externals) it names as
+  // source or destination; then every rule is filed under (target, direction, peer) in
+  // evaluation order, so a pair reads only its own rules.
+  const zoneList = [...zones.values()].map((z) => z.zone);
+  const peerIds = [...zones.keys(), ...externals.map((e) => e.endpoint.id)];
+  const addressIndex = new AddressIndex([...zoneList.map((z) => (z.rangesUnknown ? undefined : z.ranges ?? CidrSet.EMPTY)), ...externals.map((e) => e.addresses)]);
+  const zonesByTag = new Map<string, number[]>();
+  zoneList.forEach((z, i) => z.tags.forEach((t) => zonesByTag.set(t, [...(zonesByTag.get(t) ?? []), i])));
+  // Accounts by email, account id and resource, so a rule's accounts find their zones directly.
+  const zonesByAccount = new Map<string, number[]>();
+  const addAccount = (k: string, i: number) => zonesByAccount.set(k, [...(zonesByAccount.get(k) ?? []), i]);
+  zoneList.forEach((z, i) => {
+    z.emails.forEach((e) => addAccount(`e:${e}`, i));
+    z.accountIds.forEach((a) => addAccount(`a:${a}`, i));
+    z.accountUrns.forEach((u) => addAccount(`u:${u}`, i));
+  });
+  const accountZones = (refs: AccountRefs): Map<number, Tri> => {
+    const out = new Map<number, Tri>();
+    for (const e of refs.emails) for (const i of [...(zonesByAccount.get(`e:${e}`) ?? []), ...(zonesByAccount.get(`a:${e.split("@")[0]}`) ?? [])]) out.set(i, "yes");
+    for (const u of refs.urns) for (const i of zonesByAccount.get(`u:${u}`) ?? []) if (out.get(i) !== "yes") out.set(i, refs.certain ? "yes" : "maybe");
+    return out;
+  };
+  const buckets = new Map<string, Entry[]>();
+  const file = (zone: string, dir: string, peer: string, e: Entry) => {
+    const key = `${zone}|${dir}|${peer}`;
+    const list = buckets.get(key);
+    if (list) list.push(e);
+    else buckets.set(key, [e]);
+  };
+  for (const f of sorted) {
+    const targetsOf: [number, Tri][] = [];
+    if (f.targetTags.length) {
+      for (const t of f.targetTags) for (const i of zonesByTag.get(t) ?? []) targetsOf.push([i, "yes"]);
+    } else if (f.targetAccounts) {
+      targetsOf.push(...accountZones(f.targetAccounts));
+    } else {
+      zoneList.forEach((_, i) => targetsOf.push([i, "yes"]));
     }
+    const inNetwork = targetsOf.filter(([i]) => !f.network || !zoneList[i].networks.size || zoneList[i].networks.has(f.network));
+    if (!inNetwork.length) continue;
+    const peers = new Map<number, Tri>();
+    const add = (i: number, t: Tri) => peers.set(i, triOr(peers.get(i) ?? "no", t));
+    const ranges = f.direction === "INGRESS" ? f.sourceRanges : f.destinationRanges;
+    const anySource = f.direction === "INGRESS" ? f.sourceRanges || f.sourceTags.length || f.sourceAccounts : f.destinationRanges;
+    if (!anySource) peerIds.forEach((_, i) => add(i, "yes"));
+    if (ranges && !ranges.isEmpty()) for (const [i, t] of addressIndex.match(ranges)) add(i, t);
+    if (f.direction === "INGRESS") {
+      for (const t of f.sourceTags) for (const i of zonesByTag.get(t) ?? []) add(i, "yes");
+      if (f.sourceAccounts) for (const [i, t] of accountZones(f.sourceAccounts)) add(i, t);
+    }
+    const doubt = f.rangesUnknown || !f.certain;
+    for (const [ti, tt] of inNetwork) {
+      for (const [pi, pt] of peers) {
+        let match = triAnd(tt, pt);
+        if (match === "no") continue;
+        if (doubt) match = "maybe";
+        file(zoneList[ti].name, f.direction, peerIds[pi], { rule: f.ref, action: f.action, traffic: f.traffic, match });
+      }
+    }
+  }
+
+  function stage(zone: GcpZone, dir: "INGRESS" | "EGRESS", otherId: string, otherKey: string): Stage {
     const ingress = dir === "INGRESS";
     const label = `firewall ${ingress ? "ingress to" : "egress from"} ${zone.name}`;
     const implied = { urn: "", resource: "GCP implied rule", rule: ingress ? "deny all ingress, priority 65535" : "allow all egress, priority 65535" };
-    return firstMatchStage(label, entries, { rule: implied, action: ingress ? "deny" : "allow" }, `no firewall rule allows ${ingress ? "ingress to" : "egress from"} ${zone.name} ${ingress ? "from" : "to"} ${otherKey}`);
+    return firstMatchStage(label, buckets.get(`${zone.name}|${dir}|${otherId}`) ?? [], { rule: implied, action: ingress ? "deny" : "allow" }, `no firewall rule allows ${ingress ? "ingress to" : "egress from"} ${zone.name} ${ingress ? "from" : "to"} ${otherKey}`);
   }
 
   function internetRoute(zone: GcpZone, ext: External): Stage | undefined {
@@ -100,17 +116,17 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
       if (a && b) {
         const shared = !a.zone.networks.size || !b.zone.networks.size || [...a.zone.networks].some((n) => b.zone.networks.has(n));
         if (!shared) return [{ label, stages: [blockStage("network", `${from.key} and ${to.key} are in different VPC networks`)] }];
-        return [{ label, stages: [stage(a.zone, "EGRESS", { zone: b.zone }, to.key), stage(b.zone, "INGRESS", { zone: a.zone }, from.key)] }];
+        return [new LazyPath(label, [() => stage(a.zone, "EGRESS", to.id, to.key), () => stage(b.zone, "INGRESS", from.id, from.key)])];
       }
       if (a && extById.has(to.id)) {
         const ext = extById.get(to.id)!;
         const route = internetRoute(a.zone, ext);
-        return [{ label, stages: [stage(a.zone, "EGRESS", { ext }, to.key), ...(route ? [route] : [])] }];
+        return [new LazyPath(label, [() => stage(a.zone, "EGRESS", to.id, to.key), () => route])];
       }
       if (b && extById.has(from.id)) {
         const ext = extById.get(from.id)!;
         const route = internetRoute(b.zone, ext);
-        return [{ label, stages: [stage(b.zone, "INGRESS", { ext }, from.key), ...(route ? [route] : [])] }];
+        return [new LazyPath(label, [() => stage(b.zone, "INGRESS", from.id, from.key), () => route])];
       }
       return undefined;
     },
