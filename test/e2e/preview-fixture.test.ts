@@ -1,16 +1,18 @@
 /**
- * `netseg preview` end to end, as a subprocess: the fixture program with the fixture pack,
- * clean (exit 0) and broken (exit 1), and every kind of bad input (exit 2, one clear paragraph).
+ * `netseg preview` end to end through the real entry (`bin/netseg.js`, which runs cli/main.ts):
+ * the small fixture program with the fixture pack, clean (exit 0) and broken (exit 1). The fixture
+ * pack exercises what netseg's own packs never do (remediation, config levels), and bad input
+ * (exit 2, one clear paragraph). netseg's own examples run in preview-examples.test.ts.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 
-const fixtures = path.join(__dirname, "..", "..", "fixtures", "preview");
-const entry = path.join(fixtures, "cli.ts");
+const fixtures = path.join(__dirname, "..", "fixtures", "preview");
+const entry = path.join(__dirname, "..", "..", "bin", "netseg.js");
 
 function preview(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ["--require", require.resolve("tsx/cjs"), entry, "preview", ...args], {
+  const r = spawnSync(process.execPath, [entry, "preview", ...args], {
     cwd: fixtures,
     encoding: "utf8",
     timeout: 120_000,
