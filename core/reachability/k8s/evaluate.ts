@@ -9,9 +9,9 @@
  */
 import { CidrSet } from "../../net/cidr";
 import { TrafficSet, type Protocol } from "../../net/ports";
-import type { Endpoint, Path, RuleRef, Stage } from "../model";
+import type { Endpoint, RuleRef, Stage } from "../model";
 import type { External, PlatformAnalysis } from "../platform";
-import { allowStage, passStage, type Entry } from "../stage";
+import { allowStage, LazyPath, passStage, type Entry } from "../stage";
 import { cidrSet, list, num, plain, str, strings, triAnd, triOr, UNKNOWN, type Tri } from "../values";
 import type { K8sModel, K8sNamespace, K8sPolicy, NamedPort } from "./model";
 import { matchSelector, type LabelSet } from "./selectors";
@@ -145,25 +145,6 @@ function peerMatches(peer: Record<string, unknown>, policyNs: string, other: Tar
   return triAnd(nsMatch, hasPod ? matchSelector(peer.podSelector, pod.labels) : "yes");
 }
 
-function ruleEntries(rule: Rule, policyNs: string, selected: Tri, other: Target, dest: Target): Entry[] {
-  let match: Tri = "yes";
-  if (rule.peers) {
-    match = "no";
-    for (const p of rule.peers) {
-      match = triOr(match, peerMatches(p, policyNs, other));
-      if (match === "yes") break;
-    }
-  }
-  match = triAnd(match, selected);
-  if (match === "no") return [];
-  const t = portsTraffic(rule.ports, dest);
-  const out: Entry[] = [];
-  if (!t.lo.isEmpty()) out.push({ rule: rule.ref, action: "allow", traffic: t.lo, match });
-  const extra = t.hi.subtract(t.lo);
-  if (!extra.isEmpty()) out.push({ rule: { ...rule.ref, rule: `${rule.ref.rule} (named port, unresolved)` }, action: "allow", traffic: extra, match: "maybe" });
-  return out;
-}
-
 export function analyseK8s(model: K8sModel, externals: readonly External[]): PlatformAnalysis {
   const pods = new Map<string, Pod>();
   for (const ns of [...model.namespaces.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -189,24 +170,78 @@ export function analyseK8s(model: K8sModel, externals: readonly External[]): Pla
   }
   const extById = new Map(externals.map((e) => [e.endpoint.id, e]));
 
-  function stage(pod: Pod, dir: "ingress" | "egress", other: Target, dest: Target): Stage {
-    const otherKey = "pod" in other ? other.pod.ep.key : other.ext.endpoint.key;
-    let isolated: Tri = "no";
-    const entries: Entry[] = [];
-    const names: string[] = [];
-    for (const { policy, tri } of selecting.get(pod.ep.id) ?? []) {
-      const applies = triAnd(tri, policy.types[dir]);
-      if (applies === "no") continue;
-      isolated = triOr(isolated, applies);
-      names.push(policy.src.name);
-      for (const rule of policy[dir]) entries.push(...ruleEntries(rule, policy.src.namespace, applies, other, dest));
+  // Index once: every rule is matched against the endpoints (memoised per distinct peer, since
+  // stacks repeat the same selectors), then filed under (selected pod, direction, other end).
+  const others: Target[] = [...[...pods.values()].map((pod) => ({ pod })), ...externals.map((ext) => ({ ext }))];
+  const idOf = (t: Target) => ("pod" in t ? t.pod.ep.id : t.ext.endpoint.id);
+  const podsByNs = new Map<string, number[]>();
+  others.forEach((t, i) => {
+    if ("pod" in t) podsByNs.set(t.pod.ns.name, [...(podsByNs.get(t.pod.ns.name) ?? []), i]);
+  });
+  const peerMemo = new Map<string, Map<number, Tri>>();
+  const peerTargets = (peer: Record<string, unknown>, policyNs: string): Map<number, Tri> => {
+    const key = `${policyNs}\u0000${JSON.stringify(peer)}`;
+    let hit = peerMemo.get(key);
+    if (hit) return hit;
+    hit = new Map();
+    const candidates = ipBlock(peer)
+      ? others.flatMap((t, i) => ("ext" in t ? [i] : []))
+      : peer.namespaceSelector === undefined || peer.namespaceSelector === null
+        ? podsByNs.get(policyNs) ?? []
+        : [...podsByNs.values()].flat();
+    for (const i of candidates) {
+      const t = peerMatches(peer, policyNs, others[i]);
+      if (t !== "no") hit.set(i, t);
     }
+    peerMemo.set(key, hit);
+    return hit;
+  };
+  const allOthers = new Map<number, Tri>(others.map((_, i) => [i, "yes"]));
+  const ruleTargets = (rule: Rule, policyNs: string): Map<number, Tri> => {
+    if (!rule.peers) return allOthers;
+    if (rule.peers.length === 1) return peerTargets(rule.peers[0], policyNs);
+    const out = new Map<number, Tri>();
+    for (const p of rule.peers) for (const [i, t] of peerTargets(p, policyNs)) out.set(i, triOr(out.get(i) ?? "no", t));
+    return out;
+  };
+  const hasNamed = (rule: Rule) => (rule.ports ?? []).some((p) => typeof p.port === "string");
+  const buckets = new Map<string, Entry[]>();
+  const isolation = new Map<string, { tri: Tri; names: string[] }>();
+  for (const pod of pods.values()) {
+    for (const dir of ["ingress", "egress"] as const) {
+      const iso = { tri: "no" as Tri, names: [] as string[] };
+      isolation.set(`${pod.ep.id}|${dir}`, iso);
+      for (const { policy, tri } of selecting.get(pod.ep.id) ?? []) {
+        const applies = triAnd(tri, policy.types[dir]);
+        if (applies === "no") continue;
+        iso.tri = triOr(iso.tri, applies);
+        iso.names.push(policy.src.name);
+        for (const rule of policy[dir]) {
+          const fixed = hasNamed(rule) ? undefined : portsTraffic(rule.ports, { pod });
+          for (const [i, mt] of ruleTargets(rule, policy.src.namespace)) {
+            const match = triAnd(mt, applies);
+            if (match === "no") continue;
+            const t = fixed ?? portsTraffic(rule.ports, dir === "ingress" ? { pod } : others[i]);
+            const key = `${pod.ep.id}|${dir}|${idOf(others[i])}`;
+            const list = buckets.get(key) ?? [];
+            if (!t.lo.isEmpty()) list.push({ rule: rule.ref, action: "allow", traffic: t.lo, match });
+            const extra = t.hi.subtract(t.lo);
+            if (!extra.isEmpty()) list.push({ rule: { ...rule.ref, rule: `${rule.ref.rule} (named port, unresolved)` }, action: "allow", traffic: extra, match: "maybe" });
+            if (list.length) buckets.set(key, list);
+          }
+        }
+      }
+    }
+  }
+
+  function stage(pod: Pod, dir: "ingress" | "egress", otherId: string, otherKey: string): Stage {
+    const iso = isolation.get(`${pod.ep.id}|${dir}`)!;
     const label = `${dir} of ${pod.ep.key}`;
-    if (isolated === "no") {
+    if (iso.tri === "no") {
       return passStage(label, { urn: "", resource: pod.ep.key, rule: `not isolated for ${dir} (no NetworkPolicy selects it)` });
     }
-    const s = allowStage(label, entries, `no ${dir} rule in NetworkPolicy ${names.join(", ")} ${dir === "ingress" ? "from" : "to"} ${otherKey}`);
-    return isolated === "maybe" ? { ...s, upper: TrafficSet.ALL } : s;
+    const s = allowStage(label, buckets.get(`${pod.ep.id}|${dir}|${otherId}`) ?? [], `no ${dir} rule in NetworkPolicy ${iso.names.join(", ")} ${dir === "ingress" ? "from" : "to"} ${otherKey}`);
+    return iso.tri === "maybe" ? { ...s, upper: TrafficSet.ALL } : s;
   }
 
   return {
@@ -216,12 +251,9 @@ export function analyseK8s(model: K8sModel, externals: readonly External[]): Pla
       const a = pods.get(from.id);
       const b = pods.get(to.id);
       const label = `${from.key} -> ${to.key}`;
-      if (a && b) return [{ label, stages: [stage(a, "egress", { pod: b }, { pod: b }), stage(b, "ingress", { pod: a }, { pod: b })] }] as Path[];
-      if (a && extById.has(to.id)) {
-        const ext = { ext: extById.get(to.id)! };
-        return [{ label, stages: [stage(a, "egress", ext, ext)] }];
-      }
-      if (b && extById.has(from.id)) return [{ label, stages: [stage(b, "ingress", { ext: extById.get(from.id)! }, { pod: b })] }];
+      if (a && b) return [new LazyPath(label, [() => stage(a, "egress", to.id, to.key), () => stage(b, "ingress", from.id, from.key)])];
+      if (a && extById.has(to.id)) return [new LazyPath(label, [() => stage(a, "egress", to.id, to.key)])];
+      if (b && extById.has(from.id)) return [new LazyPath(label, [() => stage(b, "ingress", from.id, from.key)])];
       return undefined;
     },
   };
