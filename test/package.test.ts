@@ -22,7 +22,7 @@ describe("the published package", function () {
     const res = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8" });
     assert.equal(res.status, 0, res.stderr);
     const files = new Set<string>(JSON.parse(res.stdout)[0].files.map((f: { path: string }) => f.path));
-    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/cli/main.js", "bin/netseg.js", "schema/intent.schema.json", "dist/components/aws/index.js"]) {
+    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/cli/main.js", "bin/netseg.js", "schema/intent.schema.json", "dist/components/aws/index.js", "policy-packs/examples/aws-policy-config.json"]) {
       assert.ok(files.has(f), `${f} is not in the package`);
     }
     for (const pack of PACKS) {
