@@ -3,3 +3,4 @@ export * from "./network-firewall";
 export * from "./squid";
 export * from "./user-data";
 export * from "./aws-path";
+export * from "./zone-rules";

@@ -1,9 +1,10 @@
 /**
  * A SegmentedVpc whose `payments` zone has `egress: proxy`, and the EgressProxy that is its only
- * way out. With network-firewall, the zone's security group may send the allow-listed ports
- * anywhere (`egressProxy.cidrs: 0.0.0.0/0`) and the firewall, which every packet out of the zone
- * crosses, passes only api.stripe.com:443 and registry.npmjs.org:443. With proxy-fleet, the zone
- * has no route out at all and talks to Squid on the internal load balancer.
+ * way out; both are told the backend. With network-firewall, the zone's security group may send
+ * the allow-listed ports anywhere and the firewall, which every packet out of the zone crosses,
+ * passes only api.stripe.com:443 and registry.npmjs.org:443. With proxy-fleet, the zone has no
+ * route out at all, and its security group and NACL open only tcp/3128 towards Squid on the
+ * internal load balancer.
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -19,7 +20,7 @@ const intent = loadIntentFile(path.join(__dirname, "intent.yaml"));
 const vpc = new SegmentedVpc("payments", {
   intent,
   natGateways: "none",
-  egressProxy: backend === "network-firewall" ? { cidrs: ["0.0.0.0/0"] } : undefined,
+  egressProxy: { backend },
 });
 
 const proxy = new EgressProxy("payments-egress", { intent, network: egressNetworkOf(vpc), backend });

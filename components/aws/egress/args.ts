@@ -17,6 +17,16 @@ export interface EgressNetwork {
   readonly internetGatewayId?: pulumi.Input<string>;
   /** AZ names by AZ index; the region's available AZs in order when absent. */
   readonly availabilityZoneNames?: pulumi.Input<string[]>;
+  /**
+   * The security group the zones' egress rules name for the proxy (SegmentedVpc's
+   * `egress-proxy` group). proxy-fleet attaches it to its load balancer, so those rules match.
+   */
+  readonly proxySecurityGroupId?: pulumi.Input<string>;
+  /**
+   * How the VPC's zone rules address the proxy, when known (a SegmentedVpc's plan): EgressProxy
+   * checks that they fit its backend, since a mismatch leaves the zone with no way out at all.
+   */
+  readonly zoneRules?: { readonly mode: "security-group" | "cidrs"; readonly cidrs: readonly string[]; readonly listenPort?: number };
 }
 
 export interface ProxyFleetOptions {
@@ -57,9 +67,11 @@ export interface SegmentedVpcLike {
   readonly securityGroups?: Readonly<Record<string, { readonly id: pulumi.Input<string> }>>;
   readonly internetGateway?: { readonly id: pulumi.Input<string> };
   readonly availabilityZoneNames?: pulumi.Input<string[]>;
+  readonly egressProxySecurityGroupId?: pulumi.Input<string>;
+  readonly plan?: { readonly rules: { readonly egressProxy?: EgressNetwork["zoneRules"] } };
 }
 
-/** The EgressNetwork of a SegmentedVpc: its route tables by subnet key, groups, gateway, AZs. */
+/** The EgressNetwork of a SegmentedVpc: route tables by subnet key, groups, gateway, AZs, proxy rules. */
 export function egressNetworkOf(vpc: SegmentedVpcLike, overrides: Partial<EgressNetwork> = {}): EgressNetwork {
   const routeTableIds: Record<string, pulumi.Input<string>> = {};
   for (const [zone, byAz] of Object.entries(vpc.routeTables)) for (const [az, rt] of Object.entries(byAz)) routeTableIds[`${zone}-${az}`] = rt.id;
@@ -70,6 +82,8 @@ export function egressNetworkOf(vpc: SegmentedVpcLike, overrides: Partial<Egress
     securityGroupIds,
     internetGatewayId: vpc.internetGateway?.id,
     availabilityZoneNames: vpc.availabilityZoneNames,
+    proxySecurityGroupId: vpc.egressProxySecurityGroupId,
+    zoneRules: vpc.plan?.rules.egressProxy,
     ...overrides,
   };
 }

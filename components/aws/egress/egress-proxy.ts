@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { planAddresses } from "../../../core/addressing";
-import { destinationPorts, egressSources, planAwsEgressPath, planEgressFirewall, type AwsEgressPathPlan, type EgressBackend, type EgressSource } from "../../../core/egress";
+import { destinationPorts, egressSources, zoneRulesMismatch, planAwsEgressPath, planEgressFirewall, type AwsEgressPathPlan, type EgressBackend, type EgressSource } from "../../../core/egress";
 import type { EgressProxyResourceArgs } from "./args";
 import { createPathRoutes, createPathSubnets, type PathContext, type PathSubnets } from "./path";
 import { createFirewallBackend, type FirewallResources } from "./network-firewall";
@@ -32,6 +32,14 @@ export class EgressProxy extends pulumi.ComponentResource {
     const { intent } = args;
     if (!intent.zones.some((z) => z.egress === "proxy")) {
       throw new pulumi.ResourceError(`EgressProxy ${name}: intent "${intent.name}" has no zone with egress: proxy, so there is nothing to proxy; set egress: proxy on the zones that must go through the allow-list`, this);
+    }
+    const zoneRules = args.network.zoneRules;
+    const mismatch = zoneRules && zoneRulesMismatch(args.backend, zoneRules, args.network.proxySecurityGroupId !== undefined);
+    if (mismatch) {
+      // proxy-fleet: the zones could reach nothing, so refuse. network-firewall: warn only, as
+      // stacks built before SegmentedVpc knew the backend still plan and preview.
+      if (args.backend === "proxy-fleet") throw new pulumi.ResourceError(`EgressProxy ${name} (proxy-fleet): ${mismatch}`, this);
+      pulumi.log.warn(`EgressProxy ${name} (network-firewall): ${mismatch}`, this);
     }
     const addresses = planAddresses(intent);
     this.backend = args.backend;

@@ -4,7 +4,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { AwsEgressPathPlan, PathRoute, PathSubnet } from "../../../core/egress";
+import { INTERNET, type AwsEgressPathPlan, type PathRoute, type PathSubnet } from "../../../core/egress";
+import { EPHEMERAL, TrafficSet } from "../../../core/net";
+import { internetAdminDenies } from "../../../core/rules/aws";
 import type { EgressNetwork } from "./args";
 import { egressTags } from "./tags";
 
@@ -34,10 +36,14 @@ function routeName(table: string, route: PathRoute): string {
  * One NACL for the path's subnets (a VPC's default NACL may deny everything, as SegmentedVpc's
  * does). Inside the VPC anything may pass (the zones' own filters and the firewall or proxy
  * judge it); towards the internet only TCP on the ports that leave at all, and back only the
- * ephemeral ports of return traffic. No allow-all entry.
+ * ephemeral ports of return traffic, admin ports among them denied first (the zones' NACLs use the
+ * same helper). No allow-all entry.
  */
 function createPathAcl(ctx: PathContext, subnets: aws.ec2.Subnet[], vpcCidr: string, ports: readonly number[]): aws.ec2.NetworkAcl {
-  const out = [...new Set(ports)].sort((a, b) => a - b).map((p, i) => ({ ruleNo: 200 + i * 10, action: "allow", protocol: "tcp", cidrBlock: "0.0.0.0/0", fromPort: p, toPort: p }));
+  const out = [...new Set(ports)].sort((a, b) => a - b).map((p, i) => ({ ruleNo: 200 + i * 10, action: "allow", protocol: "tcp", cidrBlock: INTERNET, fromPort: p, toPort: p }));
+  // Return traffic from the internet arrives on ephemeral ports, RDP's among them: closed first.
+  const returns = TrafficSet.fromSpecs([{ protocol: "tcp", ...EPHEMERAL }]);
+  const denies = internetAdminDenies(returns).map((d, i) => ({ ruleNo: 150 + i * 10, action: "deny", protocol: "tcp", cidrBlock: INTERNET, fromPort: d.from, toPort: d.to }));
   return new aws.ec2.NetworkAcl(
     `${ctx.name}-egress-path`,
     {
@@ -45,7 +51,8 @@ function createPathAcl(ctx: PathContext, subnets: aws.ec2.Subnet[], vpcCidr: str
       subnetIds: subnets.map((s) => s.id),
       ingress: [
         { ruleNo: 100, action: "allow", protocol: "-1", cidrBlock: vpcCidr, fromPort: 0, toPort: 0 },
-        { ruleNo: 200, action: "allow", protocol: "tcp", cidrBlock: "0.0.0.0/0", fromPort: 1024, toPort: 65535 },
+        ...denies,
+        { ruleNo: 200, action: "allow", protocol: "tcp", cidrBlock: INTERNET, fromPort: EPHEMERAL.from, toPort: EPHEMERAL.to },
       ],
       egress: [{ ruleNo: 100, action: "allow", protocol: "-1", cidrBlock: vpcCidr, fromPort: 0, toPort: 0 }, ...out],
       tags: egressTags(ctx.intent, "egress-network-acl", `${ctx.intent}-egress-path`, ctx.tags),

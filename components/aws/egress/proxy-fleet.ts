@@ -8,7 +8,9 @@
  * groups: the load balancer's group admits 3128 only from the proxied zones' groups, and the
  * instances' group admits 3128 only from the load balancer's group. The instances' egress is
  * the allow-listed ports (plus `bootstrapEgressPorts` for their own package and log traffic);
- * Squid narrows that to the listed names.
+ * Squid narrows that to the listed names. A VPC whose zone rules name a proxy security group
+ * (SegmentedVpc with `egressProxy.backend: "proxy-fleet"`) has that group attached to the load
+ * balancer as well, so the zones' egress rules on 3128 match it.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
@@ -49,7 +51,7 @@ export function createFleetBackend(ctx: PathContext, plan: AwsEgressPathPlan, so
 
   const sg = (key: string, description: string) => new aws.ec2.SecurityGroup(`${name}-${key}`, { vpcId: ctx.network.vpcId, description, tags: tags("egress-proxy", `${ctx.intent}-${key}`) }, { parent });
   const lbSg = sg("proxy-lb", `netseg egress proxy load balancer of ${ctx.intent}: 3128 from proxied zones only`);
-  const instSg = sg("proxy", `netseg egress proxy instances of ${ctx.intent}: 3128 from the load balancer only`);
+  const instSg = sg("proxy-instances", `netseg egress proxy instances of ${ctx.intent}: 3128 from the load balancer only`);
   for (const zone of zones) {
     new aws.vpc.SecurityGroupIngressRule(`${name}-proxy-lb-from-${zone}`, { securityGroupId: lbSg.id, referencedSecurityGroupId: ctx.network.securityGroupIds![zone], ipProtocol: "tcp", fromPort: SQUID_PORT, toPort: SQUID_PORT, description: `netseg: zone ${zone} to the egress proxy` }, { parent: lbSg });
   }
@@ -89,7 +91,7 @@ export function createFleetBackend(ctx: PathContext, plan: AwsEgressPathPlan, so
   const subnets = plan.inner.map((s) => path.inner[s.key].id);
   const loadBalancer = new aws.lb.LoadBalancer(
     `${name}-proxy`,
-    { internal: true, loadBalancerType: "network", subnets, securityGroups: [lbSg.id], enableCrossZoneLoadBalancing: true, tags: tags("egress-proxy", `${ctx.intent}-proxy`) },
+    { internal: true, loadBalancerType: "network", subnets, securityGroups: [lbSg.id, ...(ctx.network.proxySecurityGroupId === undefined ? [] : [ctx.network.proxySecurityGroupId])], enableCrossZoneLoadBalancing: true, tags: tags("egress-proxy", `${ctx.intent}-proxy`) },
     { parent },
   );
   const targetGroup = new aws.lb.TargetGroup(

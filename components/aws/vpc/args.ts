@@ -7,7 +7,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { loadIntentFile, parseIntent, IntentError, type Intent, type IntentInput, type IntentIssue } from "../../../core/intent";
 import { planAddresses, type AddressPlan } from "../../../core/addressing";
-import { planAwsRulesForIntent, checkTags, zonesNeedingNat, type AwsRulePlan } from "../../../core/rules/aws";
+import { planAwsRulesForIntent, checkTags, zonesNeedingNat, type AwsPlanOptions, type AwsRulePlan } from "../../../core/rules/aws";
+import { SQUID_PORT, type EgressBackend } from "../../../core/egress";
 
 export type NatGatewayStrategy = "none" | "single" | "perAz";
 export type GatewayEndpointService = "s3" | "dynamodb";
@@ -17,11 +18,24 @@ export type FlowLogsArgs =
   | { readonly destination?: "cloud-watch-logs"; readonly retentionDays?: number; readonly trafficType?: "ALL" | "ACCEPT" | "REJECT" }
   | { readonly destination: "s3"; readonly bucketArn?: pulumi.Input<string>; readonly retentionDays?: number; readonly trafficType?: "ALL" | "ACCEPT" | "REJECT" };
 
+/**
+ * How the zones with `egress: proxy` reach the egress proxy; match it to the EgressProxy backend.
+ * - `backend: "network-firewall"` (transparent): the zones' rules open the allow-listed ports
+ *   towards the internet (`cidrs` default `["0.0.0.0/0"]`); the firewall on the route decides.
+ * - `backend: "proxy-fleet"` (explicit): the zones' rules open only the proxy's listen port
+ *   (`listenPort`, default 3128), towards the proxy's security group (default; EgressProxy
+ *   attaches it to its load balancer) or `cidrs`; NACLs towards the proxy subnets.
+ * - no backend (the default, kept for compatibility): the proxy's security group on the
+ *   allow-listed ports, or `cidrs` when given.
+ */
 export interface EgressProxyArgs {
+  readonly backend?: EgressBackend;
   /** The proxy's own security group, when it exists already (its ingress rules are then yours to add). */
   readonly securityGroupId?: pulumi.Input<string>;
   /** Address proxy-bound traffic by CIDR instead (a transparent firewall: `["0.0.0.0/0"]`). */
   readonly cidrs?: readonly string[];
+  /** An explicit proxy's listen port; proxy-fleet's default is Squid's 3128. */
+  readonly listenPort?: number;
 }
 
 export interface SegmentedVpcArgs {
@@ -85,6 +99,24 @@ export function resolveIntent(input: SegmentedVpcArgs["intent"]): Intent {
   return parseIntent(input, "SegmentedVpc args.intent");
 }
 
+/** The rule planner's egress-proxy options for the chosen backend (see EgressProxyArgs). */
+export function egressProxyOptions(args: EgressProxyArgs | undefined, issues: IntentIssue[]): AwsPlanOptions["egressProxy"] {
+  if (!args) return undefined;
+  const { backend, cidrs, listenPort } = args;
+  if (backend !== undefined && backend !== "network-firewall" && backend !== "proxy-fleet") {
+    issues.push({ path: "egressProxy.backend", value: backend, message: "must be network-firewall or proxy-fleet", fix: "use the backend of the EgressProxy that serves this VPC" });
+    return undefined;
+  }
+  if (backend === "network-firewall") {
+    if (listenPort !== undefined) issues.push({ path: "egressProxy.listenPort", value: listenPort, message: "a network firewall is transparent: it has no listen port", fix: "leave listenPort out, or use backend proxy-fleet" });
+    return { mode: "cidrs", cidrs: cidrs ?? ["0.0.0.0/0"] };
+  }
+  const port = backend === "proxy-fleet" ? (listenPort ?? SQUID_PORT) : listenPort;
+  const mode = cidrs && !args.securityGroupId ? "cidrs" : "security-group";
+  if (mode === "security-group" && !cidrs && port === undefined) return undefined;
+  return { mode, ...(cidrs ? { cidrs } : {}), ...(port === undefined ? {} : { listenPort: port }) };
+}
+
 /** Validates everything and plans; throws one IntentError listing every problem. */
 export function planSegmentedVpc(name: string, args: SegmentedVpcArgs): SegmentedVpcPlan {
   if (!args || args.intent === undefined) throw new IntentError([{ path: "intent", message: "SegmentedVpc needs an intent", fix: "pass intent: a path to a YAML file, an intent object or a parsed Intent" }]);
@@ -112,7 +144,7 @@ export function planSegmentedVpc(name: string, args: SegmentedVpcArgs): Segmente
       naclEntryLimit: args.naclEntryLimit,
       sgRuleLimit: args.sgRuleLimit,
       natZone: args.natZone,
-      egressProxy: args.egressProxy?.cidrs ? { mode: args.egressProxy.securityGroupId ? "security-group" : "cidrs", cidrs: args.egressProxy.cidrs } : undefined,
+      egressProxy: egressProxyOptions(args.egressProxy, issues),
       source: intent.name,
     });
   } catch (e) {

@@ -7,6 +7,7 @@ import type { AddressPlan } from "../../addressing/plan";
 import type { IntentIssue } from "../../intent/errors";
 import { type EgressAllowList, type Flow, type Zone } from "../../intent/types";
 import { parseCidr } from "../../net/cidr";
+import type { NeutralRule } from "../neutral";
 import { AWS_LIMITS } from "./limits";
 
 /** A zone of this name would collide with the egress proxy's security group and rules. */
@@ -38,7 +39,17 @@ export interface AwsPlanOptions {
    * way to the internet uses `0.0.0.0/0`). NACL entries always use `cidrs`, by default the
    * address plan's proxy subnets.
    */
-  readonly egressProxy?: { readonly mode?: "security-group" | "cidrs"; readonly cidrs?: readonly string[] };
+  readonly egressProxy?: {
+    readonly mode?: "security-group" | "cidrs";
+    readonly cidrs?: readonly string[];
+    /**
+     * The port an explicit proxy (a Squid fleet: 3128) listens on. Set, the zones' security-group
+     * egress and NACL request entries towards the proxy open tcp/<listenPort> only (the proxy
+     * makes the onward connection on the destination ports); unset, they open the destination
+     * ports themselves, as a transparent firewall on the way to the internet needs.
+     */
+    readonly listenPort?: number;
+  };
   /** Named in the error's heading (a file name). */
   readonly source?: string;
 }
@@ -51,7 +62,7 @@ export interface PlanContext {
   readonly managed: ReadonlyMap<string, Zone>;
   readonly zoneBlock: ReadonlyMap<string, string>;
   readonly natZone?: string;
-  readonly proxy: { readonly mode: "security-group" | "cidrs"; readonly cidrs: readonly string[] };
+  readonly proxy: { readonly mode: "security-group" | "cidrs"; readonly cidrs: readonly string[]; readonly listenPort?: number };
   zonePath(zone: string): string;
   flowPath(flowKey: string): string;
 }
@@ -112,6 +123,11 @@ export function buildContext(input: AwsRuleInput, options: AwsPlanOptions, issue
     issues.push({ path: "egress", message: `the address space ${input.addresses.addressSpace} is too small to carve the egress proxy's subnets (they would be smaller than /28)`, fix: "use a larger addressSpace, fewer addressing.azSlots, or pass egressProxy.cidrs" });
   }
 
+  const listenPort = options.egressProxy?.listenPort;
+  if (listenPort !== undefined && (!Number.isInteger(listenPort) || listenPort < 1 || listenPort > 65535)) {
+    issues.push({ path: "egressProxy.listenPort", value: listenPort, message: "the proxy's listen port must be a whole number from 1 to 65535", fix: "use the port the proxy listens on (3128 for Squid), or leave it out for a transparent firewall" });
+  }
+
   const zoneIndex = new Map(input.zones.map((z, i) => [z.name, i]));
   const flowIndex = new Map(input.flows.map((f, i) => [f.key, i]));
   return {
@@ -122,8 +138,19 @@ export function buildContext(input: AwsRuleInput, options: AwsPlanOptions, issue
     managed,
     zoneBlock,
     natZone,
-    proxy: { mode, cidrs: proxyCidrs },
+    proxy: { mode, cidrs: proxyCidrs, ...(listenPort === undefined ? {} : { listenPort }) },
     zonePath: (zone) => (zoneIndex.has(zone) ? `${zonesPath}[${zoneIndex.get(zone)}]` : zonesPath),
     flowPath: (key) => (flowIndex.has(key) ? `${flowsPath}[${flowIndex.get(key)}]` : flowsPath),
   };
+}
+
+/**
+ * The neutral rules as the zones' filters see them. Behind an explicit proxy a zone connects to
+ * the proxy's listen port, whatever the destination's port is, so its proxy-bound rules carry
+ * tcp/<listenPort> instead of the allow-listed ports (the destinations stay, for descriptions).
+ */
+export function asSeenByZones(ctx: PlanContext, neutral: readonly NeutralRule[]): NeutralRule[] {
+  const port = ctx.proxy.listenPort;
+  if (port === undefined) return [...neutral];
+  return neutral.map((r) => (r.peer.kind === "proxy" ? { ...r, ports: [{ protocol: "tcp", from: port, to: port }] } : r));
 }

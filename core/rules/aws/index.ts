@@ -5,3 +5,4 @@ export { EGRESS_PROXY_GROUP } from "./security-groups";
 export { FINAL_DENY_RULE_NUMBER, returnTraffic } from "./nacl";
 export { planAwsRules, planAwsRulesForIntent } from "./plan";
 export { renderAwsPlanText, renderAddressPlanText } from "./render";
+export { INTERNET_ADMIN_PORTS, internetAdminDenies } from "./admin-ports";

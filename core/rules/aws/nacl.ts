@@ -7,11 +7,13 @@
  * zone's security group is the fine filter inside a zone). The zone hosting NAT gateways also
  * carries the transit of every zone that reaches the internet through them. Peers are named by
  * address block (a zone by its whole block, which its future AZs fall into too), blocks with
- * equal ports are merged, and an explicit deny closes each direction.
+ * equal ports are merged, and an explicit deny closes each direction. Admin ports that an
+ * internet-wide allow (return traffic) would open are denied from the internet first.
  */
 import { CidrSet, cidr as parseBlock } from "../../net/cidr";
 import { EPHEMERAL, PROTOCOLS, TrafficSet, formatPortSpec, type PortSpec } from "../../net/ports";
 import { INTERNET_CIDRS, type NeutralRule } from "../neutral";
+import { internetAdminDenies } from "./admin-ports";
 import { zonesNeedingNat, type PlanContext } from "./context";
 import type { AwsProtocol, NaclEntry, NaclPlan, NaclPurpose } from "./types";
 
@@ -124,11 +126,51 @@ function entriesFor(direction: "ingress" | "egress", items: readonly Item[]): Na
     if (ca.start !== cb.start) return ca.start < cb.start ? -1 : 1;
     return PROTOCOL_ORDER[a.protocol] - PROTOCOL_ORDER[b.protocol] || a.fromPort - b.fromPort;
   });
-  const entries: NaclEntry[] = sorted.map((e, i) => ({ ruleNumber: FIRST_RULE_NUMBER + RULE_NUMBER_STEP * i, ...e }));
+  const withDenies = direction === "ingress" ? withAdminDenies(sorted, items) : sorted;
+  const entries: NaclEntry[] = withDenies.map((e, i) => ({ ruleNumber: FIRST_RULE_NUMBER + RULE_NUMBER_STEP * i, ...e }));
   const deny = (cidr: string, ipv6: boolean, ruleNumber: number): NaclEntry => ({ ruleNumber, direction, action: "deny", protocol: "-1", protocolNumber: "-1", cidr, ipv6, fromPort: 0, toPort: 0, purposes: ["final-deny"], reasons: ["everything not allowed above"] });
   if (entries.some((e) => e.ipv6)) entries.push(deny("::/0", true, FINAL_DENY_RULE_NUMBER - 1));
   entries.push(deny("0.0.0.0/0", false, FINAL_DENY_RULE_NUMBER));
   return entries;
+}
+
+function isWorld(block: string): boolean {
+  return parseBlock(block).prefix === 0;
+}
+
+/**
+ * Inserts deny entries for the admin ports the internet-wide allows would open (see
+ * admin-ports.ts), just before the first internet-wide entry of their address family: after
+ * every narrower allow (a peer's block may be meant to reach an admin port), before the broad one.
+ */
+function withAdminDenies(sorted: readonly Omit<NaclEntry, "ruleNumber">[], items: readonly Item[]): Omit<NaclEntry, "ruleNumber">[] {
+  const out = [...sorted];
+  for (const family of [4, 6]) {
+    const world = out.findIndex((e) => e.action === "allow" && parseBlock(e.cidr).family === family && isWorld(e.cidr));
+    if (world < 0) continue;
+    const allowed = TrafficSet.fromSpecs(out.filter((e) => e.action === "allow" && parseBlock(e.cidr).family === family && isWorld(e.cidr)).map(specOf));
+    const requested = TrafficSet.fromSpecs(items.filter((it) => it.purpose === "request" && it.cidrs.some((c) => parseBlock(c).family === family && isWorld(c))).flatMap((it) => it.traffic.toSpecs()));
+    const cidr = out[world].cidr;
+    const denies = internetAdminDenies(allowed, requested).map((spec): Omit<NaclEntry, "ruleNumber"> => ({
+      direction: "ingress",
+      action: "deny",
+      protocol: "tcp",
+      protocolNumber: PROTOCOL_NUMBER.tcp,
+      cidr,
+      ipv6: family === 6,
+      fromPort: spec.from,
+      toPort: spec.to,
+      purposes: ["admin-deny"],
+      reasons: [`admin port ${formatPortSpec(spec)} closed to the internet (the allow below would open it)`],
+    }));
+    out.splice(world, 0, ...denies);
+  }
+  return out;
+}
+
+function specOf(e: Omit<NaclEntry, "ruleNumber">): PortSpec {
+  const protocol = e.protocol === "-1" ? "all" : e.protocol;
+  return protocol === "tcp" || protocol === "udp" ? { protocol, from: e.fromPort, to: e.toPort } : { protocol, from: 0, to: 65535 };
 }
 
 function describe(r: NeutralRule, ports: TrafficSet): string {

@@ -9,7 +9,7 @@ import { IntentError, type IntentIssue } from "../../intent/errors";
 import type { Intent } from "../../intent/types";
 import { zoneMarks } from "../../tags";
 import { compileNeutralRules } from "../neutral";
-import { buildContext, type AwsPlanOptions, type AwsRuleInput, type PlanContext } from "./context";
+import { asSeenByZones, buildContext, type AwsPlanOptions, type AwsRuleInput, type PlanContext } from "./context";
 import { checkDescription, checkNaclNumbers, checkSecurityGroupName, checkTags, AWS_DESCRIPTION_CHARACTERS } from "./limits";
 import { planZoneNacl } from "./nacl";
 import { planEgressProxyIngress, planZoneSecurityGroup } from "./security-groups";
@@ -62,7 +62,7 @@ function checkLimits(ctx: PlanContext, z: AwsZoneRules, badFlows: ReadonlySet<st
 export function planAwsRules(input: AwsRuleInput, options: AwsPlanOptions = {}): AwsRulePlan {
   const issues: IntentIssue[] = [];
   const ctx = buildContext(input, options, issues);
-  const neutral = compileNeutralRules(input);
+  const neutral = asSeenByZones(ctx, compileNeutralRules(input));
   const badFlows = checkFlowDescriptions(ctx, issues);
   const zones: AwsZoneRules[] = [...ctx.managed.keys()].sort().map((zone) => ({
     zone,
@@ -80,7 +80,7 @@ export function planAwsRules(input: AwsRuleInput, options: AwsPlanOptions = {}):
     sgRuleLimit: ctx.sgRuleLimit,
     ...(ctx.natZone ? { natZone: ctx.natZone } : {}),
     zones,
-    ...(hasProxy ? { egressProxy: { cidrs: [...ctx.proxy.cidrs], mode: ctx.proxy.mode, ingress: planEgressProxyIngress(ctx, neutral) } } : {}),
+    ...(hasProxy ? { egressProxy: { cidrs: [...ctx.proxy.cidrs], mode: ctx.proxy.mode, ...(ctx.proxy.listenPort === undefined ? {} : { listenPort: ctx.proxy.listenPort }), ingress: planEgressProxyIngress(ctx, neutral) } } : {}),
   };
   if (plan.egressProxy && plan.egressProxy.ingress.length > ctx.sgRuleLimit) {
     issues.push({ path: "egress", value: plan.egressProxy.ingress.length, message: `the egress proxy's security group needs ${plan.egressProxy.ingress.length} ingress rules, over the limit of ${ctx.sgRuleLimit}`, fix: "use fewer distinct ports in the egress allow-lists" });

@@ -43,7 +43,7 @@ export interface SecurityGroupPlan {
 }
 
 /** Why a NACL entry exists. */
-export type NaclPurpose = "intra-zone" | "request" | "return" | "nat-transit" | "final-deny";
+export type NaclPurpose = "intra-zone" | "request" | "return" | "nat-transit" | "admin-deny" | "final-deny";
 
 export interface NaclEntry {
   /** Unique per direction, 1-32766. */
@@ -82,6 +82,8 @@ export interface AwsEgressProxyPlan {
   readonly cidrs: readonly string[];
   /** `security-group`: rules reference the proxy's group; `cidrs`: rules name the blocks. */
   readonly mode: "security-group" | "cidrs";
+  /** An explicit proxy's listen port: zones reach the proxy on it alone. Absent: transparent. */
+  readonly listenPort?: number;
   /** Ingress rules for the proxy's group (empty in `cidrs` mode). */
   readonly ingress: readonly SgRule[];
 }

@@ -92,13 +92,17 @@ describe("components/aws/egress EgressProxy", () => {
       assert.equal(resourcesOfType("aws:autoscaling/group:Group").length, 0);
     });
 
-    it("gives the path subnets their own NACL: VPC inside, listed ports out, ephemeral back, no allow-all", async () => {
+    it("gives the path subnets their own NACL: VPC inside, listed ports out, ephemeral back but RDP denied, no allow-all", async () => {
       await build("nfw5", "network-firewall");
       const acl = resourceNamed("aws:ec2/networkAcl:NetworkAcl", "nfw5-egress-path");
       const subnets = ["firewall-az1", "firewall-az2", "nat-az1", "nat-az2"].map((k) => resourceNamed("aws:ec2/subnet:Subnet", `nfw5-${k}`).id);
       assert.deepEqual([...acl.inputs.subnetIds].sort(), subnets.sort());
       assert.deepEqual(acl.inputs.egress.map((e: any) => [e.protocol, e.cidrBlock, e.fromPort, e.toPort]), [["-1", "10.30.0.0/16", 0, 0], ["tcp", "0.0.0.0/0", 80, 80], ["tcp", "0.0.0.0/0", 443, 443]]);
-      assert.deepEqual(acl.inputs.ingress.map((e: any) => [e.protocol, e.cidrBlock, e.fromPort, e.toPort]), [["-1", "10.30.0.0/16", 0, 0], ["tcp", "0.0.0.0/0", 1024, 65535]]);
+      assert.deepEqual(acl.inputs.ingress.map((e: any) => [e.ruleNo, e.action, e.protocol, e.cidrBlock, e.fromPort, e.toPort]), [
+        [100, "allow", "-1", "10.30.0.0/16", 0, 0],
+        [150, "deny", "tcp", "0.0.0.0/0", 3389, 3389],
+        [200, "allow", "tcp", "0.0.0.0/0", 1024, 65535],
+      ]);
     });
   });
 
@@ -137,7 +141,7 @@ describe("components/aws/egress EgressProxy", () => {
     it("admits 3128 only from the proxied zones' groups, and lets the proxy out only on the listed ports", async () => {
       await build("fleet3", "proxy-fleet");
       const lbSg = resourceNamed("aws:ec2/securityGroup:SecurityGroup", "fleet3-proxy-lb");
-      const instSg = resourceNamed("aws:ec2/securityGroup:SecurityGroup", "fleet3-proxy");
+      const instSg = resourceNamed("aws:ec2/securityGroup:SecurityGroup", "fleet3-proxy-instances");
       const ingress = resourcesOfType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
       assert.deepEqual(
         ingress.filter((r) => r.inputs.securityGroupId === lbSg.id).map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.fromPort, r.inputs.toPort]).sort(),

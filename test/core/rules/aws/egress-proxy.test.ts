@@ -1,0 +1,118 @@
+import assert from "node:assert/strict";
+import { parseIntent, loadIntentFile, type IntentInput } from "../../../../core/intent";
+import { IntentError } from "../../../../core/intent/errors";
+import { planAddresses } from "../../../../core/addressing";
+import { CidrSet } from "../../../../core/net";
+import { internetAdminDenies, planAwsRulesForIntent, type AwsRulePlan, type NaclEntry } from "../../../../core/rules/aws";
+import { TrafficSet } from "../../../../core/net";
+
+const SHOP = "examples/intents/shop.yaml";
+const PROTO: Record<string, string> = { tcp: "6", udp: "17", icmp: "1" };
+
+/** AWS's NACL evaluation: the lowest-numbered matching entry decides. */
+function naclAllows(entries: readonly NaclEntry[], address: string, protocol: "tcp" | "udp", port: number): boolean {
+  for (const e of [...entries].sort((a, b) => a.ruleNumber - b.ruleNumber)) {
+    if (!CidrSet.fromCidrs([e.cidr]).has(address)) continue;
+    if (e.protocolNumber !== "-1" && e.protocolNumber !== PROTO[protocol]) continue;
+    if (e.protocolNumber !== "-1" && (port < e.fromPort || port > e.toPort)) continue;
+    return e.action === "allow";
+  }
+  return false;
+}
+
+const zoneOf = (plan: AwsRulePlan, zone: string) => plan.zones.find((z) => z.zone === zone)!;
+
+describe("core/rules/aws egress proxy addressing", () => {
+  const intent = loadIntentFile(SHOP);
+  const proxySubnets = planAddresses(intent).infrastructure.filter((s) => s.purpose === "proxy").map((s) => s.cidr);
+  const proxyHost = proxySubnets[0].replace(/0\/\d+$/, "10");
+
+  describe("explicit proxy (listenPort)", () => {
+    const plan = planAwsRulesForIntent(intent, { egressProxy: { listenPort: 3128 } });
+    const app = zoneOf(plan, "app");
+
+    it("opens the zone's security-group egress towards the proxy on the listen port only", () => {
+      const toProxy = app.securityGroup.egress.filter((r) => r.peer.kind === "egress-proxy");
+      assert.deepEqual(toProxy.map((r) => [r.protocol, r.fromPort, r.toPort, r.key]), [["tcp", 3128, 3128, "out-egress-proxy-tcp-3128"]]);
+      assert.match(toProxy[0].description, /api\.stripe\.com:443/, "the description still names the destinations");
+      assert.ok(!app.securityGroup.egress.some((r) => r.peer.kind === "cidr" && r.peer.cidr === "0.0.0.0/0"), "nothing goes to the internet directly");
+      assert.deepEqual(plan.egressProxy?.ingress.map((r) => [r.peer, r.fromPort, r.toPort]), [[{ kind: "zone", zone: "app" }, 3128, 3128]]);
+      assert.equal(plan.egressProxy?.listenPort, 3128);
+    });
+
+    it("opens the zone's NACL to the proxy subnets on 3128 (request) and ephemeral ports (return), nothing to the internet", () => {
+      assert.ok(naclAllows(app.nacl.egress, proxyHost, "tcp", 3128));
+      assert.ok(naclAllows(app.nacl.ingress, proxyHost, "tcp", 40000));
+      assert.ok(!naclAllows(app.nacl.egress, proxyHost, "tcp", 443), "not the destination port");
+      assert.ok(!naclAllows(app.nacl.egress, "198.51.100.7", "tcp", 443), "not the internet");
+      assert.ok(!naclAllows(app.nacl.egress, "198.51.100.7", "tcp", 3128));
+      const requests = app.nacl.egress.filter((e) => e.purposes.includes("request") && e.cidr !== "10.20.32.0/20");
+      assert.ok(requests.some((e) => e.fromPort === 3128 && e.toPort === 3128 && proxySubnets.some((p) => CidrSet.fromCidrs([e.cidr]).covers(CidrSet.fromCidrs([p])))));
+    });
+
+    it("refuses a listen port that is not a port", () => {
+      assert.throws(() => planAwsRulesForIntent(intent, { egressProxy: { listenPort: 70000 } }), (e: unknown) => e instanceof IntentError && /egressProxy\.listenPort: the proxy's listen port must be a whole number from 1 to 65535/.test(e.message));
+    });
+  });
+
+  describe("transparent firewall (no listenPort)", () => {
+    it("keeps the destination ports towards the internet", () => {
+      const plan = planAwsRulesForIntent(intent, { egressProxy: { mode: "cidrs", cidrs: ["0.0.0.0/0"] } });
+      const app = zoneOf(plan, "app");
+      assert.deepEqual(app.securityGroup.egress.filter((r) => r.flowKeys.includes("app->egress-proxy")).map((r) => [r.fromPort, r.toPort]), [[443, 443]]);
+      assert.ok(naclAllows(app.nacl.egress, "198.51.100.7", "tcp", 443));
+      assert.ok(!naclAllows(app.nacl.egress, "198.51.100.7", "tcp", 3128));
+      assert.equal(plan.egressProxy?.listenPort, undefined);
+    });
+  });
+});
+
+describe("core/rules/aws admin ports from the internet", () => {
+  const input: IntentInput = {
+    name: "t",
+    addressSpace: "10.0.0.0/16",
+    availabilityZones: 2,
+    zones: [
+      { name: "edge", internet: "inbound", egress: "nat" },
+      { name: "app", egress: "nat" },
+      { name: "bastion", internet: "inbound", egress: "nat" },
+    ],
+    peers: [{ name: "vpn", cidrs: ["192.0.2.0/24"] }],
+    flows: [
+      { from: "internet", to: "edge", ports: ["tcp/443"] },
+      { from: "app", to: "internet", ports: ["tcp/443"] },
+      { from: "edge", to: "internet", ports: ["tcp/443"] },
+      { from: "vpn", to: "edge", ports: ["tcp/3389"] },
+      { from: "internet", to: "bastion", ports: ["tcp/22"] },
+      { from: "bastion", to: "internet", ports: ["tcp/443"] },
+    ],
+  };
+  const plan = planAwsRulesForIntent(parseIntent(input));
+
+  it("denies 3389 (inside the ephemeral range) from the internet before the return-traffic allow", () => {
+    const edge = zoneOf(plan, "edge").nacl.ingress;
+    assert.ok(naclAllows(edge, "198.51.100.7", "tcp", 40000), "return traffic still comes back");
+    assert.ok(!naclAllows(edge, "198.51.100.7", "tcp", 3389));
+    assert.ok(!naclAllows(edge, "198.51.100.7", "tcp", 22));
+    const denies = edge.filter((e) => e.purposes.includes("admin-deny"));
+    assert.deepEqual(denies.map((e) => [e.action, e.cidr, e.fromPort, e.toPort]), [["deny", "0.0.0.0/0", 3389, 3389]], "22 is below the ephemeral range: nothing opens it, nothing to deny");
+    const allow = edge.find((e) => e.action === "allow" && e.cidr === "0.0.0.0/0" && e.toPort === 65535)!;
+    assert.ok(denies[0].ruleNumber < allow.ruleNumber);
+  });
+
+  it("keeps a narrower peer's intended admin flow working", () => {
+    assert.ok(naclAllows(zoneOf(plan, "edge").nacl.ingress, "192.0.2.5", "tcp", 3389));
+  });
+
+  it("does not deny an admin port the intent asks for from the internet", () => {
+    const bastion = zoneOf(plan, "bastion").nacl.ingress;
+    assert.ok(naclAllows(bastion, "198.51.100.7", "tcp", 22), "the intent's internet -> bastion tcp/22 (the policy pack reports it)");
+    assert.ok(!naclAllows(bastion, "198.51.100.7", "tcp", 3389));
+  });
+
+  it("adds nothing where no internet-wide entry opens an admin port", () => {
+    assert.deepEqual(zoneOf(plan, "app").nacl.egress.filter((e) => e.action === "deny").map((e) => e.ruleNumber), [32766]);
+    assert.deepEqual(internetAdminDenies(TrafficSet.fromSpecs([{ protocol: "tcp", from: 443, to: 443 }])), []);
+    assert.deepEqual(internetAdminDenies(TrafficSet.ALL, TrafficSet.of("tcp", 22, 22)), [{ protocol: "tcp", from: 3389, to: 3389 }]);
+  });
+});
