@@ -138,6 +138,20 @@ const AWS_ID_PREFIX: Record<string, string> = {
   "aws:ec2/networkInterface:NetworkInterface": "eni",
 };
 
+/**
+ * A Network Firewall's status as AWS reports it once ready: one sync state per subnet mapping
+ * (in mapping order, named after the region's AZs a, b, ...), each with its endpoint `vpce-...`,
+ * so that routes to the firewall get a `vpcEndpointId` under mocks too.
+ */
+function firewallStatuses(id: string, inputs: Record<string, unknown>, region: string): unknown[] {
+  const mappings = (inputs.subnetMappings as { subnetId?: string }[] | undefined) ?? [];
+  const syncStates = mappings.map((m, i) => ({
+    availabilityZone: `${region}${String.fromCharCode(97 + i)}`,
+    attachments: [{ endpointId: `vpce-${shortHash(`${id}:${m.subnetId ?? i}`, 17)}`, subnetId: m.subnetId, status: "READY" }],
+  }));
+  return [{ status: "READY", configurationSyncStateSummary: "IN_SYNC", syncStates }];
+}
+
 /** The state a preview would show for a new resource: inputs plus computed fields. */
 export function mockState(
   type: string,
@@ -164,6 +178,7 @@ export function mockState(
       state.defaultNetworkAclId ??= `acl-${shortHash(`${id}:default-acl`, 17)}`;
       state.mainRouteTableId ??= `rtb-${shortHash(`${id}:main-rtb`, 17)}`;
     }
+    if (type === "aws:networkfirewall/firewall:Firewall") state.firewallStatuses ??= firewallStatuses(id, inputs, region);
   } else if (pkg === "gcp") {
     const project = (inputs.project as string | undefined) ?? gcpProject(ctx);
     const collection = (type.split(":")[2] ?? "resource").replace(/^./, (c) => c.toLowerCase()) + "s";
