@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { setupMocks, recorded, resetRecorded, settle, resourcesOfType, resourceNamed } from "../../mocks";
+import { setupMocks, recorded, resetRecorded, settle, resourcesOfType, resourceNamed, unwrap } from "../../mocks";
 setupMocks();
 import { EgressProxy } from "../../../components/aws/egress";
 import { planAddresses } from "../../../core/addressing";
@@ -39,6 +39,24 @@ describe("components/aws/egress EgressProxy", () => {
         assert.equal(routes.filter((r) => r.inputs.routeTableId === `rtb-${s.key}`).length, 0, `${s.key} is not touched`);
       }
       assert.deepEqual(Object.keys(proxy.firewall!.endpointIds), ["az1", "az2"]);
+    });
+
+    it("names, in each proxied default route, the firewall endpoint of the route table's own AZ", async () => {
+      const { plan, proxy } = await build("nfw6", "network-firewall");
+      const statuses = await unwrap(proxy.firewall!.firewall.firewallStatuses);
+      const endpointOfSubnet = new Map(statuses.flatMap((st) => st.syncStates.flatMap((s) => s.attachments.map((a) => [a.subnetId, a.endpointId] as const))));
+      const byAz = ["az1", "az2"].map((az) => endpointOfSubnet.get(resourceNamed("aws:ec2/subnet:Subnet", `nfw6-firewall-${az}`).id!));
+      assert.ok(byAz.every((e) => e && /^vpce-[0-9a-f]+$/.test(e)) && byAz[0] !== byAz[1], `one endpoint per AZ: ${byAz.join(", ")}`);
+      const routes = resourcesOfType(ROUTE);
+      for (const s of plan.subnets.filter((x) => x.zone === "app" || x.zone === "batch")) {
+        const [route] = routes.filter((r) => r.inputs.routeTableId === `rtb-${s.key}`);
+        assert.equal(route.inputs.vpcEndpointId, byAz[s.azIndex], `${s.key} goes through the endpoint in AZ ${s.azIndex + 1}`);
+      }
+      for (const az of [0, 1]) {
+        const natRt = resourceNamed("aws:ec2/routeTable:RouteTable", `nfw6-nat-az${az + 1}`);
+        const back = routes.filter((r) => r.inputs.routeTableId === natRt.id && r.inputs.destinationCidrBlock !== "0.0.0.0/0");
+        assert.ok(back.length > 0 && back.every((r) => r.inputs.vpcEndpointId === byAz[az]), "returns come back through the same AZ's endpoint");
+      }
     });
 
     it("places one endpoint per AZ in the firewall subnets and sends them to their AZ's NAT gateway", async () => {
