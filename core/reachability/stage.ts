@@ -10,7 +10,7 @@ import { EPHEMERAL, PROTOCOLS, TrafficSet, type PortSpec } from "../net/ports";
 import { RangeSet, type Interval } from "../net/range-set";
 import type { Block, Grant, Path, RuleRef, Stage } from "./model";
 import type { Tri } from "./values";
-import { paint } from "./sweep";
+import { flat, paint, type FlatPorts, type PaintAction } from "./sweep";
 
 export interface Entry {
   readonly rule: RuleRef;
@@ -18,21 +18,24 @@ export interface Entry {
   readonly traffic: TrafficSet;
   /** Whether the rule applies to this pair of endpoints. */
   readonly match: Tri;
+  /** `traffic`'s port intervals per protocol, when the caller has them at hand (saves a lookup). */
+  readonly ports?: FlatPorts;
 }
 
 /** Allow-only rules that add up: anything no rule allows is denied. */
 export function allowStage(label: string, entries: Iterable<Entry>, missing: string): Stage {
-  const lower: Interval<number>[][] = PROTOCOLS.map(() => []);
-  const upper: Interval<number>[][] = PROTOCOLS.map(() => []);
+  const lower: Interval<number>[][] = [[], [], []];
+  const upper: Interval<number>[][] = [[], [], []];
   const grants: Grant[] = [];
   for (const e of entries) {
-    if (e.match === "no" || e.action !== "allow" || e.traffic.isEmpty()) continue;
-    PROTOCOLS.forEach((p, i) => {
-      const ivs = e.traffic.ports(p).intervals;
-      if (!ivs.length) return;
-      upper[i].push(...ivs);
-      if (e.match === "yes") lower[i].push(...ivs);
-    });
+    if (e.match === "no" || e.action !== "allow") continue;
+    const f = e.ports ?? flat(e.traffic);
+    for (let i = 0; i < f.length; i++) {
+      for (const iv of f[i]) {
+        upper[i].push(iv);
+        if (e.match === "yes") lower[i].push(iv);
+      }
+    }
     grants.push({ rule: e.rule, traffic: e.traffic, certain: e.match === "yes" });
   }
   return { label, lower: trafficOf(lower), upper: trafficOf(upper), grants, denies: [], missing };
@@ -60,15 +63,16 @@ export function firstMatchStage(
   const entries = [...ordered].filter((e) => e.match !== "no" && !e.traffic.isEmpty());
   // Possibly allowed: certain rules claim; a "maybe" allow only marks (a later rule may still
   // take the same traffic); a "maybe" deny is ignored (it may not apply).
-  const hiRules = entries.map((e) => ({ traffic: e.traffic, action: e.match === "yes" ? e.action : e.action === "allow" ? ("mark" as const) : ("skip" as const) }));
+  const hiAction = (e: Entry): PaintAction => (e.match === "yes" ? e.action : e.action === "allow" ? "mark" : "skip");
   // Certainly allowed: a "maybe" allow is ignored, a "maybe" deny is applied.
-  const loRules = entries.map((e) => ({ traffic: e.traffic, action: e.match === "yes" || e.action === "deny" ? e.action : ("skip" as const) }));
-  const hi = paint(hiRules);
+  const loAction = (e: Entry): PaintAction => (e.match === "yes" || e.action === "deny" ? e.action : "skip");
+  const wantRest = fallback.action === "allow";
+  const hi = paint(entries, hiAction, { wantRest });
   // With nothing unknown both passes are the same painting.
-  const lo = entries.every((e) => e.match === "yes") ? hi : paint(loRules);
+  const lo = entries.every((e) => e.match === "yes") ? hi : paint(entries, loAction, { wantRest });
   let lower = lo.allowed;
   let upper = hi.allowed;
-  if (fallback.action === "allow") {
+  if (wantRest) {
     upper = upper.union(hi.rest);
     lower = lower.union(lo.rest);
   }
@@ -76,15 +80,15 @@ export function firstMatchStage(
   let detail: { grants: Grant[]; denies: Grant[] } | undefined;
   const details = () => {
     if (detail) return detail;
-    const hiTaken = paint(hiRules, true).taken;
-    const loTaken = paint(loRules, true).taken;
+    const hiTaken = paint(entries, hiAction, { perRule: true }).taken;
+    const loTaken = paint(entries, loAction, { perRule: true }).taken;
     const grants: Grant[] = [];
     const denies: Grant[] = [];
     entries.forEach((e, i) => {
       const t = (e.action === "allow" ? hiTaken : loTaken).get(i);
       if (t) (e.action === "allow" ? grants : denies).push({ rule: e.rule, traffic: t, certain: e.match === "yes" });
     });
-    if (fallback.action === "allow" && !hi.rest.isEmpty()) grants.push({ rule: fallback.rule, traffic: hi.rest, certain: true });
+    if (wantRest && !hi.rest.isEmpty()) grants.push({ rule: fallback.rule, traffic: hi.rest, certain: true });
     return (detail = { grants, denies });
   };
   return {

@@ -15,7 +15,7 @@ export interface Painted {
   readonly allowed: TrafficSet;
   /** Per rule index, the traffic it claimed (allow/deny) or marked; only non-empty ones. */
   readonly taken: Map<number, TrafficSet>;
-  /** Traffic no rule claimed. */
+  /** Traffic no rule claimed (only when asked for). */
   readonly rest: TrafficSet;
 }
 
@@ -30,48 +30,64 @@ function find(next: Int32Array, i: number): number {
   return r;
 }
 
+/** Port intervals of a traffic set, one list per protocol in PROTOCOLS order. */
+export type FlatPorts = readonly (readonly { from: number; to: number }[])[];
+
 /** Port intervals per protocol of a traffic set, flattened once per set (rules share their sets). */
 const flatCache = new WeakMap<TrafficSet, readonly (readonly { from: number; to: number }[])[]>();
-function flat(t: TrafficSet): readonly (readonly { from: number; to: number }[])[] {
+export function flat(t: TrafficSet): readonly (readonly { from: number; to: number }[])[] {
+  if (t === lastSet) return lastFlat!;
   let f = flatCache.get(t);
   if (!f) {
     f = PROTOCOLS.map((p) => t.ports(p).intervals);
     flatCache.set(t, f);
   }
+  lastSet = t;
+  lastFlat = f;
   return f;
 }
+let lastSet: TrafficSet | undefined;
+let lastFlat: readonly (readonly { from: number; to: number }[])[] | undefined;
 
 /**
- * Paints `rules` (traffic, action) in order and returns what is allowed and what is left;
- * with `perRule`, also what each rule took (for explanations, so computed only when asked).
+ * Paints `rules` in order, each with the action `actionOf` gives it, and returns what is
+ * allowed; with `wantRest`, what no rule claimed; with `perRule`, what each rule took (for
+ * explanations, so computed only when asked).
  */
-export function paint(rules: readonly { traffic: TrafficSet; action: PaintAction }[], perRule = false): Painted {
+export function paint<R extends { traffic: TrafficSet; ports?: FlatPorts }>(rules: readonly R[], actionOf: (r: R) => PaintAction, opts: { perRule?: boolean; wantRest?: boolean } = {}): Painted {
   const allowedSpecs: PortSpec[] = [];
   const restSpecs: PortSpec[] = [];
   const takenSpecs = new Map<number, PortSpec[]>();
-  const push = (list: PortSpec[], s: PortSpec) => {
+  const push = (list: PortSpec[], protocol: Protocol, from: number, to: number) => {
     const last = list[list.length - 1];
-    if (last && last.protocol === s.protocol && last.to + 1 === s.from) list[list.length - 1] = { protocol: s.protocol, from: last.from, to: s.to };
-    else list.push(s);
+    if (last && last.protocol === protocol && last.to + 1 === from) list[list.length - 1] = { protocol, from: last.from, to };
+    else list.push({ protocol, from, to });
   };
-  const take = (i: number, s: PortSpec) => {
-    const l = takenSpecs.get(i);
-    if (l) l.push(s);
-    else takenSpecs.set(i, [s]);
-  };
-  const flats = rules.map((r) => (r.action === "skip" ? undefined : flat(r.traffic)));
+  const actions = rules.map(actionOf);
+  const flats = rules.map((r, i) => (actions[i] === "skip" ? undefined : r.ports ?? flat(r.traffic)));
   PROTOCOLS.forEach((proto: Protocol, pi) => {
-    const cuts: number[] = [0, MAX_PORT + 1];
-    for (const f of flats) if (f) for (const iv of f[pi]) cuts.push(iv.from, iv.to + 1);
-    if (cuts.length === 2) {
-      // No rule speaks of this protocol: all of it is left.
-      restSpecs.push({ protocol: proto, from: 0, to: MAX_PORT });
+    let count = 2;
+    for (const f of flats) if (f) count += 2 * f[pi].length;
+    if (count === 2) {
+      if (opts.wantRest) restSpecs.push({ protocol: proto, from: 0, to: MAX_PORT });
       return;
     }
-    cuts.sort((a, b) => a - b);
-    const bounds: number[] = [];
-    for (const c of cuts) if (bounds[bounds.length - 1] !== c) bounds.push(c);
-    const n = bounds.length - 1; // segments [bounds[k], bounds[k+1])
+    const cuts = new Int32Array(count);
+    let c = 0;
+    cuts[c++] = 0;
+    cuts[c++] = MAX_PORT + 1;
+    for (const f of flats) {
+      if (!f) continue;
+      for (const iv of f[pi]) {
+        cuts[c++] = iv.from;
+        cuts[c++] = iv.to + 1;
+      }
+    }
+    cuts.sort();
+    const bounds = new Int32Array(count);
+    let n1 = 0;
+    for (let k = 0; k < count; k++) if (n1 === 0 || bounds[n1 - 1] !== cuts[k]) bounds[n1++] = cuts[k];
+    const n = n1 - 1; // segments [bounds[k], bounds[k+1])
     const next = new Int32Array(n + 1);
     for (let k = 0; k <= n; k++) next[k] = k;
     const marked = new Uint8Array(n);
@@ -85,28 +101,33 @@ export function paint(rules: readonly { traffic: TrafficSet; action: PaintAction
       }
       return lo;
     };
-    rules.forEach((r, i) => {
+    for (let i = 0; i < rules.length; i++) {
       const f = flats[i];
-      if (!f) return;
+      if (!f) continue;
+      const action = actions[i];
       for (const iv of f[pi]) {
-        const first = segOf(iv.from);
         const last = segOf(iv.to);
-        for (let k = find(next, first); k <= last; k = find(next, k + 1)) {
-          const seg = { protocol: proto, from: bounds[k], to: bounds[k + 1] - 1 };
-          if (perRule) take(i, seg);
-          if (r.action === "mark") {
-            if (!marked[k]) push(allowedSpecs, seg);
+        for (let k = find(next, segOf(iv.from)); k <= last; k = find(next, k + 1)) {
+          const from = bounds[k];
+          const to = bounds[k + 1] - 1;
+          if (opts.perRule) {
+            const l = takenSpecs.get(i);
+            if (l) l.push({ protocol: proto, from, to });
+            else takenSpecs.set(i, [{ protocol: proto, from, to }]);
+          }
+          if (action === "mark") {
+            if (!marked[k]) push(allowedSpecs, proto, from, to);
             marked[k] = 1;
             continue;
           }
-          if (r.action === "allow" && !marked[k]) push(allowedSpecs, seg);
+          if (action === "allow" && !marked[k]) push(allowedSpecs, proto, from, to);
           next[k] = k + 1;
         }
       }
-    });
-    for (let k = find(next, 0); k < n; k = find(next, k + 1)) push(restSpecs, { protocol: proto, from: bounds[k], to: bounds[k + 1] - 1 });
+    }
+    if (opts.wantRest) for (let k = find(next, 0); k < n; k = find(next, k + 1)) push(restSpecs, proto, bounds[k], bounds[k + 1] - 1);
   });
   const taken = new Map<number, TrafficSet>();
   for (const [i, specs] of takenSpecs) taken.set(i, TrafficSet.fromSpecs(specs));
-  return { allowed: TrafficSet.fromSpecs(allowedSpecs), taken, rest: TrafficSet.fromSpecs(restSpecs) };
+  return { allowed: allowedSpecs.length ? TrafficSet.fromSpecs(allowedSpecs) : TrafficSet.EMPTY, taken, rest: restSpecs.length ? TrafficSet.fromSpecs(restSpecs) : TrafficSet.EMPTY };
 }

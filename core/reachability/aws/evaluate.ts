@@ -8,6 +8,7 @@
  */
 import { CidrSet } from "../../net/cidr";
 import { AddressIndex } from "../addr-index";
+import { flat } from "../sweep";
 import type { Endpoint, Path, RuleRef, Stage } from "../model";
 import type { External, PlatformAnalysis } from "../platform";
 import { allowStage, blockStage, firstMatchStage, LazyPath, passStage, returnStage, unknownStage, type Entry } from "../stage";
@@ -89,10 +90,13 @@ export function analyseAws(model: AwsModel, externals: readonly External[]): Pla
       const bucketKey = `${sg.urn}|${rule.egress ? "egress" : "ingress"}`;
       const bucket = sgBuckets.get(bucketKey) ?? new Map<string, Entry[]>();
       sgBuckets.set(bucketKey, bucket);
+      // One entry object per rule and certainty, shared by every peer it is filed under.
+      const yes: Entry = { rule: rule.ref, action: "allow", traffic: rule.traffic, match: "yes", ports: flat(rule.traffic) };
+      const maybe: Entry = { ...yes, match: "maybe" };
       for (const [peer, tri] of sgRuleMatches(rule, sg)) {
-        const match: Tri = rule.certain ? tri : tri === "no" ? "no" : "maybe";
+        if (tri === "no") continue;
         const list = bucket.get(peer);
-        const entry: Entry = { rule: rule.ref, action: "allow", traffic: rule.traffic, match };
+        const entry = rule.certain && tri === "yes" ? yes : maybe;
         if (list) list.push(entry);
         else bucket.set(peer, [entry]);
       }
@@ -143,7 +147,9 @@ export function analyseAws(model: AwsModel, externals: readonly External[]): Pla
     for (const e of nacl.entries) {
       if (e.egress !== egress) continue;
       const hits: Map<number, Tri> = e.cidrsUnknown ? new Map(atoms.map((_, i) => [i, "maybe" as Tri])) : atomIndex.match(e.cidrs, e.action === "deny");
-      for (const [i, tri] of hits) b[i].push({ rule: e.ref, action: e.action, traffic: e.traffic, match: e.certain ? tri : "maybe" });
+      const yes: Entry = { rule: e.ref, action: e.action, traffic: e.traffic, match: "yes", ports: flat(e.traffic) };
+      const maybe: Entry = { ...yes, match: "maybe" };
+      for (const [i, tri] of hits) if (tri !== "no") b[i].push(e.certain && tri === "yes" ? yes : maybe);
     }
     naclBuckets.set(key, b);
     return b;
