@@ -168,7 +168,9 @@ export class Recorder {
           if (!err && resp) {
             rec.id = resp.getId?.() || undefined;
             const state = (read ? resp.getProperties() : resp.getObject())?.toJavaScript();
-            if (state) rec.outputs = state;
+            // A bridged provider's state holds the id among its outputs (a known id in another
+            // resource's inputs, such as a NACL's subnetIds, must be matchable to its owner).
+            if (state) rec.outputs = rec.custom && rec.id && !("id" in state) && !rec.type.startsWith("kubernetes:") ? { id: rec.id, ...state } : state;
             this.completed += 1;
             this.hooks.onRegistered?.(this.completed);
           }
