@@ -197,11 +197,18 @@ function readNaclEntry(r: NetResource, e: Record<string, unknown>, egress: boole
 
 function readNacls(g: ResourceGraph, subnets: Map<string, Subnet>, notes: string[]): Map<string, Nacl> {
   const nacls = new Map<string, Nacl>();
-  const assign = (naclUrn: string, from: NetResource, prop: string, value: unknown) => {
-    const s = g.resolve(from, prop, value, [AWS.subnet]);
-    if (!s || "literal" in s) return;
-    if (s.urns.length > 1) notes.push(`${from.urn}: subnet reference could be any of ${s.urns.length} subnets; all are treated as associated`);
-    for (const u of s.urns) subnets.get(u)!.nacl = nacls.get(naclUrn);
+  /** Associates the subnets `values` name; when references are ambiguous, every candidate is taken. */
+  const assign = (naclUrn: string, from: NetResource, prop: string, values: readonly unknown[]) => {
+    const urns = new Set<string>();
+    let ambiguous = false;
+    for (const value of values) {
+      const s = g.resolve(from, prop, value, [AWS.subnet]);
+      if (!s || "literal" in s) continue;
+      if (!s.certain) ambiguous = true;
+      for (const u of s.urns) urns.add(u);
+    }
+    if (ambiguous && urns.size > values.length) notes.push(`${from.urn}: its ${values.length} subnet reference(s) could be any of ${urns.size} subnets; all are treated as associated`);
+    for (const u of urns) subnets.get(u)!.nacl = nacls.get(naclUrn);
   };
   for (const r of g.ofType(...NACL_TYPES)) {
     const p = propsOf(r);
@@ -229,12 +236,12 @@ function readNacls(g: ResourceGraph, subnets: Map<string, Subnet>, notes: string
   }
   for (const r of g.ofType(...NACL_TYPES)) {
     const ids = arr(propsOf(r).subnetIds);
-    for (const v of ids === UNKNOWN ? [UNKNOWN] : ids ?? []) assign(r.urn, r, "subnetIds", v);
+    assign(r.urn, r, "subnetIds", ids === UNKNOWN ? [UNKNOWN] : ids ?? []);
   }
   for (const r of g.ofType(AWS.naclAssoc)) {
     const p = propsOf(r);
     const owner = g.resolve(r, "networkAclId", p.networkAclId, NACL_TYPES);
-    if (owner && !("literal" in owner) && owner.urns.length === 1) assign(owner.urns[0], r, "subnetId", p.subnetId);
+    if (owner && !("literal" in owner) && owner.urns.length === 1) assign(owner.urns[0], r, "subnetId", [p.subnetId]);
   }
   return nacls;
 }
@@ -248,6 +255,7 @@ function routeTarget(g: ResourceGraph, r: NetResource, prop: string, route: Reco
   for (const [field, kind] of TARGET_FIELDS) if (route[field] !== undefined && route[field] !== null && route[field] !== "") return kind;
   const gw = route.gatewayId;
   if (gw === undefined || gw === null || gw === "") return "blackhole";
+  if (gw === "local") return "local";
   const res = g.resolve(r, prop, gw, [AWS.igw, AWS.vgw, AWS.eigw]);
   if (!res) return "blackhole";
   if ("literal" in res) {

@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { TrafficSet } from "../../../core/net";
 import { analyseReachability, explainBlocked, type Matrix } from "../../../core/reachability";
 import { awsResources, baseline, CIDR, nacl, T } from "./aws-fixture";
-import { res, UNKNOWN_STRING, urnOf } from "./build";
+import { res, UNKNOWN_STRING, withoutId, urnOf } from "./build";
 
 const tcp = (p: number) => TrafficSet.of("tcp", p);
 
@@ -45,6 +45,11 @@ describe("reachability / AWS", () => {
     const m = analyseReachability(awsResources(baseline(), { unknownIds: true }));
     assert.deepEqual(table(m), EXPECTED);
     assert.deepEqual(m.notes, []);
+  });
+
+  it("joins known ids through property dependencies when no resource carries its id (CrossGuard's props)", () => {
+    const m = analyseReachability(awsResources(baseline()).map(withoutId));
+    assert.deepEqual(table(m), EXPECTED);
   });
 
   it("names the NACL that allows the request but forgets the return traffic", () => {

@@ -12,8 +12,8 @@ export function res(type: string, name: string, props: Record<string, unknown>, 
   return { type, name, urn: urnOf(type, name), id: `${name}-id`, props, ...extra };
 }
 
-/** The same resource as at a first preview: no id, references to it unknown. */
-export function unknownId(r: NetResource): NetResource {
+/** The same resource without its id, as CrossGuard hands resources to a stack policy. */
+export function withoutId(r: NetResource): NetResource {
   const { id: _id, ...rest } = r;
   return rest;
 }
