@@ -14,7 +14,11 @@ export class PreviewError extends Error {
   }
 }
 
-/** Collapse an arbitrary error's text into one paragraph, dropping stack frames. */
+/**
+ * Collapse an arbitrary error's text into one paragraph, dropping stack frames. A list in the
+ * text (lines starting "- " or "* ", as IntentError and zod print their issues) stays readable:
+ * its items are numbered when there are several and separated by "; ".
+ */
 export function oneParagraph(text: string, maxLength = 1200): string {
   const lines = text
     // eslint-disable-next-line no-control-regex -- strip terminal colours before dropping stack frames
@@ -22,7 +26,20 @@ export function oneParagraph(text: string, maxLength = 1200): string {
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l.length > 0 && !/^at\s/.test(l) && !/^\^+$/.test(l));
-  const joined = lines.join(" ").replace(/\s+/g, " ").trim();
+  const items = lines.filter((l) => /^[-*]\s+/.test(l)).length;
+  let n = 0;
+  let joined = "";
+  for (const line of lines) {
+    const item = /^[-*]\s+(.*)$/.exec(line);
+    if (item) {
+      n += 1;
+      joined += `${n > 1 ? "; " : " "}${items > 1 ? `(${n}) ` : ""}${item[1]}`;
+    } else {
+      joined += `${n > 0 ? ". " : " "}${line}`;
+      n = 0;
+    }
+  }
+  joined = joined.replace(/\.\.\s/g, ". ").replace(/\s+/g, " ").trim();
   return joined.length > maxLength ? `${joined.slice(0, maxLength)}...` : joined;
 }
 

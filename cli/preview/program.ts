@@ -146,7 +146,7 @@ export async function recordProgram(options: RecordOptions): Promise<ProgramResu
   if (firstError !== undefined) {
     const resourceUrn = (firstError as { resource?: { urn?: unknown } })?.resource ? " (raised by a resource; see the message)" : "";
     throw new PreviewError(
-      `The Pulumi program ${project.main} failed under the offline preview${resourceUrn}: ${oneParagraph(errorText(firstError))}`,
+      `The Pulumi program ${project.main} failed under the offline preview${resourceUrn}: ${oneParagraph(errorText(firstError), 4000)}`,
     );
   }
   return { resources: recorder.resources(), outputs };
