@@ -28,7 +28,8 @@ export function cloudWatchAgentConfig(logGroupName: string): object {
   };
 }
 
-function heredoc(path: string, marker: string, body: string): string[] {
+/** A here-document writing `body` to `path`; refuses a body containing its marker line. */
+export function heredoc(path: string, marker: string, body: string): string[] {
   if (body.split("\n").includes(marker)) throw new Error(`internal: the here-document marker ${marker} occurs in the content of ${path}`);
   return [`cat > ${path} <<'${marker}'`, body.replace(/\n$/, ""), marker];
 }

@@ -1,0 +1,1 @@
+export { GcpEgressProxy, type GcpEgressProxyArgs, type GcpEgressNetwork, type GcpProxyRegionResources } from "./egress-proxy";
