@@ -170,7 +170,7 @@ export function analyseAws(model: AwsModel, externals: readonly External[]): Pla
     return stage;
   }
 
-  function routeStage(group: Group, to: { vpc?: string; cidrs?: CidrSet; name: string; internet?: "in" | "out" }, back = false): Stage | undefined {
+  function routeStage(group: Group, to: { vpc?: string; cidrs?: CidrSet; name: string; internet?: "in" | "out"; peer?: boolean }, back = false): Stage | undefined {
     if (to.vpc !== undefined && group.vpc === to.vpc) return undefined;
     if (!to.internet && to.vpc === undefined && to.cidrs === undefined) return undefined;
     const label = `route table ${group.rt?.name ?? `main (${group.zone})`}${back ? " (return)" : ""}`;
@@ -189,6 +189,9 @@ export function analyseAws(model: AwsModel, externals: readonly External[]): Pla
     }
     if (maybe) return unknownStage(label, `route to ${to.name} in ${group.rt.name} depends on values unknown at preview`);
     if (blackhole) return blockStage(label, `route to ${to.name} in ${group.rt.name} is a blackhole`, blackhole);
+    // A peer network is usually reached through routes this stack does not declare (VPN route
+    // propagation, a transit gateway run by another team): without one here, it is possible only.
+    if (to.peer) return unknownStage(label, `no route to ${to.name} in ${group.rt.name}; it can only come from outside this stack (VPN propagation, transit gateway)`);
     const via = to.internet === "in" ? "an internet gateway (replies to the internet)" : to.internet === "out" ? "an internet or NAT gateway" : "a peering, transit or VPN gateway";
     return blockStage(label, `no route to ${to.name} through ${via} in ${group.rt.name}`);
   }
@@ -231,7 +234,7 @@ export function analyseAws(model: AwsModel, externals: readonly External[]): Pla
       const steps: (() => Stage | undefined)[] = [];
       if (outbound) steps.push(() => sgStage(z, ext.endpoint, true));
       if (g) {
-        steps.push(() => routeStage(g, { cidrs: ext.addresses, name: key, internet: internet ? (outbound ? "out" : "in") : undefined }, !outbound));
+        steps.push(() => routeStage(g, { cidrs: ext.addresses, name: key, internet: internet ? (outbound ? "out" : "in") : undefined, peer: !internet }, !outbound));
         if (outbound) steps.push(() => naclStage(g, id, true, key), () => returnStage(naclStage(g, id, false, key)));
         else steps.push(() => naclStage(g, id, false, key), () => returnStage(naclStage(g, id, true, key)));
       }

@@ -204,8 +204,10 @@ export function readGcp(g: ResourceGraph): GcpModel {
       });
     }
   }
-  // Tags named after a zone (`<prefix>-<zone>` or `<zone>`) identify it when no instance says so.
-  const allTags = new Set(firewalls.flatMap((f) => [...f.targetTags, ...f.sourceTags]));
+  // Tags named after a zone (`<prefix>-<zone>` or `<zone>`) identify it when no instance says
+  // so; firewall rules and routes (which select instances only by tag) both name them.
+  const routeTags = g.ofType(GCP.route).flatMap((r) => strings(propsOf(r).tags).values);
+  const allTags = new Set([...firewalls.flatMap((f) => [...f.targetTags, ...f.sourceTags]), ...routeTags]);
   for (const t of allTags) {
     const owner = [...zones.keys()].filter((z) => t === z || t.endsWith(`-${z}`)).sort((a, b) => b.length - a.length)[0];
     if (owner && ![...zones.values()].some((z) => z.tags.has(t))) zones.get(owner)!.tags.add(t);
