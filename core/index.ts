@@ -4,3 +4,5 @@ export * from "./intent";
 export * from "./addressing";
 export * from "./tags";
 export * from "./rules";
+export * from "./egress";
+export * from "./tenants";
