@@ -89,6 +89,8 @@ export function registerPreviewCommand(program: Command): void {
     .option("-o, --output <file>", "write the report to this file instead of standard output")
     .option("--no-analysis", "skip the analyses (reachability matrix); policy packs still run")
     .option("--mock-calls <file>", "JSON file of extra provider-function answers: {\"<token>\": {<result>}}")
+    // A usage error is bad input (2), never to be read as "a mandatory violation" (1).
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(async (programDir: string | undefined, opts: PreviewCliOptions) => {
       process.exitCode = await previewCommand(programDir, opts);
     });

@@ -67,7 +67,7 @@ describe("netseg preview (subprocess)", function () {
     assert.match(r.stderr, /FAIL: 6 resources/);
   });
 
-  it("exits 2 with one clear paragraph for a program that throws, a pack that does not start, a missing directory", () => {
+  it("exits 2 with one clear paragraph for a program that throws, a pack that does not start, a missing directory, a usage error", () => {
     const throws = preview("program", "--stack", "throws", "--policy-pack", "pack");
     assert.equal(throws.code, 2);
     assertCleanError(throws.stderr, /program .*index\.ts failed .*zone 'dta', which does not exist/);
@@ -79,5 +79,10 @@ describe("netseg preview (subprocess)", function () {
     const missing = preview("no-such-program", "--policy-pack", "pack");
     assert.equal(missing.code, 2);
     assertCleanError(missing.stderr, /no-such-program does not exist/);
+
+    // A usage error is bad input too: exit 2, never the 1 that means a mandatory violation.
+    const usage = preview("program", "--format", "yaml");
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /^error: option '-f, --format <format>' argument 'yaml' is invalid/m);
   });
 });
