@@ -109,6 +109,8 @@ export function analyseAws(model: AwsModel, externals: readonly External[]): Pla
     if (rule.cidrsUnknown || rule.prefixList) for (const id of endpointIds) add(id, "maybe");
     if (!rule.cidrs.isEmpty()) for (const [i, t] of epIndex.match(rule.cidrs)) add(endpointIds[i], t);
     for (const g of rule.groups) {
+      // An unknown reference with no dependency to go by may be any group: any zone, maybe.
+      if (!g.literal && !g.urns.length && !g.certain) for (const z of zoneList) add(z.ep.id, "maybe");
       const urns = g.literal ? (sgByLiteral.has(g.literal) ? [sgByLiteral.get(g.literal)!] : []) : g.urns;
       for (const u of urns) for (const z of zonesOfSg.get(u) ?? []) add(z, g.certain && urns.length === 1 ? "yes" : "maybe");
     }
@@ -149,7 +151,13 @@ export function analyseAws(model: AwsModel, externals: readonly External[]): Pla
       const hits: Map<number, Tri> = e.cidrsUnknown ? new Map(atoms.map((_, i) => [i, "maybe" as Tri])) : atomIndex.match(e.cidrs, e.action === "deny");
       const yes: Entry = { rule: e.ref, action: e.action, traffic: e.traffic, match: "yes", ports: flat(e.traffic) };
       const maybe: Entry = { ...yes, match: "maybe" };
-      for (const [i, tri] of hits) if (tri !== "no") b[i].push(e.certain && tri === "yes" ? yes : maybe);
+      // An entry whose action is unknown may allow (for what is possible) or deny (for what is certain).
+      const maybeAllow: Entry | undefined = e.actionUnknown ? { ...maybe, action: "allow" } : undefined;
+      for (const [i, tri] of hits) {
+        if (tri === "no") continue;
+        if (maybeAllow) b[i].push(maybeAllow);
+        b[i].push(e.certain && tri === "yes" ? yes : maybe);
+      }
     }
     naclBuckets.set(key, b);
     return b;

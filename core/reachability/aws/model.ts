@@ -47,6 +47,8 @@ export interface NaclEntry {
   /** Undefined when unknown at preview: such entries may sit anywhere, so they only widen doubt. */
   readonly number?: number;
   readonly action: "allow" | "deny";
+  /** The action is unknown at preview: it is judged both ways. */
+  readonly actionUnknown: boolean;
   readonly traffic: TrafficSet;
   readonly certain: boolean;
   readonly cidrs: CidrSet;
@@ -186,8 +188,8 @@ function readNaclEntry(r: NetResource, e: Record<string, unknown>, egress: boole
     ref: ref(r, number === undefined ? label : `${egress ? "outbound" : "inbound"} rule ${number}`),
     egress,
     number,
-    // An unknown action is read as "deny" with certain=false: it may only reduce what is certain.
     action: action === "allow" ? "allow" : "deny",
+    actionUnknown: action === UNKNOWN,
     traffic: t.traffic,
     certain: t.certain && number !== undefined && (action === "allow" || action === "deny"),
     cidrs: c.set,

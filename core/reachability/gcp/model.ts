@@ -176,10 +176,12 @@ export function readGcp(g: ResourceGraph): GcpModel {
     const src = ranges(p.sourceRanges);
     const dst = ranges(p.destinationRanges);
     for (const action of ["allow", "deny"] as const) {
-      const blocks = list(p[action === "allow" ? "allows" : "denies"]);
+      const raw = p[action === "allow" ? "allows" : "denies"];
+      const whole = str(raw) === UNKNOWN;
+      const blocks = whole ? [{ protocol: raw }] : list(raw);
       if (!blocks.length) continue;
       let traffic = TrafficSet.EMPTY;
-      let certain = true;
+      let certain = !whole;
       for (const b of blocks) {
         const t = gcpTraffic(plain(b)?.protocol, plain(b)?.ports);
         traffic = traffic.union(t.traffic);

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { analyseReachability, k8sObjectsToResources, type Matrix, type NetResource } from "../../../core/reachability";
 import { awsResources, baseline, type NaclEntry } from "./aws-fixture";
-import { res } from "./build";
+import { res, UNKNOWN_STRING } from "./build";
 
 const CIDRS = ["0.0.0.0/0", "10.0.0.0/16", "10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24", "10.0.1.128/25", "203.0.113.0/24"];
 const ZONES = ["edge", "app", "data"] as const;
@@ -58,6 +58,28 @@ function included(small: Matrix, big: Matrix): string | undefined {
 
 const RUNS = { numRuns: 60 };
 
+/** Paths to every leaf a preview might not know yet: rule fields, blocks, references, routes. */
+function leafPaths(rs: readonly NetResource[]): { resource: number; path: (string | number)[] }[] {
+  const out: { resource: number; path: (string | number)[] }[] = [];
+  const walk = (resource: number, v: unknown, path: (string | number)[]) => {
+    if (Array.isArray(v)) v.forEach((x, i) => walk(resource, x, [...path, i]));
+    else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(resource, x, [...path, k]);
+    else if (path.length && !["tags", "vpcId", "description"].includes(String(path[0])) && !path.includes("description")) out.push({ resource, path });
+  };
+  rs.forEach((r, i) => walk(i, r.props, []));
+  return out;
+}
+
+function blank(rs: readonly NetResource[], picks: { resource: number; path: (string | number)[] }[]): NetResource[] {
+  const copy = rs.map((r) => ({ ...r, props: structuredClone(r.props) }));
+  for (const { resource, path } of picks) {
+    let cur: any = copy[resource].props;
+    for (const k of path.slice(0, -1)) cur = cur[k];
+    cur[path[path.length - 1]] = UNKNOWN_STRING;
+  }
+  return copy;
+}
+
 describe("reachability / properties", () => {
   it("AWS: adding an allow (SG rule or NACL entry) never removes a path", () => {
     fc.assert(
@@ -67,6 +89,24 @@ describe("reachability / properties", () => {
         const before = analyseReachability(awsStack(nacls, sgs));
         const after = analyseReachability("n" in add ? awsStack([...nacls, add.n], sgs) : awsStack(nacls, [...sgs, add.s]));
         assert.equal(included(before, after), undefined);
+      }),
+      RUNS,
+    );
+  });
+
+  it("AWS: unknown values neither invent a certain path nor hide a possible one", () => {
+    fc.assert(
+      fc.property(fc.array(placed(naclEntry()), { maxLength: 6 }), fc.array(placed(sgRule), { maxLength: 3 }), fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), (nacls, sgs, picks) => {
+        const known = awsStack(nacls, sgs);
+        const leaves = leafPaths(known);
+        const partial = blank(known, picks.map((p) => leaves[p % leaves.length]));
+        const k = analyseReachability(known);
+        const u = analyseReachability(partial);
+        for (const p of k.pairs) {
+          const q = u.pair(p.from, p.to)!;
+          assert.ok(p.allowed.covers(q.allowed), `${p.from} -> ${p.to}: certain ${q.allowed} beyond ${p.allowed}`);
+          assert.ok(q.possible.covers(p.allowed), `${p.from} -> ${p.to}: possible ${q.possible} hides ${p.allowed}`);
+        }
       }),
       RUNS,
     );
