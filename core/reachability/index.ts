@@ -31,3 +31,5 @@ export { compareWithIntent, rulesAllowing, type ConformanceReport, type Conforma
 export { policyCoverage, type CoverageReport, type CoverageFigure } from "./coverage";
 /** Resource type tokens the engine reads (for callers choosing what to hand it). */
 export { NETWORK_TYPES } from "./types";
+/** The matrix as plain sorted rows (JSON-safe), for rendering. */
+export { summariseMatrix, type MatrixSummary, type MatrixRow } from "./summary";

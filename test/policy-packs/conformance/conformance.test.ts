@@ -120,3 +120,12 @@ describe("policy-packs / conformance", () => {
     });
   });
 });
+
+describe("policy-packs / conformance: the intent carried by a netseg component", () => {
+  it("reads the intent object a component carries when the config gives none", async () => {
+    const intent = parseAllDocuments(SHOP_INTENT)[0].toJS();
+    const component: Fixture = { type: "netseg:aws:SegmentedVpc", name: "shop", props: { plan: { intent } } };
+    const out = await runStack(netsegIntentConformance, [...fixtures(awsResources(baseline(), { unknownIds: true })), component]);
+    assert.deepEqual(out.violations.map((v) => v.message.split(":")[0]), ["accidental deny"]);
+  });
+});
