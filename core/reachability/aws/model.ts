@@ -10,8 +10,12 @@ import { TAG } from "../../tags";
 import { displayName, propsOf, ResourceGraph } from "../graph";
 import type { NetResource, RuleRef } from "../model";
 import { awsTraffic } from "../protocols";
-import { arr, bool, cidrSet, labels, num, rec, str, UNKNOWN } from "../values";
+import { arr, bool, labels, num, rec, str, UNKNOWN } from "../values";
 import { AWS, NACL_TYPES, RT_TYPES, SG_TYPES } from "./types";
+import { readRouteTables, type RouteTable } from "./routes";
+import { cidrsOf, ref } from "./common";
+
+export type { Route, RouteTable, RouteTarget } from "./routes";
 
 export interface GroupRef {
   readonly urns: readonly string[];
@@ -61,21 +65,6 @@ export interface Nacl {
   readonly entries: NaclEntry[];
 }
 
-export type RouteTarget = "local" | "igw" | "nat" | "peering" | "tgw" | "vgw" | "appliance" | "blackhole" | "unknown";
-
-export interface Route {
-  readonly ref: RuleRef;
-  readonly dest: CidrSet;
-  readonly destUnknown: boolean;
-  readonly target: RouteTarget;
-}
-
-export interface RouteTable {
-  readonly urn: string;
-  readonly name: string;
-  readonly routes: Route[];
-}
-
 export interface Subnet {
   readonly urn: string;
   readonly name: string;
@@ -96,11 +85,6 @@ export interface AwsModel {
   readonly notes: string[];
 }
 
-const ref = (r: NetResource, rule: string, description?: unknown): RuleRef => {
-  const d = str(description);
-  return { urn: r.urn, resource: displayName(r), rule, ...(typeof d === "string" && d ? { description: d } : {}) };
-};
-
 function groupRefs(g: ResourceGraph, r: NetResource, prop: string, values: readonly unknown[]): GroupRef[] {
   const out: GroupRef[] = [];
   for (const v of values) {
@@ -111,16 +95,6 @@ function groupRefs(g: ResourceGraph, r: NetResource, prop: string, values: reado
   return out;
 }
 
-function cidrsOf(v4: unknown, v6: unknown): { set: CidrSet; unknown: boolean } {
-  const list = (x: unknown): unknown[] => {
-    const a = arr(x);
-    if (a === UNKNOWN) return [x];
-    if (a) return [...a];
-    return x === undefined || x === null ? [] : [x];
-  };
-  const r = cidrSet([...list(v4), ...list(v6)]);
-  return { set: r.set, unknown: r.unknown };
-}
 
 function readSgRule(g: ResourceGraph, owner: NetResource, rule: Record<string, unknown>, egress: boolean, label: string, prop: string): SgRule {
   const t = awsTraffic(rule.protocol ?? rule.ipProtocol, rule.fromPort, rule.toPort);
@@ -248,56 +222,33 @@ function readNacls(g: ResourceGraph, subnets: Map<string, Subnet>, notes: string
   return nacls;
 }
 
-const TARGET_FIELDS: [string, RouteTarget][] = [
-  ["natGatewayId", "nat"], ["transitGatewayId", "tgw"], ["vpcPeeringConnectionId", "peering"], ["egressOnlyGatewayId", "igw"],
-  ["networkInterfaceId", "appliance"], ["vpcEndpointId", "appliance"], ["localGatewayId", "appliance"], ["carrierGatewayId", "igw"], ["coreNetworkArn", "tgw"],
-];
-
-function routeTarget(g: ResourceGraph, r: NetResource, prop: string, route: Record<string, unknown>): RouteTarget {
-  for (const [field, kind] of TARGET_FIELDS) if (route[field] !== undefined && route[field] !== null && route[field] !== "") return kind;
-  const gw = route.gatewayId;
-  if (gw === undefined || gw === null || gw === "") return "blackhole";
-  if (gw === "local") return "local";
-  const res = g.resolve(r, prop, gw, [AWS.igw, AWS.vgw, AWS.eigw]);
-  if (!res) return "blackhole";
-  if ("literal" in res) {
-    const l = res.literal;
-    return l === "local" ? "local" : l.startsWith("igw-") ? "igw" : l.startsWith("vgw-") ? "vgw" : "unknown";
+/**
+ * A subnet with no association of its own gets its VPC's default NACL and main route table.
+ * When the stack manages those (DefaultNetworkAcl, DefaultRouteTable, MainRouteTableAssociation),
+ * their rules apply; otherwise AWS's defaults do (allow-all NACL, local-only routes).
+ */
+function applyVpcDefaults(g: ResourceGraph, subnets: Map<string, Subnet>, nacls: Map<string, Nacl>, tables: Map<string, RouteTable>): void {
+  const vpcOf = (r: NetResource, prop: string, value: unknown): string | undefined => {
+    const v = g.resolve(r, prop, value, [AWS.vpc]);
+    if (v && !("literal" in v) && v.urns.length === 1) return v.urns[0];
+    const deps = (r.dependencies ?? []).filter((u) => g.byUrn.get(u)?.type === AWS.vpc);
+    return deps.length === 1 ? deps[0] : undefined;
+  };
+  const byVpc = <T>(items: { vpc?: string; value: T }[]) => (s: Subnet): T | undefined =>
+    items.find((i) => i.vpc !== undefined && i.vpc === s.vpc)?.value ?? (items.length === 1 ? items[0].value : undefined);
+  const defaultNacl = byVpc(g.ofType(AWS.defaultNacl).map((r) => ({ vpc: vpcOf(r, "defaultNetworkAclId", propsOf(r).defaultNetworkAclId), value: nacls.get(r.urn)! })));
+  const mainTables = [
+    ...g.ofType(AWS.defaultRouteTable).map((r) => ({ vpc: vpcOf(r, "defaultRouteTableId", propsOf(r).defaultRouteTableId), value: tables.get(r.urn)! })),
+    ...g.ofType(AWS.mainRtAssoc).flatMap((r) => {
+      const t = g.resolve(r, "routeTableId", propsOf(r).routeTableId, RT_TYPES);
+      return t && !("literal" in t) && t.urns.length === 1 ? [{ vpc: vpcOf(r, "vpcId", propsOf(r).vpcId), value: tables.get(t.urns[0])! }] : [];
+    }),
+  ];
+  const mainTable = byVpc(mainTables);
+  for (const s of subnets.values()) {
+    s.nacl ??= defaultNacl(s);
+    s.routeTable ??= mainTable(s);
   }
-  const types = new Set(res.urns.map((u) => g.byUrn.get(u)!.type));
-  if (types.size !== 1) return "unknown";
-  return types.has(AWS.vgw) ? "vgw" : "igw";
-}
-
-function readRouteTables(g: ResourceGraph, subnets: Map<string, Subnet>): Map<string, RouteTable> {
-  const tables = new Map<string, RouteTable>();
-  for (const r of g.ofType(...RT_TYPES)) {
-    const routes = arr(propsOf(r).routes);
-    const t: RouteTable = { urn: r.urn, name: displayName(r), routes: [] };
-    (routes === UNKNOWN ? [] : routes ?? []).forEach((x, i) => {
-      const route = rec(x);
-      if (!route || route === UNKNOWN) return;
-      const c = cidrsOf(route.cidrBlock, route.ipv6CidrBlock);
-      t.routes.push({ ref: ref(r, `routes[${i}] ${c.set}`), dest: c.set, destUnknown: c.unknown, target: routeTarget(g, r, "routes", route as Record<string, unknown>) });
-    });
-    tables.set(r.urn, t);
-  }
-  for (const r of g.ofType(AWS.route)) {
-    const p = propsOf(r);
-    const owner = g.resolve(r, "routeTableId", p.routeTableId, RT_TYPES);
-    if (!owner || "literal" in owner || owner.urns.length !== 1) continue;
-    const c = cidrsOf(p.destinationCidrBlock, p.destinationIpv6CidrBlock);
-    const target = routeTarget(g, r, "gatewayId", p);
-    tables.get(owner.urns[0])!.routes.push({ ref: ref(r, `route ${c.set}`), dest: c.set, destUnknown: c.unknown, target });
-  }
-  for (const r of g.ofType(AWS.rtAssoc)) {
-    const p = propsOf(r);
-    const owner = g.resolve(r, "routeTableId", p.routeTableId, RT_TYPES);
-    const s = g.resolve(r, "subnetId", p.subnetId, [AWS.subnet]);
-    if (!owner || "literal" in owner || owner.urns.length !== 1 || !s || "literal" in s) continue;
-    for (const u of s.urns) subnets.get(u)!.routeTable = tables.get(owner.urns[0]);
-  }
-  return tables;
 }
 
 /** Reads everything AWS; `zoneTag` overrides the tag key naming a resource's zone. */
@@ -322,5 +273,6 @@ export function readAws(g: ResourceGraph, zoneTag?: string): AwsModel {
   const sgs = readSgs(g, zoneTag, notes);
   const nacls = readNacls(g, subnets, notes);
   const routeTables = readRouteTables(g, subnets);
+  applyVpcDefaults(g, subnets, nacls, routeTables);
   return { sgs, subnets: [...subnets.values()].sort((a, b) => (a.urn < b.urn ? -1 : 1)), nacls, routeTables, notes };
 }

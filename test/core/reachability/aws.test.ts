@@ -166,6 +166,21 @@ describe("reachability / AWS", () => {
     assert.equal(m.pair("aws:edge", "aws:app")!.possible.toString(), "tcp/8080");
   });
 
+  it("a subnet without a NACL of its own takes the VPC's default NACL, as the stack manages it", () => {
+    const f = baseline();
+    delete (f.nacl as any).data;
+    // AWS's own default NACL allows everything: app -> data passes on the SGs alone.
+    assert.equal(analyseReachability(awsResources(f)).pair("aws:app", "aws:data")!.allowed.toString(), "tcp/5432");
+    const managed = (ingress: any[], egress: any[]) =>
+      res("aws:ec2/defaultNetworkAcl:DefaultNetworkAcl", "default-acl", { defaultNetworkAclId: UNKNOWN_STRING, ingress, egress }, { dependencies: [urnOf(T.VPC, "main")], propertyDependencies: { defaultNetworkAclId: [urnOf(T.VPC, "main")] } });
+    f.extra = [managed([], [])];
+    const closed = analyseReachability(awsResources(f)).pair("aws:app", "aws:data")!;
+    assert.equal(closed.allowed.toString(), "nothing");
+    assert.deepEqual(explainBlocked(closed, tcp(5432)).map((b) => b.reason), ["default-acl inbound rule 32767 (default deny) denies tcp/5432", "return traffic tcp/1024-65535 not allowed by NACL default-acl outbound (default-acl outbound rule 32767 (default deny))"]);
+    f.extra = [managed([nacl(100, "allow", CIDR.app, 5432)], [nacl(100, "allow", CIDR.app, 1024, 65535)])];
+    assert.equal(analyseReachability(awsResources(f)).pair("aws:app", "aws:data")!.allowed.toString(), "tcp/5432");
+  });
+
   it("crosses VPCs only along a peering route, both ways", () => {
     const f = baseline();
     const other = res(T.VPC, "other", { cidrBlock: "10.9.0.0/16" });

@@ -1,0 +1,80 @@
+/**
+ * AWS route tables: inline routes and standalone Route resources, each classified by what it
+ * points at (internet or NAT gateway, peering, transit or VPN gateway, an appliance, nothing at
+ * all: a blackhole), and the subnets associated with each table.
+ */
+import type { CidrSet } from "../../net/cidr";
+import { propsOf, displayName, type ResourceGraph } from "../graph";
+import type { NetResource, RuleRef } from "../model";
+import { arr, rec, UNKNOWN } from "../values";
+import { cidrsOf, ref } from "./common";
+import type { Subnet } from "./model";
+import { AWS, RT_TYPES } from "./types";
+
+export type RouteTarget = "local" | "igw" | "nat" | "peering" | "tgw" | "vgw" | "appliance" | "blackhole" | "unknown";
+
+export interface Route {
+  readonly ref: RuleRef;
+  readonly dest: CidrSet;
+  readonly destUnknown: boolean;
+  readonly target: RouteTarget;
+}
+
+export interface RouteTable {
+  readonly urn: string;
+  readonly name: string;
+  readonly routes: Route[];
+}
+
+const TARGET_FIELDS: [string, RouteTarget][] = [
+  ["natGatewayId", "nat"], ["transitGatewayId", "tgw"], ["vpcPeeringConnectionId", "peering"], ["egressOnlyGatewayId", "igw"],
+  ["networkInterfaceId", "appliance"], ["vpcEndpointId", "appliance"], ["localGatewayId", "appliance"], ["carrierGatewayId", "igw"], ["coreNetworkArn", "tgw"],
+];
+
+function routeTarget(g: ResourceGraph, r: NetResource, prop: string, route: Record<string, unknown>): RouteTarget {
+  for (const [field, kind] of TARGET_FIELDS) if (route[field] !== undefined && route[field] !== null && route[field] !== "") return kind;
+  const gw = route.gatewayId;
+  if (gw === undefined || gw === null || gw === "") return "blackhole";
+  if (gw === "local") return "local";
+  const res = g.resolve(r, prop, gw, [AWS.igw, AWS.vgw, AWS.eigw]);
+  if (!res) return "blackhole";
+  if ("literal" in res) {
+    const l = res.literal;
+    return l === "local" ? "local" : l.startsWith("igw-") ? "igw" : l.startsWith("vgw-") ? "vgw" : "unknown";
+  }
+  const types = new Set(res.urns.map((u) => g.byUrn.get(u)!.type));
+  if (types.size !== 1) return "unknown";
+  return types.has(AWS.vgw) ? "vgw" : "igw";
+}
+
+export function readRouteTables(g: ResourceGraph, subnets: Map<string, Subnet>): Map<string, RouteTable> {
+  const tables = new Map<string, RouteTable>();
+  for (const r of g.ofType(...RT_TYPES)) {
+    const routes = arr(propsOf(r).routes);
+    const t: RouteTable = { urn: r.urn, name: displayName(r), routes: [] };
+    (routes === UNKNOWN ? [] : routes ?? []).forEach((x, i) => {
+      const route = rec(x);
+      if (!route || route === UNKNOWN) return;
+      const c = cidrsOf(route.cidrBlock, route.ipv6CidrBlock);
+      t.routes.push({ ref: ref(r, `routes[${i}] ${c.set}`), dest: c.set, destUnknown: c.unknown, target: routeTarget(g, r, "routes", route as Record<string, unknown>) });
+    });
+    tables.set(r.urn, t);
+  }
+  for (const r of g.ofType(AWS.route)) {
+    const p = propsOf(r);
+    const owner = g.resolve(r, "routeTableId", p.routeTableId, RT_TYPES);
+    if (!owner || "literal" in owner || owner.urns.length !== 1) continue;
+    const c = cidrsOf(p.destinationCidrBlock, p.destinationIpv6CidrBlock);
+    const target = routeTarget(g, r, "gatewayId", p);
+    tables.get(owner.urns[0])!.routes.push({ ref: ref(r, `route ${c.set}`), dest: c.set, destUnknown: c.unknown, target });
+  }
+  for (const r of g.ofType(AWS.rtAssoc)) {
+    const p = propsOf(r);
+    const owner = g.resolve(r, "routeTableId", p.routeTableId, RT_TYPES);
+    const s = g.resolve(r, "subnetId", p.subnetId, [AWS.subnet]);
+    if (!owner || "literal" in owner || owner.urns.length !== 1 || !s || "literal" in s) continue;
+    for (const u of s.urns) subnets.get(u)!.routeTable = tables.get(owner.urns[0]);
+  }
+  return tables;
+}
+
