@@ -52,6 +52,8 @@ export interface AnalysisContext {
   programDir: string;
   /** The stack's exported outputs (a program may export its intent). */
   outputs: Record<string, unknown>;
+  /** Intent files given with --intent (else analyses look for the intent in the stack). */
+  intentFiles?: string[];
 }
 
 export type AnalysisProvider = (resources: RecordedResource[], ctx: AnalysisContext) => AnalysisSection | Promise<AnalysisSection>;

@@ -21,6 +21,7 @@ export interface PreviewCliOptions {
   diagramFile?: string;
   output?: string;
   mockCalls?: string;
+  intent: string[];
   /** commander's negation of --no-analysis */
   analysis: boolean;
 }
@@ -55,6 +56,7 @@ export async function previewCommand(programDir: string | undefined, opts: Previ
       policyPacks: opts.policyPack,
       policyPackConfigs: opts.policyPackConfig,
       mockCalls: opts.mockCalls,
+      intentFiles: opts.intent,
       ...(opts.analysis === false ? { analyses: [] } : {}),
       progress: new Progress(),
     };
@@ -87,6 +89,7 @@ export function registerPreviewCommand(program: Command): void {
     .addOption(new Option("--diagram <kind>", "also draw zones and flows").choices([...DIAGRAM_FORMATS]))
     .option("--diagram-file <file>", "write the diagram to this file instead of the report")
     .option("-o, --output <file>", "write the report to this file instead of standard output")
+    .option("--intent <file>", "hold the reachability matrix against this intent (repeatable; default: the intents the stack's netseg components carry)", collect, [])
     .option("--no-analysis", "skip the analyses (reachability matrix); policy packs still run")
     .option("--mock-calls <file>", "JSON file of extra provider-function answers: {\"<token>\": {<result>}}")
     // A usage error is bad input (2), never to be read as "a mandatory violation" (1).

@@ -1,14 +1,83 @@
 /**
  * The built-in analysis: core/reachability's matrix of who can reach whom, computed from the
- * recorded resources (security groups, NACLs, routes, NetworkPolicies), shown as a table and
- * as diagram edges. Pairs whose traffic depends on values unknown at preview are marked "?".
- * Holding the matrix against the intent (unintended paths, accidental denies) plugs in here
- * once core/reachability exports its intent comparison.
+ * recorded resources (security groups, NACLs, routes, firewalls, NetworkPolicies), held against
+ * the intent. The intent comes from `--intent <file>` when given, else from the netseg
+ * components in the stack (their `intent` input or output, or SegmentedVpc's `plan.intent`).
+ * Unintended paths, accidental denies and internet paths into sensitive zones are errors (they
+ * fail the preview, exit 1); paths allowed only if unknown values turn out so and blocked DNS
+ * are warnings. The diagram draws allowed paths, unintended ones red, accidental denies dashed.
+ *
+ * Large stacks: the engine's cost grows with the number of network resources, so above
+ * {@link REACHABILITY_LIMIT} of them the analysis is skipped with a note saying so (the packs,
+ * including netseg-intent-conformance, still run); `NETSEG_REACHABILITY_LIMIT` changes the limit.
  */
-import { analyseReachability, type NetResource } from "../../core/reachability";
-import type { AnalysisEdge, AnalysisProvider, AnalysisSection } from "./analysis";
+import { loadIntentFile, resolveIntent, type Intent } from "../../core/intent";
+import { NETWORK_TYPES, analyseReachability, compareWithIntent, type ExternalPeer, type Finding, type NetResource } from "../../core/reachability";
+import type { AnalysisContext, AnalysisEdge, AnalysisFinding, AnalysisProvider, AnalysisSection } from "./analysis";
+import { PreviewError, errorText, oneParagraph } from "./errors";
+import type { RecordedResource } from "./types";
 
-export const reachabilityAnalysis: AnalysisProvider = (resources) => {
+/** Network resources above which the analysis is skipped (see the module comment). */
+export const REACHABILITY_LIMIT = 2000;
+
+function limit(): number {
+  const env = Number(process.env.NETSEG_REACHABILITY_LIMIT);
+  return Number.isInteger(env) && env > 0 ? env : REACHABILITY_LIMIT;
+}
+
+function asRecord(v: unknown): Record<string, unknown> | undefined {
+  return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+/**
+ * The intents to hold the matrix against: the given files, else every distinct intent the
+ * stack's netseg components carry (by name; the first of a name wins). A file that does not
+ * load is bad input (exit 2); an intent in the stack that does not parse becomes a warning.
+ */
+export function intentsOf(resources: readonly RecordedResource[], files: readonly string[] = []): { intents: { intent: Intent; from: string }[]; problems: string[] } {
+  if (files.length > 0) {
+    return {
+      intents: files.map((file) => {
+        try {
+          return { intent: loadIntentFile(file), from: file };
+        } catch (err) {
+          throw new PreviewError(`The --intent file ${file} could not be used: ${oneParagraph(errorText(err), 4000)}`);
+        }
+      }),
+      problems: [],
+    };
+  }
+  const intents = new Map<string, { intent: Intent; from: string }>();
+  const problems: string[] = [];
+  for (const r of resources) {
+    if (!r.type.startsWith("netseg:")) continue;
+    const candidates = [r.outputs.intent, r.inputs.intent, asRecord(r.outputs.plan)?.intent];
+    const value = candidates.find((v) => asRecord(v) !== undefined || (typeof v === "string" && v.trim() !== ""));
+    if (value === undefined) continue;
+    try {
+      // A string found in the stack is the document's text or a path; only objects are read here.
+      if (typeof value === "string") continue;
+      const intent = resolveIntent(value as Intent, `the intent of ${r.urn}`);
+      if (!intents.has(intent.name)) intents.set(intent.name, { intent, from: r.urn });
+    } catch (err) {
+      problems.push(`The intent carried by ${r.urn} could not be read: ${oneParagraph(errorText(err))}`);
+    }
+  }
+  return { intents: [...intents.values()].sort((a, b) => a.intent.name.localeCompare(b.intent.name)), problems };
+}
+
+const KINDS: [keyof ReturnType<typeof compareWithIntent>, AnalysisFinding["kind"], AnalysisFinding["severity"]][] = [
+  ["unintended", "unintended-path", "error"],
+  ["accidentalDenies", "accidental-deny", "error"],
+  ["internetToSensitive", "internet-to-sensitive", "error"],
+  ["uncertain", "uncertain-path", "warning"],
+  ["dnsBlocked", "dns-blocked", "warning"],
+];
+
+export const reachabilityAnalysis: AnalysisProvider = (resources, ctx: AnalysisContext) => {
+  const section: AnalysisSection = { id: "reachability", title: "Reachability held against the intent", findings: [] };
+  const { intents, problems } = intentsOf(resources, ctx.intentFiles);
+  const types = new Set<string>(NETWORK_TYPES);
   const net: NetResource[] = resources
     .filter((r) => r.custom && !r.type.startsWith("pulumi:"))
     .map((r) => ({
@@ -21,29 +90,86 @@ export const reachabilityAnalysis: AnalysisProvider = (resources) => {
       dependencies: r.dependencies,
       propertyDependencies: r.propertyDependencies,
     }));
-  const matrix = analyseReachability(net);
-  const section: AnalysisSection = { id: "reachability", title: "Reachability (from the declared resources)", findings: [] };
-  for (const note of matrix.notes) section.findings.push({ kind: "reachability-note", severity: "note", message: note });
-  if (matrix.endpoints.length === 0) {
-    section.summary = "No network resources the reachability engine reads (security groups, subnets, NetworkPolicies).";
+  const networkCount = net.filter((r) => types.has(r.type)).length;
+  if (networkCount > limit()) {
+    section.summary =
+      `Skipped: ${networkCount} network resources, above the limit of ${limit()} for the reachability engine at preview ` +
+      `(set NETSEG_REACHABILITY_LIMIT to raise it, or --no-analysis to silence this). The policy packs still ran.`;
+    section.findings.push({ kind: "analysis-skipped", severity: "note", message: section.summary });
     return section;
   }
+  // The intents' peers become endpoints. The intent itself is not handed to the engine: it would
+  // also read each intent's zones as Kubernetes namespaces, inventing endpoints for an intent
+  // deployed only to AWS or GCP.
+  const peers = new Map<string, ExternalPeer>();
+  for (const { intent } of intents) for (const p of intent.peers) if (!peers.has(p.name)) peers.set(p.name, { name: p.name, cidrs: [...p.cidrs] });
+  const matrix = analyseReachability(net, { peers: [...peers.values()] });
+  for (const note of matrix.notes) section.findings.push({ kind: "reachability-note", severity: "note", message: note });
+  for (const problem of problems) section.findings.push({ kind: "intent-unreadable", severity: "warning", message: problem });
+  if (matrix.endpoints.length === 0) {
+    section.summary = "No network resources the reachability engine reads (security groups, subnets, firewalls, NetworkPolicies).";
+    return section;
+  }
+
+  // Diagram nodes are zones as the report names them (`app`), platform-qualified only when two
+  // platforms have a zone of that name (`aws:app`, `gcp:app`).
+  const keyCount = new Map<string, number>();
+  for (const e of matrix.endpoints) keyCount.set(e.key, (keyCount.get(e.key) ?? 0) + 1);
+  const nodeOf = new Map(matrix.endpoints.map((e) => [e.id, keyCount.get(e.key)! > 1 ? e.id : e.key]));
+  const node = (id: string) => nodeOf.get(id) ?? id;
+  // Findings name endpoints by key; where two platforms share a key, the resources at fault tell which.
+  const nodeOfKey = (key: string, urns: readonly string[]) => {
+    const matches = matrix.endpoints.filter((e) => e.key === key);
+    if (matches.length === 0) return key;
+    const platformOf = (urn: string) => /(?:::|\$)([a-z0-9]+):[^:$]*:[^:$]*::[^:]*$/.exec(urn)?.[1];
+    const platforms = new Set(urns.map((u) => platformOf(u)).map((p) => (p === "kubernetes" ? "k8s" : p)));
+    const hit = matches.find((e) => e.platform && platforms.has(e.platform)) ?? matches[0];
+    return node(hit.id);
+  };
+
+  // Hold the matrix against each intent; a pair flagged by any intent is drawn as flagged.
+  const flagged = new Map<string, AnalysisEdge["status"]>();
+  const denies: AnalysisEdge[] = [];
+  const judged: string[] = [];
+  for (const { intent, from } of intents) {
+    const report = compareWithIntent(matrix, intent);
+    judged.push(`${intent.name} (from ${from.startsWith("urn:") ? from.slice(from.lastIndexOf("::") + 2) : from})`);
+    for (const [field, kind, severity] of KINDS) {
+      for (const f of report[field] as readonly Finding[]) {
+        section.findings.push({ kind, severity, message: `intent ${intent.name}: ${f.message}`, from: f.from, to: f.to, urns: [...f.urns] });
+        const [a, b] = [nodeOfKey(f.from, f.urns), nodeOfKey(f.to, f.urns)];
+        if (kind === "accidental-deny") denies.push({ from: a, to: b, label: f.traffic.toString(), status: "accidental-deny" });
+        else if (severity === "error") flagged.set(`${a}|${b}`, "unintended");
+      }
+    }
+    for (const flow of report.unresolved) {
+      section.findings.push({ kind: "intent-unresolved", severity: "note", message: `intent ${intent.name}: ${flow}` });
+    }
+  }
+
   const ids = matrix.endpoints.map((e) => e.id);
-  // Diagram nodes are zones as the report names them (`app`), not platform-qualified ids.
-  const keyOf = new Map(matrix.endpoints.map((e) => [e.id, e.key]));
-  const edges: AnalysisEdge[] = [];
+  const edges = new Map<string, AnalysisEdge>();
   const cells = ids.map((from) =>
     ids.map((to) => {
       const pair = matrix.pair(from, to);
       if (!pair || pair.possible.isEmpty()) return "-";
       const allowed = pair.allowed.toString();
       const possible = pair.possible.toString();
-      if (from !== to) edges.push({ from: keyOf.get(from) ?? from, to: keyOf.get(to) ?? to, label: allowed === "nothing" ? `? ${possible}` : allowed, status: "intended" });
+      if (from !== to) {
+        const k = `${node(from)}|${node(to)}`;
+        const label = allowed === "nothing" ? `? ${possible}` : allowed;
+        edges.set(k, { from: node(from), to: node(to), label, status: flagged.get(k) ?? "intended" });
+      }
       return allowed === possible ? allowed : `${allowed === "nothing" ? "" : `${allowed} `}? ${possible}`;
     }),
   );
-  section.summary = `${matrix.endpoints.length} endpoints, ${edges.length} allowed paths between them.`;
+  const errors = section.findings.filter((f) => f.severity === "error").length;
+  section.summary =
+    `${matrix.endpoints.length} endpoints, ${edges.size} allowed paths between them. ` +
+    (judged.length
+      ? `Held against intent ${judged.join(", ")}: ${errors === 0 ? "every path is intended and every intended flow passes" : `${errors} finding${errors === 1 ? "" : "s"}`}.`
+      : "No intent found in the stack's netseg components; pass --intent <file> to judge the paths.");
   section.matrix = { rowHeader: "from \\ to", rows: ids, columns: ids, cells, legend: "'-' nothing allowed; '?' allowed only if values unknown at preview turn out so." };
-  section.edges = edges;
+  section.edges = [...edges.values(), ...denies];
   return section;
 };

@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import type { AnalysisProvider } from "./analysis";
 import { registeredAnalyses, runAnalyses } from "./analysis";
-import { reachabilityAnalysis } from "./reachability";
+import { intentsOf, reachabilityAnalysis } from "./reachability";
 import { enforce } from "./enforce";
 import { openPacks, type PackSession } from "./pack-session";
 import { discoverPacks } from "./packs";
@@ -26,6 +26,8 @@ export interface PreviewOptions {
   policyPackConfigs?: string[];
   /** JSON file of extra provider-function answers. */
   mockCalls?: string;
+  /** Intent files to hold the reachability matrix against (default: the intents in the stack). */
+  intentFiles?: string[];
   /** Analyses to run (default: core/reachability's matrix, then the registered ones). */
   analyses?: AnalysisProvider[];
   /** Where default packs are looked for (default: the netseg package root). */
@@ -46,6 +48,8 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewO
   const progress = options.progress ?? new Progress(false);
   const t0 = Date.now();
   const project = loadProject(options.programDir ?? ".", options.stack);
+  // A bad --intent file is bad input: refuse it before anything is spawned.
+  if (options.intentFiles?.length) intentsOf([], options.intentFiles);
   const packDirs = (options.policyPacks?.length ? options.policyPacks : discoverPacks(options.packRoot ?? PACKAGE_ROOT)).map((d) => path.resolve(d));
   const env = { project: project.name, stack: project.stack, config: project.config };
 
@@ -90,6 +94,7 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewO
       stack: project.stack,
       programDir: project.dir,
       outputs,
+      intentFiles: options.intentFiles,
     });
     const packs: PackSummary[] = (session?.packs ?? []).map((cp) => ({
       name: cp.info.name,

@@ -125,6 +125,32 @@ describe("netseg preview on examples/aws-three-tier and broken copies (subproces
     assert.match(broken.stderr, /^FAIL: .* 1 mandatory/m);
   });
 
+  it("held against a changed intent: an unintended path and an accidental deny fail the run and are marked in the diagram", async () => {
+    // The shop as deployed, judged by an intent that moved the database flow from app to edge.
+    const changed = copyExample("changed-intent", () => undefined);
+    const intentFile = path.join(changed, "changed.yaml");
+    const shop = fs.readFileSync(path.join(ROOT, "examples", "intents", "shop.yaml"), "utf8");
+    const edited = shop.replace("{ from: app, to: data, ports: [tcp/5432, tcp/6379] }", "{ from: edge, to: data, ports: [tcp/5432] }");
+    assert.notEqual(edited, shop, "the shop intent no longer has the flow this test moves");
+    fs.writeFileSync(intentFile, edited);
+    const r = await preview(EXAMPLE, "--policy-pack", path.join(ROOT, "policy-packs", "aws"), "--intent", intentFile, "--format", "json", "--diagram", "mermaid");
+    assert.equal(r.code, 1, r.stderr);
+    const report = JSON.parse(r.stdout);
+    assert.deepEqual(report.violations.mandatory, []);
+    const reach = report.analyses.find((a: { id: string }) => a.id === "reachability");
+    const errors = reach.findings.filter((f: { severity: string }) => f.severity === "error");
+    assert.deepEqual(
+      errors.map((f: { kind: string; from: string; to: string }) => [f.kind, f.from, f.to]),
+      [["unintended-path", "app", "data"], ["accidental-deny", "edge", "data"]],
+    );
+    assert.match(errors[0].message, /app -> data on tcp\/5432, tcp\/6379 is allowed but not in the intent/);
+    assert.ok(errors[0].urns.some((u: string) => u.endsWith("::shop-data-in-app-tcp-5432")), "names the rule that opens the path");
+    assert.match(report.diagram.source, /z_app -->\|"unintended: tcp\/5432, tcp\/6379"\| z_data/);
+    assert.match(report.diagram.source, /z_edge -\.->\|"accidental-deny: tcp\/5432"\| z_data/);
+    assert.equal(report.summary.exitCode, 1);
+    assert.match(report.summary.line, /0 mandatory, .* 2 analysis errors/);
+  });
+
   it("a copy whose intent does not parse: exit 2, one paragraph naming the file and every problem", async () => {
     const r = await preview(badIntentDir, "--policy-pack", path.join(ROOT, "policy-packs", "aws"));
     assert.equal(r.code, 2, r.stderr);

@@ -4,24 +4,33 @@
  * analysis that reports edges the diagram shows the zones alone.
  */
 import type { AnalysisEdge } from "../analysis";
-import type { PreviewReport } from "./model";
+import { UNZONED, type PreviewReport } from "./model";
 
 function nodeId(zone: string): string {
   return `z_${zone.replace(/[^A-Za-z0-9_]/g, "_")}`;
 }
 
-function collect(report: PreviewReport): { zones: { zone: string; count: number }[]; edges: AnalysisEdge[] } {
-  const zones = new Map(report.resources.byZone.map((z) => [z.zone, z.count]));
+/**
+ * Nodes: every endpoint an edge names, then every zone of the report no edge node stands for
+ * (a zone `app` is stood for by `app` itself or by a platform's `aws:app`). Resources outside
+ * any zone are not a node. A count is shown where the node is exactly a zone of the report.
+ */
+function collect(report: PreviewReport): { zones: { zone: string; count?: number }[]; edges: AnalysisEdge[] } {
+  const counts = new Map(report.resources.byZone.map((z) => [z.zone, z.count]));
   const edges = report.analyses.flatMap((s) => s.edges ?? []);
-  for (const e of edges) for (const z of [e.from, e.to]) if (!zones.has(z)) zones.set(z, 0);
+  const nodes = new Set<string>(edges.flatMap((e) => [e.from, e.to]));
+  const zonesStoodFor = new Set([...nodes].map((n) => n.slice(n.indexOf(":") + 1)));
+  for (const zone of counts.keys()) if (zone !== UNZONED && !zonesStoodFor.has(zone)) nodes.add(zone);
   const sortedEdges = [...edges].sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.status.localeCompare(b.status));
-  return { zones: [...zones.entries()].map(([zone, count]) => ({ zone, count })).sort((a, b) => a.zone.localeCompare(b.zone)), edges: sortedEdges };
+  return { zones: [...nodes].sort().map((zone) => ({ zone, count: counts.get(zone) })), edges: sortedEdges };
 }
+
+const label = (z: { zone: string; count?: number }) => (z.count === undefined ? z.zone : `${z.zone} (${z.count})`);
 
 export function renderMermaid(report: PreviewReport): string {
   const { zones, edges } = collect(report);
   const out = ["flowchart LR"];
-  for (const z of zones) out.push(`  ${nodeId(z.zone)}["${z.zone} (${z.count})"]`);
+  for (const z of zones) out.push(`  ${nodeId(z.zone)}["${label(z)}"]`);
   const styles: string[] = [];
   edges.forEach((e, i) => {
     const label = e.status === "intended" ? e.label ?? "" : `${e.status}${e.label ? `: ${e.label}` : ""}`;
@@ -36,7 +45,7 @@ export function renderMermaid(report: PreviewReport): string {
 export function renderDot(report: PreviewReport): string {
   const { zones, edges } = collect(report);
   const out = ["digraph netseg {", "  rankdir=LR;", "  node [shape=box, style=rounded];"];
-  for (const z of zones) out.push(`  ${nodeId(z.zone)} [label="${z.zone} (${z.count})"];`);
+  for (const z of zones) out.push(`  ${nodeId(z.zone)} [label="${label(z)}"];`);
   for (const e of edges) {
     const attrs = [`label="${e.status === "intended" ? e.label ?? "" : `${e.status}${e.label ? `: ${e.label}` : ""}`}"`];
     if (e.status === "unintended") attrs.push('color="red"', "penwidth=2");

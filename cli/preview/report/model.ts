@@ -49,7 +49,7 @@ function asRecord(v: unknown): Record<string, unknown> | undefined {
   return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
-/** A resource's zone from netseg's marks: AWS tags, GCP labels, Kubernetes metadata labels. */
+/** A resource's zone from netseg's marks: AWS tags, GCP labels (or description), Kubernetes metadata labels. */
 export function zoneOf(r: RecordedResource): string {
   const props = r.inputs;
   const candidates: [Record<string, unknown> | undefined, string][] = [
@@ -63,7 +63,9 @@ export function zoneOf(r: RecordedResource): string {
     const zone = tags?.[key];
     if (typeof zone === "string" && zone.length > 0) return zone;
   }
-  return UNZONED;
+  // GCP subnetworks carry no labels; netseg writes its marks into the description instead.
+  const mark = typeof props.description === "string" ? new RegExp(`(?:^|[\\s(])${TAG.gcp.zone}=([a-z0-9-]+)`).exec(props.description) : null;
+  return mark ? mark[1] : UNZONED;
 }
 
 function groupByZone(resources: RecordedResource[]): ZoneGroup[] {

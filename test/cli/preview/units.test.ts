@@ -64,6 +64,8 @@ describe("preview units", () => {
     assert.equal(zoneOf(resource({ inputs: { tags: { "netseg:zone": "app" } } })), "app");
     assert.equal(zoneOf(resource({ inputs: { labels: { "netseg-zone": "data" } } })), "data");
     assert.equal(zoneOf(resource({ inputs: { metadata: { labels: { "netseg.dev/zone": "web" } } } })), "web");
+    assert.equal(zoneOf(resource({ inputs: { description: "netseg zone app in europe-west1 (netseg-managed-by=netseg netseg-zone=app netseg-internet=none)" } })), "app");
+    assert.equal(zoneOf(resource({ inputs: { description: "not-netseg-zone=app" } })), "unzoned");
     assert.equal(zoneOf(resource({ inputs: {} })), "unzoned");
   });
 
