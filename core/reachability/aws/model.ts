@@ -142,12 +142,13 @@ function readSgs(g: ResourceGraph, zoneTag: string | undefined, notes: string[])
     const egress = r.type === AWS.sgEgress || (r.type === AWS.sgRule && str(p.type) === "egress");
     const owner = g.resolve(r, "securityGroupId", p.securityGroupId, SG_TYPES);
     const urns = !owner ? [] : "literal" in owner ? [...sgs.values()].filter((s) => s.literalId === owner.literal).map((s) => s.urn) : owner.urns;
-    if (urns.length !== 1) {
-      notes.push(`${r.urn}: cannot tell which security group this rule belongs to (${urns.length ? "several candidates" : "none in the stack"}); ignored`);
+    if (!urns.length) {
+      notes.push(`${r.urn}: belongs to a security group outside the stack; ignored`);
       continue;
     }
     const rule = readSgRule(g, r, p, egress, egress ? "egress" : "ingress", r.type === AWS.sgRule ? "sourceSecurityGroupId" : "referencedSecurityGroupId");
-    sgs.get(urns[0])!.rules.push(rule);
+    // Several candidate groups: the rule may be in any of them, so it only ever "may" apply.
+    for (const u of urns) sgs.get(u)!.rules.push(urns.length === 1 ? rule : { ...rule, certain: false });
   }
   return sgs;
 }
@@ -201,11 +202,13 @@ function readNacls(g: ResourceGraph, subnets: Map<string, Subnet>, notes: string
   for (const r of g.ofType(AWS.naclRule)) {
     const p = propsOf(r);
     const owner = g.resolve(r, "networkAclId", p.networkAclId, NACL_TYPES);
-    if (!owner || "literal" in owner || owner.urns.length !== 1) {
-      notes.push(`${r.urn}: cannot tell which network ACL this entry belongs to; ignored`);
+    if (!owner || "literal" in owner || !owner.urns.length) {
+      notes.push(`${r.urn}: belongs to a network ACL outside the stack; ignored`);
       continue;
     }
-    nacls.get(owner.urns[0])!.entries.push(readNaclEntry(r, p, bool(p.egress) === true, "entry"));
+    const entry = readNaclEntry(r, p, bool(p.egress) === true, "entry");
+    // Several candidate ACLs: the entry may be in any of them, so it only ever "may" apply.
+    for (const u of owner.urns) nacls.get(u)!.entries.push(owner.urns.length === 1 ? entry : { ...entry, certain: false });
   }
   for (const n of nacls.values()) {
     n.entries.sort((a, b) => (a.number ?? -1) - (b.number ?? -1) || Number(a.egress) - Number(b.egress));

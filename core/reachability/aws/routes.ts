@@ -63,10 +63,11 @@ export function readRouteTables(g: ResourceGraph, subnets: Map<string, Subnet>):
   for (const r of g.ofType(AWS.route)) {
     const p = propsOf(r);
     const owner = g.resolve(r, "routeTableId", p.routeTableId, RT_TYPES);
-    if (!owner || "literal" in owner || owner.urns.length !== 1) continue;
+    if (!owner || "literal" in owner || !owner.urns.length) continue;
     const c = cidrsOf(p.destinationCidrBlock, p.destinationIpv6CidrBlock);
-    const target = routeTarget(g, r, "gatewayId", p);
-    tables.get(owner.urns[0])!.routes.push({ ref: ref(r, `route ${c.set}`), dest: c.set, destUnknown: c.unknown, target });
+    // Several candidate tables: the route may be in any of them, an "unknown" target in each.
+    const target = owner.urns.length === 1 ? routeTarget(g, r, "gatewayId", p) : "unknown";
+    for (const u of owner.urns) tables.get(u)!.routes.push({ ref: ref(r, `route ${c.set}`), dest: c.set, destUnknown: c.unknown, target });
   }
   for (const r of g.ofType(AWS.rtAssoc)) {
     const p = propsOf(r);

@@ -149,6 +149,17 @@ describe("reachability / AWS", () => {
     assert.equal(m2.pair("aws:app", "aws:data")!.allowed.toString(), "tcp/5432");
   });
 
+  it("a standalone rule whose group could be one of two makes its path possible, not certain", () => {
+    const f = baseline();
+    f.sg.data.ingress = [];
+    f.nacl.data.egress.push(nacl(100, "allow", CIDR.app, 1024, 65535));
+    const both = [urnOf(T.SG, "sg-data"), urnOf(T.SG, "sg-edge")];
+    const rule = res(T.SGI, "in-5432", { securityGroupId: UNKNOWN_STRING, cidrIpv4: CIDR.app, ipProtocol: "tcp", fromPort: 5432, toPort: 5432 }, { dependencies: both, propertyDependencies: { securityGroupId: both } });
+    const pair = analyseReachability([...awsResources(f, { unknownIds: true }), rule]).pair("aws:app", "aws:data")!;
+    assert.equal(pair.allowed.toString(), "nothing");
+    assert.equal(pair.possible.toString(), "tcp/5432");
+  });
+
   it("an SG reference that could be one of two groups is possible, not certain", () => {
     const f = baseline();
     const rs = awsResources(f, { unknownIds: true }).map((r) =>
