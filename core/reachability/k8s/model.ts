@@ -60,12 +60,26 @@ export interface K8sModel {
   readonly present: boolean;
 }
 
-function meta(r: NetResource): { name?: string; namespace: string; labels: Record<string, string> } {
-  const m = rec(propsOf(r).metadata);
-  const md = m && m !== UNKNOWN ? m : {};
+/**
+ * Name, namespace and labels of an object. A namespace unknown at preview (taken from a
+ * Namespace resource's output) is found through the object's dependencies on that Namespace.
+ */
+function metaOf(g: ResourceGraph, r: NetResource): { name?: string; namespace: string; labels: Record<string, string> } {
+  const md = plain(propsOf(r).metadata) ?? {};
   const name = str(md.name);
-  const ns = str(md.namespace);
+  let ns = str(md.namespace);
+  if (ns === UNKNOWN) {
+    const owner = g.resolve(r, "metadata", UNKNOWN, [K8S.namespace]);
+    const urn = owner && !("literal" in owner) && owner.urns.length === 1 ? owner.urns[0] : undefined;
+    ns = urn ? namespaceName(g.byUrn.get(urn)!) : undefined;
+  }
   return { name: typeof name === "string" ? name : undefined, namespace: typeof ns === "string" ? ns : "default", labels: labels(md.labels) };
+}
+
+/** A Namespace's name; its logical name when the name is unknown (auto-named at preview). */
+function namespaceName(r: NetResource): string {
+  const n = str(plain(propsOf(r).metadata)?.name);
+  return typeof n === "string" ? n : displayName(r);
 }
 
 function containerPorts(podSpec: unknown): NamedPort[] | undefined {
@@ -94,9 +108,11 @@ export function readK8s(g: ResourceGraph, intent?: Intent): K8sModel {
     if (!namespaces.has(name)) namespaces.set(name, { name, labels: { [NAMESPACE_NAME_LABEL]: name }, declared: false });
   };
   for (const r of g.ofType(K8S.namespace)) {
-    const m = meta(r);
-    const name = m.name ?? displayName(r);
-    namespaces.set(name, { name, labels: { ...m.labels, [NAMESPACE_NAME_LABEL]: name }, declared: true });
+    const m = metaOf(g, r);
+    const name = namespaceName(r);
+    // An auto-named namespace's real name (and so its metadata.name label) is unknown at preview.
+    const known = m.name !== undefined;
+    namespaces.set(name, { name, labels: known ? { ...m.labels, [NAMESPACE_NAME_LABEL]: name } : m.labels, declared: known });
   }
   const workloads: K8sWorkload[] = [];
   const seen = new Set<string>();
@@ -114,7 +130,7 @@ export function readK8s(g: ResourceGraph, intent?: Intent): K8sModel {
   };
   const policies: K8sPolicy[] = [];
   for (const r of g.ofType(K8S.policy)) {
-    const m = meta(r);
+    const m = metaOf(g, r);
     const spec = rec(propsOf(r).spec);
     ensure(m.namespace);
     policies.push({ urn: r.urn, name: m.name ?? displayName(r), namespace: m.namespace, spec: spec && spec !== UNKNOWN ? spec : { podSelector: UNKNOWN } });
@@ -127,7 +143,7 @@ export function readK8s(g: ResourceGraph, intent?: Intent): K8sModel {
     }
   }
   for (const r of g.ofType(...K8S.templated)) {
-    const m = meta(r);
+    const m = metaOf(g, r);
     const spec = rec(propsOf(r).spec);
     const tpl = spec && spec !== UNKNOWN ? rec(spec.template) : undefined;
     const tplMeta = tpl && tpl !== UNKNOWN ? rec(tpl.metadata) : undefined;
@@ -136,7 +152,7 @@ export function readK8s(g: ResourceGraph, intent?: Intent): K8sModel {
     add({ namespace: m.namespace, name: m.name ?? displayName(r), labels: podLabels, ports: containerPorts(tpl && tpl !== UNKNOWN ? tpl.spec : undefined) });
   }
   for (const r of g.ofType(K8S.pod)) {
-    const m = meta(r);
+    const m = metaOf(g, r);
     if (!Object.keys(m.labels).length) continue;
     add({ namespace: m.namespace, name: m.name ?? displayName(r), labels: m.labels, ports: containerPorts(propsOf(r).spec) });
   }

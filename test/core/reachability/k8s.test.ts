@@ -159,6 +159,16 @@ describe("reachability / Kubernetes", () => {
     assert.equal(p.possible.toString(), "tcp");
   });
 
+  it("finds a namespace unknown at preview through the policy's dependency on the Namespace", () => {
+    const rs = k8sObjectsToResources(shop()).map((r) => {
+      if (r.type !== "kubernetes:networking.k8s.io/v1:NetworkPolicy") return r;
+      const props = structuredClone(r.props) as any;
+      props.metadata.namespace = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+      return { ...r, props, propertyDependencies: { metadata: ["urn:pulumi:stack::project::kubernetes:core/v1:Namespace::shop"] } };
+    });
+    assert.deepEqual(table(analyseReachability(rs), KEYS), table(analyseReachability(k8sObjectsToResources(shop())), KEYS));
+  });
+
   it("ipBlock except carves addresses out", () => {
     const m = analyseReachability(k8sObjectsToResources(shop()), { peers: [{ name: "corp", cidrs: ["10.1.0.0/16"] }, { name: "partner", cidrs: ["198.51.100.0/24"] }] });
     assert.equal(m.pair("shop/api", "corp")!.allowed.toString(), "nothing");
