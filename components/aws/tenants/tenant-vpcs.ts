@@ -5,6 +5,7 @@
  * core/tenants/tenant-intent), so tenants get the same zones, security groups, NACLs and flow
  * logs as any netseg VPC. Every child is named `${name}-${tenant}...`: adding or removing a
  * tenant never renames another's resources, and blocks come from pinned or appended slots.
+ * `layout: "lean"` shares route tables across AZs and one flow-log bucket across tenants.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
@@ -15,6 +16,7 @@ import { SegmentedVpc } from "../vpc";
 import type { TenantVpcsArgs } from "./args";
 import { createTransitSubnets } from "./transit-subnets";
 import { createTransitGateway, createTransitRouting, type TransitResources } from "./transit-gateway";
+import { createFleetFlowLogBucket } from "./flow-log-bucket";
 
 export interface TenantVpcResources {
   readonly tenant: string;
@@ -62,11 +64,21 @@ export class TenantVpcs extends pulumi.ComponentResource {
         }
       }
     };
+    // Each distinct table once: with routeTables perZone, a zone's AZs share one (keyed by zone).
     const zoneTables = (vpc: SegmentedVpc, prefix: string) => {
       const out: Record<string, pulumi.Input<string>> = {};
-      for (const [zone, byAz] of Object.entries(vpc.routeTables)) for (const [az, rt] of Object.entries(byAz)) out[`${prefix}-${zone}-${az}`] = rt.id;
+      const perZone = vpc.plan.routeTables === "perZone";
+      for (const [zone, byAz] of Object.entries(vpc.routeTables)) for (const [az, rt] of Object.entries(byAz)) out[perZone ? `${prefix}-${zone}` : `${prefix}-${zone}-${az}`] = rt.id;
       return out;
     };
+    const lean = args.layout === "lean";
+    if (args.layout !== undefined && args.layout !== "standard" && !lean) throw new pulumi.ResourceError(`TenantVpcs ${name}: layout "${String(args.layout)}" is neither "standard" nor "lean"`, this);
+    const fleetLogs = lean && args.vpc?.flowLogs === undefined ? createFleetFlowLogBucket(name, { ...baseTags, [TAG.aws.role]: "tenant-flow-logs" }, this) : undefined;
+    const tenantVpcArgs = (tenant: string) => ({
+      ...(args.vpc ?? {}),
+      ...(lean && args.vpc?.routeTables === undefined ? { routeTables: "perZone" as const } : {}),
+      ...(fleetLogs ? { flowLogs: { destination: "s3" as const, bucketArn: pulumi.interpolate`${fleetLogs.arn}/${tenant}/` } } : {}),
+    });
 
     // Shared services: created from its own intent, or an existing VPC attached as is.
     let sharedAttachment: aws.ec2transitgateway.VpcAttachment;
@@ -91,7 +103,7 @@ export class TenantVpcs extends pulumi.ComponentResource {
     for (const m of members) {
       const tIntent = tenantIntent(intent, m);
       const tags = { ...m.tags, ...tenantTags(m.name) };
-      const vpc = new SegmentedVpc(`${name}-${m.name}`, { ...(args.vpc ?? {}), intent: tIntent, tags }, { parent: this });
+      const vpc = new SegmentedVpc(`${name}-${m.name}`, { ...tenantVpcArgs(m.name), intent: tIntent, tags }, { parent: this });
       const transit = createTransitSubnets(`${name}-${m.name}`, vpc.vpcId, planAddresses(tIntent).infrastructure, tIntent.addressSpace, [t.sharedServices.addressSpace], azName, (d) => ({ ...tags, Name: d }), vpc);
       const attachment = attach(m.name, vpc.vpcId, transit.subnets.map((s) => s.id), tags, vpc);
       vpcRoutes(m.name, zoneTables(vpc, m.name), attachment, vpc);

@@ -49,6 +49,13 @@ export interface SegmentedVpcArgs {
   readonly availabilityZoneNames?: readonly string[];
   /** VPC flow logs: on by default, to CloudWatch Logs with 90 days' retention. */
   readonly flowLogs?: FlowLogsArgs;
+  /**
+   * `perAz` (default): a route table per zone and AZ, so a zone's default route can differ by AZ
+   * (its AZ's NAT gateway, its AZ's firewall endpoint). `perZone`: one table per zone shared by
+   * its AZs, for VPCs where every AZ routes alike (no NAT per AZ, no egress proxy), e.g. tenant
+   * VPCs; fewer resources, same reachability. `routeTables` still lists the table under each AZ.
+   */
+  readonly routeTables?: "perAz" | "perZone";
   /** Gateway endpoints attached to the private route tables (default both). */
   readonly gatewayEndpoints?: readonly GatewayEndpointService[];
   readonly egressProxy?: EgressProxyArgs;
@@ -68,6 +75,7 @@ export interface SegmentedVpcPlan {
   readonly natGateways: NatGatewayStrategy;
   /** AZ indexes that get a NAT gateway (empty when no zone needs one). */
   readonly natAzIndexes: readonly number[];
+  readonly routeTables: "perAz" | "perZone";
   readonly gatewayEndpoints: readonly GatewayEndpointService[];
   readonly flowLogs: { readonly enabled: false } | { readonly enabled: true; readonly destination: "cloud-watch-logs" | "s3"; readonly retentionDays: number; readonly trafficType: string };
 }
@@ -151,15 +159,23 @@ export function planSegmentedVpc(name: string, args: SegmentedVpcArgs): Segmente
     if (!(e instanceof IntentError)) throw e;
     issues.push(...e.issues);
   }
-  if (issues.length || !rules) throw new IntentError(issues, typeof args.intent === "string" ? args.intent : intent.name);
   const needNat = zonesNeedingNat(intent.zones).length > 0;
   const natAzIndexes = !needNat || natGateways === "none" ? [] : natGateways === "single" ? [0] : Array.from({ length: intent.availabilityZones }, (_, i) => i);
+  const routeTables = args.routeTables ?? "perAz";
+  if (routeTables !== "perAz" && routeTables !== "perZone") issues.push({ path: "routeTables", value: routeTables, message: "must be perAz or perZone", fix: "use perAz (default) unless every AZ routes alike" });
+  if (routeTables === "perZone") {
+    if (natAzIndexes.length > 1) issues.push({ path: "routeTables", value: routeTables, message: "one route table per zone cannot send each AZ to its own NAT gateway", fix: 'use natGateways: "single", or routeTables: "perAz"' });
+    const proxied = intent.zones.filter((z) => z.egress === "proxy").map((z) => z.name);
+    if (proxied.length) issues.push({ path: "routeTables", value: routeTables, message: `the egress path routes each AZ of ${proxied.join(", ")} through its own firewall endpoint or NAT, which needs a route table per AZ`, fix: 'use routeTables: "perAz" in a VPC with egress: proxy zones' });
+  }
+  if (issues.length || !rules) throw new IntentError(issues, typeof args.intent === "string" ? args.intent : intent.name);
   return {
     intent,
     addresses: planAddresses(intent),
     rules,
     natGateways,
     natAzIndexes,
+    routeTables,
     gatewayEndpoints: endpoints,
     flowLogs: fl === false ? { enabled: false } : { enabled: true, destination: fl.destination ?? "cloud-watch-logs", retentionDays, trafficType: fl.trafficType ?? "ALL" },
   };

@@ -4,7 +4,8 @@
  * to the internet gateway; zones with egress nat to a NAT gateway in the internet-facing zone
  * (one per AZ, or one in AZ 1); zones with egress none or proxy get no default route here
  * (proxy routes are added by the egress component). S3 and DynamoDB gateway endpoints are
- * attached to every private route table.
+ * attached to every private route table. With `routeTables: "perZone"` a zone's AZs share one
+ * table (named by the zone), for VPCs where every AZ routes alike.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -46,11 +47,14 @@ export function createRouting(name: string, plan: SegmentedVpcPlan, tags: VpcTag
     if (!zone.managed) continue;
     routeTables[zone.name] = {};
     defaultRoutes[zone.name] = {};
+    const perZone = plan.routeTables === "perZone";
     for (let az = 0; az < intent.availabilityZones; az++) {
       const key = subnetKey(zone.name, az);
-      const table = new aws.ec2.RouteTable(`${name}-${key}`, { vpcId: net.vpc.id, tags: tags.zoned(zone, "route-table", key) }, { parent: net.vpc });
+      const shared = perZone && az > 0 ? routeTables[zone.name][azKey(0)] : undefined;
+      const table = shared ?? new aws.ec2.RouteTable(`${name}-${perZone ? zone.name : key}`, { vpcId: net.vpc.id, tags: tags.zoned(zone, "route-table", perZone ? zone.name : key) }, { parent: net.vpc });
       routeTables[zone.name][azKey(az)] = table;
       new aws.ec2.RouteTableAssociation(`${name}-${key}`, { routeTableId: table.id, subnetId: net.subnets[zone.name][azKey(az)].id }, { parent: table });
+      if (shared) continue;
       let target: aws.ec2.RouteArgs | undefined;
       if (zone.internet === "inbound") target = { routeTableId: table.id, destinationCidrBlock: DEFAULT_ROUTE, gatewayId: net.internetGateway!.id };
       else {
