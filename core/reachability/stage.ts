@@ -51,6 +51,19 @@ export function trafficOf(perProtocol: readonly Interval<number>[][]): TrafficSe
 }
 
 /**
+ * Possibly allowed: certain rules claim; a "maybe" allow only marks (a later rule may still
+ * take the same traffic); a "maybe" deny is ignored (it may not apply).
+ */
+function hiAction(e: Entry): PaintAction {
+  return e.match === "yes" ? e.action : e.action === "allow" ? "mark" : "skip";
+}
+
+/** Certainly allowed: a "maybe" allow is ignored, a "maybe" deny is applied. */
+function loAction(e: Entry): PaintAction {
+  return e.match === "yes" || e.action === "deny" ? e.action : "skip";
+}
+
+/**
  * Ordered rules, first match wins; what no rule matched goes to `fallback` (deny unless the
  * platform's last rule allows, like GCP's implied allow-egress).
  */
@@ -60,12 +73,8 @@ export function firstMatchStage(
   fallback: { rule: RuleRef; action: "allow" | "deny" },
   missing: string,
 ): Stage {
-  const entries = [...ordered].filter((e) => e.match !== "no" && !e.traffic.isEmpty());
-  // Possibly allowed: certain rules claim; a "maybe" allow only marks (a later rule may still
-  // take the same traffic); a "maybe" deny is ignored (it may not apply).
-  const hiAction = (e: Entry): PaintAction => (e.match === "yes" ? e.action : e.action === "allow" ? "mark" : "skip");
-  // Certainly allowed: a "maybe" allow is ignored, a "maybe" deny is applied.
-  const loAction = (e: Entry): PaintAction => (e.match === "yes" || e.action === "deny" ? e.action : "skip");
+  const entries: Entry[] = [];
+  for (const e of ordered) if (e.match !== "no") entries.push(e);
   const wantRest = fallback.action === "allow";
   const hi = paint(entries, hiAction, { wantRest });
   // With nothing unknown both passes are the same painting.

@@ -10,6 +10,7 @@ import type { Endpoint, Path, Stage } from "../model";
 import type { External, PlatformAnalysis } from "../platform";
 import { CidrSet } from "../../net/cidr";
 import { AddressIndex } from "../addr-index";
+import { flat } from "../sweep";
 import { blockStage, firstMatchStage, LazyPath, passStage, type Entry } from "../stage";
 import { triAnd, triOr, type Tri } from "../values";
 import type { AccountRefs, GcpFirewall, GcpModel, GcpZone } from "./model";
@@ -46,13 +47,15 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
     for (const u of refs.urns) for (const i of zonesByAccount.get(`u:${u}`) ?? []) if (out.get(i) !== "yes") out.set(i, refs.certain ? "yes" : "maybe");
     return out;
   };
-  const buckets = new Map<string, Entry[]>();
-  const file = (zone: string, dir: string, peer: string, e: Entry) => {
-    const key = `${zone}|${dir}|${peer}`;
-    const list = buckets.get(key);
+  /** [target zone][0 ingress, 1 egress][peer] -> rules in evaluation order */
+  const buckets: (Entry[] | undefined)[][][] = zoneList.map(() => [[], []]);
+  const file = (zone: number, dir: number, peer: number, e: Entry) => {
+    const list = buckets[zone][dir][peer];
     if (list) list.push(e);
-    else buckets.set(key, [e]);
+    else buckets[zone][dir][peer] = [e];
   };
+  const zoneIndex = new Map(zoneList.map((z, i) => [z.name, i]));
+  const peerIndex = new Map(peerIds.map((id, i) => [id, i]));
   for (const f of sorted) {
     const targetsOf: [number, Tri][] = [];
     if (f.targetTags.length) {
@@ -75,12 +78,14 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
       if (f.sourceAccounts) for (const [i, t] of accountZones(f.sourceAccounts)) add(i, t);
     }
     const doubt = f.rangesUnknown || !f.certain;
+    // One entry object per rule and certainty, shared by every (target, peer) it is filed under.
+    const yes: Entry = { rule: f.ref, action: f.action, traffic: f.traffic, match: "yes", ports: flat(f.traffic) };
+    const maybe: Entry = { ...yes, match: "maybe" };
+    const dir = f.direction === "INGRESS" ? 0 : 1;
     for (const [ti, tt] of inNetwork) {
       for (const [pi, pt] of peers) {
-        let match = triAnd(tt, pt);
-        if (match === "no") continue;
-        if (doubt) match = "maybe";
-        file(zoneList[ti].name, f.direction, peerIds[pi], { rule: f.ref, action: f.action, traffic: f.traffic, match });
+        const match = triAnd(tt, pt);
+        if (match !== "no") file(ti, dir, pi, doubt || match === "maybe" ? maybe : yes);
       }
     }
   }
@@ -89,7 +94,8 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
     const ingress = dir === "INGRESS";
     const label = `firewall ${ingress ? "ingress to" : "egress from"} ${zone.name}`;
     const implied = { urn: "", resource: "GCP implied rule", rule: ingress ? "deny all ingress, priority 65535" : "allow all egress, priority 65535" };
-    return firstMatchStage(label, buckets.get(`${zone.name}|${dir}|${otherId}`) ?? [], { rule: implied, action: ingress ? "deny" : "allow" }, `no firewall rule allows ${ingress ? "ingress to" : "egress from"} ${zone.name} ${ingress ? "from" : "to"} ${otherKey}`);
+    const list = buckets[zoneIndex.get(zone.name)!][ingress ? 0 : 1][peerIndex.get(otherId)!] ?? [];
+    return firstMatchStage(label, list, { rule: implied, action: ingress ? "deny" : "allow" }, `no firewall rule allows ${ingress ? "ingress to" : "egress from"} ${zone.name} ${ingress ? "from" : "to"} ${otherKey}`);
   }
 
   function internetRoute(zone: GcpZone, ext: External): Stage | undefined {

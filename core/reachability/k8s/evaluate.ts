@@ -12,6 +12,7 @@ import { TrafficSet, type Protocol } from "../../net/ports";
 import type { Endpoint, RuleRef, Stage } from "../model";
 import type { External, PlatformAnalysis } from "../platform";
 import { allowStage, LazyPath, passStage, type Entry } from "../stage";
+import { flat } from "../sweep";
 import { cidrSet, list, num, plain, str, strings, triAnd, triOr, UNKNOWN, type Tri } from "../values";
 import type { K8sModel, K8sNamespace, K8sPolicy, NamedPort } from "./model";
 import { matchSelector, type LabelSet } from "./selectors";
@@ -205,10 +206,21 @@ export function analyseK8s(model: K8sModel, externals: readonly External[]): Pla
     return out;
   };
   const hasNamed = (rule: Rule) => (rule.ports ?? []).some((p) => typeof p.port === "string");
-  const buckets = new Map<string, Entry[]>();
+  const entriesFor = (rule: Rule, t: { lo: TrafficSet; hi: TrafficSet }): { yes: Entry[]; maybe: Entry[] } => {
+    const base: Entry[] = t.lo.isEmpty() ? [] : [{ rule: rule.ref, action: "allow", traffic: t.lo, match: "yes", ports: flat(t.lo) }];
+    const extra = t.hi.subtract(t.lo);
+    const named: Entry[] = extra.isEmpty() ? [] : [{ rule: { ...rule.ref, rule: `${rule.ref.rule} (named port, unresolved)` }, action: "allow", traffic: extra, match: "maybe" }];
+    return { yes: [...base, ...named], maybe: [...base.map((e) => ({ ...e, match: "maybe" as Tri })), ...named] };
+  };
+  const podIndex = new Map([...pods.keys()].map((id, i) => [id, i]));
+  const otherIndex = new Map(others.map((t, i) => [idOf(t), i]));
+  /** [pod][0 ingress, 1 egress][other end] -> allow entries */
+  const buckets: (Entry[] | undefined)[][][] = [...pods.keys()].map(() => [[], []]);
   const isolation = new Map<string, { tri: Tri; names: string[] }>();
   for (const pod of pods.values()) {
+    const pi = podIndex.get(pod.ep.id)!;
     for (const dir of ["ingress", "egress"] as const) {
+      const di = dir === "ingress" ? 0 : 1;
       const iso = { tri: "no" as Tri, names: [] as string[] };
       isolation.set(`${pod.ep.id}|${dir}`, iso);
       for (const { policy, tri } of selecting.get(pod.ep.id) ?? []) {
@@ -217,17 +229,17 @@ export function analyseK8s(model: K8sModel, externals: readonly External[]): Pla
         iso.tri = triOr(iso.tri, applies);
         iso.names.push(policy.src.name);
         for (const rule of policy[dir]) {
-          const fixed = hasNamed(rule) ? undefined : portsTraffic(rule.ports, { pod });
+          // Numeric ports give the same entries for every other end: built once per rule.
+          const fixed = hasNamed(rule) ? undefined : entriesFor(rule, portsTraffic(rule.ports, { pod }));
           for (const [i, mt] of ruleTargets(rule, policy.src.namespace)) {
             const match = triAnd(mt, applies);
             if (match === "no") continue;
-            const t = fixed ?? portsTraffic(rule.ports, dir === "ingress" ? { pod } : others[i]);
-            const key = `${pod.ep.id}|${dir}|${idOf(others[i])}`;
-            const list = buckets.get(key) ?? [];
-            if (!t.lo.isEmpty()) list.push({ rule: rule.ref, action: "allow", traffic: t.lo, match });
-            const extra = t.hi.subtract(t.lo);
-            if (!extra.isEmpty()) list.push({ rule: { ...rule.ref, rule: `${rule.ref.rule} (named port, unresolved)` }, action: "allow", traffic: extra, match: "maybe" });
-            if (list.length) buckets.set(key, list);
+            const entries = fixed ?? entriesFor(rule, portsTraffic(rule.ports, dir === "ingress" ? { pod } : others[i]));
+            const add = match === "yes" ? entries.yes : entries.maybe;
+            if (!add.length) continue;
+            const list = buckets[pi][di][i];
+            if (list) list.push(...add);
+            else buckets[pi][di][i] = [...add];
           }
         }
       }
@@ -240,7 +252,7 @@ export function analyseK8s(model: K8sModel, externals: readonly External[]): Pla
     if (iso.tri === "no") {
       return passStage(label, { urn: "", resource: pod.ep.key, rule: `not isolated for ${dir} (no NetworkPolicy selects it)` });
     }
-    const s = allowStage(label, buckets.get(`${pod.ep.id}|${dir}|${otherId}`) ?? [], `no ${dir} rule in NetworkPolicy ${iso.names.join(", ")} ${dir === "ingress" ? "from" : "to"} ${otherKey}`);
+    const s = allowStage(label, buckets[podIndex.get(pod.ep.id)!][dir === "ingress" ? 0 : 1][otherIndex.get(otherId)!] ?? [], `no ${dir} rule in NetworkPolicy ${iso.names.join(", ")} ${dir === "ingress" ? "from" : "to"} ${otherKey}`);
     return iso.tri === "maybe" ? { ...s, upper: TrafficSet.ALL } : s;
   }
 
