@@ -72,6 +72,10 @@ export function setupMocks(): void {
   const current = pulumi.runtime.getMonitor();
   if (installedMonitor !== undefined && current === installedMonitor) return;
   pulumi.runtime.setAllConfig(MOCK_CONTEXT.config);
+  // The SDK records each resource's source position with an unbounded, source-mapped stack
+  // trace; under mocks nobody reads it, and it dominates large component tests. (Test failures
+  // keep their normal stack traces: only this capture is skipped.)
+  (pulumi.Resource as unknown as { callsites: () => unknown[] }).callsites = () => [];
   void pulumi.runtime.setMocks(
     {
       newResource: (args) => mockState(args.type, args.name, args.inputs, MOCK_CONTEXT, args.custom !== false),

@@ -12,20 +12,16 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { loadIntentFile } from "../../core/intent";
-import { SegmentedVpc } from "../../components/aws";
-import { EgressProxy, egressNetworkOf } from "../../components/aws/egress";
+import { SegmentedVpc, EgressProxy, egressNetworkOf } from "../../components/aws";
 import { SegmentedNetwork } from "../../components/gcp";
 import { NamespaceIsolation } from "../../components/k8s";
 
 const config = new pulumi.Config();
 const shop = loadIntentFile(path.join(__dirname, "../intents/shop.yaml"));
 
-const vpc = new SegmentedVpc("shop", { intent: shop, natGateways: "perAz" });
-const egress = new EgressProxy("shop-egress", {
-  intent: shop,
-  network: egressNetworkOf(vpc),
-  backend: (config.get("egressBackend") as "network-firewall" | "proxy-fleet" | undefined) ?? "network-firewall",
-});
+const egressBackend = (config.get("egressBackend") ?? "network-firewall") as "network-firewall" | "proxy-fleet";
+const vpc = new SegmentedVpc("shop", { intent: shop, natGateways: "perAz", egressProxy: { backend: egressBackend } });
+const egress = new EgressProxy("shop-egress", { intent: shop, network: egressNetworkOf(vpc), backend: egressBackend });
 
 const gcpNetwork = new SegmentedNetwork("shop", {
   intent: shop,

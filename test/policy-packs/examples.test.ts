@@ -13,13 +13,7 @@ const ROOT = path.resolve(__dirname, "../..");
  * Findings the examples still produce, each with the reason; the test fails when one goes away
  * (remove it here) or a new one appears.
  */
-const KNOWN: Record<string, { policy: string; reason: string }[]> = {
-  "aws-three-tier": [{ policy: "netseg-aws-sg-nacl-attached", reason: "the egress proxy's security group is created without a proxy instance using it" }],
-  "egress-allowlist": [
-    { policy: "netseg-aws-nacl-no-internet-admin-ports", reason: "NACL return-traffic entries allow tcp 1024-65535 from 0.0.0.0/0, which includes 3389, with no deny in front" },
-    { policy: "netseg-aws-nacl-no-internet-admin-ports", reason: "same, second NACL" },
-  ],
-};
+const KNOWN: Record<string, { policy: string; reason: string }[]> = {};
 
 interface Breakage {
   readonly title: string;

@@ -14,11 +14,13 @@ describe("examples/aws-three-tier", () => {
     assert.ok(Object.values(subnets).every((byAz) => Object.keys(byAz).length === 3));
     assert.deepEqual(await unwrap(program.availabilityZones), ["us-east-1a", "us-east-1b", "us-east-1c"]);
     assert.match(await unwrap<string>(program.vpcId), /^vpc-/);
-    assert.match(await unwrap<string>(program.egressProxySecurityGroupId), /^sg-/);
+    assert.match(await unwrap<string>(program.proxyUrl), /^http:\/\/.+:3128$/);
     assert.equal(program.addressPlan.subnets.length, 9);
     const counts = countsByType();
-    assert.equal(counts["aws:ec2/subnet:Subnet"], 9);
-    assert.equal(counts["aws:ec2/networkAcl:NetworkAcl"], 3);
+    const zoned = (type: string) => resourcesOfType(type).filter((r) => r.inputs.tags?.["netseg:zone"]);
+    assert.equal(zoned("aws:ec2/subnet:Subnet").length, 9, "a subnet per zone and AZ");
+    assert.equal(zoned("aws:ec2/networkAcl:NetworkAcl").length, 3, "a NACL per zone");
+    assert.equal(counts["aws:autoscaling/group:Group"], 1, "the app zone's proxy fleet");
     assert.equal(counts["aws:ec2/flowLog:FlowLog"], 1);
     assert.ok(resourcesOfType("aws:ec2/subnet:Subnet").every((s) => s.inputs.tags.project === "netseg-example"));
   });
