@@ -5,7 +5,7 @@
  * fails at construction with every problem listed, and creates nothing.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { loadIntentFile, parseIntent, IntentError, type Intent, type IntentInput, type IntentIssue } from "../../../core/intent";
+import { resolveIntent, IntentError, type Intent, type IntentInput, type IntentIssue } from "../../../core/intent";
 import { planAddresses, type AddressPlan } from "../../../core/addressing";
 import { planAwsRulesForIntent, checkTags, zonesNeedingNat, type AwsPlanOptions, type AwsRulePlan } from "../../../core/rules/aws";
 import { SQUID_PORT, type EgressBackend } from "../../../core/egress";
@@ -84,29 +84,6 @@ export interface SegmentedVpcPlan {
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 export const DEFAULT_RETENTION_DAYS = 90;
 
-/** True for an intent that has been through parseIntent (endpoints resolved, slots assigned). */
-export function isNormalisedIntent(x: unknown): x is Intent {
-  const i = x as Partial<Intent> | null;
-  return (
-    !!i &&
-    typeof i === "object" &&
-    typeof i.addressing === "object" &&
-    Array.isArray(i.peers) &&
-    Array.isArray(i.zones) &&
-    i.zones.every((z) => typeof z.slot === "number" && typeof z.managed === "boolean" && Array.isArray(z.workloads)) &&
-    Array.isArray(i.flows) &&
-    i.flows.every((f) => typeof f.key === "string" && typeof f.from === "object") &&
-    Array.isArray(i.egress) &&
-    i.egress.every((e) => Array.isArray(e.destinations))
-  );
-}
-
-export function resolveIntent(input: SegmentedVpcArgs["intent"]): Intent {
-  if (typeof input === "string") return loadIntentFile(input);
-  if (isNormalisedIntent(input)) return input;
-  return parseIntent(input, "SegmentedVpc args.intent");
-}
-
 /** The rule planner's egress-proxy options for the chosen backend (see EgressProxyArgs). */
 export function egressProxyOptions(args: EgressProxyArgs | undefined, issues: IntentIssue[]): AwsPlanOptions["egressProxy"] {
   if (!args) return undefined;
@@ -128,7 +105,7 @@ export function egressProxyOptions(args: EgressProxyArgs | undefined, issues: In
 /** Validates everything and plans; throws one IntentError listing every problem. */
 export function planSegmentedVpc(name: string, args: SegmentedVpcArgs): SegmentedVpcPlan {
   if (!args || args.intent === undefined) throw new IntentError([{ path: "intent", message: "SegmentedVpc needs an intent", fix: "pass intent: a path to a YAML file, an intent object or a parsed Intent" }]);
-  const intent = resolveIntent(args.intent);
+  const intent = resolveIntent(args.intent, "SegmentedVpc args.intent");
   const issues: IntentIssue[] = [];
   const natGateways = args.natGateways ?? "perAz";
   if (!["none", "single", "perAz"].includes(natGateways)) issues.push({ path: "natGateways", value: natGateways, message: "must be none, single or perAz", fix: "use perAz for one NAT gateway per AZ (resilient) or single (cheaper)" });

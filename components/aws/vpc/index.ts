@@ -1,5 +1,5 @@
 export { SegmentedVpc, SegmentedVpcError, SEGMENTED_VPC_TYPE } from "./segmented-vpc";
-export { planSegmentedVpc, resolveIntent, isNormalisedIntent, LOG_RETENTION_DAYS, DEFAULT_RETENTION_DAYS, type SegmentedVpcArgs, type SegmentedVpcPlan, type NatGatewayStrategy, type GatewayEndpointService, type FlowLogsArgs, type EgressProxyArgs } from "./args";
+export { planSegmentedVpc, LOG_RETENTION_DAYS, DEFAULT_RETENTION_DAYS, type SegmentedVpcArgs, type SegmentedVpcPlan, type NatGatewayStrategy, type GatewayEndpointService, type FlowLogsArgs, type EgressProxyArgs } from "./args";
 export { DEFAULT_ROUTE } from "./routing";
 export type { NetworkResources } from "./network";
 export type { RoutingResources } from "./routing";
