@@ -13,7 +13,7 @@ import type { Endpoint, RuleRef, Stage } from "../model";
 import type { External, PlatformAnalysis } from "../platform";
 import { allowStage, LazyPath, passStage, type Entry } from "../stage";
 import { flat } from "../sweep";
-import { cidrSet, list, num, plain, str, strings, triAnd, triOr, UNKNOWN, type Tri } from "../values";
+import { cidrSet, isUnknown, list, num, plain, str, strings, triAnd, triOr, UNKNOWN, type Tri } from "../values";
 import type { K8sModel, K8sNamespace, K8sPolicy, NamedPort } from "./model";
 import { matchSelector, type LabelSet } from "./selectors";
 
@@ -32,6 +32,8 @@ interface Rule {
   readonly peers?: readonly Record<string, unknown>[];
   /** Undefined: every port. */
   readonly ports?: readonly Record<string, unknown>[];
+  /** Part of the rule is unknown at preview (read as "everything"): it only "may" match. */
+  readonly uncertain: boolean;
 }
 
 interface Policy {
@@ -48,11 +50,13 @@ function policyTypes(spec: Record<string, unknown>): { ingress: Tri; egress: Tri
     if (t.unknown) return { ingress: "maybe", egress: "maybe" };
     if (t.values.length) return { ingress: t.values.includes("Ingress") ? "yes" : "no", egress: t.values.includes("Egress") ? "yes" : "no" };
   }
-  return { ingress: "yes", egress: list(spec.egress).length > 0 ? "yes" : "no" };
+  return { ingress: "yes", egress: isUnknown(spec.egress) ? "maybe" : list(spec.egress).length > 0 ? "yes" : "no" };
 }
 
 function readRules(p: K8sPolicy, dir: "ingress" | "egress"): Rule[] {
   const side = dir === "ingress" ? "from" : "to";
+  // A rule list unknown at preview may allow anything: one rule that "may" match everything.
+  if (isUnknown(p.spec[dir])) return [{ ref: { urn: p.urn, resource: p.name, rule: `${dir} (unknown at preview)` }, uncertain: true }];
   return list(p.spec[dir]).map((x, i) => {
     const r = plain(x) ?? {};
     const peers = list(r[side]);
@@ -61,6 +65,7 @@ function readRules(p: K8sPolicy, dir: "ingress" | "egress"): Rule[] {
       ref: { urn: p.urn, resource: p.name, rule: `${dir}[${i}]` },
       peers: peers.length ? peers.map((q) => plain(q) ?? {}) : undefined,
       ports: ports.length ? ports.map((q) => plain(q) ?? {}) : undefined,
+      uncertain: isUnknown(x) || isUnknown(r[side]) || isUnknown(r.ports),
     };
   });
 }
@@ -155,7 +160,7 @@ export function analyseK8s(model: K8sModel, externals: readonly External[]): Pla
   for (const w of model.workloads) {
     const ns = model.namespaces.get(w.namespace)!;
     const ep: Endpoint = { id: `k8s:${w.namespace}/${w.name}`, key: `${w.namespace}/${w.name}`, kind: "workload", platform: "k8s", zone: w.namespace, workload: w.name };
-    pods.set(ep.id, { ep, ns, labels: { labels: w.labels, complete: true }, ports: w.ports });
+    pods.set(ep.id, { ep, ns, labels: { labels: w.labels, complete: w.labelsComplete !== false }, ports: w.ports });
   }
   const policies: Policy[] = model.policies.map((src) => ({ src, types: policyTypes(src.spec as Record<string, unknown>), ingress: readRules(src, "ingress"), egress: readRules(src, "egress") }));
   /** pod id -> policies of its namespace with how surely they select it */
@@ -163,8 +168,8 @@ export function analyseK8s(model: K8sModel, externals: readonly External[]): Pla
   for (const pod of pods.values()) {
     const list: { policy: Policy; tri: Tri }[] = [];
     for (const policy of policies) {
-      if (policy.src.namespace !== pod.ns.name) continue;
-      const tri = matchSelector(policy.src.spec.podSelector ?? {}, pod.labels);
+      if (policy.src.namespace !== undefined && policy.src.namespace !== pod.ns.name) continue;
+      const tri = triAnd(policy.src.namespace === undefined ? "maybe" : "yes", matchSelector(policy.src.spec.podSelector ?? {}, pod.labels));
       if (tri !== "no") list.push({ policy, tri });
     }
     selecting.set(pod.ep.id, list);
@@ -231,8 +236,9 @@ export function analyseK8s(model: K8sModel, externals: readonly External[]): Pla
         for (const rule of policy[dir]) {
           // Numeric ports give the same entries for every other end: built once per rule.
           const fixed = hasNamed(rule) ? undefined : entriesFor(rule, portsTraffic(rule.ports, { pod }));
-          for (const [i, mt] of ruleTargets(rule, policy.src.namespace)) {
-            const match = triAnd(mt, applies);
+          // A policy selecting this pod is in the pod's namespace, known or not.
+          for (const [i, mt] of ruleTargets(rule, policy.src.namespace ?? pod.ns.name)) {
+            const match = triAnd(triAnd(mt, applies), rule.uncertain ? "maybe" : "yes");
             if (match === "no") continue;
             const entries = fixed ?? entriesFor(rule, portsTraffic(rule.ports, dir === "ingress" ? { pod } : others[i]));
             const add = match === "yes" ? entries.yes : entries.maybe;

@@ -7,7 +7,7 @@
 import type { Intent } from "../../intent/types";
 import { displayName, propsOf, type ResourceGraph } from "../graph";
 import type { NetResource } from "../model";
-import { arr, labels, list, num, plain, rec, str, UNKNOWN } from "../values";
+import { isUnknown, labels, list, num, plain, rec, str, UNKNOWN } from "../values";
 
 export const K8S = {
   policy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
@@ -35,6 +35,8 @@ export interface K8sWorkload {
   readonly namespace: string;
   readonly name: string;
   readonly labels: Readonly<Record<string, string>>;
+  /** False when some pod label is unknown at preview (selectors on it only "may" match). */
+  readonly labelsComplete?: boolean;
   /** Undefined when no container spec is known (intent-only workloads). */
   readonly ports?: readonly NamedPort[];
 }
@@ -49,7 +51,8 @@ export interface K8sNamespace {
 export interface K8sPolicy {
   readonly urn: string;
   readonly name: string;
-  readonly namespace: string;
+  /** Undefined when unknown at preview and not traceable: the policy may be in any namespace. */
+  readonly namespace?: string;
   readonly spec: Readonly<Record<string, unknown>>;
 }
 
@@ -64,16 +67,18 @@ export interface K8sModel {
  * Name, namespace and labels of an object. A namespace unknown at preview (taken from a
  * Namespace resource's output) is found through the object's dependencies on that Namespace.
  */
-function metaOf(g: ResourceGraph, r: NetResource): { name?: string; namespace: string; labels: Record<string, string> } {
+function metaOf(g: ResourceGraph, r: NetResource): { name?: string; namespace?: string; labels: Record<string, string> } {
   const md = plain(propsOf(r).metadata) ?? {};
   const name = str(md.name);
-  let ns = str(md.namespace);
+  const ns = str(md.namespace);
+  let namespace: string | undefined = typeof ns === "string" ? ns : "default";
   if (ns === UNKNOWN) {
+    // Unknown and not traceable to one Namespace: undefined, the object may be in any namespace.
     const owner = g.resolve(r, "metadata", UNKNOWN, [K8S.namespace]);
     const urn = owner && !("literal" in owner) && owner.urns.length === 1 ? owner.urns[0] : undefined;
-    ns = urn ? namespaceName(g.byUrn.get(urn)!) : undefined;
+    namespace = urn ? namespaceName(g.byUrn.get(urn)!) : undefined;
   }
-  return { name: typeof name === "string" ? name : undefined, namespace: typeof ns === "string" ? ns : "default", labels: labels(md.labels) };
+  return { name: typeof name === "string" ? name : undefined, namespace, labels: labels(md.labels) };
 }
 
 /** A Namespace's name; its logical name when the name is unknown (auto-named at preview). */
@@ -82,21 +87,31 @@ function namespaceName(r: NetResource): string {
   return typeof n === "string" ? n : displayName(r);
 }
 
+/** A labels map that is unknown, or holds an unknown value. */
+function hasUnknown(v: unknown): boolean {
+  if (isUnknown(v)) return true;
+  const r = plain(v);
+  return !!r && Object.values(r).some(isUnknown);
+}
+
+/** Named container ports; undefined when unknown (then a named port may be any port). */
 function containerPorts(podSpec: unknown): NamedPort[] | undefined {
-  const spec = rec(podSpec);
-  if (!spec || spec === UNKNOWN) return undefined;
-  const containers = arr(spec.containers);
-  if (!containers || containers === UNKNOWN) return undefined;
+  const spec = plain(podSpec);
+  const containers = spec?.containers;
+  if (!spec || !Array.isArray(containers)) return undefined;
   const out: NamedPort[] = [];
   for (const c of containers) {
-    const ports = arr(rec(c) && rec(c) !== UNKNOWN ? (c as Record<string, unknown>).ports : undefined);
-    for (const p of ports && ports !== UNKNOWN ? ports : []) {
-      const pr = rec(p);
-      if (!pr || pr === UNKNOWN) continue;
+    const container = plain(c);
+    if (!container || isUnknown(container.ports)) return undefined;
+    for (const p of list(container.ports)) {
+      const pr = plain(p);
+      if (!pr) return undefined;
       const name = str(pr.name);
       const port = num(pr.containerPort);
-      const proto = String(str(pr.protocol) ?? "TCP").toLowerCase();
-      if (typeof name === "string" && typeof port === "number" && (proto === "tcp" || proto === "udp")) out.push({ name, protocol: proto, port });
+      const proto = str(pr.protocol) ?? "TCP";
+      if (name === UNKNOWN || port === UNKNOWN || proto === UNKNOWN) return undefined;
+      const protocol = String(proto).toLowerCase();
+      if (typeof name === "string" && typeof port === "number" && (protocol === "tcp" || protocol === "udp")) out.push({ name, protocol, port });
     }
   }
   return out;
@@ -111,28 +126,34 @@ export function readK8s(g: ResourceGraph, intent?: Intent): K8sModel {
     const m = metaOf(g, r);
     const name = namespaceName(r);
     // An auto-named namespace's real name (and so its metadata.name label) is unknown at preview.
+    // A label value unknown at preview leaves the namespace's labels incomplete too.
     const known = m.name !== undefined;
-    namespaces.set(name, { name, labels: known ? { ...m.labels, [NAMESPACE_NAME_LABEL]: name } : m.labels, declared: known });
+    const complete = known && !hasUnknown(plain(propsOf(r).metadata)?.labels);
+    namespaces.set(name, { name, labels: known ? { ...m.labels, [NAMESPACE_NAME_LABEL]: name } : m.labels, declared: complete });
   }
   const workloads: K8sWorkload[] = [];
   const seen = new Set<string>();
+  // The same pods (namespace and complete label set) named twice, by the intent and by a
+  // Deployment, are one workload; the first name wins, the ports are taken where known.
+  const byLabels = new Map<string, number>();
   const add = (w: K8sWorkload) => {
-    const key = `${w.namespace}\u0000${JSON.stringify(Object.entries(w.labels).sort())}`;
-    const existing = workloads.findIndex((x) => `${x.namespace}\u0000${JSON.stringify(Object.entries(x.labels).sort())}` === key);
-    if (existing >= 0) {
+    const key = w.labelsComplete === false ? undefined : `${w.namespace}\u0000${JSON.stringify(Object.entries(w.labels).sort())}`;
+    const existing = key === undefined ? undefined : byLabels.get(key);
+    if (existing !== undefined) {
       if (!workloads[existing].ports && w.ports) workloads[existing] = { ...workloads[existing], ports: w.ports };
       return;
     }
     if (seen.has(`${w.namespace}/${w.name}`)) return;
     seen.add(`${w.namespace}/${w.name}`);
     ensure(w.namespace);
+    if (key !== undefined) byLabels.set(key, workloads.length);
     workloads.push(w);
   };
   const policies: K8sPolicy[] = [];
   for (const r of g.ofType(K8S.policy)) {
     const m = metaOf(g, r);
     const spec = rec(propsOf(r).spec);
-    ensure(m.namespace);
+    if (m.namespace !== undefined) ensure(m.namespace);
     policies.push({ urn: r.urn, name: m.name ?? displayName(r), namespace: m.namespace, spec: spec && spec !== UNKNOWN ? spec : { podSelector: UNKNOWN } });
   }
   const present = namespaces.size > 0 || policies.length > 0 || g.ofType(K8S.pod, ...K8S.templated).length > 0;
@@ -147,14 +168,16 @@ export function readK8s(g: ResourceGraph, intent?: Intent): K8sModel {
     const spec = rec(propsOf(r).spec);
     const tpl = spec && spec !== UNKNOWN ? rec(spec.template) : undefined;
     const tplMeta = tpl && tpl !== UNKNOWN ? rec(tpl.metadata) : undefined;
-    const podLabels = labels(tplMeta && tplMeta !== UNKNOWN ? tplMeta.labels : undefined);
-    if (!Object.keys(podLabels).length) continue;
-    add({ namespace: m.namespace, name: m.name ?? displayName(r), labels: podLabels, ports: containerPorts(tpl && tpl !== UNKNOWN ? tpl.spec : undefined) });
+    const raw = tplMeta && tplMeta !== UNKNOWN ? tplMeta.labels : undefined;
+    const podLabels = labels(raw);
+    if (!Object.keys(podLabels).length && !hasUnknown(raw)) continue;
+    if (m.namespace !== undefined) add({ namespace: m.namespace, name: m.name ?? displayName(r), labels: podLabels, labelsComplete: !hasUnknown(raw), ports: containerPorts(tpl && tpl !== UNKNOWN ? tpl.spec : undefined) });
   }
   for (const r of g.ofType(K8S.pod)) {
     const m = metaOf(g, r);
-    if (!Object.keys(m.labels).length) continue;
-    add({ namespace: m.namespace, name: m.name ?? displayName(r), labels: m.labels, ports: containerPorts(propsOf(r).spec) });
+    const raw = plain(propsOf(r).metadata)?.labels;
+    if (!Object.keys(m.labels).length && !hasUnknown(raw)) continue;
+    if (m.namespace !== undefined) add({ namespace: m.namespace, name: m.name ?? displayName(r), labels: m.labels, labelsComplete: !hasUnknown(raw), ports: containerPorts(propsOf(r).spec) });
   }
   // Every cluster runs DNS; netseg names it so that DNS paths (and DNS blocked by a default deny) show.
   if (present) add({ namespace: "kube-system", name: "kube-dns", labels: { "k8s-app": "kube-dns" }, ports: KUBE_DNS_PORTS });

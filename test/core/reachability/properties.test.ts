@@ -164,7 +164,7 @@ describe("reachability / properties", () => {
     );
   });
 
-  it("Kubernetes: adding a rule to a policy never removes a path", () => {
+  it("Kubernetes: adding a rule to a policy never removes a path; unknowns neither invent nor hide one", () => {
     const peer = fc.constantFrom<any>(
       { podSelector: { matchLabels: { app: "a" } } },
       { podSelector: {} },
@@ -193,6 +193,26 @@ describe("reachability / properties", () => {
         const before = analyseReachability(k8sObjectsToResources(objects(rules)));
         const after = analyseReachability(k8sObjectsToResources(objects([...rules, add])));
         assert.equal(included(before, after), undefined);
+      }),
+      RUNS,
+    );
+    // Unknown values (any leaf: a label, a selector value, a port, a namespace, a whole list)
+    // neither invent a certain path nor hide a possible one.
+    fc.assert(
+      fc.property(fc.array(rule, { maxLength: 6 }), fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), (rules, picks) => {
+        const known = k8sObjectsToResources(objects(rules));
+        // A workload's name and namespace are its identity (which endpoint it is), not values judged.
+        const identity = (l: { resource: number; path: (string | number)[] }) =>
+          l.path.join(".") === "metadata.name" || (known[l.resource].type === "kubernetes:apps/v1:Deployment" && l.path.join(".") === "metadata.namespace");
+        const leaves = leafPaths(known).filter((l) => !["apiVersion", "kind"].includes(String(l.path[0])) && !identity(l));
+        const k = analyseReachability(known);
+        const u = analyseReachability(blank(known, picks.map((p) => leaves[p % leaves.length])));
+        for (const p of k.pairs) {
+          const q = u.pair(p.from, p.to);
+          assert.ok(q, `${p.from} -> ${p.to} vanished`);
+          assert.ok(p.allowed.covers(q.allowed), `${p.from} -> ${p.to}: certain ${q.allowed} beyond ${p.allowed}`);
+          assert.ok(q.possible.covers(p.allowed), `${p.from} -> ${p.to}: possible ${q.possible} hides ${p.allowed}`);
+        }
       }),
       RUNS,
     );
