@@ -1,12 +1,16 @@
 /**
  * Benchmark: `netseg preview` of a generated 5,000-resource stack (target < 15 s on 2 cores),
  * split into program (run under mocks, packs starting alongside), packs (remaining start-up,
- * analyze x 5,000 and analyzeStack over gRPC) and report (build + render every format).
+ * analyze x 5,000 and analyzeStack over gRPC), the reachability analysis and report (build +
+ * render every format).
  * Run standalone: `npx tsx bench/preview.ts` (writes bench/RESULTS-preview.md).
  */
+import { fork } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import type { AnalysisProvider } from "../cli/preview/analysis";
+import { reachabilityAnalysis } from "../cli/preview/reachability";
 import { renderReport } from "../cli/preview/report";
 import { runPreview } from "../cli/preview/run";
 
@@ -36,16 +40,33 @@ for (let v = 0; n < ${count}; v++) {
   );
 }
 
-export async function benchPreview(count = 5000): Promise<object> {
+export async function benchPreview(count = 5000, withReachability = true): Promise<object> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "netseg-bench-preview-"));
   try {
     writeProgram(dir, count);
     // bench programs resolve @pulumi/* from this checkout
     fs.symlinkSync(path.resolve(__dirname, "..", "node_modules"), path.join(dir, "node_modules"), "dir");
     const pack = path.resolve(__dirname, "..", "test", "fixtures", "preview", "pack");
+    // The reachability analysis runs as in the CLI but timed on its own, without the preview's
+    // network-resource limit (the limit exists because of what this measures).
+    let analysisMs = 0;
+    let analysisSummary = "";
+    const timedReachability: AnalysisProvider = async (resources, ctx) => {
+      const before = process.env.NETSEG_REACHABILITY_LIMIT;
+      process.env.NETSEG_REACHABILITY_LIMIT = String(Number.MAX_SAFE_INTEGER);
+      const t = Date.now();
+      try {
+        const section = await reachabilityAnalysis(resources, ctx);
+        analysisSummary = section.summary ?? "";
+        return section;
+      } finally {
+        analysisMs = Date.now() - t;
+        if (before === undefined) delete process.env.NETSEG_REACHABILITY_LIMIT;
+        else process.env.NETSEG_REACHABILITY_LIMIT = before;
+      }
+    };
     const t0 = Date.now();
-    // The reachability analysis is core/reachability's to benchmark; here: program, packs, report.
-    const { report } = await runPreview({ programDir: dir, stack: "bench", policyPacks: [pack], analyses: [] });
+    const { report } = await runPreview({ programDir: dir, stack: "bench", policyPacks: [pack], analyses: withReachability ? [timedReachability] : [] });
     const tRender = Date.now();
     for (const f of ["text", "json", "markdown", "sarif"] as const) renderReport(report, f);
     const render = Date.now() - tRender;
@@ -56,7 +77,9 @@ export async function benchPreview(count = 5000): Promise<object> {
       violations: report.summary.mandatory + report.summary.advisory,
       programMs: timings.program,
       packsMs: timings.packs,
-      reportMs: timings.report + render,
+      reportMs: timings.report - analysisMs + render,
+      analysisMs,
+      analysisSummary,
       totalMs: Date.now() - t0,
       cpus: os.cpus().length,
       node: process.version,
@@ -66,25 +89,68 @@ export async function benchPreview(count = 5000): Promise<object> {
   }
 }
 
-if (require.main === module) {
-  benchPreview().then((r) => {
+/** The reachability analysis alone at `count` resources, in a child with a time and memory budget. */
+function reachabilityAt(count: number, budgetMs: number): Promise<{ count: number; ms?: number; failed?: string }> {
+  return new Promise((resolve) => {
+    const child = fork(__filename, ["--reachability-only", String(count)], {
+      execArgv: ["--require", require.resolve("tsx/cjs"), "--max-old-space-size=3072"],
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+    });
+    let stderr = "";
+    child.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+    const timer = setTimeout(() => child.kill("SIGKILL"), budgetMs);
+    child.on("message", (m: { analysisMs: number }) => resolve({ count, ms: m.analysisMs }));
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      const why = signal === "SIGKILL" ? `did not finish within ${budgetMs / 1000} s` : /heap out of memory/.test(stderr) ? "ran out of memory (3 GB heap)" : `exited ${code ?? signal}`;
+      resolve({ count, failed: why });
+    });
+  });
+}
+
+if (require.main === module && process.argv[2] === "--reachability-only") {
+  benchPreview(Number(process.argv[3]), true).then((r) => {
+    process.send!({ analysisMs: (r as { analysisMs: number }).analysisMs }, () => process.exit(0));
+  });
+} else if (require.main === module) {
+  (async () => {
+    const r = (await benchPreview(5000, false)) as Record<string, number | string>;
     console.log(JSON.stringify(r, null, 2));
-    const row = r as Record<string, number | string>;
+    // Where the reachability engine stops keeping up with this stack's shape (many VPCs of zone-tagged subnets).
+    const scaling: { count: number; ms?: number; failed?: string }[] = [];
+    for (const count of [250, 500, 1000, 2000, 5000]) {
+      const point = await reachabilityAt(count, 90_000);
+      console.log(JSON.stringify(point));
+      scaling.push(point);
+      if (point.failed) break;
+    }
     const md = `# netseg preview benchmark
 
-Generated stack of ${row.resources} custom resources (VPCs, zone-tagged subnets and security groups),
+Generated stack of ${r.resources} custom resources (VPCs, zone-tagged subnets and security groups),
 checked by the fixture CrossGuard pack (4 policies: resource, configurable, stack, remediate) over gRPC.
 Target: under 15 s on a 2-core machine. Measured with \`npx tsx bench/preview.ts\`.
 
 | phase | ms |
 |---|---:|
-| program (run under mocks; packs start alongside) | ${row.programMs} |
-| packs (remaining start-up, remediate + analyze per resource, analyzeStack) | ${row.packsMs} |
-| report (build + render text, json, markdown, sarif) | ${row.reportMs} |
-| **total** | **${row.totalMs}** |
+| program (run under mocks; packs start alongside) | ${r.programMs} |
+| packs (remaining start-up, remediate + analyze per resource, analyzeStack) | ${r.packsMs} |
+| report (build + render text, json, markdown, sarif) | ${r.reportMs} |
+| **total** | **${r.totalMs}** |
 
-Machine: ${row.cpus} CPUs, Node ${row.node}. Violations reported: ${row.violations}.
+The reachability analysis is left out of that run (\`analyses: []\`) and measured alone on the same
+kind of stack at growing sizes, each in a child process with a 90 s and 3 GB budget:
+
+| resources | reachability analysis |
+|---:|---|
+${scaling.map((p) => `| ${p.count} | ${p.ms !== undefined ? `${p.ms} ms` : p.failed} |`).join("\n")}
+
+Machine: ${r.cpus} CPUs, Node ${r.node}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" / ")} (1/5/15 min) when the run ended.
+Violations reported: ${r.violations}.
 `;
-    fs.writeFileSync(path.join(__dirname, "RESULTS-preview.md"), md);
-  });
+    // Hand-written notes (from "## Notes" on) survive a rerun.
+    const file = path.join(__dirname, "RESULTS-preview.md");
+    const previous = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+    const notes = previous.indexOf("\n## Notes");
+    fs.writeFileSync(file, notes >= 0 ? `${md}${previous.slice(notes)}` : md);
+  })();
 }

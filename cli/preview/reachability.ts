@@ -18,7 +18,7 @@ import { PreviewError, errorText, oneParagraph } from "./errors";
 import type { RecordedResource } from "./types";
 
 /** Network resources above which the analysis is skipped (see the module comment). */
-export const REACHABILITY_LIMIT = 2000;
+export const REACHABILITY_LIMIT = 1500;
 
 function limit(): number {
   const env = Number(process.env.NETSEG_REACHABILITY_LIMIT);
