@@ -72,6 +72,8 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
     const ranges = f.direction === "INGRESS" ? f.sourceRanges : f.destinationRanges;
     const anySource = f.direction === "INGRESS" ? f.sourceRanges || f.sourceTags.length || f.sourceAccounts : f.destinationRanges;
     if (!anySource) peerIds.forEach((_, i) => add(i, "yes"));
+    // An address list unknown at preview may name any peer.
+    if (f.rangesUnknown) peerIds.forEach((_, i) => add(i, "maybe"));
     if (ranges && !ranges.isEmpty()) for (const [i, t] of addressIndex.match(ranges)) add(i, t);
     if (f.direction === "INGRESS") {
       for (const t of f.sourceTags) for (const i of zonesByTag.get(t) ?? []) add(i, "yes");

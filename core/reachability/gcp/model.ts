@@ -170,12 +170,14 @@ export function readGcp(g: ResourceGraph): GcpModel {
   for (const r of g.ofType(GCP.firewall)) {
     const p = propsOf(r);
     if (bool(p.disabled) === true) continue;
-    const direction = str(p.direction) === "EGRESS" ? "EGRESS" : "INGRESS";
+    // An unknown direction may be either: the rule is read both ways, as a "maybe".
+    const directionUnknown = str(p.direction) === UNKNOWN;
+    const directions: ("INGRESS" | "EGRESS")[] = directionUnknown ? ["INGRESS", "EGRESS"] : [str(p.direction) === "EGRESS" ? "EGRESS" : "INGRESS"];
     const priority = num(p.priority);
     const name = displayName(r);
     const src = ranges(p.sourceRanges);
     const dst = ranges(p.destinationRanges);
-    for (const action of ["allow", "deny"] as const) {
+    for (const [direction, action] of directions.flatMap((d) => (["allow", "deny"] as const).map((a) => [d, a] as const))) {
       const raw = p[action === "allow" ? "allows" : "denies"];
       const whole = str(raw) === UNKNOWN;
       const blocks = whole ? [{ protocol: raw }] : list(raw);
@@ -187,15 +189,16 @@ export function readGcp(g: ResourceGraph): GcpModel {
         traffic = traffic.union(t.traffic);
         certain &&= t.certain;
       }
-      const pr = typeof priority === "number" ? priority : 1000;
+      // Unknown priority: placed first as a "maybe", where it can both allow and deny the most (as NACL entries).
+      const pr = typeof priority === "number" ? priority : priority === UNKNOWN ? -1 : 1000;
       firewalls.push({
-        ref: { urn: r.urn, resource: name, rule: `${action} ${direction.toLowerCase()} priority ${pr}`, ...(typeof str(p.description) === "string" ? { description: str(p.description) as string } : {}) },
+        ref: { urn: r.urn, resource: name, rule: `${action} ${direction.toLowerCase()} priority ${priority === UNKNOWN ? "unknown" : pr}`, ...(typeof str(p.description) === "string" ? { description: str(p.description) as string } : {}) },
         network: networkKey(g, r, "network"),
         direction,
         priority: pr,
         action,
         traffic,
-        certain: certain && priority !== UNKNOWN,
+        certain: certain && priority !== UNKNOWN && !directionUnknown,
         targetTags: strings(p.targetTags).values,
         targetAccounts: accountRefs(g, r, "targetServiceAccounts"),
         sourceRanges: src.set,

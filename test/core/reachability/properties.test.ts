@@ -164,6 +164,25 @@ describe("reachability / properties", () => {
     );
   });
 
+  it("GCP: unknown values neither invent a certain path nor hide a possible one", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(gcpRule("allow"), gcpRule("deny")), { maxLength: 8 }), fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), (rules, picks) => {
+        const known = gcpStack(rules);
+        // A zone's name (its mark and labels) is its identity, not a value judged.
+        const leaves = leafPaths(known).filter((l) => !["labels"].includes(String(l.path[0])) && !(known[l.resource].type !== "gcp:compute/firewall:Firewall" && l.path[0] === "description"));
+        const k = analyseReachability(known);
+        const u = analyseReachability(blank(known, picks.map((p) => leaves[p % leaves.length])));
+        for (const p of k.pairs) {
+          const q = u.pair(p.from, p.to);
+          assert.ok(q, `${p.from} -> ${p.to} vanished`);
+          assert.ok(p.allowed.covers(q.allowed), `${p.from} -> ${p.to}: certain ${q.allowed} beyond ${p.allowed}`);
+          assert.ok(q.possible.covers(p.allowed), `${p.from} -> ${p.to}: possible ${q.possible} hides ${p.allowed}`);
+        }
+      }),
+      RUNS,
+    );
+  });
+
   it("Kubernetes: adding a rule to a policy never removes a path; unknowns neither invent nor hide one", () => {
     const peer = fc.constantFrom<any>(
       { podSelector: { matchLabels: { app: "a" } } },
