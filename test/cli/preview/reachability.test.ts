@@ -1,0 +1,65 @@
+/**
+ * The preview's reachability analysis, short of running a program: where it finds the intent,
+ * and its guard for stacks too large for the engine.
+ */
+import assert from "node:assert/strict";
+import * as path from "node:path";
+import { loadIntentFile } from "../../../core/intent";
+import { PreviewError } from "../../../cli/preview/errors";
+import { intentsOf, reachabilityAnalysis } from "../../../cli/preview/reachability";
+import type { RecordedResource } from "../../../cli/preview/types";
+
+const SHOP = path.join(__dirname, "..", "..", "..", "examples", "intents", "shop.yaml");
+const ctx = { project: "p", stack: "s", programDir: "/x", outputs: {} };
+
+function resource(over: Partial<RecordedResource>): RecordedResource {
+  return {
+    index: 0,
+    urn: `urn:pulumi:s::p::${over.type ?? "aws:ec2/subnet:Subnet"}::${over.name ?? "a"}`,
+    type: "aws:ec2/subnet:Subnet",
+    name: "a",
+    custom: true,
+    inputs: {},
+    outputs: {},
+    dependencies: [],
+    propertyDependencies: {},
+    options: { protect: false, ignoreChanges: [], additionalSecretOutputs: [], aliases: [], customTimeouts: { create: 0, update: 0, delete: 0 } },
+    ...over,
+  };
+}
+
+describe("preview reachability analysis", () => {
+  it("finds the intent a SegmentedVpc carries in its plan output, once per intent name", () => {
+    const intent = loadIntentFile(SHOP);
+    const vpc = resource({ type: "netseg:aws:SegmentedVpc", name: "shop", custom: false, outputs: { plan: { intent } } });
+    const net = resource({ type: "netseg:gcp:SegmentedNetwork", name: "shop2", custom: false, outputs: { intent } });
+    const found = intentsOf([vpc, net, resource({})]);
+    assert.deepEqual(found.intents.map((i) => [i.intent.name, i.from]), [["shop", vpc.urn]]);
+    assert.deepEqual(found.problems, []);
+  });
+
+  it("reports an intent in the stack that does not parse as a problem, not a crash", () => {
+    const bad = resource({ type: "netseg:aws:SegmentedVpc", name: "x", custom: false, outputs: { intent: { name: "x", zones: "none" } } });
+    const found = intentsOf([bad]);
+    assert.deepEqual(found.intents, []);
+    assert.match(found.problems[0], /The intent carried by .*::x could not be read: /);
+  });
+
+  it("refuses an --intent file that does not load, naming it (exit 2)", () => {
+    assert.throws(() => intentsOf([], ["/no/such/intent.yaml"]), (err: unknown) => err instanceof PreviewError && err.exitCode === 2 && /--intent file \/no\/such\/intent\.yaml/.test(err.message));
+  });
+
+  it("skips the engine with a note above the network-resource limit", async () => {
+    const before = process.env.NETSEG_REACHABILITY_LIMIT;
+    process.env.NETSEG_REACHABILITY_LIMIT = "1";
+    try {
+      const section = await reachabilityAnalysis([resource({ name: "a" }), resource({ name: "b" })], ctx);
+      assert.equal(section.matrix, undefined);
+      assert.deepEqual(section.findings.map((f) => [f.kind, f.severity]), [["analysis-skipped", "note"]]);
+      assert.match(section.summary!, /^Skipped: 2 network resources, above the limit of 1/);
+    } finally {
+      if (before === undefined) delete process.env.NETSEG_REACHABILITY_LIMIT;
+      else process.env.NETSEG_REACHABILITY_LIMIT = before;
+    }
+  });
+});
