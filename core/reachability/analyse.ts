@@ -4,12 +4,12 @@
  * per pair, what is certainly and possibly allowed, the rules behind it, and the paths so that
  * any blocked traffic can be explained later.
  */
-import { CidrSet } from "../net/cidr";
 import type { Intent } from "../intent/types";
 import { ResourceGraph } from "./graph";
 import type { Endpoint, ExternalPeer, Matrix, NetResource, PairResult, Path, RuleRef } from "./model";
 import { INTERNET, type External, type PlatformAnalysis } from "./platform";
 import { pathTraffic } from "./stage";
+import { cidrSet } from "./values";
 import { readAws } from "./aws/model";
 import { analyseAws } from "./aws/evaluate";
 import { readK8s } from "./k8s/model";
@@ -27,9 +27,10 @@ export interface AnalyseOptions {
   readonly zoneTag?: string;
 }
 
-export type PlatformReader = (graph: ResourceGraph, externals: readonly External[], opts: AnalyseOptions) => PlatformAnalysis | undefined;
+type PlatformReader = (graph: ResourceGraph, externals: readonly External[], opts: AnalyseOptions) => PlatformAnalysis | undefined;
 
-const readers: PlatformReader[] = [
+/** Each platform reads its own resources; one with nothing in the stack sits out. */
+const readers: readonly PlatformReader[] = [
   (g, ext, opts) => {
     const model = readAws(g, opts.zoneTag);
     return model.sgs.size || model.subnets.length ? analyseAws(model, ext) : undefined;
@@ -44,18 +45,14 @@ const readers: PlatformReader[] = [
   },
 ];
 
-/** Lets each platform module add itself without this file knowing its internals. */
-export function registerPlatform(reader: PlatformReader): void {
-  readers.push(reader);
-}
-
 export function externalsFor(opts: AnalyseOptions): External[] {
   const peers = new Map<string, readonly string[]>();
   for (const p of opts.intent?.peers ?? []) peers.set(p.name, p.cidrs);
   for (const p of opts.peers ?? []) peers.set(p.name, p.cidrs);
   const out: External[] = [{ endpoint: { id: "internet", key: "internet", kind: "internet" }, addresses: INTERNET }];
   for (const [name, cidrs] of [...peers.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    out.push({ endpoint: { id: name, key: name, kind: "peer" }, addresses: CidrSet.fromCidrs(cidrs) });
+    // Read leniently: a malformed block (from a caller, not a validated intent) is left out.
+    out.push({ endpoint: { id: name, key: name, kind: "peer" }, addresses: cidrSet(cidrs).set });
   }
   return out;
 }

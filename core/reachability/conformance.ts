@@ -82,8 +82,7 @@ export function rulesAllowing(pair: PairResult, traffic: TrafficSet): RuleRef[] 
 const urnsOf = (rules: readonly (RuleRef | undefined)[]) => [...new Set(rules.filter((r): r is RuleRef => !!r && r.urn !== "").map((r) => r.urn))].sort();
 
 function describeRules(rules: readonly RuleRef[]): string {
-  const named = rules.filter((r) => r.urn !== "" || r.resource);
-  return named.map((r) => `${r.resource} ${r.rule}`).join("; ");
+  return rules.map((r) => `${r.resource} ${r.rule}`).join("; ");
 }
 
 /** Compares a matrix with the intent it should implement. */

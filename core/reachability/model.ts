@@ -112,6 +112,7 @@ export interface Matrix {
   readonly pairs: readonly PairResult[];
   /** Things the engine could not place (resources without a zone, unresolvable references). */
   readonly notes: readonly string[];
+  /** The pair between two endpoints, named by id (`aws:app`) or by key (`app`). */
   pair(from: string, to: string): PairResult | undefined;
 }
 
