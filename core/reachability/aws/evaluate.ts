@@ -178,12 +178,14 @@ export function analyseAws(model: AwsModel, externals: readonly External[]): Pla
     return stage;
   }
 
-  function routeStage(group: Group, to: { vpc?: string; cidrs?: CidrSet; name: string; internet?: "in" | "out"; peer?: boolean }, back = false): Stage | undefined {
+  function routeStage(group: Group, to: { vpc?: string; cidrs?: CidrSet; name: string; internet?: "in" | "out"; peer?: boolean; zone?: boolean }, back = false): Stage | undefined {
     if (to.vpc !== undefined && group.vpc === to.vpc) return undefined;
     if (!to.internet && to.vpc === undefined && to.cidrs === undefined) return undefined;
     const label = `route table ${group.rt?.name ?? `main (${group.zone})`}${back ? " (return)" : ""}`;
     if (!group.rt) return blockStage(label, `no route to ${to.name} in the main route table of ${group.zone} (local only)`);
-    const wanted = to.internet === "in" ? ["igw"] : to.internet === "out" ? ["igw", "nat"] : ["peering", "tgw", "vgw", "appliance", "igw", "nat"];
+    // Another VPC's private addresses are reached through peering, transit or VPN gateways (or an
+    // appliance); a peer network may also be public, reached through the internet gateway.
+    const wanted = to.internet === "in" ? ["igw"] : to.internet === "out" ? ["igw", "nat"] : to.zone ? ["peering", "tgw", "vgw", "appliance"] : ["peering", "tgw", "vgw", "appliance", "igw", "nat"];
     let maybe = false;
     let blackhole: RuleRef | undefined;
     for (const r of group.rt.routes) {
@@ -204,17 +206,32 @@ export function analyseAws(model: AwsModel, externals: readonly External[]): Pla
     return blockStage(label, `no route to ${to.name} through ${via} in ${group.rt.name}`);
   }
 
+  /** Route kinds that can carry traffic to another VPC's private addresses. */
+  const BETWEEN_VPCS = new Set(["peering", "tgw", "vgw", "appliance", "unknown"]);
+  /** A group whose route table has no route that could reach another VPC (the common case). */
+  const staysInVpc = (g: Group) => !g.rt || !g.rt.routes.some((r) => BETWEEN_VPCS.has(r.target));
+
   function zonePaths(a: ZoneEp, b: ZoneEp): Path[] {
     const paths: Path[] = [];
     const ga = a.groups.length ? a.groups : [undefined];
     const gb = b.groups.length ? b.groups : [undefined];
+    // Pairings of subnets in different VPCs whose source cannot route out of its VPC are all
+    // blocked the same way: they are counted into one path instead of one each, so a zone spread
+    // over hundreds of VPCs costs its pairings within each VPC, not their square.
+    let unrouted = 0;
+    let example: [Group, Group] | undefined;
     for (const x of ga) {
       for (const y of gb) {
+        if (x && y && x !== y && x.vpc !== undefined && y.vpc !== undefined && x.vpc !== y.vpc && staysInVpc(x)) {
+          unrouted++;
+          example ??= [x, y];
+          continue;
+        }
         const crossing = !!x && !!y && x !== y;
         const steps: (() => Stage | undefined)[] = [() => sgStage(a, b.ep, true)];
         if (x && y && crossing) {
           steps.push(
-            () => routeStage(x, { vpc: y.vpc, cidrs: y.cidrs, name: b.ep.key }),
+            () => routeStage(x, { vpc: y.vpc, cidrs: y.cidrs, name: b.ep.key, zone: true }),
             () => naclStage(x, y.key, true, b.ep.key),
             () => naclStage(y, x.key, false, a.ep.key),
           );
@@ -224,11 +241,18 @@ export function analyseAws(model: AwsModel, externals: readonly External[]): Pla
           steps.push(
             () => returnStage(naclStage(y, x.key, true, a.ep.key)),
             () => returnStage(naclStage(x, y.key, false, b.ep.key)),
-            () => routeStage(y, { vpc: x.vpc, cidrs: x.cidrs, name: a.ep.key }, true),
+            () => routeStage(y, { vpc: x.vpc, cidrs: x.cidrs, name: a.ep.key, zone: true }, true),
           );
         }
         paths.push(new LazyPath(x && y ? `${subnetNames(x)} -> ${subnetNames(y)}` : `${a.ep.key} -> ${b.ep.key}`, steps));
       }
+    }
+    if (example) {
+      const [x, y] = example;
+      const label = `${unrouted} subnet pairing(s) across VPCs, e.g. ${subnetNames(x)} -> ${subnetNames(y)}`;
+      const table = x.rt ? x.rt.name : `the main route table of ${x.zone} (local only)`;
+      const more = unrouted > 1 ? `; ${unrouted - 1} more subnet pairing(s) across VPCs alike` : "";
+      paths.push(new LazyPath(label, [() => sgStage(a, b.ep, true), () => blockStage(`route table ${x.rt?.name ?? "main"}`, `no route to ${b.ep.key} out of the VPC (peering, transit or VPN) in ${table}${more}`)]));
     }
     return paths;
   }

@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { TrafficSet } from "../../../core/net";
-import { analyseReachability, explainBlocked, type Matrix } from "../../../core/reachability";
+import { analyseReachability, explainBlocked, type Matrix, type NetResource } from "../../../core/reachability";
 import { awsResources, baseline, CIDR, nacl, T } from "./aws-fixture";
 import { res, UNKNOWN_STRING, withoutId, urnOf } from "./build";
 
@@ -209,5 +209,23 @@ describe("reachability / AWS", () => {
     const rt = res(T.RT, "rt-partner", { routes: [{ cidrBlock: "10.0.0.0/16", vpcPeeringConnectionId: "pcx-id" }] });
     f.extra.push(rt, res(T.RTA, "rta-partner", { subnetId: "subnet-partner-id", routeTableId: "rt-partner-id" }));
     assert.equal(analyseReachability(awsResources(f)).pair("aws:partner", "aws:app")!.allowed.toString(), "tcp/8080");
+  });
+
+  it("a zone spread over many VPCs pairs its subnets within each VPC, and counts the unrouted rest as one path", () => {
+    const rs: NetResource[] = [];
+    const vpcs = 120;
+    for (let v = 0; v < vpcs; v++) {
+      const vpc = res(T.VPC, `vpc-${v}`, { cidrBlock: `10.${v}.0.0/16` });
+      rs.push(vpc);
+      for (const [i, zone] of ["web", "db"].entries()) {
+        rs.push(res(T.SUBNET, `${zone}-${v}`, { vpcId: `vpc-${v}-id`, cidrBlock: `10.${v}.${i}.0/24`, tags: { "netseg:zone": zone } }));
+      }
+    }
+    rs.push(res(T.SG, "sg-web", { egress: [{ protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["10.0.0.0/8"] }], tags: { "netseg:zone": "web" } }));
+    rs.push(res(T.SG, "sg-db", { ingress: [{ protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["10.0.0.0/8"] }], tags: { "netseg:zone": "db" } }));
+    const pair = analyseReachability(rs).pair("aws:web", "aws:db")!;
+    assert.equal(pair.allowed.toString(), "tcp/5432");
+    assert.equal(pair.paths.length, vpcs + 1);
+    assert.equal(pair.paths[vpcs].label, `${vpcs * vpcs - vpcs} subnet pairing(s) across VPCs, e.g. web-0 -> db-1`);
   });
 });
