@@ -163,7 +163,31 @@ function withAdminDenies(sorted: readonly Omit<NaclEntry, "ruleNumber">[], items
       purposes: ["admin-deny"],
       reasons: [`admin port ${formatPortSpec(spec)} closed to the internet (the allow below would open it)`],
     }));
-    out.splice(world, 0, ...denies);
+    // A narrower peer whose block the internet-wide entry absorbed (same ports, merged) would
+    // now meet the deny first: give it back its admin ports, just for its own block, in front.
+    const deniedAdmin = TrafficSet.fromSpecs(denies.map(specOf));
+    const keep = items.flatMap((it) =>
+      it.cidrs
+        .filter((c) => parseBlock(c).family === family && !isWorld(c))
+        .flatMap((c) => {
+          const needed = it.traffic.intersect(deniedAdmin);
+          const served = TrafficSet.fromSpecs(out.slice(0, world).filter((e) => e.action === "allow" && CidrSet.fromCidrs([e.cidr]).covers(CidrSet.fromCidrs([c]))).map(specOf));
+          return needed.subtract(served).toSpecs().map((spec): Omit<NaclEntry, "ruleNumber"> => ({
+            direction: "ingress",
+            action: "allow",
+            protocol: "tcp",
+            protocolNumber: PROTOCOL_NUMBER.tcp,
+            cidr: c,
+            ipv6: family === 6,
+            fromPort: spec.from,
+            toPort: spec.to,
+            purposes: [it.purpose],
+            reasons: [`${it.reason} (kept open for this peer ahead of the internet admin-port deny)`],
+          }));
+        }),
+    );
+    const unique = [...new Map(keep.map((e) => [`${e.cidr} ${e.fromPort}-${e.toPort}`, e])).values()];
+    out.splice(world, 0, ...unique, ...denies);
   }
   return out;
 }

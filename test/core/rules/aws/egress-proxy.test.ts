@@ -104,6 +104,16 @@ describe("core/rules/aws admin ports from the internet", () => {
     assert.ok(naclAllows(zoneOf(plan, "edge").nacl.ingress, "192.0.2.5", "tcp", 3389));
   });
 
+  it("keeps return traffic from other zones whole when the internet entry absorbed their block", () => {
+    // shop with a transparent firewall: app's replies from data (tcp/1024-65535) merge into the
+    // internet-wide return entry, so the RDP deny in front of it must not catch data's replies.
+    const shop = planAwsRulesForIntent(loadIntentFile(SHOP), { egressProxy: { mode: "cidrs", cidrs: ["0.0.0.0/0"] } });
+    const app = zoneOf(shop, "app").nacl.ingress;
+    const dataHost = "10.20.33.4";
+    for (const port of [1024, 3389, 40000, 65535]) assert.ok(naclAllows(app, dataHost, "tcp", port), `data's reply to app on ${port}`);
+    assert.ok(!naclAllows(app, "198.51.100.7", "tcp", 3389), "the internet still meets the deny");
+  });
+
   it("does not deny an admin port the intent asks for from the internet", () => {
     const bastion = zoneOf(plan, "bastion").nacl.ingress;
     assert.ok(naclAllows(bastion, "198.51.100.7", "tcp", 22), "the intent's internet -> bastion tcp/22 (the policy pack reports it)");
