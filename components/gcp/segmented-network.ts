@@ -8,13 +8,13 @@
  * input (a workload endpoint, a malformed region, a name GCP would refuse) creates nothing.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { Intent } from "../../core/intent/types";
+import { resolveIntent, type Intent, type IntentArg } from "../../core/intent";
 import { planGcpNetwork, type GcpNetworkPlan, type GcpTargeting } from "../../core/rules/gcp";
 import { createGcpNetwork, type GcpNetworkResources } from "./create";
 
 export interface SegmentedNetworkArgs {
-  /** The parsed intent (parseIntent / loadIntentFile). */
-  readonly intent: Intent;
+  /** A parsed Intent, an intent object as written in YAML, or the path of a YAML file. */
+  readonly intent: IntentArg;
   /** Regions to build subnets in. Append new ones at the end: a region's index is its address slot. */
   readonly regions: readonly string[];
   /** How firewall rules select a zone's instances; default "serviceAccount". */
@@ -43,8 +43,12 @@ export class SegmentedNetwork extends pulumi.ComponentResource {
   /** Zone marks as GCP labels, by zone: put them on the zone's instances. */
   readonly labels: Readonly<Record<string, Readonly<Record<string, string>>>>;
 
+  /** The normalised intent the network was built from (also a stack output, for the conformance check). */
+  readonly intent: Intent;
+
   constructor(name: string, args: SegmentedNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-    const plan = planGcpNetwork(args.intent, {
+    const intent = resolveIntent(args.intent, "SegmentedNetwork args.intent");
+    const plan = planGcpNetwork(intent, {
       regions: args.regions,
       targeting: args.targeting,
       namePrefix: args.namePrefix,
@@ -52,6 +56,7 @@ export class SegmentedNetwork extends pulumi.ComponentResource {
       egressProxyRanges: args.egressProxyRanges,
     });
     super("netseg:gcp:SegmentedNetwork", name, {}, opts);
+    this.intent = intent;
     this.plan = plan;
     this.resources = createGcpNetwork(name, plan, this, args.project);
     const r = this.resources;
@@ -67,6 +72,7 @@ export class SegmentedNetwork extends pulumi.ComponentResource {
       serviceAccountEmails: this.serviceAccountEmails,
       networkTags: this.networkTags,
       flowTuples: plan.flowTuples(),
+      intent,
     });
   }
 }

@@ -40,6 +40,6 @@ export class NamespaceIsolation extends pulumi.ComponentResource {
     this.plan = plan;
     this.resources = createK8sObjects(name, plan, this, provider);
     this.namespaceNames = Object.fromEntries(Object.entries(this.resources.namespaces).map(([zone, ns]) => [zone, ns.metadata.name]));
-    this.registerOutputs({ namespaceNames: this.namespaceNames, flowTuples: k8sFlowTuples(plan, intent) });
+    this.registerOutputs({ namespaceNames: this.namespaceNames, flowTuples: k8sFlowTuples(plan, intent), intent });
   }
 }

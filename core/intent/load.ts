@@ -14,7 +14,7 @@ export function parseIntentText(text: string, source = "intent"): Intent {
     throw new IntentError(
       doc.errors.map((e) => ({
         path: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : "",
-        message: `YAML syntax: ${e.message.split("\n")[0]}`,
+        message: `YAML syntax: ${e.message.split("\n")[0].replace(/[:.\s]+$/, "")}`,
         fix: "correct the YAML syntax at that position",
       })),
       source,
