@@ -169,3 +169,28 @@ export function generateK8sStack(rules: number, namespaces = 16, perNs = 4): Net
     return { type, name, urn: urn(type, name), props: o };
   });
 }
+
+/**
+ * The shape bench/preview.ts records: `resources` resources over as many VPCs as it takes, each
+ * VPC with 4 zone-tagged zones of 3 subnets and a security group (tls from 10/8), no NACLs or
+ * route tables of their own, ids unknown (joined by dependencies) as at a first preview.
+ */
+export function generateManyVpcStack(resources: number): NetResource[] {
+  const zones = ["edge", "app", "data", "mgmt"];
+  const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+  const out: NetResource[] = [];
+  for (let v = 0; out.length < resources; v++) {
+    const vpc = urn("aws:ec2/vpc:Vpc", `vpc-${v}`);
+    out.push({ type: "aws:ec2/vpc:Vpc", name: `vpc-${v}`, urn: vpc, props: { cidrBlock: `10.${v % 250}.0.0/16` } });
+    for (const [zi, zone] of zones.entries()) {
+      for (let s = 0; s < 3 && out.length < resources; s++) {
+        const name = `${zone}-${v}-${s}`;
+        out.push({ type: SUBNET, name, urn: urn(SUBNET, name), props: { vpcId: unknown, cidrBlock: `10.${v % 250}.${zi * 3 + s}.0/24`, tags: { "netseg:zone": zone } }, dependencies: [vpc], propertyDependencies: { vpcId: [vpc] } });
+      }
+      if (out.length >= resources) break;
+      const name = `${zone}-sg-${v}`;
+      out.push({ type: SG, name, urn: urn(SG, name), props: { vpcId: unknown, tags: { "netseg:zone": zone }, ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/8"] }] }, dependencies: [vpc], propertyDependencies: { vpcId: [vpc] } });
+    }
+  }
+  return out;
+}

@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { analyseReachability, type NetResource } from "../core/reachability";
-import { generateAwsStack, generateGcpStack, generateK8sStack } from "./reachability-gen";
+import { generateAwsStack, generateGcpStack, generateK8sStack, generateManyVpcStack } from "./reachability-gen";
 
 export const SIZES = [1_000, 10_000, 50_000];
 const RUNS = 5;
@@ -70,7 +70,19 @@ export async function benchReachability(sizes: readonly number[] = SIZES, runs =
     const r50 = at(50_000) && at(10_000) ? Math.round((at(50_000)! / at(10_000)!) * 100) / 100 : undefined;
     return { platform, tenKOverOneK: r10, fiftyKOverTenK: r50 };
   });
-  return { rows, scaling, cpus: os.cpus().length, loadAverage1m: Math.round(os.loadavg()[0] * 10) / 10, node: process.version };
+  // The preview benchmark's shape: a few zones spread over hundreds of VPCs, by resource count.
+  const manyVpcs = [1_000, 2_000, 5_000].map((resources) => {
+    const stack = generateManyVpcStack(resources);
+    analyseReachability(stack);
+    const wall: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      analyseReachability(stack);
+      wall.push(performance.now() - t0);
+    }
+    return { resources, medianMs: Math.round(median(wall)) };
+  });
+  return { rows, scaling, manyVpcs, cpus: os.cpus().length, loadAverage1m: Math.round(os.loadavg()[0] * 10) / 10, node: process.version };
 }
 
 function markdown(r: any): string {
@@ -92,6 +104,13 @@ function markdown(r: any): string {
     "| platform | 10k / 1k time (10x rules) | 50k / 10k time (5x rules) |",
     "|---|---|---|",
     ...r.scaling.map((s: any) => `| ${s.platform} | ${s.tenKOverOneK}x | ${s.fiftyKOverTenK}x |`),
+    "",
+    "The preview benchmark's shape (bench/preview.ts: VPCs of 4 zone-tagged zones x 3 subnets and a security group, ids",
+    "unknown), by resource count; subnet pairings across VPCs with no route out are counted into one path:",
+    "",
+    "| resources | median wall ms |",
+    "|---|---|",
+    ...r.manyVpcs.map((x: any) => `| ${x.resources} | ${x.medianMs} |`),
     "",
     `Machine: ${r.cpus} CPUs, load average ${r.loadAverage1m} when the run ended (other work shares the cores), node ${r.node}.`,
     "",

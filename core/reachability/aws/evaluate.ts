@@ -118,14 +118,26 @@ export function analyseAws(model: AwsModel, externals: readonly External[]): Pla
     return out;
   }
 
+  /** Names of a zone's groups for messages: a few, then a count (a zone may span hundreds of VPCs). */
+  const sgNames = (zone: ZoneEp) => {
+    const names = zone.sgs.slice(0, 3).map((s) => s.name).join(", ");
+    return zone.sgs.length > 3 ? `${names} and ${zone.sgs.length - 3} more` : names;
+  };
+  /** One stage per (zone, peer, direction): every subnet pairing of a zone pair shares it. */
+  const sgStages = new Map<string, Stage>();
   function sgStage(zone: ZoneEp, peer: Endpoint, egress: boolean): Stage {
     const dir = egress ? "egress" : "ingress";
-    const names = zone.sgs.map((s) => s.name).join(", ");
+    const key = `${zone.ep.id}|${peer.id}|${dir}`;
+    const cached = sgStages.get(key);
+    if (cached) return cached;
+    const names = sgNames(zone);
     const label = `security group ${names || zone.ep.key} ${dir}`;
     const missing = `no ${dir} rule in ${names || "any security group"} ${egress ? "to" : "from"} ${peer.key}`;
-    if (!zone.sgs.length) return unknownStage(label, `zone ${zone.ep.key} has no security group tagged with its zone`);
-    const entries = zone.sgs.flatMap((s) => sgBuckets.get(`${s.urn}|${dir}`)?.get(peer.id) ?? []);
-    return allowStage(label, entries, missing);
+    const stage = !zone.sgs.length
+      ? unknownStage(label, `zone ${zone.ep.key} has no security group tagged with its zone`)
+      : allowStage(label, zone.sgs.flatMap((s) => sgBuckets.get(`${s.urn}|${dir}`)?.get(peer.id) ?? []), missing);
+    sgStages.set(key, stage);
+    return stage;
   }
 
   // NACLs: atoms are (group or external) x address family; entries are bucketed per atom.
