@@ -6,3 +6,6 @@ export * from "./tags";
 export * from "./rules";
 export * from "./egress";
 export * from "./tenants";
+// Namespaced: their names (Endpoint, isUnknown...) would collide with the intent's.
+export * as reachability from "./reachability";
+export * as resources from "./resources";
