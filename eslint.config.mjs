@@ -13,6 +13,15 @@ export default tseslint.config(
     },
   },
   {
+    // Plain Node.js build scripts (CommonJS).
+    files: ["**/*.js"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly", console: "readonly" },
+    },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
     files: ["core/**/*.ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [{ group: ["@pulumi/*"], message: "core/ is pure: it never imports Pulumi (DESIGN.md)." }] }],

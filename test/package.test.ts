@@ -32,6 +32,7 @@ describe("the published package", function () {
   });
 
   it("exposes the core and every platform's components from the compiled entry", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the compiled entry, as a CommonJS user loads it
     const lib = require(path.join(ROOT, "dist", "index.js"));
     assert.equal(typeof lib.parseIntent, "function");
     assert.equal(typeof lib.planAddresses, "function");
