@@ -1,8 +1,10 @@
 /**
  * The built-in analysis: core/reachability's matrix of who can reach whom, computed from the
  * recorded resources (security groups, NACLs, routes, firewalls, NetworkPolicies), held against
- * the intent. The intent comes from `--intent <file>` when given, else from the netseg
- * components in the stack (their `intent` input or output, or SegmentedVpc's `plan.intent`).
+ * the intents. They come from `--intent <file>` when given (each held against every platform with
+ * an endpoint for one of its zones), else from the netseg components in the stack (their
+ * `intent` input or output, or SegmentedVpc's `plan.intent`), each held against its component's
+ * platform only (core/reachability's scope: `netseg:aws:*` -> aws, and so on).
  * Unintended paths, accidental denies and internet paths into sensitive zones are errors (they
  * fail the preview, exit 1); paths allowed only if unknown values turn out so and blocked DNS
  * are warnings. The diagram draws allowed paths, unintended ones red, accidental denies dashed.
@@ -12,7 +14,7 @@
  * including netseg-intent-conformance, still run); `NETSEG_REACHABILITY_LIMIT` changes the limit.
  */
 import { loadIntentFile, resolveIntent, type Intent } from "../../core/intent";
-import { NETWORK_TYPES, analyseReachability, compareWithIntent, type ExternalPeer, type Finding, type NetResource } from "../../core/reachability";
+import { NETWORK_TYPES, analyseReachability, compareWithIntent, componentPlatform, mergeScoped, platformsIn, type Finding, type NetResource, type ScopedIntent } from "../../core/reachability";
 import type { AnalysisContext, AnalysisEdge, AnalysisFinding, AnalysisProvider, AnalysisSection } from "./analysis";
 import { PreviewError, errorText, oneParagraph } from "./errors";
 import type { RecordedResource } from "./types";
@@ -30,11 +32,12 @@ function asRecord(v: unknown): Record<string, unknown> | undefined {
 }
 
 /**
- * The intents to hold the matrix against: the given files, else every distinct intent the
- * stack's netseg components carry (by name; the first of a name wins). A file that does not
- * load is bad input (exit 2); an intent in the stack that does not parse becomes a warning.
+ * The intents to hold the matrix against: the given files (each applying to every platform with
+ * an endpoint for one of its zones), else every distinct intent the stack's netseg components
+ * carry, each applying to its components' platforms (see core/reachability's scope). A file that
+ * does not load is bad input (exit 2); an intent in the stack that does not parse is a warning.
  */
-export function intentsOf(resources: readonly RecordedResource[], files: readonly string[] = []): { intents: { intent: Intent; from: string }[]; problems: string[] } {
+export function intentsOf(resources: readonly RecordedResource[], files: readonly string[] = []): { intents: (ScopedIntent & { from: string })[]; problems: string[] } {
   if (files.length > 0) {
     return {
       intents: files.map((file) => {
@@ -47,7 +50,8 @@ export function intentsOf(resources: readonly RecordedResource[], files: readonl
       problems: [],
     };
   }
-  const intents = new Map<string, { intent: Intent; from: string }>();
+  const found: ScopedIntent[] = [];
+  const from = new Map<string, string>();
   const problems: string[] = [];
   for (const r of resources) {
     if (!r.type.startsWith("netseg:")) continue;
@@ -58,12 +62,14 @@ export function intentsOf(resources: readonly RecordedResource[], files: readonl
       // A string found in the stack is the document's text or a path; only objects are read here.
       if (typeof value === "string") continue;
       const intent = resolveIntent(value as Intent, `the intent of ${r.urn}`);
-      if (!intents.has(intent.name)) intents.set(intent.name, { intent, from: r.urn });
+      const platform = componentPlatform(r.type);
+      found.push(platform ? { intent, platforms: [platform] } : { intent });
+      if (!from.has(intent.name)) from.set(intent.name, r.urn);
     } catch (err) {
       problems.push(`The intent carried by ${r.urn} could not be read: ${oneParagraph(errorText(err))}`);
     }
   }
-  return { intents: [...intents.values()].sort((a, b) => a.intent.name.localeCompare(b.intent.name)), problems };
+  return { intents: mergeScoped(found).map((s) => ({ ...s, from: from.get(s.intent.name)! })), problems };
 }
 
 const KINDS: [keyof ReturnType<typeof compareWithIntent>, AnalysisFinding["kind"], AnalysisFinding["severity"]][] = [
@@ -98,12 +104,9 @@ export const reachabilityAnalysis: AnalysisProvider = (resources, ctx: AnalysisC
     section.findings.push({ kind: "analysis-skipped", severity: "note", message: section.summary });
     return section;
   }
-  // The intents' peers become endpoints. The intent itself is not handed to the engine: it would
-  // also read each intent's zones as Kubernetes namespaces, inventing endpoints for an intent
-  // deployed only to AWS or GCP.
-  const peers = new Map<string, ExternalPeer>();
-  for (const { intent } of intents) for (const p of intent.peers) if (!peers.has(p.name)) peers.set(p.name, { name: p.name, cidrs: [...p.cidrs] });
-  const matrix = analyseReachability(net, { peers: [...peers.values()] });
+  // Each intent applies to its platforms only: it names their peers and, on Kubernetes, the
+  // workloads it promises; it never invents endpoints on a platform it does not apply to.
+  const matrix = analyseReachability(net, { intents });
   for (const note of matrix.notes) section.findings.push({ kind: "reachability-note", severity: "note", message: note });
   for (const problem of problems) section.findings.push({ kind: "intent-unreadable", severity: "warning", message: problem });
   if (matrix.endpoints.length === 0) {
@@ -117,27 +120,18 @@ export const reachabilityAnalysis: AnalysisProvider = (resources, ctx: AnalysisC
   for (const e of matrix.endpoints) keyCount.set(e.key, (keyCount.get(e.key) ?? 0) + 1);
   const nodeOf = new Map(matrix.endpoints.map((e) => [e.id, keyCount.get(e.key)! > 1 ? e.id : e.key]));
   const node = (id: string) => nodeOf.get(id) ?? id;
-  // Findings name endpoints by key; where two platforms share a key, the resources at fault tell which.
-  const nodeOfKey = (key: string, urns: readonly string[]) => {
-    const matches = matrix.endpoints.filter((e) => e.key === key);
-    if (matches.length === 0) return key;
-    const platformOf = (urn: string) => /(?:::|\$)([a-z0-9]+):[^:$]*:[^:$]*::[^:]*$/.exec(urn)?.[1];
-    const platforms = new Set(urns.map((u) => platformOf(u)).map((p) => (p === "kubernetes" ? "k8s" : p)));
-    const hit = matches.find((e) => e.platform && platforms.has(e.platform)) ?? matches[0];
-    return node(hit.id);
-  };
-
   // Hold the matrix against each intent; a pair flagged by any intent is drawn as flagged.
   const flagged = new Map<string, AnalysisEdge["status"]>();
   const denies: AnalysisEdge[] = [];
   const judged: string[] = [];
-  for (const { intent, from } of intents) {
-    const report = compareWithIntent(matrix, intent);
-    judged.push(`${intent.name} (from ${from.startsWith("urn:") ? from.slice(from.lastIndexOf("::") + 2) : from})`);
+  for (const { intent, platforms, from } of intents) {
+    const report = compareWithIntent(matrix, intent, { platforms });
+    const on = platformsIn(matrix, { intent, platforms });
+    judged.push(`${intent.name} (from ${from.startsWith("urn:") ? from.slice(from.lastIndexOf("::") + 2) : from}; on ${on.length ? on.join(", ") : "no platform"})`);
     for (const [field, kind, severity] of KINDS) {
       for (const f of report[field] as readonly Finding[]) {
         section.findings.push({ kind, severity, message: `intent ${intent.name}: ${f.message}`, from: f.from, to: f.to, urns: [...f.urns] });
-        const [a, b] = [nodeOfKey(f.from, f.urns), nodeOfKey(f.to, f.urns)];
+        const [a, b] = [node(f.from), node(f.to)];
         if (kind === "accidental-deny") denies.push({ from: a, to: b, label: f.traffic.toString(), status: "accidental-deny" });
         else if (severity === "error") flagged.set(`${a}|${b}`, "unintended");
       }

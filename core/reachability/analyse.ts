@@ -17,12 +17,18 @@ import { analyseK8s } from "./k8s/evaluate";
 import { readGcp } from "./gcp/model";
 import { analyseGcp } from "./gcp/evaluate";
 import { TrafficSet } from "../net/ports";
+import { mergeScoped, type ScopedIntent } from "./scope";
 
 export interface AnalyseOptions {
   /** External networks to show as endpoints (the intent's peers are added when `intent` is given). */
   readonly peers?: readonly ExternalPeer[];
-  /** The intent, when known: its peers become endpoints, its workloads name Kubernetes pods. */
+  /** An intent given by the caller, unscoped (see ./scope): same as `intents: [{ intent }]`. */
   readonly intent?: Intent;
+  /**
+   * The intents, each with the platforms it applies to: their peers become endpoints, and a
+   * Kubernetes intent's workloads become endpoints where the stack has no pods for them.
+   */
+  readonly intents?: readonly ScopedIntent[];
   /** Tag/label key naming a resource's zone, when not netseg's own. */
   readonly zoneTag?: string;
 }
@@ -36,7 +42,7 @@ const readers: readonly PlatformReader[] = [
     return model.sgs.size || model.subnets.length ? analyseAws(model, ext) : undefined;
   },
   (g, ext, opts) => {
-    const model = readK8s(g, opts.intent);
+    const model = readK8s(g, intentsOf(opts));
     return model.present ? analyseK8s(model, ext) : undefined;
   },
   (g, ext) => {
@@ -45,9 +51,14 @@ const readers: readonly PlatformReader[] = [
   },
 ];
 
+/** Every intent of the options, merged by name. */
+export function intentsOf(opts: AnalyseOptions): ScopedIntent[] {
+  return mergeScoped([...(opts.intent ? [{ intent: opts.intent }] : []), ...(opts.intents ?? [])]);
+}
+
 export function externalsFor(opts: AnalyseOptions): External[] {
   const peers = new Map<string, readonly string[]>();
-  for (const p of opts.intent?.peers ?? []) peers.set(p.name, p.cidrs);
+  for (const s of intentsOf(opts)) for (const p of s.intent.peers) if (!peers.has(p.name)) peers.set(p.name, p.cidrs);
   for (const p of opts.peers ?? []) peers.set(p.name, p.cidrs);
   const out: External[] = [{ endpoint: { id: "internet", key: "internet", kind: "internet" }, addresses: INTERNET }];
   for (const [name, cidrs] of [...peers.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {

@@ -5,13 +5,15 @@
  * a sensitive zone is reported on its own. Each finding names the rules and resources (URNs)
  * responsible: the allowing rules of an unintended path, the blocking (or missing) rule of a deny.
  *
- * Only pairs touching a zone the intent manages are judged: an unmanaged namespace talking to
+ * Only the platforms the intent applies to are judged (see ./scope), and there only pairs touching a
+ * zone the intent manages: an unmanaged namespace talking to
  * the internet is not this intent's business. Traffic to the same endpoint, DNS to kube-dns and
  * an egress allow-list's ports to the internet are tolerated (not required).
  */
 import { TrafficSet } from "../net/ports";
 import type { Endpoint as IntentEndpoint, Intent } from "../intent/types";
-import type { Block, Endpoint, Matrix, PairResult, RuleRef } from "./model";
+import type { Block, Endpoint, Matrix, PairResult, Platform, RuleRef } from "./model";
+import { platformsOf } from "./scope";
 import { explainBlocked } from "./explain";
 import { pathTraffic } from "./stage";
 
@@ -43,22 +45,32 @@ export interface ConformanceReport {
 }
 
 export interface ConformanceOptions {
+  /** The platforms the intent applies to; undefined: every platform with an endpoint for one of its zones. */
+  readonly platforms?: readonly Platform[];
   /** Tolerate paths to kube-system/kube-dns on udp/53 and tcp/53 (default true). */
   readonly tolerateDns?: boolean;
 }
 
 const DNS = TrafficSet.fromSpecs([{ protocol: "udp", from: 53, to: 53 }, { protocol: "tcp", from: 53, to: 53 }]);
 
-function covers(e: IntentEndpoint, m: Endpoint): boolean {
+/**
+ * Whether an intent endpoint names a matrix endpoint. A Kubernetes workload is named by its name
+ * or by the labels the intent gives it (a Deployment of another name carrying them runs it).
+ */
+function covers(e: IntentEndpoint, m: Endpoint, workloadLabels: ReadonlyMap<string, Readonly<Record<string, string>>>): boolean {
   switch (e.kind) {
     case "internet":
       // Peers are addresses outside every platform too: what the internet may do, they may.
       return m.kind === "internet" || m.kind === "peer";
     case "peer":
       return m.kind === "peer" && m.key === e.peer;
-    case "zone":
+    case "zone": {
       if (m.zone !== e.zone) return false;
-      return !e.workload || m.platform !== "k8s" || m.workload === e.workload;
+      if (!e.workload || m.platform !== "k8s") return true;
+      if (m.workload === e.workload) return true;
+      const want = workloadLabels.get(`${e.zone}/${e.workload}`);
+      return !!want && !!m.labels && Object.entries(want).every(([k, v]) => m.labels![k] === v);
+    }
   }
 }
 
@@ -85,13 +97,23 @@ function describeRules(rules: readonly RuleRef[]): string {
   return rules.map((r) => `${r.resource} ${r.rule}`).join("; ");
 }
 
-/** Compares a matrix with the intent it should implement. */
+/**
+ * Compares a matrix with the intent it should implement, on each platform it applies to
+ * (`opts.platforms`, else every platform with an endpoint for one of its zones; see ./scope):
+ * only pairs within those platforms (and with the internet and peers) are judged, and a flow is
+ * unresolved on a platform that has no endpoint for one of its ends. Findings name endpoints by
+ * id (`aws:app -> aws:data`), so the platform is always plain.
+ */
 export function compareWithIntent(matrix: Matrix, intent: Intent, opts: ConformanceOptions = {}): ConformanceReport {
   const tolerateDns = opts.tolerateDns !== false;
+  const platforms = platformsOf(matrix.endpoints, intent, opts.platforms);
   const managed = new Set(intent.zones.filter((z) => z.managed).map((z) => z.name));
   const sensitive = new Set(intent.zones.filter((z) => z.sensitive).map((z) => z.name));
-  const byId = new Map(matrix.endpoints.map((e) => [e.id, e]));
+  const workloadLabels = new Map(intent.zones.flatMap((z) => z.workloads.map((w) => [`${z.name}/${w.name}`, w.labels] as const)));
+  const onPlatform = (e: Endpoint) => !e.platform || platforms.includes(e.platform);
+  const byId = new Map(matrix.endpoints.filter(onPlatform).map((e) => [e.id, e]));
   const inScope = (e: Endpoint) => e.zone !== undefined && managed.has(e.zone);
+  const cover = (e: IntentEndpoint, m: Endpoint) => covers(e, m, workloadLabels);
 
   const unintended: Finding[] = [];
   const accidentalDenies: Finding[] = [];
@@ -104,14 +126,16 @@ export function compareWithIntent(matrix: Matrix, intent: Intent, opts: Conforma
     const from = byId.get(pair.from);
     const to = byId.get(pair.to);
     if (!from || !to || from.id === to.id) continue;
-    const flows = intent.flows.filter((f) => covers(f.from, from) && covers(f.to, to));
-    for (const f of flows) flowHit.add(f.key);
+    const platform = from.platform ?? to.platform;
+    if (!platform) continue;
+    const flows = intent.flows.filter((f) => cover(f.from, from) && cover(f.to, to));
+    for (const f of flows) flowHit.add(`${platform}|${f.key}`);
 
-    if (from.kind === "internet" && to.zone && (sensitive.has(to.zone) || to.sensitive) && !pair.possible.isEmpty()) {
+    if (from.kind === "internet" && to.zone && (sensitive.has(to.zone) || (to.sensitive && intent.zones.some((z) => z.name === to.zone))) && !pair.possible.isEmpty()) {
       const certain = !pair.allowed.isEmpty();
       const traffic = certain ? pair.allowed : pair.possible;
       const rules = rulesAllowing(pair, traffic);
-      internetToSensitive.push({ from: from.key, to: to.key, traffic, flows: [], rules, urns: urnsOf(rules), message: `the internet ${certain ? "reaches" : "may reach"} sensitive zone ${to.zone} (${to.key}) on ${traffic}, through ${describeRules(rules) || "no named rule"}` });
+      internetToSensitive.push({ from: from.id, to: to.id, traffic, flows: [], rules, urns: urnsOf(rules), message: `the internet ${certain ? "reaches" : "may reach"} sensitive zone ${to.id} on ${traffic}, through ${describeRules(rules) || "no named rule"}` });
     }
     if (!inScope(from) && !inScope(to)) continue;
 
@@ -129,25 +153,25 @@ export function compareWithIntent(matrix: Matrix, intent: Intent, opts: Conforma
     const extra = pair.allowed.subtract(tolerated);
     if (!extra.isEmpty()) {
       const rules = rulesAllowing(pair, extra);
-      unintended.push({ from: from.key, to: to.key, traffic: extra, flows: [], rules, urns: urnsOf(rules), message: `${from.key} -> ${to.key} on ${extra} is allowed but not in the intent, by ${describeRules(rules) || "no named rule"}` });
+      unintended.push({ from: from.id, to: to.id, traffic: extra, flows: [], rules, urns: urnsOf(rules), message: `${from.id} -> ${to.id} on ${extra} is allowed but not in the intent, by ${describeRules(rules) || "no named rule"}` });
     }
     const maybe = pair.possible.subtract(pair.allowed).subtract(tolerated);
     if (!maybe.isEmpty()) {
       const rules = rulesAllowing(pair, maybe);
-      uncertain.push({ from: from.key, to: to.key, traffic: maybe, flows: [], rules, urns: urnsOf(rules), message: `${from.key} -> ${to.key} on ${maybe} may be allowed (values unknown at preview), by ${describeRules(rules) || "no named rule"}` });
+      uncertain.push({ from: from.id, to: to.id, traffic: maybe, flows: [], rules, urns: urnsOf(rules), message: `${from.id} -> ${to.id} on ${maybe} may be allowed (values unknown at preview), by ${describeRules(rules) || "no named rule"}` });
     }
     const blocked = intended.subtract(pair.possible);
     if (!blocked.isEmpty()) {
       const blocks: Block[] = explainBlocked(pair, blocked);
       const rules = blocks.map((b) => b.rule).filter((r): r is RuleRef => !!r);
       accidentalDenies.push({
-        from: from.key,
-        to: to.key,
+        from: from.id,
+        to: to.id,
         traffic: blocked,
         flows: flows.map((f) => f.key).sort(),
         rules,
         urns: urnsOf(rules),
-        message: `${from.key} -> ${to.key} on ${blocked} is intended (${flows.map((f) => f.key).sort().join(", ")}) but blocked: ${blocks.map((b) => b.reason).join("; ")}`,
+        message: `${from.id} -> ${to.id} on ${blocked} is intended (${flows.map((f) => f.key).sort().join(", ")}) but blocked: ${blocks.map((b) => b.reason).join("; ")}`,
       });
     }
     if (from.kind === "workload" && from.platform === "k8s" && inScope(from) && isKubeDns(to)) {
@@ -155,13 +179,24 @@ export function compareWithIntent(matrix: Matrix, intent: Intent, opts: Conforma
       if (!missing.isEmpty()) {
         const blocks = explainBlocked(pair, missing);
         const rules = blocks.map((b) => b.rule).filter((r): r is RuleRef => !!r);
-        dnsBlocked.push({ from: from.key, to: to.key, traffic: missing, flows: [], rules, urns: urnsOf(rules), message: `${from.key} cannot resolve names: ${missing} to kube-dns is blocked (${blocks.map((b) => b.reason).join("; ")})` });
+        dnsBlocked.push({ from: from.id, to: to.id, traffic: missing, flows: [], rules, urns: urnsOf(rules), message: `${from.id} cannot resolve names: ${missing} to kube-dns is blocked (${blocks.map((b) => b.reason).join("; ")})` });
       }
     }
   }
-  const unresolved = intent.flows
-    .filter((f) => !flowHit.has(f.key))
-    .map((f) => `flow ${f.key}: the stack has no endpoint for ${[f.from, f.to].filter((e) => !matrix.endpoints.some((m) => covers(e, m))).map((e) => (e.kind === "zone" ? (e.workload ? `${e.zone}/${e.workload}` : e.zone) : e.kind === "peer" ? e.peer : "internet")).join(" and ") || "this pair"}`)
-    .sort();
+  const spell = (e: IntentEndpoint) => (e.kind === "zone" ? (e.workload ? `${e.zone}/${e.workload}` : e.zone) : e.kind === "peer" ? e.peer : "internet");
+  const unresolved: string[] = [];
+  for (const f of intent.flows) {
+    if (!platforms.length) {
+      unresolved.push(`flow ${f.key}: the stack has no endpoint for any zone of intent ${intent.name}`);
+      continue;
+    }
+    for (const p of platforms) {
+      if (flowHit.has(`${p}|${f.key}`)) continue;
+      const mine = matrix.endpoints.filter((m) => !m.platform || m.platform === p);
+      const missing = [f.from, f.to].filter((e) => !mine.some((m) => cover(e, m))).map(spell);
+      unresolved.push(`flow ${f.key} on ${p}: the stack has no endpoint for ${missing.join(" and ") || "this pair"}`);
+    }
+  }
+  unresolved.sort();
   return { unintended, accidentalDenies, internetToSensitive, uncertain, dnsBlocked, unresolved };
 }

@@ -12,6 +12,7 @@ import { AWS } from "./aws/types";
 import { accountMatch, readGcp, type GcpFirewall, type GcpZone } from "./gcp/model";
 import { readK8s } from "./k8s/model";
 import { matchSelector } from "./k8s/selectors";
+import { mayApplyTo, mergeScoped, type ScopedIntent } from "./scope";
 
 export interface CoverageFigure {
   readonly covered: number;
@@ -38,18 +39,21 @@ function figure(items: { name: string; covered: boolean }[]): CoverageFigure {
   return { covered: items.filter((i) => i.covered).length, total: items.length, uncovered: items.filter((i) => !i.covered).map((i) => i.name).sort() };
 }
 
-export function policyCoverage(resources: readonly NetResource[], opts: { intent?: Intent; zoneTag?: string } = {}): CoverageReport {
+export function policyCoverage(resources: readonly NetResource[], opts: { intent?: Intent; intents?: readonly ScopedIntent[]; zoneTag?: string } = {}): CoverageReport {
+  const intents = mergeScoped([...(opts.intent ? [{ intent: opts.intent }] : []), ...(opts.intents ?? [])]).filter((s) => mayApplyTo(s, "k8s"));
+  // Namespaces an intent declares unmanaged (existing, not netseg's) are not counted.
+  const unmanaged = new Set(intents.flatMap((s) => s.intent.zones.filter((z) => !z.managed).map((z) => z.name)));
   const g = new ResourceGraph(resources);
   const aws = readAws(g, opts.zoneTag);
   const defaults = new Set(g.ofType(AWS.defaultNacl).map((r) => r.urn));
   const awsSubnets = figure(aws.subnets.map((s) => ({ name: s.zone ? `${s.name} (zone ${s.zone})` : s.name, covered: !!s.nacl && !defaults.has(s.nacl.urn) })));
   const gcp = readGcp(g);
   const gcpZones = figure([...gcp.zones.values()].map((z) => ({ name: z.name, covered: gcp.firewalls.some((f) => f.direction === "INGRESS" && targetsZone(f, z)) })));
-  const k8s = readK8s(g, opts.intent);
+  const k8s = readK8s(g, intents);
   const k8sWorkloads = figure(
     k8s.workloads
       .filter((w) => !(w.namespace === "kube-system" && w.name === "kube-dns"))
-      .filter((w) => !opts.intent || opts.intent.zones.some((z) => z.name === w.namespace && z.managed) || !opts.intent.zones.some((z) => z.name === w.namespace))
+      .filter((w) => !unmanaged.has(w.namespace))
       .map((w) => ({
         name: `${w.namespace}/${w.name}`,
         covered: k8s.policies.some((p) => p.namespace === w.namespace && matchSelector(p.spec.podSelector ?? {}, { labels: w.labels, complete: true }) !== "no"),

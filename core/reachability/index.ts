@@ -8,13 +8,26 @@
  *   certainly (`allowed`) and possibly (`possible`, wider only where values are unknown at
  *   preview) allowed, with the rules that allow it and the paths to explain what is blocked.
  * - `explainBlocked(pair, traffic)`: the rule, or the missing rule, that stops traffic.
- * - `compareWithIntent(matrix, intent)`: unintended paths, accidental denies, internet paths
- *   into sensitive zones, each naming the resources (URNs) responsible.
+ * - `compareWithIntent(matrix, intent, { platforms })`: unintended paths, accidental denies,
+ *   internet paths into sensitive zones, each naming the resources (URNs) responsible.
+ *
+ * Intents are per platform (./scope): an intent a netseg component carries applies to that
+ * component's platform (`netseg:aws:*` -> aws, `netseg:gcp:*` -> gcp, `netseg:k8s:*` -> k8s);
+ * one the caller gives (pack config, `--intent`) to every platform with an endpoint for one of
+ * its zones. Each is compared with each of its platforms' sub-matrix separately, and never
+ * makes a platform invent endpoints (no namespace out of an AWS intent). A Kubernetes intent's
+ * workloads are endpoints where the stack declares no pods carrying their labels.
+ *
+ * Endpoint ids (what findings name): `<platform>:<zone>` (`aws:app`, `gcp:data`), Kubernetes
+ * workloads `k8s:<namespace>/<workload>`, and AWS zones of a tenant VPC (tagged `netseg:tenant`)
+ * `aws:<tenant>/<zone>`; the internet is `internet`, peers their names.
  * - `policyCoverage(resources)`: share of workloads and subnets under a non-default policy.
  */
 
 /** Input and output shapes: resources in, matrix of endpoints and pairs out. */
 export type { NetResource, Endpoint, Platform, RuleRef, Grant, Stage, Path, Block, PairResult, Matrix, ExternalPeer } from "./model";
+/** Which platforms an intent applies to (component intents vs caller intents). */
+export { componentPlatform, mergeScoped, platformsOf, platformsIn, type ScopedIntent } from "./scope";
 /** Builds the connectivity matrix of a stack from its resources. */
 export { analyseReachability, type AnalyseOptions } from "./analyse";
 /** Explains the blocked part of some traffic for one pair. */

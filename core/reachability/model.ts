@@ -35,6 +35,8 @@ export interface Endpoint {
   readonly platform?: Platform;
   readonly zone?: string;
   readonly workload?: string;
+  /** A Kubernetes workload's pod labels: an intent's flow names it by these as well as by name. */
+  readonly labels?: Readonly<Record<string, string>>;
   /** Marked sensitive by its resources' tags (the intent can add more). */
   readonly sensitive?: boolean;
 }

@@ -159,7 +159,7 @@ export function analyseK8s(model: K8sModel, externals: readonly External[]): Pla
   }
   for (const w of model.workloads) {
     const ns = model.namespaces.get(w.namespace)!;
-    const ep: Endpoint = { id: `k8s:${w.namespace}/${w.name}`, key: `${w.namespace}/${w.name}`, kind: "workload", platform: "k8s", zone: w.namespace, workload: w.name };
+    const ep: Endpoint = { id: `k8s:${w.namespace}/${w.name}`, key: `${w.namespace}/${w.name}`, kind: "workload", platform: "k8s", zone: w.namespace, workload: w.name, labels: w.labels };
     pods.set(ep.id, { ep, ns, labels: { labels: w.labels, complete: w.labelsComplete !== false }, ports: w.ports });
   }
   const policies: Policy[] = model.policies.map((src) => ({ src, types: policyTypes(src.spec as Record<string, unknown>), ingress: readRules(src, "ingress"), egress: readRules(src, "egress") }));

@@ -1,10 +1,10 @@
 /**
- * Reads a stack's Kubernetes objects: namespaces with their labels, workloads (from the intent
- * and from Deployments, StatefulSets, DaemonSets, Jobs and Pods) with their pod labels and named
+ * Reads a stack's Kubernetes objects: namespaces with their labels, workloads (from Deployments,
+ * StatefulSets, DaemonSets, Jobs and Pods, and from the intents where the stack has none) with their pod labels and named
  * container ports, and NetworkPolicies as declared. Also turns parsed manifests into the
  * resource shape, so hand-written YAML can be analysed like a stack.
  */
-import type { Intent } from "../../intent/types";
+import { mayApplyTo, type ScopedIntent } from "../scope";
 import { displayName, propsOf, type ResourceGraph } from "../graph";
 import type { NetResource } from "../model";
 import { isUnknown, labels, list, num, plain, rec, str, UNKNOWN } from "../values";
@@ -39,6 +39,8 @@ export interface K8sWorkload {
   readonly labelsComplete?: boolean;
   /** Undefined when no container spec is known (intent-only workloads). */
   readonly ports?: readonly NamedPort[];
+  /** Declared by an intent, with no pod of the stack carrying its labels. */
+  readonly fromIntent?: boolean;
 }
 
 export interface K8sNamespace {
@@ -117,7 +119,30 @@ function containerPorts(podSpec: unknown): NamedPort[] | undefined {
   return out;
 }
 
-export function readK8s(g: ResourceGraph, intent?: Intent): K8sModel {
+/**
+ * The workloads an intent declares, as endpoints where the stack has no pods for them: what the
+ * intent promises will run in the namespace, selected by its labels. Pods the stack declares win
+ * (an intent workload whose labels some stack workload of the namespace carries adds nothing;
+ * flows find that workload by the labels). An intent scoped to Kubernetes (carried by a
+ * Kubernetes component) has its zones as namespaces; an unscoped one only where the stack
+ * already has the namespace, so an AWS or GCP intent never invents namespaces.
+ */
+function addIntentWorkloads(intents: readonly ScopedIntent[], namespaces: Map<string, K8sNamespace>, stackWorkloads: readonly K8sWorkload[], ensure: (ns: string) => void, add: (w: K8sWorkload) => void): void {
+  const fromStack = [...stackWorkloads];
+  for (const s of intents) {
+    if (!mayApplyTo(s, "k8s")) continue;
+    for (const z of s.intent.zones) {
+      if (!s.platforms && !namespaces.has(z.name)) continue;
+      ensure(z.name);
+      for (const w of z.workloads) {
+        const runs = fromStack.some((sw) => sw.namespace === z.name && Object.entries(w.labels).every(([k, v]) => sw.labels[k] === v));
+        if (!runs) add({ namespace: z.name, name: w.name, labels: w.labels, fromIntent: true });
+      }
+    }
+  }
+}
+
+export function readK8s(g: ResourceGraph, intents: readonly ScopedIntent[] = []): K8sModel {
   const namespaces = new Map<string, K8sNamespace>();
   const ensure = (name: string) => {
     if (!namespaces.has(name)) namespaces.set(name, { name, labels: { [NAMESPACE_NAME_LABEL]: name }, declared: false });
@@ -133,8 +158,8 @@ export function readK8s(g: ResourceGraph, intent?: Intent): K8sModel {
   }
   const workloads: K8sWorkload[] = [];
   const seen = new Set<string>();
-  // The same pods (namespace and complete label set) named twice, by the intent and by a
-  // Deployment, are one workload; the first name wins, the ports are taken where known.
+  // The same pods (namespace and complete label set) named twice, by a Deployment and by a Pod,
+  // are one workload; the first name wins, the ports are taken where known.
   const byLabels = new Map<string, number>();
   const add = (w: K8sWorkload) => {
     const key = w.labelsComplete === false ? undefined : `${w.namespace}\u0000${JSON.stringify(Object.entries(w.labels).sort())}`;
@@ -156,13 +181,6 @@ export function readK8s(g: ResourceGraph, intent?: Intent): K8sModel {
     if (m.namespace !== undefined) ensure(m.namespace);
     policies.push({ urn: r.urn, name: m.name ?? displayName(r), namespace: m.namespace, spec: spec && spec !== UNKNOWN ? spec : { podSelector: UNKNOWN } });
   }
-  const present = namespaces.size > 0 || policies.length > 0 || g.ofType(K8S.pod, ...K8S.templated).length > 0;
-  if (present && intent) {
-    for (const z of intent.zones) {
-      ensure(z.name);
-      for (const w of z.workloads) add({ namespace: z.name, name: w.name, labels: w.labels });
-    }
-  }
   for (const r of g.ofType(...K8S.templated)) {
     const m = metaOf(g, r);
     const spec = rec(propsOf(r).spec);
@@ -179,8 +197,6 @@ export function readK8s(g: ResourceGraph, intent?: Intent): K8sModel {
     if (!Object.keys(m.labels).length && !hasUnknown(raw)) continue;
     if (m.namespace !== undefined) add({ namespace: m.namespace, name: m.name ?? displayName(r), labels: m.labels, labelsComplete: !hasUnknown(raw), ports: containerPorts(propsOf(r).spec) });
   }
-  // Every cluster runs DNS; netseg names it so that DNS paths (and DNS blocked by a default deny) show.
-  if (present) add({ namespace: "kube-system", name: "kube-dns", labels: { "k8s-app": "kube-dns" }, ports: KUBE_DNS_PORTS });
   // Namespaces a policy names by `kubernetes.io/metadata.name` exist somewhere; give them an endpoint.
   for (const p of policies) {
     for (const [dir, side] of [["ingress", "from"], ["egress", "to"]] as const) {
@@ -192,6 +208,10 @@ export function readK8s(g: ResourceGraph, intent?: Intent): K8sModel {
       }
     }
   }
+  const present = namespaces.size > 0 || policies.length > 0 || g.ofType(K8S.pod, ...K8S.templated).length > 0;
+  if (present) addIntentWorkloads(intents, namespaces, workloads, ensure, add);
+  // Every cluster runs DNS; netseg names it so that DNS paths (and DNS blocked by a default deny) show.
+  if (present) add({ namespace: "kube-system", name: "kube-dns", labels: { "k8s-app": "kube-dns" }, ports: KUBE_DNS_PORTS });
   workloads.sort((a, b) => (a.namespace + "/" + a.name < b.namespace + "/" + b.name ? -1 : 1));
   return { namespaces, workloads, policies, present };
 }

@@ -1,17 +1,18 @@
 /**
  * Passing condition: the stack's reachability, computed from its resources, equals the intent:
- * no unintended path, no accidental deny, and no path from the internet into a sensitive zone.
+ * no unintended path, no accidental deny, and no path from the internet into a sensitive zone,
+ * for every intent in the stack, each on the platforms it applies to (see ./intent-source).
  */
 import { z } from "zod";
 import { analyseReachability, compareWithIntent, NETWORK_TYPES, type Finding } from "../../../core/reachability";
 import { stackRule } from "../define";
-import { findIntent } from "./intent-source";
+import { findIntents } from "./intent-source";
 
 export const intentConformanceConfig = z.object({
   intent: z
     .union([z.string(), z.record(z.string(), z.unknown())])
     .optional()
-    .describe("The segmentation intent, as YAML or JSON text or as an object; if absent, read from a netseg component in the stack."),
+    .describe("The segmentation intent, as YAML or JSON text or as an object, held against every platform with an endpoint for one of its zones; if absent, every intent the stack's netseg components carry, each against its component's platform."),
   zoneTag: z.string().optional().describe("Tag/label key naming a resource's zone on hand-written resources; netseg's own zone tag is always read too."),
   tolerateDns: z.boolean().default(true).describe("Tolerate (not require) paths to kube-system/kube-dns on udp/53 and tcp/53."),
   reportUncertain: z.boolean().default(true).describe("Also report paths that are possible only because values are unknown at preview."),
@@ -29,24 +30,25 @@ export const netsegIntentConformance = stackRule({
   covers: { rows: [33], ids: [] },
   types: [...NETWORK_TYPES],
   check: (stack, cfg, report, args) => {
-    const source = findIntent(stack, cfg.intent);
-    if (!source) {
-      args.notApplicable("no intent: set the policy's `intent` option (YAML, JSON or an object) or use a netseg component that carries it");
+    const { intents, problems } = findIntents(stack, cfg.intent);
+    for (const problem of problems) report(`cannot check the stack against an intent: ${problem}`);
+    if (!intents.length) {
+      if (!problems.length) args.notApplicable("no intent: set the policy's `intent` option (YAML, JSON or an object) or use a netseg component that carries it");
       return;
     }
-    if ("problem" in source) {
-      report(`cannot check the stack against the intent: ${source.problem}`);
-      return;
-    }
-    const matrix = analyseReachability(stack.resources, { intent: source.intent, zoneTag: cfg.zoneTag });
-    const result = compareWithIntent(matrix, source.intent, { tolerateDns: cfg.tolerateDns });
-    const emit = (kind: string, findings: readonly Finding[]) => {
-      for (const f of findings.slice(0, MAX_FINDINGS)) report(`${kind}: ${f.message}${f.urns.length ? ` [resources: ${f.urns.join(", ")}]` : ""}`, f.urns[0]);
-      if (findings.length > MAX_FINDINGS) report(`${kind}: ${findings.length - MAX_FINDINGS} more not listed`);
+    // One matrix for the stack; each intent is held against the platforms it applies to.
+    const matrix = analyseReachability(stack.resources, { intents, zoneTag: cfg.zoneTag });
+    const emit = (name: string, kind: string, findings: readonly Finding[]) => {
+      for (const f of findings.slice(0, MAX_FINDINGS)) report(`intent ${name}: ${kind}: ${f.message}${f.urns.length ? ` [resources: ${f.urns.join(", ")}]` : ""}`, f.urns[0]);
+      if (findings.length > MAX_FINDINGS) report(`intent ${name}: ${kind}: ${findings.length - MAX_FINDINGS} more not listed`);
     };
-    emit("internet path into a sensitive zone", result.internetToSensitive);
-    emit("unintended path", result.unintended);
-    emit("accidental deny", result.accidentalDenies);
-    if (cfg.reportUncertain) emit("possibly unintended path (unknown at preview)", result.uncertain);
+    for (const s of intents) {
+      const result = compareWithIntent(matrix, s.intent, { tolerateDns: cfg.tolerateDns, platforms: s.platforms });
+      const name = s.intent.name;
+      emit(name, "internet path into a sensitive zone", result.internetToSensitive);
+      emit(name, "unintended path", result.unintended);
+      emit(name, "accidental deny", result.accidentalDenies);
+      if (cfg.reportUncertain) emit(name, "possibly unintended path (unknown at preview)", result.uncertain);
+    }
   },
 });

@@ -1,14 +1,24 @@
 /**
- * Where the conformance rules find the intent: the pack config (`intent`, as YAML or JSON text
- * or as an object), else a netseg component in the stack that carries it (its `intent`
- * property, or `plan.intent`, as an object; a string there is a path relative to the program,
- * which the pack's process cannot read, so it is skipped). Returns the problem as text instead
- * of throwing, so a rule can say precisely why it could not run.
+ * Where the conformance rules find the intents: the pack config (`intent`, as YAML or JSON text
+ * or as an object), which applies to every platform with an endpoint for one of its zones; else
+ * every netseg component in the stack that carries one (its `intent` property, or `plan.intent`,
+ * as an object; a string there is a path relative to the program, which the pack's process
+ * cannot read, so it is skipped), applying to that component's platform (`netseg:aws:*` -> aws,
+ * and so on). The same intent on several components applies to each of their platforms. A
+ * problem is returned as text instead of thrown, so a rule can say precisely why it could not run.
  */
 import { parseIntentText, resolveIntent, IntentError, type Intent, type IntentInput } from "../../../core/intent";
+import { componentPlatform, mergeScoped, type ScopedIntent } from "../../../core/reachability";
 import type { StackIndex } from "../../../core/resources";
 
 export type IntentSource = { intent: Intent; from: string } | { problem: string };
+
+export interface IntentSources {
+  /** Distinct by name, sorted by name, each with its platforms (none: unscoped). */
+  readonly intents: readonly ScopedIntent[];
+  /** Intents found but not readable, as sentences. */
+  readonly problems: readonly string[];
+}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -22,13 +32,24 @@ function parse(value: unknown, from: string): IntentSource {
   }
 }
 
-export function findIntent(stack: StackIndex, configured: unknown): IntentSource | undefined {
-  if (configured !== undefined && configured !== null && configured !== "") return parse(configured, "the policy config's intent");
+export function findIntents(stack: StackIndex, configured: unknown): IntentSources {
+  if (configured !== undefined && configured !== null && configured !== "") {
+    const s = parse(configured, "the policy config's intent");
+    return "problem" in s ? { intents: [], problems: [s.problem] } : { intents: [{ intent: s.intent }], problems: [] };
+  }
+  const found: ScopedIntent[] = [];
+  const problems: string[] = [];
   for (const r of stack.resources) {
     if (!r.type.startsWith("netseg:")) continue;
     const plan = r.props.plan;
     const v = [r.props.intent, isObject(plan) ? plan.intent : undefined].find(isObject);
-    if (v) return parse(v, `the intent of ${r.urn}`);
+    if (!v) continue;
+    const s = parse(v, `the intent of ${r.urn}`);
+    if ("problem" in s) problems.push(s.problem);
+    else {
+      const platform = componentPlatform(r.type);
+      found.push(platform ? { intent: s.intent, platforms: [platform] } : { intent: s.intent });
+    }
   }
-  return undefined;
+  return { intents: mergeScoped(found), problems };
 }

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { NETWORK_TYPES, policyCoverage, type CoverageFigure } from "../../../core/reachability";
 import { stackRule } from "../define";
-import { findIntent } from "./intent-source";
+import { findIntents } from "./intent-source";
 
 export const policyCoverageConfig = z.object({
   minimum: z.number().min(0).max(1).default(1).describe("Share (0-1) of subnets, GCP zones and workloads that must be under a non-default policy."),
@@ -31,9 +31,8 @@ export const netsegPolicyCoverage = stackRule({
   covers: { rows: [26], ids: ["KICS workload-without-network-policy"] },
   types: [...NETWORK_TYPES],
   check: (stack, cfg, report) => {
-    const source = findIntent(stack, cfg.intent);
-    const intent = source && "intent" in source ? source.intent : undefined;
-    const c = policyCoverage(stack.resources, { intent, zoneTag: cfg.zoneTag });
+    const { intents } = findIntents(stack, cfg.intent);
+    const c = policyCoverage(stack.resources, { intents, zoneTag: cfg.zoneTag });
     if (c.share >= cfg.minimum) return;
     const parts = [line("AWS subnets with their own NACL", c.awsSubnets), line("GCP zones targeted by a firewall rule", c.gcpZones), line("Kubernetes workloads selected by a NetworkPolicy", c.k8sWorkloads)].filter(Boolean);
     report(`policy coverage ${percent(c.share)} (minimum ${percent(cfg.minimum)}): ${parts.join("; ")}`);

@@ -28,7 +28,7 @@ describe("reachability / compareWithIntent (AWS)", () => {
     assert.deepEqual(r.unintended, []);
     assert.equal(r.accidentalDenies.length, 1);
     const d = r.accidentalDenies[0];
-    assert.equal(`${d.from} -> ${d.to}: ${d.traffic}`, "app -> data: tcp/5432");
+    assert.equal(`${d.from} -> ${d.to}: ${d.traffic}`, "aws:app -> aws:data: tcp/5432");
     assert.deepEqual(d.flows, ["app->data"]);
     assert.deepEqual(d.urns, [urnOf(T.NACL, "acl-data")]);
     assert.match(d.message, /return traffic tcp\/1024-65535 not allowed by NACL acl-data outbound/);
@@ -48,8 +48,8 @@ describe("reachability / compareWithIntent (AWS)", () => {
     f.sg.data.ingress.push({ protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["0.0.0.0/1", "128.0.0.0/1"], description: "temporary" });
     f.routes.data = [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-main-id" }];
     const r = compareWithIntent(analyseReachability(awsResources(f), { intent }), intent);
-    assert.deepEqual(r.unintended.map((u) => `${u.from} -> ${u.to}: ${u.traffic}`), ["internet -> data: tcp/5432", "office -> data: tcp/5432"]);
-    assert.deepEqual(r.internetToSensitive.map((u) => `${u.from} -> ${u.to}: ${u.traffic}`), ["internet -> data: tcp/5432"]);
+    assert.deepEqual(r.unintended.map((u) => `${u.from} -> ${u.to}: ${u.traffic}`), ["internet -> aws:data: tcp/5432", "office -> aws:data: tcp/5432"]);
+    assert.deepEqual(r.internetToSensitive.map((u) => `${u.from} -> ${u.to}: ${u.traffic}`), ["internet -> aws:data: tcp/5432"]);
     assert.deepEqual(r.unintended[0].urns, [urnOf(T.NACL, "acl-data"), urnOf(T.RT, "rt-data"), urnOf(T.SG, "sg-data")]);
     assert.match(r.unintended[0].message, /sg-data ingress\[1\]/);
   });
@@ -61,12 +61,12 @@ describe("reachability / compareWithIntent (AWS)", () => {
     f.nacl.app.egress.push(nacl(120, "allow", "0.0.0.0/0", 0, 65535));
     f.nacl.app.ingress.push(nacl(120, "allow", "0.0.0.0/0", 1024, 65535));
     const r = compareWithIntent(analyseReachability(awsResources(f), { intent }), intent);
-    assert.deepEqual(r.unintended.map((u) => `${u.from} -> ${u.to}: ${u.traffic}`), ["app -> edge: tcp/443", "app -> internet: tcp/0-442, tcp/444-65535", "app -> office: tcp"]);
+    assert.deepEqual(r.unintended.map((u) => `${u.from} -> ${u.to}: ${u.traffic}`), ["aws:app -> aws:edge: tcp/443", "aws:app -> internet: tcp/0-442, tcp/444-65535", "aws:app -> office: tcp"]);
   });
 
   it("lists flows whose endpoints the stack does not have", () => {
     const withPeer = parseIntent({ ...intent, name: "shop", zones: [...intent.zones.map((z) => ({ name: z.name, internet: z.internet, egress: z.egress, sensitive: z.sensitive })), { name: "batch" }], flows: [{ from: "batch", to: "data", ports: ["tcp/5432"] }], egress: [], peers: [] } as any);
     const r = compareWithIntent(analyseReachability(awsResources(baseline()), { intent: withPeer }), withPeer);
-    assert.deepEqual(r.unresolved, ["flow batch->data: the stack has no endpoint for batch"]);
+    assert.deepEqual(r.unresolved, ["flow batch->data on aws: the stack has no endpoint for batch"]);
   });
 });

@@ -40,22 +40,22 @@ describe("reachability / the seed microservices policies against their intent", 
   const report = compareWithIntent(matrix, intent);
 
   it("shows exactly the extra paths the two-peer OR opens", () => {
-    assert.deepEqual(fmt(report.unintended), ["ingress-nginx -> microservices/frontend: tcp/8080", "microservices/frontend -> kube-system: udp/53"]);
+    assert.deepEqual(fmt(report.unintended), ["k8s:ingress-nginx -> k8s:microservices/frontend: tcp/8080", "k8s:microservices/frontend -> k8s:kube-system: udp/53"]);
     const urns = report.unintended.flatMap((f) => f.urns);
     assert.ok(urns.includes("urn:pulumi:stack::project::kubernetes:networking.k8s.io/v1:NetworkPolicy::microservices/frontend-policy"));
   });
 
   it("shows the intended flows it blocks, naming the policy", () => {
-    assert.deepEqual(fmt(report.accidentalDenies), ["microservices/backend-api -> microservices/postgres: tcp/5432", "microservices/backend-api -> microservices/redis: tcp/6379"]);
+    assert.deepEqual(fmt(report.accidentalDenies), ["k8s:microservices/backend-api -> k8s:microservices/postgres: tcp/5432", "k8s:microservices/backend-api -> k8s:microservices/redis: tcp/6379"]);
     assert.match(report.accidentalDenies[0].message, /no ingress rule in NetworkPolicy default-deny-all from microservices\/backend-api on tcp\/5432/);
   });
 
   it("shows DNS blocked by the egress default deny (and TCP 53 forgotten for frontend)", () => {
     assert.deepEqual(fmt(report.dnsBlocked), [
-      "microservices/backend-api -> kube-system/kube-dns: tcp/53, udp/53",
-      "microservices/frontend -> kube-system/kube-dns: tcp/53",
-      "microservices/postgres -> kube-system/kube-dns: tcp/53, udp/53",
-      "microservices/redis -> kube-system/kube-dns: tcp/53, udp/53",
+      "k8s:microservices/backend-api -> k8s:kube-system/kube-dns: tcp/53, udp/53",
+      "k8s:microservices/frontend -> k8s:kube-system/kube-dns: tcp/53",
+      "k8s:microservices/postgres -> k8s:kube-system/kube-dns: tcp/53, udp/53",
+      "k8s:microservices/redis -> k8s:kube-system/kube-dns: tcp/53, udp/53",
     ]);
   });
 

@@ -56,8 +56,8 @@ describe("policy-packs / conformance", () => {
     it("reports the accidental deny at a first preview (every id unknown), naming the NACL", async () => {
       const out = await runStack(netsegIntentConformance, fixtures(awsResources(baseline(), { unknownIds: true })), { config: { intent: SHOP_INTENT } });
       assert.equal(out.unknownError, undefined);
-      assert.deepEqual(out.violations.map((v) => v.message.split(":")[0]), ["accidental deny"]);
-      assert.match(out.violations[0].message, /app -> data on tcp\/5432 is intended \(app->data\) but blocked: return traffic tcp\/1024-65535 not allowed by NACL acl-data outbound/);
+      assert.deepEqual(out.violations.map((v) => v.message.split(":")[1].trim()), ["accidental deny"]);
+      assert.match(out.violations[0].message, /aws:app -> aws:data on tcp\/5432 is intended \(app->data\) but blocked: return traffic tcp\/1024-65535 not allowed by NACL acl-data outbound/);
       assert.equal(out.violations[0].urn, "urn:pulumi:test::netseg::aws:ec2/networkAcl:NetworkAcl::acl-data");
     });
 
@@ -75,14 +75,14 @@ describe("policy-packs / conformance", () => {
       f.sg.data.ingress.push({ protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["0.0.0.0/0"] });
       f.routes.data = [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-main-id" }];
       const out = await runStack(netsegIntentConformance, fixtures(awsResources(f, { unknownIds: true })), { config: { intent: SHOP_INTENT } });
-      assert.deepEqual(out.violations.map((v) => v.message.split(":")[0]), ["internet path into a sensitive zone", "unintended path"]);
-      assert.match(out.violations[0].message, /the internet reaches sensitive zone data \(data\) on tcp\/5432/);
+      assert.deepEqual(out.violations.map((v) => v.message.split(":")[1].trim()), ["internet path into a sensitive zone", "unintended path"]);
+      assert.match(out.violations[0].message, /^intent shop: internet path into a sensitive zone: the internet reaches sensitive zone aws:data on tcp\/5432/);
     });
 
     it("reports a broken intent in the config as a violation, not a crash", async () => {
       const out = await runStack(netsegIntentConformance, fixtures(awsResources(baseline())), { config: { intent: "name: [" } });
       assert.equal(out.violations.length, 1);
-      assert.match(out.violations[0].message, /cannot check the stack against the intent/);
+      assert.match(out.violations[0].message, /cannot check the stack against an intent/);
     });
 
     it("holds the seed microservices manifests against their intent (intent given as an object)", async () => {
@@ -91,10 +91,10 @@ describe("policy-packs / conformance", () => {
       const intent = parseAllDocuments(readFileSync(join(__dirname, "../../../examples/k8s-microservices/intent.yaml"), "utf8"))[0].toJS();
       const out = await runStack(netsegIntentConformance, fixtures(k8sObjectsToResources([...ns, ...docs])), { config: { intent } });
       assert.deepEqual(out.violations.map((v) => v.message.replace(/ is allowed.*| is intended.*/, "")), [
-        "unintended path: ingress-nginx -> microservices/frontend on tcp/8080",
-        "unintended path: microservices/frontend -> kube-system on udp/53",
-        "accidental deny: microservices/backend-api -> microservices/postgres on tcp/5432",
-        "accidental deny: microservices/backend-api -> microservices/redis on tcp/6379",
+        "intent microservices: unintended path: k8s:ingress-nginx -> k8s:microservices/frontend on tcp/8080",
+        "intent microservices: unintended path: k8s:microservices/frontend -> k8s:kube-system on udp/53",
+        "intent microservices: accidental deny: k8s:microservices/backend-api -> k8s:microservices/postgres on tcp/5432",
+        "intent microservices: accidental deny: k8s:microservices/backend-api -> k8s:microservices/redis on tcp/6379",
       ]);
     });
   });
@@ -126,6 +126,36 @@ describe("policy-packs / conformance: the intent carried by a netseg component",
     const intent = parseAllDocuments(SHOP_INTENT)[0].toJS();
     const component: Fixture = { type: "netseg:aws:SegmentedVpc", name: "shop", props: { plan: { intent } } };
     const out = await runStack(netsegIntentConformance, [...fixtures(awsResources(baseline(), { unknownIds: true })), component]);
-    assert.deepEqual(out.violations.map((v) => v.message.split(":")[0]), ["accidental deny"]);
+    assert.deepEqual(out.violations.map((v) => v.message.split(":")[1].trim()), ["accidental deny"]);
+  });
+});
+
+describe("policy-packs / conformance: several intents, each on its component's platform", () => {
+  const seed = () => {
+    const docs = parseAllDocuments(readFileSync("/work/shared/reference/microservices-policies.yaml", "utf8")).map((d) => d.toJS()).filter(Boolean);
+    const ns = ["microservices", "ingress-nginx", "kube-system"].map((n) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name: n, labels: { name: n } } }));
+    return fixtures(k8sObjectsToResources([...ns, ...docs]));
+  };
+  const microservices = parseAllDocuments(readFileSync(join(__dirname, "../../../examples/k8s-microservices/intent.yaml"), "utf8"))[0].toJS();
+  const shop = parseAllDocuments(SHOP_INTENT)[0].toJS();
+
+  it("checks every intent, the AWS one on AWS only: no Kubernetes namespace is made of its zones", async () => {
+    const components: Fixture[] = [
+      { type: "netseg:aws:SegmentedVpc", name: "shop", props: { plan: { intent: shop } } },
+      { type: "netseg:k8s:NamespaceIsolation", name: "microservices", props: { intent: microservices } },
+    ];
+    const out = await runStack(netsegIntentConformance, [...fixtures(awsResources(baseline(), { unknownIds: true })), ...seed(), ...components]);
+    assert.deepEqual(out.violations.map((v) => v.message.replace(/ is allowed.*| is intended.*/, "")), [
+      "intent microservices: unintended path: k8s:ingress-nginx -> k8s:microservices/frontend on tcp/8080",
+      "intent microservices: unintended path: k8s:microservices/frontend -> k8s:kube-system on udp/53",
+      "intent microservices: accidental deny: k8s:microservices/backend-api -> k8s:microservices/postgres on tcp/5432",
+      "intent microservices: accidental deny: k8s:microservices/backend-api -> k8s:microservices/redis on tcp/6379",
+      "intent shop: accidental deny: aws:app -> aws:data on tcp/5432",
+    ]);
+  });
+
+  it("holds an intent given in the config against every platform with its zones, and only those", async () => {
+    const out = await runStack(netsegIntentConformance, [...fixtures(awsResources(baseline(), { unknownIds: true })), ...seed()], { config: { intent: shop } });
+    assert.deepEqual(out.violations.map((v) => v.message.replace(/ is allowed.*| is intended.*/, "")), ["intent shop: accidental deny: aws:app -> aws:data on tcp/5432"]);
   });
 });
