@@ -9,18 +9,21 @@
  * fail the preview, exit 1); paths allowed only if unknown values turn out so and blocked DNS
  * are warnings. The diagram draws allowed paths, unintended ones red, accidental denies dashed.
  *
- * Large stacks: the engine's cost grows with the number of network resources, so above
- * {@link REACHABILITY_LIMIT} of them the analysis is skipped with a note saying so (the packs,
- * including netseg-intent-conformance, still run); `NETSEG_REACHABILITY_LIMIT` changes the limit.
+ * Large stacks: the engine's cost grows linearly with the network resources (50,000 of the
+ * preview benchmark's shape in under a second) but with the square of the endpoints (zones and
+ * workloads: about 550 cost 1.4 s and 430 MB, 1,100 cost 5.4 s and 2 GB, 2,200 ran out of
+ * memory; bench/RESULTS-reachability.md). So the safety net is on endpoints: above
+ * {@link REACHABILITY_LIMIT} of them no pair is judged and a note says so (the packs, including
+ * netseg-intent-conformance, still run); `NETSEG_REACHABILITY_LIMIT` changes the limit.
  */
 import { loadIntentFile, resolveIntent, type Intent } from "../../core/intent";
-import { NETWORK_TYPES, analyseReachability, compareWithIntent, componentPlatform, mergeScoped, platformsIn, type Finding, type NetResource, type ScopedIntent } from "../../core/reachability";
+import { analyseReachability, compareWithIntent, componentPlatform, mergeScoped, platformsIn, type Finding, type NetResource, type ScopedIntent } from "../../core/reachability";
 import type { AnalysisContext, AnalysisEdge, AnalysisFinding, AnalysisProvider, AnalysisSection } from "./analysis";
 import { PreviewError, errorText, oneParagraph } from "./errors";
 import type { RecordedResource } from "./types";
 
-/** Network resources above which the analysis is skipped (see the module comment). */
-export const REACHABILITY_LIMIT = 1500;
+/** Endpoints above which no pair is judged (see the module comment). */
+export const REACHABILITY_LIMIT = 600;
 
 function limit(): number {
   const env = Number(process.env.NETSEG_REACHABILITY_LIMIT);
@@ -83,7 +86,6 @@ const KINDS: [keyof ReturnType<typeof compareWithIntent>, AnalysisFinding["kind"
 export const reachabilityAnalysis: AnalysisProvider = (resources, ctx: AnalysisContext) => {
   const section: AnalysisSection = { id: "reachability", title: "Reachability held against the intent", findings: [] };
   const { intents, problems } = intentsOf(resources, ctx.intentFiles);
-  const types = new Set<string>(NETWORK_TYPES);
   const net: NetResource[] = resources
     .filter((r) => r.custom && !r.type.startsWith("pulumi:"))
     .map((r) => ({
@@ -96,17 +98,16 @@ export const reachabilityAnalysis: AnalysisProvider = (resources, ctx: AnalysisC
       dependencies: r.dependencies,
       propertyDependencies: r.propertyDependencies,
     }));
-  const networkCount = net.filter((r) => types.has(r.type)).length;
-  if (networkCount > limit()) {
+  // Each intent applies to its platforms only: it names their peers and, on Kubernetes, the
+  // workloads it promises; it never invents endpoints on a platform it does not apply to.
+  const matrix = analyseReachability(net, { intents, maxEndpoints: limit() });
+  if (matrix.skipped) {
     section.summary =
-      `Skipped: ${networkCount} network resources, above the limit of ${limit()} for the reachability engine at preview ` +
-      `(set NETSEG_REACHABILITY_LIMIT to raise it, or --no-analysis to silence this). The policy packs still ran.`;
+      `Skipped: ${matrix.skipped} (the engine's cost grows with the square of the endpoints; set NETSEG_REACHABILITY_LIMIT ` +
+      `to raise the limit, or --no-analysis to silence this). The policy packs still ran.`;
     section.findings.push({ kind: "analysis-skipped", severity: "note", message: section.summary });
     return section;
   }
-  // Each intent applies to its platforms only: it names their peers and, on Kubernetes, the
-  // workloads it promises; it never invents endpoints on a platform it does not apply to.
-  const matrix = analyseReachability(net, { intents });
   for (const note of matrix.notes) section.findings.push({ kind: "reachability-note", severity: "note", message: note });
   for (const problem of problems) section.findings.push({ kind: "intent-unreadable", severity: "warning", message: problem });
   if (matrix.endpoints.length === 0) {

@@ -31,6 +31,11 @@ export interface AnalyseOptions {
   readonly intents?: readonly ScopedIntent[];
   /** Tag/label key naming a resource's zone, when not netseg's own. */
   readonly zoneTag?: string;
+  /**
+   * Above this many endpoints no pair is judged: the matrix comes back with `skipped` set. Pairs
+   * grow with the square of the endpoints (resources only linearly): see bench/RESULTS-reachability.md.
+   */
+  readonly maxEndpoints?: number;
 }
 
 type PlatformReader = (graph: ResourceGraph, externals: readonly External[], opts: AnalyseOptions) => PlatformAnalysis | undefined;
@@ -124,6 +129,10 @@ export function analyseReachability(resources: readonly NetResource[], opts: Ana
   const externals = externalsFor(opts);
   const platforms = readers.map((r) => r(graph, externals, opts)).filter((p): p is PlatformAnalysis => p !== undefined);
   const endpoints: Endpoint[] = [...platforms.flatMap((p) => p.endpoints), ...externals.map((e) => e.endpoint)].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  if (opts.maxEndpoints !== undefined && endpoints.length > opts.maxEndpoints) {
+    const skipped = `${endpoints.length} endpoints, above the limit of ${opts.maxEndpoints}: no pair was judged`;
+    return { ...makeMatrix(endpoints, [], platforms.flatMap((p) => p.notes)), skipped };
+  }
   const pairs: PairResult[] = [];
   for (const platform of platforms) {
     const mine = [...platform.endpoints, ...externals.map((e) => e.endpoint)];

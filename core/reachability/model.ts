@@ -116,6 +116,8 @@ export interface Matrix {
   readonly notes: readonly string[];
   /** The pair between two endpoints, named by id (`aws:app`) or by key (`app`). */
   pair(from: string, to: string): PairResult | undefined;
+  /** Set when the analysis stopped before judging pairs (`maxEndpoints`), saying why. */
+  readonly skipped?: string;
 }
 
 /** An external network the caller wants in the matrix (intent peers). */

@@ -223,6 +223,18 @@ export function analyseAws(model: AwsModel, externals: readonly External[]): Pla
   /** A group whose route table has no route that could reach another VPC (the common case). */
   const staysInVpc = (g: Group) => !g.rt || !g.rt.routes.some((r) => BETWEEN_VPCS.has(r.target));
 
+  const vpcIndex = new Map<string, Map<string | undefined, Group[]>>();
+  /** A zone's groups by VPC (undefined: VPC unknown at preview), built once per zone. */
+  function groupsByVpc(z: ZoneEp): Map<string | undefined, Group[]> {
+    let m = vpcIndex.get(z.ep.id);
+    if (!m) {
+      m = new Map();
+      for (const g of z.groups) m.set(g.vpc, [...(m.get(g.vpc) ?? []), g]);
+      vpcIndex.set(z.ep.id, m);
+    }
+    return m;
+  }
+
   function zonePaths(a: ZoneEp, b: ZoneEp): Path[] {
     const paths: Path[] = [];
     const ga = a.groups.length ? a.groups : [undefined];
@@ -232,13 +244,22 @@ export function analyseAws(model: AwsModel, externals: readonly External[]): Pla
     // over hundreds of VPCs costs its pairings within each VPC, not their square.
     let unrouted = 0;
     let example: [Group, Group] | undefined;
+    const gbByVpc = groupsByVpc(b);
     for (const x of ga) {
-      for (const y of gb) {
-        if (x && y && x !== y && x.vpc !== undefined && y.vpc !== undefined && x.vpc !== y.vpc && staysInVpc(x)) {
-          unrouted++;
-          example ??= [x, y];
-          continue;
+      // A source that cannot route out of its VPC pairs only with its own VPC's groups (and
+      // groups whose VPC is unknown); the rest are counted, not walked.
+      let targets: readonly (Group | undefined)[] = gb;
+      if (x && x.vpc !== undefined && staysInVpc(x)) {
+        const same = gbByVpc.get(x.vpc) ?? [];
+        const unknownVpc = gbByVpc.get(undefined) ?? [];
+        const elsewhere = b.groups.length - same.length - unknownVpc.length;
+        if (elsewhere > 0) {
+          unrouted += elsewhere;
+          example ??= [x, b.groups.find((y) => y.vpc !== undefined && y.vpc !== x.vpc)!];
+          targets = same.length + unknownVpc.length === b.groups.length ? gb : [...same, ...unknownVpc];
         }
+      }
+      for (const y of targets) {
         const crossing = !!x && !!y && x !== y;
         const steps: (() => Stage | undefined)[] = [() => sgStage(a, b.ep, true)];
         if (x && y && crossing) {

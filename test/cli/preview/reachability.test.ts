@@ -1,6 +1,6 @@
 /**
  * The preview's reachability analysis, short of running a program: where it finds the intent,
- * and its guard for stacks too large for the engine.
+ * which platforms each applies to, and its guard for stacks too large for the engine.
  */
 import assert from "node:assert/strict";
 import * as path from "node:path";
@@ -34,8 +34,14 @@ describe("preview reachability analysis", () => {
     const vpc = resource({ type: "netseg:aws:SegmentedVpc", name: "shop", custom: false, outputs: { plan: { intent } } });
     const net = resource({ type: "netseg:gcp:SegmentedNetwork", name: "shop2", custom: false, outputs: { intent } });
     const found = intentsOf([vpc, net, resource({})]);
-    assert.deepEqual(found.intents.map((i) => [i.intent.name, i.from]), [["shop", vpc.urn]]);
+    // Carried by an AWS and a GCP component, the intent applies to both platforms.
+    assert.deepEqual(found.intents.map((i) => [i.intent.name, i.from, i.platforms]), [["shop", vpc.urn, ["aws", "gcp"]]]);
     assert.deepEqual(found.problems, []);
+  });
+
+  it("applies an --intent file to every platform with its zones (unscoped)", () => {
+    const found = intentsOf([], [SHOP]);
+    assert.deepEqual(found.intents.map((i) => [i.intent.name, i.platforms]), [["shop", undefined]]);
   });
 
   it("reports an intent in the stack that does not parse as a problem, not a crash", () => {
@@ -49,14 +55,16 @@ describe("preview reachability analysis", () => {
     assert.throws(() => intentsOf([], ["/no/such/intent.yaml"]), (err: unknown) => err instanceof PreviewError && err.exitCode === 2 && /--intent file \/no\/such\/intent\.yaml/.test(err.message));
   });
 
-  it("skips the engine with a note above the network-resource limit", async () => {
+  it("skips the engine with a note above the endpoint limit", async () => {
     const before = process.env.NETSEG_REACHABILITY_LIMIT;
     process.env.NETSEG_REACHABILITY_LIMIT = "1";
     try {
-      const section = await reachabilityAnalysis([resource({ name: "a" }), resource({ name: "b" })], ctx);
+      const zoned = (name: string) => resource({ name, inputs: { cidrBlock: "10.0.0.0/24", tags: { "netseg:zone": name } } });
+      const section = await reachabilityAnalysis([zoned("a"), zoned("b")], ctx);
       assert.equal(section.matrix, undefined);
       assert.deepEqual(section.findings.map((f) => [f.kind, f.severity]), [["analysis-skipped", "note"]]);
-      assert.match(section.summary!, /^Skipped: 2 network resources, above the limit of 1/);
+      // aws:a, aws:b and the internet.
+      assert.match(section.summary!, /^Skipped: 3 endpoints, above the limit of 1: no pair was judged/);
     } finally {
       if (before === undefined) delete process.env.NETSEG_REACHABILITY_LIMIT;
       else process.env.NETSEG_REACHABILITY_LIMIT = before;
