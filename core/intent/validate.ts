@@ -330,8 +330,47 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 /** Parses and validates a plain object (YAML already loaded, or a TypeScript literal). */
 export function parseIntent(input: unknown, source?: string): Intent {
   const parsed = IntentSchema.safeParse(input);
-  if (!parsed.success) throw new IntentError(fromZodError(parsed.error, input), source);
+  if (!parsed.success) {
+    const shapeIssues = fromZodError(parsed.error, input);
+    throw new IntentError([...shapeIssues, ...wholeDocumentIssuesDespite(parsed.error, input)], source);
+  }
   return normaliseIntent(parsed.data, source);
+}
+
+/**
+ * So that one run reports every problem, the whole-document checks also run when the shape is
+ * wrong, where that can be done without guessing: each offending field that has a default (an
+ * unknown `egress: sometimes`, a misspelt key) is dropped so the default stands in, and if the
+ * document then parses, its cross-field problems are added. When a required field is broken,
+ * the cross-field checks would only echo it (an unknown zone everywhere), so they wait.
+ */
+function wholeDocumentIssuesDespite(err: z.ZodError, input: unknown): IntentIssue[] {
+  if (typeof input !== "object" || input === null) return [];
+  const copy = structuredClone(input) as Record<string, unknown>;
+  const at = (path: readonly PropertyKey[]) => path.reduce<any>((cur, k) => (cur && typeof cur === "object" ? cur[k as any] : undefined), copy);
+  // A zone judged on a default its author did not write would draw echoes ("zone app has egress
+  // none"); the cross-field issues about such zones are left out.
+  const defaulted = new Set<string>();
+  for (const issue of err.issues) {
+    const keys = issue.code === "unrecognized_keys" ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
+    for (const path of keys) {
+      const parent = at(path.slice(0, -1));
+      if (!parent || typeof parent !== "object" || Array.isArray(parent)) continue;
+      delete parent[path[path.length - 1] as any];
+      const zoneAt = path.findIndex((k, i) => k === "zones" && typeof path[i + 1] === "number");
+      const zoneName = zoneAt >= 0 ? at(path.slice(0, zoneAt + 2))?.name : undefined;
+      if (typeof zoneName === "string") defaulted.add(zoneName);
+    }
+  }
+  const repaired = IntentSchema.safeParse(copy);
+  if (!repaired.success) return [];
+  try {
+    normaliseIntent(repaired.data);
+    return [];
+  } catch (e) {
+    if (!(e instanceof IntentError)) return [];
+    return e.issues.filter((i) => ![...defaulted].some((zone) => i.message.includes(`zone "${zone}"`)));
+  }
 }
 
 /**

@@ -84,6 +84,24 @@ describe("core/intent", () => {
     }
   });
 
+  it("reports shape and whole-document problems together when a field with a default is wrong", () => {
+    const input: any = base();
+    input.zones[1].egress = "sometimes";
+    input.flows.push({ from: "app", to: "nowhere", ports: ["tcp/1"] });
+    const found = issuesOf(input);
+    assert.ok(found.some((m) => /^zones\[1\]\.egress: /.test(m)), found.join("\n"));
+    assert.ok(found.some((m) => /^flows\[3\]\.to: "nowhere" is not a zone/.test(m)), found.join("\n"));
+    assert.ok(!found.some((m) => /zone "app" has egress none/.test(m)), "no echo of the default that stood in for the bad value");
+  });
+
+  it("holds back whole-document checks that a broken required field would only echo", () => {
+    const input: any = base();
+    input.zones[0].name = 42;
+    const found = issuesOf(input);
+    assert.equal(found.length, 1, found.join("\n"));
+    assert.match(found[0], /^zones\[0\]\.name: /);
+  });
+
   const broken: [string, (i: any) => void, RegExp][] = [
     ["bad CIDR", (i) => (i.addressSpace = "10.20.0.0/33"), /addressSpace: .*prefix length must be at most 32/],
     ["host bits", (i) => (i.addressSpace = "10.20.1.0/16"), /addressSpace: .*host bits set.*10\.20\.0\.0\/16/],
