@@ -17,7 +17,7 @@
  * netseg-intent-conformance, still run); `NETSEG_REACHABILITY_LIMIT` changes the limit.
  */
 import { loadIntentFile, resolveIntent, type Intent } from "../../core/intent";
-import { analyseReachability, compareWithIntent, componentPlatform, mergeScoped, platformsIn, type Finding, type NetResource, type ScopedIntent } from "../../core/reachability";
+import { analyseReachability, compareWithIntent, componentPlatform, componentTenant, mergeScoped, platformsIn, type Finding, type NetResource, type ScopedIntent } from "../../core/reachability";
 import type { AnalysisContext, AnalysisEdge, AnalysisFinding, AnalysisProvider, AnalysisSection } from "./analysis";
 import { PreviewError, errorText, oneParagraph } from "./errors";
 import type { RecordedResource } from "./types";
@@ -66,7 +66,8 @@ export function intentsOf(resources: readonly RecordedResource[], files: readonl
       if (typeof value === "string") continue;
       const intent = resolveIntent(value as Intent, `the intent of ${r.urn}`);
       const platform = componentPlatform(r.type);
-      found.push(platform ? { intent, platforms: [platform] } : { intent });
+      const tenant = componentTenant(r.inputs.tags ?? r.outputs.tags);
+      found.push({ intent, ...(platform ? { platforms: [platform] } : {}), ...(tenant ? { tenant } : {}) });
       if (!from.has(intent.name)) from.set(intent.name, r.urn);
     } catch (err) {
       problems.push(`The intent carried by ${r.urn} could not be read: ${oneParagraph(errorText(err))}`);
@@ -125,9 +126,9 @@ export const reachabilityAnalysis: AnalysisProvider = (resources, ctx: AnalysisC
   const flagged = new Map<string, AnalysisEdge["status"]>();
   const denies: AnalysisEdge[] = [];
   const judged: string[] = [];
-  for (const { intent, platforms, from } of intents) {
-    const report = compareWithIntent(matrix, intent, { platforms });
-    const on = platformsIn(matrix, { intent, platforms });
+  for (const { intent, platforms, tenant, from } of intents) {
+    const report = compareWithIntent(matrix, intent, { platforms, tenant });
+    const on = platformsIn(matrix, { intent, platforms, tenant });
     judged.push(`${intent.name} (from ${from.startsWith("urn:") ? from.slice(from.lastIndexOf("::") + 2) : from}; on ${on.length ? on.join(", ") : "no platform"})`);
     for (const [field, kind, severity] of KINDS) {
       for (const f of report[field] as readonly Finding[]) {

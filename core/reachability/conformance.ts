@@ -13,7 +13,8 @@
 import { TrafficSet } from "../net/ports";
 import type { Endpoint as IntentEndpoint, Intent } from "../intent/types";
 import type { Block, Endpoint, Matrix, PairResult, Platform, RuleRef } from "./model";
-import { platformsOf } from "./scope";
+import { inferTenant, platformsOf } from "./scope";
+import { cidrSet } from "./values";
 import { explainBlocked } from "./explain";
 import { pathTraffic } from "./stage";
 
@@ -45,6 +46,11 @@ export interface ConformanceReport {
 }
 
 export interface ConformanceOptions {
+  /**
+   * The tenant whose zones the intent describes (see ./scope); default: the one tenant whose
+   * zones lie in the intent's address space. Other zones count as its peers by address.
+   */
+  readonly tenant?: string;
   /** The platforms the intent applies to; undefined: every platform with an endpoint for one of its zones. */
   readonly platforms?: readonly Platform[];
   /** Tolerate paths to kube-system/kube-dns on udp/53 and tcp/53 (default true). */
@@ -57,15 +63,17 @@ const DNS = TrafficSet.fromSpecs([{ protocol: "udp", from: 53, to: 53 }, { proto
  * Whether an intent endpoint names a matrix endpoint. A Kubernetes workload is named by its name
  * or by the labels the intent gives it (a Deployment of another name carrying them runs it).
  */
-function covers(e: IntentEndpoint, m: Endpoint, workloadLabels: ReadonlyMap<string, Readonly<Record<string, string>>>): boolean {
+function covers(e: IntentEndpoint, m: Endpoint, own: boolean, workloadLabels: ReadonlyMap<string, Readonly<Record<string, string>>>): boolean {
   switch (e.kind) {
     case "internet":
       // Peers are addresses outside every platform too: what the internet may do, they may.
       return m.kind === "internet" || m.kind === "peer";
     case "peer":
+      // Another tenant's zone, or shared services, is this intent's peer when its addresses lie in the peer's blocks.
+      if (!own && m.kind === "zone" && m.addresses && !m.addresses.isEmpty()) return e.cidrs.length > 0 && cidrSet(e.cidrs).set.covers(m.addresses);
       return m.kind === "peer" && m.key === e.peer;
     case "zone": {
-      if (m.zone !== e.zone) return false;
+      if (!own || m.zone !== e.zone) return false;
       if (!e.workload || m.platform !== "k8s") return true;
       if (m.workload === e.workload) return true;
       const want = workloadLabels.get(`${e.zone}/${e.workload}`);
@@ -106,14 +114,17 @@ function describeRules(rules: readonly RuleRef[]): string {
  */
 export function compareWithIntent(matrix: Matrix, intent: Intent, opts: ConformanceOptions = {}): ConformanceReport {
   const tolerateDns = opts.tolerateDns !== false;
-  const platforms = platformsOf(matrix.endpoints, intent, opts.platforms);
+  const tenant = opts.tenant ?? inferTenant(matrix.endpoints, intent);
+  const platforms = platformsOf(matrix.endpoints, intent, opts.platforms, tenant);
   const managed = new Set(intent.zones.filter((z) => z.managed).map((z) => z.name));
   const sensitive = new Set(intent.zones.filter((z) => z.sensitive).map((z) => z.name));
   const workloadLabels = new Map(intent.zones.flatMap((z) => z.workloads.map((w) => [`${z.name}/${w.name}`, w.labels] as const)));
   const onPlatform = (e: Endpoint) => !e.platform || platforms.includes(e.platform);
+  /** The intent's own endpoints: on its platforms, of its tenant (or of none). */
+  const own = (e: Endpoint) => !!e.platform && platforms.includes(e.platform) && e.tenant === tenant;
   const byId = new Map(matrix.endpoints.filter(onPlatform).map((e) => [e.id, e]));
-  const inScope = (e: Endpoint) => e.zone !== undefined && managed.has(e.zone);
-  const cover = (e: IntentEndpoint, m: Endpoint) => covers(e, m, workloadLabels);
+  const inScope = (e: Endpoint) => own(e) && e.zone !== undefined && managed.has(e.zone);
+  const cover = (e: IntentEndpoint, m: Endpoint) => covers(e, m, own(m), workloadLabels);
 
   const unintended: Finding[] = [];
   const accidentalDenies: Finding[] = [];
@@ -131,7 +142,7 @@ export function compareWithIntent(matrix: Matrix, intent: Intent, opts: Conforma
     const flows = intent.flows.filter((f) => cover(f.from, from) && cover(f.to, to));
     for (const f of flows) flowHit.add(`${platform}|${f.key}`);
 
-    if (from.kind === "internet" && to.zone && (sensitive.has(to.zone) || (to.sensitive && intent.zones.some((z) => z.name === to.zone))) && !pair.possible.isEmpty()) {
+    if (from.kind === "internet" && own(to) && to.zone && (sensitive.has(to.zone) || (to.sensitive && intent.zones.some((z) => z.name === to.zone))) && !pair.possible.isEmpty()) {
       const certain = !pair.allowed.isEmpty();
       const traffic = certain ? pair.allowed : pair.possible;
       const rules = rulesAllowing(pair, traffic);

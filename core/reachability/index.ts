@@ -27,7 +27,7 @@
 /** Input and output shapes: resources in, matrix of endpoints and pairs out. */
 export type { NetResource, Endpoint, Platform, RuleRef, Grant, Stage, Path, Block, PairResult, Matrix, ExternalPeer } from "./model";
 /** Which platforms an intent applies to (component intents vs caller intents). */
-export { componentPlatform, mergeScoped, platformsOf, platformsIn, type ScopedIntent } from "./scope";
+export { componentPlatform, componentTenant, mergeScoped, platformsOf, platformsIn, type ScopedIntent } from "./scope";
 /** Builds the connectivity matrix of a stack from its resources. */
 export { analyseReachability, type AnalyseOptions } from "./analyse";
 /** Explains the blocked part of some traffic for one pair. */

@@ -5,6 +5,7 @@
  * Output is a matrix of endpoints with traffic sets, each answer backed by the rules behind it.
  */
 import type { TrafficSet } from "../net/ports";
+import type { CidrSet } from "../net/cidr";
 
 /** One resource as recorded by a preview or handed to a stack policy. Unknowns stay as Pulumi's sentinels. */
 export interface NetResource {
@@ -35,6 +36,10 @@ export interface Endpoint {
   readonly platform?: Platform;
   readonly zone?: string;
   readonly workload?: string;
+  /** The tenant whose VPC holds the zone (AWS resources tagged `netseg:tenant`); its id is `aws:<tenant>/<zone>`. */
+  readonly tenant?: string;
+  /** The zone's addresses when all are known (AWS): another intent's zone counts as its peer by them. */
+  readonly addresses?: CidrSet;
   /** A Kubernetes workload's pod labels: an intent's flow names it by these as well as by name. */
   readonly labels?: Readonly<Record<string, string>>;
   /** Marked sensitive by its resources' tags (the intent can add more). */

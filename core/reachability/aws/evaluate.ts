@@ -47,11 +47,28 @@ function family(set: CidrSet, f: 4 | 6): CidrSet {
 
 export function analyseAws(model: AwsModel, externals: readonly External[]): PlatformAnalysis {
   const zones = new Map<string, ZoneEp>();
-  const zoneNames = new Set<string>();
-  for (const s of model.sgs.values()) if (s.zone) zoneNames.add(s.zone);
-  for (const s of model.subnets) if (s.zone) zoneNames.add(s.zone);
-  for (const name of [...zoneNames].sort()) {
-    const subnets = model.subnets.filter((s) => s.zone === name);
+  // A tenant's zones are its own endpoints (`acme/app`): tenant VPCs share their zone names.
+  const zoneKey = (x: { zone?: string; tenant?: string }) => (x.zone === undefined ? undefined : x.tenant ? `${x.tenant}/${x.zone}` : x.zone);
+  const zoneNames = new Map<string, { zone: string; tenant?: string }>();
+  const subnetsByZone = new Map<string, Subnet[]>();
+  const sgsByZone = new Map<string, Sg[]>();
+  for (const s of model.sgs.values()) {
+    const k = zoneKey(s);
+    if (k === undefined) continue;
+    zoneNames.set(k, { zone: s.zone!, tenant: s.tenant });
+    sgsByZone.set(k, [...(sgsByZone.get(k) ?? []), s]);
+  }
+  for (const s of model.subnets) {
+    const k = zoneKey(s);
+    if (k === undefined) continue;
+    zoneNames.set(k, { zone: s.zone!, tenant: s.tenant });
+    const list = subnetsByZone.get(k);
+    if (list) list.push(s);
+    else subnetsByZone.set(k, [s]);
+  }
+  for (const name of [...zoneNames.keys()].sort()) {
+    const { zone, tenant } = zoneNames.get(name)!;
+    const subnets = subnetsByZone.get(name) ?? [];
     const byKey = new Map<string, Subnet[]>();
     for (const s of subnets) {
       const key = `${s.nacl?.urn ?? "-"}|${s.routeTable?.urn ?? "-"}|${s.vpc ?? "-"}`;
@@ -66,10 +83,10 @@ export function analyseAws(model: AwsModel, externals: readonly External[]): Pla
       rt: ss[0].routeTable,
       vpc: ss[0].vpc,
     }));
-    const sgs = [...model.sgs.values()].filter((s) => s.zone === name);
+    const sgs = sgsByZone.get(name) ?? [];
     const sensitive = sgs.some((s) => s.sensitive) || subnets.some((s) => s.sensitive);
     const addresses = groups.length && groups.every((g) => g.cidrs) ? groups.reduce((a, g) => a.union(g.cidrs!), CidrSet.EMPTY) : undefined;
-    const ep: Endpoint = { id: `aws:${name}`, key: name, kind: "zone", platform: "aws", zone: name, ...(sensitive ? { sensitive } : {}) };
+    const ep: Endpoint = { id: `aws:${name}`, key: name, kind: "zone", platform: "aws", zone, ...(tenant ? { tenant } : {}), ...(addresses ? { addresses } : {}), ...(sensitive ? { sensitive } : {}) };
     zones.set(ep.id, { ep, sgs, groups, addresses });
   }
   const zoneList = [...zones.values()];

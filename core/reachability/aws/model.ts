@@ -40,6 +40,8 @@ export interface Sg {
   readonly urn: string;
   readonly name: string;
   readonly zone?: string;
+  /** `netseg:tenant` tag: zones of different tenants' VPCs are different endpoints. */
+  readonly tenant?: string;
   readonly sensitive?: boolean;
   readonly literalId?: string;
   readonly rules: SgRule[];
@@ -69,6 +71,7 @@ export interface Subnet {
   readonly urn: string;
   readonly name: string;
   readonly zone?: string;
+  readonly tenant?: string;
   readonly sensitive?: boolean;
   readonly vpc?: string;
   /** Undefined when the block is unknown at preview. */
@@ -123,7 +126,7 @@ function readSgs(g: ResourceGraph, zoneTag: string | undefined, notes: string[])
     const tags = labels(p.tags);
     const zone = tags[zoneTag ?? TAG.aws.zone] ?? tags[TAG.aws.zone];
     const id = r.id ?? str(p.id);
-    const sg: Sg = { urn: r.urn, name: displayName(r), zone, sensitive: tags[TAG.aws.sensitive] === "true", literalId: typeof id === "string" ? id : undefined, rules: [] };
+    const sg: Sg = { urn: r.urn, name: displayName(r), zone, tenant: tags[TAG.aws.tenant], sensitive: tags[TAG.aws.sensitive] === "true", literalId: typeof id === "string" ? id : undefined, rules: [] };
     for (const dir of ["ingress", "egress"] as const) {
       const list = arr(p[dir]);
       if (list === UNKNOWN) {
@@ -268,6 +271,7 @@ export function readAws(g: ResourceGraph, zoneTag?: string): AwsModel {
       urn: r.urn,
       name: displayName(r),
       zone: tags[zoneTag ?? TAG.aws.zone] ?? tags[TAG.aws.zone],
+      tenant: tags[TAG.aws.tenant],
       sensitive: tags[TAG.aws.sensitive] === "true",
       vpc: vpcKey,
       cidrs: c.unknown ? undefined : c.set,

@@ -43,7 +43,7 @@ export const netsegIntentConformance = stackRule({
       if (findings.length > MAX_FINDINGS) report(`intent ${name}: ${kind}: ${findings.length - MAX_FINDINGS} more not listed`);
     };
     for (const s of intents) {
-      const result = compareWithIntent(matrix, s.intent, { tolerateDns: cfg.tolerateDns, platforms: s.platforms });
+      const result = compareWithIntent(matrix, s.intent, { tolerateDns: cfg.tolerateDns, platforms: s.platforms, tenant: s.tenant });
       const name = s.intent.name;
       emit(name, "internet path into a sensitive zone", result.internetToSensitive);
       emit(name, "unintended path", result.unintended);

@@ -4,11 +4,12 @@
  * every netseg component in the stack that carries one (its `intent` property, or `plan.intent`,
  * as an object; a string there is a path relative to the program, which the pack's process
  * cannot read, so it is skipped), applying to that component's platform (`netseg:aws:*` -> aws,
- * and so on). The same intent on several components applies to each of their platforms. A
+ * and so on), and to the tenant its `netseg:tenant` tag names, if any (a tenant VPC's intent
+ * covers that tenant's zones only). The same intent on several components applies to each of their platforms. A
  * problem is returned as text instead of thrown, so a rule can say precisely why it could not run.
  */
 import { parseIntentText, resolveIntent, IntentError, type Intent, type IntentInput } from "../../../core/intent";
-import { componentPlatform, mergeScoped, type ScopedIntent } from "../../../core/reachability";
+import { componentPlatform, componentTenant, mergeScoped, type ScopedIntent } from "../../../core/reachability";
 import type { StackIndex } from "../../../core/resources";
 
 export type IntentSource = { intent: Intent; from: string } | { problem: string };
@@ -48,7 +49,8 @@ export function findIntents(stack: StackIndex, configured: unknown): IntentSourc
     if ("problem" in s) problems.push(s.problem);
     else {
       const platform = componentPlatform(r.type);
-      found.push(platform ? { intent: s.intent, platforms: [platform] } : { intent: s.intent });
+      const tenant = componentTenant(r.props.tags);
+      found.push({ intent: s.intent, ...(platform ? { platforms: [platform] } : {}), ...(tenant ? { tenant } : {}) });
     }
   }
   return { intents: mergeScoped(found), problems };
