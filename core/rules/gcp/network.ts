@@ -158,16 +158,20 @@ export function planGcpNetwork(intent: Intent, options: GcpPlanOptions): GcpNetw
   );
 
   const natZones = zones.filter((z) => z.egress === "nat");
-  const routes: GcpRoutePlan[] = natZones.length
+  // Internet-facing zones need the route too: replies to internet clients leave by it. It opens
+  // nothing new for them: their egress firewall (deny-all below the flows) still refuses any
+  // connection they would start, and the firewall is stateful, so replies pass.
+  const routedZones = zones.filter((z) => z.egress === "nat" || z.internet === "inbound");
+  const routes: GcpRoutePlan[] = routedZones.length
     ? [{
         key: "internet",
         name: gcpName([prefix, "internet"]),
         destRange: INTERNET_CIDRS[0],
         nextHopGateway: "default-internet-gateway",
         priority: GCP_PRIORITY.allow,
-        tags: natZones.map((z) => z.networkTag),
-        zones: natZones.map((z) => z.name),
-        description: `netseg ${networkName}: the only route to the internet, for zones with egress nat (${natZones.map((z) => z.name).join(", ")}); the VPC's default routes are deleted`,
+        tags: routedZones.map((z) => z.networkTag),
+        zones: routedZones.map((z) => z.name),
+        description: `netseg ${networkName}: the only route to the internet, for zones with egress nat or internet-facing (${routedZones.map((z) => z.name).join(", ")}); the VPC's default routes are deleted`,
       }]
     : [];
   const nat: GcpNatPlan[] = natZones.length

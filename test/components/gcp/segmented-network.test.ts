@@ -120,7 +120,8 @@ describe("components/gcp SegmentedNetwork (under mocks)", () => {
     resetRecorded();
     const closed = parseIntent({ name: "closed", addressSpace: "10.30.0.0/16", zones: [{ name: "web", internet: "inbound" }, { name: "db", egress: "none" }], flows: [{ from: "internet", to: "web", ports: ["tcp/443"] }, { from: "web", to: "db", ports: ["tcp/5432"] }] });
     await build("gcp-closed", closed);
-    assert.deepEqual([resourcesOfType(T.route).length, resourcesOfType(T.router).length, resourcesOfType(T.nat).length], [0, 0, 0]);
+    assert.deepEqual(resourcesOfType(T.route).map((r) => r.inputs.tags), [["closed-web"]], "only the internet-facing zone is routed, for its replies");
+    assert.deepEqual([resourcesOfType(T.router).length, resourcesOfType(T.nat).length], [0, 0], "and nothing is NATed");
     assert.equal(resourceNamed(T.network, "gcp-closed-vpc").inputs.deleteDefaultRoutesOnCreate, true);
   });
 

@@ -168,9 +168,20 @@ describe("core/rules/gcp planGcpNetwork", () => {
       ]);
     });
 
-    it("plans no route and no NAT when no zone has egress nat", () => {
+    it("routes an internet-facing zone without egress nat (for its replies) but gives it no NAT", () => {
       const input = shopInput();
       input.zones![0] = { name: "edge", internet: "inbound", egress: "none" };
+      const plan = planGcpNetwork(parseIntent(input), { regions: REGIONS });
+      assert.deepEqual(plan.routes.map((r) => r.zones), [["edge"]]);
+      assert.deepEqual(plan.nat, []);
+      const egressDenyAll = plan.firewallRules.filter((r) => r.direction === "EGRESS" && r.action === "deny");
+      assert.ok(egressDenyAll.length > 0, "its egress stays closed by the deny-all");
+    });
+
+    it("plans no route and no NAT when no zone faces the internet or has egress nat", () => {
+      const input = shopInput();
+      input.zones![0] = { name: "edge", egress: "none" };
+      input.flows = input.flows!.filter((f) => f.from !== "internet");
       const plan = planGcpNetwork(parseIntent(input), { regions: REGIONS });
       assert.deepEqual([plan.routes, plan.nat], [[], []]);
     });
