@@ -7,26 +7,12 @@ import * as path from "node:path";
 import { loadIntentFile } from "../../../core/intent";
 import { PreviewError } from "../../../cli/preview/errors";
 import { intentsOf, reachabilityAnalysis } from "../../../cli/preview/reachability";
-import type { RecordedResource } from "../../../cli/preview/types";
+import { recordedResource } from "../../fixtures/preview/recorded";
 
 const SHOP = path.join(__dirname, "..", "..", "..", "examples", "intents", "shop.yaml");
 const ctx = { project: "p", stack: "s", programDir: "/x", outputs: {} };
 
-function resource(over: Partial<RecordedResource>): RecordedResource {
-  return {
-    index: 0,
-    urn: `urn:pulumi:s::p::${over.type ?? "aws:ec2/subnet:Subnet"}::${over.name ?? "a"}`,
-    type: "aws:ec2/subnet:Subnet",
-    name: "a",
-    custom: true,
-    inputs: {},
-    outputs: {},
-    dependencies: [],
-    propertyDependencies: {},
-    options: { protect: false, ignoreChanges: [], additionalSecretOutputs: [], aliases: [], customTimeouts: { create: 0, update: 0, delete: 0 } },
-    ...over,
-  };
-}
+const resource = recordedResource;
 
 describe("preview reachability analysis", () => {
   it("finds the intent a SegmentedVpc carries in its plan output, once per intent name", () => {

@@ -4,25 +4,11 @@ import { parsePackConfig, reconcilePackConfig } from "../../../cli/preview/pack-
 import { Recorder, durationSeconds } from "../../../cli/preview/recorder";
 import { buildReport, renderReport, zoneOf } from "../../../cli/preview/report";
 import { renderDot, renderMermaid } from "../../../cli/preview/report/diagram";
-import type { RecordedResource } from "../../../cli/preview/types";
+import { recordedResource } from "../../fixtures/preview/recorded";
 import { PreviewError } from "../../../cli/preview/errors";
 import { DEFAULT_CALLS, UnknownCallError, answerCall } from "../../../cli/preview/mocks";
 
-function resource(over: Partial<RecordedResource>): RecordedResource {
-  return {
-    index: 0,
-    urn: "urn:pulumi:s::p::aws:ec2/subnet:Subnet::a",
-    type: "aws:ec2/subnet:Subnet",
-    name: "a",
-    custom: true,
-    inputs: {},
-    outputs: {},
-    dependencies: [],
-    propertyDependencies: {},
-    options: { protect: false, ignoreChanges: [], additionalSecretOutputs: [], aliases: [], customTimeouts: { create: 0, update: 0, delete: 0 } },
-    ...over,
-  };
-}
+const resource = recordedResource;
 
 describe("preview units", () => {
   describe("pack config (engine semantics)", () => {
