@@ -189,16 +189,22 @@ export class LazyPath implements Path {
   private readonly done: Stage[] = [];
   private next = 0;
 
+  /** A step yields one stage, none (not needed on this path), or several checked in order. */
   constructor(
     readonly label: string,
-    private readonly steps: readonly (() => Stage | undefined)[],
+    private readonly steps: readonly (() => Stage | readonly Stage[] | undefined)[],
   ) {}
 
   private advance(): boolean {
     while (this.next < this.steps.length) {
       const s = this.steps[this.next++]();
-      if (s) {
-        this.done.push(s);
+      if (!s) continue;
+      if (!Array.isArray(s)) {
+        this.done.push(s as Stage);
+        return true;
+      }
+      if (s.length) {
+        this.done.push(...s);
         return true;
       }
     }

@@ -2,9 +2,10 @@
  * AWS reachability between zones, the internet and peers. A zone is its security groups plus
  * its subnets; subnets sharing a NACL and route table form one group, and traffic from zone A
  * to zone B may take any pairing of their groups. Each pairing needs: A's SG egress, A's route
- * (only across VPCs or out of the VPC), A's NACL outbound, B's NACL inbound, B's SG ingress, and
- * on the way back (NACLs are stateless) B's NACL outbound and A's NACL inbound on the ephemeral
- * ports. Rules are indexed once per endpoint they touch, so a pair costs only its own rules.
+ * (only across VPCs or out of the VPC; through a transit gateway, the TGW route table of A's
+ * attachment too), A's NACL outbound, B's NACL inbound, B's SG ingress, and on the way back
+ * (NACLs are stateless) B's NACL outbound and A's NACL inbound on the ephemeral ports, and B's
+ * route back to A. Rules are indexed once per endpoint they touch, so a pair costs only its own rules.
  */
 import { CidrSet } from "../../net/cidr";
 import { AddressIndex } from "../addr-index";
@@ -14,6 +15,7 @@ import type { External, PlatformAnalysis } from "../platform";
 import { allowStage, blockStage, firstMatchStage, LazyPath, passStage, returnStage, unknownStage, type Entry } from "../stage";
 import { triOr, type Tri } from "../values";
 import type { AwsModel, Nacl, RouteTable, Sg, SgRule, Subnet } from "./model";
+import { routeStages, type RouteDestination } from "./route-stage";
 
 interface Group {
   readonly key: string;
@@ -207,33 +209,8 @@ export function analyseAws(model: AwsModel, externals: readonly External[]): Pla
     return stage;
   }
 
-  function routeStage(group: Group, to: { vpc?: string; cidrs?: CidrSet; name: string; internet?: "in" | "out"; peer?: boolean; zone?: boolean }, back = false): Stage | undefined {
-    if (to.vpc !== undefined && group.vpc === to.vpc) return undefined;
-    if (!to.internet && to.vpc === undefined && to.cidrs === undefined) return undefined;
-    const label = `route table ${group.rt?.name ?? `main (${group.zone})`}${back ? " (return)" : ""}`;
-    if (!group.rt) return blockStage(label, `no route to ${to.name} in the main route table of ${group.zone} (local only)`);
-    // Another VPC's private addresses are reached through peering, transit or VPN gateways (or an
-    // appliance); a peer network may also be public, reached through the internet gateway.
-    const wanted = to.internet === "in" ? ["igw"] : to.internet === "out" ? ["igw", "nat"] : to.zone ? ["peering", "tgw", "vgw", "appliance"] : ["peering", "tgw", "vgw", "appliance", "igw", "nat"];
-    let maybe = false;
-    let blackhole: RuleRef | undefined;
-    for (const r of group.rt.routes) {
-      const touches = r.destUnknown || (to.cidrs ? r.dest.overlaps(to.cidrs) : false);
-      if (!touches) continue;
-      if (wanted.includes(r.target)) {
-        if (r.destUnknown) maybe = true;
-        else return passStage(label, r.ref);
-      } else if (r.target === "unknown") maybe = true;
-      else if (r.target === "blackhole") blackhole = r.ref;
-    }
-    if (maybe) return unknownStage(label, `route to ${to.name} in ${group.rt.name} depends on values unknown at preview`);
-    if (blackhole) return blockStage(label, `route to ${to.name} in ${group.rt.name} is a blackhole`, blackhole);
-    // A peer network is usually reached through routes this stack does not declare (VPN route
-    // propagation, a transit gateway run by another team): without one here, it is possible only.
-    if (to.peer) return unknownStage(label, `no route to ${to.name} in ${group.rt.name}; it can only come from outside this stack (VPN propagation, transit gateway)`);
-    const via = to.internet === "in" ? "an internet gateway (replies to the internet)" : to.internet === "out" ? "an internet or NAT gateway" : "a peering, transit or VPN gateway";
-    return blockStage(label, `no route to ${to.name} through ${via} in ${group.rt.name}`);
-  }
+  /** The route table's verdict and, through a transit gateway of this stack, the gateway's leg. */
+  const routes = (group: Group, to: RouteDestination, back = false) => routeStages(model.transit, group, to, back);
 
   /** Route kinds that can carry traffic to another VPC's private addresses. */
   const BETWEEN_VPCS = new Set(["peering", "tgw", "vgw", "appliance", "unknown"]);
@@ -278,10 +255,10 @@ export function analyseAws(model: AwsModel, externals: readonly External[]): Pla
       }
       for (const y of targets) {
         const crossing = !!x && !!y && x !== y;
-        const steps: (() => Stage | undefined)[] = [() => sgStage(a, b.ep, true)];
+        const steps: (() => Stage | readonly Stage[] | undefined)[] = [() => sgStage(a, b.ep, true)];
         if (x && y && crossing) {
           steps.push(
-            () => routeStage(x, { vpc: y.vpc, cidrs: y.cidrs, name: b.ep.key, zone: true }),
+            () => routes(x, { vpc: y.vpc, cidrs: y.cidrs, name: b.ep.key, zone: true }),
             () => naclStage(x, y.key, true, b.ep.key),
             () => naclStage(y, x.key, false, a.ep.key),
           );
@@ -291,7 +268,7 @@ export function analyseAws(model: AwsModel, externals: readonly External[]): Pla
           steps.push(
             () => returnStage(naclStage(y, x.key, true, a.ep.key)),
             () => returnStage(naclStage(x, y.key, false, b.ep.key)),
-            () => routeStage(y, { vpc: x.vpc, cidrs: x.cidrs, name: a.ep.key, zone: true }, true),
+            () => routes(y, { vpc: x.vpc, cidrs: x.cidrs, name: a.ep.key, zone: true }, true),
           );
         }
         paths.push(new LazyPath(x && y ? `${subnetNames(x)} -> ${subnetNames(y)}` : `${a.ep.key} -> ${b.ep.key}`, steps));
@@ -313,10 +290,10 @@ export function analyseAws(model: AwsModel, externals: readonly External[]): Pla
     const id = ext.endpoint.id;
     const key = ext.endpoint.key;
     return groups.map((g) => {
-      const steps: (() => Stage | undefined)[] = [];
+      const steps: (() => Stage | readonly Stage[] | undefined)[] = [];
       if (outbound) steps.push(() => sgStage(z, ext.endpoint, true));
       if (g) {
-        steps.push(() => routeStage(g, { cidrs: ext.addresses, name: key, internet: internet ? (outbound ? "out" : "in") : undefined, peer: !internet }, !outbound));
+        steps.push(() => routes(g, { cidrs: ext.addresses, name: key, internet: internet ? (outbound ? "out" : "in") : undefined, peer: !internet }, !outbound));
         if (outbound) steps.push(() => naclStage(g, id, true, key), () => returnStage(naclStage(g, id, false, key)));
         else steps.push(() => naclStage(g, id, false, key), () => returnStage(naclStage(g, id, true, key)));
       }

@@ -1,8 +1,9 @@
 /**
  * Reads an AWS stack's network resources into plain records: security groups with all their
  * rules (inline and standalone, both rule resource generations), NACLs with entries in rule
- * order and their subnets, route tables with routes classified by target, and the zones that
- * tags name. References are joined through the resource graph, so unknown ids still land.
+ * order and their subnets, route tables with routes classified by target, transit gateways with
+ * their attachments and TGW route tables, and the zones that tags name. References are joined
+ * through the resource graph, so unknown ids still land.
  */
 import { CidrSet } from "../../net/cidr";
 import { TrafficSet } from "../../net/ports";
@@ -14,8 +15,10 @@ import { arr, bool, labels, num, rec, str, UNKNOWN } from "../values";
 import { AWS, NACL_TYPES, RT_TYPES, SG_TYPES } from "./types";
 import { readRouteTables, type RouteTable } from "./routes";
 import { cidrsOf, ref } from "./common";
+import { readTransit, type TransitModel } from "./transit";
 
 export type { Route, RouteTable, RouteTarget } from "./routes";
+export type { TransitModel } from "./transit";
 
 export interface GroupRef {
   readonly urns: readonly string[];
@@ -85,6 +88,8 @@ export interface AwsModel {
   readonly subnets: Subnet[];
   readonly nacls: Map<string, Nacl>;
   readonly routeTables: Map<string, RouteTable>;
+  /** Transit gateways, their attachments and TGW route tables. */
+  readonly transit: TransitModel;
   readonly notes: string[];
 }
 
@@ -281,5 +286,5 @@ export function readAws(g: ResourceGraph, zoneTag?: string): AwsModel {
   const nacls = readNacls(g, subnets, notes);
   const routeTables = readRouteTables(g, subnets);
   applyVpcDefaults(g, subnets, nacls, routeTables);
-  return { sgs, subnets: [...subnets.values()].sort((a, b) => (a.urn < b.urn ? -1 : 1)), nacls, routeTables, notes };
+  return { sgs, subnets: [...subnets.values()].sort((a, b) => (a.urn < b.urn ? -1 : 1)), nacls, routeTables, transit: readTransit(g), notes };
 }

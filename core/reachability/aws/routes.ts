@@ -18,6 +18,8 @@ export interface Route {
   readonly dest: CidrSet;
   readonly destUnknown: boolean;
   readonly target: RouteTarget;
+  /** For a route to a transit gateway of this stack: the gateway(s) it may name. */
+  readonly transit?: { readonly urns: readonly string[]; readonly certain: boolean };
 }
 
 export interface RouteTable {
@@ -47,6 +49,14 @@ function routeTarget(g: ResourceGraph, r: NetResource, prop: string, route: Reco
   return types.has(AWS.vgw) ? "vgw" : "igw";
 }
 
+/** The stack's transit gateway(s) a route's `transitGatewayId` names; undefined for one outside the stack. */
+function transitOf(g: ResourceGraph, r: NetResource, prop: string, route: Record<string, unknown>): Route["transit"] {
+  if (route.transitGatewayId === undefined || route.transitGatewayId === null || route.transitGatewayId === "") return undefined;
+  const res = g.resolve(r, prop, route.transitGatewayId, [AWS.tgw]);
+  if (!res || "literal" in res || !res.urns.length) return undefined;
+  return { urns: res.urns, certain: res.certain && res.urns.length === 1 };
+}
+
 export function readRouteTables(g: ResourceGraph, subnets: Map<string, Subnet>): Map<string, RouteTable> {
   const tables = new Map<string, RouteTable>();
   for (const r of g.ofType(...RT_TYPES)) {
@@ -56,7 +66,9 @@ export function readRouteTables(g: ResourceGraph, subnets: Map<string, Subnet>):
       const route = rec(x);
       if (!route || route === UNKNOWN) return;
       const c = cidrsOf(route.cidrBlock, route.ipv6CidrBlock);
-      t.routes.push({ ref: ref(r, `routes[${i}] ${c.set}`), dest: c.set, destUnknown: c.unknown, target: routeTarget(g, r, "routes", route as Record<string, unknown>) });
+      const target = routeTarget(g, r, "routes", route as Record<string, unknown>);
+      const transit = target === "tgw" ? transitOf(g, r, "routes", route as Record<string, unknown>) : undefined;
+      t.routes.push({ ref: ref(r, `routes[${i}] ${c.set}`), dest: c.set, destUnknown: c.unknown, target, ...(transit ? { transit } : {}) });
     });
     tables.set(r.urn, t);
   }
@@ -67,7 +79,8 @@ export function readRouteTables(g: ResourceGraph, subnets: Map<string, Subnet>):
     const c = cidrsOf(p.destinationCidrBlock, p.destinationIpv6CidrBlock);
     // Several candidate tables: the route may be in any of them, an "unknown" target in each.
     const target = owner.urns.length === 1 ? routeTarget(g, r, "gatewayId", p) : "unknown";
-    for (const u of owner.urns) tables.get(u)!.routes.push({ ref: ref(r, `route ${c.set}`), dest: c.set, destUnknown: c.unknown, target });
+    const transit = target === "tgw" ? transitOf(g, r, "transitGatewayId", p) : undefined;
+    for (const u of owner.urns) tables.get(u)!.routes.push({ ref: ref(r, `route ${c.set}`), dest: c.set, destUnknown: c.unknown, target, ...(transit ? { transit } : {}) });
   }
   for (const r of g.ofType(AWS.rtAssoc)) {
     const p = propsOf(r);

@@ -22,6 +22,13 @@ export const AWS = {
   vgw: "aws:ec2/vpnGateway:VpnGateway",
   peering: "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
   tgw: "aws:ec2transitgateway/transitGateway:TransitGateway",
+  tgwAttachment: "aws:ec2transitgateway/vpcAttachment:VpcAttachment",
+  tgwRouteTable: "aws:ec2transitgateway/routeTable:RouteTable",
+  tgwRtAssoc: "aws:ec2transitgateway/routeTableAssociation:RouteTableAssociation",
+  tgwRtProp: "aws:ec2transitgateway/routeTablePropagation:RouteTablePropagation",
+  tgwRoute: "aws:ec2transitgateway/route:Route",
+  tgwDefaultAssoc: "aws:ec2transitgateway/defaultRouteTableAssociation:DefaultRouteTableAssociation",
+  tgwDefaultProp: "aws:ec2transitgateway/defaultRouteTablePropagation:DefaultRouteTablePropagation",
 } as const;
 
 export const SG_TYPES = [AWS.sg, AWS.defaultSg];

@@ -2,13 +2,16 @@
  * Monotonicity, the property every answer of the engine rests on: adding an allow rule never
  * removes a path, adding a deny never adds one, whatever rules were there already and wherever
  * the new rule lands in the evaluation order. Checked on AWS (SG rules, NACL entries), GCP
- * (firewall priorities) and Kubernetes (rules added to existing policies).
+ * (firewall priorities), Kubernetes (rules added to existing policies) and AWS transit gateway
+ * tables (a blackhole never adds a path; a route to the attachment whose VPC holds its
+ * destination never removes one).
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { analyseReachability, k8sObjectsToResources, type Matrix, type NetResource } from "../../../core/reachability";
 import { awsResources, baseline, type NaclEntry } from "./aws-fixture";
 import { res, UNKNOWN_STRING } from "./build";
+import { BLOCK, tenantFleet, transitResources, VPCS, type TgwRouteSpec, type Vpc } from "./transit-fixture";
 
 const CIDRS = ["0.0.0.0/0", "10.0.0.0/16", "10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24", "10.0.1.128/25", "203.0.113.0/24"];
 const ZONES = ["edge", "app", "data"] as const;
@@ -234,6 +237,49 @@ describe("reachability / properties", () => {
         }
       }),
       RUNS,
+    );
+  });
+
+  const TGW_DESTS = [BLOCK.a, BLOCK.b, BLOCK.shared, "10.128.0.0/12", "10.0.0.0/8", "10.128.0.0/24", "10.128.16.0/24", "10.64.0.0/24"];
+  const tgwRoute = fc.record({ table: fc.constantFrom(...VPCS), dest: fc.constantFrom(...TGW_DESTS), to: fc.constantFrom<Vpc | "blackhole">(...VPCS, "blackhole") });
+  /** A route to `to`'s attachment for a destination inside `to`'s own VPC: an allow, whatever else the table holds. */
+  const tgwAllow = fc.record({ table: fc.constantFrom(...VPCS), to: fc.constantFrom(...VPCS), whole: fc.boolean() }).map(
+    (r): TgwRouteSpec => ({ table: r.table, to: r.to, dest: r.whole ? BLOCK[r.to] : BLOCK[r.to].replace(/\/20$/, "/24") }),
+  );
+  const tgwBlackhole = fc.record({ table: fc.constantFrom(...VPCS), dest: fc.constantFrom(...TGW_DESTS) }).map((r): TgwRouteSpec => ({ ...r, to: "blackhole" }));
+  /** AWS refuses two routes for one destination in one table. */
+  const distinct = (routes: TgwRouteSpec[]) => {
+    const seen = new Set<string>();
+    return routes.filter((r) => !seen.has(`${r.table}|${r.dest}`) && seen.add(`${r.table}|${r.dest}`));
+  };
+  const tgwStack = (routes: TgwRouteSpec[]) => transitResources({ ...tenantFleet(), routes: distinct(routes) });
+
+  it("AWS transit gateway: a blackhole never adds a path, a route to the destination's own attachment never removes one", () => {
+    fc.assert(
+      fc.property(fc.array(tgwRoute, { maxLength: 8 }), tgwAllow, tgwBlackhole, (routes, allow, blackhole) => {
+        const base = distinct(routes);
+        const before = analyseReachability(tgwStack(base));
+        if (!base.some((r) => r.table === allow.table && r.dest === allow.dest)) assert.equal(included(before, analyseReachability(tgwStack([...base, allow]))), undefined);
+        if (!base.some((r) => r.table === blackhole.table && r.dest === blackhole.dest)) assert.equal(included(analyseReachability(tgwStack([...base, blackhole])), before), undefined);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("AWS transit gateway: unknown values neither invent a certain path nor hide a possible one", () => {
+    fc.assert(
+      fc.property(fc.array(tgwRoute, { maxLength: 6 }), fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), (routes, picks) => {
+        const known = tgwStack(routes);
+        const leaves = leafPaths(known);
+        const k = analyseReachability(known);
+        const u = analyseReachability(blank(known, picks.map((p) => leaves[p % leaves.length])));
+        for (const p of k.pairs) {
+          const q = u.pair(p.from, p.to)!;
+          assert.ok(p.allowed.covers(q.allowed), `${p.from} -> ${p.to}: certain ${q.allowed} beyond ${p.allowed}`);
+          assert.ok(q.possible.covers(p.allowed), `${p.from} -> ${p.to}: possible ${q.possible} hides ${p.allowed}`);
+        }
+      }),
+      { numRuns: 40 },
     );
   });
 });

@@ -3,7 +3,10 @@
  * tenants' VPCs share zone names, so their zones are told apart by the `netseg:tenant` tag
  * (`aws:acme/app`). No tenant reaches another; every tenant zone reaches shared services on the
  * shared ports (through its route to the transit gateway), and each intent the components
- * carry (per tenant, and shared services') holds.
+ * carry (per tenant, and shared services') holds. The isolation rests on the transit gateway's
+ * tables too: a VPC route from one tenant to another through the gateway (filters opened) is
+ * still stopped by the tenant table's pool blackhole, and only a TGW route to the other tenant's
+ * attachment (both ways) opens the path.
  */
 import assert from "node:assert/strict";
 import path from "node:path";
@@ -11,19 +14,21 @@ import { runProgram } from "../../../cli/preview/program";
 import { loadProject } from "../../../cli/preview/project";
 import { loadIntentFile } from "../../../core/intent";
 import { TrafficSet } from "../../../core/net/ports";
-import { analyseReachability, compareWithIntent, componentPlatform, componentTenant, mergeScoped, type Matrix, type ScopedIntent } from "../../../core/reachability";
+import { analyseReachability, compareWithIntent, componentPlatform, componentTenant, explainBlocked, mergeScoped, type Matrix, type NetResource, type ScopedIntent } from "../../../core/reachability";
 
 const ROOT = path.resolve(__dirname, "../../..");
 
 describe("reachability / examples/saas-tenants: tenants apart, shared services reached", function () {
   let matrix: Matrix;
   let intents: ScopedIntent[];
+  let recorded: NetResource[];
   const fleet = loadIntentFile(path.join(ROOT, "examples/saas-tenants/intent.yaml"));
   const shared = TrafficSet.fromSpecs(fleet.tenants!.sharedServices.ports);
 
   before(async function () {
     this.timeout(300_000);
     const { resources } = await runProgram(loadProject(path.join(ROOT, "examples", "saas-tenants"), "dev"));
+    recorded = resources;
     intents = mergeScoped(
       resources
         .filter((r) => r.type.startsWith("netseg:") && (r.inputs.intent || (r.outputs.plan as { intent?: unknown } | undefined)?.intent))
@@ -73,5 +78,73 @@ describe("reachability / examples/saas-tenants: tenants apart, shared services r
       return [...r.unintended, ...r.accidentalDenies, ...r.internetToSensitive].map((f) => `${s.intent.name}: ${f.message}`);
     });
     assert.deepEqual(findings, []);
+  });
+
+  describe("the transit gateway's tables are consulted", () => {
+    /** The recorded resource of `type` (last token segment) named `name`. */
+    const find = (rs: readonly NetResource[], type: string, name: string) => {
+      const r = rs.find((x) => x.type.endsWith(`:${type}`) && x.name === name);
+      assert.ok(r, `${type} ${name} recorded`);
+      return r;
+    };
+    const added = (type: string, name: string, inputs: Record<string, unknown>, deps: Record<string, string[]>): NetResource => ({
+      type,
+      name,
+      urn: `urn:pulumi:dev::saas-tenants::${type}::${name}`,
+      id: `${name}-id`,
+      inputs,
+      dependencies: [...new Set(Object.values(deps).flat())],
+      propertyDependencies: deps,
+    });
+    const block = (rs: readonly NetResource[], tenant: string) => find(rs, "Vpc", `saas-${tenant}`).inputs!.cidrBlock as string;
+    const idOf = (r: NetResource) => r.id!;
+
+    /** acme's app and globex's app with their filters opened to each other, and VPC routes to the gateway both ways. */
+    function opened(): NetResource[] {
+      const rs = recorded.map((r) => r);
+      const tgw = find(rs, "TransitGateway", "saas-tgw");
+      const extra: NetResource[] = [];
+      for (const [me, other] of [["acme", "globex"], ["globex", "acme"]]) {
+        const peer = block(rs, other);
+        const sg = find(rs, "SecurityGroup", `saas-${me}-app`);
+        extra.push(added("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", `test-${me}-out-${other}`, { securityGroupId: idOf(sg), cidrIpv4: peer, ipProtocol: "-1" }, { securityGroupId: [sg.urn] }));
+        extra.push(added("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", `test-${me}-in-${other}`, { securityGroupId: idOf(sg), cidrIpv4: peer, ipProtocol: "-1" }, { securityGroupId: [sg.urn] }));
+        const acl = find(rs, "NetworkAcl", `saas-${me}-app`);
+        const entry = { action: "allow", cidrBlock: peer, fromPort: 0, toPort: 0, protocol: "-1", ruleNo: 1 };
+        const inputs = acl.inputs as { ingress: unknown[]; egress: unknown[] };
+        rs[rs.indexOf(acl)] = { ...acl, inputs: { ...inputs, ingress: [entry, ...inputs.ingress], egress: [entry, ...inputs.egress] } };
+        for (const az of ["az1", "az2"]) {
+          const rt = find(rs, "RouteTable", `saas-${me}-app-${az}`);
+          extra.push(added("aws:ec2/route:Route", `test-${me}-app-${az}-to-${other}`, { routeTableId: idOf(rt), destinationCidrBlock: peer, transitGatewayId: idOf(tgw) }, { routeTableId: [rt.urn], transitGatewayId: [tgw.urn] }));
+        }
+      }
+      return [...rs, ...extra];
+    }
+
+    it("a VPC route from one tenant to another through the gateway is still stopped by the tenant table's pool blackhole", function () {
+      this.timeout(60_000);
+      const m = analyseReachability(opened());
+      const pair = m.pair("aws:acme/app", "aws:globex/app")!;
+      assert.equal(pair.possible.toString(), "nothing");
+      const reasons = [...new Set(explainBlocked(pair, shared).map((b) => `${b.stage}: ${b.reason.replace(/ on .*$/, "")}`))];
+      assert.deepEqual(reasons, [`transit gateway saas-tgw: TGW route table saas-acme blackholes ${fleet.tenants!.pool}`, `transit gateway saas-tgw (return): TGW route table saas-globex blackholes ${fleet.tenants!.pool}`]);
+      // The gateway leg is the only thing in the way: the same tenants still reach shared services.
+      assert.equal(m.pair("aws:acme/app", "aws:services")!.allowed.toString(), shared.toString());
+    });
+
+    it("a TGW route to the other tenant's attachment, both ways, opens the path", function () {
+      this.timeout(60_000);
+      const rs = opened();
+      for (const [me, other] of [["acme", "globex"], ["globex", "acme"]]) {
+        const table = find(rs, "RouteTable", `saas-${me}`);
+        const attachment = find(rs, "VpcAttachment", `saas-${other}`);
+        rs.push(added("aws:ec2transitgateway/route:Route", `test-${me}-to-${other}`, { transitGatewayRouteTableId: idOf(table), destinationCidrBlock: block(rs, other), transitGatewayAttachmentId: idOf(attachment) }, { transitGatewayRouteTableId: [table.urn], transitGatewayAttachmentId: [attachment.urn] }));
+      }
+      const m = analyseReachability(rs);
+      assert.equal(m.pair("aws:acme/app", "aws:globex/app")!.allowed.toString(), "all");
+      assert.equal(m.pair("aws:globex/app", "aws:acme/app")!.allowed.toString(), "all");
+      // No one else: another tenant's app is still out of reach.
+      assert.equal(m.pair("aws:acme/app", "aws:initech/app")!.possible.toString(), "nothing");
+    });
   });
 });

@@ -1,0 +1,80 @@
+/**
+ * The route checks of an AWS path: the source subnet's route table (longest prefix match over
+ * the destination's addresses) and, when the chosen route goes to a transit gateway of this
+ * stack and the destination is a zone in another VPC, the gateway's own route tables (see
+ * ./transit-stage). Traffic inside one VPC takes the local route and needs neither.
+ */
+import { CidrSet } from "../../net/cidr";
+import type { Stage } from "../model";
+import { blockStage, passStage, unknownStage } from "../stage";
+import { longestPrefix } from "./prefix";
+import type { Route, RouteTable, RouteTarget } from "./routes";
+import type { TransitModel } from "./transit";
+import { transitStage } from "./transit-stage";
+
+export interface RouteSource {
+  readonly zone: string;
+  readonly rt?: RouteTable;
+  readonly vpc?: string;
+}
+
+export interface RouteDestination {
+  readonly vpc?: string;
+  readonly cidrs?: CidrSet;
+  readonly name: string;
+  readonly internet?: "in" | "out";
+  readonly peer?: boolean;
+  readonly zone?: boolean;
+}
+
+/**
+ * The route stages for `group` to reach `to`: none inside one VPC, the route table's verdict,
+ * and after a route that passes through a transit gateway of this stack towards a zone, the
+ * gateway's leg (./transit-stage).
+ */
+export type RouteStages = readonly Stage[];
+
+const NONE: RouteStages = [];
+
+/** Route kinds that carry traffic towards each kind of destination. */
+function wantedFor(to: RouteDestination): readonly RouteTarget[] {
+  if (to.internet === "in") return ["igw"];
+  if (to.internet === "out") return ["igw", "nat"];
+  // Another VPC's private addresses are reached through peering, transit or VPN gateways (or an
+  // appliance); a peer network may also be public, reached through the internet gateway.
+  return to.zone ? ["peering", "tgw", "vgw", "appliance"] : ["peering", "tgw", "vgw", "appliance", "igw", "nat"];
+}
+
+export function routeStages(transit: TransitModel, group: RouteSource, to: RouteDestination, back = false): RouteStages {
+  if (to.vpc !== undefined && group.vpc === to.vpc) return NONE;
+  if (!to.internet && to.vpc === undefined && to.cidrs === undefined) return NONE;
+  const label = `route table ${group.rt?.name ?? `main (${group.zone})`}${back ? " (return)" : ""}`;
+  if (!group.rt) return [blockStage(label, `no route to ${to.name} in the main route table of ${group.zone} (local only)`)];
+  const rt = group.rt;
+  const wanted = wantedFor(to);
+  const isWanted = (r: Route) => wanted.includes(r.target);
+  const maybe = (why: string): RouteStages => [unknownStage(label, why)];
+  const unknownWhy = `route to ${to.name} in ${rt.name} depends on values unknown at preview`;
+  if (!to.cidrs) return rt.routes.some((r) => isWanted(r) || r.target === "unknown") ? maybe(unknownWhy) : [blockStage(label, `no route to ${to.name} in ${rt.name}`)];
+
+  const { decided, unknown } = longestPrefix(rt.routes, to.cidrs);
+  const passing = decided.filter((d) => isWanted(d.route));
+  if (passing.length) {
+    // A route whose destination is unknown may be more specific and send the traffic elsewhere.
+    const route = unknown.some((r) => !isWanted(r)) ? unknownStage(label, unknownWhy) : passStage(label, passing[0].route.ref);
+    const viaTransit = to.zone && passing.every((d) => d.route.transit);
+    if (!viaTransit) return [route];
+    const gateways = [...new Set(passing.flatMap((d) => d.route.transit!.urns))].sort();
+    const certain = gateways.length === 1 && passing.every((d) => d.route.transit!.certain);
+    const cidrs = passing.reduce((acc, d) => acc.union(d.part), CidrSet.EMPTY);
+    return [route, transitStage(transit, gateways, certain, { vpc: group.vpc, name: group.zone }, { vpc: to.vpc, cidrs, name: to.name }, back)];
+  }
+  if (decided.some((d) => d.route.target === "unknown") || unknown.some((r) => isWanted(r) || r.target === "unknown")) return maybe(unknownWhy);
+  const blackhole = decided.find((d) => d.route.target === "blackhole");
+  if (blackhole) return [blockStage(label, `route to ${to.name} in ${rt.name} is a blackhole`, blackhole.route.ref)];
+  // A peer network is usually reached through routes this stack does not declare (VPN route
+  // propagation, a transit gateway run by another team): without one here, it is possible only.
+  if (to.peer) return maybe(`no route to ${to.name} in ${rt.name}; it can only come from outside this stack (VPN propagation, transit gateway)`);
+  const via = to.internet === "in" ? "an internet gateway (replies to the internet)" : to.internet === "out" ? "an internet or NAT gateway" : "a peering, transit or VPN gateway";
+  return [blockStage(label, `no route to ${to.name} through ${via} in ${rt.name}`)];
+}
