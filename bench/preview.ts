@@ -40,13 +40,21 @@ for (let v = 0; n < ${count}; v++) {
   );
 }
 
-export async function benchPreview(count = 5000, withReachability = true): Promise<object> {
+/** netseg's own four packs (the real workload), or the 4-policy fixture pack (isolates the driver). */
+export type BenchPacks = "netseg" | "fixture";
+
+function packDirs(which: BenchPacks): string[] {
+  const root = path.resolve(__dirname, "..");
+  if (which === "fixture") return [path.join(root, "test", "fixtures", "preview", "pack")];
+  return ["aws", "gcp", "kubernetes", "conformance"].map((p) => path.join(root, "policy-packs", p));
+}
+
+export async function benchPreview(count = 5000, withReachability = true, packs: BenchPacks = "netseg"): Promise<object> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "netseg-bench-preview-"));
   try {
     writeProgram(dir, count);
     // bench programs resolve @pulumi/* from this checkout
     fs.symlinkSync(path.resolve(__dirname, "..", "node_modules"), path.join(dir, "node_modules"), "dir");
-    const pack = path.resolve(__dirname, "..", "test", "fixtures", "preview", "pack");
     // The reachability analysis runs as in the CLI but timed on its own, without the preview's
     // network-resource limit (the limit exists because of what this measures).
     let analysisMs = 0;
@@ -66,7 +74,7 @@ export async function benchPreview(count = 5000, withReachability = true): Promi
       }
     };
     const t0 = Date.now();
-    const { report } = await runPreview({ programDir: dir, stack: "bench", policyPacks: [pack], analyses: withReachability ? [timedReachability] : [] });
+    const { report } = await runPreview({ programDir: dir, stack: "bench", policyPacks: packDirs(packs), analyses: withReachability ? [timedReachability] : [] });
     const tRender = Date.now();
     for (const f of ["text", "json", "markdown", "sarif"] as const) renderReport(report, f);
     const render = Date.now() - tRender;
@@ -74,6 +82,7 @@ export async function benchPreview(count = 5000, withReachability = true): Promi
     return {
       resources: report.resources.managed,
       packs: report.packs.length,
+      policies: report.packs.reduce((n, p) => n + p.policies.length, 0),
       violations: report.summary.mandatory + report.summary.advisory,
       programMs: timings.program,
       packsMs: timings.packs,
@@ -109,7 +118,7 @@ function reachabilityAt(count: number, budgetMs: number): Promise<{ count: numbe
 }
 
 if (require.main === module && process.argv[2] === "--reachability-only") {
-  benchPreview(Number(process.argv[3]), true).then((r) => {
+  benchPreview(Number(process.argv[3]), true, "fixture").then((r) => {
     process.send!({ analysisMs: (r as { analysisMs: number }).analysisMs }, () => process.exit(0));
   });
 } else if (require.main === module) {
@@ -127,7 +136,7 @@ if (require.main === module && process.argv[2] === "--reachability-only") {
     const md = `# netseg preview benchmark
 
 Generated stack of ${r.resources} custom resources (VPCs, zone-tagged subnets and security groups),
-checked by the fixture CrossGuard pack (4 policies: resource, configurable, stack, remediate) over gRPC.
+checked by netseg's own four CrossGuard packs (aws, gcp, kubernetes, conformance: ${r.policies} policies) over gRPC.
 Target: under 15 s on a 2-core machine. Measured with \`npx tsx bench/preview.ts\`.
 
 | phase | ms |
