@@ -194,3 +194,52 @@ export function generateManyVpcStack(resources: number): NetResource[] {
   }
   return out;
 }
+
+/**
+ * A tenant fleet behind one transit gateway, as TenantVpcs lays it out, in its costliest form
+ * for the engine: `tenants` VPCs (one zone, two subnets sharing a route table) and a
+ * shared-services VPC; every security group admits all of 10.0.0.0/8 and every subnet sends it
+ * to the gateway, so every cross-VPC pairing reaches the TGW leg. Each tenant's TGW table routes
+ * shared services and blackholes the pool; the shared table routes each tenant back. Ids are
+ * known, joined by id.
+ */
+export function generateTenantFleetStack(tenants: number): NetResource[] {
+  const T = {
+    vpc: "aws:ec2/vpc:Vpc",
+    route: "aws:ec2/route:Route",
+    tgw: "aws:ec2transitgateway/transitGateway:TransitGateway",
+    att: "aws:ec2transitgateway/vpcAttachment:VpcAttachment",
+    table: "aws:ec2transitgateway/routeTable:RouteTable",
+    assoc: "aws:ec2transitgateway/routeTableAssociation:RouteTableAssociation",
+    tgwRoute: "aws:ec2transitgateway/route:Route",
+  };
+  const out: NetResource[] = [];
+  const add = (type: string, name: string, props: Record<string, unknown>) => out.push({ type, name, urn: urn(type, name), id: `${name}-id`, props });
+  const pool = "10.128.0.0/9";
+  const shared = "10.64.0.0/20";
+  add(T.tgw, "tgw", { defaultRouteTableAssociation: "disable", defaultRouteTablePropagation: "disable" });
+  const all = [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["10.0.0.0/8"] }];
+  const vpc = (key: string, block: string, subnetBlocks: string[], tags: Record<string, string>) => {
+    add(T.vpc, `vpc-${key}`, { cidrBlock: block });
+    add(SG, `sg-${key}`, { vpcId: `vpc-${key}-id`, ingress: all, egress: all, tags });
+    add(RT, `rt-${key}`, { vpcId: `vpc-${key}-id` });
+    add(T.route, `rt-${key}-to-tgw`, { routeTableId: `rt-${key}-id`, destinationCidrBlock: "10.0.0.0/8", transitGatewayId: "tgw-id" });
+    subnetBlocks.forEach((b, i) => {
+      add(SUBNET, `subnet-${key}-${i}`, { vpcId: `vpc-${key}-id`, cidrBlock: b, tags });
+      add(RTA, `rta-${key}-${i}`, { subnetId: `subnet-${key}-${i}-id`, routeTableId: `rt-${key}-id` });
+    });
+    add(T.att, `att-${key}`, { vpcId: `vpc-${key}-id`, transitGatewayId: "tgw-id", transitGatewayDefaultRouteTableAssociation: false, transitGatewayDefaultRouteTablePropagation: false });
+    add(T.table, `tgw-rt-${key}`, { transitGatewayId: "tgw-id" });
+    add(T.assoc, `assoc-${key}`, { transitGatewayAttachmentId: `att-${key}-id`, transitGatewayRouteTableId: `tgw-rt-${key}-id` });
+  };
+  vpc("shared", shared, ["10.64.0.0/24", "10.64.1.0/24"], { "netseg:zone": "services" });
+  for (let i = 0; i < tenants; i++) {
+    // /20 blocks from the pool: tenant i at 10.(128 + i/16).(i%16 * 16).0/20.
+    const b = `10.${128 + Math.floor(i / 16)}.${(i % 16) * 16}`;
+    vpc(`t${i}`, `${b}.0/20`, [`${b}.0/24`, `${b.replace(/\d+$/, (x) => String(Number(x) + 1))}.0/24`], { "netseg:zone": "app", "netseg:tenant": `t${i}` });
+    add(T.tgwRoute, `tgw-rt-t${i}-to-shared`, { transitGatewayRouteTableId: `tgw-rt-t${i}-id`, destinationCidrBlock: shared, transitGatewayAttachmentId: "att-shared-id" });
+    add(T.tgwRoute, `tgw-rt-t${i}-blackhole`, { transitGatewayRouteTableId: `tgw-rt-t${i}-id`, destinationCidrBlock: pool, blackhole: true });
+    add(T.tgwRoute, `tgw-rt-shared-to-t${i}`, { transitGatewayRouteTableId: "tgw-rt-shared-id", destinationCidrBlock: `${b}.0/20`, transitGatewayAttachmentId: `att-t${i}-id` });
+  }
+  return out;
+}
