@@ -10,7 +10,7 @@
 import { CidrSet } from "../../net/cidr";
 import { displayName, propsOf, type ResourceGraph } from "../graph";
 import type { NetResource, RuleRef } from "../model";
-import { bool, str, UNKNOWN, type Tri } from "../values";
+import { bool, str, triAnd, UNKNOWN, type Tri } from "../values";
 import { cidrsOf, ref } from "./common";
 import { AWS } from "./types";
 
@@ -69,8 +69,6 @@ function flag(v: unknown): Tri {
   const b = bool(v);
   return b === false ? "no" : b === UNKNOWN ? "maybe" : "yes";
 }
-
-const both = (a: Tri, b: Tri): Tri => (a === "no" || b === "no" ? "no" : a === "maybe" || b === "maybe" ? "maybe" : "yes");
 
 export function readTransit(g: ResourceGraph): TransitModel {
   const gateways = new Map<string, TransitGateway>();
@@ -149,11 +147,11 @@ export function readTransit(g: ResourceGraph): TransitModel {
       const r = g.byUrn.get(att.urn)!;
       const p = propsOf(r);
       if (!explicit.has(att.urn)) {
-        const on = both(gw.defaultAssociation.on, flag(p.transitGatewayDefaultRouteTableAssociation));
+        const on = triAnd(gw.defaultAssociation.on, flag(p.transitGatewayDefaultRouteTableAssociation));
         att.tables = on === "no" ? [] : [gw.defaultAssociation.table];
         att.associationCertain = on !== "maybe";
       }
-      const prop = both(gw.defaultPropagation.on, flag(p.transitGatewayDefaultRouteTablePropagation));
+      const prop = triAnd(gw.defaultPropagation.on, flag(p.transitGatewayDefaultRouteTablePropagation));
       // A propagation that may not happen is a route that may not exist: its target is unknown.
       if (prop !== "no") {
         const route = propagated(att, ref(r, "default route table propagation"));

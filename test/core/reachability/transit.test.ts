@@ -123,6 +123,9 @@ describe("reachability / AWS transit gateway route tables", () => {
     const m = analyse(f);
     assert.equal(allowed(m, "aws:a/app", "aws:b/app"), "all");
     assert.equal(allowed(m, "aws:b/app", "aws:services"), "all");
+    // An attachment that opts out of the default association (its own flag off) is associated with nothing.
+    const optedOut = transitResources(f).map((r) => (r.name === "att-a" ? { ...r, props: { ...r.props, transitGatewayDefaultRouteTableAssociation: false } } : r));
+    assert.deepEqual(explainBlocked(analyseReachability(optedOut).pair("aws:a/app", "aws:b/app")!, tcp443).map((b) => b.reason), ["attachment att-a is associated with no route table of tgw on tcp/443"]);
     // An explicit association to a's own table (pool blackholed) takes a out of the default one.
     f.associated = ["a"];
     f.routes = [{ table: "a", dest: POOL, to: "blackhole" }];
