@@ -1,7 +1,8 @@
 /**
  * netseg's reachability engine: who can reach whom, computed from the resources a stack
- * declares (AWS security groups, NACLs and route tables; GCP firewall rules; Kubernetes
- * NetworkPolicies), and held against the intent. Pure: no Pulumi import.
+ * declares (AWS security groups, NACLs, route tables by longest prefix, and transit gateways:
+ * a packet sent to a TGW goes where its attachment's TGW route table sends it, both ways; GCP
+ * firewall rules; Kubernetes NetworkPolicies), and held against the intent. Pure: no Pulumi import.
  *
  * Stable entry points (the preview CLI and the policy packs import these names):
  * - `analyseReachability(resources, options)` -> `Matrix`: endpoints, and per pair the traffic
