@@ -137,9 +137,9 @@ describe("netseg preview on examples/aws-three-tier and broken copies (subproces
     const errors = reach.findings.filter((f: { severity: string }) => f.severity === "error");
     assert.deepEqual(
       errors.map((f: { kind: string; from: string; to: string }) => [f.kind, f.from, f.to]),
-      [["unintended-path", "app", "data"], ["accidental-deny", "edge", "data"]],
+      [["unintended-path", "aws:app", "aws:data"], ["accidental-deny", "aws:edge", "aws:data"]],
     );
-    assert.match(errors[0].message, /app -> data on tcp\/5432, tcp\/6379 is allowed but not in the intent/);
+    assert.match(errors[0].message, /aws:app -> aws:data on tcp\/5432, tcp\/6379 is allowed but not in the intent/);
     assert.ok(errors[0].urns.some((u: string) => u.endsWith("::shop-data-in-app-tcp-5432")), "names the rule that opens the path");
     assert.match(report.diagram.source, /z_app -->\|"unintended: tcp\/5432, tcp\/6379"\| z_data/);
     assert.match(report.diagram.source, /z_edge -\.->\|"accidental-deny: tcp\/5432"\| z_data/);
