@@ -17,7 +17,7 @@
  */
 import { PreviewError, oneParagraph } from "./errors";
 import type { PackInfo, RunningPack } from "./packs";
-import { analyzerProto, levelFromEnum, severityFromEnum, structProto, unary } from "./packs";
+import { analyzerProto, levelFromEnum, severityFromEnum, structProto, unary, unarySerialized } from "./packs";
 import type { PackConfig } from "./pack-config";
 import type { RecordedResource, Remediation, Violation } from "./types";
 
@@ -62,7 +62,8 @@ function providerProto(r: RecordedResource, byUrn: Map<string, RecordedResource>
   return msg;
 }
 
-function analyzeRequest(r: RecordedResource, inputs: Record<string, unknown>, byUrn: Map<string, RecordedResource>): any {
+/** The AnalyzeRequest for `r` with `inputs`, serialized once for every pack and call. */
+function analyzeRequest(r: RecordedResource, inputs: Record<string, unknown>, byUrn: Map<string, RecordedResource>): Uint8Array {
   const req = new analyzerProto.AnalyzeRequest();
   req.setType(r.type);
   req.setUrn(r.urn);
@@ -71,7 +72,7 @@ function analyzeRequest(r: RecordedResource, inputs: Record<string, unknown>, by
   req.setOptions(optionsProto(r, true));
   const provider = providerProto(r, byUrn);
   if (provider) req.setProvider(provider);
-  return req;
+  return req.serializeBinary();
 }
 
 function toViolation(d: any, urn: string, phase: Violation["phase"]): Violation {
@@ -121,10 +122,10 @@ export async function enforce(
     const violations: Violation[] = [];
     const remediations: Remediation[] = [];
     let inputs = r.inputs;
-    // One request per distinct inputs: remediate and analyze reuse it unless a pack changed them.
+    // One serialized request per distinct inputs: every pack's remediate and analyze reuse it unless a pack changed them.
     let request = analyzeRequest(r, inputs, byUrn);
     for (const cp of remediating) {
-      const resp = await unary<any>(cp.pack.client, "remediate", request).catch((err) => {
+      const resp = await unarySerialized<any>(cp.pack.client, "remediate", request).catch((err) => {
         throw packFailure(cp, `to remediate ${r.urn}`, err);
       });
       for (const rem of resp.getRemediationsList()) {
@@ -147,7 +148,7 @@ export async function enforce(
       }
     }
     for (const cp of packs) {
-      const resp = await unary<any>(cp.pack.client, "analyze", request).catch((err) => {
+      const resp = await unarySerialized<any>(cp.pack.client, "analyze", request).catch((err) => {
         throw packFailure(cp, `to analyze ${r.urn}`, err);
       });
       // As the engine does: the resource's own URN, whatever URN the diagnostic names.
