@@ -16,32 +16,14 @@ import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { setupMocks, settle, recorded, resetRecorded } from "../test/mocks";
 setupMocks();
-import { parseIntent, type IntentInput } from "../core/intent";
+import { parseIntent } from "../core/intent";
+import { fleetInput } from "../test/core/tenants/fixtures";
 import { planTenantRouting, tenantIntent } from "../core/tenants";
 import { planAddresses } from "../core/addressing";
 import { TenantVpcs } from "../components/aws/tenants";
 
 export const BENCH_TENANTS = 200;
 
-function fleetInput(n: number): IntentInput {
-  return {
-    name: "bench",
-    addressSpace: "10.0.0.0/16",
-    zones: [{ name: "ops" }],
-    tenants: {
-      pool: "10.128.0.0/10",
-      blockPrefix: 20,
-      availabilityZones: 2,
-      zones: [{ name: "web" }, { name: "app" }, { name: "data", sensitive: true }],
-      flows: [
-        { from: "web", to: "app", ports: ["tcp/8080"] },
-        { from: "app", to: "data", ports: ["tcp/5432"] },
-      ],
-      sharedServices: { addressSpace: "10.64.0.0/20", ports: ["tcp/443", "udp/53"] },
-      members: Array.from({ length: n }, (_, i) => ({ name: `tenant-${String(i + 1).padStart(3, "0")}`, slot: i })),
-    },
-  };
-}
 
 const mb = (b: number) => Math.round((b / 1024 / 1024) * 10) / 10;
 
@@ -66,7 +48,8 @@ export async function benchTenants(tenants = BENCH_TENANTS, variant: Variant = "
   const rssBefore = process.memoryUsage().rss;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const intent = parseIntent(fleetInput(tenants));
+  // The tenant tests' fleet (3 zones x 2 AZs, shared services), every slot pinned, in a /10 pool.
+  const intent = parseIntent(fleetInput(tenants, { pin: true, pool: "10.128.0.0/10" }));
   const routing = planTenantRouting(intent.tenants!);
   for (const m of intent.tenants!.members) planAddresses(tenantIntent(intent, m));
   const t1 = performance.now();
