@@ -59,10 +59,6 @@ export function cidr(text: string): Cidr {
   return c;
 }
 
-export function isCidrError(c: Cidr | { error: string }): c is { error: string } {
-  return "error" in c;
-}
-
 export function formatAddress(family: IpFamily, value: bigint): string {
   return family === 4 ? Address4.fromBigInt(value).address : Address6.fromBigInt(value).correctForm();
 }

@@ -8,7 +8,6 @@
  * starts from this list, so the platforms cannot drift apart.
  */
 import { TrafficSet, type PortSpec } from "../net/ports";
-import { CidrSet } from "../net/cidr";
 import { endpointKey, type Endpoint, type EgressDestination, type HttpMatch, type Intent } from "../intent/types";
 
 /** The internet as address blocks: the whole IPv4 space (netseg's networks are IPv4). */
@@ -125,7 +124,3 @@ export function sortTuples(t: FlowTuple[]): FlowTuple[] {
   return t.sort((a, b) => cmp(a.from, b.from) || cmp(a.to, b.to) || cmp(a.protocol, b.protocol) || a.fromPort - b.fromPort || a.toPort - b.toPort);
 }
 
-/** The peer's address blocks as a set, or undefined when the peer is a zone or the proxy. */
-export function peerCidrSet(peer: RulePeer): CidrSet | undefined {
-  return peer.kind === "cidrs" ? CidrSet.fromCidrs(peer.cidrs) : undefined;
-}
