@@ -24,6 +24,7 @@ export interface PreviewCliOptions {
   intent: string[];
   /** commander's negation of --no-analysis */
   analysis: boolean;
+  typecheckPacks?: boolean;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -56,6 +57,7 @@ export async function previewCommand(programDir: string | undefined, opts: Previ
       policyPacks: opts.policyPack,
       policyPackConfigs: opts.policyPackConfig,
       mockCalls: opts.mockCalls,
+      typecheckPacks: opts.typecheckPacks === true,
       intentFiles: opts.intent,
       ...(opts.analysis === false ? { analyses: [] } : {}),
       progress: new Progress(),
@@ -92,6 +94,10 @@ export function registerPreviewCommand(program: Command): void {
     .option("--intent <file>", "hold the reachability matrix against this intent (repeatable; default: the intents the stack's netseg components carry)", collect, [])
     .option("--no-analysis", "skip the analyses (reachability matrix); policy packs still run")
     .option("--mock-calls <file>", "JSON file of extra provider-function answers: {\"<token>\": {<result>}}")
+    .option(
+      "--typecheck-packs",
+      "start TypeScript packs from their sources with ts-node's type-check, exactly as the Pulumi CLI does (slower; default: from an esbuild bundle of the same sources)",
+    )
     // A usage error is bad input (2), never to be read as "a mandatory violation" (1).
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(async (programDir: string | undefined, opts: PreviewCliOptions) => {

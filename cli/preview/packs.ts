@@ -80,11 +80,11 @@ export function unary<T>(client: any, method: string, request: unknown): Promise
 }
 
 /**
- * A unary Analyze or Remediate call with an already serialized AnalyzeRequest. The engine sends
- * the same request to every pack; serializing it once per resource instead of once per pack and
- * call saves the driver most of its protobuf work (the bytes on the wire are identical).
+ * A unary Analyze, Remediate or AnalyzeStack call with an already serialized request. The
+ * engine sends the same request to every pack; serializing it once instead of once per pack
+ * and call saves the driver most of its protobuf work (the bytes on the wire are identical).
  */
-export function unarySerialized<T>(client: any, method: "analyze" | "remediate", request: Uint8Array): Promise<T> {
+export function unarySerialized<T>(client: any, method: "analyze" | "remediate" | "analyzeStack", request: Uint8Array): Promise<T> {
   const def = analyzerRpc.AnalyzerService[method];
   return new Promise((resolve, reject) =>
     client.makeUnaryRequest(def.path, (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength), def.responseDeserialize, request, (err: Error | null, resp: T) =>
@@ -93,8 +93,21 @@ export function unarySerialized<T>(client: any, method: "analyze" | "remediate",
   );
 }
 
+/** How to start a pack. */
+export interface StartPackOptions {
+  /** Give up when no port is printed within this many ms. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /**
+   * The JavaScript file run-policy-pack should load instead of the pack directory (its
+   * bundled sources, see pack-bundle.ts); the pack directory stays the working directory.
+   */
+  program?: string;
+}
+
 /** Spawn the pack and wait for the port it prints; a pack that does not start is a PreviewError. */
-export async function startPack(dir: string, env: PackEnvironment, timeoutMs = 120_000, signal?: AbortSignal): Promise<RunningPack> {
+export async function startPack(dir: string, env: PackEnvironment, options: StartPackOptions = {}): Promise<RunningPack> {
+  const { timeoutMs = 120_000, signal, program = "." } = options;
   const packDir = path.resolve(dir);
   if (!fs.existsSync(packDir)) throw new PreviewError(`Policy pack directory ${packDir} does not exist.`);
   if (!isPackDir(packDir)) throw new PreviewError(`${packDir} is not a policy pack: it has no PulumiPolicy.yaml.`);
@@ -105,7 +118,7 @@ export async function startPack(dir: string, env: PackEnvironment, timeoutMs = 1
   } catch {
     throw new PreviewError(`Policy pack ${packDir} cannot find @pulumi/pulumi; run npm install in the pack (or the repository).`);
   }
-  const child = spawn(process.execPath, [runner, env.engineAddress, "."], {
+  const child = spawn(process.execPath, [runner, env.engineAddress, program], {
     cwd: packDir,
     env: {
       ...process.env,
