@@ -11,13 +11,16 @@
  *   diagnostic whose URN is not in the stack is attributed to the root stack.
  * - read (`get`) resources are not analyzed, only included in analyzeStack.
  *
- * Resources are analyzed concurrently (bounded), results are put back in registration order,
- * so the output is deterministic. A pack with no remediate-level policy is not asked to
- * remediate: its server would skip every policy, so the answer is known to be empty.
+ * Resources are analyzed as they arrive (the CLI streams them from the running program),
+ * several at once (bounded); a resource's remediation passes run pack after pack, its analyze
+ * calls go to every pack at once; results are put back in registration and pack order, so the
+ * output is deterministic. A pack with no remediate-level policy is not asked to remediate: its
+ * server would skip every policy, so the answer is known to be empty. analyzeStack starts only
+ * when every resource has been analyzed, as in the engine (a pack may rely on that order).
  */
 import { PreviewError, oneParagraph } from "./errors";
 import type { PackInfo, RunningPack } from "./packs";
-import { analyzerProto, levelFromEnum, severityFromEnum, structProto, unary, unarySerialized } from "./packs";
+import { analyzerProto, levelFromEnum, severityFromEnum, structProto, unarySerialized } from "./packs";
 import type { PackConfig } from "./pack-config";
 import type { RecordedResource, Remediation, Violation } from "./types";
 
@@ -95,30 +98,23 @@ function packFailure(cp: ConfiguredPack, what: string, err: unknown): PreviewErr
   return new PreviewError(`Policy pack '${cp.info.name}' (${cp.pack.dir}) failed ${what}: ${detail}`);
 }
 
-async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
-/** Run remediate + analyze per resource, then analyzeStack, on every configured pack. */
-export async function enforce(
-  resources: RecordedResource[],
+/**
+ * Remediate + analyze every resource `source` yields, as it arrives (the engine analyzes each
+ * registration as the program makes it, so a preview can too: the CLI feeds this from the
+ * running program). `limit` resources are in flight at once; results keep arrival order, which
+ * is registration order.
+ */
+export async function analyzeResources(
+  source: AsyncIterable<RecordedResource> | Iterable<RecordedResource>,
   packs: ConfiguredPack[],
-  onProgress?: (done: number, total: number) => void,
+  onProgress?: (done: number) => void,
+  limit = 32,
 ): Promise<EnforcementResult> {
-  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const byUrn = new Map<string, RecordedResource>();
   const remediating = packs.filter((cp) => Object.values(cp.config).some((c) => c.enforcementLevel === "remediate"));
-  const analyzed = resources.filter((r) => !r.read);
+  const perResource: { urn: string; violations: Violation[]; remediations: Remediation[]; inputs?: Record<string, unknown> }[] = [];
   let done = 0;
-  const perResource = await mapLimited(analyzed, 32, async (r) => {
+  const one = async (r: RecordedResource, slot: number) => {
     const violations: Violation[] = [];
     const remediations: Remediation[] = [];
     let inputs = r.inputs;
@@ -147,22 +143,52 @@ export async function enforce(
         }
       }
     }
-    for (const cp of packs) {
-      const resp = await unarySerialized<any>(cp.pack.client, "analyze", request).catch((err) => {
-        throw packFailure(cp, `to analyze ${r.urn}`, err);
-      });
-      // As the engine does: the resource's own URN, whatever URN the diagnostic names.
-      for (const d of resp.getDiagnosticsList()) violations.push(toViolation(d, r.urn, "resource"));
+    // Every pack analyzes the same final inputs: ask them all at once (each pack is its own
+    // process, so a slow pack no longer holds the others idle), keep the findings in pack order.
+    const answers = await Promise.all(
+      packs.map((cp) =>
+        unarySerialized<any>(cp.pack.client, "analyze", request).catch((err) => {
+          throw packFailure(cp, `to analyze ${r.urn}`, err);
+        }),
+      ),
+    );
+    // As the engine does: the resource's own URN, whatever URN the diagnostic names.
+    for (const resp of answers) for (const d of resp.getDiagnosticsList()) violations.push(toViolation(d, r.urn, "resource"));
+    perResource[slot] = { urn: r.urn, violations, remediations, inputs: inputs === r.inputs ? undefined : inputs };
+    onProgress?.(++done);
+  };
+  const iterator = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : (source as Iterable<RecordedResource>)[Symbol.iterator]();
+  let arrived = 0;
+  const worker = async () => {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      const r = next.value;
+      // Providers register before the resources they manage, so the lookup is complete when needed.
+      byUrn.set(r.urn, r);
+      const slot = arrived++;
+      if (r.read) continue; // read resources are only part of analyzeStack
+      await one(r, slot);
     }
-    onProgress?.(++done, analyzed.length);
-    return { violations, remediations, inputs: inputs === r.inputs ? undefined : inputs };
-  });
+  };
+  await Promise.all(Array.from({ length: limit }, worker));
 
+  const ordered = perResource.filter((p) => p !== undefined);
   const remediatedInputs: Record<string, Record<string, unknown>> = {};
-  perResource.forEach((p, i) => {
-    if (p.inputs) remediatedInputs[analyzed[i].urn] = p.inputs;
-  });
+  for (const p of ordered) if (p.inputs) remediatedInputs[p.urn] = p.inputs;
+  return {
+    violations: ordered.flatMap((p) => p.violations),
+    remediations: ordered.flatMap((p) => p.remediations),
+    remediatedInputs,
+  };
+}
 
+/**
+ * AnalyzeStack on every pack with the program's final resources (their state, parents and
+ * dependencies), remediated inputs folded in as the engine's preview state would have them.
+ */
+export async function analyzeStack(resources: RecordedResource[], packs: ConfiguredPack[], remediatedInputs: Record<string, Record<string, unknown>>): Promise<Violation[]> {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const stackRequest = new analyzerProto.AnalyzeStackRequest();
   stackRequest.setResourcesList(
     resources.map((r) => {
@@ -189,9 +215,11 @@ export async function enforce(
     }),
   );
   const root = resources.find((r) => r.type === "pulumi:pulumi:Stack" && !r.parent);
+  // The same request goes to every pack: encode it once (it holds every resource's state).
+  const bytes: Uint8Array = stackRequest.serializeBinary();
   const stackViolations = await Promise.all(
     packs.map(async (cp) => {
-      const resp = await unary<any>(cp.pack.client, "analyzeStack", stackRequest).catch((err: { code?: number }) => {
+      const resp = await unarySerialized<any>(cp.pack.client, "analyzeStack", bytes).catch((err: { code?: number }) => {
         if (err.code === 12 /* UNIMPLEMENTED: the engine skips such packs */) return undefined;
         throw packFailure(cp, "to analyze the stack", err);
       });
@@ -203,9 +231,17 @@ export async function enforce(
     }),
   );
 
-  return {
-    violations: [...perResource.flatMap((p) => p.violations), ...stackViolations.flat()],
-    remediations: perResource.flatMap((p) => p.remediations),
-    remediatedInputs,
-  };
+  return stackViolations.flat();
+}
+
+/** Run remediate + analyze per resource, then analyzeStack, on every configured pack. */
+export async function enforce(
+  resources: RecordedResource[],
+  packs: ConfiguredPack[],
+  onProgress?: (done: number, total: number) => void,
+): Promise<EnforcementResult> {
+  const total = resources.filter((r) => !r.read).length;
+  const pass = await analyzeResources(resources, packs, onProgress && ((done) => onProgress(done, total)));
+  const stack = await analyzeStack(resources, packs, pass.remediatedInputs);
+  return { ...pass, violations: [...pass.violations, ...stack] };
 }

@@ -1,10 +1,13 @@
 /**
  * Entry of the forked program runner (see program.ts for why a child process): receives the
- * project over IPC, records the program under mocks, sends the resources back, exits.
+ * project over IPC, records the program under mocks, sends the resources back, exits. When
+ * asked to stream, it also sends each resource as it registers, in batches (one message per
+ * turn of the event loop, at most 256 resources), so the CLI can analyze while the program runs.
  */
 import { PreviewError, errorText, oneParagraph } from "./errors";
 import type { ChildMessage, ChildRequest } from "./program";
 import { loadCallsFile, recordProgram } from "./program";
+import type { RecordedResource } from "./types";
 
 function send(msg: ChildMessage): Promise<void> {
   return new Promise((resolve) => process.send!(msg, () => resolve()));
@@ -12,6 +15,14 @@ function send(msg: ChildMessage): Promise<void> {
 
 process.once("message", async (req: ChildRequest) => {
   let lastSent = 0;
+  let pending: RecordedResource[] = [];
+  let flushScheduled = false;
+  const flush = () => {
+    flushScheduled = false;
+    if (pending.length === 0) return;
+    process.send!({ kind: "recorded", resources: pending } satisfies ChildMessage);
+    pending = [];
+  };
   try {
     const calls = req.callsFile ? loadCallsFile(req.callsFile) : undefined;
     const result = await recordProgram({
@@ -23,7 +34,20 @@ process.once("message", async (req: ChildRequest) => {
           process.send!({ kind: "progress", registered: n } satisfies ChildMessage);
         }
       },
+      ...(req.stream
+        ? {
+            onRecorded: (r: RecordedResource) => {
+              pending.push(r);
+              if (pending.length >= 256) flush();
+              else if (!flushScheduled) {
+                flushScheduled = true;
+                setImmediate(flush);
+              }
+            },
+          }
+        : {}),
     });
+    flush();
     await send({ kind: "done", result });
   } catch (err) {
     const message = err instanceof PreviewError ? err.message : `The preview runner failed: ${oneParagraph(errorText(err))}`;

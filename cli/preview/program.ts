@@ -31,6 +31,8 @@ export interface RecordOptions {
   calls?: Record<string, CallAnswer>;
   /** Called as registrations complete. */
   onProgress?: (registered: number) => void;
+  /** Called with each resource as the program registers it (see RecorderHooks.onRecorded). */
+  onRecorded?: (resource: RecordedResource) => void;
 }
 
 export interface ProgramResult {
@@ -119,7 +121,7 @@ export async function recordProgram(options: RecordOptions): Promise<ProgramResu
     debuggablePromise: <T>(p: Promise<T>, ctx?: unknown) => Promise<T>;
   };
   debuggable.debuggablePromise = (p) => p;
-  const recorder = new Recorder(project.stack, project.name, project.config, { onRegistered: options.onProgress });
+  const recorder = new Recorder(project.stack, project.name, project.config, { onRegistered: options.onProgress, onRecorded: options.onRecorded });
   recorder.attach(pulumi.runtime.getMonitor() as any);
 
   if (isTypeScriptEntry(project.main)) {
@@ -166,6 +168,7 @@ export async function recordProgram(options: RecordOptions): Promise<ProgramResu
 /** Messages the child sends back over IPC. */
 export type ChildMessage =
   | { kind: "progress"; registered: number }
+  | { kind: "recorded"; resources: RecordedResource[] }
   | { kind: "done"; result: ProgramResult }
   | { kind: "error"; message: string };
 
@@ -173,6 +176,8 @@ export type ChildMessage =
 export interface ChildRequest {
   project: PulumiProject;
   callsFile?: string;
+  /** Send resources as they register ("recorded" messages), not only at the end. */
+  stream?: boolean;
 }
 
 /** Load a `--mock-calls` JSON file: { "<token>": { ...result... } }. */
@@ -194,11 +199,22 @@ export function loadCallsFile(file: string): Record<string, CallAnswer> {
   return parsed as Record<string, CallAnswer>;
 }
 
+export interface RunProgramOptions {
+  callsFile?: string;
+  onProgress?: (registered: number) => void;
+  /**
+   * Receives resources in registration order as the program registers them, in batches, so
+   * the caller can analyze them while the program runs. Their ids and outputs are not final:
+   * the resolved result holds the finished records.
+   */
+  onRecorded?: (resources: RecordedResource[]) => void;
+}
+
 /**
  * Run the program in a forked child (see module comment) and return its recorded resources.
  * Errors (program throws, unknown provider function, child crash) become a PreviewError (exit 2).
  */
-export function runProgram(project: PulumiProject, opts: { callsFile?: string; onProgress?: (n: number) => void } = {}): Promise<ProgramResult> {
+export function runProgram(project: PulumiProject, opts: RunProgramOptions = {}): Promise<ProgramResult> {
   const ts = __filename.endsWith(".ts");
   const entry = path.join(__dirname, ts ? "program-child.ts" : "program-child.js");
   const child = fork(entry, [], {
@@ -216,6 +232,7 @@ export function runProgram(project: PulumiProject, opts: { callsFile?: string; o
     let settled = false;
     child.on("message", (msg: ChildMessage) => {
       if (msg.kind === "progress") opts.onProgress?.(msg.registered);
+      else if (msg.kind === "recorded") opts.onRecorded?.(msg.resources);
       else if (msg.kind === "done") {
         settled = true;
         resolve(msg.result);
@@ -236,6 +253,6 @@ export function runProgram(project: PulumiProject, opts: { callsFile?: string; o
         ),
       );
     });
-    child.send({ project, callsFile: opts.callsFile } satisfies ChildRequest);
+    child.send({ project, callsFile: opts.callsFile, stream: opts.onRecorded !== undefined } satisfies ChildRequest);
   });
 }

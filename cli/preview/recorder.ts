@@ -62,6 +62,12 @@ function optionsOf(req: any): RecordedOptions {
 export interface RecorderHooks {
   /** Called after each registration completes (for progress). */
   onRegistered?(count: number): void;
+  /**
+   * Called as each resource is recorded, when the program registers it (a default provider just
+   * before its first user): type, name, inputs, options, parent, dependencies and provider are
+   * final then, what the engine hands analyzers. Id and outputs are filled in later.
+   */
+  onRecorded?(resource: RecordedResource): void;
 }
 
 /** Accumulates registrations; `resources()` returns them in registration order. */
@@ -123,6 +129,7 @@ export class Recorder {
     const rec: RecordedResource = { index: this.records.length, ...r };
     this.records.push(rec);
     this.byUrn.set(rec.urn, rec);
+    this.hooks.onRecorded?.(rec);
     return rec;
   }
 

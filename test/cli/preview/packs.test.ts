@@ -8,10 +8,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { ResourceValidationArgs } from "@pulumi/policy";
-import { enforce } from "../../../cli/preview/enforce";
+import { analyzeResources, enforce } from "../../../cli/preview/enforce";
 import { openPacks, type PackSession } from "../../../cli/preview/pack-session";
 import { runProgram } from "../../../cli/preview/program";
 import { loadProject } from "../../../cli/preview/project";
+import { AsyncQueue } from "../../../cli/preview/queue";
 import type { RecordedResource } from "../../../cli/preview/types";
 import { policies } from "../../fixtures/preview/pack/policies";
 
@@ -94,6 +95,32 @@ describe("preview pack driver (gRPC)", function () {
     // before analysis and its own check fails, exactly as under the Pulumi engine.
     assert.deepEqual(got, ["mandatory ingress-port-allow-list app-sg", "mandatory vpc-managed-by-tag main"]);
     assert.deepEqual(result.remediations, []);
+  });
+
+  it("streams resources as the program registers them, and analyzing the stream finds what the finished list does", async () => {
+    const queue = new AsyncQueue<RecordedResource>();
+    const batches: number[] = [];
+    const program = runProgram(loadProject(path.join(fixtures, "program"), "broken"), {
+      onRecorded: (batch) => {
+        batches.push(batch.length);
+        queue.push(...batch);
+      },
+    });
+    // Analysis starts before the program is known to be done.
+    const streamed = analyzeResources(queue, session.packs);
+    const { resources } = await program;
+    queue.close();
+    const fromStream = await streamed;
+    assert.equal(
+      batches.reduce((a, b) => a + b, 0),
+      resources.length,
+      "every resource streamed once",
+    );
+    const whole = await enforce(resources, session.packs);
+    const key = (v: { policy: string; urn: string; message: string }) => `${v.policy} ${v.urn} ${v.message}`;
+    assert.deepEqual(fromStream.violations.map(key), whole.violations.filter((v) => v.phase !== "stack").map(key));
+    assert.deepEqual(fromStream.remediatedInputs, whole.remediatedInputs);
+    assert.ok(fromStream.violations.length > 0, "the broken stack has findings to compare");
   });
 
   it("sends analyzeStack the parents, dependencies and provider of every resource", async () => {

@@ -6,11 +6,43 @@ import { buildReport, renderReport, zoneOf } from "../../../cli/preview/report";
 import { renderDot, renderMermaid } from "../../../cli/preview/report/diagram";
 import { recordedResource } from "../../fixtures/preview/recorded";
 import { PreviewError } from "../../../cli/preview/errors";
+import { AsyncQueue } from "../../../cli/preview/queue";
 import { DEFAULT_CALLS, UnknownCallError, answerCall } from "../../../cli/preview/mocks";
 
 const resource = recordedResource;
 
 describe("preview units", () => {
+  describe("AsyncQueue (program -> analyze workers)", () => {
+    it("hands each item to exactly one of several waiting consumers, in order, then ends", async () => {
+      const q = new AsyncQueue<number>();
+      const got: number[][] = [[], [], []];
+      const consumers = got.map(async (mine) => {
+        for await (const n of q) mine.push(n);
+      });
+      q.push(1, 2);
+      await new Promise((r) => setImmediate(r));
+      q.push(3, 4, 5);
+      q.close();
+      await Promise.all(consumers);
+      assert.deepEqual(got.flat().sort(), [1, 2, 3, 4, 5]);
+      for (const mine of got) assert.deepEqual(mine, [...mine].sort(), "each consumer sees items in push order");
+    });
+
+    it("drains what was pushed before close, and rejects every pull after a failure", async () => {
+      const q = new AsyncQueue<string>();
+      q.push("a");
+      q.close();
+      assert.deepEqual(await q.next(), { value: "a", done: false });
+      assert.equal((await q.next()).done, true);
+      assert.throws(() => q.push("late"), /push after close/);
+      const f = new AsyncQueue<string>();
+      const pending = f.next();
+      f.fail(new Error("program threw"));
+      await assert.rejects(pending, /program threw/);
+      await assert.rejects(f.next(), /program threw/);
+    });
+  });
+
   describe("pack config (engine semantics)", () => {
     const policies = [
       { name: "a", enforcementLevel: "advisory" as const, configSchema: { properties: { ports: { type: "array", items: { type: "integer" }, default: [443] } } } },
