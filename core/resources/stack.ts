@@ -21,10 +21,17 @@ export interface StackResource {
 export class StackIndex {
   private readonly byUrn = new Map<string, StackResource>();
   private readonly byId = new Map<string, StackResource>();
+  private readonly byType = new Map<string, StackResource[]>();
+  private readonly position = new Map<StackResource, number>();
+  private dependentsByUrn: Map<string, StackResource[]> | undefined;
 
   constructor(readonly resources: readonly StackResource[]) {
-    for (const r of resources) {
+    for (const [i, r] of resources.entries()) {
       this.byUrn.set(r.urn, r);
+      this.position.set(r, i);
+      const sameType = this.byType.get(r.type);
+      if (sameType) sameType.push(r);
+      else this.byType.set(r.type, [r]);
       for (const key of ["id", "arn"]) {
         const v = isObject(r.props) ? str(r.props[key]) : undefined;
         if (typeof v === "string" && v !== "") this.byId.set(v, r);
@@ -36,8 +43,11 @@ export class StackIndex {
     return this.byUrn.get(urn);
   }
 
+  /** The resources of any of `types`, in stack order. */
   ofType(...types: readonly string[]): StackResource[] {
-    return this.resources.filter((r) => types.includes(r.type));
+    const lists = [...new Set(types)].map((t) => this.byType.get(t) ?? []).filter((l) => l.length > 0);
+    if (lists.length <= 1) return [...(lists[0] ?? [])];
+    return lists.flat().sort((a, b) => this.position.get(a)! - this.position.get(b)!);
   }
 
   /**
@@ -73,11 +83,23 @@ export class StackIndex {
     return deps.length === 1 ? deps : [];
   }
 
-  /** Resources that depend on `target` (through any property or plain dependency). */
+  /** Resources that depend on `target` (through any property or plain dependency), in stack order. */
   dependents(target: StackResource): StackResource[] {
-    return this.resources.filter(
-      (r) => r.urn !== target.urn && (r.dependencies.includes(target.urn) || Object.values(r.propertyDependencies).some((l) => l.includes(target.urn))),
-    );
+    if (!this.dependentsByUrn) {
+      // Built on first use: one pass over every dependency instead of one pass over the stack per call.
+      const index = new Map<string, StackResource[]>();
+      for (const r of this.resources) {
+        const targets = new Set([...r.dependencies, ...Object.values(r.propertyDependencies).flat()]);
+        targets.delete(r.urn);
+        for (const urn of targets) {
+          const list = index.get(urn);
+          if (list) list.push(r);
+          else index.set(urn, [r]);
+        }
+      }
+      this.dependentsByUrn = index;
+    }
+    return [...(this.dependentsByUrn.get(target.urn) ?? [])];
   }
 }
 

@@ -1,7 +1,19 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { CidrSet, TrafficSet } from "../../../core/net";
-import { additiveWorldExposure, awsTraffic, cidrList, gcpTraffic, k8sPortTraffic, orderedWorldExposure, pieces, UNKNOWN, type OrderedRule } from "../../../core/resources";
+import {
+  additiveWorldExposure,
+  awsTraffic,
+  cidrList,
+  gcpTraffic,
+  k8sPortTraffic,
+  orderedWorldExposure,
+  pieces,
+  StackIndex,
+  UNKNOWN,
+  type OrderedRule,
+  type StackResource,
+} from "../../../core/resources";
 
 const rule = (cidrs: string[], traffic: TrafficSet, ref = "r") => ({ cidrs: CidrSet.fromCidrs(cidrs), cidrsComplete: true, traffic, trafficComplete: true, ref });
 
@@ -69,5 +81,40 @@ describe("core/resources exposure", () => {
     ];
     const found = orderedWorldExposure(entries, TrafficSet.of("tcp", 20, 23));
     assert.deepEqual(found.map((f) => [f.rule, f.traffic.toString()]), [["allow-all-tcp", "tcp/20-21, tcp/23"]]);
+  });
+});
+
+describe("core/resources StackIndex", () => {
+  const res = (name: string, type: string, deps: string[] = [], propDeps: Record<string, string[]> = {}): StackResource => ({
+    urn: `urn:pulumi:dev::p::${type}::${name}`,
+    type,
+    name,
+    props: {},
+    dependencies: deps,
+    propertyDependencies: propDeps,
+  });
+  const vpc = res("vpc", "aws:ec2/vpc:Vpc");
+  const sgA = res("a", "aws:ec2/securityGroup:SecurityGroup", [vpc.urn]);
+  const rule = res("r", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", [], { securityGroupId: [sgA.urn], referencedSecurityGroupId: [sgA.urn] });
+  const sgB = res("b", "aws:ec2/securityGroup:SecurityGroup", [vpc.urn, vpc.urn]);
+  const self = res("self", "aws:ec2/subnet:Subnet", [], { vpcId: [vpc.urn] });
+  const index = new StackIndex([vpc, sgA, rule, sgB, self]);
+
+  it("lists resources of several types in stack order, each once", () => {
+    assert.deepEqual(
+      index.ofType("aws:ec2/securityGroup:SecurityGroup", "aws:ec2/vpc:Vpc", "aws:ec2/vpc:Vpc").map((r) => r.name),
+      ["vpc", "a", "b"],
+    );
+    assert.deepEqual(index.ofType("aws:ec2/subnet:Subnet").map((r) => r.name), ["self"]);
+    assert.deepEqual(index.ofType("aws:ec2/instance:Instance"), []);
+  });
+
+  it("finds dependents through plain and property dependencies, once each, in stack order", () => {
+    assert.deepEqual(index.dependents(vpc).map((r) => r.name), ["a", "b", "self"]);
+    assert.deepEqual(index.dependents(sgA).map((r) => r.name), ["r"]);
+    assert.deepEqual(index.dependents(sgB), []);
+    // a caller may change what it gets without changing the index
+    index.dependents(vpc).pop();
+    assert.equal(index.dependents(vpc).length, 3);
   });
 });
