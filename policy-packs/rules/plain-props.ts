@@ -5,7 +5,7 @@
  * an unknown becomes core's `UNKNOWN` marker, so rules never crash on it and still see the rest.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { UnknownValueError } from "./policy-internals";
+import { proxyTarget, UNKNOWN_SENTINELS, UnknownValueError } from "./policy-internals";
 import { UNKNOWN, type Plain, type PlainObject, type StackResource } from "../../core/resources";
 
 function read(get: () => unknown): Plain {
@@ -17,8 +17,34 @@ function read(get: () => unknown): Plain {
   }
 }
 
-/** Deep copy of proxied properties with unknowns as `UNKNOWN`. */
+/** Copy of data the proxy wrapped: the same walk without a proxy trap per read. */
+function fromTarget(v: unknown): Plain {
+  if (typeof v === "string") return UNKNOWN_SENTINELS.has(v) ? UNKNOWN : v;
+  if (v === null || v === undefined || typeof v === "boolean" || typeof v === "number") return v;
+  if (Array.isArray(v)) {
+    const out: Plain[] = [];
+    for (let i = 0; i < v.length; i++) out.push(fromTarget(v[i]));
+    return out;
+  }
+  if (typeof v === "object") {
+    const out: Record<string, Plain> = {};
+    for (const k of Object.keys(v)) out[k] = fromTarget((v as Record<string, unknown>)[k]);
+    return out;
+  }
+  return undefined;
+}
+
+/**
+ * Deep copy of proxied properties with unknowns as `UNKNOWN`. For @pulumi/policy's own proxy,
+ * the data it wraps is copied directly, each sentinel it would have thrown on becoming
+ * `UNKNOWN` (same result; reading every value through the proxy's trap was most of a stack
+ * policy's time on large stacks). Any other object is read through its accessors.
+ */
 export function toPlain(v: unknown): Plain {
+  if (typeof v === "object" && v !== null) {
+    const target = proxyTarget(v);
+    if (target !== undefined) return fromTarget(target);
+  }
   if (v === null || v === undefined || typeof v === "boolean" || typeof v === "number" || typeof v === "string") return v;
   if (Array.isArray(v)) {
     const out: Plain[] = [];

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { awsRules } from "../../policy-packs/rules/aws";
 import { readConfig } from "../../policy-packs/rules/config";
 import { conformanceRules } from "../../policy-packs/rules/conformance";
-import type { NetsegPolicy, NetsegStackPolicy } from "../../policy-packs/rules/define";
+import type { NetsegPolicy, NetsegResourcePolicy, NetsegStackPolicy } from "../../policy-packs/rules/define";
 import { gcpRules } from "../../policy-packs/rules/gcp";
 import { kubernetesRules } from "../../policy-packs/rules/kubernetes";
 import { runStack, U } from "./harness";
@@ -72,6 +72,24 @@ describe("policy packs", () => {
     const out = await runStack(rule, [{ type: "gcp:compute/network:Network", name: "n", props: {} }]);
     assert.match(out.notApplicable ?? "", /no resource of type aws:ec2\/vpc:Vpc/);
     assert.deepEqual(out.violations, []);
+  });
+
+  it("single-type rules carry the type @pulumi/policy uses to skip other resources undecoded", () => {
+    // The reader the policy server itself uses for its fast path (what validateResourceOfType sets).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { getPulumiType } = require("@pulumi/policy/policy") as { getPulumiType: (f: unknown) => string | undefined };
+    const resourceRules = [...awsRules, ...gcpRules, ...kubernetesRules].filter((r): r is NetsegResourcePolicy => "validateResource" in r);
+    const marked = new Map(resourceRules.map((r) => [r.name, getPulumiType(r.validateResource)]));
+    assert.equal(marked.get("netseg-gcp-firewall-no-wide-ports"), "gcp:compute/firewall:Firewall");
+    assert.equal(marked.get("netseg-k8s-no-allow-all"), "kubernetes:networking.k8s.io/v1:NetworkPolicy");
+    // a rule over two types must see both: no mark
+    assert.equal(marked.get("netseg-gcp-vm-no-external-ip"), undefined);
+    assert.ok([...marked.values()].filter(Boolean).length >= 10, "most rules name one type");
+    // stack rules: the server skips a stack without that type before decoding its resources
+    const stackRules = [...awsRules, ...kubernetesRules].filter((r): r is NetsegStackPolicy => "validateStack" in r);
+    const stackMarked = new Map(stackRules.map((r) => [r.name, getPulumiType(r.validateStack)]));
+    assert.equal(stackMarked.get("netseg-aws-vpc-flow-logs"), "aws:ec2/vpc:Vpc");
+    assert.equal(stackMarked.get("netseg-aws-sg-no-internet-admin-ports"), undefined);
   });
 
   it("the README table lists every rule with its default level", () => {
