@@ -141,8 +141,8 @@ Target: under 15 s on a 2-core machine. Measured with \`npx tsx bench/preview.ts
 
 | phase | ms |
 |---|---:|
-| program (run under mocks; packs start alongside) | ${r.programMs} |
-| packs (remaining start-up, remediate + analyze per resource, analyzeStack) | ${r.packsMs} |
+| program (run under mocks; packs start and analyze its resources alongside) | ${r.programMs} |
+| packs (the analyze calls left when the program ends, then analyzeStack) | ${r.packsMs} |
 | report (build + render text, json, markdown, sarif) | ${r.reportMs} |
 | **total** | **${r.totalMs}** |
 
