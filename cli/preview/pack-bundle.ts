@@ -14,8 +14,9 @@
  * directory (so its package.json and relative files are the ones it sees), the same
  * environment. Packages are not bundled: each bare import is resolved from the pack directory
  * at build time and loaded from there at run time, so the pack uses exactly the
- * `@pulumi/policy`, zod and other modules it would have loaded itself. A source map beside the
- * bundle lets the runner's source-map-support point stack traces at the original files.
+ * `@pulumi/policy`, zod and other modules it would have loaded itself. Each source file keeps
+ * its own `__dirname`/`__filename`. A source map beside the bundle lets the runner's
+ * source-map-support point stack traces at the original files.
  *
  * `--typecheck-packs` (option `typecheckPacks`) skips this and starts the sources exactly as
  * the CLI does, type errors included. JavaScript packs (such as the compiled packs netseg
@@ -98,6 +99,27 @@ function packagesFromPack(packDir: string) {
 }
 
 /**
+ * Each bundled source file keeps its own `__dirname` and `__filename` (a pack may read a file
+ * beside its sources): where a file uses them, they are declared at its top, on its first line
+ * so the source map stays exact; esbuild renames each module's copy apart.
+ */
+function ownPaths() {
+  const loaders: Record<string, string> = { ".ts": "ts", ".mts": "ts", ".cts": "ts", ".tsx": "tsx", ".js": "js", ".mjs": "js", ".cjs": "js", ".jsx": "jsx" };
+  return {
+    name: "netseg-pack-own-paths",
+    setup(build: { onLoad(o: { filter: RegExp }, cb: (a: { path: string }) => unknown): void }) {
+      build.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, (args) => {
+        if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+        const source = fs.readFileSync(args.path, "utf8");
+        if (!/\b__(dirname|filename)\b/.test(source)) return undefined;
+        const header = `var __dirname = ${JSON.stringify(path.dirname(args.path))}, __filename = ${JSON.stringify(args.path)}; `;
+        return { contents: header + source, loader: loaders[path.extname(args.path)] ?? "ts", resolveDir: path.dirname(args.path) };
+      });
+    },
+  };
+}
+
+/**
  * Transpile the TypeScript pack in `packDir` into `outDir/index.js` (with its source map) and
  * return that file, or undefined when esbuild is not installed (the caller then starts the
  * sources as the CLI does). A pack whose sources do not parse is a PreviewError naming the file.
@@ -120,7 +142,7 @@ export async function bundlePack(packDir: string, outDir: string): Promise<strin
       sourcemap: true,
       sourcesContent: false,
       logLevel: "silent",
-      plugins: [packagesFromPack(packDir)],
+      plugins: [packagesFromPack(packDir), ownPaths()],
     });
   } catch (err) {
     const errors = (err as { errors?: EsbuildMessage[] }).errors ?? [];

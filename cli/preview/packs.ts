@@ -140,7 +140,8 @@ export async function startPack(dir: string, env: PackEnvironment, options: Star
       clearTimeout(timer);
       child.kill();
       const detail = oneParagraph(stderr || out, 900);
-      reject(new PreviewError(`Policy pack ${packDir} did not start: ${why}${detail ? `: ${detail}` : "."}`));
+      const bundled = program !== "." ? ` (It ran from a bundle of its TypeScript sources; --typecheck-packs starts the sources as the Pulumi CLI does.)` : "";
+      reject(new PreviewError(`Policy pack ${packDir} did not start: ${why}${detail ? `: ${detail}` : "."}${bundled}`));
     };
     const timer = setTimeout(() => fail(`it printed no port within ${timeoutMs / 1000}s`), timeoutMs);
     child.stdout!.on("data", (d: Buffer) => {

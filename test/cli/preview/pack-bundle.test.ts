@@ -60,6 +60,18 @@ describe("preview: TypeScript packs started from a bundle", function () {
     assert.ok(fs.existsSync(`${file}.map`), "a source map sits beside the bundle");
   });
 
+  it("each source file keeps its own __dirname and __filename (a pack may read files beside its sources)", async () => {
+    const dir = packCopy(tmp, "paths", (src) => `import { allowed } from "./data/read";\nif (allowed !== "tcp/443") throw new Error("read " + allowed);\n${src}`);
+    fs.mkdirSync(path.join(dir, "data"));
+    fs.writeFileSync(path.join(dir, "data", "allowed.txt"), "tcp/443\n");
+    fs.writeFileSync(
+      path.join(dir, "data", "read.ts"),
+      'import * as fs from "node:fs";\nimport * as path from "node:path";\nif (path.basename(__filename) !== "read.ts") throw new Error(__filename);\nexport const allowed = fs.readFileSync(path.join(__dirname, "allowed.txt"), "utf8").trim();\n',
+    );
+    const session = await openPacks([dir], [], ENV);
+    await session.close();
+  });
+
   it("a syntax error is refused before anything starts, naming the file and line", async () => {
     const dir = packCopy(tmp, "syntax", (src) => `${src}\nconst broken = ;\n`);
     await assert.rejects(
