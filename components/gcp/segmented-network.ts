@@ -25,6 +25,12 @@ export interface SegmentedNetworkArgs {
   readonly networkName?: string;
   /** The egress proxy's address ranges; default netseg's reserved proxy subnets. */
   readonly egressProxyRanges?: readonly string[];
+  /**
+   * The egress proxy's listen port: 3128 with netseg's GcpEgressProxy. Set, the proxied zones may
+   * send only tcp/<port> to the proxy ranges; unset, the allow-listed destination ports (a
+   * transparent proxy).
+   */
+  readonly egressProxyPort?: number;
   /** GCP project; default the provider's. */
   readonly project?: pulumi.Input<string>;
 }
@@ -54,6 +60,7 @@ export class SegmentedNetwork extends pulumi.ComponentResource {
       namePrefix: args.namePrefix,
       networkName: args.networkName,
       egressProxyRanges: args.egressProxyRanges,
+      egressProxyPort: args.egressProxyPort,
     });
     super("netseg:gcp:SegmentedNetwork", name, {}, opts);
     this.intent = intent;

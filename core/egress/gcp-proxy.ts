@@ -10,9 +10,11 @@
  *   service accounts. The load balancer is passthrough, so the proxy sees the client's own
  *   address and identity; Squid's `src` ACLs then apply per zone, as on AWS.
  * - `health` (ingress): tcp/3128 from Google's health-check ranges only.
- * - `zones-out` (egress): the proxied zones may send tcp/3128 to the proxy subnets. The network's
- *   own rules towards the proxy ranges carry the destination ports (core/rules/gcp plans them
- *   for a transparent proxy); an explicit proxy needs its listen port.
+ * - `zones-out` (egress): the proxied zones may send tcp/3128 to the proxy subnets, only when the
+ *   network was planned without `egressProxyPort`: its own rules towards the proxy ranges then
+ *   carry the destination ports (as for a transparent proxy) and this proxy needs its listen
+ *   port. A network planned with `egressProxyPort: 3128` already opens exactly that (and no
+ *   destination port), so the rule is left out; any other port is refused with the fix.
  * - `out` (egress): the proxy to the internet on the allow-listed ports (plus bootstrap ports for
  *   its own packages and logs); Squid narrows that to the listed names.
  * No rule admits SSH: instances are replaced, never logged into (OS Login is on regardless, and
@@ -77,12 +79,19 @@ export interface GcpEgressProxyOptions {
 }
 
 /** Plans the proxy for a network planned by `planGcpNetwork`; throws with a fix when it cannot. */
-export function planGcpEgressProxy(intent: Intent, network: Pick<GcpNetworkPlan, "namePrefix" | "regions" | "zones" | "targeting">, options: GcpEgressProxyOptions = {}): GcpEgressProxyPlan {
+export function planGcpEgressProxy(
+  intent: Intent,
+  network: Pick<GcpNetworkPlan, "namePrefix" | "regions" | "zones" | "targeting" | "egressProxyPort">,
+  options: GcpEgressProxyOptions = {},
+): GcpEgressProxyPlan {
   const zones = intent.zones.filter((z) => z.egress === "proxy").map((z) => z.name).sort();
   if (zones.length === 0) throw new Error(`intent "${intent.name}" has no zone with egress: proxy, so the GCP egress proxy would serve nobody; set egress: proxy on the zones that must go through the allow-list`);
   if (network.targeting !== "serviceAccount") throw new Error(`the GCP egress proxy admits clients by their zone's service account, but the network targets by ${network.targeting}; build the SegmentedNetwork with targeting: "serviceAccount" (the default)`);
   // GCP takes at most 10 source (and target) service accounts per firewall rule.
   if (zones.length > 10) throw new Error(`${zones.length} zones have egress: proxy, but a GCP firewall rule names at most 10 service accounts; group them into at most 10 zones`);
+  if (network.egressProxyPort !== undefined && network.egressProxyPort !== SQUID_PORT) {
+    throw new Error(`the network's rules open tcp/${network.egressProxyPort} towards the egress proxy, but the proxy listens on tcp/${SQUID_PORT}; build the SegmentedNetwork with egressProxyPort: ${SQUID_PORT}`);
+  }
   const prefix = network.namePrefix;
   // The layout planGcpNetwork uses (a region per AZ slot): Squid's per-zone `src` ACLs need the
   // zones' GCP subnets, and the reserved proxy subnets come from the same plan.
@@ -109,7 +118,10 @@ export function planGcpEgressProxy(intent: Intent, network: Pick<GcpNetworkPlan,
     fw({ key: "clients", direction: "INGRESS", description: `netseg egress proxy of ${intent.name}: tcp/${SQUID_PORT} from the proxied zones ${zones.join(", ")} only`, ports: [SQUID_PORT], target: "proxy", sourceZones: zones, sourceRanges: [], destinationRanges: [] }),
     fw({ key: "health", direction: "INGRESS", description: `netseg egress proxy of ${intent.name}: health checks on tcp/${SQUID_PORT} from Google's probe ranges`, ports: [SQUID_PORT], target: "proxy", sourceZones: [], sourceRanges: [...GCP_HEALTH_CHECK_RANGES], destinationRanges: [] }),
     fw({ key: "out", direction: "EGRESS", description: `netseg egress proxy of ${intent.name}: out on the allow-listed ports ${listed.join(", ") || "(none)"} (Squid narrows to the listed names) and ${outPorts.filter((p) => !listed.includes(p)).join(", ") || "no other"} for its own packages and logs`, ports: outPorts, target: "proxy", sourceZones: [], sourceRanges: [], destinationRanges: ["0.0.0.0/0"] }),
-    fw({ key: "zones-out", direction: "EGRESS", description: `netseg: the proxied zones ${zones.join(", ")} reach the egress proxy on tcp/${SQUID_PORT}`, ports: [SQUID_PORT], target: "zones", sourceZones: [], sourceRanges: [], destinationRanges: [...cidrs] }),
+    // Only when the network's own proxy-bound rules do not carry the listen port already.
+    ...(network.egressProxyPort === undefined
+      ? [fw({ key: "zones-out", direction: "EGRESS", description: `netseg: the proxied zones ${zones.join(", ")} reach the egress proxy on tcp/${SQUID_PORT}`, ports: [SQUID_PORT], target: "zones", sourceZones: [], sourceRanges: [], destinationRanges: [...cidrs] })]
+      : []),
   ];
   return {
     prefix,

@@ -94,6 +94,25 @@ export function compileNeutralRules(intent: Pick<Intent, "flows" | "egress">): N
   return rules.sort((a, b) => cmp(a.zone, b.zone) || cmp(a.direction, b.direction) || cmp(a.key, b.key));
 }
 
+/**
+ * The rules as the zones' own filters see them. A transparent proxy (AWS Network Firewall)
+ * receives a zone's traffic on the destination's port, so the proxy-bound rules keep the
+ * allow-listed ports. Behind an explicit proxy (netseg's Squid fleets) a zone connects to the
+ * proxy's listen port whatever the destination's port is: the proxy-bound rules then carry
+ * tcp/<listenPort> only (the destinations stay, for descriptions). Every platform's planner
+ * applies this the same way.
+ */
+export function asSeenByZones(rules: readonly NeutralRule[], listenPort: number | undefined): NeutralRule[] {
+  if (listenPort === undefined) return [...rules];
+  return rules.map((r) => (r.peer.kind === "proxy" ? { ...r, ports: [{ protocol: "tcp", from: listenPort, to: listenPort }] } : r));
+}
+
+/** The problem with an explicit proxy's listen port, if any (path and fixes are the caller's). */
+export function listenPortProblem(port: number | undefined): string | undefined {
+  if (port === undefined || (Number.isInteger(port) && port >= 1 && port <= 65535)) return undefined;
+  return "the proxy's listen port must be a whole number from 1 to 65535";
+}
+
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

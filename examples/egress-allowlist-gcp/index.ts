@@ -13,7 +13,8 @@ import { GcpEgressProxy, SegmentedNetwork } from "../../components/gcp";
 const config = new pulumi.Config();
 const intent = loadIntentFile(path.join(__dirname, "../egress-allowlist/intent.yaml"));
 
-const network = new SegmentedNetwork("payments", { intent, regions: config.getObject<string[]>("regions") ?? ["europe-west1"] });
+// The proxy is explicit (clients set HTTPS_PROXY to it): the zone's own rules need only its port.
+const network = new SegmentedNetwork("payments", { intent, regions: config.getObject<string[]>("regions") ?? ["europe-west1"], egressProxyPort: 3128 });
 const proxy = new GcpEgressProxy("payments-egress", { intent, network });
 
 export const networkId = network.networkId;

@@ -7,7 +7,7 @@ import type { AddressPlan } from "../../addressing/plan";
 import type { IntentIssue } from "../../intent/errors";
 import { type EgressAllowList, type Flow, type Zone } from "../../intent/types";
 import { parseCidr } from "../../net/cidr";
-import type { NeutralRule } from "../neutral";
+import { listenPortProblem } from "../neutral";
 import { AWS_LIMITS } from "./limits";
 
 /** A zone of this name would collide with the egress proxy's security group and rules. */
@@ -124,8 +124,9 @@ export function buildContext(input: AwsRuleInput, options: AwsPlanOptions, issue
   }
 
   const listenPort = options.egressProxy?.listenPort;
-  if (listenPort !== undefined && (!Number.isInteger(listenPort) || listenPort < 1 || listenPort > 65535)) {
-    issues.push({ path: "egressProxy.listenPort", value: listenPort, message: "the proxy's listen port must be a whole number from 1 to 65535", fix: "use the port the proxy listens on (3128 for Squid), or leave it out for a transparent firewall" });
+  const portProblem = listenPortProblem(listenPort);
+  if (portProblem) {
+    issues.push({ path: "egressProxy.listenPort", value: listenPort, message: portProblem, fix: "use the port the proxy listens on (3128 for Squid), or leave it out for a transparent firewall" });
   }
 
   const zoneIndex = new Map(input.zones.map((z, i) => [z.name, i]));
@@ -142,15 +143,4 @@ export function buildContext(input: AwsRuleInput, options: AwsPlanOptions, issue
     zonePath: (zone) => (zoneIndex.has(zone) ? `${zonesPath}[${zoneIndex.get(zone)}]` : zonesPath),
     flowPath: (key) => (flowIndex.has(key) ? `${flowsPath}[${flowIndex.get(key)}]` : flowsPath),
   };
-}
-
-/**
- * The neutral rules as the zones' filters see them. Behind an explicit proxy a zone connects to
- * the proxy's listen port, whatever the destination's port is, so its proxy-bound rules carry
- * tcp/<listenPort> instead of the allow-listed ports (the destinations stay, for descriptions).
- */
-export function asSeenByZones(ctx: PlanContext, neutral: readonly NeutralRule[]): NeutralRule[] {
-  const port = ctx.proxy.listenPort;
-  if (port === undefined) return [...neutral];
-  return neutral.map((r) => (r.peer.kind === "proxy" ? { ...r, ports: [{ protocol: "tcp", from: port, to: port }] } : r));
 }

@@ -8,8 +8,8 @@ import { planAddresses } from "../../addressing/plan";
 import { IntentError, type IntentIssue } from "../../intent/errors";
 import type { Intent } from "../../intent/types";
 import { zoneMarks } from "../../tags";
-import { compileNeutralRules } from "../neutral";
-import { asSeenByZones, buildContext, type AwsPlanOptions, type AwsRuleInput, type PlanContext } from "./context";
+import { asSeenByZones, compileNeutralRules } from "../neutral";
+import { buildContext, type AwsPlanOptions, type AwsRuleInput, type PlanContext } from "./context";
 import { checkDescription, checkNaclNumbers, checkSecurityGroupName, checkTags, AWS_DESCRIPTION_CHARACTERS } from "./limits";
 import { planZoneNacl } from "./nacl";
 import { planEgressProxyIngress, planZoneSecurityGroup } from "./security-groups";
@@ -62,7 +62,7 @@ function checkLimits(ctx: PlanContext, z: AwsZoneRules, badFlows: ReadonlySet<st
 export function planAwsRules(input: AwsRuleInput, options: AwsPlanOptions = {}): AwsRulePlan {
   const issues: IntentIssue[] = [];
   const ctx = buildContext(input, options, issues);
-  const neutral = asSeenByZones(ctx, compileNeutralRules(input));
+  const neutral = asSeenByZones(compileNeutralRules(input), ctx.proxy.listenPort);
   const badFlows = checkFlowDescriptions(ctx, issues);
   const zones: AwsZoneRules[] = [...ctx.managed.keys()].sort().map((zone) => ({
     zone,

@@ -13,7 +13,7 @@ import { IntentError, type IntentIssue } from "../../intent/errors";
 import type { Intent } from "../../intent/types";
 import { planLayout } from "../../addressing/plan";
 import { zoneMarks } from "../../tags";
-import { compileNeutralRules, INTERNET_CIDRS } from "../neutral";
+import { asSeenByZones, compileNeutralRules, INTERNET_CIDRS, listenPortProblem } from "../neutral";
 import { GCP_NAME_MAX, GCP_PREFIX_MAX, gcpName, gcpNameProblem, serviceAccountId } from "./names";
 import { planFirewallRules } from "./firewall";
 import { gcpFlowTuples } from "./tuples";
@@ -33,6 +33,12 @@ export interface GcpPlanOptions {
    * reserved proxy subnets of the address plan (one per region slot).
    */
   readonly egressProxyRanges?: readonly string[];
+  /**
+   * The port an explicit egress proxy listens on (netseg's GcpEgressProxy: 3128). Set, the
+   * zones' egress rules towards the proxy ranges allow tcp/<port> only; unset, they allow the
+   * allow-listed destination ports (a transparent proxy or appliance), as on AWS.
+   */
+  readonly egressProxyPort?: number;
 }
 
 /** A GCP region name: `us-central1`, `europe-west10`, `northamerica-northeast1`. */
@@ -138,6 +144,9 @@ export function planGcpNetwork(intent: Intent, options: GcpPlanOptions): GcpNetw
   } else {
     egressProxyRanges = address.infrastructure.filter((s) => s.purpose === "proxy").map((s) => s.cidr);
   }
+  const egressProxyPort = options.egressProxyPort;
+  const portProblem = listenPortProblem(egressProxyPort);
+  if (portProblem) issues.push({ path: "args.egressProxyPort", value: egressProxyPort, message: portProblem, fix: "use the port the proxy listens on (3128 for netseg's GcpEgressProxy), or leave it out for a transparent proxy" });
   // Not when every given range was malformed: those are reported one by one above.
   if (intent.egress.length > 0 && egressProxyRanges.length === 0 && !options.egressProxyRanges?.length) {
     issues.push({ path: "args.egressProxyRanges", message: "is empty, but the intent has egress allow-lists that go through the egress proxy", fix: "give the egress proxy's address ranges (or leave the option out to use netseg's reserved proxy subnets, where the address space leaves room for them)" });
@@ -152,7 +161,7 @@ export function planGcpNetwork(intent: Intent, options: GcpPlanOptions): GcpNetw
   };
   const firewallRules = planFirewallRules(
     { prefix, networkName, zoneCidrs, zoneEgress: new Map(zones.map((z) => [z.name, z.egress])), egressProxyRanges, flowPath },
-    compileNeutralRules(intent),
+    asSeenByZones(compileNeutralRules(intent), portProblem ? undefined : egressProxyPort),
     targeting,
     issues,
   );
@@ -207,6 +216,7 @@ export function planGcpNetwork(intent: Intent, options: GcpPlanOptions): GcpNetw
     routes,
     nat,
     egressProxyRanges,
+    ...(egressProxyPort === undefined ? {} : { egressProxyPort }),
     peers,
     flowTuples: () => gcpFlowTuples(firewallRules, { zones, peers }),
   };

@@ -116,6 +116,8 @@ export interface GcpNetworkPlan {
   readonly nat: readonly GcpNatPlan[];
   /** Where egress allow-lists go: the egress proxy's ranges. */
   readonly egressProxyRanges: readonly string[];
+  /** The explicit egress proxy's listen port the zones' proxy-bound rules carry; absent: destination ports. */
+  readonly egressProxyPort?: number;
   /** The intent's peers, by which flow tuples name address ranges. */
   readonly peers: readonly { readonly name: string; readonly cidrs: readonly string[] }[];
   /** The (from, to, protocol, ports) tuples the firewall rules allow; see gcpFlowTuples. */

@@ -10,8 +10,8 @@ const SHOP = path.resolve(__dirname, "../../../examples/intents/shop.yaml");
 const REGIONS = ["europe-west1", "us-central1"];
 const FIREWALL = "gcp:compute/firewall:Firewall";
 
-async function build(name: string, intent: Intent = loadIntentFile(SHOP)) {
-  const network = new SegmentedNetwork(name, { intent, regions: REGIONS });
+async function build(name: string, intent: Intent = loadIntentFile(SHOP), egressProxyPort?: number) {
+  const network = new SegmentedNetwork(name, { intent, regions: REGIONS, egressProxyPort });
   const proxy = new GcpEgressProxy(`${name}-egress`, { intent, network });
   await settle();
   const proxyEmail = await unwrap(proxy.serviceAccount.email).then((e) => e || `${proxy.plan.serviceAccountId}@netseg-test.iam.gserviceaccount.com`);
@@ -71,6 +71,17 @@ describe("components/gcp/egress GcpEgressProxy", () => {
     assert.deepEqual(zonesOut.inputs.destinationRanges, proxy.plan.regions.map((r) => r.subnet.cidr));
     const out = firewallNamed("shop-egress-proxy-out");
     assert.deepEqual([out.inputs.direction, out.inputs.allows, out.inputs.destinationRanges, out.inputs.targetServiceAccounts], ["EGRESS", [{ protocol: "tcp", ports: ["443"] }], ["0.0.0.0/0"], [proxyEmail]]);
+  });
+
+  it("with a network built for the proxy's port, the zone's own rules reach it on 3128 and nothing else does", async () => {
+    const { network, proxy, appEmail } = await build("gp5", loadIntentFile(SHOP), 3128);
+    assert.equal(proxy.firewalls["zones-out"], undefined);
+    const toProxy = resourcesOfType(FIREWALL).filter((f) => f.inputs.direction === "EGRESS" && (f.inputs.targetServiceAccounts ?? []).includes(appEmail) && /egress-proxy/.test(String(f.inputs.name)));
+    assert.ok(toProxy.length > 0, "the network carries the zone's rule towards the proxy");
+    for (const f of toProxy) assert.deepEqual(f.inputs.allows, [{ protocol: "tcp", ports: ["3128"] }], `${f.inputs.name} opens only the listen port`);
+    const ranges = CidrSet.fromCidrs(toProxy.flatMap((f) => f.inputs.destinationRanges));
+    assert.equal(ranges.toString(), CidrSet.fromCidrs(proxy.plan.regions.map((r) => r.subnet.cidr)).toString());
+    assert.equal(network.plan.egressProxyPort, 3128);
   });
 
   it("puts each region's fleet behind an internal passthrough TCP load balancer on 3128 in the reserved proxy subnet, with its own NAT and route", async () => {

@@ -34,6 +34,27 @@ describe("core/egress GCP proxy plan", () => {
     assert.deepEqual(planGcpEgressProxy(intent, network, { bootstrapEgressPorts: [9418] }).firewalls.find((f) => f.key === "out")?.ports, [80, 443, 8443, 9418]);
   });
 
+  it("with the network planned for its listen port, the zones reach it on tcp/3128 only and no extra rule is added", () => {
+    const explicit = planGcpNetwork(intent, { regions: REGIONS, egressProxyPort: 3128 });
+    const toProxy = explicit.firewallRules.filter((r) => r.kind === "egress-proxy");
+    assert.deepEqual(toProxy.map((r) => r.targetZones[0]).sort(), ["app", "build"]);
+    for (const r of toProxy) {
+      assert.deepEqual(r.protocols, [{ protocol: "tcp", ports: ["3128"] }], `${r.name} opens only the listen port`);
+      assert.equal(CidrSet.fromCidrs(r.destinationRanges).toString(), CidrSet.fromCidrs(explicit.egressProxyRanges).toString());
+    }
+    // planned for a transparent proxy, the same rules carry the destination ports
+    const transparent = network.firewallRules.filter((r) => r.kind === "egress-proxy").flatMap((r) => r.protocols.flatMap((p) => p.ports ?? []));
+    assert.ok(transparent.includes("443") && !transparent.includes("3128"));
+    const p = planGcpEgressProxy(intent, explicit);
+    assert.deepEqual(p.firewalls.map((f) => f.key), ["clients", "health", "out"]);
+    assert.deepEqual(p.regions, plan.regions, "the proxy itself is the same");
+  });
+
+  it("refuses a network planned for another listen port, and a port that is not one, with the fix", () => {
+    assert.throws(() => planGcpEgressProxy(intent, planGcpNetwork(intent, { regions: REGIONS, egressProxyPort: 8080 })), /open tcp\/8080 .* listens on tcp\/3128; build the SegmentedNetwork with egressProxyPort: 3128/);
+    assert.throws(() => planGcpNetwork(intent, { regions: REGIONS, egressProxyPort: 70000 }), (err: Error) => /args\.egressProxyPort/.test(err.message) && /1 to 65535/.test(err.message));
+  });
+
   it("is deterministic and names everything from stable keys", () => {
     assert.deepEqual(planGcpEgressProxy(shop(), planGcpNetwork(shop(), { regions: REGIONS })), plan);
     const grown = planGcpEgressProxy(intent, planGcpNetwork(intent, { regions: [...REGIONS, "us-east1"] }));
