@@ -5,3 +5,4 @@ export { parseIntent, normaliseIntent, isNormalised, unpinnedSlots, SMALLEST_SUB
 export { resolveIntent, type IntentArg } from "./resolve";
 export { parseIntentText, loadIntentFile } from "./load";
 export { intentJsonSchema } from "./json-schema";
+export { pinSlots, type PinResult } from "./pin";

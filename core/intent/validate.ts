@@ -142,6 +142,8 @@ function wholeDocumentIssuesDespite(err: z.ZodError, input: unknown): IntentIssu
  */
 export function unpinnedSlots(intent: Intent): string[] {
   const out = intent.zones.filter((z) => !z.slotPinned).map((z) => `zone ${z.name}: add \`slot: ${z.slot}\``);
+  // Template zones lay out every tenant's block: one inserted in the middle would move them all.
+  for (const z of intent.tenants?.zones ?? []) if (!z.slotPinned) out.push(`tenant template zone ${z.name}: add \`slot: ${z.slot}\``);
   for (const t of intent.tenants?.members ?? []) if (!t.slotPinned) out.push(`tenant ${t.name}: add \`slot: ${t.slot}\``);
   return out;
 }

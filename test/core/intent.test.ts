@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { IntentError, loadIntentFile, parseIntent, parseIntentText, type IntentInput } from "../../core/intent";
+import { IntentError, loadIntentFile, parseIntent, parseIntentText, pinSlots, unpinnedSlots, type IntentInput } from "../../core/intent";
 import { renderIntentSchema } from "../../cli/schema";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -133,5 +133,48 @@ describe("core/intent", () => {
     assert.equal(committed, renderIntentSchema(), "schema/intent.schema.json is stale: run `npx tsx cli/main.ts schema -o schema/intent.schema.json`");
     const schema = JSON.parse(committed);
     assert.deepEqual(schema.properties.zones.items.properties.egress.enum, ["none", "nat", "proxy"]);
+  });
+});
+
+describe("core/intent pinSlots", () => {
+  const block = [
+    "# the shop, block style",
+    "name: shop",
+    "addressSpace: 10.50.0.0/16",
+    "zones:",
+    "  - name: web # faces the internet",
+    "    internet: inbound",
+    "  - internet: none",
+    "    name: api",
+    "  - { name: db, slot: 5 }",
+    "tenants:",
+    "  pool: 10.128.0.0/12",
+    "  blockPrefix: 20",
+    "  zones:",
+    "    - name: t-app",
+    "  sharedServices: { addressSpace: 10.64.0.0/20, ports: [tcp/443] }",
+    "  members:",
+    "    - { name: acme }",
+    "    - name: globex",
+    "      slot: 0",
+    "flows: []",
+    "",
+  ].join("\n");
+
+  it("adds only `slot:` lines, at each entry's own indentation, and every block stays where it was", () => {
+    const { text, pinned } = pinSlots(block, "shop.yaml");
+    assert.deepEqual(pinned, ["zone web: slot 0", "zone api: slot 1", "tenant template zone t-app: slot 0", "tenant acme: slot 1"]);
+    const expected = block
+      .replace("  - name: web # faces the internet\n", "  - name: web # faces the internet\n    slot: 0\n")
+      .replace("    name: api\n", "    name: api\n    slot: 1\n")
+      .replace("    - name: t-app\n", "    - name: t-app\n      slot: 0\n")
+      .replace("    - { name: acme }", "    - { name: acme, slot: 1 }");
+    assert.equal(text, expected);
+    const before = parseIntentText(block);
+    const after = parseIntentText(text);
+    assert.deepEqual(after.zones.map((z) => [z.name, z.slot, z.slotPinned]), before.zones.map((z) => [z.name, z.slot, true]));
+    assert.deepEqual(after.tenants!.members.map((t) => [t.name, t.slot]), before.tenants!.members.map((t) => [t.name, t.slot]));
+    assert.deepEqual(unpinnedSlots(after), []);
+    assert.equal(pinSlots(text).text, text, "pinning a pinned file changes nothing");
   });
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { runPlanCommand, type PlanCommandOptions } from "../../../cli/plan";
@@ -34,6 +35,49 @@ describe("netseg plan", () => {
     assert.equal(code, 0, err);
     assert.match(err, /2 address slots follow declaration order/);
     assert.match(err, /zone api: add `slot: 1`\n +zone db: add `slot: 2`\n$/);
+  });
+
+  it("--pin writes each current slot into the file, keeping its comments, and the plan does not move", () => {
+    const dir = mkdtempSync(join(tmpdir(), "netseg-pin-"));
+    try {
+      const file = join(dir, "intent.yaml");
+      copyFileSync(join(FIXTURES, "unpinned.yaml"), file);
+      const before = run(file, { format: "json" });
+      const pinned = run(file, { pin: true, format: "json" });
+      assert.equal(pinned.code, 0, pinned.err);
+      assert.equal(pinned.err, "pinned 2 address slots in " + file + ":\n  zone api: slot 1\n  zone db: slot 2\n");
+      assert.deepEqual(JSON.parse(pinned.out).addresses, JSON.parse(before.out).addresses, "the same blocks");
+      const text = readFileSync(file, "utf8");
+      assert.match(text, /^# Valid, but its zones' address slots follow declaration order/, "comments kept");
+      assert.ok(text.includes("  - { name: api, slot: 1 }\n  - { name: db, slot: 2, sensitive: true }\n"), text);
+      // Now an insertion in the middle moves nothing that exists.
+      writeFileSync(file, text.replace("  - { name: api, slot: 1 }", "  - { name: cache }\n  - { name: api, slot: 1 }"));
+      const grown = JSON.parse(run(file, { format: "json" }).out);
+      for (const s of JSON.parse(before.out).addresses.subnets) assert.ok(grown.addresses.subnets.some((g: { name: string; cidr: string }) => g.name === s.name && g.cidr === s.cidr), `${s.name} kept ${s.cidr}`);
+      assert.equal(run(file, { pin: true }).err.split("\n")[0], `pinned 1 address slot in ${file}:`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("--pin on a JSON intent and on a pinned one; a bad intent is refused before anything is written", () => {
+    const dir = mkdtempSync(join(tmpdir(), "netseg-pin-"));
+    try {
+      const json = join(dir, "intent.json");
+      writeFileSync(json, JSON.stringify({ name: "j", addressSpace: "10.40.0.0/16", zones: [{ name: "a" }, { name: "b", slot: 0 }], flows: [] }));
+      assert.equal(run(json, { pin: true }).code, 0);
+      assert.deepEqual(JSON.parse(readFileSync(json, "utf8")).zones, [{ name: "a", slot: 1 }, { name: "b", slot: 0 }]);
+      assert.match(run(json, { pin: true }).err, /already has its slot pinned/);
+      const bad = join(dir, "bad.yaml");
+      const broken = "name: bad\naddressSpace: 10.0.0.0/33\nzones:\n  - { name: a }\nflows: []\n";
+      writeFileSync(bad, broken);
+      const r = run(bad, { pin: true });
+      assert.equal(r.code, 1);
+      assert.match(r.err, /addressSpace/);
+      assert.equal(readFileSync(bad, "utf8"), broken, "nothing written");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("prints the plan as JSON", () => {
