@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { builtinModules } from "node:module";
 import path from "node:path";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -39,6 +40,54 @@ describe("the published package", function () {
     assert.equal(typeof lib.aws.SegmentedVpc, "function");
     assert.equal(typeof lib.gcp.SegmentedNetwork, "function");
     assert.equal(typeof lib.k8s.NamespaceIsolation, "function");
+  });
+
+  it("loads a platform's provider SDK only when its namespace is used, and names the missing one", () => {
+    // A user with @pulumi/aws only: @pulumi/gcp and @pulumi/kubernetes cannot be found.
+    const script = `
+      const Module = require("node:module");
+      const resolve = Module._resolveFilename;
+      Module._resolveFilename = function (request, ...rest) {
+        if (request === "@pulumi/gcp" || request === "@pulumi/kubernetes") {
+          const e = new Error("Cannot find module '" + request + "'"); e.code = "MODULE_NOT_FOUND"; throw e;
+        }
+        return resolve.call(this, request, ...rest);
+      };
+      const lib = require(${JSON.stringify(path.join(ROOT, "dist", "index.js"))});
+      const intent = lib.parseIntent({ name: "a", addressSpace: "10.1.0.0/16", zones: [{ name: "app" }], flows: [] });
+      console.log(intent.zones[0].name, typeof lib.aws.SegmentedVpc);
+      try { lib.gcp.SegmentedNetwork; } catch (e) { console.log(e.message); }
+    `;
+    const res = spawnSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(res.status, 0, res.stderr);
+    assert.equal(res.stdout, "app function\nnetseg's GCP components need @pulumi/gcp, which is not installed: run npm install @pulumi/gcp\n");
+  });
+
+  it("declares every package the compiled code loads as a dependency or a peer (devDependencies are not installed for users)", () => {
+    const manifest = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8"));
+    const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
+    const loaded = new Map<string, string>();
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(file);
+        else if (file.endsWith(".js")) {
+          for (const m of readFileSync(file, "utf8").matchAll(/require(?:\.resolve)?\(\s*["']([^"'./][^"']*)["']\s*\)/g)) {
+            const spec = m[1];
+            if (spec.startsWith("node:") || builtinModules.includes(spec.split("/")[0])) continue;
+            const pkg = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0];
+            loaded.set(pkg, path.relative(ROOT, file));
+          }
+        }
+      }
+    };
+    walk(path.join(ROOT, "dist"));
+    walk(path.join(ROOT, "bin"));
+    // (A require.resolve with `paths` loads a module from beside another package, on purpose:
+    // @pulumi/pulumi's own gRPC and protobuf copies. The pattern above only matches plain calls.)
+    const undeclared = [...loaded].filter(([pkg]) => !declared.has(pkg)).map(([pkg, file]) => `${pkg} (${file})`);
+    assert.deepEqual(undeclared, []);
+    assert.ok(loaded.has("tsx") && loaded.has("@pulumi/pulumi"), "the scan sees the CLI's requires");
   });
 
   it("starts the compiled AWS pack the way the Pulumi CLI does", async () => {

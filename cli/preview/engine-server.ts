@@ -29,6 +29,15 @@ export function pulumiGrpc(): {
   return { grpc, pulumiDir };
 }
 
+/**
+ * A module @pulumi/pulumi itself depends on (google-protobuf), loaded from where the SDK loads
+ * it: netseg does not depend on it directly, and the SDK's generated messages need that copy.
+ */
+export function fromPulumi<T = any>(spec: string): T {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved at run time, next to the SDK
+  return require(require.resolve(spec, { paths: [pulumiGrpc().pulumiDir] })) as T;
+}
+
 const SEVERITY: EngineLog["severity"][] = ["debug", "info", "warning", "error"];
 
 export async function startEngineServer(): Promise<EngineServer> {
@@ -36,8 +45,8 @@ export async function startEngineServer(): Promise<EngineServer> {
   /* eslint-disable @typescript-eslint/no-require-imports -- generated protobuf modules are CommonJS */
   const engineRpc = require("@pulumi/pulumi/proto/engine_grpc_pb");
   const engineProto = require("@pulumi/pulumi/proto/engine_pb");
-  const emptyProto = require("google-protobuf/google/protobuf/empty_pb");
   /* eslint-enable @typescript-eslint/no-require-imports */
+  const emptyProto = fromPulumi("google-protobuf/google/protobuf/empty_pb");
   const logs: EngineLog[] = [];
   const server = new grpc.Server();
   server.addService(engineRpc.EngineService, {

@@ -9,7 +9,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { pulumiGrpc } from "./engine-server";
+import { fromPulumi, pulumiGrpc } from "./engine-server";
 import { PreviewError, oneParagraph } from "./errors";
 import type { PackConfig, PolicyInfoForConfig } from "./pack-config";
 import type { EnforcementLevel, PolicySummary } from "./types";
@@ -17,9 +17,9 @@ import type { EnforcementLevel, PolicySummary } from "./types";
 /* eslint-disable @typescript-eslint/no-require-imports -- generated protobuf modules are CommonJS */
 const analyzerRpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
 export const analyzerProto = require("@pulumi/pulumi/proto/analyzer_pb");
-const structProto = require("google-protobuf/google/protobuf/struct_pb");
-const emptyProto = require("google-protobuf/google/protobuf/empty_pb");
 /* eslint-enable @typescript-eslint/no-require-imports */
+const structProto = fromPulumi("google-protobuf/google/protobuf/struct_pb");
+const emptyProto = fromPulumi("google-protobuf/google/protobuf/empty_pb");
 
 const LEVEL_BY_ENUM: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
 const ENUM_BY_LEVEL: Record<EnforcementLevel, number> = { advisory: 0, mandatory: 1, disabled: 2, remediate: 3 };
