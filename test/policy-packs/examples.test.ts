@@ -30,6 +30,18 @@ const BREAKAGES: Record<string, Breakage[]> = {
     { title: "the default security group gets a rule", rule: "netseg-aws-default-sg-no-rules", apply: (rs) => breakOne(rs, T(":DefaultSecurityGroup"), (p) => (p.ingress = [{ protocol: "-1", fromPort: 0, toPort: 0, self: true }])) },
     { title: "a NACL allows everything from the internet first", rule: "netseg-aws-nacl-no-allow-all", apply: (rs) => breakOne(rs, T(":NetworkAcl"), (p) => (p.ingress = [{ ruleNo: 1, action: "allow", protocol: "-1", fromPort: 0, toPort: 0, cidrBlock: "0.0.0.0/0" }, ...(p.ingress ?? [])])) },
     { title: "the flow log is dropped", rule: "netseg-aws-vpc-flow-logs", apply: (rs) => rs.filter((r) => !T(":FlowLog")(r)) },
+    {
+      title: "a standalone ingress rule put on vpc.defaultSecurityGroupId",
+      rule: "netseg-aws-default-sg-no-standalone-rules",
+      apply: (rs) => {
+        const copy = structuredClone(rs) as Recorded[];
+        const vpc = copy.find(T(":Vpc"))!;
+        const rule = copy.find(T(":SecurityGroupIngressRule"))!;
+        rule.propertyDependencies = { ...rule.propertyDependencies, securityGroupId: [vpc.urn] };
+        rule.inputs.securityGroupId = rule.outputs.securityGroupId = vpc.outputs.defaultSecurityGroupId;
+        return copy;
+      },
+    },
   ],
   "gcp-three-tier": [
     { title: "an ingress allow opened to the internet on 22", rule: "netseg-gcp-firewall-no-internet-admin-ports", apply: (rs) => breakOne(rs, (r) => T(":Firewall")(r) && r.inputs.direction !== "EGRESS" && Array.isArray(r.inputs.allows), (p) => Object.assign(p, { sourceRanges: ["0.0.0.0/0"], sourceTags: undefined, sourceServiceAccounts: undefined, allows: [{ protocol: "tcp", ports: ["22"] }] })) },

@@ -4,6 +4,7 @@ export * from "./sg-no-internet-all-ports";
 export * from "./sg-internet-ingress-allowlist";
 export * from "./sg-no-unrestricted-egress";
 export * from "./default-sg-no-rules";
+export * from "./default-sg-no-standalone-rules";
 export * from "./vpc-flow-logs";
 export * from "./nacl-no-internet-admin-ports";
 export * from "./nacl-no-allow-all";

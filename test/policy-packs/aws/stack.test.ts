@@ -1,3 +1,4 @@
+import { defaultSgNoStandaloneRules } from "../../../policy-packs/rules/aws/default-sg-no-standalone-rules";
 import { noShadowedRules } from "../../../policy-packs/rules/aws/no-shadowed-rules";
 import { sgNaclAttached } from "../../../policy-packs/rules/aws/sg-nacl-attached";
 import { sgNoMixedRuleManagement } from "../../../policy-packs/rules/aws/sg-no-mixed-rule-management";
@@ -61,5 +62,54 @@ describeRule(noShadowedRules, {
   unknown: [
     { title: "an entry with an unknown CIDR is never called shadowed", edit: all(setIn("admin-from-vpn", "ruleNumber", 200), setIn("admin-from-vpn", "cidrBlock", U)), expect: [] },
     { title: "a redundant rule beside an unknown one is still redundant", edit: all(setIn("ssh-from-vpn", "cidrBlocks", ["203.0.113.0/25"]), setIn("web", "ingress.0.fromPort", U)), expect: [/rule ssh-from-vpn .* is redundant/] },
+  ],
+});
+
+/** A VPC, its own group, and a standalone rule on that group (compliant). */
+const defaultSgStack = (): Fixture[] => [
+  { type: T.vpc, name: "main", props: { cidrBlock: "10.0.0.0/16", defaultSecurityGroupId: U } },
+  { type: T.sg, name: "app", props: { vpcId: U, description: "app" }, propDeps: { vpcId: ["main"] } },
+  {
+    type: T.ingressRule,
+    name: "app-https",
+    props: { securityGroupId: U, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "10.0.0.0/16", description: "https" },
+    propDeps: { securityGroupId: ["app"] },
+    deps: ["app", "main"],
+  },
+];
+
+describeRule(defaultSgNoStandaloneRules, {
+  base: defaultSgStack(),
+  nonCompliant: [
+    {
+      title: "a vpc.SecurityGroupIngressRule on vpc.defaultSecurityGroupId",
+      edit: depend("app-https", "securityGroupId", ["main"]),
+      expect: [/security group rule app-https adds an ingress rule for tcp\/443 to the default security group of VPC main; it must have none/],
+    },
+    {
+      title: "an ec2.SecurityGroupRule on a managed DefaultSecurityGroup",
+      edit: all(
+        add({ type: T.defaultSg, name: "main-default", props: { vpcId: U, ingress: [], egress: [] }, propDeps: { vpcId: ["main"] } }),
+        add({ type: T.sgRule, name: "all-out", props: { type: "egress", securityGroupId: U, protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }, propDeps: { securityGroupId: ["main-default"] } }),
+      ),
+      expect: [/security group rule all-out adds an egress rule for all to the default security group main-default/],
+    },
+    {
+      title: "after deployment, a known id equal to the VPC's default group",
+      edit: all(setIn("main", "defaultSecurityGroupId", "sg-0def"), setIn("app-https", "securityGroupId", "sg-0def"), depend("app-https", "securityGroupId", [])),
+      expect: [/to the default security group of VPC main/],
+    },
+  ],
+  compliant: [
+    { title: "a known id of another group", edit: all(setIn("main", "defaultSecurityGroupId", "sg-0def"), setIn("app-https", "securityGroupId", "sg-0app"), depend("app-https", "securityGroupId", [])), expect: [] },
+    { title: "an id computed from both the VPC and an ordinary group is the ordinary group", edit: depend("app-https", "securityGroupId", ["main", "app"]), expect: [] },
+  ],
+  unknown: [
+    {
+      title: "no property dependencies sent: an unknown id and the VPC as the only dependency",
+      edit: all(depend("app-https", "securityGroupId", []), (fs) => void (fs.find((f) => f.name === "app-https")!.deps = ["main"])),
+      expect: [/adds an ingress rule for tcp\/443 to the default security group of VPC main/],
+    },
+    { title: "no property dependencies sent: two candidate dependencies decide nothing", edit: depend("app-https", "securityGroupId", []), expect: [] },
   ],
 });
