@@ -26,6 +26,8 @@ export interface GcpFirewall {
   /** Source tags or service accounts (ingress) narrow the peers to instances, not addresses. */
   readonly instancePeers: boolean;
   readonly targets: { readonly tags: readonly string[]; readonly serviceAccounts: readonly string[] };
+  /** false when a target list holds unknown values (the rule may apply to more instances). */
+  readonly targetsComplete: boolean;
 }
 
 function blocks(v: PlainObject[string]): { traffic: TrafficSet; complete: boolean } {
@@ -52,6 +54,8 @@ export function normaliseFirewall(props: PlainObject): GcpFirewall {
   const sourceSas = strings(props.sourceServiceAccounts);
   const instancePeers = direction === "INGRESS" && (sourceTags.unknown || sourceSas.unknown || sourceTags.known.length + sourceSas.known.length > 0);
   const named = cidrList(rangeProp);
+  const targetTags = strings(props.targetTags);
+  const targetSas = strings(props.targetServiceAccounts);
   const rangesDefaulted = rangeProp === undefined || rangeProp === null || (Array.isArray(rangeProp) && rangeProp.length === 0);
   const ranges: KnownCidrs =
     direction === UNKNOWN
@@ -69,6 +73,7 @@ export function normaliseFirewall(props: PlainObject): GcpFirewall {
     ranges,
     rangesDefaulted: rangesDefaulted && !instancePeers,
     instancePeers,
-    targets: { tags: strings(props.targetTags).known, serviceAccounts: strings(props.targetServiceAccounts).known },
+    targets: { tags: targetTags.known, serviceAccounts: targetSas.known },
+    targetsComplete: !targetTags.unknown && !targetSas.unknown,
   };
 }

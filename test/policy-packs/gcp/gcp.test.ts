@@ -6,49 +6,85 @@ import { noDefaultNetwork } from "../../../policy-packs/rules/gcp/no-default-net
 import { subnetFlowLogs } from "../../../policy-packs/rules/gcp/subnet-flow-logs";
 import { subnetPrivateGoogleAccess } from "../../../policy-packs/rules/gcp/subnet-private-google-access";
 import { vmNoExternalIp } from "../../../policy-packs/rules/gcp/vm-no-external-ip";
-import { all, describeRule, set, U, type Fixture } from "../harness";
+import { add, all, depend, describeRule, set, setIn, U, type Fixture } from "../harness";
 
 const f = (type: string, name: string, props: Record<string, unknown>): Fixture => ({ type, name, props });
 const FW = "gcp:compute/firewall:Firewall";
 
-const webIngress = () => f(FW, "web-in", { network: U, direction: "INGRESS", allows: [{ protocol: "tcp", ports: ["443"] }], sourceRanges: ["0.0.0.0/0"], targetTags: ["web"] });
-const egress = () => f(FW, "app-out", { network: U, direction: "EGRESS", allows: [{ protocol: "tcp", ports: ["443"] }], destinationRanges: ["0.0.0.0/0"], targetTags: ["app"] });
+const NET = "gcp:compute/network:Network";
+const onNet = (name: string, props: Record<string, unknown>): Fixture => ({ type: FW, name, props: { network: U, ...props }, propDeps: { network: ["net"] } });
+/** A network and one firewall rule (`web-in` or `app-out`); deny rules are added by the cases. */
+const webIngress = (): Fixture[] => [f(NET, "net", { autoCreateSubnetworks: false }), onNet("web-in", { direction: "INGRESS", allows: [{ protocol: "tcp", ports: ["443"] }], sourceRanges: ["0.0.0.0/0"], targetTags: ["web"] })];
+const egress = (): Fixture[] => [f(NET, "net", { autoCreateSubnetworks: false }), onNet("app-out", { direction: "EGRESS", allows: [{ protocol: "tcp", ports: ["443"] }], destinationRanges: ["0.0.0.0/0"], targetTags: ["app"] })];
+const denyIn = (props: Record<string, unknown>) => add(onNet("deny-in", { direction: "INGRESS", priority: 900, denies: [{ protocol: "tcp", ports: ["22"] }], sourceRanges: ["0.0.0.0/0"], ...props }));
+const web = (path: string, value: unknown) => setIn("web-in", path, value);
+const out = (path: string, value: unknown) => setIn("app-out", path, value);
 
 describeRule(firewallNoInternetAdminPorts, {
   base: webIngress(),
   nonCompliant: [
-    { title: "22 in the port list", edit: set("allows.0.ports", ["443", "22"]), expect: [/firewall web-in \(Firewall\) allows 0\.0\.0\.0\/0 to admin port tcp\/22/] },
-    { title: "no source named: GCP applies 0.0.0.0/0", edit: all(set("sourceRanges", undefined), set("allows.0.ports", ["3389"])), expect: [/allows 0\.0\.0\.0\/0 \(no source named: GCP's default\) to admin port tcp\/3389/] },
-    { title: "the internet as two halves, every tcp port", edit: all(set("sourceRanges", ["0.0.0.0/1", "128.0.0.0/1"]), set("allows.0.ports", [])), expect: [/allows 0\.0\.0\.0\/0 to admin port tcp\/22, tcp\/3389/] },
+    { title: "22 in the port list", edit: web("allows.0.ports", ["443", "22"]), expect: [/firewall web-in \(Firewall\) allows 0\.0\.0\.0\/0 to admin port tcp\/22/] },
+    { title: "no source named: GCP applies 0.0.0.0/0", edit: all(web("sourceRanges", undefined), web("allows.0.ports", ["3389"])), expect: [/allows 0\.0\.0\.0\/0 \(no source named: GCP's default\) to admin port tcp\/3389/] },
+    { title: "the internet as two halves, every tcp port", edit: all(web("sourceRanges", ["0.0.0.0/1", "128.0.0.0/1"]), web("allows.0.ports", [])), expect: [/allows 0\.0\.0\.0\/0 to admin port tcp\/22, tcp\/3389/] },
+    {
+      title: "a deny evaluated first takes 22, and 3389 stays open",
+      edit: all(web("allows.0.ports", ["22", "3389"]), denyIn({})),
+      expect: [/allows 0\.0\.0\.0\/0 to admin port tcp\/3389 \(what the earlier deny rule deny-in leaves of it\)/],
+    },
+    { title: "a deny evaluated after the allow (higher number)", edit: all(web("allows.0.ports", ["22"]), denyIn({ priority: 1100 })), expect: [/admin port tcp\/22/] },
+    { title: "a deny for only some of the allow's targets", edit: all(web("allows.0.ports", ["22"]), web("targetTags", ["web", "api"]), denyIn({ targetTags: ["web"] })), expect: [/admin port tcp\/22/] },
+    { title: "a deny in another network", edit: all(web("allows.0.ports", ["22"]), add(f(NET, "other", {})), denyIn({}), depend("deny-in", "network", ["other"])), expect: [/admin port tcp\/22/] },
+    { title: "a deny from part of the internet only", edit: all(web("allows.0.ports", ["22"]), denyIn({ sourceRanges: ["0.0.0.0/1"] })), expect: [/admin port tcp\/22/] },
   ],
   compliant: [
-    { title: "a source tag instead of ranges", edit: all(set("sourceRanges", undefined), set("sourceTags", ["bastion"]), set("allows.0.ports", ["22"])), expect: [] },
-    { title: "a disabled rule", edit: all(set("disabled", true), set("allows.0.ports", ["22"])), expect: [] },
+    { title: "a source tag instead of ranges", edit: all(web("sourceRanges", undefined), web("sourceTags", ["bastion"]), web("allows.0.ports", ["22"])), expect: [] },
+    { title: "a disabled rule", edit: all(web("disabled", true), web("allows.0.ports", ["22"])), expect: [] },
+    { title: "a deny of 22 for every instance, evaluated first", edit: all(web("allows.0.ports", ["22"]), denyIn({})), expect: [] },
+    { title: "a deny at the same priority wins the tie", edit: all(web("allows.0.ports", ["22"]), denyIn({ priority: 1000 })), expect: [] },
+    { title: "a deny naming the allow's target tag", edit: all(web("allows.0.ports", ["22"]), denyIn({ targetTags: ["web", "db"] })), expect: [] },
   ],
   unknown: [
-    { title: "an unknown port beside a known 22", edit: set("allows.0.ports", [U, "22"]), expect: [/admin port tcp\/22/] },
-    { title: "unknown source ranges", edit: all(set("sourceRanges", U), set("allows.0.ports", ["22"])), expect: [] },
+    { title: "an unknown port beside a known 22", edit: web("allows.0.ports", [U, "22"]), expect: [/admin port tcp\/22/] },
+    { title: "unknown source ranges", edit: all(web("sourceRanges", U), web("allows.0.ports", ["22"])), expect: [] },
+    { title: "a deny of unknown priority hides nothing", edit: all(web("allows.0.ports", ["22"]), denyIn({ priority: U })), expect: [/admin port tcp\/22/] },
+    { title: "a deny with unknown target tags hides nothing", edit: all(web("allows.0.ports", ["22"]), denyIn({ targetTags: [U] })), expect: [/admin port tcp\/22/] },
   ],
 });
 
 describeRule(firewallNoWidePorts, {
   base: webIngress(),
   nonCompliant: [
-    { title: "protocol all", edit: set("allows.0.protocol", "all"), expect: [/tcp\/0-65535, 65536 ports/, /udp\/0-65535, 65536 ports/] },
-    { title: "a 1000-port range", edit: set("allows.0.ports", ["8000-8999"]), expect: [/firewall web-in \(Firewall\) allows 0\.0\.0\.0\/0 to tcp\/8000-8999, 1000 ports \(limit 100\)/] },
+    { title: "protocol all", edit: web("allows.0.protocol", "all"), expect: [/tcp\/0-65535, 65536 ports/, /udp\/0-65535, 65536 ports/] },
+    { title: "a 1000-port range", edit: web("allows.0.ports", ["8000-8999"]), expect: [/firewall web-in \(Firewall\) allows 0\.0\.0\.0\/0 to tcp\/8000-8999, 1000 ports \(limit 100\)/] },
+    {
+      title: "a deny evaluated first takes half of a wide range, the rest still too wide",
+      edit: all(web("allows.0.ports", ["8000-8999"]), denyIn({ denies: [{ protocol: "tcp", ports: ["8000-8499"] }] })),
+      expect: [/allows 0\.0\.0\.0\/0 to tcp\/8500-8999, 500 ports \(limit 100\) \(what the earlier deny rule deny-in leaves of it\)/],
+    },
   ],
-  compliant: [{ title: "a wide range within a raised limit", edit: set("allows.0.ports", ["8000-8999"]), config: { maxPortRange: 1000 }, expect: [] }],
-  unknown: [{ title: "an unknown protocol", edit: set("allows.0.protocol", U), expect: [] }],
+  compliant: [
+    { title: "a deny evaluated first cuts a wide range into narrow ones", edit: all(web("allows.0.ports", ["8000-8999"]), denyIn({ denies: [{ protocol: "tcp", ports: ["8050-8949"] }] })), expect: [] },
+    { title: "a wide range within a raised limit", edit: web("allows.0.ports", ["8000-8999"]), config: { maxPortRange: 1000 }, expect: [] },
+    { title: "all protocols, but every tcp and udp port denied first", edit: all(web("allows.0.protocol", "all"), denyIn({ denies: [{ protocol: "tcp" }, { protocol: "udp" }] })), expect: [] },
+  ],
+  unknown: [{ title: "an unknown protocol", edit: web("allows.0.protocol", U), expect: [] }],
 });
 
 describeRule(firewallNoUnrestrictedEgress, {
   base: egress(),
   nonCompliant: [
-    { title: "every protocol to the world", edit: set("allows.0.protocol", "all"), expect: [/firewall app-out \(Firewall\) allows egress to 0\.0\.0\.0\/0 on .*udp.*outside the allow-list tcp\/443/] },
-    { title: "no destination named: GCP applies 0.0.0.0/0", edit: all(set("destinationRanges", undefined), set("allows.0.ports", ["25"])), expect: [/allows egress to 0\.0\.0\.0\/0 \(no destination named: GCP's default\) on tcp\/25/] },
+    { title: "every protocol to the world", edit: out("allows.0.protocol", "all"), expect: [/firewall app-out \(Firewall\) allows egress to 0\.0\.0\.0\/0 on .*udp.*outside the allow-list tcp\/443/] },
+    { title: "no destination named: GCP applies 0.0.0.0/0", edit: all(out("destinationRanges", undefined), out("allows.0.ports", ["25"])), expect: [/allows egress to 0\.0\.0\.0\/0 \(no destination named: GCP's default\) on tcp\/25/] },
   ],
-  compliant: [{ title: "egress to a private range", edit: all(set("destinationRanges", ["10.0.0.0/8"]), set("allows.0.protocol", "all")), expect: [] }],
-  unknown: [{ title: "unknown direction", edit: all(set("direction", U), set("allows.0.protocol", "all")), expect: [] }],
+  compliant: [
+    { title: "egress to a private range", edit: all(out("destinationRanges", ["10.0.0.0/8"]), out("allows.0.protocol", "all")), expect: [] },
+    {
+      title: "every tcp port allowed, all but 443 denied to the world first",
+      edit: all(out("allows.0.ports", []), add(onNet("deny-out", { direction: "EGRESS", priority: 500, denies: [{ protocol: "tcp", ports: ["0-442", "444-65535"] }], destinationRanges: ["0.0.0.0/0"] }))),
+      expect: [],
+    },
+  ],
+  unknown: [{ title: "unknown direction", edit: all(out("direction", U), out("allows.0.protocol", "all")), expect: [] }],
 });
 
 const subnet = () => f("gcp:compute/subnetwork:Subnetwork", "app-a", { ipCidrRange: "10.10.0.0/24", network: U, privateIpGoogleAccess: true, logConfig: { aggregationInterval: "INTERVAL_5_SEC", flowSampling: 0.5 } });
