@@ -3,9 +3,9 @@
  * its subnets; subnets sharing a NACL and route table form one group, and traffic from zone A
  * to zone B may take any pairing of their groups. Each pairing needs: A's SG egress, A's route
  * (only across VPCs or out of the VPC; through a transit gateway, the TGW route table of A's
- * attachment too), A's NACL outbound, B's NACL inbound, B's SG ingress, and on the way back
- * (NACLs are stateless) B's NACL outbound and A's NACL inbound on the ephemeral ports, and B's
- * route back to A. Rules are indexed once per endpoint they touch, so a pair costs only its own rules.
+ * attachment too, and the NACL of each attachment's own subnets), A's NACL outbound, B's NACL
+ * inbound, B's SG ingress, and on the way back (NACLs are stateless) B's NACL outbound and A's
+ * NACL inbound on the ephemeral ports, and B's route back to A. Rules are indexed once per endpoint they touch, so a pair costs only its own rules.
  */
 import { CidrSet } from "../../net/cidr";
 import { AddressIndex } from "../addr-index";
@@ -15,7 +15,8 @@ import type { External, PlatformAnalysis } from "../platform";
 import { allowStage, blockStage, firstMatchStage, LazyPath, passStage, returnStage, unknownStage, type Entry } from "../stage";
 import { triOr, type Tri } from "../values";
 import type { AwsModel, Nacl, RouteTable, Sg, SgRule, Subnet } from "./model";
-import { routeStages, type RouteDestination } from "./route-stage";
+import { routeStages, transitGatewayOf, type RouteDestination } from "./route-stage";
+import type { TgwAttachment } from "./transit";
 
 interface Group {
   readonly key: string;
@@ -212,6 +213,38 @@ export function analyseAws(model: AwsModel, externals: readonly External[]): Pla
   /** The route table's verdict and, through a transit gateway of this stack, the gateway's leg. */
   const routes = (group: Group, to: RouteDestination, back = false) => routeStages(model.transit, group, to, back);
 
+  // A transit gateway attachment's own subnets have a NACL too. AWS applies it to a packet
+  // between a zone and the gateway: inbound rules by source on the way to the gateway, outbound
+  // rules by destination on the way from it (AWS's "different subnets" case). It is judged when
+  // an attachment's subnets are known for sure, share one NACL and hold no zone's instances (the
+  // layout AWS recommends and TenantVpcs builds); an attachment in a zone's own subnets follows
+  // other rules and is left to the zone's NACL, as before.
+  const subnetByUrn = new Map(model.subnets.map((s) => [s.urn, s]));
+  const attachmentGroups = new Map<string, Group | undefined>();
+  function attachmentGroup(att: TgwAttachment): Group | undefined {
+    if (attachmentGroups.has(att.urn)) return attachmentGroups.get(att.urn);
+    const subnets = att.subnets.map((u) => subnetByUrn.get(u)).filter((x): x is Subnet => x !== undefined);
+    const judged = att.subnetsCertain && subnets.length > 0 && subnets.length === att.subnets.length && subnets.every((x) => x.zone === undefined && x.nacl === subnets[0].nacl);
+    const group: Group | undefined = judged ? { key: `tgw:${att.urn}`, zone: `attachment ${att.name}`, subnets, nacl: subnets[0].nacl, vpc: att.vpc } : undefined;
+    attachmentGroups.set(att.urn, group);
+    return group;
+  }
+  /** The attachment-subnet NACL stages of a packet from `from` to `to` through a transit gateway. */
+  function transitNacls(from: Group, to: Group, fromName: string, toName: string, back: boolean): Stage[] {
+    const gw = model.transit.gateways.get(transitGatewayOf(from, { vpc: to.vpc, cidrs: to.cidrs, name: toName, zone: true }) ?? "");
+    if (!gw) return [];
+    const attachmentIn = (vpc: string | undefined) => {
+      const atts = vpc === undefined ? [] : gw.attachments.filter((a) => a.vpc === vpc);
+      return atts.length === 1 ? attachmentGroup(atts[0]) : undefined;
+    };
+    const stages: Stage[] = [];
+    const src = attachmentIn(from.vpc);
+    if (src) stages.push(naclStage(src, from.key, false, fromName));
+    const dst = attachmentIn(to.vpc);
+    if (dst) stages.push(naclStage(dst, to.key, true, toName));
+    return back ? stages.map((st) => returnStage(st)) : stages;
+  }
+
   /** Route kinds that can carry traffic to another VPC's private addresses. */
   const BETWEEN_VPCS = new Set(["peering", "tgw", "vgw", "appliance", "unknown"]);
   /** A group whose route table has no route that could reach another VPC (the common case). */
@@ -260,6 +293,7 @@ export function analyseAws(model: AwsModel, externals: readonly External[]): Pla
           steps.push(
             () => routes(x, { vpc: y.vpc, cidrs: y.cidrs, name: b.ep.key, zone: true }),
             () => naclStage(x, y.key, true, b.ep.key),
+            () => transitNacls(x, y, a.ep.key, b.ep.key, false),
             () => naclStage(y, x.key, false, a.ep.key),
           );
         }
@@ -267,6 +301,7 @@ export function analyseAws(model: AwsModel, externals: readonly External[]): Pla
         if (x && y && crossing) {
           steps.push(
             () => returnStage(naclStage(y, x.key, true, a.ep.key)),
+            () => transitNacls(y, x, b.ep.key, a.ep.key, true),
             () => returnStage(naclStage(x, y.key, false, b.ep.key)),
             () => routes(y, { vpc: x.vpc, cidrs: x.cidrs, name: a.ep.key, zone: true }, true),
           );

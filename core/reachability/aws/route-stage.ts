@@ -78,3 +78,18 @@ export function routeStages(transit: TransitModel, group: RouteSource, to: Route
   const via = to.internet === "in" ? "an internet gateway (replies to the internet)" : to.internet === "out" ? "an internet or NAT gateway" : "a peering, transit or VPN gateway";
   return [blockStage(label, `no route to ${to.name} through ${via} in ${rt.name}`)];
 }
+
+/**
+ * The transit gateway of this stack a route to the zone `to` goes through, when it is one for
+ * sure (the chosen routes all lead to that one gateway), else undefined: inside one VPC, through
+ * anything else, or unknown.
+ */
+export function transitGatewayOf(group: RouteSource, to: RouteDestination): string | undefined {
+  if (!to.zone || !group.rt || !to.cidrs || (to.vpc !== undefined && group.vpc === to.vpc)) return undefined;
+  const wanted = wantedFor(to);
+  const { decided, unknown } = longestPrefix(group.rt.routes, to.cidrs);
+  const passing = decided.filter((d) => wanted.includes(d.route.target));
+  if (!passing.length || unknown.length || !passing.every((d) => d.route.transit)) return undefined;
+  const gateways = [...new Set(passing.flatMap((d) => d.route.transit!.urns))];
+  return gateways.length === 1 ? gateways[0] : undefined;
+}

@@ -10,7 +10,7 @@
 import { CidrSet } from "../../net/cidr";
 import { displayName, propsOf, type ResourceGraph } from "../graph";
 import type { NetResource, RuleRef } from "../model";
-import { bool, str, triAnd, UNKNOWN, type Tri } from "../values";
+import { arr, bool, str, triAnd, UNKNOWN, type Tri } from "../values";
 import { cidrsOf, ref } from "./common";
 import { AWS } from "./types";
 
@@ -44,6 +44,9 @@ export interface TgwAttachment {
   /** The tables its traffic may be looked up in (one when known), and whether that is certain. */
   tables: TgwTable[];
   associationCertain: boolean;
+  /** The subnets its network interfaces sit in (`subnetIds`), and whether every one is known for sure. */
+  readonly subnets: readonly string[];
+  readonly subnetsCertain: boolean;
 }
 
 export interface TransitGateway {
@@ -102,12 +105,19 @@ export function readTransit(g: ResourceGraph): TransitModel {
   for (const r of g.ofType(AWS.tgwAttachment)) {
     const p = propsOf(r);
     const vpc = g.resolve(r, "vpcId", p.vpcId, [AWS.vpc]);
+    const ids = arr(p.subnetIds);
+    const subnetRefs = (ids === UNKNOWN ? [UNKNOWN] : (ids ?? [])).map((v) => g.resolve(r, "subnetIds", v, [AWS.subnet]));
+    const subnetUrns = [...new Set(subnetRefs.flatMap((s) => (s && !("literal" in s) ? s.urns : [])))].sort();
     const att: TgwAttachment = {
       urn: r.urn,
       name: displayName(r),
       vpc: !vpc ? undefined : "literal" in vpc ? vpc.literal : vpc.urns.length === 1 ? vpc.urns[0] : undefined,
       tables: [],
       associationCertain: true,
+      subnets: subnetUrns,
+      // Unknown ids at preview still name their subnets through the property's dependencies: as
+      // many subnets as ids, each id one of them, is the set itself.
+      subnetsCertain: ids !== UNKNOWN && subnetRefs.length > 0 && subnetRefs.every((s) => s && !("literal" in s) && s.urns.length > 0) && subnetUrns.length === subnetRefs.length,
     };
     attachments.set(r.urn, att);
     const gw = single(r, "transitGatewayId", [AWS.tgw]);

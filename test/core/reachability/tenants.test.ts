@@ -132,6 +132,32 @@ describe("reachability / examples/saas-tenants: tenants apart, shared services r
       assert.equal(m.pair("aws:acme/app", "aws:services")!.allowed.toString(), shared.toString());
     });
 
+    it("the NACL of a tenant's attachment subnets is judged both ways: inbound by source towards the gateway, outbound by destination from it", function () {
+      this.timeout(60_000);
+      const own = block(recorded, "acme");
+      /** A copy where acme's transit NACL no longer names acme's own block in `direction`. */
+      const without = (direction: "ingress" | "egress") =>
+        recorded.map((r) => {
+          if (!(r.type.endsWith(":NetworkAcl") && r.name === "saas-acme-transit")) return r;
+          const inputs = r.inputs as Record<string, { cidrBlock: string }[]>;
+          return { ...r, inputs: { ...inputs, [direction]: inputs[direction].filter((e) => e.cidrBlock !== own) } };
+        });
+      const services = "aws:services";
+      // On the way to the gateway, acme's packets enter the attachment subnet: inbound, by source.
+      const inbound = analyseReachability(without("ingress")).pair("aws:acme/app", services)!;
+      assert.equal(inbound.possible.toString(), "nothing");
+      assert.ok(
+        explainBlocked(inbound, shared).some((b) => b.stage === "NACL saas-acme-transit inbound" && /rule 32767 \(default deny\)/.test(b.reason)),
+        JSON.stringify(explainBlocked(inbound, shared).map((b) => `${b.stage}: ${b.reason}`)),
+      );
+      // Replies come back out of the attachment subnet towards acme: outbound, by destination.
+      const outbound = analyseReachability(without("egress")).pair("aws:acme/app", services)!;
+      assert.equal(outbound.possible.toString(), "nothing");
+      assert.ok(explainBlocked(outbound, shared).some((b) => /NACL saas-acme-transit outbound/.test(b.stage)));
+      // Another tenant, with its own transit NACL intact, still reaches the services.
+      assert.equal(analyseReachability(without("ingress")).pair("aws:globex/app", services)!.allowed.toString(), shared.toString());
+    });
+
     it("a TGW route to the other tenant's attachment, both ways, opens the path", function () {
       this.timeout(60_000);
       const rs = opened();
