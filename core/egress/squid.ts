@@ -17,6 +17,13 @@
  * port, so a host listed on 443 is not reachable on 80. Link-local (the metadata service),
  * loopback and private destinations are refused first, so an allowed name that resolves
  * inward cannot turn the proxy into a way into the network. `http_access deny all` is last.
+ *
+ * What it does not do: Squid judges a tunnel by the name in the CONNECT request, not by the TLS
+ * server name the client then sends inside it. A client that CONNECTs to an allowed host on a
+ * shared CDN and asks the CDN for another site (domain fronting) is not stopped here; checking
+ * SNI takes ssl_bump peek/splice, an OpenSSL build of Squid and a certificate on every instance,
+ * which has not been run here and is not generated blind. The network-firewall backend on AWS
+ * matches the SNI (and HTTP Host) of the traffic itself.
  */
 import type { EgressSource } from "./sources";
 import { wildcardSuffix } from "./sources";
