@@ -18,6 +18,7 @@
  * server would skip every policy, so the answer is known to be empty. analyzeStack starts only
  * when every resource has been analyzed, as in the engine (a pack may rely on that order).
  */
+import type { ChildProcess } from "node:child_process";
 import { PreviewError, oneParagraph } from "./errors";
 import type { PackInfo, RunningPack } from "./packs";
 import { analyzerProto, levelFromEnum, severityFromEnum, structProto, unarySerialized } from "./packs";
@@ -93,9 +94,38 @@ function toViolation(d: any, urn: string, phase: Violation["phase"]): Violation 
   };
 }
 
-function packFailure(cp: ConfiguredPack, what: string, err: unknown): PreviewError {
+/**
+ * A failed call as the user should read it: when the pack's process is going away (a dropped
+ * connection usually means it died), wait briefly for its exit so the code can be shown.
+ */
+async function packFailure(cp: ConfiguredPack, what: string, err: unknown): Promise<PreviewError> {
+  const proc = cp.pack.process;
+  if (proc.exitCode === null && proc.signalCode === null && (err as { code?: number }).code === 14 /* UNAVAILABLE */) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exitOf(proc), new Promise<void>((resolve) => (timer = setTimeout(resolve, 500)))]);
+    clearTimeout(timer);
+  }
+  return packFailureNow(cp, what, err);
+}
+
+/** One exit promise per pack process, however many calls fail at once. */
+const exits = new WeakMap<ChildProcess, Promise<void>>();
+function exitOf(proc: ChildProcess): Promise<void> {
+  let exited = exits.get(proc);
+  if (!exited) {
+    exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
+    exits.set(proc, exited);
+  }
+  return exited;
+}
+
+function packFailureNow(cp: ConfiguredPack, what: string, err: unknown): PreviewError {
   const detail = oneParagraph((err as { details?: string }).details ?? String(err), 900);
-  return new PreviewError(`Policy pack '${cp.info.name}' (${cp.pack.dir}) failed ${what}: ${detail}`);
+  // A dropped connection says little; the pack's own exit and last words say why.
+  const proc = cp.pack.process;
+  const exited = proc.exitCode !== null ? ` (its process exited with code ${proc.exitCode})` : proc.signalCode ? ` (its process was killed by ${proc.signalCode})` : "";
+  const said = oneParagraph(cp.pack.stderr(), 600);
+  return new PreviewError(`Policy pack '${cp.info.name}' (${cp.pack.dir}) failed ${what}: ${detail}${exited}${said ? `. It wrote: ${said}` : ""}`);
 }
 
 /**
@@ -121,8 +151,8 @@ export async function analyzeResources(
     // One serialized request per distinct inputs: every pack's remediate and analyze reuse it unless a pack changed them.
     let request = analyzeRequest(r, inputs, byUrn);
     for (const cp of remediating) {
-      const resp = await unarySerialized<any>(cp.pack.client, "remediate", request).catch((err) => {
-        throw packFailure(cp, `to remediate ${r.urn}`, err);
+      const resp = await unarySerialized<any>(cp.pack.client, "remediate", request).catch(async (err) => {
+        throw await packFailure(cp, `to remediate ${r.urn}`, err);
       });
       for (const rem of resp.getRemediationsList()) {
         if (rem.getDiagnostic()) {
@@ -147,8 +177,8 @@ export async function analyzeResources(
     // process, so a slow pack no longer holds the others idle), keep the findings in pack order.
     const answers = await Promise.all(
       packs.map((cp) =>
-        unarySerialized<any>(cp.pack.client, "analyze", request).catch((err) => {
-          throw packFailure(cp, `to analyze ${r.urn}`, err);
+        unarySerialized<any>(cp.pack.client, "analyze", request).catch(async (err) => {
+          throw await packFailure(cp, `to analyze ${r.urn}`, err);
         }),
       ),
     );
@@ -219,9 +249,9 @@ export async function analyzeStack(resources: RecordedResource[], packs: Configu
   const bytes: Uint8Array = stackRequest.serializeBinary();
   const stackViolations = await Promise.all(
     packs.map(async (cp) => {
-      const resp = await unarySerialized<any>(cp.pack.client, "analyzeStack", bytes).catch((err: { code?: number }) => {
+      const resp = await unarySerialized<any>(cp.pack.client, "analyzeStack", bytes).catch(async (err: { code?: number }) => {
         if (err.code === 12 /* UNIMPLEMENTED: the engine skips such packs */) return undefined;
-        throw packFailure(cp, "to analyze the stack", err);
+        throw await packFailure(cp, "to analyze the stack", err);
       });
       if (!resp) return [];
       return resp.getDiagnosticsList().map((d: any) => {

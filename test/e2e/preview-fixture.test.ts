@@ -67,7 +67,7 @@ describe("netseg preview (subprocess)", function () {
     assert.match(r.stderr, /FAIL: 6 resources/);
   });
 
-  it("exits 2 with one clear paragraph for a program that throws, a pack that does not start, a missing directory, a usage error", () => {
+  it("exits 2 with one clear paragraph for a program that throws, a pack that does not start or dies, a missing directory, a usage error", () => {
     const throws = preview("program", "--stack", "throws", "--policy-pack", "pack");
     assert.equal(throws.code, 2);
     assertCleanError(throws.stderr, /program .*index\.ts failed .*zone 'dta', which does not exist/);
@@ -75,6 +75,11 @@ describe("netseg preview (subprocess)", function () {
     const badPack = preview("program", "--stack", "clean", "--policy-pack", "broken-pack");
     assert.equal(badPack.code, 2);
     assertCleanError(badPack.stderr, /Policy pack .*broken-pack did not start: .*failed to load its rules/);
+
+    // A pack that dies mid-run: its exit code and last words, not just "connection dropped".
+    const dying = preview("program", "--stack", "clean", "--policy-pack", "dying-pack");
+    assert.equal(dying.code, 2);
+    assertCleanError(dying.stderr, /Policy pack 'netseg-preview-dying' .*dying-pack\) failed to analyze urn:pulumi:clean::fixture::.*\(its process exited with code 3\)\. It wrote: dying-pack: giving up on resource 3/);
 
     const missing = preview("no-such-program", "--policy-pack", "pack");
     assert.equal(missing.code, 2);
