@@ -3,6 +3,8 @@
  * model, so the formats cannot disagree. Sorted throughout, so the same preview gives the
  * same bytes.
  */
+import { GCP_FIREWALL } from "../../../core/resources";
+import { firewallZone } from "../../../core/rules/gcp";
 import { TAG } from "../../../core/tags";
 import type { AnalysisSection } from "../analysis";
 import type { PackSummary, RecordedResource, Remediation, Violation } from "../types";
@@ -65,7 +67,10 @@ export function zoneOf(r: RecordedResource): string {
   }
   // GCP subnetworks carry no labels; netseg writes its marks into the description instead.
   const mark = typeof props.description === "string" ? new RegExp(`(?:^|[\\s(])${TAG.gcp.zone}=([a-z0-9-]+)`).exec(props.description) : null;
-  return mark ? mark[1] : UNZONED;
+  if (mark) return mark[1];
+  // Nor do firewall rules: netseg's allow rules name the zone whose instances they filter.
+  const filtered = r.type === GCP_FIREWALL && typeof props.description === "string" ? firewallZone(props.description) : undefined;
+  return filtered ?? UNZONED;
 }
 
 function groupByZone(resources: RecordedResource[]): ZoneGroup[] {

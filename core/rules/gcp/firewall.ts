@@ -75,6 +75,15 @@ function rangeChunks(cidrs: readonly string[]): string[][] {
   return chunks;
 }
 
+/**
+ * The zone whose instances a netseg allow rule applies to, read back from the marker its
+ * description ends with (`[netseg <network>: ingress to zone app from edge]`): GCP firewall
+ * rules carry no labels, so this is how a report files them under their zone.
+ */
+export function firewallZone(description: string): string | undefined {
+  return /\[netseg [^\]:]+: (?:ingress to|egress from) zone ([a-z0-9-]+) /.exec(description)?.[1];
+}
+
 function describe(text: string): string {
   return text.length <= DESCRIPTION_MAX ? text : `${text.slice(0, DESCRIPTION_MAX - 3)}...`;
 }

@@ -85,6 +85,11 @@ describe("preview units", () => {
     assert.equal(zoneOf(resource({ inputs: { description: "netseg zone app in europe-west1 (netseg-managed-by=netseg netseg-zone=app netseg-internet=none)" } })), "app");
     assert.equal(zoneOf(resource({ inputs: { description: "not-netseg-zone=app" } })), "unzoned");
     assert.equal(zoneOf(resource({ inputs: {} })), "unzoned");
+    // GCP firewall rules: the zone whose instances a netseg allow rule filters, from its description's marker.
+    const fw = (description: string) => resource({ type: "gcp:compute/firewall:Firewall", inputs: { description } });
+    assert.equal(zoneOf(fw("netseg flow edge to app on tcp/8080 [netseg shop: ingress to zone app from edge]")), "app");
+    assert.equal(zoneOf(fw("netseg flow app to data [netseg shop: egress from zone app to data]")), "app");
+    assert.equal(zoneOf(fw("netseg shop: deny and log all ingress not allowed by a flow (priority 65534, above GCP's implied rules at 65535)")), "unzoned");
   });
 
   it("renders every format from one model; analysis errors fail the run and draw red edges", () => {
