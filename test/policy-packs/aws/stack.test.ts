@@ -57,10 +57,36 @@ describeRule(noShadowedRules, {
     { title: "the VPN entry on 22 moved behind the world deny of 22", edit: setIn("admin-from-vpn", "ruleNumber", 200), expect: [/network ACL public ingress entry 200 \(rule admin-from-vpn\) \(tcp\/22 for 10\.8\.0\.0\/16\) never matches: shadowed by entry 100 \(ingress\[0\]\)/] },
     { title: "the 443 entry widened over the ephemeral entry behind it", edit: setIn("public", "ingress.2.toPort", 65535), expect: [/ingress entry 120 \(ingress\[3\]\) \(tcp\/1024-65535 for 0\.0\.0\.0\/0\) never matches: shadowed by entry 101 \(ingress\[1\]\), entry 110 \(ingress\[2\]\)/] },
     { title: "a security-group rule inside a wider one", edit: setIn("ssh-from-vpn", "cidrBlocks", ["203.0.113.0/25"]), expect: [/security group web ingress rule ssh-from-vpn \(tcp\/22 for 203\.0\.113\.0\/25\) is redundant: already allowed by ingress\[1\]/] },
+    {
+      title: "a self rule inside a wider self rule",
+      edit: all(setIn("web", "ingress.2", { protocol: "tcp", fromPort: 0, toPort: 65535, self: true }), setIn("web", "ingress.3", { protocol: "tcp", fromPort: 443, toPort: 443, self: true })),
+      expect: [/security group web ingress ingress\[3\] \(tcp\/443 for the group itself\) is redundant: already allowed by ingress\[2\]/],
+    },
+    {
+      title: "a rule for a referenced group inside two others for the same group",
+      edit: all(
+        setIn("web", "ingress.2", { protocol: "tcp", fromPort: 8000, toPort: 8049, securityGroups: ["sg-0lb"] }),
+        setIn("web", "ingress.3", { protocol: "tcp", fromPort: 8050, toPort: 8100, securityGroups: ["sg-0lb", "sg-0other"] }),
+        setIn("web", "ingress.4", { protocol: "tcp", fromPort: 8040, toPort: 8060, securityGroups: ["sg-0lb"] }),
+      ),
+      expect: [/security group web ingress ingress\[4\] \(tcp\/8040-8060 for sg-0lb\) is redundant: already allowed by ingress\[2\], ingress\[3\]/],
+    },
   ],
-  compliant: [{ title: "an entry only partly covered by earlier ones", edit: setIn("public", "ingress.3.fromPort", 400), expect: [] }],
+  compliant: [
+    { title: "an entry only partly covered by earlier ones", edit: setIn("public", "ingress.3.fromPort", 400), expect: [] },
+    {
+      title: "rules referencing different groups",
+      edit: all(setIn("web", "ingress.2", { protocol: "tcp", fromPort: 443, toPort: 443, securityGroups: ["sg-0lb"] }), setIn("web", "ingress.3", { protocol: "tcp", fromPort: 0, toPort: 65535, securityGroups: ["sg-0other"] })),
+      expect: [],
+    },
+  ],
   unknown: [
     { title: "an entry with an unknown CIDR is never called shadowed", edit: all(setIn("admin-from-vpn", "ruleNumber", 200), setIn("admin-from-vpn", "cidrBlock", U)), expect: [] },
+    {
+      title: "a rule for an unknown group is never called redundant",
+      edit: all(setIn("web", "ingress.2", { protocol: "tcp", fromPort: 0, toPort: 65535, securityGroups: [U] }), setIn("web", "ingress.3", { protocol: "tcp", fromPort: 443, toPort: 443, securityGroups: [U] })),
+      expect: [],
+    },
     { title: "a redundant rule beside an unknown one is still redundant", edit: all(setIn("ssh-from-vpn", "cidrBlocks", ["203.0.113.0/25"]), setIn("web", "ingress.0.fromPort", U)), expect: [/rule ssh-from-vpn .* is redundant/] },
   ],
 });
