@@ -9,28 +9,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { resolveIntent, type Intent, type IntentArg } from "../../core/intent";
-import { planGcpNetwork, type GcpNetworkPlan, type GcpTargeting } from "../../core/rules/gcp";
+import { planGcpNetwork, type GcpNetworkPlan, type GcpPlanOptions } from "../../core/rules/gcp";
 import { createGcpNetwork, type GcpNetworkResources } from "./create";
 
-export interface SegmentedNetworkArgs {
+/** The plan's options (regions, targeting, names, egress proxy ranges and port) and these. */
+export interface SegmentedNetworkArgs extends GcpPlanOptions {
   /** A parsed Intent, an intent object as written in YAML, or the path of a YAML file. */
   readonly intent: IntentArg;
-  /** Regions to build subnets in. Append new ones at the end: a region's index is its address slot. */
-  readonly regions: readonly string[];
-  /** How firewall rules select a zone's instances; default "serviceAccount". */
-  readonly targeting?: GcpTargeting;
-  /** Start of every GCP name; default the intent name (at most 40 characters). */
-  readonly namePrefix?: string;
-  /** The VPC's GCP name; default the name prefix. */
-  readonly networkName?: string;
-  /** The egress proxy's address ranges; default netseg's reserved proxy subnets. */
-  readonly egressProxyRanges?: readonly string[];
-  /**
-   * The egress proxy's listen port: 3128 with netseg's GcpEgressProxy. Set, the proxied zones may
-   * send only tcp/<port> to the proxy ranges; unset, the allow-listed destination ports (a
-   * transparent proxy).
-   */
-  readonly egressProxyPort?: number;
   /** GCP project; default the provider's. */
   readonly project?: pulumi.Input<string>;
 }
@@ -53,19 +38,13 @@ export class SegmentedNetwork extends pulumi.ComponentResource {
   readonly intent: Intent;
 
   constructor(name: string, args: SegmentedNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-    const intent = resolveIntent(args.intent, "SegmentedNetwork args.intent");
-    const plan = planGcpNetwork(intent, {
-      regions: args.regions,
-      targeting: args.targeting,
-      namePrefix: args.namePrefix,
-      networkName: args.networkName,
-      egressProxyRanges: args.egressProxyRanges,
-      egressProxyPort: args.egressProxyPort,
-    });
+    const { intent: intentArg, project, ...planOptions } = args;
+    const intent = resolveIntent(intentArg, "SegmentedNetwork args.intent");
+    const plan = planGcpNetwork(intent, planOptions);
     super("netseg:gcp:SegmentedNetwork", name, {}, opts);
     this.intent = intent;
     this.plan = plan;
-    this.resources = createGcpNetwork(name, plan, this, args.project);
+    this.resources = createGcpNetwork(name, plan, this, project);
     const r = this.resources;
     this.networkId = r.network.id;
     this.networkSelfLink = r.network.selfLink;

@@ -20,7 +20,7 @@ import { gcpFlowTuples } from "./tuples";
 import { GCP_PRIORITY, type GcpNatPlan, type GcpNetworkPlan, type GcpRoutePlan, type GcpSubnetPlan, type GcpTargeting, type GcpZonePlan } from "./types";
 
 export interface GcpPlanOptions {
-  /** GCP regions to build subnets in, e.g. ["europe-west1"]. Append new regions at the end. */
+  /** GCP regions to build subnets in, e.g. ["europe-west1"]. Append new ones at the end: a region's index is its address slot. */
   readonly regions: readonly string[];
   /** How firewall rules select a zone's instances; default "serviceAccount". */
   readonly targeting?: GcpTargeting;
