@@ -11,6 +11,7 @@ import { isMap, isScalar, isSeq, parseDocument, type Document, type YAMLMap } fr
 import { IntentError } from "./errors";
 import { parseIntentText } from "./load";
 import type { Intent } from "./types";
+import { slottedEntries, type SlottedEntry } from "./validate";
 
 export interface PinResult {
   /** The file's new text (the same text when nothing was unpinned). */
@@ -18,8 +19,6 @@ export interface PinResult {
   /** What was pinned, `zone app: slot 1`, in file order. */
   readonly pinned: readonly string[];
 }
-
-type Which = "zone" | "tenant template zone" | "tenant";
 
 function entryMaps(doc: Document, path: readonly string[]): YAMLMap[] {
   const seq = doc.getIn(path, true);
@@ -50,45 +49,43 @@ function slotInsertion(text: string, entry: YAMLMap, slot: number): { at: number
  */
 export function pinSlots(text: string, source = "intent"): PinResult {
   const intent = parseIntentText(text, source);
-  const unpinnedZones = intent.zones.filter((z) => !z.slotPinned);
-  const unpinnedTemplate = (intent.tenants?.zones ?? []).filter((z) => !z.slotPinned);
-  const unpinnedTenants = (intent.tenants?.members ?? []).filter((t) => !t.slotPinned);
-  if (unpinnedZones.length + unpinnedTemplate.length + unpinnedTenants.length === 0) return { text, pinned: [] };
+  const unpinned = slottedEntries(intent).filter((e) => !e.pinned);
+  if (unpinned.length === 0) return { text, pinned: [] };
+  /** The unpinned entries of one list, by name. */
+  const slotsIn = (list: SlottedEntry["list"]) => new Map(unpinned.filter((e) => e.list.join(".") === list.join(".")).map((e) => [e.name, e]));
+  const lists = [...new Map(unpinned.map((e) => [e.list.join("."), e.list])).values()];
 
   const pinned: string[] = [];
   let out: string;
   if (text.trimStart().startsWith("{")) {
     // JSON: no comments to keep; rewrite with the slot after each entry's name.
-    const data = JSON.parse(text) as { zones?: Record<string, unknown>[]; tenants?: { zones?: Record<string, unknown>[]; members?: Record<string, unknown>[] } };
-    const pin = (entries: Record<string, unknown>[] | undefined, which: Which, slots: Map<string, number>) =>
-      entries?.map((e) => {
-        const slot = slots.get(String(e.name));
-        if (slot === undefined) return e;
-        pinned.push(`${which} ${String(e.name)}: slot ${slot}`);
+    const data = JSON.parse(text) as Record<string, unknown>;
+    for (const list of lists) {
+      const owner = (list.length === 1 ? data : data[list[0]]) as Record<string, unknown>;
+      const key = list[list.length - 1];
+      const slots = slotsIn(list);
+      owner[key] = (owner[key] as Record<string, unknown>[]).map((e) => {
+        const entry = slots.get(String(e.name));
+        if (!entry) return e;
+        pinned.push(`${entry.kind} ${entry.name}: slot ${entry.slot}`);
         const { name, ...rest } = e;
-        return { name, slot, ...rest };
+        return { name, slot: entry.slot, ...rest };
       });
-    if (data.zones) data.zones = pin(data.zones, "zone", new Map(unpinnedZones.map((z) => [z.name, z.slot])))!;
-    if (data.tenants?.zones) data.tenants.zones = pin(data.tenants.zones, "tenant template zone", new Map(unpinnedTemplate.map((z) => [z.name, z.slot])))!;
-    if (data.tenants?.members) data.tenants.members = pin(data.tenants.members, "tenant", new Map(unpinnedTenants.map((t) => [t.name, t.slot])))!;
+    }
     out = `${JSON.stringify(data, null, 2)}\n`;
   } else {
     const doc = parseDocument(text, { uniqueKeys: true });
     const edits: { at: number; insert: string }[] = [];
-    const pinIn = (path: readonly string[], which: Which, slots: Map<string, number>) => {
-      for (const entry of entryMaps(doc, path)) {
-        const name = String(entry.get("name"));
-        const slot = slots.get(name);
-        if (slot === undefined) continue;
-        const edit = slotInsertion(text, entry, slot);
-        if (!edit) continue; // left unpinned: the check below refuses the result
+    for (const list of lists) {
+      const slots = slotsIn(list);
+      for (const map of entryMaps(doc, list)) {
+        const entry = slots.get(String(map.get("name")));
+        const edit = entry && slotInsertion(text, map, entry.slot);
+        if (!entry || !edit) continue; // an entry left unpinned is refused by the check below
         edits.push(edit);
-        pinned.push(`${which} ${name}: slot ${slot}`);
+        pinned.push(`${entry.kind} ${entry.name}: slot ${entry.slot}`);
       }
-    };
-    pinIn(["zones"], "zone", new Map(unpinnedZones.map((z) => [z.name, z.slot])));
-    pinIn(["tenants", "zones"], "tenant template zone", new Map(unpinnedTemplate.map((z) => [z.name, z.slot])));
-    pinIn(["tenants", "members"], "tenant", new Map(unpinnedTenants.map((t) => [t.name, t.slot])));
+    }
     out = text;
     for (const e of [...edits].sort((a, b) => b.at - a.at)) out = out.slice(0, e.at) + e.insert + out.slice(e.at);
   }
@@ -97,13 +94,8 @@ export function pinSlots(text: string, source = "intent"): PinResult {
 }
 
 function assertSameSlots(before: Intent, after: Intent, source: string): void {
-  const entries = (i: Intent) => [
-    ...i.zones.map((z) => ({ label: `zone ${z.name}`, slot: z.slot, pinned: z.slotPinned })),
-    ...(i.tenants?.zones ?? []).map((z) => ({ label: `tenant template zone ${z.name}`, slot: z.slot, pinned: z.slotPinned })),
-    ...(i.tenants?.members ?? []).map((t) => ({ label: `tenant ${t.name}`, slot: t.slot, pinned: t.slotPinned })),
-  ];
-  const slots = (i: Intent) => entries(i).map((e) => `${e.label}=${e.slot}`).sort().join(", ");
-  const unpinned = entries(after).filter((e) => !e.pinned).map((e) => e.label);
+  const slots = (i: Intent) => slottedEntries(i).map((e) => `${e.kind} ${e.name}=${e.slot}`).sort().join(", ");
+  const unpinned = slottedEntries(after).filter((e) => !e.pinned).map((e) => `${e.kind} ${e.name}`);
   if (slots(before) !== slots(after) || unpinned.length > 0) {
     throw new IntentError(
       [{ path: "", message: `pinning would not keep every block where it is (${unpinned.length ? `still unpinned: ${unpinned.join(", ")}` : "slots changed"})`, fix: "add `slot:` to each zone and tenant by hand, with the slots `netseg plan` prints" }],

@@ -141,9 +141,31 @@ function wholeDocumentIssuesDespite(err: z.ZodError, input: unknown): IntentIssu
  * inserting or removing one before them would move their blocks (and replace their subnets).
  */
 export function unpinnedSlots(intent: Intent): string[] {
-  const out = intent.zones.filter((z) => !z.slotPinned).map((z) => `zone ${z.name}: add \`slot: ${z.slot}\``);
-  // Template zones lay out every tenant's block: one inserted in the middle would move them all.
-  for (const z of intent.tenants?.zones ?? []) if (!z.slotPinned) out.push(`tenant template zone ${z.name}: add \`slot: ${z.slot}\``);
-  for (const t of intent.tenants?.members ?? []) if (!t.slotPinned) out.push(`tenant ${t.name}: add \`slot: ${t.slot}\``);
-  return out;
+  return slottedEntries(intent)
+    .filter((e) => !e.pinned)
+    .map((e) => `${e.kind} ${e.name}: add \`slot: ${e.slot}\``);
+}
+
+/** One entry of an intent that owns an address slot, and where its list sits in the document. */
+export interface SlottedEntry {
+  readonly kind: "zone" | "tenant template zone" | "tenant";
+  /** The list holding it: `zones`, `tenants.zones` or `tenants.members`. */
+  readonly list: readonly ["zones"] | readonly ["tenants", "zones"] | readonly ["tenants", "members"];
+  readonly name: string;
+  readonly slot: number;
+  readonly pinned: boolean;
+}
+
+/**
+ * Every entry that owns an address slot, in document order: zones, tenant template zones (they
+ * lay out every tenant's block: one inserted in the middle would move them all) and tenants.
+ */
+export function slottedEntries(intent: Intent): SlottedEntry[] {
+  const entries = (kind: SlottedEntry["kind"], list: SlottedEntry["list"], items: readonly { name: string; slot: number; slotPinned?: boolean }[]) =>
+    items.map((x): SlottedEntry => ({ kind, list, name: x.name, slot: x.slot, pinned: x.slotPinned === true }));
+  return [
+    ...entries("zone", ["zones"], intent.zones),
+    ...entries("tenant template zone", ["tenants", "zones"], intent.tenants?.zones ?? []),
+    ...entries("tenant", ["tenants", "members"], intent.tenants?.members ?? []),
+  ];
 }
