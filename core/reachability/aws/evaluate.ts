@@ -5,7 +5,8 @@
  * (only across VPCs or out of the VPC; through a transit gateway, the TGW route table of A's
  * attachment too, and the NACL of each attachment's own subnets), A's NACL outbound, B's NACL
  * inbound, B's SG ingress, and on the way back (NACLs are stateless) B's NACL outbound and A's
- * NACL inbound on the ephemeral ports, and B's route back to A. Rules are indexed once per endpoint they touch, so a pair costs only its own rules.
+ * NACL inbound on the ephemeral ports, and B's route back to A. Rules are indexed once per
+ * endpoint they touch, so a pair costs only its own rules.
  */
 import { CidrSet } from "../../net/cidr";
 import { AddressIndex } from "../addr-index";

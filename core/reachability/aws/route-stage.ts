@@ -57,14 +57,11 @@ export function routeStages(transit: TransitModel, group: RouteSource, to: Route
   const unknownWhy = `route to ${to.name} in ${rt.name} depends on values unknown at preview`;
   if (!to.cidrs) return rt.routes.some((r) => isWanted(r) || r.target === "unknown") ? maybe(unknownWhy) : [blockStage(label, `no route to ${to.name} in ${rt.name}`)];
 
-  const { decided, unknown } = longestPrefix(rt.routes, to.cidrs);
-  const passing = decided.filter((d) => isWanted(d.route));
+  const { decided, unknown, passing, gateways } = chosenRoutes(rt, to, to.cidrs);
   if (passing.length) {
     // A route whose destination is unknown may be more specific and send the traffic elsewhere.
     const route = unknown.some((r) => !isWanted(r)) ? unknownStage(label, unknownWhy) : passStage(label, passing[0].route.ref);
-    const viaTransit = to.zone && passing.every((d) => d.route.transit);
-    if (!viaTransit) return [route];
-    const gateways = [...new Set(passing.flatMap((d) => d.route.transit!.urns))].sort();
+    if (!gateways) return [route];
     const certain = gateways.length === 1 && passing.every((d) => d.route.transit!.certain);
     const cidrs = passing.reduce((acc, d) => acc.union(d.part), CidrSet.EMPTY);
     return [route, transitStage(transit, gateways, certain, { vpc: group.vpc, name: group.zone }, { vpc: to.vpc, cidrs, name: to.name }, back)];
@@ -80,16 +77,25 @@ export function routeStages(transit: TransitModel, group: RouteSource, to: Route
 }
 
 /**
+ * The routes of `rt` chosen for `to` (longest prefix), those of a wanted kind, and, when every
+ * one of those leads to a transit gateway of this stack towards a zone, the gateways.
+ */
+function chosenRoutes(rt: RouteTable, to: RouteDestination, cidrs: CidrSet) {
+  const wanted = wantedFor(to);
+  const { decided, unknown } = longestPrefix(rt.routes, cidrs);
+  const passing = decided.filter((d) => wanted.includes(d.route.target));
+  const viaTransit = to.zone && passing.length > 0 && passing.every((d) => d.route.transit);
+  const gateways = viaTransit ? [...new Set(passing.flatMap((d) => d.route.transit!.urns))].sort() : undefined;
+  return { decided, unknown, passing, gateways };
+}
+
+/**
  * The transit gateway of this stack a route to the zone `to` goes through, when it is one for
- * sure (the chosen routes all lead to that one gateway), else undefined: inside one VPC, through
- * anything else, or unknown.
+ * sure (the chosen routes all lead to that one gateway, no route of unknown destination may be
+ * more specific), else undefined: inside one VPC, through anything else, or unknown.
  */
 export function transitGatewayOf(group: RouteSource, to: RouteDestination): string | undefined {
-  if (!to.zone || !group.rt || !to.cidrs || (to.vpc !== undefined && group.vpc === to.vpc)) return undefined;
-  const wanted = wantedFor(to);
-  const { decided, unknown } = longestPrefix(group.rt.routes, to.cidrs);
-  const passing = decided.filter((d) => wanted.includes(d.route.target));
-  if (!passing.length || unknown.length || !passing.every((d) => d.route.transit)) return undefined;
-  const gateways = [...new Set(passing.flatMap((d) => d.route.transit!.urns))];
-  return gateways.length === 1 ? gateways[0] : undefined;
+  if (!group.rt || !to.cidrs || (to.vpc !== undefined && group.vpc === to.vpc)) return undefined;
+  const { unknown, gateways } = chosenRoutes(group.rt, to, to.cidrs);
+  return !unknown.length && gateways?.length === 1 ? gateways[0] : undefined;
 }
