@@ -12,7 +12,7 @@
  * unknown, leaves the allow's exposure as it is: a finding is never hidden by a guess.
  */
 import type { TrafficSet } from "../../../core/net";
-import { GCP_FIREWALL, normaliseFirewall, str, type GcpFirewall, type PlainObject, type StackIndex, type StackResource } from "../../../core/resources";
+import { GCP_FIREWALL, normaliseFirewall, str, type GcpFirewall, type StackIndex, type StackResource } from "../../../core/resources";
 
 export interface WorldAllow {
   readonly fw: GcpFirewall;
@@ -21,8 +21,7 @@ export interface WorldAllow {
 }
 
 /** The traffic an enabled firewall rule of `direction` certainly allows to or from the whole internet. */
-export function worldAllow(props: PlainObject, direction: "INGRESS" | "EGRESS"): WorldAllow | undefined {
-  const fw = normaliseFirewall(props);
+function worldAllow(fw: GcpFirewall, direction: "INGRESS" | "EGRESS"): WorldAllow | undefined {
   if (fw.direction !== direction || fw.disabled !== false || !fw.ranges.cidrs.isWorld() || fw.allow.isEmpty()) return undefined;
   const ranges = `${fw.ranges.cidrs}${fw.rangesDefaulted ? (direction === "INGRESS" ? " (no source named: GCP's default)" : " (no destination named: GCP's default)") : ""}`;
   return { fw, traffic: fw.allow, ranges };
@@ -62,7 +61,7 @@ export function worldExposures(stack: StackIndex, direction: "INGRESS" | "EGRESS
   );
   const out: WorldExposure[] = [];
   for (const { resource, fw, network } of rules) {
-    const w = worldAllow(resource.props, direction);
+    const w = worldAllow(fw, direction);
     if (!w) continue;
     let traffic = w.traffic;
     const deniedBy: string[] = [];
