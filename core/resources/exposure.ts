@@ -154,28 +154,82 @@ export function shadowedRules<T>(rules: readonly OrderedRule<T>[]): { rule: T; b
 }
 
 /**
+ * What both redundancy checks share: rules in order, each wholly known one (`judged`) checked
+ * against the others still standing (not already found redundant; of identical rules the later
+ * ones are named, the first kept); `cover` returns the others that cover it, or undefined.
+ */
+function redundantAmong<R extends { readonly ref: T }, T>(
+  rules: readonly R[],
+  judged: (r: R) => boolean,
+  identical: (a: R, b: R) => boolean,
+  cover: (r: R, others: readonly R[]) => ReadonlySet<R> | undefined,
+): { rule: T; by: T[] }[] {
+  const out: { rule: T; by: T[] }[] = [];
+  const redundant = new Set<R>();
+  rules.forEach((r, i) => {
+    if (!judged(r)) return;
+    const others = rules.filter((o, j) => o !== r && !redundant.has(o) && !(j > i && identical(o, r)));
+    const by = cover(r, others);
+    if (by) {
+      redundant.add(r);
+      out.push({ rule: r.ref, by: others.filter((o) => by.has(o)).map((o) => o.ref) });
+    }
+  });
+  return out;
+}
+
+/**
  * Allow-only rules made redundant by the others: every piece of its traffic, from each of its
  * addresses, is also allowed by other rules. Among identical rules only the later ones are named.
  */
 export function redundantRules<T>(rules: readonly AddressRule<T>[]): { rule: T; by: T[] }[] {
   // Others allow by their certain parts; a redundant rule must be wholly known.
   const usable = rules.filter((r) => !r.traffic.isEmpty() && !r.cidrs.isEmpty());
-  const out: { rule: T; by: T[] }[] = [];
-  const redundant = new Set<AddressRule<T>>();
-  usable.forEach((r, i) => {
-    if (!r.trafficComplete || !r.cidrsComplete) return;
-    const others = usable.filter((o, j) => o !== r && !redundant.has(o) && !(j > i && o.traffic.equals(r.traffic) && o.cidrs.equals(r.cidrs)));
-    const by = new Set<AddressRule<T>>();
-    const covered = pieces(r.traffic, others.map((o) => o.traffic)).every((p) => {
-      const m = others.filter((o) => matchesPiece(o.traffic, p));
-      const ok = m.reduce((acc, o) => acc.union(o.cidrs), CidrSet.EMPTY).covers(r.cidrs);
-      if (ok) m.filter((o) => o.cidrs.overlaps(r.cidrs)).forEach((o) => by.add(o));
-      return ok;
-    });
-    if (covered) {
-      redundant.add(r);
-      out.push({ rule: r.ref, by: others.filter((o) => by.has(o)).map((o) => o.ref) });
-    }
-  });
-  return out;
+  return redundantAmong(
+    usable,
+    (r) => r.trafficComplete && r.cidrsComplete,
+    (a, b) => a.traffic.equals(b.traffic) && a.cidrs.equals(b.cidrs),
+    (r, others) => {
+      const by = new Set<AddressRule<T>>();
+      const covered = pieces(r.traffic, others.map((o) => o.traffic)).every((p) => {
+        const m = others.filter((o) => matchesPiece(o.traffic, p));
+        const ok = m.reduce((acc, o) => acc.union(o.cidrs), CidrSet.EMPTY).covers(r.cidrs);
+        if (ok) m.filter((o) => o.cidrs.overlaps(r.cidrs)).forEach((o) => by.add(o));
+        return ok;
+      });
+      return covered ? by : undefined;
+    },
+  );
+}
+
+/** An allow rule whose peers are security groups by reference (`self` for its own group). */
+export interface ReferenceRule<T> {
+  readonly traffic: TrafficSet;
+  /** Known references only. */
+  readonly references: readonly string[];
+  /** Traffic known, no address or unknown reference beside the references: it can be judged. */
+  readonly judged: boolean;
+  readonly ref: T;
+}
+
+/**
+ * Rules that admit groups by reference, each of whose references the other rules naming it
+ * already admit for all of its traffic. Others count with what is certain about them.
+ */
+export function redundantReferenceRules<T>(rules: readonly ReferenceRule<T>[]): { rule: T; by: T[] }[] {
+  return redundantAmong(
+    rules,
+    (r) => r.judged && r.references.length > 0 && !r.traffic.isEmpty(),
+    (a, b) => a.traffic.equals(b.traffic) && a.references.join() === b.references.join(),
+    (r, others) => {
+      const by = new Set<ReferenceRule<T>>();
+      for (const reference of r.references) {
+        const same = others.filter((o) => o.references.includes(reference));
+        const union = same.reduce((acc, o) => acc.union(o.traffic), TrafficSet.EMPTY);
+        if (!r.traffic.subtract(union).isEmpty()) return undefined;
+        same.filter((o) => !o.traffic.intersect(r.traffic).isEmpty()).forEach((o) => by.add(o));
+      }
+      return by;
+    },
+  );
 }

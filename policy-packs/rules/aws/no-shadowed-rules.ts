@@ -5,8 +5,7 @@
  * standalone rules together; only certain cases are reported.
  */
 import { z } from "zod";
-import { TrafficSet } from "../../../core/net";
-import { AWS_NACL_ACL_TYPES, AWS_SG_GROUP_TYPES, redundantRules, securityGroupsOf, shadowedRules, type OwnedSgRule, type SgView } from "../../../core/resources";
+import { AWS_NACL_ACL_TYPES, AWS_SG_GROUP_TYPES, redundantReferenceRules, redundantRules, securityGroupsOf, shadowedRules, type OwnedSgRule, type SgView } from "../../../core/resources";
 import { stackRule } from "../define";
 import { aclName, aclsOf, aclUrn, entryName, orderedEntries } from "./nacl-view";
 import { groupName, groupUrn } from "./sg-view";
@@ -20,36 +19,6 @@ function ruleName(o: OwnedSgRule, v: SgView): string {
 /** The security groups a rule admits by reference (`self` for its own group); known ones only. */
 function references(o: OwnedSgRule): string[] {
   return [...o.rule.sourceSecurityGroups, ...(o.rule.self ? ["self"] : [])];
-}
-
-/**
- * Rules that admit peers only by group reference, each of whose references is already admitted
- * for all of its traffic by the group's other rules naming the same reference. Only rules wholly
- * known (traffic, no unknown reference or address) can be redundant; the others count with what
- * is certain about them.
- */
-function redundantReferenceRules(rules: readonly OwnedSgRule[]): { rule: OwnedSgRule; by: OwnedSgRule[] }[] {
-  const out: { rule: OwnedSgRule; by: OwnedSgRule[] }[] = [];
-  const redundant = new Set<OwnedSgRule>();
-  rules.forEach((r, i) => {
-    const refs = references(r);
-    const judged = refs.length > 0 && r.rule.cidrs.isEmpty() && r.rule.cidrsComplete && r.rule.trafficComplete && r.rule.unresolvedPrefixLists.length === 0 && !r.rule.traffic.isEmpty();
-    if (!judged) return;
-    const by = new Set<OwnedSgRule>();
-    const covered = refs.every((ref) => {
-      // Of two identical rules, the first is kept and the later one reported.
-      const others = rules.filter((o, j) => o !== r && !redundant.has(o) && references(o).includes(ref) && !(j > i && o.rule.traffic.equals(r.rule.traffic) && references(o).join() === refs.join()));
-      const union = others.reduce((acc, o) => acc.union(o.rule.traffic), TrafficSet.EMPTY);
-      if (!r.rule.traffic.subtract(union).isEmpty()) return false;
-      others.filter((o) => !o.rule.traffic.intersect(r.rule.traffic).isEmpty()).forEach((o) => by.add(o));
-      return true;
-    });
-    if (covered) {
-      redundant.add(r);
-      out.push({ rule: r, by: rules.filter((o) => by.has(o)) });
-    }
-  });
-  return out;
 }
 
 export const noShadowedRules = stackRule({
@@ -74,7 +43,14 @@ export const noShadowedRules = stackRule({
         for (const r of redundantRules(rules)) {
           report(`security group ${groupName(v)} ${direction} ${ruleName(r.rule, v)} (${r.rule.rule.traffic} for ${r.rule.rule.cidrs}) is redundant: already allowed by ${r.by.map((b) => ruleName(b, v)).join(", ")}`, groupUrn(v));
         }
-        const referencing = [...v.inline, ...v.standalone].filter((o) => o.rule.direction === direction);
+        const referencing = [...v.inline, ...v.standalone]
+          .filter((o) => o.rule.direction === direction)
+          .map((o) => ({
+            traffic: o.rule.traffic,
+            references: references(o),
+            judged: o.rule.cidrs.isEmpty() && o.rule.cidrsComplete && o.rule.trafficComplete && o.rule.unresolvedPrefixLists.length === 0,
+            ref: o,
+          }));
         for (const r of redundantReferenceRules(referencing)) {
           const peers = references(r.rule).map((x) => (x === "self" ? "the group itself" : x)).join(", ");
           report(`security group ${groupName(v)} ${direction} ${ruleName(r.rule, v)} (${r.rule.rule.traffic} for ${peers}) is redundant: already allowed by ${r.by.map((b) => ruleName(b, v)).join(", ")}`, groupUrn(v));
