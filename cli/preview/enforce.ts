@@ -18,7 +18,6 @@
  * server would skip every policy, so the answer is known to be empty. analyzeStack starts only
  * when every resource has been analyzed, as in the engine (a pack may rely on that order).
  */
-import type { ChildProcess } from "node:child_process";
 import { PreviewError, oneParagraph } from "./errors";
 import type { PackInfo, RunningPack } from "./packs";
 import { analyzerProto, levelFromEnum, severityFromEnum, structProto, unarySerialized } from "./packs";
@@ -95,34 +94,17 @@ function toViolation(d: any, urn: string, phase: Violation["phase"]): Violation 
 }
 
 /**
- * A failed call as the user should read it: when the pack's process is going away (a dropped
- * connection usually means it died), wait briefly for its exit so the code can be shown.
+ * A failed call as the user should read it: a dropped connection usually means the pack died,
+ * so wait briefly for its exit, then name its exit code and its last words on stderr.
  */
 async function packFailure(cp: ConfiguredPack, what: string, err: unknown): Promise<PreviewError> {
   const proc = cp.pack.process;
   if (proc.exitCode === null && proc.signalCode === null && (err as { code?: number }).code === 14 /* UNAVAILABLE */) {
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([exitOf(proc), new Promise<void>((resolve) => (timer = setTimeout(resolve, 500)))]);
+    await Promise.race([cp.pack.exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, 500)))]);
     clearTimeout(timer);
   }
-  return packFailureNow(cp, what, err);
-}
-
-/** One exit promise per pack process, however many calls fail at once. */
-const exits = new WeakMap<ChildProcess, Promise<void>>();
-function exitOf(proc: ChildProcess): Promise<void> {
-  let exited = exits.get(proc);
-  if (!exited) {
-    exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
-    exits.set(proc, exited);
-  }
-  return exited;
-}
-
-function packFailureNow(cp: ConfiguredPack, what: string, err: unknown): PreviewError {
   const detail = oneParagraph((err as { details?: string }).details ?? String(err), 900);
-  // A dropped connection says little; the pack's own exit and last words say why.
-  const proc = cp.pack.process;
   const exited = proc.exitCode !== null ? ` (its process exited with code ${proc.exitCode})` : proc.signalCode ? ` (its process was killed by ${proc.signalCode})` : "";
   const said = oneParagraph(cp.pack.stderr(), 600);
   return new PreviewError(`Policy pack '${cp.info.name}' (${cp.pack.dir}) failed ${what}: ${detail}${exited}${said ? `. It wrote: ${said}` : ""}`);

@@ -56,6 +56,8 @@ export interface RunningPack {
   client: any;
   /** The pack's stderr so far (for error messages). */
   stderr(): string;
+  /** Settles when the pack's process exits. */
+  exited: Promise<void>;
 }
 
 /** True when `dir` holds a policy pack (a PulumiPolicy.yaml). */
@@ -159,13 +161,14 @@ export async function startPack(dir: string, env: PackEnvironment, options: Star
     signal?.addEventListener("abort", () => fail("the preview was cancelled"), { once: true });
   });
   child.removeAllListeners("exit");
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   child.stdout!.resume();
   const { grpc } = pulumiGrpc();
   const client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
     "grpc.max_receive_message_length": 400 * 1024 * 1024,
     "grpc.max_send_message_length": 400 * 1024 * 1024,
   });
-  return { dir: packDir, process: child, client, stderr: () => stderr };
+  return { dir: packDir, process: child, client, stderr: () => stderr, exited };
 }
 
 /** GetAnalyzerInfo, as plain data. */
