@@ -8,30 +8,35 @@ import type { PolicyResource } from "@pulumi/policy";
 import { proxyTarget, UNKNOWN_SENTINELS, UnknownValueError } from "./policy-internals";
 import { UNKNOWN, type Plain, type PlainObject, type StackResource } from "../../core/resources";
 
-function read(get: () => unknown): Plain {
+/** The deep copy both readers share; `child` reads one element or property and copies it. */
+function copy(v: unknown, child: (container: Record<string | number, unknown>, key: string | number) => Plain): Plain {
+  if (v === null || v === undefined || typeof v === "boolean" || typeof v === "number" || typeof v === "string") return v;
+  if (Array.isArray(v)) {
+    const out: Plain[] = [];
+    for (let i = 0; i < v.length; i++) out.push(child(v as unknown as Record<number, unknown>, i));
+    return out;
+  }
+  if (typeof v === "object") {
+    const out: Record<string, Plain> = {};
+    for (const k of Object.keys(v)) out[k] = child(v as Record<string, unknown>, k);
+    return out;
+  }
+  return undefined;
+}
+
+/** Through the proxy: a read that throws UnknownValueError is an unknown. */
+function throughAccessors(container: Record<string | number, unknown>, key: string | number): Plain {
   try {
-    return toPlain(get());
+    return toPlain(container[key]);
   } catch (e) {
     if (e instanceof UnknownValueError) return UNKNOWN;
     throw e;
   }
 }
 
-/** Copy of data the proxy wrapped: the same walk without a proxy trap per read. */
+/** The data the proxy wraps: each sentinel it would have thrown on is an unknown. */
 function fromTarget(v: unknown): Plain {
-  if (typeof v === "string") return UNKNOWN_SENTINELS.has(v) ? UNKNOWN : v;
-  if (v === null || v === undefined || typeof v === "boolean" || typeof v === "number") return v;
-  if (Array.isArray(v)) {
-    const out: Plain[] = [];
-    for (let i = 0; i < v.length; i++) out.push(fromTarget(v[i]));
-    return out;
-  }
-  if (typeof v === "object") {
-    const out: Record<string, Plain> = {};
-    for (const k of Object.keys(v)) out[k] = fromTarget((v as Record<string, unknown>)[k]);
-    return out;
-  }
-  return undefined;
+  return typeof v === "string" && UNKNOWN_SENTINELS.has(v) ? UNKNOWN : copy(v, (c, k) => fromTarget(c[k]));
 }
 
 /**
@@ -41,22 +46,8 @@ function fromTarget(v: unknown): Plain {
  * policy's time on large stacks). Any other object is read through its accessors.
  */
 export function toPlain(v: unknown): Plain {
-  if (typeof v === "object" && v !== null) {
-    const target = proxyTarget(v);
-    if (target !== undefined) return fromTarget(target);
-  }
-  if (v === null || v === undefined || typeof v === "boolean" || typeof v === "number" || typeof v === "string") return v;
-  if (Array.isArray(v)) {
-    const out: Plain[] = [];
-    for (let i = 0; i < v.length; i++) out.push(read(() => v[i]));
-    return out;
-  }
-  if (typeof v === "object") {
-    const out: Record<string, Plain> = {};
-    for (const k of Object.keys(v)) out[k] = read(() => (v as Record<string, unknown>)[k]);
-    return out;
-  }
-  return undefined;
+  const target = typeof v === "object" && v !== null ? proxyTarget(v) : undefined;
+  return target !== undefined ? fromTarget(target) : copy(v, throughAccessors);
 }
 
 export function plainProps(props: Record<string, unknown>): PlainObject {
