@@ -5,7 +5,7 @@
  */
 import type { TrafficSet } from "../net/ports";
 import type { Block, PairResult } from "./model";
-import { explainPath } from "./stage";
+import { explainPath, pathTraffic } from "./stage";
 
 /** The blocks stopping `traffic` between the pair's endpoints, deduplicated by reason. */
 export function explainBlocked(pair: PairResult, traffic: TrafficSet): Block[] {
@@ -22,4 +22,32 @@ export function explainBlocked(pair: PairResult, traffic: TrafficSet): Block[] {
     }
   }
   return out;
+}
+
+/** How some traffic fares on each way between a pair (each pair of address classes, each subnet pairing). */
+export interface CutReport {
+  /** Ways that certainly carry all of it, by label: `internet (IPv4, all but 203.0.113.0/24) -> web`. */
+  readonly passes: readonly string[];
+  /** Ways that carry it only if values unknown at preview turn out favourably. */
+  readonly uncertain: readonly string[];
+  /** What stops it on the other ways, each reason ending with the way's label. */
+  readonly blocks: readonly Block[];
+}
+
+/**
+ * Which parts of a pair `traffic` reaches and which are cut, and by what: a pair is allowed
+ * when some way is, so a rule that cuts part of an endpoint (a deny of one /24 of the internet)
+ * shows here, not in `explainBlocked`.
+ */
+export function explainCut(pair: PairResult, traffic: TrafficSet): CutReport {
+  const passes: string[] = [];
+  const uncertain: string[] = [];
+  const blocks: Block[] = [];
+  for (const path of pair.paths) {
+    const t = pathTraffic(path);
+    if (t.lower.covers(traffic)) passes.push(path.label);
+    else if (t.upper.covers(traffic)) uncertain.push(path.label);
+    else for (const b of explainPath(path, traffic)) blocks.push({ ...b, reason: `${b.reason} (${path.label})` });
+  }
+  return { passes, uncertain, blocks };
 }

@@ -9,6 +9,8 @@
  *   certainly (`allowed`) and possibly (`possible`, wider only where values are unknown at
  *   preview) allowed, with the rules that allow it and the paths to explain what is blocked.
  * - `explainBlocked(pair, traffic)`: the rule, or the missing rule, that stops traffic.
+ * - `explainCut(pair, traffic)`: per address class of the pair (a rule may cut part of an
+ *   endpoint), where the traffic passes and what stops it elsewhere.
  * - `compareWithIntent(matrix, intent, { platforms })`: unintended paths, accidental denies,
  *   internet paths into sensitive zones, each naming the resources (URNs) responsible.
  *
@@ -31,8 +33,8 @@ export type { NetResource, Endpoint, Platform, RuleRef, Grant, Stage, Path, Bloc
 export { componentPlatform, componentTenant, mergeScoped, platformsOf, platformsIn, type ScopedIntent } from "./scope";
 /** Builds the connectivity matrix of a stack from its resources. */
 export { analyseReachability, type AnalyseOptions } from "./analyse";
-/** Explains the blocked part of some traffic for one pair. */
-export { explainBlocked } from "./explain";
+/** Explains the blocked part of some traffic for one pair, and which of its address classes it reaches. */
+export { explainBlocked, explainCut, type CutReport } from "./explain";
 /** Pulumi's unknown sentinels, as the engine recognises them. */
 export { UNKNOWN_SENTINELS, isUnknown } from "./values";
 /** The public address space that stands for "the internet" in the matrix. */

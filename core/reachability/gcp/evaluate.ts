@@ -5,11 +5,14 @@
  * ingress. Firewalls are stateful, so a pair needs the source's egress and the target's
  * ingress only. Traffic to or from the internet also needs a route to the default internet
  * gateway for the instance (GCP's default route, or a tagged route when it was deleted).
+ * Rules name peers by address ranges that may hold only part of a peer: each peer is judged per
+ * address class (../addr-classes), so a deny of part of the internet cuts only that part.
  */
 import type { Endpoint, Path, Stage } from "../model";
 import type { External, PlatformAnalysis } from "../platform";
 import { CidrSet } from "../../net/cidr";
 import { AddressIndex } from "../addr-index";
+import { AddressSplitter, classLabel, type AddressClass } from "../addr-classes";
 import { flat } from "../sweep";
 import { blockStage, firstMatchStage, LazyPath, passStage, type Entry } from "../stage";
 import { triAnd, triOr, type Tri } from "../values";
@@ -25,12 +28,20 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
   const sorted = [...model.firewalls].sort(byPriority);
   const extById = new Map(externals.map((e) => [e.endpoint.id, e]));
 
-  // Index once: which zones a rule targets, and which peers (zones or externals) it names as
-  // source or destination; then every rule is filed under (target, direction, peer) in
-  // evaluation order, so a pair reads only its own rules.
+  // Index once: which zones a rule targets, and which peer classes (address classes of zones or
+  // externals) it names as source or destination; then every rule is filed under (target,
+  // direction, peer class) in evaluation order, so a pair reads only its own rules.
   const zoneList = [...zones.values()].map((z) => z.zone);
-  const peerIds = [...zones.keys(), ...externals.map((e) => e.endpoint.id)];
-  const addressIndex = new AddressIndex([...zoneList.map((z) => (z.rangesUnknown ? undefined : z.ranges ?? CidrSet.EMPTY)), ...externals.map((e) => e.addresses)]);
+  const splitter = new AddressSplitter([...sorted.flatMap((f) => [f.sourceRanges, f.destinationRanges]), ...model.routes.filter((r) => r.internet).map((r) => r.dest)]);
+  /** Every peer's classes, each with its index in `peerClasses`. */
+  const classesOf = new Map<string, { cls: AddressClass; index: number }[]>();
+  const peerClasses: AddressClass[] = [];
+  const addPeer = (id: string, addresses: CidrSet | undefined) =>
+    classesOf.set(id, splitter.classes(addresses).map((cls) => ({ cls, index: peerClasses.push(cls) - 1 })));
+  for (const [id, z] of zones) addPeer(id, z.zone.rangesUnknown ? undefined : z.zone.ranges ?? CidrSet.EMPTY);
+  for (const e of externals) addPeer(e.endpoint.id, e.addresses);
+  const zoneClasses = zoneList.map((z) => classesOf.get(`gcp:${z.name}`)!.map((c) => c.index));
+  const addressIndex = new AddressIndex(peerClasses.map((c) => c.cidrs));
   const zonesByTag = new Map<string, number[]>();
   zoneList.forEach((z, i) => z.tags.forEach((t) => zonesByTag.set(t, [...(zonesByTag.get(t) ?? []), i])));
   // Accounts by email, account id and resource, so a rule's accounts find their zones directly.
@@ -55,7 +66,6 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
     else buckets[zone][dir][peer] = [e];
   };
   const zoneIndex = new Map(zoneList.map((z, i) => [z.name, i]));
-  const peerIndex = new Map(peerIds.map((id, i) => [id, i]));
   for (const f of sorted) {
     const targetsOf: [number, Tri][] = [];
     if (f.targetTags.length) {
@@ -69,15 +79,16 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
     if (!inNetwork.length) continue;
     const peers = new Map<number, Tri>();
     const add = (i: number, t: Tri) => peers.set(i, triOr(peers.get(i) ?? "no", t));
+    const addZone = (z: number, t: Tri) => zoneClasses[z].forEach((i) => add(i, t));
     const ranges = f.direction === "INGRESS" ? f.sourceRanges : f.destinationRanges;
     const anySource = f.direction === "INGRESS" ? f.sourceRanges || f.sourceTags.length || f.sourceAccounts : f.destinationRanges;
-    if (!anySource) peerIds.forEach((_, i) => add(i, "yes"));
+    if (!anySource) peerClasses.forEach((_, i) => add(i, "yes"));
     // An address list unknown at preview may name any peer.
-    if (f.rangesUnknown) peerIds.forEach((_, i) => add(i, "maybe"));
+    if (f.rangesUnknown) peerClasses.forEach((_, i) => add(i, "maybe"));
     if (ranges && !ranges.isEmpty()) for (const [i, t] of addressIndex.match(ranges)) add(i, t);
     if (f.direction === "INGRESS") {
-      for (const t of f.sourceTags) for (const i of zonesByTag.get(t) ?? []) add(i, "yes");
-      if (f.sourceAccounts) for (const [i, t] of accountZones(f.sourceAccounts)) add(i, t);
+      for (const t of f.sourceTags) for (const z of zonesByTag.get(t) ?? []) addZone(z, "yes");
+      if (f.sourceAccounts) for (const [z, t] of accountZones(f.sourceAccounts)) addZone(z, t);
     }
     const doubt = f.rangesUnknown || !f.certain;
     // One entry object per rule and certainty, shared by every (target, peer) it is filed under.
@@ -92,19 +103,20 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
     }
   }
 
-  function stage(zone: GcpZone, dir: "INGRESS" | "EGRESS", otherId: string, otherKey: string): Stage {
+  /** The firewall of `zone` in one direction, for the peer class `other` (index in `peerClasses`). */
+  function stage(zone: GcpZone, dir: "INGRESS" | "EGRESS", other: number, otherKey: string): Stage {
     const ingress = dir === "INGRESS";
     const label = `firewall ${ingress ? "ingress to" : "egress from"} ${zone.name}`;
     const implied = { urn: "", resource: "GCP implied rule", rule: ingress ? "deny all ingress, priority 65535" : "allow all egress, priority 65535" };
-    const list = buckets[zoneIndex.get(zone.name)!][ingress ? 0 : 1][peerIndex.get(otherId)!] ?? [];
+    const list = buckets[zoneIndex.get(zone.name)!][ingress ? 0 : 1][other] ?? [];
     return firstMatchStage(label, list, { rule: implied, action: ingress ? "deny" : "allow" }, `no firewall rule allows ${ingress ? "ingress to" : "egress from"} ${zone.name} ${ingress ? "from" : "to"} ${otherKey}`);
   }
 
-  function internetRoute(zone: GcpZone, ext: External): Stage | undefined {
+  function internetRoute(zone: GcpZone, ext: External, cls: AddressClass): Stage | undefined {
     if (ext.endpoint.kind !== "internet") return undefined;
     const label = `route from ${zone.name} to the internet`;
     for (const r of model.routes) {
-      if (!r.internet || !r.dest || !r.dest.overlaps(ext.addresses)) continue;
+      if (!r.internet || !r.dest || !r.dest.overlaps(cls.cidrs ?? ext.addresses)) continue;
       if (r.network && zone.networks.size && !zone.networks.has(r.network)) continue;
       if (!r.tags.length || r.tags.some((t) => zone.tags.has(t))) return passStage(label, r.ref);
     }
@@ -120,23 +132,25 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
     paths(from, to): Path[] | undefined {
       const a = zones.get(from.id);
       const b = zones.get(to.id);
-      const label = `${from.key} -> ${to.key}`;
+      if (!(a || b) || !classesOf.has(from.id) || !classesOf.has(to.id)) return undefined;
       if (a && b) {
         const shared = !a.zone.networks.size || !b.zone.networks.size || [...a.zone.networks].some((n) => b.zone.networks.has(n));
-        if (!shared) return [{ label, stages: [blockStage("network", `${from.key} and ${to.key} are in different VPC networks`)] }];
-        return [new LazyPath(label, [() => stage(a.zone, "EGRESS", to.id, to.key), () => stage(b.zone, "INGRESS", from.id, from.key)])];
+        if (!shared) return [{ label: `${from.key} -> ${to.key}`, stages: [blockStage("network", `${from.key} and ${to.key} are in different VPC networks`)] }];
       }
-      if (a && extById.has(to.id)) {
-        const ext = extById.get(to.id)!;
-        const route = internetRoute(a.zone, ext);
-        return [new LazyPath(label, [() => stage(a.zone, "EGRESS", to.id, to.key), () => route])];
+      // One path per pair of address classes: the pair reaches where some pair of classes does.
+      const paths: Path[] = [];
+      for (const { cls: fc, index: fi } of classesOf.get(from.id)!) {
+        for (const { cls: tc, index: ti } of classesOf.get(to.id)!) {
+          const label = `${classLabel(from.key, fc)} -> ${classLabel(to.key, tc)}`;
+          const steps: (() => Stage | undefined)[] = [];
+          if (a) steps.push(() => stage(a.zone, "EGRESS", ti, classLabel(to.key, tc)));
+          if (b) steps.push(() => stage(b.zone, "INGRESS", fi, classLabel(from.key, fc)));
+          if (a && !b) steps.push(() => internetRoute(a.zone, extById.get(to.id)!, tc));
+          if (b && !a) steps.push(() => internetRoute(b.zone, extById.get(from.id)!, fc));
+          paths.push(new LazyPath(label, steps));
+        }
       }
-      if (b && extById.has(from.id)) {
-        const ext = extById.get(from.id)!;
-        const route = internetRoute(b.zone, ext);
-        return [new LazyPath(label, [() => stage(b.zone, "INGRESS", from.id, from.key), () => route])];
-      }
-      return undefined;
+      return paths;
     },
   };
 }

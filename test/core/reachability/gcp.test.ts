@@ -11,7 +11,7 @@
  */
 import assert from "node:assert/strict";
 import { TrafficSet } from "../../../core/net";
-import { analyseReachability, explainBlocked, type Matrix, type NetResource } from "../../../core/reachability";
+import { analyseReachability, explainBlocked, explainCut, type Matrix, type NetResource } from "../../../core/reachability";
 import { res, UNKNOWN_STRING, urnOf } from "./build";
 
 const FW = "gcp:compute/firewall:Firewall";
@@ -116,5 +116,22 @@ describe("reachability / GCP", () => {
     const p = analyseReachability(rs).pair("gcp:web", "gcp:app")!;
     assert.equal(p.allowed.toString(), "nothing");
     assert.equal(p.possible.toString(), "tcp/8080");
+  });
+
+  it("a deny of part of the internet leaves the rest allowed, and says which part is cut", () => {
+    // web-https allows 0.0.0.0/0 at 1000; a deny of one /24 at 900 cuts only that /24.
+    const m = analyseReachability(stack([fw("deny-doc-net", { direction: "INGRESS", priority: 900, denies: [{ protocol: "all" }], sourceRanges: ["203.0.113.0/24"] })]));
+    const p = m.pair("internet", "gcp:web")!;
+    assert.equal(p.allowed.toString(), "tcp/443");
+    const cut = explainCut(p, TrafficSet.of("tcp", 443));
+    assert.deepEqual(cut.passes, ["internet (IPv4, all but 203.0.113.0/24) -> web"]);
+    assert.deepEqual(
+      cut.blocks.map((b) => b.reason),
+      [
+        "deny-doc-net deny ingress priority 900 denies tcp/443 (internet (203.0.113.0/24) -> web)",
+        "GCP implied rule deny all ingress, priority 65535 denies tcp/443 (internet (IPv6) -> web)",
+        "no route to the default internet gateway for web (default routes deleted, no route tagged for it) on tcp/443 (internet (IPv6) -> web)",
+      ],
+    );
   });
 });

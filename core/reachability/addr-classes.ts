@@ -1,0 +1,122 @@
+/**
+ * Address classes: an endpoint's addresses cut where the platform's rules cut them, so that
+ * every rule either holds a whole class or none of it (the equivalence classes of Batfish and
+ * np-guard). A rule that names part of an endpoint then decides only that part: a deny of
+ * 203.0.113.0/24 before an allow of 0.0.0.0/0 leaves `internet (IPv4, all but 203.0.113.0/24)`
+ * allowed instead of the whole internet denied. IPv4 and IPv6 are always separate classes, as
+ * filters judge each family on its own. Pieces every rule treats alike stay one class, so an
+ * endpoint no rule splits is one class per family.
+ */
+import { CidrSet, rangeToCidrs, type IpFamily } from "../net/cidr";
+import type { Interval, RangeSet } from "../net/range-set";
+import { AddressIndex } from "./addr-index";
+
+export interface AddressClass {
+  /** Undefined when the endpoint's addresses are unknown at preview (then it is one class). */
+  readonly cidrs?: CidrSet;
+  /** Which part of the endpoint this is, empty for the whole endpoint: `IPv6`, `203.0.113.0/24`, `IPv4, all but 203.0.113.0/24`. */
+  readonly part: string;
+}
+
+const SHOWN = 3;
+
+function familyOf(set: CidrSet, f: IpFamily): RangeSet<bigint> {
+  return f === 4 ? set.v4 : set.v6;
+}
+
+function setOf(f: IpFamily, ivs: readonly Interval<bigint>[]): CidrSet {
+  return CidrSet.fromCidrs(ivs.flatMap((iv) => rangeToCidrs(f, iv.from, iv.to)));
+}
+
+function listed(set: CidrSet): string {
+  const cidrs = set.toCidrs().map((c) => c.text);
+  return cidrs.length > SHOWN ? `${cidrs.slice(0, SHOWN).join(", ")} and ${cidrs.length - SHOWN} more` : cidrs.join(", ");
+}
+
+/** `name` followed by the part in parentheses, or `name` alone for the whole endpoint. */
+export function classLabel(name: string, c: AddressClass): string {
+  return c.part ? `${name} (${c.part})` : name;
+}
+
+export class AddressSplitter {
+  private readonly rules: CidrSet[] = [];
+  private readonly index: AddressIndex;
+
+  /** `ruleSets`: every address set some rule of the platform matches peers by. */
+  constructor(ruleSets: Iterable<CidrSet | undefined>) {
+    const seen = new Set<string>();
+    for (const s of ruleSets) {
+      if (!s || s.isEmpty()) continue;
+      const key = `${s.v4.toString()}|${s.v6.toString()}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      this.rules.push(s);
+    }
+    this.index = new AddressIndex(this.rules);
+  }
+
+  /** The classes of an endpoint with these addresses; an endpoint with none known is one class that no range matches. */
+  classes(addresses: CidrSet | undefined): AddressClass[] {
+    if (!addresses) return [{ part: "" }];
+    if (addresses.isEmpty()) return [{ cidrs: addresses, part: "" }];
+    const families = ([4, 6] as const).filter((f) => !familyOf(addresses, f).isEmpty());
+    const out: AddressClass[] = [];
+    for (const f of families) {
+      const whole = f === 4 ? addresses.intersect(CidrSet.WORLD_V4) : addresses.intersect(CidrSet.WORLD_V6);
+      const pieces = this.split(whole, f);
+      const familyName = families.length > 1 ? `IPv${f}` : "";
+      if (pieces.length === 1) {
+        out.push({ cidrs: whole, part: familyName });
+        continue;
+      }
+      for (const cidrs of pieces) {
+        // Named by itself or by what it lacks, whichever is shorter.
+        const rest = whole.subtract(cidrs);
+        const own = cidrs.toCidrs().length <= rest.toCidrs().length;
+        const text = own ? listed(cidrs) : `all but ${listed(rest)}`;
+        out.push({ cidrs, part: familyName && !own ? `${familyName}, ${text}` : text });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * One family's addresses cut at the bounds of the rules that hold only part of them, the
+   * pieces grouped by the set of rules holding them (a sweep over the bounds).
+   */
+  private split(whole: CidrSet, f: IpFamily): CidrSet[] {
+    const partial = [...this.index.match(whole).keys()].filter((i) => !this.rules[i].covers(whole));
+    if (!partial.length) return [whole];
+    const events: { at: bigint; rule: number; open: boolean }[] = [];
+    for (const r of partial) {
+      for (const iv of familyOf(this.rules[r], f).intervals) {
+        events.push({ at: iv.from, rule: r, open: true }, { at: iv.to + 1n, rule: r, open: false });
+      }
+    }
+    const own = familyOf(whole, f).intervals;
+    const bounds = [...new Set([...events.map((e) => e.at), ...own.flatMap((iv) => [iv.from, iv.to + 1n])])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    const active = new Set<number>();
+    const groups = new Map<string, Interval<bigint>[]>();
+    let e = 0;
+    let o = 0;
+    for (let k = 0; k + 1 < bounds.length; k++) {
+      const from = bounds[k];
+      const to = bounds[k + 1] - 1n;
+      while (e < events.length && events[e].at <= from) {
+        if (events[e].open) active.add(events[e].rule);
+        else active.delete(events[e].rule);
+        e++;
+      }
+      while (o < own.length && own[o].to < from) o++;
+      if (o >= own.length || own[o].from > from) continue; // a gap of the endpoint's own addresses
+      const key = [...active].sort((a, b) => a - b).join(",");
+      const list = groups.get(key);
+      const last = list?.[list.length - 1];
+      if (last && last.to + 1n === from) list![list!.length - 1] = { from: last.from, to };
+      else if (list) list.push({ from, to });
+      else groups.set(key, [{ from, to }]);
+    }
+    return [...groups.values()].map((ivs) => setOf(f, ivs));
+  }
+}
