@@ -18,6 +18,7 @@ import { readGcp } from "./gcp/model";
 import { analyseGcp } from "./gcp/evaluate";
 import { TrafficSet } from "../net/ports";
 import { mergeScoped, type ScopedIntent } from "./scope";
+import { resolveEphemeralPorts, type EphemeralPorts, type EphemeralPortsInput } from "./ephemeral";
 
 export interface AnalyseOptions {
   /** External networks to show as endpoints (the intent's peers are added when `intent` is given). */
@@ -36,15 +37,23 @@ export interface AnalyseOptions {
    * grow with the square of the endpoints (resources only linearly): see bench/RESULTS-reachability.md.
    */
   readonly maxEndpoints?: number;
+  /**
+   * The client's ephemeral (source) ports, to which replies return through stateless filters
+   * (AWS NACLs): a TCP or UDP path is open when one of them gets its replies back through every
+   * return check. A preset (`linux` 32768-60999, `windows` 49152-65535, `nat` 1024-65535), a
+   * range `"from-to"` or `{ from, to }`. Default `nat`, the widest: a narrower range can only
+   * report fewer paths. A malformed value throws, naming it.
+   */
+  readonly ephemeralPorts?: EphemeralPortsInput;
 }
 
-type PlatformReader = (graph: ResourceGraph, externals: readonly External[], opts: AnalyseOptions) => PlatformAnalysis | undefined;
+type PlatformReader = (graph: ResourceGraph, externals: readonly External[], opts: AnalyseOptions, ephemeral: EphemeralPorts) => PlatformAnalysis | undefined;
 
 /** Each platform reads its own resources; one with nothing in the stack sits out. */
 const readers: readonly PlatformReader[] = [
-  (g, ext, opts) => {
+  (g, ext, opts, ephemeral) => {
     const model = readAws(g, opts.zoneTag);
-    return model.sgs.size || model.subnets.length ? analyseAws(model, ext) : undefined;
+    return model.sgs.size || model.subnets.length ? analyseAws(model, ext, ephemeral) : undefined;
   },
   (g, ext, opts) => {
     const model = readK8s(g, intentsOf(opts));
@@ -122,12 +131,14 @@ export function pairResult(from: string, to: string, paths: Path[]): PairResult 
 
 /**
  * The connectivity matrix of a stack, from its resources alone. Unknown values at preview
- * make `possible` wider than `allowed` instead of failing; nothing here throws on odd input.
+ * make `possible` wider than `allowed` instead of failing; nothing here throws on odd resources
+ * (a malformed option does throw, naming it).
  */
 export function analyseReachability(resources: readonly NetResource[], opts: AnalyseOptions = {}): Matrix {
+  const ephemeral = resolveEphemeralPorts(opts.ephemeralPorts, "analyseReachability options.ephemeralPorts");
   const graph = new ResourceGraph(resources);
   const externals = externalsFor(opts);
-  const platforms = readers.map((r) => r(graph, externals, opts)).filter((p): p is PlatformAnalysis => p !== undefined);
+  const platforms = readers.map((r) => r(graph, externals, opts, ephemeral)).filter((p): p is PlatformAnalysis => p !== undefined);
   const endpoints: Endpoint[] = [...platforms.flatMap((p) => p.endpoints), ...externals.map((e) => e.endpoint)].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   if (opts.maxEndpoints !== undefined && endpoints.length > opts.maxEndpoints) {
     const skipped = `${endpoints.length} endpoints, above the limit of ${opts.maxEndpoints}: no pair was judged`;

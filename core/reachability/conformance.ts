@@ -15,7 +15,7 @@ import type { Endpoint as IntentEndpoint, Intent } from "../intent/types";
 import type { Block, Endpoint, Matrix, PairResult, Platform, RuleRef } from "./model";
 import { inferTenant, platformsOf } from "./scope";
 import { cidrSet } from "./values";
-import { explainBlocked } from "./explain";
+import { explainBlocked, explainReplies } from "./explain";
 import { pathTraffic } from "./stage";
 
 export interface Finding {
@@ -105,6 +105,12 @@ function describeRules(rules: readonly RuleRef[]): string {
   return rules.map((r) => `${r.resource} ${r.rule}`).join("; ");
 }
 
+/** `; tcp replies pass on client ports ... only` when the path works for part of the ephemeral range. */
+function repliesNote(pair: PairResult, traffic: TrafficSet): string {
+  const notes = explainReplies(pair, traffic);
+  return notes.length ? `; ${notes.join("; ")}` : "";
+}
+
 /**
  * Compares a matrix with the intent it should implement, on each platform it applies to
  * (`opts.platforms`, else every platform with an endpoint for one of its zones; see ./scope):
@@ -146,7 +152,7 @@ export function compareWithIntent(matrix: Matrix, intent: Intent, opts: Conforma
       const certain = !pair.allowed.isEmpty();
       const traffic = certain ? pair.allowed : pair.possible;
       const rules = rulesAllowing(pair, traffic);
-      internetToSensitive.push({ from: from.id, to: to.id, traffic, flows: [], rules, urns: urnsOf(rules), message: `the internet ${certain ? "reaches" : "may reach"} sensitive zone ${to.id} on ${traffic}, through ${describeRules(rules) || "no named rule"}` });
+      internetToSensitive.push({ from: from.id, to: to.id, traffic, flows: [], rules, urns: urnsOf(rules), message: `the internet ${certain ? "reaches" : "may reach"} sensitive zone ${to.id} on ${traffic}, through ${describeRules(rules) || "no named rule"}${repliesNote(pair, traffic)}` });
     }
     if (!inScope(from) && !inScope(to)) continue;
 
@@ -164,12 +170,12 @@ export function compareWithIntent(matrix: Matrix, intent: Intent, opts: Conforma
     const extra = pair.allowed.subtract(tolerated);
     if (!extra.isEmpty()) {
       const rules = rulesAllowing(pair, extra);
-      unintended.push({ from: from.id, to: to.id, traffic: extra, flows: [], rules, urns: urnsOf(rules), message: `${from.id} -> ${to.id} on ${extra} is allowed but not in the intent, by ${describeRules(rules) || "no named rule"}` });
+      unintended.push({ from: from.id, to: to.id, traffic: extra, flows: [], rules, urns: urnsOf(rules), message: `${from.id} -> ${to.id} on ${extra} is allowed but not in the intent, by ${describeRules(rules) || "no named rule"}${repliesNote(pair, extra)}` });
     }
     const maybe = pair.possible.subtract(pair.allowed).subtract(tolerated);
     if (!maybe.isEmpty()) {
       const rules = rulesAllowing(pair, maybe);
-      uncertain.push({ from: from.id, to: to.id, traffic: maybe, flows: [], rules, urns: urnsOf(rules), message: `${from.id} -> ${to.id} on ${maybe} may be allowed (values unknown at preview), by ${describeRules(rules) || "no named rule"}` });
+      uncertain.push({ from: from.id, to: to.id, traffic: maybe, flows: [], rules, urns: urnsOf(rules), message: `${from.id} -> ${to.id} on ${maybe} may be allowed (values unknown at preview), by ${describeRules(rules) || "no named rule"}${repliesNote(pair, maybe)}` });
     }
     const blocked = intended.subtract(pair.possible);
     if (!blocked.isEmpty()) {

@@ -51,3 +51,23 @@ export function explainCut(pair: PairResult, traffic: TrafficSet): CutReport {
   }
   return { passes, uncertain, blocks };
 }
+
+/**
+ * Where `traffic` passes only for some client ports (replies through a stateless filter refused
+ * on part of the ephemeral range): `tcp replies pass on client ports 1024-3388, 3390-65535 only
+ * (of 1024-65535)`, per distinct answer, naming the paths when they differ. Empty when every
+ * path that carries it takes replies on the whole range (or has no stateless return check).
+ */
+export function explainReplies(pair: PairResult, traffic: TrafficSet): string[] {
+  const byText = new Map<string, string[]>();
+  let carrying = 0;
+  for (const path of pair.paths) {
+    const carried = pathTraffic(path).upper.intersect(traffic);
+    if (carried.isEmpty()) continue;
+    carrying++;
+    const text = narrowedReplies(path, carried);
+    if (text) byText.set(text, [...(byText.get(text) ?? []), path.label]);
+  }
+  const some = (labels: string[]) => (labels.length > 3 ? `${labels.slice(0, 3).join(", ")} and ${labels.length - 3} more` : labels.join(", "));
+  return [...byText].map(([text, labels]) => (labels.length === carrying ? text : `${text} (${some(labels)})`));
+}

@@ -9,6 +9,9 @@
  *   certainly (`allowed`) and possibly (`possible`, wider only where values are unknown at
  *   preview) allowed, with the rules that allow it and the paths to explain what is blocked.
  * - `explainBlocked(pair, traffic)`: the rule, or the missing rule, that stops traffic.
+ * - Return traffic through stateless filters (NACLs) goes to the client's ephemeral port: a path
+ *   is open when one port of the client's range (`ephemeralPorts`, default 1024-65535) gets its
+ *   replies back through every return check; `explainReplies` says when only part of it does.
  * - `explainCut(pair, traffic)`: per address class of the pair (a rule may cut part of an
  *   endpoint), where the traffic passes and what stops it elsewhere.
  * - `compareWithIntent(matrix, intent, { platforms })`: unintended paths, accidental denies,
@@ -28,7 +31,7 @@
  */
 
 /** Input and output shapes: resources in, matrix of endpoints and pairs out. */
-export type { NetResource, Endpoint, Platform, RuleRef, Grant, Stage, Path, Block, PairResult, Matrix, ExternalPeer } from "./model";
+export type { NetResource, Endpoint, Platform, RuleRef, Grant, Stage, ClientPorts, Path, Block, PairResult, Matrix, ExternalPeer } from "./model";
 /** Which platforms an intent applies to (component intents vs caller intents). */
 export { componentPlatform, componentTenant, mergeScoped, platformsOf, platformsIn, type ScopedIntent } from "./scope";
 /** Builds the connectivity matrix of a stack from its resources. */

@@ -84,6 +84,22 @@ export interface Stage {
   readonly blockedBy?: RuleRef;
   /** For a return-path check: the filter as evaluated on the reply packets (ephemeral ports). */
   readonly reply?: Stage;
+  /**
+   * For a return-path check: the client's ephemeral ports and those whose replies this filter lets
+   * back. A session needs ONE client port that every return check of its path lets back, so a
+   * path meets these sets across its stages (`lower`/`upper` above only say some port passes here).
+   */
+  readonly clientPorts?: ClientPorts;
+}
+
+/** Client (reply destination) ports at one return check, per protocol; ICMP is whole or absent. */
+export interface ClientPorts {
+  /** The client's ephemeral range (the analysis's `ephemeralPorts`), with ICMP. */
+  readonly range: TrafficSet;
+  /** Ports of `range` whose replies certainly pass. */
+  readonly lower: TrafficSet;
+  /** Ports of `range` whose replies possibly pass. */
+  readonly upper: TrafficSet;
 }
 
 /** One way from one endpoint to another (e.g. one subnet pairing); traffic needs every stage. */

@@ -6,11 +6,12 @@
  * applied) and for what is possibly allowed (the reverse), so unknowns at preview neither
  * invent nor hide a path.
  */
-import { EPHEMERAL, PROTOCOLS, TrafficSet, type PortSpec } from "../net/ports";
+import { PROTOCOLS, TrafficSet, type PortSpec } from "../net/ports";
 import { RangeSet, type Interval } from "../net/range-set";
 import type { Block, Grant, Path, RuleRef, Stage } from "./model";
 import type { Tri } from "./values";
 import { flat, paint, type FlatPorts, type PaintAction } from "./sweep";
+import { explainDisjointReturns, explainReturn, meetClientPorts, served } from "./reply";
 
 export interface Entry {
   readonly rule: RuleRef;
@@ -130,48 +131,6 @@ export function unknownStage(label: string, missing: string): Stage {
   return { label, lower: TrafficSet.EMPTY, upper: TrafficSet.ALL, grants: [], denies: [], missing };
 }
 
-const EPHEMERAL_PORTS = TrafficSet.fromSpecs([
-  { protocol: "tcp", ...EPHEMERAL },
-  { protocol: "udp", ...EPHEMERAL },
-  { protocol: "icmp", from: 0, to: 65535 },
-]);
-
-/**
- * Return traffic through a stateless filter: `inner` was evaluated on reply packets, whose
- * destination is the client's ephemeral port. A protocol's requests pass only when the replies
- * on the whole ephemeral range (1024-65535) pass; a reply range cut short breaks some clients.
- */
-const returnCache = new WeakMap<Stage, Stage>();
-
-export function returnStage(inner: Stage): Stage {
-  const cached = returnCache.get(inner);
-  if (cached) return cached;
-  const stage = makeReturnStage(inner);
-  returnCache.set(inner, stage);
-  return stage;
-}
-
-function makeReturnStage(inner: Stage): Stage {
-  const project = (t: TrafficSet) => {
-    const ok = PROTOCOLS.filter((p) => t.covers(EPHEMERAL_PORTS.intersect(TrafficSet.of(p))));
-    return TrafficSet.fromSpecs(ok.map((p) => ({ protocol: p, from: 0, to: 65535 })));
-  };
-  return {
-    label: inner.label,
-    lower: project(inner.lower),
-    upper: project(inner.upper),
-    get grants() {
-      return inner.grants;
-    },
-    denies: [],
-    missing: inner.missing,
-    reply: inner,
-  };
-}
-
-/** The ephemeral reply ports a stateless filter has to let back, per protocol. */
-export const RETURN_TRAFFIC = EPHEMERAL_PORTS;
-
 /** Intersection with shortcuts for the common whole and empty sets (no allocation). */
 export function meet(a: TrafficSet, b: TrafficSet): TrafficSet {
   if (a === TrafficSet.ALL) return b;
@@ -217,38 +176,48 @@ export class LazyPath implements Path {
   }
 
   traffic(): { lower: TrafficSet; upper: TrafficSet } {
-    let lower = TrafficSet.ALL;
-    let upper = TrafficSet.ALL;
-    for (let i = 0; i < this.done.length || this.advance(); i++) {
-      const s = this.done[i];
-      lower = meet(lower, s.lower);
-      upper = meet(upper, s.upper);
-      if (upper.isEmpty()) return { lower: TrafficSet.EMPTY, upper: TrafficSet.EMPTY };
-    }
-    return { lower, upper };
+    return walk((i) => (i < this.done.length || this.advance() ? this.done[i] : undefined));
   }
 }
 
-export function pathTraffic(path: Path): { lower: TrafficSet; upper: TrafficSet } {
-  if (path instanceof LazyPath) return path.traffic();
+/**
+ * What passes every stage, stopping at the first that lets nothing through. Return checks also
+ * meet their client ports: a protocol's requests pass only while some client port gets its
+ * replies back through every return check so far (./reply).
+ */
+function walk(stage: (i: number) => Stage | undefined): { lower: TrafficSet; upper: TrafficSet } {
   let lower = TrafficSet.ALL;
   let upper = TrafficSet.ALL;
-  for (const s of path.stages) {
+  let client: { lower: TrafficSet; upper: TrafficSet } | undefined;
+  for (let i = 0, s = stage(0); s; s = stage(++i)) {
     lower = meet(lower, s.lower);
     upper = meet(upper, s.upper);
+    if (s.clientPorts) {
+      client = meetClientPorts(client, s.clientPorts);
+      lower = meet(lower, served(client.lower));
+      upper = meet(upper, served(client.upper));
+    }
     if (upper.isEmpty()) return { lower: TrafficSet.EMPTY, upper: TrafficSet.EMPTY };
   }
   return { lower, upper };
 }
 
+export function pathTraffic(path: Path): { lower: TrafficSet; upper: TrafficSet } {
+  if (path instanceof LazyPath) return path.traffic();
+  const stages = path.stages;
+  return walk((i) => stages[i]);
+}
+
 /** Why `traffic` does not make it along `path`: every stage that stops part of it, and how. */
 export function explainPath(path: Path, traffic: TrafficSet): Block[] {
   const out: Block[] = [];
+  let unexplained = traffic;
   for (const s of path.stages) {
     let blocked = traffic.subtract(s.upper);
     if (blocked.isEmpty()) continue;
-    if (s.reply) {
-      out.push(...explainReturn(s, s.reply, blocked));
+    unexplained = unexplained.subtract(blocked);
+    if (s.clientPorts) {
+      out.push(...explainReturn(s, blocked));
       continue;
     }
     for (const d of s.denies) {
@@ -264,20 +233,7 @@ export function explainPath(path: Path, traffic: TrafficSet): Block[] {
         : { traffic: blocked, stage: s.label, rule: s.blockedBy, reason: `${s.missing} on ${blocked}` },
     );
   }
-  return out;
-}
-
-/** Return-path blocks are named by the reply traffic that is refused, per protocol. */
-function explainReturn(s: Stage, reply: Stage, blocked: TrafficSet): Block[] {
-  const out: Block[] = [];
-  for (const p of PROTOCOLS) {
-    const requests = blocked.intersect(TrafficSet.of(p));
-    if (requests.isEmpty()) continue;
-    const replies = RETURN_TRAFFIC.intersect(TrafficSet.of(p)).subtract(reply.upper);
-    const deny = reply.denies.find((d) => d.traffic.intersect(replies).isEmpty() === false);
-    const rule = deny?.rule ?? reply.fallback;
-    const by = rule ? ` (${rule.resource} ${rule.rule})` : "";
-    out.push({ traffic: requests, stage: s.label, rule, reason: `return traffic ${replies} not allowed by ${reply.label}${by}` });
-  }
+  // Every check alone lets some of it through, but the return checks share no client port.
+  if (!unexplained.isEmpty()) out.push(...explainDisjointReturns(path.stages, unexplained));
   return out;
 }

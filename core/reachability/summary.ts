@@ -4,6 +4,7 @@
  * nothing possible are left out unless asked for.
  */
 import type { Matrix } from "./model";
+import { explainReplies } from "./explain";
 
 export interface MatrixRow {
   readonly from: string;
@@ -13,6 +14,8 @@ export interface MatrixRow {
   /** Possibly allowed (differs from `allowed` only where values are unknown at preview). */
   readonly possible: string;
   readonly rules: readonly { readonly urn: string; readonly rule: string }[];
+  /** Set when replies pass a stateless filter on part of the client's ephemeral range only, e.g. `tcp replies pass on client ports 1024-3388, 3390-65535 only (of 1024-65535)`. */
+  readonly replies?: string;
 }
 
 export interface MatrixSummary {
@@ -26,12 +29,14 @@ export function summariseMatrix(matrix: Matrix, opts: { includeEmpty?: boolean; 
   for (const p of matrix.pairs) {
     if (!opts.includeSelf && p.from === p.to) continue;
     if (!opts.includeEmpty && p.possible.isEmpty()) continue;
+    const replies = explainReplies(p, p.possible).join("; ");
     rows.push({
       from: p.from,
       to: p.to,
       allowed: p.allowed.toString(),
       possible: p.possible.toString(),
       rules: p.allowedBy.map((r) => ({ urn: r.urn, rule: `${r.resource} ${r.rule}` })),
+      ...(replies ? { replies } : {}),
     });
   }
   return {

@@ -5,15 +5,18 @@
  * (only across VPCs or out of the VPC; through a transit gateway, the TGW route table of A's
  * attachment too, and the NACL of each attachment's own subnets), A's NACL outbound, B's NACL
  * inbound, B's SG ingress, and on the way back (NACLs are stateless) B's NACL outbound and A's
- * NACL inbound on the ephemeral ports, and B's route back to A. Rules are indexed once per
- * endpoint they touch, so a pair costs only its own rules.
+ * NACL inbound on the client's ephemeral ports (one port of the range must pass them all, see
+ * ../reply), and B's route back to A. Rules are indexed once per endpoint they touch, so a pair
+ * costs only its own rules.
  */
 import { CidrSet } from "../../net/cidr";
 import { AddressIndex } from "../addr-index";
 import { flat } from "../sweep";
 import type { Endpoint, Path, RuleRef, Stage } from "../model";
 import type { External, PlatformAnalysis } from "../platform";
-import { allowStage, blockStage, firstMatchStage, LazyPath, passStage, returnStage, unknownStage, type Entry } from "../stage";
+import { allowStage, blockStage, firstMatchStage, LazyPath, passStage, unknownStage, type Entry } from "../stage";
+import { returnStages } from "../reply";
+import type { EphemeralPorts } from "../ephemeral";
 import { triOr, type Tri } from "../values";
 import type { AwsModel, Nacl, RouteTable, Sg, SgRule, Subnet } from "./model";
 import { routeStages, transitGatewayOf, type RouteDestination } from "./route-stage";
@@ -49,7 +52,8 @@ function family(set: CidrSet, f: 4 | 6): CidrSet {
   return set.intersect(f === 4 ? CidrSet.WORLD_V4 : CidrSet.WORLD_V6);
 }
 
-export function analyseAws(model: AwsModel, externals: readonly External[]): PlatformAnalysis {
+export function analyseAws(model: AwsModel, externals: readonly External[], ephemeralPorts?: EphemeralPorts): PlatformAnalysis {
+  const returnStage = returnStages(ephemeralPorts);
   const zones = new Map<string, ZoneEp>();
   // A tenant's zones are its own endpoints (`acme/app`): tenant VPCs share their zone names.
   const zoneKey = (x: { zone?: string; tenant?: string }) => (x.zone === undefined ? undefined : x.tenant ? `${x.tenant}/${x.zone}` : x.zone);
