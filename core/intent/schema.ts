@@ -86,17 +86,42 @@ export const TenantSchema = z.strictObject({
   tags: z.record(z.string(), z.string()).optional(),
 });
 
+/**
+ * The fixed grid a tenant block or the shared-services VPC is cut into. Both fields are required:
+ * the grid decides every subnet's CIDR, so it is written down once, never inferred.
+ */
+export const SlotGridSchema = z.strictObject({
+  zoneSlots: z.number().int().min(2).max(1024).describe("Zone blocks per VPC, a power of two; the last is reserved for netseg's infrastructure subnets, so zoneSlots - 1 zones fit. Leave free slots for zones added later"),
+  azSlots: z.number().int().min(1).max(16).describe("Subnets per zone block, one per availability zone, a power of two. Leave free slots for AZs added later"),
+});
+
+export const SharedServicesZoneSchema = z.strictObject({
+  name: name("a shared-services zone name"),
+  slot: z.number().int().min(0).optional().describe("Fixed position of the zone's address block in the shared-services VPC"),
+});
+
 export const TenantsSchema = z
   .strictObject({
     pool: z.string().describe("Address pool the tenants' blocks are carved from, e.g. 10.128.0.0/9"),
     blockPrefix: z.number().int().min(16).max(28).describe("Prefix length of each tenant's block, e.g. 20"),
     availabilityZones: z.number().int().min(1).max(6).default(2),
+    addressing: SlotGridSchema.optional().describe(
+      "How every tenant's block is cut: zoneSlots x azSlots, fixed, so adding a template zone or an AZ moves no subnet. Left out, the grid is derived from today's counts (the next power of two above the zone count, and of availabilityZones), which keeps fleets deployed before this field existed where they are but re-cuts every tenant's subnets when a count crosses a power of two; `netseg plan --pin` writes that grid down. A new fleet should leave room, e.g. { zoneSlots: 8, azSlots: 4 }",
+    ),
     zones: z.array(ZoneSchema).min(1, "the tenant template needs at least one zone"),
     flows: z.array(FlowSchema).default([]),
     sharedServices: z
       .strictObject({
         addressSpace: z.string(),
         ports: z.array(PortSpecText).min(1),
+        zones: z
+          .array(SharedServicesZoneSchema)
+          .min(1, "the shared-services VPC needs at least one zone")
+          .default([{ name: "services", slot: 0 }])
+          .describe("Zones of the shared-services VPC, each reachable from every tenant on the shared ports; keep { name: services, slot: 0 } first when adding zones to a deployed fleet"),
+        addressing: SlotGridSchema.optional().describe(
+          "How the shared-services VPC is cut, like tenants.addressing. Left out: 2 zone slots (one zone) and the next power of two of availabilityZones, the layout of earlier versions; set it to add zones, e.g. { zoneSlots: 4, azSlots: 4 }",
+        ),
       })
       .describe("The shared-services VPC every tenant may reach, on these ports"),
     members: z.array(TenantSchema),

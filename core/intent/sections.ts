@@ -7,7 +7,7 @@ import { parseCidr, blockCount, subnetAt, cidrsOverlap, type Cidr } from "../net
 import { parsePortSpec, TrafficSet, type PortSpec } from "../net/ports";
 import type { IntentDocument } from "./schema";
 import { closest, type IntentIssue } from "./errors";
-import type { EgressAllowList, EgressDestination, Endpoint, Flow, Peer, TenantsIntent, Zone } from "./types";
+import type { Addressing, EgressAllowList, EgressDestination, Endpoint, Flow, Peer, SharedServices, TenantsIntent, Zone } from "./types";
 
 /** AWS accepts subnets from /16 to /28. */
 export const SMALLEST_SUBNET_PREFIX = 28;
@@ -46,7 +46,7 @@ function parsePorts(c: Collector, path: string, texts: readonly string[]): PortS
 }
 
 /** Resolves zone slots: explicit ones first, then the lowest free slot in declared order. */
-export function resolveZones(c: Collector, path: string, zones: readonly ZoneDoc[], usableSlots: number): Zone[] {
+export function resolveZones(c: Collector, path: string, zones: readonly ZoneDoc[], usableSlots: number, slotsField = "addressing.zoneSlots"): Zone[] {
   const seen = new Map<string, number>();
   const taken = new Map<number, string>();
   zones.forEach((z, i) => {
@@ -55,7 +55,7 @@ export function resolveZones(c: Collector, path: string, zones: readonly ZoneDoc
     else seen.set(z.name, i);
     if (z.slot !== undefined) {
       if (z.slot >= usableSlots) {
-        c.add(`${path}[${i}].slot`, `slot must be below ${usableSlots} (slot ${usableSlots} and above are reserved or outside the address space)`, z.slot, "pick a free slot or raise addressing.zoneSlots");
+        c.add(`${path}[${i}].slot`, `slot must be below ${usableSlots} (slot ${usableSlots} and above are reserved or outside the address space)`, z.slot, `pick a free slot or raise ${slotsField}`);
       } else if (taken.has(z.slot)) {
         c.add(`${path}[${i}].slot`, `slot ${z.slot} is already taken by zone "${taken.get(z.slot)}"`, z.slot, "give each zone its own slot");
       } else taken.set(z.slot, z.name);
@@ -65,7 +65,8 @@ export function resolveZones(c: Collector, path: string, zones: readonly ZoneDoc
     }
   });
   if (zones.length > usableSlots) {
-    c.add(path, `${zones.length} zones do not fit: the address space is cut into ${usableSlots} usable zone slots`, zones.length, "raise addressing.zoneSlots (a power of two) or use a larger addressSpace");
+    if (slotsField === "addressing.zoneSlots") c.add(path, `${zones.length} zones do not fit: the address space is cut into ${usableSlots} usable zone slots`, zones.length, "raise addressing.zoneSlots (a power of two) or use a larger addressSpace");
+    else c.add(path, `${zones.length} zones do not fit in ${usableSlots} usable zone slots (${slotsField} is ${usableSlots + 1}; the last slot holds netseg's infrastructure subnets)`, zones.length, `remove a zone, or raise ${slotsField} (a power of two), which re-cuts every existing subnet it lays out: plan that as a migration`);
   }
   let next = 0;
   return zones.map((z) => {
@@ -199,15 +200,75 @@ export function resolveAddressing(c: Collector, doc: IntentDocument): { space?: 
   return { space, usableSlots: Math.max(0, zoneSlots - 1) };
 }
 
+/** The smallest power of two at or above n. */
+function powerOfTwoAtLeast(n: number): number {
+  let p = 1;
+  while (p < n) p <<= 1;
+  return p;
+}
+
+/**
+ * The zone slots x AZ slots a tenant block (or the shared-services VPC) is cut into. Written in
+ * the intent, it is fixed: zones and AZs take free slots and nothing that exists moves. Left out,
+ * it is the grid netseg derived before it could be written (`derived`), so that fleets deployed
+ * then keep their subnets; that grid re-cuts every subnet when a count crosses a power of two,
+ * which is why it is reported as unpinned and `netseg plan --pin` writes it down.
+ */
+function resolveGrid(c: Collector, path: string, written: Addressing | undefined, derived: Addressing, azs: number): { grid: Addressing; pinned: boolean } {
+  if (!written) return { grid: derived, pinned: false };
+  if (!isPowerOfTwo(written.zoneSlots)) c.add(`${path}.zoneSlots`, "must be a power of two of at least 2", written.zoneSlots, "use 4, 8 or 16 (leave free slots for zones added later)");
+  if (!isPowerOfTwo(written.azSlots)) c.add(`${path}.azSlots`, "must be a power of two", written.azSlots, "use 2, 4 or 8 (leave free slots for AZs added later)");
+  if (azs > written.azSlots) {
+    c.add("tenants.availabilityZones", `${azs} availability zones do not fit in ${written.azSlots} AZ slots per zone (${path}.azSlots)`, azs, `use at most ${written.azSlots}, or raise ${path}.azSlots (a power of two), which re-cuts every existing subnet it lays out: plan that as a migration`);
+  }
+  return { grid: written, pinned: true };
+}
+
+/**
+ * Every VPC on the transit gateway needs transit subnets, a quarter of a zone subnet: the grid
+ * must leave them at /28 or larger. Returns the problem, or undefined when the grid fits.
+ */
+function gridTooFine(blockPrefix: number, grid: Addressing): { subnet: number; transit: number } | undefined {
+  if (!isPowerOfTwo(grid.zoneSlots) || !isPowerOfTwo(grid.azSlots)) return undefined;
+  const subnet = blockPrefix + Math.log2(grid.zoneSlots) + Math.log2(grid.azSlots);
+  return subnet + 2 > SMALLEST_SUBNET_PREFIX ? { subnet, transit: subnet + 2 } : undefined;
+}
+
+const gridText = (g: Addressing) => `${g.zoneSlots} zone slots x ${g.azSlots} AZ slots`;
+
+function resolveSharedServices(c: Collector, s: NonNullable<IntentDocument["tenants"]>["sharedServices"], azs: number): SharedServices {
+  const p = "tenants.sharedServices";
+  const space = checkCidr(c, `${p}.addressSpace`, s.addressSpace);
+  const ports = parsePorts(c, `${p}.ports`, s.ports);
+  // Earlier versions cut the shared-services VPC into 2 zone slots (its one zone) and the AZ count.
+  const { grid, pinned } = resolveGrid(c, `${p}.addressing`, s.addressing, { zoneSlots: 2, azSlots: powerOfTwoAtLeast(azs) }, azs);
+  const docs = s.zones.map((z): ZoneDoc => ({ name: z.name, slot: z.slot, internet: "none", egress: "none", sensitive: false, managed: true, workloads: [] }));
+  const zones = resolveZones(c, `${p}.zones`, docs, isPowerOfTwo(grid.zoneSlots) ? grid.zoneSlots - 1 : Number.MAX_SAFE_INTEGER, `${p}.addressing.zoneSlots`);
+  s.zones.forEach((z, i) => {
+    // The shared-services intent names the tenant pool "tenants" (core/tenants/shared-intent.ts).
+    if (z.name === "tenants") c.add(`${p}.zones[${i}].name`, `"tenants" is the shared-services VPC's name for the tenant pool`, z.name, "give the zone another name");
+  });
+  const tooFine = space && gridTooFine(space.prefix, grid);
+  if (space && tooFine) {
+    const fix = `use a /${space.prefix - (tooFine.transit - SMALLEST_SUBNET_PREFIX)} or larger addressSpace${pinned ? `, or fewer slots in ${p}.addressing` : ""}`;
+    c.add(`${p}.addressSpace`, `${space.text} cut into ${gridText(grid)} gives /${tooFine.subnet} subnets and /${tooFine.transit} transit subnets; the smallest AWS subnet is /${SMALLEST_SUBNET_PREFIX}`, s.addressSpace, fix);
+  }
+  return { addressSpace: space?.text ?? s.addressSpace, ports, zones, addressing: grid, addressingPinned: pinned };
+}
+
 export function resolveTenants(c: Collector, doc: IntentDocument, peers: ReadonlyMap<string, Peer>, space?: Cidr): TenantsIntent | undefined {
   const t = doc.tenants;
   if (!t) return undefined;
   const pool = checkCidr(c, "tenants.pool", t.pool);
-  const shared = checkCidr(c, "tenants.sharedServices.addressSpace", t.sharedServices.addressSpace);
-  const sharedPorts = parsePorts(c, "tenants.sharedServices.ports", t.sharedServices.ports);
+  const sharedServices = resolveSharedServices(c, t.sharedServices, t.availabilityZones);
+  const shared = parseCidr(sharedServices.addressSpace, { strict: true });
   if (pool && space && cidrsOverlap(pool, space)) c.add("tenants.pool", `overlaps the addressSpace ${space.text}`, t.pool, "take the tenant pool from a range the main network does not use");
-  if (pool && shared && cidrsOverlap(pool, shared)) c.add("tenants.sharedServices.addressSpace", `overlaps the tenant pool ${pool.text}`, t.sharedServices.addressSpace, "give shared services a block outside the pool");
-  const zones = resolveZones(c, "tenants.zones", t.zones, Number.MAX_SAFE_INTEGER);
+  if (pool && !("error" in shared) && cidrsOverlap(pool, shared)) c.add("tenants.sharedServices.addressSpace", `overlaps the tenant pool ${pool.text}`, t.sharedServices.addressSpace, "give shared services a block outside the pool");
+  // Earlier versions cut every tenant block into the next power of two above the zone count
+  // (one slot reserved) and the AZ count: the grid an intent without tenants.addressing keeps.
+  const derived = { zoneSlots: powerOfTwoAtLeast(t.zones.length + 1), azSlots: powerOfTwoAtLeast(t.availabilityZones) };
+  const { grid, pinned } = resolveGrid(c, "tenants.addressing", t.addressing, derived, t.availabilityZones);
+  const zones = resolveZones(c, "tenants.zones", t.zones, isPowerOfTwo(grid.zoneSlots) ? grid.zoneSlots - 1 : Number.MAX_SAFE_INTEGER, "tenants.addressing.zoneSlots");
   const byName = new Map(zones.map((z) => [z.name, z]));
   const flows = resolveFlows(c, "tenants.flows", t.flows, byName, peers);
   let capacity = 0;
@@ -240,10 +301,13 @@ export function resolveTenants(c: Collector, doc: IntentDocument, peers: Readonl
     return { name: m.name, slot, slotPinned: m.slot !== undefined && m.slot === slot, tags: m.tags ?? {} };
   });
   if (pool && capacity > 0) {
-    const perTenantSubnetPrefix = t.blockPrefix + Math.ceil(Math.log2(zones.length + 1)) + Math.ceil(Math.log2(t.availabilityZones));
-    if (perTenantSubnetPrefix > SMALLEST_SUBNET_PREFIX) c.add("tenants.blockPrefix", `/${t.blockPrefix} is too small for ${zones.length} zones x ${t.availabilityZones} AZs per tenant`, t.blockPrefix, "use a shorter blockPrefix");
+    const tooFine = gridTooFine(t.blockPrefix, grid);
+    if (tooFine) {
+      const fix = `use a blockPrefix of ${t.blockPrefix - (tooFine.transit - SMALLEST_SUBNET_PREFIX)} or less${pinned ? ", or fewer slots in tenants.addressing" : ""}`;
+      c.add("tenants.blockPrefix", `a /${t.blockPrefix} tenant block cut into ${gridText(grid)} gives /${tooFine.subnet} subnets and /${tooFine.transit} transit subnets; the smallest AWS subnet is /${SMALLEST_SUBNET_PREFIX}`, t.blockPrefix, fix);
+    }
     if (!subnetAt(pool, t.blockPrefix, 0)) c.add("tenants.blockPrefix", "does not fit the pool", t.blockPrefix);
   }
-  return { pool: pool?.text ?? t.pool, blockPrefix: t.blockPrefix, availabilityZones: t.availabilityZones, zones, flows, sharedServices: { addressSpace: shared?.text ?? t.sharedServices.addressSpace, ports: sharedPorts }, members };
+  return { pool: pool?.text ?? t.pool, blockPrefix: t.blockPrefix, availabilityZones: t.availabilityZones, addressing: grid, addressingPinned: pinned, zones, flows, sharedServices, members };
 }
 

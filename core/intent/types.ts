@@ -81,10 +81,24 @@ export interface TenantsIntent {
   readonly pool: string;
   readonly blockPrefix: number;
   readonly availabilityZones: number;
+  /** The zone slots x AZ slots every tenant block is cut into. */
+  readonly addressing: Addressing;
+  /** False when the intent leaves `tenants.addressing` out and the grid is derived from today's counts. */
+  readonly addressingPinned: boolean;
   readonly zones: readonly Zone[];
   readonly flows: readonly Flow[];
-  readonly sharedServices: { readonly addressSpace: string; readonly ports: readonly PortSpec[] };
+  readonly sharedServices: SharedServices;
   readonly members: readonly Tenant[];
+}
+
+export interface SharedServices {
+  readonly addressSpace: string;
+  readonly ports: readonly PortSpec[];
+  /** Each reachable from every tenant on `ports`. */
+  readonly zones: readonly Zone[];
+  readonly addressing: Addressing;
+  /** False when the intent leaves `tenants.sharedServices.addressing` out (the grid of earlier versions). */
+  readonly addressingPinned: boolean;
 }
 
 export interface Addressing {
