@@ -1,11 +1,13 @@
 /**
  * Tenant blocks from a pool. A tenant's block is the pool's block at its slot (pinned, or the
  * lowest free slot in declared order), so adding or removing a tenant never moves another one,
- * and two tenants can never overlap: distinct slots are disjoint blocks by construction.
+ * and two tenants can never overlap: distinct slots are disjoint blocks by construction. Inside
+ * its block, every tenant is cut into the same fixed grid (`tenants.addressing`: zone slots x AZ
+ * slots), so adding a template zone or an AZ takes a free slot and moves no subnet.
  */
 import { cidr, subnetAt } from "../net/cidr";
 import type { TenantsIntent } from "../intent/types";
-import { nextPowerOfTwo, planLayout, type AddressPlan } from "./plan";
+import { planLayout, type AddressPlan } from "./plan";
 
 export interface TenantAddressPlan {
   readonly tenant: string;
@@ -16,8 +18,6 @@ export interface TenantAddressPlan {
 
 export function planTenantAddresses(tenants: TenantsIntent): TenantAddressPlan[] {
   const pool = cidr(tenants.pool);
-  const zoneSlots = nextPowerOfTwo(tenants.zones.length + 1);
-  const azSlots = nextPowerOfTwo(tenants.availabilityZones);
   return [...tenants.members]
     .sort((a, b) => a.slot - b.slot)
     .map((m) => {
@@ -27,7 +27,7 @@ export function planTenantAddresses(tenants: TenantsIntent): TenantAddressPlan[]
         tenant: m.name,
         slot: m.slot,
         block: block.text,
-        plan: planLayout({ addressSpace: block.text, zoneSlots, azSlots, availabilityZones: tenants.availabilityZones, zones: tenants.zones }),
+        plan: planLayout({ addressSpace: block.text, zoneSlots: tenants.addressing.zoneSlots, azSlots: tenants.addressing.azSlots, availabilityZones: tenants.availabilityZones, zones: tenants.zones }),
       };
     });
 }

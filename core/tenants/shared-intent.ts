@@ -1,10 +1,12 @@
 /**
- * The shared-services VPC as an ordinary intent: one `services` zone that the whole tenant pool
- * may reach on the shared ports. The pool, not each tenant, is the peer, so adding a tenant
- * changes nothing here; the TGW's route tables are what keep tenants apart.
+ * The shared-services VPC as an ordinary intent: its zones (one `services` zone unless the intent
+ * lists more), each reachable by the whole tenant pool on the shared ports. The pool, not each
+ * tenant, is the peer, so adding a tenant changes nothing here; the TGW's route tables are what
+ * keep tenants apart. The VPC is cut into the fixed grid `tenants.sharedServices.addressing`, so
+ * adding a zone or an AZ takes a free slot and moves no subnet.
  */
 import type { Intent } from "../intent/types";
-import { nextPowerOfTwo, planLayout } from "../addressing/plan";
+import { planLayout } from "../addressing/plan";
 import { SHARED_SERVICES } from "./routing";
 import { tenantResourceName } from "./tenant-intent";
 
@@ -14,28 +16,26 @@ export const TENANT_POOL_PEER = "tenants";
 export function sharedServicesIntent(intent: Pick<Intent, "name" | "tenants">): Intent {
   const t = intent.tenants;
   if (!t) throw new Error(`intent "${intent.name}" has no tenants section`);
-  const azSlots = nextPowerOfTwo(t.availabilityZones);
+  const s = t.sharedServices;
   const shared: Intent = {
     name: tenantResourceName(intent.name, SHARED_SERVICES),
-    addressSpace: t.sharedServices.addressSpace,
+    addressSpace: s.addressSpace,
     availabilityZones: t.availabilityZones,
-    addressing: { zoneSlots: 2, azSlots },
-    zones: [{ name: SHARED_SERVICES_ZONE, internet: "none", egress: "none", sensitive: false, slot: 0, managed: true, workloads: [] }],
+    addressing: { zoneSlots: s.addressing.zoneSlots, azSlots: s.addressing.azSlots },
+    zones: s.zones,
     peers: [{ name: TENANT_POOL_PEER, cidrs: [t.pool], description: "every tenant's block" }],
-    flows: [
-      {
-        key: `${TENANT_POOL_PEER}->${SHARED_SERVICES_ZONE}`,
-        from: { kind: "peer", peer: TENANT_POOL_PEER, cidrs: [t.pool] },
-        to: { kind: "zone", zone: SHARED_SERVICES_ZONE },
-        ports: t.sharedServices.ports,
-        description: "netseg: tenants to shared services",
-      },
-    ],
+    flows: s.zones.map((z) => ({
+      key: `${TENANT_POOL_PEER}->${z.name}`,
+      from: { kind: "peer", peer: TENANT_POOL_PEER, cidrs: [t.pool] },
+      to: { kind: "zone", zone: z.name },
+      ports: s.ports,
+      description: "netseg: tenants to shared services",
+    })),
     egress: [],
   };
   const plan = planLayout({ ...shared.addressing, addressSpace: shared.addressSpace, availabilityZones: shared.availabilityZones, zones: shared.zones });
   if (plan.infrastructure.length === 0) {
-    throw new Error(`tenants.sharedServices.addressSpace ${shared.addressSpace} is too small: its transit subnets for ${t.availabilityZones} AZs would be smaller than /28; use a /${Math.min(24, 28 - 2 - 1 - Math.log2(azSlots))} or larger`);
+    throw new Error(`internal: the shared-services VPC ${shared.addressSpace} has no room for transit subnets; the intent validation should have caught this`);
   }
   return shared;
 }

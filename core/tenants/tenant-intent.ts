@@ -5,7 +5,6 @@
  * security-group rules, the AWS SegmentedVpc, reachability) serve tenants unchanged.
  */
 import type { Flow, Intent, Peer, TenantsIntent, Tenant } from "../intent/types";
-import { nextPowerOfTwo } from "../addressing/plan";
 import { planTenantAddresses } from "../addressing/tenants";
 import { SHARED_SERVICES } from "./routing";
 
@@ -37,7 +36,7 @@ export function tenantIntent(intent: Pick<Intent, "name" | "peers" | "tenants">,
     name: tenantResourceName(intent.name, member.name),
     addressSpace: block,
     availabilityZones: t.availabilityZones,
-    addressing: { zoneSlots: nextPowerOfTwo(t.zones.length + 1), azSlots: nextPowerOfTwo(t.availabilityZones) },
+    addressing: { zoneSlots: t.addressing.zoneSlots, azSlots: t.addressing.azSlots },
     zones: t.zones,
     peers: [...intent.peers.filter((p) => p.name !== SHARED_SERVICES), shared],
     flows: [...t.flows, ...toShared],
