@@ -6,6 +6,7 @@
 import type { TrafficSet } from "../net/ports";
 import type { Block, PairResult } from "./model";
 import { explainPath, pathTraffic } from "./stage";
+import { narrowedReplies } from "./reply";
 
 /** The blocks stopping `traffic` between the pair's endpoints, deduplicated by reason. */
 export function explainBlocked(pair: PairResult, traffic: TrafficSet): Block[] {
