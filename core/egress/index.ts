@@ -6,3 +6,4 @@ export * from "./aws-path";
 export * from "./zone-rules";
 export * from "./gcp-proxy";
 export * from "./gcp-startup";
+export * from "./tls-inspection";

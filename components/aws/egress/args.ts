@@ -45,6 +45,19 @@ export interface ProxyFleetOptions {
   readonly bootstrapEgressPorts?: readonly number[];
 }
 
+/**
+ * network-firewall only: decrypt the proxied zones' TLS with a CA of yours, so that an allowed
+ * name is proven rather than claimed. Without it the firewall matches the SNI the client chooses,
+ * and a workload can name a listed host while connecting to any address that answers TLS.
+ */
+export interface TlsInspectionOptions {
+  /** ARN of the CA certificate imported into ACM (`arn:aws:acm:<region>:<account>:certificate/<id>`); the workloads must trust it. */
+  readonly certificateAuthorityArn: pulumi.Input<string>;
+  /** What the firewall does with a server certificate that is revoked (default REJECT) or whose status is unknown (default PASS). */
+  readonly revokedStatusAction?: "PASS" | "DROP" | "REJECT";
+  readonly unknownStatusAction?: "PASS" | "DROP" | "REJECT";
+}
+
 export interface EgressProxyResourceArgs {
   /** The normalised intent; its allow-lists and proxied zones drive everything. */
   readonly intent: Intent;
@@ -52,6 +65,10 @@ export interface EgressProxyResourceArgs {
   readonly backend: EgressBackend;
   /** network-firewall only; default "suricata" (exact host:port pairs). */
   readonly ruleStyle?: FirewallRuleStyle;
+  /** network-firewall only: destination ports that carry plain HTTP (matched on the Host); every other port is TLS. Default [80, 8080]. */
+  readonly plainHttpPorts?: readonly number[];
+  /** network-firewall only: TLS inspection (see TlsInspectionOptions). */
+  readonly tlsInspection?: TlsInspectionOptions;
   readonly fleet?: ProxyFleetOptions;
   /** CloudWatch Logs retention; default 90 days. */
   readonly logRetentionDays?: number;

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { planAddresses } from "../../../core/addressing";
-import { destinationPorts, egressSources, zoneRulesMismatch, planAwsEgressPath, planEgressFirewall, type AwsEgressPathPlan, type EgressBackend, type EgressSource } from "../../../core/egress";
+import { destinationPorts, egressSources, firewallOptionsProblems, tlsInspectionProblems, zoneRulesMismatch, planAwsEgressPath, planEgressFirewall, type AwsEgressPathPlan, type EgressBackend, type EgressSource } from "../../../core/egress";
 import type { EgressProxyResourceArgs } from "./args";
 import { createPathRoutes, createPathSubnets, type PathContext, type PathSubnets } from "./path";
 import { createFirewallBackend, type FirewallResources } from "./network-firewall";
@@ -33,6 +33,11 @@ export class EgressProxy extends pulumi.ComponentResource {
     if (!intent.zones.some((z) => z.egress === "proxy")) {
       throw new pulumi.ResourceError(`EgressProxy ${name}: intent "${intent.name}" has no zone with egress: proxy, so there is nothing to proxy; set egress: proxy on the zones that must go through the allow-list`, this);
     }
+    const problems = [
+      ...tlsInspectionProblems(args.tlsInspection, args.backend),
+      ...(args.backend === "network-firewall" ? firewallOptionsProblems({ style: args.ruleStyle, plainHttpPorts: args.plainHttpPorts }) : []),
+    ];
+    if (problems.length) throw new pulumi.ResourceError(`EgressProxy ${name}: ${problems.join("; ")}`, this);
     const zoneRules = args.network.zoneRules;
     const mismatch = zoneRules && zoneRulesMismatch(args.backend, zoneRules, args.network.proxySecurityGroupId !== undefined);
     if (mismatch) {
@@ -53,9 +58,12 @@ export class EgressProxy extends pulumi.ComponentResource {
     this.subnets = createPathSubnets(ctx, this.plan, addresses.addressSpace, ports);
     this.subnetIds = Object.fromEntries(Object.entries(this.subnets.inner).map(([k, s]) => [k, s.id]));
     if (args.backend === "network-firewall") {
-      const rules = planEgressFirewall(this.sources, args.ruleStyle ?? "suricata");
+      const rules = planEgressFirewall(this.sources, { style: args.ruleStyle, plainHttpPorts: args.plainHttpPorts, tlsInspection: args.tlsInspection !== undefined });
+      if (args.tlsInspection && !rules.tlsInspection) {
+        throw new pulumi.ResourceError(`EgressProxy ${name}: tlsInspection is set, but no allow-listed destination is on a TLS port (plain-HTTP ports: ${rules.plainHttpPorts.join(", ") || "none"}), so there is nothing to decrypt; remove tlsInspection`, this);
+      }
       this.notes = rules.notes;
-      this.firewall = createFirewallBackend(ctx, this.plan, rules, this.subnets, retention);
+      this.firewall = createFirewallBackend(ctx, this.plan, rules, this.subnets, retention, args.tlsInspection);
       this.routes = createPathRoutes(ctx, this.plan, this.subnets, this.firewall.endpoint);
     } else {
       this.notes = this.sources.filter((s) => s.widenedWorkloads.length).map((s) => `zone ${s.zone}: the allow-lists of workloads ${s.widenedWorkloads.join(", ")} apply to the whole zone (the proxy sees subnets, not workloads)`);

@@ -1,11 +1,14 @@
 /**
  * The network-firewall backend: one stateful rule group per planned group, a strict-order
  * policy, the firewall with an endpoint in each AZ's firewall subnet, and alert + flow logs in
- * CloudWatch. The endpoint of each AZ is picked out of the firewall's status by subnet.
+ * CloudWatch. The endpoint of each AZ is picked out of the firewall's status by subnet. With
+ * TLS inspection, the inspection configuration the policy references (AWS adds one only to a new
+ * policy, so turning it on or off replaces the policy).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { firewallEndpointFor, type AwsEgressPathPlan, type EgressFirewallPlan } from "../../../core/egress";
+import { firewallEndpointFor, planTlsInspection, type AwsEgressPathPlan, type EgressFirewallPlan } from "../../../core/egress";
+import type { TlsInspectionOptions } from "./args";
 import type { PathContext, PathSubnets, EndpointResolver } from "./path";
 import { egressTags } from "./tags";
 
@@ -19,9 +22,38 @@ export interface FirewallResources {
   /** The firewall endpoint serving each AZ, by AZ key (`az1`). */
   readonly endpointIds: Record<string, pulumi.Output<string | undefined>>;
   readonly endpoint: EndpointResolver;
+  readonly tlsInspection?: aws.networkfirewall.TlsInspectionConfiguration;
 }
 
-export function createFirewallBackend(ctx: PathContext, plan: AwsEgressPathPlan, rules: EgressFirewallPlan, path: PathSubnets, retentionInDays: number): FirewallResources {
+function createTlsInspection(ctx: PathContext, rules: EgressFirewallPlan, options: TlsInspectionOptions | undefined): aws.networkfirewall.TlsInspectionConfiguration | undefined {
+  if (!options || !rules.tlsInspection) return undefined;
+  const spec = planTlsInspection(rules.tlsInspection.scope, options);
+  const c = spec.serverCertificateConfiguration;
+  return new aws.networkfirewall.TlsInspectionConfiguration(
+    `${ctx.name}-tls`,
+    {
+      description: `netseg egress TLS inspection of ${ctx.intent}: proxied zones on tcp ${rules.tlsInspection.scope.destinationPorts.join(", ")}`,
+      encryptionConfigurations: [{ type: "AWS_OWNED_KMS_KEY", keyId: "AWS_OWNED_KMS_KEY" }],
+      tlsInspectionConfiguration: {
+        serverCertificateConfiguration: {
+          certificateAuthorityArn: options.certificateAuthorityArn,
+          checkCertificateRevocationStatus: { ...c.checkCertificateRevocationStatus },
+          scopes: c.scopes.map((sc) => ({
+            protocols: [...sc.protocols],
+            sources: sc.sources.map((x) => ({ ...x })),
+            destinations: sc.destinations.map((x) => ({ ...x })),
+            sourcePorts: sc.sourcePorts.map((x) => ({ ...x })),
+            destinationPorts: sc.destinationPorts.map((x) => ({ ...x })),
+          })),
+        },
+      },
+      tags: egressTags(ctx.intent, "egress-firewall", `${ctx.intent}-egress-tls`, ctx.tags),
+    },
+    { parent: ctx.parent },
+  );
+}
+
+export function createFirewallBackend(ctx: PathContext, plan: AwsEgressPathPlan, rules: EgressFirewallPlan, path: PathSubnets, retentionInDays: number, tls?: TlsInspectionOptions): FirewallResources {
   const { name, parent } = ctx;
   const tags = (role: string, display: string) => egressTags(ctx.intent, role, display, ctx.tags);
   const ruleGroups = rules.ruleGroups.map(
@@ -45,16 +77,18 @@ export function createFirewallBackend(ctx: PathContext, plan: AwsEgressPathPlan,
         { parent },
       ),
   );
+  const tlsInspection = createTlsInspection(ctx, rules, tls);
   const policy = new aws.networkfirewall.FirewallPolicy(
     `${name}-policy`,
     {
-      description: `netseg egress allow-lists of ${ctx.intent}: strict order, default drop`,
+      description: `netseg egress allow-lists of ${ctx.intent}: strict order, default drop${tlsInspection ? ", TLS inspected" : ""}`,
       firewallPolicy: {
         statelessDefaultActions: [...rules.policy.statelessDefaultActions],
         statelessFragmentDefaultActions: [...rules.policy.statelessFragmentDefaultActions],
         statefulEngineOptions: { ...rules.policy.statefulEngineOptions },
         statefulDefaultActions: [...rules.policy.statefulDefaultActions],
         statefulRuleGroupReferences: ruleGroups.map((g, i) => ({ resourceArn: g.arn, priority: (i + 1) * 100 })),
+        ...(tlsInspection ? { tlsInspectionConfigurationArn: tlsInspection.arn } : {}),
       },
       tags: tags("egress-firewall", `${ctx.intent}-egress-policy`),
     },
@@ -97,5 +131,5 @@ export function createFirewallBackend(ctx: PathContext, plan: AwsEgressPathPlan,
       .apply(([statuses, subnetId, azs]) => firewallEndpointFor(statuses, subnetId, azs[s.azIndex]));
   }
   const endpoint: EndpointResolver = (azIndex) => endpointIds[`az${azIndex + 1}`];
-  return { ruleGroups, policy, firewall, alertLogGroup, flowLogGroup, logging, endpointIds, endpoint };
+  return { ruleGroups, policy, firewall, alertLogGroup, flowLogGroup, logging, endpointIds, endpoint, ...(tlsInspection ? { tlsInspection } : {}) };
 }

@@ -110,6 +110,44 @@ describe("components/aws/egress EgressProxy", () => {
       assert.equal(resourcesOfType("aws:autoscaling/group:Group").length, 0);
     });
 
+    it("without TLS inspection, reports that the SNI is the client's claim, and creates no inspection configuration", async () => {
+      const { proxy } = await build("nfw7", "network-firewall");
+      assert.ok(proxy.notes.some((n) => n.startsWith("zone app: TLS destinations are matched on the SNI, which the client chooses")));
+      assert.equal(resourcesOfType("aws:networkfirewall/tlsInspectionConfiguration:TlsInspectionConfiguration").length, 0);
+      const [policy] = resourcesOfType("aws:networkfirewall/firewallPolicy:FirewallPolicy");
+      assert.equal(policy.inputs.firewallPolicy.tlsInspectionConfigurationArn, undefined);
+    });
+
+    it("with tlsInspection, decrypts the proxied zones' TLS ports with the given CA, and the policy references the configuration", async () => {
+      const intent = egressIntent();
+      const ca = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab";
+      const proxy = new EgressProxy("nfw8", { intent, network: fakeNetwork(intent), backend: "network-firewall", tlsInspection: { certificateAuthorityArn: ca } });
+      await settle();
+      const [tls] = resourcesOfType("aws:networkfirewall/tlsInspectionConfiguration:TlsInspectionConfiguration");
+      const conf = tls.inputs.tlsInspectionConfiguration.serverCertificateConfiguration;
+      assert.equal(conf.certificateAuthorityArn, ca);
+      assert.deepEqual(conf.checkCertificateRevocationStatus, { revokedStatusAction: "REJECT", unknownStatusAction: "PASS" });
+      const proxied = planAddresses(intent).subnets.filter((s) => s.zone === "app" || s.zone === "batch").map((s) => s.cidr);
+      assert.deepEqual(conf.scopes.map((sc: any) => [sc.protocols, sc.sources.map((x: any) => x.addressDefinition).sort(), sc.destinationPorts]), [[[6], proxied.sort(), [{ fromPort: 443, toPort: 443 }]]]);
+      const [policy] = resourcesOfType("aws:networkfirewall/firewallPolicy:FirewallPolicy");
+      assert.ok(String(policy.inputs.firewallPolicy.tlsInspectionConfigurationArn).endsWith(`/${tls.id}`), "the policy references the inspection configuration");
+      const rules: string = resourcesOfType("aws:networkfirewall/ruleGroup:RuleGroup")[0].inputs.ruleGroup.rulesSource.rulesString;
+      assert.match(rules, /pass http \$NETSEG_APP any -> any 443 .*http\.host; content:"api\.stripe\.com"/, "the decrypted request must name the host too");
+      assert.ok(!proxy.notes.some((n) => n.includes("SNI")));
+    });
+
+    it("refuses a tlsInspection it cannot use, naming the field, the value and the fix", async () => {
+      const intent = egressIntent();
+      const make = (name: string, tlsInspection: any, backend: "network-firewall" | "proxy-fleet" = "network-firewall") => () => new EgressProxy(name, { intent, network: fakeNetwork(intent), backend, tlsInspection });
+      assert.throws(make("bad1", { certificateAuthorityArn: "my-ca" }), /tlsInspection\.certificateAuthorityArn "my-ca" is not an ACM certificate ARN: expected arn:aws:acm:<region>:<account>:certificate\/<id>/);
+      assert.throws(make("bad2", {}), /tlsInspection\.certificateAuthorityArn is missing/);
+      assert.throws(make("bad3", { certificateAuthorityArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc", unknownStatusAction: "ALLOW" }), /tlsInspection\.unknownStatusAction "ALLOW" is not an action: use one of PASS, DROP, REJECT/);
+      assert.throws(make("bad4", { certificateAuthorityArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc" }, "proxy-fleet"), /the proxy-fleet backend does not decrypt TLS/);
+      const plain = parseIntent({ ...egressInput(), egress: [{ from: "app", allow: ["mirror.example.org:80"] }] });
+      assert.throws(() => new EgressProxy("bad5", { intent: plain, network: fakeNetwork(plain), backend: "network-firewall", tlsInspection: { certificateAuthorityArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc" } }), /no allow-listed destination is on a TLS port/);
+      await settle();
+    });
+
     it("gives the path subnets their own NACL: VPC inside, listed ports out, ephemeral back but RDP denied, no allow-all", async () => {
       await build("nfw5", "network-firewall");
       const acl = resourceNamed("aws:ec2/networkAcl:NetworkAcl", "nfw5-egress-path");
