@@ -13,22 +13,62 @@ export interface IntentIssue {
   readonly fix?: string;
 }
 
-export function formatIssue(i: IntentIssue): string {
-  const value = i.value === undefined ? "" : ` (got ${JSON.stringify(i.value)})`;
-  const fix = i.fix ? ` Fix: ${i.fix}` : "";
-  return `${i.path || "(intent)"}: ${i.message}${value}.${fix}`;
+/** Longest value echoed back whole; longer ones keep their start and say how long they were. */
+export const MAX_VALUE_CHARS = 120;
+/** Longest message or fix shown whole (they may quote values and list known names). */
+export const MAX_TEXT_CHARS = 1000;
+/** Problems listed in an IntentError's message; the rest are counted. */
+export const MAX_LISTED_ISSUES = 50;
+
+const count = (n: number) => n.toLocaleString("en-US");
+
+/** A string value shortened for a message: its start, then how long it was. */
+export function clipValue(text: string): string {
+  if (text.length <= MAX_VALUE_CHARS) return text;
+  return `${text.slice(0, MAX_VALUE_CHARS)}... (${count(text.length)} characters in all)`;
 }
 
+/**
+ * An issue fit to print: a long string value is clipped, and so is every place the message or
+ * fix quotes it; what is still too long keeps its start and its end (which says the fix).
+ */
+export function clipIssue(i: IntentIssue): IntentIssue {
+  const long = typeof i.value === "string" && i.value.length > MAX_VALUE_CHARS ? i.value : undefined;
+  const clipText = (t: string) => {
+    const quoted = long === undefined ? t : t.split(long).join(clipValue(long));
+    if (quoted.length <= MAX_TEXT_CHARS) return quoted;
+    const tail = 200;
+    return `${quoted.slice(0, MAX_TEXT_CHARS - tail)} ... (${count(quoted.length - MAX_TEXT_CHARS)} characters left out) ... ${quoted.slice(-tail)}`;
+  };
+  const clipped: IntentIssue = { path: clipText(i.path), message: clipText(i.message), value: long === undefined ? i.value : clipValue(long), fix: i.fix === undefined ? undefined : clipText(i.fix) };
+  return i.value === clipped.value && i.message === clipped.message && i.fix === clipped.fix && i.path === clipped.path ? i : clipped;
+}
+
+export function formatIssue(i: IntentIssue): string {
+  const c = clipIssue(i);
+  const value = c.value === undefined ? "" : ` (got ${JSON.stringify(c.value)})`;
+  const fix = c.fix ? ` Fix: ${c.fix}` : "";
+  return `${c.path || "(intent)"}: ${c.message}${value}.${fix}`;
+}
+
+/**
+ * Every problem of an intent, thrown once. `issues` holds them all, clipped (a 5 MB value is
+ * kept as its start and its length); the message lists the first MAX_LISTED_ISSUES and counts
+ * the rest.
+ */
 export class IntentError extends Error {
+  readonly issues: readonly IntentIssue[];
+
   constructor(
-    readonly issues: readonly IntentIssue[],
+    issues: readonly IntentIssue[],
     readonly source?: string,
   ) {
     const where = source ? ` in ${source}` : "";
-    super(
-      `The intent${where} has ${issues.length} problem${issues.length === 1 ? "" : "s"}:\n` +
-        issues.map((i) => `  - ${formatIssue(i)}`).join("\n"),
-    );
+    const listed = issues.slice(0, MAX_LISTED_ISSUES).map((i) => `  - ${formatIssue(i)}`);
+    const rest = issues.length - listed.length;
+    if (rest > 0) listed.push(`  ... and ${count(rest)} more problem${rest === 1 ? "" : "s"}`);
+    super(`The intent${where} has ${count(issues.length)} problem${issues.length === 1 ? "" : "s"}:\n` + listed.join("\n"));
+    this.issues = issues.map(clipIssue);
     this.name = "IntentError";
   }
 }
@@ -48,6 +88,8 @@ export function closest(word: string, candidates: readonly string[]): string | u
   let best: string | undefined;
   let bestD = 3;
   for (const c of candidates) {
+    // The distance is at least the difference in length: a long hostile word costs nothing.
+    if (Math.abs(word.length - c.length) >= bestD) continue;
     const d = editDistance(word, c);
     if (d < bestD) {
       bestD = d;

@@ -7,6 +7,8 @@ import { IntentSchema, type IntentDocument } from "./schema";
 import { IntentError, formatPath, type IntentIssue } from "./errors";
 import type { Intent, Peer } from "./types";
 import { Collector, checkCidr, resolveAddressing, resolveEgress, resolveFlows, resolveTenants, resolveZones } from "./sections";
+import { checkAddressBlocks, checkInternetLikeFlows, checkPeerRanges, internetLikeReason } from "./bounds";
+import { checkReservedNames } from "./reserved";
 
 export { SMALLEST_SUBNET_PREFIX } from "./sections";
 
@@ -53,6 +55,16 @@ export function normaliseIntent(doc: IntentDocument, source?: string): Intent {
   const flows = resolveFlows(c, "flows", doc.flows, zoneMap, peerMap);
   const egress = resolveEgress(c, doc, zoneMap);
   const tenants = resolveTenants(c, doc, peerMap, space);
+  const blocks = checkAddressBlocks(c, doc);
+  checkReservedNames(c, doc);
+  // A peer is judged by the addresses it covers: one that covers the internet is the internet.
+  const internetLike = new Map(peers.flatMap((p) => {
+    const why = internetLikeReason(p);
+    return why ? [[p.name, why] as const] : [];
+  }));
+  checkPeerRanges(c, doc, blocks, internetLike);
+  checkInternetLikeFlows(c, "flows", doc.flows, zones, internetLike);
+  if (doc.tenants && tenants) checkInternetLikeFlows(c, "tenants.flows", doc.tenants.flows, tenants.zones, internetLike);
   if (c.issues.length) throw new IntentError(c.issues, source);
   const intent: Intent = {
     name: doc.name,
