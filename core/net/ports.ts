@@ -3,7 +3,7 @@
  * `all`) and as sets (`TrafficSet`), so that rules, policies and reachability all compare
  * traffic by range rather than by spelling.
  */
-import { RangeSet } from "./range-set";
+import { RangeSet, type Interval } from "./range-set";
 
 export const PROTOCOLS = ["tcp", "udp", "icmp"] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
@@ -57,14 +57,20 @@ export class TrafficSet {
   static readonly ALL = TrafficSet.fromSpecs([{ protocol: "all", from: MIN_PORT, to: MAX_PORT }]);
 
   static fromSpecs(specs: Iterable<PortSpec>): TrafficSet {
-    const acc = new Map<Protocol, RangeSet<number>>();
+    // Intervals gathered first and normalised once per protocol: a long port list stays linear-logarithmic.
+    const byProto = new Map<Protocol, Interval<number>[]>();
     for (const s of specs) {
       const protos: readonly Protocol[] = s.protocol === "all" ? PROTOCOLS : [s.protocol];
       for (const p of protos) {
-        const r = s.protocol === "all" || p === "icmp" ? RangeSet.of(MIN_PORT, MAX_PORT) : RangeSet.of(s.from, s.to);
-        acc.set(p, (acc.get(p) ?? RangeSet.empty<number>()).union(r));
+        const whole = s.protocol === "all" || p === "icmp";
+        if (!whole && s.from > s.to) throw new RangeError(`interval ${s.from}-${s.to} is reversed`);
+        const list = byProto.get(p) ?? [];
+        list.push(whole ? { from: MIN_PORT, to: MAX_PORT } : { from: s.from, to: s.to });
+        byProto.set(p, list);
       }
     }
+    const acc = new Map<Protocol, RangeSet<number>>();
+    for (const [p, list] of byProto) acc.set(p, RangeSet.from(list));
     return new TrafficSet(acc);
   }
 

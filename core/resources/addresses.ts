@@ -3,22 +3,22 @@
  * `["0.0.0.0/0", <unknown>]` is already the internet while `[<unknown>]` proves nothing.
  */
 import { CidrSet, parseCidr, type Cidr } from "../net";
-import { UNKNOWN, str, strings, type Plain } from "./plain";
+import { isUnknown, items, UNKNOWN, str, type Plain } from "./plain";
+import { showValue } from "./traffic";
 
 export interface KnownCidrs {
   /** Addresses certainly covered. */
   readonly cidrs: CidrSet;
   /** false when an unknown value may add more. */
   readonly complete: boolean;
-  /** Texts that are not CIDRs; kept for messages, never guessed at. */
+  /** Values that are not CIDRs (texts as written, other values spelled out); kept for messages, never guessed at. */
   readonly invalid: readonly string[];
 }
 
 export const NO_CIDRS: KnownCidrs = { cidrs: CidrSet.EMPTY, complete: true, invalid: [] };
 
-function fromTexts(texts: readonly string[], unknown: boolean): KnownCidrs {
+function fromTexts(texts: readonly string[], unknown: boolean, invalid: string[] = []): KnownCidrs {
   const ok: Cidr[] = [];
-  const invalid: string[] = [];
   for (const t of texts) {
     const c = parseCidr(t);
     if ("error" in c) invalid.push(t);
@@ -27,16 +27,26 @@ function fromTexts(texts: readonly string[], unknown: boolean): KnownCidrs {
   return { cidrs: CidrSet.fromCidrs(ok), complete: !unknown, invalid };
 }
 
-/** A list of CIDR strings (cidrBlocks, sourceRanges, ...). */
+/** A list of CIDR strings (cidrBlocks, sourceRanges, ...); a value that is not a list, or an element that is not a string, is invalid. */
 export function cidrList(v: Plain): KnownCidrs {
-  const l = strings(v);
-  return fromTexts(l.known, l.unknown);
+  if (v !== undefined && v !== null && !isUnknown(v) && !Array.isArray(v)) return fromTexts([], false, [`${showValue(v)} (not a list)`]);
+  const l = items(v);
+  const texts: string[] = [];
+  const invalid: string[] = [];
+  let unknown = l.unknown;
+  for (const e of l.known) {
+    if (isUnknown(e)) unknown = true;
+    else if (typeof e === "string") texts.push(e);
+    else invalid.push(`${showValue(e)} (not a string)`);
+  }
+  return fromTexts(texts, unknown, invalid);
 }
 
 /** One CIDR string (cidrBlock, cidrIpv4, ipBlock.cidr, ...); absent means none. */
 export function cidrOne(v: Plain): KnownCidrs {
   const s = str(v);
   if (s === UNKNOWN) return { cidrs: CidrSet.EMPTY, complete: false, invalid: [] };
+  if (typeof v !== "string" && v !== undefined && v !== null) return fromTexts([], false, [`${showValue(v)} (not a string)`]);
   return s === undefined ? NO_CIDRS : fromTexts([s], false);
 }
 
@@ -51,4 +61,9 @@ export function mergeCidrs(...parts: readonly KnownCidrs[]): KnownCidrs {
 /** Short text for messages: `0.0.0.0/0, ::/0`. */
 export function describeCidrs(c: CidrSet): string {
   return c.toString();
+}
+
+/** The message for one entry of `KnownCidrs.invalid`. */
+export function invalidCidrProblem(text: string): string {
+  return `CIDR ${JSON.stringify(text)} is not an IPv4 or IPv6 CIDR block; write one such as 10.0.0.0/16 or 2001:db8::/32`;
 }

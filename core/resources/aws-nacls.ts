@@ -7,11 +7,11 @@
  * each NACL of a stack with all of its entries.
  */
 import { type CidrSet, type TrafficSet } from "../net";
-import { cidrOne, mergeCidrs } from "./addresses";
+import { cidrOne, invalidCidrProblem, mergeCidrs } from "./addresses";
 import type { Direction } from "./aws-security-groups";
 import { bool, field, isUnknown, items, num, str, UNKNOWN, type Plain, type PlainObject } from "./plain";
 import { StackIndex, type StackResource } from "./stack";
-import { awsTraffic } from "./traffic";
+import { awsTraffic, showValue, type KnownTraffic } from "./traffic";
 
 export const AWS_NACL_TYPES = {
   acl: "aws:ec2/networkAcl:NetworkAcl",
@@ -33,20 +33,49 @@ export interface NaclEntry {
   readonly cidrsComplete: boolean;
   /** `ingress[1]` of an ACL, or `rule` for a standalone entry. */
   readonly path: string;
+  /** Invalid CIDR texts, kept for messages. */
+  readonly invalidCidrs: readonly string[];
+  /** Why the protocol or ports cannot be read (the provider would reject them), and what they could mean at most. */
+  readonly malformed?: string;
+  readonly widest?: TrafficSet;
+  /** Set when the rule number is present but not a valid one. */
+  readonly ruleNumberMalformed?: string;
+  /** Set when the action is present but neither allow nor deny. */
+  readonly actionMalformed?: string;
 }
 
 function action(v: Plain): boolean | undefined {
   const a = str(v);
-  return a === UNKNOWN || a === undefined ? undefined : a.toLowerCase() === "allow";
+  if (a === UNKNOWN || a === undefined) return undefined;
+  const t = a.trim().toLowerCase();
+  return t === "allow" ? true : t === "deny" ? false : undefined;
+}
+
+function actionProblem(v: Plain): { actionMalformed?: string } {
+  if (v === undefined || v === null || isUnknown(v) || action(v) !== undefined) return {};
+  return { actionMalformed: `action ${showValue(v)} is neither "allow" nor "deny"` };
+}
+
+/** Every malformed value of an entry, for messages. */
+export function naclEntryProblems(e: NaclEntry): string[] {
+  return [e.ruleNumberMalformed, e.actionMalformed, e.malformed, ...e.invalidCidrs.map(invalidCidrProblem)].filter((x): x is string => x !== undefined);
 }
 
 function order(v: Plain): number | undefined {
   const n = num(v);
-  return n === UNKNOWN ? undefined : n;
+  return n === UNKNOWN || n === undefined || !Number.isInteger(n) ? undefined : n;
+}
+
+/** AWS numbers NACL entries 1-32766; anything else is rejected, and its place in the order unknown. */
+function ruleNumberProblem(v: Plain): { ruleNumberMalformed?: string } {
+  if (v === undefined || v === null || isUnknown(v)) return {};
+  const n = num(v);
+  if (typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= 32766) return {};
+  return { ruleNumberMalformed: `rule number ${showValue(v)} is not a whole number from 1 to 32766` };
 }
 
 function entry(direction: Direction | undefined, path: string, e: Plain, ruleNo: Plain, act: Plain): NaclEntry {
-  const t = isUnknown(e) ? { traffic: awsTraffic(UNKNOWN, 0, 0).traffic, complete: false } : awsTraffic(field(e, "protocol"), field(e, "fromPort"), field(e, "toPort"));
+  const t: KnownTraffic = isUnknown(e) ? { traffic: awsTraffic(UNKNOWN, 0, 0).traffic, complete: false } : awsTraffic(field(e, "protocol"), field(e, "fromPort"), field(e, "toPort"));
   const addr = mergeCidrs(cidrOne(field(e, "cidrBlock")), cidrOne(field(e, "ipv6CidrBlock")));
   return {
     direction,
@@ -57,6 +86,10 @@ function entry(direction: Direction | undefined, path: string, e: Plain, ruleNo:
     cidrs: addr.cidrs,
     cidrsComplete: addr.complete && !isUnknown(e),
     path,
+    invalidCidrs: addr.invalid,
+    ...(t.malformed ? { malformed: t.malformed, widest: t.widest } : {}),
+    ...ruleNumberProblem(ruleNo),
+    ...actionProblem(act),
   };
 }
 

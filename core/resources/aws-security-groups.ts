@@ -13,7 +13,7 @@
  *   `securityGroupId`, `description`.
  */
 import { CidrSet, type TrafficSet } from "../net";
-import { cidrList, cidrOne, mergeCidrs, type KnownCidrs } from "./addresses";
+import { cidrList, cidrOne, invalidCidrProblem, mergeCidrs, type KnownCidrs } from "./addresses";
 import { bool, field, isUnknown, items, str, strings, UNKNOWN, type Plain, type PlainObject, type Unknown } from "./plain";
 import { StackIndex, type StackResource } from "./stack";
 import { awsTraffic } from "./traffic";
@@ -50,6 +50,14 @@ export interface SgRule {
   readonly otherProtocol?: string;
   /** Invalid CIDR texts, kept for messages. */
   readonly invalidCidrs: readonly string[];
+  /** Why the protocol or ports cannot be read (the provider would reject them), and what they could mean at most. */
+  readonly malformed?: string;
+  readonly widest?: TrafficSet;
+}
+
+/** Every malformed value of a rule, for messages: its protocol or ports, and each invalid CIDR. */
+export function ruleProblems(r: { readonly malformed?: string; readonly invalidCidrs: readonly string[] }): string[] {
+  return [...(r.malformed ? [r.malformed] : []), ...r.invalidCidrs.map(invalidCidrProblem)];
 }
 
 /** How to turn prefix-list ids (or unknown ids) into addresses; both optional. */
@@ -94,6 +102,7 @@ function build(direction: Direction | Unknown, path: string, traffic: ReturnType
     path,
     otherProtocol: traffic.otherProtocol,
     invalidCidrs: addr.invalid,
+    ...(traffic.malformed ? { malformed: traffic.malformed, widest: traffic.widest } : {}),
   };
 }
 

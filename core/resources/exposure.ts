@@ -94,39 +94,61 @@ export interface OrderedExposure<T> {
   readonly traffic: TrafficSet;
   /** Public addresses it certainly lets through, after earlier entries. */
   readonly cidrs: CidrSet;
+  /** The other allow entries whose addresses, with this entry's, make up the whole internet on that traffic (empty when it does alone). */
+  readonly together: readonly T[];
 }
 
+const PUBLIC = CidrSet.WORLD.subtract(CidrSet.PRIVATE).subtract(CidrSet.NON_PUBLIC);
+const NOT_PUBLIC = CidrSet.PRIVATE.union(CidrSet.NON_PUBLIC);
+
 /**
- * First-match rules (NACL entries): for each allow entry whose own addresses are the whole
- * internet, the traffic it still lets in from public addresses after every entry before it.
- * Unknown parts count against a finding: an entry of unknown number or action is assumed to be
- * a deny placed first, with its widest possible addresses and traffic.
+ * First-match rules (NACL entries): the allow entries that the public internet still reaches in
+ * rule order, on each piece of traffic, whose addresses together are the whole internet: one
+ * `0.0.0.0/0` entry, or `0.0.0.0/1` and `128.0.0.0/1` in two entries, as the security-group check
+ * adds rules up. An allow counts when some public address reaches it (no earlier entry decided
+ * it); an allow that earlier entries shadow entirely adds nothing. Unknown parts count against
+ * a finding: an entry of unknown number or action is assumed to be a deny placed first, with
+ * its widest possible addresses and traffic.
  */
 export function orderedWorldExposure<T>(rules: readonly OrderedRule<T>[], probe: TrafficSet = TrafficSet.ALL): OrderedExposure<T>[] {
   const known = rules.filter((r) => r.order !== undefined && r.allow !== undefined).sort((a, b) => (a.order as number) - (b.order as number));
   const vague = rules.filter((r) => r.order === undefined || r.allow === undefined);
   const upperCidrs = (r: AddressRule<T>) => (r.cidrsComplete ? r.cidrs : CidrSet.WORLD);
   const upperMatches = (r: AddressRule<T>, p: Piece) => !r.trafficComplete || matchesPiece(r.traffic, p);
-  const found = new Map<OrderedRule<T>, { traffic: TrafficSet; cidrs: CidrSet }>();
+  const found = new Map<OrderedRule<T>, { traffic: TrafficSet; cidrs: CidrSet; together: Set<OrderedRule<T>> }>();
   for (const p of pieces(probe, rules.map((r) => r.traffic))) {
-    let undecided = CidrSet.WORLD.subtract(CidrSet.PRIVATE).subtract(CidrSet.NON_PUBLIC);
+    let undecided = PUBLIC;
     for (const r of vague) if (upperMatches(r, p)) undecided = undecided.subtract(upperCidrs(r));
+    const reached: { rule: OrderedRule<T>; opened: CidrSet }[] = [];
     for (const r of known) {
       if (undecided.isEmpty()) break;
       if (r.allow) {
         if (!matchesPiece(r.traffic, p)) continue;
         const opened = undecided.intersect(r.cidrs);
-        if (r.cidrs.isWorld() && !opened.isEmpty()) {
-          const prev = found.get(r) ?? { traffic: TrafficSet.EMPTY, cidrs: CidrSet.EMPTY };
-          found.set(r, { traffic: prev.traffic.union(pieceTraffic(p)), cidrs: prev.cidrs.union(opened) });
-        }
+        if (!opened.isEmpty()) reached.push({ rule: r, opened });
         undecided = undecided.subtract(r.cidrs);
       } else if (upperMatches(r, p)) {
         undecided = undecided.subtract(upperCidrs(r));
       }
     }
+    // Space that is never the internet (private, loopback...) need not be named for the rest to be the whole internet.
+    const union = reached.reduce((acc, x) => acc.union(x.rule.cidrs), NOT_PUBLIC);
+    if (!union.isWorld()) continue;
+    // Name the entries that open the internet on their own; failing that, every entry it takes together.
+    const alone = reached.filter((x) => x.rule.cidrs.isWorld());
+    const named = alone.length > 0 ? alone : reached;
+    for (const x of named) {
+      const prev = found.get(x.rule) ?? { traffic: TrafficSet.EMPTY, cidrs: CidrSet.EMPTY, together: new Set<OrderedRule<T>>() };
+      if (alone.length === 0) for (const o of reached) if (o !== x) prev.together.add(o.rule);
+      found.set(x.rule, { traffic: prev.traffic.union(pieceTraffic(p)), cidrs: prev.cidrs.union(x.opened), together: prev.together });
+    }
   }
-  return rules.filter((r) => found.has(r)).map((r) => ({ rule: r.ref, ...(found.get(r) as { traffic: TrafficSet; cidrs: CidrSet }) }));
+  return rules
+    .filter((r) => found.has(r))
+    .map((r) => {
+      const f = found.get(r) as { traffic: TrafficSet; cidrs: CidrSet; together: Set<OrderedRule<T>> };
+      return { rule: r.ref, traffic: f.traffic, cidrs: f.cidrs, together: rules.filter((o) => f.together.has(o)).map((o) => o.ref) };
+    });
 }
 
 /**

@@ -5,9 +5,9 @@
  * nothing in them says "0.0.0.0/0".
  */
 import { CidrSet, TrafficSet } from "../net";
-import { cidrList, type KnownCidrs } from "./addresses";
-import { bool, field, items, num, str, strings, UNKNOWN, type PlainObject, type Unknown } from "./plain";
-import { gcpTraffic } from "./traffic";
+import { cidrList, invalidCidrProblem, type KnownCidrs } from "./addresses";
+import { bool, field, isUnknown, items, num, str, strings, UNKNOWN, type PlainObject, type Unknown } from "./plain";
+import { gcpTraffic, showValue } from "./traffic";
 
 export const GCP_FIREWALL = "gcp:compute/firewall:Firewall";
 
@@ -28,27 +28,55 @@ export interface GcpFirewall {
   readonly targets: { readonly tags: readonly string[]; readonly serviceAccounts: readonly string[] };
   /** false when a target list holds unknown values (the rule may apply to more instances). */
   readonly targetsComplete: boolean;
+  /**
+   * Malformed values (ports, protocols, ranges, direction, priority), each naming its field and
+   * value; GCP would reject the rule. `widestAllow` is what its allow blocks could mean at most.
+   */
+  readonly problems: readonly string[];
+  readonly widestAllow: TrafficSet;
 }
 
-function blocks(v: PlainObject[string]): { traffic: TrafficSet; complete: boolean } {
+function blocks(v: PlainObject[string], key: string): { traffic: TrafficSet; complete: boolean; widest: TrafficSet; problems: string[] } {
   const l = items(v);
   let traffic = TrafficSet.EMPTY;
+  let widest = TrafficSet.EMPTY;
   let complete = !l.unknown;
-  for (const b of l.known) {
+  const problems: string[] = [];
+  if (v !== undefined && v !== null && !isUnknown(v) && !Array.isArray(v)) problems.push(`${key} ${showValue(v)} is not a list of { protocol, ports } blocks`);
+  l.known.forEach((b, i) => {
+    if (isUnknown(b)) {
+      complete = false;
+      return;
+    }
     const t = gcpTraffic(field(b, "protocol"), field(b, "ports"));
     traffic = traffic.union(t.traffic);
+    widest = widest.union(t.widest ?? t.traffic);
     complete = complete && t.complete;
-  }
-  return { traffic, complete };
+    if (t.malformed) problems.push(`${key}[${i}]: ${t.malformed}`);
+  });
+  if (problems.length > 0 && widest.isEmpty()) widest = TrafficSet.ALL;
+  return { traffic, complete, widest, problems };
+}
+
+function directionProblem(v: PlainObject[string]): string[] {
+  const d = str(v);
+  if (v === undefined || v === null || d === UNKNOWN || d === "INGRESS" || d === "EGRESS") return [];
+  return [`direction ${showValue(v)} is neither "INGRESS" nor "EGRESS"`];
+}
+
+function priorityProblem(v: PlainObject[string]): string[] {
+  const n = num(v);
+  if (v === undefined || v === null || n === UNKNOWN || (typeof n === "number" && Number.isInteger(n) && n >= 0 && n <= 65535)) return [];
+  return [`priority ${showValue(v)} is not a whole number from 0 to 65535`];
 }
 
 export function normaliseFirewall(props: PlainObject): GcpFirewall {
   const d = str(props.direction);
   const direction = d === UNKNOWN ? UNKNOWN : d === "EGRESS" ? "EGRESS" : "INGRESS";
-  const allow = blocks(props.allows);
-  const deny = blocks(props.denies);
+  const allow = blocks(props.allows, "allows");
+  const deny = blocks(props.denies, "denies");
   const disabled = bool(props.disabled);
-  const priority = num(props.priority);
+  const priority = priorityProblem(props.priority).length > 0 ? UNKNOWN : num(props.priority);
   const rangeProp = direction === "EGRESS" ? props.destinationRanges : props.sourceRanges;
   const sourceTags = strings(props.sourceTags);
   const sourceSas = strings(props.sourceServiceAccounts);
@@ -75,5 +103,13 @@ export function normaliseFirewall(props: PlainObject): GcpFirewall {
     instancePeers,
     targets: { tags: targetTags.known, serviceAccounts: targetSas.known },
     targetsComplete: !targetTags.unknown && !targetSas.unknown,
+    problems: [
+      ...directionProblem(props.direction),
+      ...priorityProblem(props.priority),
+      ...allow.problems,
+      ...deny.problems,
+      ...named.invalid.map((c) => `${direction === "EGRESS" ? "destinationRanges" : "sourceRanges"}: ${invalidCidrProblem(c)}`),
+    ],
+    widestAllow: allow.widest,
   };
 }

@@ -1,13 +1,14 @@
 /**
  * Passing condition: no network ACL entry allows every protocol and port from (or to) the whole
- * internet and is still reached in rule-number order; such an ACL filters nothing. Ingress only
- * by default: outbound allow-all is how many ACLs let return traffic out.
+ * internet and is still reached in rule-number order, and no set of reached entries does so
+ * together (across address halves or protocols); such an ACL filters nothing. Ingress only by
+ * default: outbound allow-all is how many ACLs let return traffic out.
  */
 import { z } from "zod";
 import { TrafficSet } from "../../../core/net";
 import { AWS_NACL_ACL_TYPES, AWS_NACL_TYPES, orderedWorldExposure } from "../../../core/resources";
 import { stackRule } from "../define";
-import { aclName, aclsOf, aclUrn, entryName, orderedEntries } from "./nacl-view";
+import { aclName, aclsOf, aclUrn, entryName, exposureDetail, orderedEntries } from "./nacl-view";
 
 export const naclNoAllowAllConfig = z.object({
   directions: z.array(z.enum(["ingress", "egress"])).default(["ingress"]).describe("Directions in which an allow-all entry is a violation."),
@@ -26,9 +27,15 @@ export const naclNoAllowAll = stackRule({
       // An unknown inline list may hold an entry in front of any other: nothing is proven.
       if (!v.complete) continue;
       for (const direction of cfg.directions) {
-        for (const f of orderedWorldExposure(orderedEntries(v, direction))) {
-          if (f.rule.entry.direction !== direction || !f.rule.entry.traffic.covers(TrafficSet.ALL)) continue;
-          report(`network ACL ${aclName(v)} ${entryName(f.rule, v)} allows all traffic ${direction === "ingress" ? "from" : "to"} ${f.rule.entry.cidrs}`, aclUrn(v));
+        const found = orderedWorldExposure(orderedEntries(v, direction, true)).filter((f) => f.rule.entry.direction === direction);
+        const whole = found.filter((f) => (f.rule.entry.malformed ? (f.rule.entry.widest ?? TrafficSet.ALL) : f.rule.entry.traffic).covers(TrafficSet.ALL));
+        for (const f of whole) {
+          const d = exposureDetail(f, v);
+          report(`network ACL ${aclName(v)} ${entryName(f.rule, v)} allows all traffic ${direction === "ingress" ? "from" : "to"} ${d.cidrs}${d.note}`, aclUrn(v));
+        }
+        // No single entry allows everything, but the entries the internet reaches do together (tcp, udp and icmp apart).
+        if (whole.length === 0 && found.reduce((acc, f) => acc.union(f.traffic), TrafficSet.EMPTY).covers(TrafficSet.ALL)) {
+          report(`network ACL ${aclName(v)} allows all traffic ${direction === "ingress" ? "from" : "to"} the whole internet through ${found.map((f) => entryName(f.rule, v)).join(", ")} together`, aclUrn(v));
         }
       }
     }

@@ -20,7 +20,8 @@ const rule = (cidrs: string[], traffic: TrafficSet, ref = "r") => ({ cidrs: Cidr
 describe("core/resources readers", () => {
   it("reads AWS protocols by name or number, every-port spellings, and half-known ports", () => {
     assert.equal(awsTraffic("-1", 0, 0).traffic.toString(), "all");
-    assert.equal(awsTraffic("6", -1, -1).traffic.toString(), "tcp");
+    assert.equal(awsTraffic("icmp", -1, -1).traffic.toString(), "icmp");
+    assert.equal(awsTraffic("-1", -1, -1).traffic.toString(), "all");
     assert.equal(awsTraffic("tcp", 0, 65535).traffic.toString(), "tcp");
     assert.equal(awsTraffic("udp", 53, 53).traffic.toString(), "udp/53");
     assert.deepEqual(awsTraffic("50", 0, 0), { traffic: TrafficSet.EMPTY, complete: true, otherProtocol: "50" });
@@ -116,5 +117,67 @@ describe("core/resources StackIndex", () => {
     // a caller may change what it gets without changing the index
     index.dependents(vpc).pop();
     assert.equal(index.dependents(vpc).length, 3);
+  });
+});
+
+describe("core/resources readers: malformed ports and protocols", () => {
+  const bad = (t: { malformed?: string; traffic: TrafficSet; complete: boolean }, re: RegExp) => {
+    assert.match(t.malformed ?? "", re);
+    assert.ok(t.traffic.isEmpty(), "nothing about a malformed rule is certain");
+    assert.equal(t.complete, false);
+  };
+
+  it("AWS: -1 is 'every' only for protocol -1 and ICMP; tcp/udp ports run 0-65535 in order", () => {
+    bad(awsTraffic("6", -1, -1), /fromPort -1 is not a whole number from 0 to 65535 for protocol tcp/);
+    bad(awsTraffic("tcp", 22, 65536), /toPort 65536/);
+    bad(awsTraffic("tcp", "70000", "70000"), /fromPort "70000"/);
+    bad(awsTraffic("udp", "99999-100000", 5), /fromPort "99999-100000"/);
+    bad(awsTraffic("tcp", NaN, 22), /fromPort NaN/);
+    bad(awsTraffic("tcp", "ssh", 22), /fromPort "ssh"/);
+    bad(awsTraffic("tcp", 22.5, 23), /fromPort 22.5/);
+    bad(awsTraffic("tcp", 443, 80), /fromPort 443 is above toPort 80/);
+    bad(awsTraffic("icmp", 300, -1), /ICMP type\) 300/);
+    bad(awsTraffic("carrier-pigeon", 0, 0), /protocol "carrier-pigeon"/);
+    bad(awsTraffic({ not: "a protocol" }, 0, 0), /protocol an object/);
+    for (const own of ["constructor", "__proto__", "toString"]) bad(awsTraffic(own, 22, 22), /is not a protocol name or number/);
+    assert.equal(awsTraffic("tcp", 443, 80).widest?.toString(), "tcp");
+    assert.equal(awsTraffic("carrier-pigeon", 0, 0).widest?.toString(), "all");
+    // Numbers other than tcp/udp/icmp are protocols whose ports AWS ignores.
+    assert.deepEqual(awsTraffic("50", 77777, -5), { traffic: TrafficSet.EMPTY, complete: true, otherProtocol: "50" });
+    assert.equal(awsTraffic("icmp", 8, 0).traffic.toString(), "icmp");
+  });
+
+  it("GCP: port texts 0-65535, the lower first; anything else is malformed", () => {
+    for (const p of ["70000", "99999-100000", "100-50", "", "ssh", "22-", null, NaN, { a: 1 }]) bad(gcpTraffic("tcp", ["443", p]), /ports\[1\]/);
+    bad(gcpTraffic("tcp", "22"), /ports "22" is not a list/);
+    bad(gcpTraffic(undefined, ["22"]), /protocol undefined/);
+    bad(gcpTraffic("constructor", ["22"]), /protocol "constructor"/);
+    assert.equal(gcpTraffic("tcp", [22, "8000-8100"]).traffic.toString(), "tcp/22, tcp/8000-8100");
+    assert.equal(gcpTraffic("esp", undefined).otherProtocol, "esp");
+  });
+
+  it("Kubernetes: ports 1-65535 or a port name, endPort at or above a numeric port", () => {
+    for (const p of [0, -1, 65536, "70000", "99999-100000", NaN, "", "Not_A_Name", true]) bad(k8sPortTraffic("TCP", p, undefined), /port/);
+    bad(k8sPortTraffic("TCP", 8000, 7000), /endPort 7000 is below port 8000/);
+    bad(k8sPortTraffic("TCP", "http", 9000), /endPort 9000 is set beside the named port "http"/);
+    bad(k8sPortTraffic("TCP", undefined, 9000), /endPort 9000 is set without a port/);
+    bad(k8sPortTraffic("ICMP", 80, undefined), /protocol "ICMP" is not TCP, UDP or SCTP/);
+    assert.equal(k8sPortTraffic("TCP", "http", undefined).malformed, undefined);
+    assert.equal(k8sPortTraffic("UDP", "53", undefined).traffic.toString(), "udp/53");
+  });
+
+  it("never throws, whatever the values", () => {
+    const any = fc.oneof(fc.integer({ min: -100000, max: 100000 }), fc.double(), fc.string(), fc.constant(null), fc.constant(undefined), fc.constant(UNKNOWN), fc.boolean());
+    fc.assert(
+      fc.property(any, any, any, (a, b, c) => {
+        awsTraffic(a as never, b as never, c as never);
+        awsTraffic("tcp", b as never, c as never);
+        gcpTraffic("tcp", [a as never, b as never]);
+        gcpTraffic(a as never, b as never);
+        k8sPortTraffic("TCP", b as never, c as never);
+        k8sPortTraffic(a as never, b as never, c as never);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
