@@ -4,8 +4,8 @@
  * in the middle moves every later unpinned block (new CIDRs, so replaced subnets). Writing each
  * current slot into the file freezes today's layout; from then on any edit keeps existing blocks
  * where they are. Zones, tenant template zones (they lay out every tenant's block) and tenants
- * are pinned. The text is edited in place: comments, order and formatting stay; only a `slot:`
- * is added after each unpinned entry's name.
+ * are pinned. The text is edited in place, YAML or JSON alike: comments, order and formatting
+ * stay; only a `slot:` is added after each unpinned entry's name.
  */
 import { isMap, isScalar, isSeq, parseDocument, type Document, type YAMLMap } from "yaml";
 import { IntentError } from "./errors";
@@ -28,18 +28,25 @@ function entryMaps(doc: Document, path: readonly string[]): YAMLMap[] {
 /**
  * Where to write `slot: N` into an entry so that nothing else in the file changes: right after
  * the name's value in a flow map (`{ name: api, slot: 1, ... }`), on its own line below the name
- * in a block map, at the name's indentation.
+ * in a block map, at the name's indentation. JSON is a flow map whose keys are quoted: `"slot": N`
+ * follows the name on its line, or on a line of its own at the name's indentation when the
+ * object puts each key on its own line.
  */
-function slotInsertion(text: string, entry: YAMLMap, slot: number): { at: number; insert: string } | undefined {
+function slotInsertion(text: string, entry: YAMLMap, slot: number, json: boolean): { at: number; insert: string } | undefined {
   const pair = entry.items.find((p) => isScalar(p.key) && p.key.value === "name");
   const key = pair && isScalar(pair.key) ? pair.key : undefined;
   const value = pair && isScalar(pair.value) ? pair.value : undefined;
   if (!key?.range || !value?.range) return undefined;
-  if (entry.flow) return { at: value.range[1], insert: `, slot: ${slot}` };
   const lineStart = text.lastIndexOf("\n", key.range[0] - 1) + 1;
+  const indent = text.slice(lineStart, key.range[0]);
+  if (entry.flow) {
+    const compact = json && !/\s/.test(text.slice(key.range[1], value.range[0]));
+    const field = json ? (compact ? `"slot":${slot}` : `"slot": ${slot}`) : `slot: ${slot}`;
+    const ownLine = entry.range !== undefined && entry.range !== null && text.slice(entry.range[0], key.range[0]).includes("\n") && /^[ \t]*$/.test(indent);
+    return { at: value.range[1], insert: ownLine ? `,\n${indent}${field}` : compact ? `,${field}` : `, ${field}` };
+  }
   const lineEnd = text.indexOf("\n", value.range[1]);
-  const indent = " ".repeat(key.range[0] - lineStart);
-  return { at: lineEnd < 0 ? text.length : lineEnd, insert: `\n${indent}slot: ${slot}` };
+  return { at: lineEnd < 0 ? text.length : lineEnd, insert: `\n${" ".repeat(key.range[0] - lineStart)}slot: ${slot}` };
 }
 
 /**
@@ -56,38 +63,28 @@ export function pinSlots(text: string, source = "intent"): PinResult {
   const lists = [...new Map(unpinned.map((e) => [e.list.join("."), e.list])).values()];
 
   const pinned: string[] = [];
-  let out: string;
-  if (text.trimStart().startsWith("{")) {
-    // JSON: no comments to keep; rewrite with the slot after each entry's name.
-    const data = JSON.parse(text) as Record<string, unknown>;
-    for (const list of lists) {
-      const owner = (list.length === 1 ? data : data[list[0]]) as Record<string, unknown>;
-      const key = list[list.length - 1];
-      const slots = slotsIn(list);
-      owner[key] = (owner[key] as Record<string, unknown>[]).map((e) => {
-        const entry = slots.get(String(e.name));
-        if (!entry) return e;
-        pinned.push(`${entry.kind} ${entry.name}: slot ${entry.slot}`);
-        const { name, ...rest } = e;
-        return { name, slot: entry.slot, ...rest };
-      });
+  // JSON is YAML too: the same in-place edit keeps a JSON file's layout (only the slots are new).
+  const json = text.trimStart().startsWith("{");
+  const doc = parseDocument(text, { uniqueKeys: true });
+  const edits: { at: number; insert: string }[] = [];
+  for (const list of lists) {
+    const slots = slotsIn(list);
+    for (const map of entryMaps(doc, list)) {
+      const entry = slots.get(String(map.get("name")));
+      const edit = entry && slotInsertion(text, map, entry.slot, json);
+      if (!entry || !edit) continue; // an entry left unpinned is refused by the check below
+      edits.push(edit);
+      pinned.push(`${entry.kind} ${entry.name}: slot ${entry.slot}`);
     }
-    out = `${JSON.stringify(data, null, 2)}\n`;
-  } else {
-    const doc = parseDocument(text, { uniqueKeys: true });
-    const edits: { at: number; insert: string }[] = [];
-    for (const list of lists) {
-      const slots = slotsIn(list);
-      for (const map of entryMaps(doc, list)) {
-        const entry = slots.get(String(map.get("name")));
-        const edit = entry && slotInsertion(text, map, entry.slot);
-        if (!entry || !edit) continue; // an entry left unpinned is refused by the check below
-        edits.push(edit);
-        pinned.push(`${entry.kind} ${entry.name}: slot ${entry.slot}`);
-      }
+  }
+  let out = text;
+  for (const e of [...edits].sort((a, b) => b.at - a.at)) out = out.slice(0, e.at) + e.insert + out.slice(e.at);
+  if (json) {
+    try {
+      JSON.parse(out);
+    } catch (err) {
+      throw new IntentError([{ path: "", message: `pinning would not leave valid JSON (${err instanceof Error ? err.message : String(err)})`, fix: "add `slot:` to each zone and tenant by hand, with the slots `netseg plan` prints" }], source);
     }
-    out = text;
-    for (const e of [...edits].sort((a, b) => b.at - a.at)) out = out.slice(0, e.at) + e.insert + out.slice(e.at);
   }
   assertSameSlots(intent, parseIntentText(out, source), source);
   return { text: out, pinned };

@@ -80,6 +80,33 @@ describe("netseg plan", () => {
     }
   });
 
+  it("--pin keeps a JSON file's layout: only the slot fields are new (indented, compact or hand-laid)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "netseg-pin-"));
+    try {
+      const intent = { name: "j", addressSpace: "10.40.0.0/16", zones: [{ internet: "inbound", name: "a" }, { name: "b", slot: 0, sensitive: true }, { name: "c" }], flows: [] };
+      const indented = join(dir, "indented.json");
+      writeFileSync(indented, JSON.stringify(intent, null, 4) + "\n");
+      assert.equal(run(indented, { pin: true }).code, 0);
+      const expected = JSON.stringify(intent, null, 4)
+        .replace('"name": "a"', '"name": "a",\n            "slot": 1')
+        .replace('"name": "c"', '"name": "c",\n            "slot": 2');
+      assert.equal(readFileSync(indented, "utf8"), expected + "\n");
+
+      const compact = join(dir, "compact.json");
+      writeFileSync(compact, JSON.stringify(intent));
+      assert.equal(run(compact, { pin: true }).code, 0);
+      assert.equal(readFileSync(compact, "utf8"), JSON.stringify(intent).replace('"name":"a"', '"name":"a","slot":1').replace('"name":"c"', '"name":"c","slot":2'));
+
+      const byHand = join(dir, "by-hand.json");
+      const text = '{\n\t"name": "j", "addressSpace": "10.40.0.0/16",\n\t"zones": [ { "name" : "a" },\n\t\t{ "name": "b" } ],\n\t"flows": []\n}\n';
+      writeFileSync(byHand, text);
+      assert.equal(run(byHand, { pin: true }).code, 0);
+      assert.equal(readFileSync(byHand, "utf8"), text.replace('"name" : "a"', '"name" : "a", "slot": 0').replace('"name": "b"', '"name": "b", "slot": 1'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("prints the plan as JSON", () => {
     const { code, out } = run(SHOP, { format: "json" });
     assert.equal(code, 0);
