@@ -10,6 +10,7 @@
 import { CidrSet, rangeToCidrs, type IpFamily } from "../net/cidr";
 import type { Interval, RangeSet } from "../net/range-set";
 import { AddressIndex } from "./addr-index";
+import { LazyPath } from "./stage";
 
 export interface AddressClass {
   /** Undefined when the endpoint's addresses are unknown at preview (then it is one class). */
@@ -62,31 +63,47 @@ export class AddressSplitter {
     const families = ([4, 6] as const).filter((f) => !familyOf(addresses, f).isEmpty());
     const out: AddressClass[] = [];
     for (const f of families) {
-      const whole = f === 4 ? addresses.intersect(CidrSet.WORLD_V4) : addresses.intersect(CidrSet.WORLD_V6);
-      const pieces = this.split(whole, f);
+      const world = f === 4 ? CidrSet.WORLD_V4 : CidrSet.WORLD_V6;
+      const whole = addresses.intersect(world);
+      const { pieces, partial } = this.split(whole, f);
       const familyName = families.length > 1 ? `IPv${f}` : "";
       if (pieces.length === 1) {
         out.push({ cidrs: whole, part: familyName });
         continue;
       }
-      for (const cidrs of pieces) {
-        // Named by itself or by what it lacks, whichever is shorter.
-        const rest = whole.subtract(cidrs);
-        const own = cidrs.toCidrs().length <= rest.toCidrs().length;
-        const text = own ? listed(cidrs) : `all but ${listed(rest)}`;
-        out.push({ cidrs, part: familyName && !own ? `${familyName}, ${text}` : text });
-      }
+      for (const { cidrs, holders } of pieces) out.push({ cidrs, part: this.describe(cidrs, whole, holders, partial, world, familyName) });
     }
     return out;
+  }
+
+  /**
+   * A class in words, the shortest of: its own blocks, the endpoint's blocks it lacks (`all but
+   * 203.0.113.0/24`), or the rule blocks that cut it out of the endpoint (`all but 0.0.0.0/1`,
+   * `0.0.0.0/1 but 0.0.0.0/8`), which may name addresses outside the endpoint.
+   */
+  private describe(cidrs: CidrSet, whole: CidrSet, holders: readonly number[], partial: readonly number[], world: CidrSet, familyName: string): string {
+    const inside = holders.reduce((acc, r) => acc.intersect(this.rules[r]), world);
+    const held = new Set(holders);
+    const cut = partial.filter((r) => !held.has(r)).reduce((acc, r) => acc.union(this.rules[r]), CidrSet.EMPTY).intersect(inside);
+    const lacking = whole.subtract(cidrs);
+    const all = (text: string) => (familyName ? `${familyName}, all but ${text}` : `all but ${text}`);
+    const candidates: [number, () => string][] = [
+      [cidrs.toCidrs().length, () => listed(cidrs)],
+      [lacking.toCidrs().length, () => all(listed(lacking))],
+      holders.length
+        ? [inside.toCidrs().length + cut.toCidrs().length, () => (cut.isEmpty() ? listed(inside) : `${listed(inside)} but ${listed(cut)}`)]
+        : [cut.toCidrs().length, () => all(listed(cut))],
+    ];
+    return candidates.reduce((best, c) => (c[0] < best[0] ? c : best))[1]();
   }
 
   /**
    * One family's addresses cut at the bounds of the rules that hold only part of them, the
    * pieces grouped by the set of rules holding them (a sweep over the bounds).
    */
-  private split(whole: CidrSet, f: IpFamily): CidrSet[] {
+  private split(whole: CidrSet, f: IpFamily): { pieces: { cidrs: CidrSet; holders: number[] }[]; partial: number[] } {
     const partial = [...this.index.match(whole).keys()].filter((i) => !this.rules[i].covers(whole));
-    if (!partial.length) return [whole];
+    if (!partial.length) return { pieces: [{ cidrs: whole, holders: [] }], partial };
     const events: { at: bigint; rule: number; open: boolean }[] = [];
     for (const r of partial) {
       for (const iv of familyOf(this.rules[r], f).intervals) {
@@ -97,7 +114,7 @@ export class AddressSplitter {
     const bounds = [...new Set([...events.map((e) => e.at), ...own.flatMap((iv) => [iv.from, iv.to + 1n])])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
     const active = new Set<number>();
-    const groups = new Map<string, Interval<bigint>[]>();
+    const groups = new Map<string, { holders: number[]; ivs: Interval<bigint>[] }>();
     let e = 0;
     let o = 0;
     for (let k = 0; k + 1 < bounds.length; k++) {
@@ -109,14 +126,26 @@ export class AddressSplitter {
         e++;
       }
       while (o < own.length && own[o].to < from) o++;
-      if (o >= own.length || own[o].from > from) continue; // a gap of the endpoint's own addresses
-      const key = [...active].sort((a, b) => a - b).join(",");
-      const list = groups.get(key);
-      const last = list?.[list.length - 1];
-      if (last && last.to + 1n === from) list![list!.length - 1] = { from: last.from, to };
-      else if (list) list.push({ from, to });
-      else groups.set(key, [{ from, to }]);
+      if (o >= own.length || own[o].from > from) continue; // a gap in the endpoint's own addresses
+      const holders = [...active].sort((a, b) => a - b);
+      const key = holders.join(",");
+      const g = groups.get(key);
+      const last = g?.ivs[g.ivs.length - 1];
+      if (!g) groups.set(key, { holders, ivs: [{ from, to }] });
+      else if (last && last.to + 1n === from) g.ivs[g.ivs.length - 1] = { from: last.from, to };
+      else g.ivs.push({ from, to });
     }
-    return [...groups.values()].map((ivs) => setOf(f, ivs));
+    return { pieces: [...groups.values()].map((g) => ({ cidrs: setOf(f, g.ivs), holders: g.holders })), partial };
+  }
+}
+
+/** A path for one pair of address classes of a way (a subnet pairing, a zone pair). */
+export class ClassPath extends LazyPath {
+  constructor(
+    label: string,
+    readonly way: string,
+    steps: ConstructorParameters<typeof LazyPath>[1],
+  ) {
+    super(label, steps);
   }
 }

@@ -4,23 +4,37 @@
  * allows is explained; traffic that hangs on an unknown is not "blocked".
  */
 import type { TrafficSet } from "../net/ports";
-import type { Block, PairResult } from "./model";
+import type { Block, PairResult, Path } from "./model";
 import { explainPath, pathTraffic } from "./stage";
 import { narrowedReplies } from "./reply";
 
-/** The blocks stopping `traffic` between the pair's endpoints, deduplicated by reason. */
+/**
+ * The blocks stopping `traffic` between the pair's endpoints, deduplicated by reason. A reason
+ * names its way when the pair has several, and its address classes (`internet (IPv6) -> web`)
+ * when it holds for only some classes of the way.
+ */
 export function explainBlocked(pair: PairResult, traffic: TrafficSet): Block[] {
   const blocked = traffic.subtract(pair.possible);
   if (blocked.isEmpty()) return [];
+  const ways = new Map<string, Path[]>();
+  for (const path of pair.paths) {
+    const way = path.way ?? path.label;
+    ways.set(way, [...(ways.get(way) ?? []), path]);
+  }
   const seen = new Set<string>();
   const out: Block[] = [];
-  for (const path of pair.paths) {
-    for (const b of explainPath(path, blocked)) {
-      const reason = pair.paths.length > 1 ? `${b.reason} (${path.label})` : b.reason;
-      if (seen.has(reason)) continue;
-      seen.add(reason);
-      out.push({ ...b, reason });
-    }
+  const push = (b: Block, label: string | undefined) => {
+    const reason = label ? `${b.reason} (${label})` : b.reason;
+    if (seen.has(reason)) return;
+    seen.add(reason);
+    out.push({ ...b, reason });
+  };
+  for (const [way, paths] of ways) {
+    const perPath = paths.map((p) => explainPath(p, blocked));
+    const everywhere = (b: Block) => perPath.every((bs) => bs.some((x) => x.reason === b.reason));
+    perPath.forEach((bs, i) => {
+      for (const b of bs) push(b, paths.length > 1 && !everywhere(b) ? paths[i].label : ways.size > 1 ? way : undefined);
+    });
   }
   return out;
 }

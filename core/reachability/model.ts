@@ -106,6 +106,11 @@ export interface ClientPorts {
 export interface Path {
   readonly label: string;
   readonly stages: readonly Stage[];
+  /**
+   * When the path is one pair of address classes of a way (a rule cuts part of an endpoint's
+   * addresses, or IPv4 and IPv6 are judged apart): the way's label, without the classes.
+   */
+  readonly way?: string;
 }
 
 /** Why some traffic of a pair does not pass. */

@@ -7,10 +7,13 @@
  * inbound, B's SG ingress, and on the way back (NACLs are stateless) B's NACL outbound and A's
  * NACL inbound on the client's ephemeral ports (one port of the range must pass them all, see
  * ../reply), and B's route back to A. Rules are indexed once per endpoint they touch, so a pair
- * costs only its own rules.
+ * costs only its own rules. Rules name peers by addresses that may cover only part of a subnet
+ * group or of the internet: every peer is judged per address class (../addr-classes), IPv4 and
+ * IPv6 apart, and a pairing reaches where some pair of classes does.
  */
-import { CidrSet } from "../../net/cidr";
+import type { CidrSet } from "../../net/cidr";
 import { AddressIndex } from "../addr-index";
+import { AddressSplitter, ClassPath, classLabel, type AddressClass } from "../addr-classes";
 import { flat } from "../sweep";
 import type { Endpoint, Path, RuleRef, Stage } from "../model";
 import type { External, PlatformAnalysis } from "../platform";
@@ -40,17 +43,13 @@ interface ZoneEp {
   readonly addresses?: CidrSet;
 }
 
-/** A NACL peer: one group or one external, in one address family (NACLs decide per family). */
-interface Atom {
-  readonly peer: string;
-  readonly cidrs?: CidrSet;
+/** One address class of a peer: of a subnet group (or of a zone without subnets) or of an external. */
+interface PeerClass extends AddressClass {
+  /** The endpoint id of the zone or external it belongs to. */
+  readonly endpoint: string;
 }
 
 const DEFAULT_NACL: RuleRef = { urn: "", resource: "default NACL", rule: "rule 100 (allow all)" };
-
-function family(set: CidrSet, f: 4 | 6): CidrSet {
-  return set.intersect(f === 4 ? CidrSet.WORLD_V4 : CidrSet.WORLD_V6);
-}
 
 export function analyseAws(model: AwsModel, externals: readonly External[], ephemeralPorts?: EphemeralPorts): PlatformAnalysis {
   const returnStage = returnStages(ephemeralPorts);
@@ -86,34 +85,50 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
       key: `${name}|${key}`,
       zone: name,
       subnets: ss,
-      cidrs: ss.every((s) => s.cidrs) ? ss.reduce((acc, s) => acc.union(s.cidrs!), CidrSet.EMPTY) : undefined,
+      cidrs: ss.every((s) => s.cidrs) ? ss.slice(1).reduce((acc, s) => acc.union(s.cidrs!), ss[0].cidrs!) : undefined,
       nacl: ss[0].nacl,
       rt: ss[0].routeTable,
       vpc: ss[0].vpc,
     }));
     const sgs = sgsByZone.get(name) ?? [];
     const sensitive = sgs.some((s) => s.sensitive) || subnets.some((s) => s.sensitive);
-    const addresses = groups.length && groups.every((g) => g.cidrs) ? groups.reduce((a, g) => a.union(g.cidrs!), CidrSet.EMPTY) : undefined;
+    const addresses = groups.length && groups.every((g) => g.cidrs) ? groups.slice(1).reduce((a, g) => a.union(g.cidrs!), groups[0].cidrs!) : undefined;
     const ep: Endpoint = { id: `aws:${name}`, key: name, kind: "zone", platform: "aws", zone, ...(tenant ? { tenant } : {}), ...(addresses ? { addresses } : {}), ...(sensitive ? { sensitive } : {}) };
     zones.set(ep.id, { ep, sgs, groups, addresses });
   }
   const zoneList = [...zones.values()];
   const extById = new Map(externals.map((e) => [e.endpoint.id, e]));
 
-  // Security groups: each rule is matched once against every endpoint through the address index.
-  const endpointIds = [...zoneList.map((z) => z.ep.id), ...externals.map((e) => e.endpoint.id)];
-  const epAddresses = [...zoneList.map((z) => z.addresses), ...externals.map((e) => e.addresses)];
-  const epIndex = new AddressIndex(epAddresses);
+  // Peers are address classes: each subnet group's and each external's addresses cut where some
+  // rule's (SG rule, NACL entry, route) cut them. Every rule is matched once against every class.
+  const splitter = new AddressSplitter([
+    ...[...model.sgs.values()].flatMap((sg) => sg.rules.map((r) => r.cidrs)),
+    ...[...model.nacls.values()].flatMap((n) => n.entries.map((e) => e.cidrs)),
+    ...[...model.routeTables.values()].flatMap((t) => t.routes.map((r) => r.dest)),
+  ]);
+  const classes: PeerClass[] = [];
+  const classesOf = new Map<string, number[]>();
+  const addClasses = (owner: string, endpoint: string, addresses: CidrSet | undefined) =>
+    classesOf.set(owner, splitter.classes(addresses).map((c) => classes.push({ ...c, endpoint }) - 1));
+  for (const z of zoneList) {
+    // A zone without subnets is one class of unknown addresses, under its own id.
+    if (!z.groups.length) addClasses(z.ep.id, z.ep.id, undefined);
+    for (const g of z.groups) addClasses(g.key, z.ep.id, g.cidrs);
+  }
+  for (const e of externals) addClasses(e.endpoint.id, e.endpoint.id, e.addresses);
+  const zoneClasses = new Map<string, number[]>();
+  for (const z of zoneList) zoneClasses.set(z.ep.id, z.groups.length ? z.groups.flatMap((g) => classesOf.get(g.key)!) : classesOf.get(z.ep.id)!);
+  const classIndex = new AddressIndex(classes.map((c) => c.cidrs));
   const zonesOfSg = new Map<string, string[]>();
   for (const z of zoneList) for (const s of z.sgs) zonesOfSg.set(s.urn, [...(zonesOfSg.get(s.urn) ?? []), z.ep.id]);
   const sgByLiteral = new Map<string, string>();
   for (const s of model.sgs.values()) if (s.literalId) sgByLiteral.set(s.literalId, s.urn);
-  /** sg urn + direction -> peer endpoint id -> entries */
-  const sgBuckets = new Map<string, Map<string, Entry[]>>();
+  /** sg urn + direction -> peer class -> entries */
+  const sgBuckets = new Map<string, Map<number, Entry[]>>();
   for (const sg of model.sgs.values()) {
     for (const rule of sg.rules) {
       const bucketKey = `${sg.urn}|${rule.egress ? "egress" : "ingress"}`;
-      const bucket = sgBuckets.get(bucketKey) ?? new Map<string, Entry[]>();
+      const bucket = sgBuckets.get(bucketKey) ?? new Map<number, Entry[]>();
       sgBuckets.set(bucketKey, bucket);
       // One entry object per rule and certainty, shared by every peer it is filed under.
       const yes: Entry = { rule: rule.ref, action: "allow", traffic: rule.traffic, match: "yes", ports: flat(rule.traffic) };
@@ -128,18 +143,19 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
     }
   }
 
-  function sgRuleMatches(rule: SgRule, owner: Sg): Map<string, Tri> {
-    const out = new Map<string, Tri>();
-    const add = (id: string, t: Tri) => out.set(id, triOr(out.get(id) ?? "no", t));
-    if (rule.cidrsUnknown || rule.prefixList) for (const id of endpointIds) add(id, "maybe");
-    if (!rule.cidrs.isEmpty()) for (const [i, t] of epIndex.match(rule.cidrs)) add(endpointIds[i], t);
+  function sgRuleMatches(rule: SgRule, owner: Sg): Map<number, Tri> {
+    const out = new Map<number, Tri>();
+    const add = (i: number, t: Tri) => out.set(i, triOr(out.get(i) ?? "no", t));
+    const addZone = (id: string, t: Tri) => zoneClasses.get(id)!.forEach((i) => add(i, t));
+    if (rule.cidrsUnknown || rule.prefixList) classes.forEach((_, i) => add(i, "maybe"));
+    if (!rule.cidrs.isEmpty()) for (const [i, t] of classIndex.match(rule.cidrs)) add(i, t);
     for (const g of rule.groups) {
       // An unknown reference with no dependency to go by may be any group: any zone, maybe.
-      if (!g.literal && !g.urns.length && !g.certain) for (const z of zoneList) add(z.ep.id, "maybe");
+      if (!g.literal && !g.urns.length && !g.certain) for (const z of zoneList) addZone(z.ep.id, "maybe");
       const urns = g.literal ? (sgByLiteral.has(g.literal) ? [sgByLiteral.get(g.literal)!] : []) : g.urns;
-      for (const u of urns) for (const z of zonesOfSg.get(u) ?? []) add(z, g.certain && urns.length === 1 ? "yes" : "maybe");
+      for (const u of urns) for (const z of zonesOfSg.get(u) ?? []) addZone(z, g.certain && urns.length === 1 ? "yes" : "maybe");
     }
-    if (rule.self) for (const z of zonesOfSg.get(owner.urn) ?? []) add(z, "yes");
+    if (rule.self) for (const z of zonesOfSg.get(owner.urn) ?? []) addZone(z, "yes");
     return out;
   }
 
@@ -148,11 +164,11 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
     const names = zone.sgs.slice(0, 3).map((s) => s.name).join(", ");
     return zone.sgs.length > 3 ? `${names} and ${zone.sgs.length - 3} more` : names;
   };
-  /** One stage per (zone, peer, direction): every subnet pairing of a zone pair shares it. */
+  /** One stage per (zone, peer class, direction): every subnet pairing of a zone pair shares it. */
   const sgStages = new Map<string, Stage>();
-  function sgStage(zone: ZoneEp, peer: Endpoint, egress: boolean): Stage {
+  function sgStage(zone: ZoneEp, peer: Endpoint, peerClass: number, egress: boolean): Stage {
     const dir = egress ? "egress" : "ingress";
-    const key = `${zone.ep.id}|${peer.id}|${dir}`;
+    const key = `${zone.ep.id}|${peerClass}|${dir}`;
     const cached = sgStages.get(key);
     if (cached) return cached;
     const names = sgNames(zone);
@@ -160,32 +176,21 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
     const missing = `no ${dir} rule in ${names || "any security group"} ${egress ? "to" : "from"} ${peer.key}`;
     const stage = !zone.sgs.length
       ? unknownStage(label, `zone ${zone.ep.key} has no security group tagged with its zone`)
-      : allowStage(label, zone.sgs.flatMap((s) => sgBuckets.get(`${s.urn}|${dir}`)?.get(peer.id) ?? []), missing);
+      : allowStage(label, zone.sgs.flatMap((s) => sgBuckets.get(`${s.urn}|${dir}`)?.get(peerClass) ?? []), missing);
     sgStages.set(key, stage);
     return stage;
   }
 
-  // NACLs: atoms are (group or external) x address family; entries are bucketed per atom.
-  const atoms: Atom[] = [];
-  const atomsOf = new Map<string, number[]>();
-  const addAtoms = (peer: string, cidrs: CidrSet | undefined) => {
-    const ids: number[] = [];
-    if (!cidrs) ids.push(atoms.push({ peer }) - 1);
-    else for (const f of [4, 6] as const) if (!family(cidrs, f).isEmpty()) ids.push(atoms.push({ peer, cidrs: family(cidrs, f) }) - 1);
-    atomsOf.set(peer, ids);
-  };
-  for (const z of zoneList) for (const g of z.groups) addAtoms(g.key, g.cidrs);
-  for (const e of externals) addAtoms(e.endpoint.id, e.addresses);
-  const atomIndex = new AddressIndex(atoms.map((a) => a.cidrs));
+  // NACLs: entries are bucketed per peer class.
   const naclBuckets = new Map<string, Entry[][]>();
   function naclBucket(nacl: Nacl, egress: boolean): Entry[][] {
     const key = `${nacl.urn}|${egress}`;
     let b = naclBuckets.get(key);
     if (b) return b;
-    b = atoms.map(() => []);
+    b = classes.map(() => []);
     for (const e of nacl.entries) {
       if (e.egress !== egress) continue;
-      const hits: Map<number, Tri> = e.cidrsUnknown ? new Map(atoms.map((_, i) => [i, "maybe" as Tri])) : atomIndex.match(e.cidrs, e.action === "deny");
+      const hits: Map<number, Tri> = e.cidrsUnknown ? new Map(classes.map((_, i) => [i, "maybe" as Tri])) : classIndex.match(e.cidrs);
       const yes: Entry = { rule: e.ref, action: e.action, traffic: e.traffic, match: "yes", ports: flat(e.traffic) };
       const maybe: Entry = { ...yes, match: "maybe" };
       // An entry whose action is unknown may allow (for what is possible) or deny (for what is certain).
@@ -200,17 +205,16 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
     return b;
   }
   const naclStages = new Map<string, Stage>();
-  function naclStage(group: Group, peer: string, egress: boolean, peerName: string): Stage {
+  function naclStage(group: Group, peerClass: number, egress: boolean, peerName: string): Stage {
     const dirWord = egress ? "outbound" : "inbound";
     if (!group.nacl) return passStage(`default NACL of ${group.zone} ${dirWord}`, DEFAULT_NACL);
-    const key = `${group.nacl.urn}|${egress}|${peer}`;
+    const key = `${group.nacl.urn}|${egress}|${peerClass}`;
     const cached = naclStages.get(key);
     if (cached) return cached;
     const bucket = naclBucket(group.nacl, egress);
     const label = `NACL ${group.nacl.name} ${dirWord}`;
     const fallback = { rule: { urn: group.nacl.urn, resource: group.nacl.name, rule: `${dirWord} rule 32767 (default deny)` }, action: "deny" as const };
-    const perFamily = (atomsOf.get(peer) ?? []).map((i) => firstMatchStage(label, bucket[i], fallback, `no ${dirWord} rule in NACL ${group.nacl!.name} ${egress ? "to" : "from"} ${peerName}`));
-    const stage = perFamily.length === 1 ? perFamily[0] : mergeFamilies(label, perFamily, fallback.rule, `no ${dirWord} rule in NACL ${group.nacl.name} ${egress ? "to" : "from"} ${peerName}`);
+    const stage = firstMatchStage(label, bucket[peerClass], fallback, `no ${dirWord} rule in NACL ${group.nacl.name} ${egress ? "to" : "from"} ${peerName}`);
     naclStages.set(key, stage);
     return stage;
   }
@@ -234,8 +238,8 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
     attachmentGroups.set(att.urn, group);
     return group;
   }
-  /** The attachment-subnet NACL stages of a packet from `from` to `to` through a transit gateway. */
-  function transitNacls(from: Group, to: Group, fromName: string, toName: string, back: boolean): Stage[] {
+  /** The attachment-subnet NACL stages of a packet from `from` (class `fromClass`) to `to` (class `toClass`) through a transit gateway. */
+  function transitNacls(from: Group, to: Group, fromClass: number, toClass: number, fromName: string, toName: string, back: boolean): Stage[] {
     const gw = model.transit.gateways.get(transitGatewayOf(from, { vpc: to.vpc, cidrs: to.cidrs, name: toName, zone: true }) ?? "");
     if (!gw) return [];
     const attachmentIn = (vpc: string | undefined) => {
@@ -244,9 +248,9 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
     };
     const stages: Stage[] = [];
     const src = attachmentIn(from.vpc);
-    if (src) stages.push(naclStage(src, from.key, false, fromName));
+    if (src) stages.push(naclStage(src, fromClass, false, fromName));
     const dst = attachmentIn(to.vpc);
-    if (dst) stages.push(naclStage(dst, to.key, true, toName));
+    if (dst) stages.push(naclStage(dst, toClass, true, toName));
     return back ? stages.map((st) => returnStage(st)) : stages;
   }
 
@@ -293,25 +297,30 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
       }
       for (const y of targets) {
         const crossing = !!x && !!y && x !== y;
-        const steps: (() => Stage | readonly Stage[] | undefined)[] = [() => sgStage(a, b.ep, true)];
-        if (x && y && crossing) {
-          steps.push(
-            () => routes(x, { vpc: y.vpc, cidrs: y.cidrs, name: b.ep.key, zone: true }),
-            () => naclStage(x, y.key, true, b.ep.key),
-            () => transitNacls(x, y, a.ep.key, b.ep.key, false),
-            () => naclStage(y, x.key, false, a.ep.key),
-          );
+        const [fromName, toName] = x && y ? [subnetNames(x), subnetNames(y)] : [a.ep.key, b.ep.key];
+        for (const cx of classesOf.get(x?.key ?? a.ep.id)!) {
+          for (const cy of classesOf.get(y?.key ?? b.ep.id)!) {
+            const steps: (() => Stage | readonly Stage[] | undefined)[] = [() => sgStage(a, b.ep, cy, true)];
+            if (x && y && crossing) {
+              steps.push(
+                () => routes(x, { vpc: y.vpc, cidrs: classes[cy].cidrs, name: b.ep.key, zone: true }),
+                () => naclStage(x, cy, true, b.ep.key),
+                () => transitNacls(x, y, cx, cy, a.ep.key, b.ep.key, false),
+                () => naclStage(y, cx, false, a.ep.key),
+              );
+            }
+            steps.push(() => sgStage(b, a.ep, cx, false));
+            if (x && y && crossing) {
+              steps.push(
+                () => returnStage(naclStage(y, cx, true, a.ep.key)),
+                () => transitNacls(y, x, cy, cx, b.ep.key, a.ep.key, true),
+                () => returnStage(naclStage(x, cy, false, b.ep.key)),
+                () => routes(y, { vpc: x.vpc, cidrs: classes[cx].cidrs, name: a.ep.key, zone: true }, true),
+              );
+            }
+            paths.push(new ClassPath(`${classLabel(fromName, classes[cx])} -> ${classLabel(toName, classes[cy])}`, `${fromName} -> ${toName}`, steps));
+          }
         }
-        steps.push(() => sgStage(b, a.ep, false));
-        if (x && y && crossing) {
-          steps.push(
-            () => returnStage(naclStage(y, x.key, true, a.ep.key)),
-            () => transitNacls(y, x, b.ep.key, a.ep.key, true),
-            () => returnStage(naclStage(x, y.key, false, b.ep.key)),
-            () => routes(y, { vpc: x.vpc, cidrs: x.cidrs, name: a.ep.key, zone: true }, true),
-          );
-        }
-        paths.push(new LazyPath(x && y ? `${subnetNames(x)} -> ${subnetNames(y)}` : `${a.ep.key} -> ${b.ep.key}`, steps));
       }
     }
     if (example) {
@@ -319,7 +328,7 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
       const label = `${unrouted} subnet pairing(s) across VPCs, e.g. ${subnetNames(x)} -> ${subnetNames(y)}`;
       const table = x.rt ? x.rt.name : `the main route table of ${x.zone} (local only)`;
       const more = unrouted > 1 ? `; ${unrouted - 1} more subnet pairing(s) across VPCs alike` : "";
-      paths.push(new LazyPath(label, [() => sgStage(a, b.ep, true), () => blockStage(`route table ${x.rt?.name ?? "main"}`, `no route to ${b.ep.key} out of the VPC (peering, transit or VPN) in ${table}${more}`)]));
+      paths.push(new LazyPath(label, [() => sgStage(a, b.ep, classesOf.get(y.key)![0], true), () => blockStage(`route table ${x.rt?.name ?? "main"}`, `no route to ${b.ep.key} out of the VPC (peering, transit or VPN) in ${table}${more}`)]));
     }
     return paths;
   }
@@ -327,19 +336,22 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
   function externalPaths(z: ZoneEp, ext: External, outbound: boolean): Path[] {
     const internet = ext.endpoint.kind === "internet";
     const groups = z.groups.length ? z.groups : [undefined];
-    const id = ext.endpoint.id;
     const key = ext.endpoint.key;
-    return groups.map((g) => {
-      const steps: (() => Stage | readonly Stage[] | undefined)[] = [];
-      if (outbound) steps.push(() => sgStage(z, ext.endpoint, true));
-      if (g) {
-        steps.push(() => routes(g, { cidrs: ext.addresses, name: key, internet: internet ? (outbound ? "out" : "in") : undefined, peer: !internet }, !outbound));
-        if (outbound) steps.push(() => naclStage(g, id, true, key), () => returnStage(naclStage(g, id, false, key)));
-        else steps.push(() => naclStage(g, id, false, key), () => returnStage(naclStage(g, id, true, key)));
-      }
-      if (!outbound) steps.push(() => sgStage(z, ext.endpoint, false));
-      return new LazyPath(g ? subnetNames(g) : z.ep.key, steps);
-    });
+    return groups.flatMap((g) =>
+      classesOf.get(ext.endpoint.id)!.map((c) => {
+        const steps: (() => Stage | readonly Stage[] | undefined)[] = [];
+        if (outbound) steps.push(() => sgStage(z, ext.endpoint, c, true));
+        if (g) {
+          steps.push(() => routes(g, { cidrs: classes[c].cidrs, name: key, internet: internet ? (outbound ? "out" : "in") : undefined, peer: !internet }, !outbound));
+          if (outbound) steps.push(() => naclStage(g, c, true, key), () => returnStage(naclStage(g, c, false, key)));
+          else steps.push(() => naclStage(g, c, false, key), () => returnStage(naclStage(g, c, true, key)));
+        }
+        if (!outbound) steps.push(() => sgStage(z, ext.endpoint, c, false));
+        const way = g ? subnetNames(g) : z.ep.key;
+        const other = classLabel(key, classes[c]);
+        return new ClassPath(outbound ? `${way} -> ${other}` : `${other} -> ${way}`, way, steps);
+      }),
+    );
   }
 
   return {
@@ -358,22 +370,4 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
 
 function subnetNames(g: Group): string {
   return g.subnets.map((s) => s.name).join("+");
-}
-
-/** Per-family results of one NACL side by side: a pair reaches if either family does. */
-function mergeFamilies(label: string, stages: Stage[], fallback: RuleRef, missing: string): Stage {
-  if (!stages.length) return blockStage(label, missing, fallback);
-  return {
-    label,
-    lower: stages.reduce((a, s) => a.union(s.lower), stages[0].lower),
-    upper: stages.reduce((a, s) => a.union(s.upper), stages[0].upper),
-    get grants() {
-      return stages.flatMap((s) => s.grants);
-    },
-    get denies() {
-      return stages.flatMap((s) => s.denies);
-    },
-    fallback,
-    missing,
-  };
 }

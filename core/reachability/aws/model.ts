@@ -104,8 +104,9 @@ function groupRefs(g: ResourceGraph, r: NetResource, prop: string, values: reado
 }
 
 
-function readSgRule(g: ResourceGraph, owner: NetResource, rule: Record<string, unknown>, egress: boolean, label: string, prop: string): SgRule {
+function readSgRule(g: ResourceGraph, owner: NetResource, rule: Record<string, unknown>, egress: boolean, label: string, prop: string, notes: string[]): SgRule {
   const t = awsTraffic(rule.protocol ?? rule.ipProtocol, rule.fromPort, rule.toPort);
+  if (t.problem) notes.push(malformedNote(owner, label, t.problem));
   const c = cidrsOf(rule.cidrBlocks ?? rule.cidrIpv4, rule.ipv6CidrBlocks ?? rule.cidrIpv6);
   const sgList = rule.securityGroups ?? rule.sourceSecurityGroupId ?? rule.referencedSecurityGroupId;
   const sgValues = arr(sgList) === UNKNOWN ? [sgList] : Array.isArray(sgList) ? sgList : sgList === undefined || sgList === null ? [] : [sgList];
@@ -124,6 +125,11 @@ function readSgRule(g: ResourceGraph, owner: NetResource, rule: Record<string, u
   };
 }
 
+/** A rule the provider would reject: read at its widest as a "maybe", and said so. */
+function malformedNote(r: NetResource, label: string, problem: string): string {
+  return `${r.urn}: ${label}: ${problem}; AWS would reject it, so it is read at its widest, as a "maybe"`;
+}
+
 function readSgs(g: ResourceGraph, zoneTag: string | undefined, notes: string[]): Map<string, Sg> {
   const sgs = new Map<string, Sg>();
   for (const r of g.ofType(...SG_TYPES)) {
@@ -140,7 +146,7 @@ function readSgs(g: ResourceGraph, zoneTag: string | undefined, notes: string[])
       }
       (list ?? []).forEach((x, i) => {
         const rule = rec(x);
-        if (rule && rule !== UNKNOWN) sg.rules.push(readSgRule(g, r, rule as Record<string, unknown>, dir === "egress", `${dir}[${i}]`, dir));
+        if (rule && rule !== UNKNOWN) sg.rules.push(readSgRule(g, r, rule as Record<string, unknown>, dir === "egress", `${dir}[${i}]`, dir, notes));
       });
     }
     sgs.set(r.urn, sg);
@@ -154,17 +160,18 @@ function readSgs(g: ResourceGraph, zoneTag: string | undefined, notes: string[])
       notes.push(`${r.urn}: belongs to a security group outside the stack; ignored`);
       continue;
     }
-    const rule = readSgRule(g, r, p, egress, egress ? "egress" : "ingress", r.type === AWS.sgRule ? "sourceSecurityGroupId" : "referencedSecurityGroupId");
+    const rule = readSgRule(g, r, p, egress, egress ? "egress" : "ingress", r.type === AWS.sgRule ? "sourceSecurityGroupId" : "referencedSecurityGroupId", notes);
     // Several candidate groups: the rule may be in any of them, so it only ever "may" apply.
     for (const u of urns) sgs.get(u)!.rules.push(urns.length === 1 ? rule : { ...rule, certain: false });
   }
   return sgs;
 }
 
-function readNaclEntry(r: NetResource, e: Record<string, unknown>, egress: boolean, label: string): NaclEntry {
+function readNaclEntry(r: NetResource, e: Record<string, unknown>, egress: boolean, label: string, notes: string[]): NaclEntry {
   const n = num(e.ruleNo ?? e.ruleNumber);
   const action = str(e.action ?? e.ruleAction);
   const t = awsTraffic(e.protocol, e.fromPort, e.toPort);
+  if (t.problem) notes.push(malformedNote(r, label, t.problem));
   const c = cidrsOf(e.cidrBlock, e.ipv6CidrBlock);
   const number = typeof n === "number" ? n : undefined;
   return {
@@ -202,7 +209,7 @@ function readNacls(g: ResourceGraph, subnets: Map<string, Subnet>, notes: string
       const list = arr(p[dir]);
       (list === UNKNOWN ? [] : list ?? []).forEach((x, i) => {
         const e = rec(x);
-        if (e && e !== UNKNOWN) entries.push(readNaclEntry(r, e as Record<string, unknown>, dir === "egress", `${dir}[${i}]`));
+        if (e && e !== UNKNOWN) entries.push(readNaclEntry(r, e as Record<string, unknown>, dir === "egress", `${dir}[${i}]`, notes));
       });
     }
     nacls.set(r.urn, { urn: r.urn, name: displayName(r), entries });
@@ -214,7 +221,7 @@ function readNacls(g: ResourceGraph, subnets: Map<string, Subnet>, notes: string
       notes.push(`${r.urn}: belongs to a network ACL outside the stack; ignored`);
       continue;
     }
-    const entry = readNaclEntry(r, p, bool(p.egress) === true, "entry");
+    const entry = readNaclEntry(r, p, bool(p.egress) === true, "entry", notes);
     // Several candidate ACLs: the entry may be in any of them, so it only ever "may" apply.
     for (const u of owner.urns) nacls.get(u)!.entries.push(owner.urns.length === 1 ? entry : { ...entry, certain: false });
   }

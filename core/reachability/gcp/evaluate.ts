@@ -128,7 +128,7 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
 
   return {
     endpoints: [...zones.values()].map((z) => z.ep),
-    notes: [],
+    notes: model.notes ?? [],
     paths(from, to): Path[] | undefined {
       const a = zones.get(from.id);
       const b = zones.get(to.id);

@@ -77,6 +77,8 @@ export interface GcpModel {
   /** Networks keeping GCP's default internet route (deleteDefaultRoutesOnCreate not set). */
   readonly defaultRoute: Set<string>;
   readonly present: boolean;
+  /** Values GCP would reject (a port of 70000, "22-x"...), each naming its firewall and field. */
+  readonly notes?: readonly string[];
 }
 
 const ZONE_MARK = new RegExp(`${TAG.gcp.zone}=([a-z][-a-z0-9]*)`);
@@ -167,6 +169,8 @@ export function readGcp(g: ResourceGraph): GcpModel {
     }
   }
   const firewalls: GcpFirewall[] = [];
+  // A Set: a rule of unknown direction is read twice, its problems noted once.
+  const notes = new Set<string>();
   for (const r of g.ofType(GCP.firewall)) {
     const p = propsOf(r);
     if (bool(p.disabled) === true) continue;
@@ -186,6 +190,7 @@ export function readGcp(g: ResourceGraph): GcpModel {
       let certain = !whole;
       for (const b of blocks) {
         const t = gcpTraffic(plain(b)?.protocol, plain(b)?.ports);
+        if (t.problem) notes.add(`${r.urn}: ${action === "allow" ? "allows" : "denies"}[${blocks.indexOf(b)}]: ${t.problem}; GCP would reject it, so it is read at its widest, as a "maybe"`);
         traffic = traffic.union(t.traffic);
         certain &&= t.certain;
       }
@@ -230,7 +235,7 @@ export function readGcp(g: ResourceGraph): GcpModel {
     };
   });
   const defaultRoute = new Set(g.ofType(GCP.network).filter((n) => bool(propsOf(n).deleteDefaultRoutesOnCreate) !== true).map((n) => n.urn));
-  return { zones, firewalls, routes, defaultRoute, present: zones.size > 0 || firewalls.length > 0 };
+  return { zones, firewalls, routes, defaultRoute, present: zones.size > 0 || firewalls.length > 0, notes: [...notes] };
 }
 
 export function accountMatch(refs: AccountRefs, z: GcpZone): Tri {

@@ -6,12 +6,15 @@
  * namespaceSelector and podSelector means pods matching both (AND); two peers mean either (OR).
  * Endpoints: each workload, plus one per namespace for "any other pod" (no distinguishing
  * labels), plus the internet and peers, which only ipBlock peers or rule-wide "from/to all" match.
+ * An ipBlock may hold only part of the internet or of a peer (`except` cuts more out): those are
+ * judged per address class (../addr-classes), so each answer says which addresses it is for.
  */
 import { CidrSet } from "../../net/cidr";
 import { TrafficSet, type Protocol } from "../../net/ports";
 import type { Endpoint, RuleRef, Stage } from "../model";
 import type { External, PlatformAnalysis } from "../platform";
-import { allowStage, LazyPath, passStage, type Entry } from "../stage";
+import { allowStage, passStage, type Entry } from "../stage";
+import { AddressSplitter, ClassPath, classLabel, type AddressClass } from "../addr-classes";
 import { flat } from "../sweep";
 import { cidrSet, isUnknown, list, num, plain, str, strings, triAnd, triOr, UNKNOWN, type Tri } from "../values";
 import type { K8sModel, K8sNamespace, K8sPolicy, NamedPort } from "./model";
@@ -24,7 +27,8 @@ interface Pod {
   readonly ports?: readonly NamedPort[];
 }
 
-type Target = { readonly pod: Pod } | { readonly ext: External };
+/** A pod endpoint, or one address class of an external (the internet, a peer). */
+type Target = { readonly pod: Pod } | { readonly ext: External; readonly cls: AddressClass };
 
 interface Rule {
   readonly ref: RuleRef;
@@ -139,7 +143,7 @@ function peerMatches(peer: Record<string, unknown>, policyNs: string, other: Tar
     // ipBlock is meant for traffic leaving or entering the cluster; pod IPs are not judged by it.
     if ("pod" in other) return "no";
     if (block.unknown) return "maybe";
-    return block.set.overlaps(other.ext.addresses) ? "yes" : "no";
+    return block.set.overlaps(other.cls.cidrs ?? other.ext.addresses) ? "yes" : "no";
   }
   const hasNs = peer.namespaceSelector !== undefined && peer.namespaceSelector !== null;
   const hasPod = peer.podSelector !== undefined && peer.podSelector !== null;
@@ -174,11 +178,13 @@ export function analyseK8s(model: K8sModel, externals: readonly External[]): Pla
     }
     selecting.set(pod.ep.id, list);
   }
-  const extById = new Map(externals.map((e) => [e.endpoint.id, e]));
 
   // Index once: every rule is matched against the endpoints (memoised per distinct peer, since
   // stacks repeat the same selectors), then filed under (selected pod, direction, other end).
-  const others: Target[] = [...[...pods.values()].map((pod) => ({ pod })), ...externals.map((ext) => ({ ext }))];
+  const blocks: CidrSet[] = [];
+  for (const p of policies) for (const r of [...p.ingress, ...p.egress]) for (const peer of r.peers ?? []) blocks.push(ipBlock(peer)?.set ?? CidrSet.EMPTY);
+  const splitter = new AddressSplitter(blocks);
+  const others: Target[] = [...[...pods.values()].map((pod) => ({ pod })), ...externals.flatMap((ext) => splitter.classes(ext.addresses).map((cls) => ({ ext, cls })))];
   const idOf = (t: Target) => ("pod" in t ? t.pod.ep.id : t.ext.endpoint.id);
   const podsByNs = new Map<string, number[]>();
   others.forEach((t, i) => {
@@ -218,7 +224,9 @@ export function analyseK8s(model: K8sModel, externals: readonly External[]): Pla
     return { yes: [...base, ...named], maybe: [...base.map((e) => ({ ...e, match: "maybe" as Tri })), ...named] };
   };
   const podIndex = new Map([...pods.keys()].map((id, i) => [id, i]));
-  const otherIndex = new Map(others.map((t, i) => [idOf(t), i]));
+  /** Endpoint id -> its targets' indices in `others` (one per address class for an external). */
+  const otherIndex = new Map<string, number[]>();
+  others.forEach((t, i) => otherIndex.set(idOf(t), [...(otherIndex.get(idOf(t)) ?? []), i]));
   /** [pod][0 ingress, 1 egress][other end] -> allow entries */
   const buckets: (Entry[] | undefined)[][][] = [...pods.keys()].map(() => [[], []]);
   const isolation = new Map<string, { tri: Tri; names: string[] }>();
@@ -252,13 +260,14 @@ export function analyseK8s(model: K8sModel, externals: readonly External[]): Pla
     }
   }
 
-  function stage(pod: Pod, dir: "ingress" | "egress", otherId: string, otherKey: string): Stage {
+  /** The policies of `pod` in one direction, for the other end `other` (index in `others`). */
+  function stage(pod: Pod, dir: "ingress" | "egress", other: number, otherKey: string): Stage {
     const iso = isolation.get(`${pod.ep.id}|${dir}`)!;
     const label = `${dir} of ${pod.ep.key}`;
     if (iso.tri === "no") {
       return passStage(label, { urn: "", resource: pod.ep.key, rule: `not isolated for ${dir} (no NetworkPolicy selects it)` });
     }
-    const s = allowStage(label, buckets[podIndex.get(pod.ep.id)!][dir === "ingress" ? 0 : 1][otherIndex.get(otherId)!] ?? [], `no ${dir} rule in NetworkPolicy ${iso.names.join(", ")} ${dir === "ingress" ? "from" : "to"} ${otherKey}`);
+    const s = allowStage(label, buckets[podIndex.get(pod.ep.id)!][dir === "ingress" ? 0 : 1][other] ?? [], `no ${dir} rule in NetworkPolicy ${iso.names.join(", ")} ${dir === "ingress" ? "from" : "to"} ${otherKey}`);
     return iso.tri === "maybe" ? { ...s, upper: TrafficSet.ALL } : s;
   }
 
@@ -268,11 +277,21 @@ export function analyseK8s(model: K8sModel, externals: readonly External[]): Pla
     paths(from, to) {
       const a = pods.get(from.id);
       const b = pods.get(to.id);
-      const label = `${from.key} -> ${to.key}`;
-      if (a && b) return [new LazyPath(label, [() => stage(a, "egress", to.id, to.key), () => stage(b, "ingress", from.id, from.key)])];
-      if (a && extById.has(to.id)) return [new LazyPath(label, [() => stage(a, "egress", to.id, to.key)])];
-      if (b && extById.has(from.id)) return [new LazyPath(label, [() => stage(b, "ingress", from.id, from.key)])];
-      return undefined;
+      if (!(a || b) || !otherIndex.has(from.id) || !otherIndex.has(to.id)) return undefined;
+      const way = `${from.key} -> ${to.key}`;
+      const name = (i: number) => {
+        const t = others[i];
+        return "cls" in t ? classLabel(t.ext.endpoint.key, t.cls) : t.pod.ep.key;
+      };
+      // One path per pair of address classes (a pod is one): the pair reaches where one does.
+      return otherIndex.get(from.id)!.flatMap((fi) =>
+        otherIndex.get(to.id)!.map((ti) => {
+          const steps: (() => Stage)[] = [];
+          if (a) steps.push(() => stage(a, "egress", ti, to.key));
+          if (b) steps.push(() => stage(b, "ingress", fi, from.key));
+          return new ClassPath(`${name(fi)} -> ${name(ti)}`, way, steps);
+        }),
+      );
     },
   };
 }

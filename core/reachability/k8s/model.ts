@@ -63,6 +63,65 @@ export interface K8sModel {
   readonly workloads: K8sWorkload[];
   readonly policies: K8sPolicy[];
   readonly present: boolean;
+  /** Values the API server would reject (a port of 70000, an endPort below its port...), each naming its policy and field. */
+  readonly notes?: readonly string[];
+}
+
+const PORT_NAME = /^(?=.*[a-z])[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){0,14}$/;
+
+function showValue(v: unknown): string {
+  if (typeof v === "string") return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}...` : v);
+  if (typeof v === "number" || typeof v === "boolean" || v === null || v === undefined) return String(v);
+  return Array.isArray(v) ? `a list of ${v.length}` : "an object";
+}
+
+/** Why one NetworkPolicyPort would be rejected (protocol, port, endPort), else undefined. */
+function portProblem(q: Record<string, unknown>): string | undefined {
+  const proto = str(q.protocol);
+  if (q.protocol !== undefined && q.protocol !== null && proto !== UNKNOWN && !(typeof proto === "string" && ["TCP", "UDP", "SCTP"].includes(proto.toUpperCase()))) return `protocol ${showValue(q.protocol)} is not TCP, UDP or SCTP`;
+  const port = q.port;
+  const named = typeof port === "string" && !/^\s*-?\d+\s*$/.test(port) && !isUnknown(port);
+  const n = num(port);
+  if (port !== undefined && port !== null && !isUnknown(port)) {
+    if (named && !PORT_NAME.test(port as string)) return `port ${showValue(port)} is neither a port number from 1 to 65535 nor a port name`;
+    if (!named && !(typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= 65535)) return `port ${showValue(port)} is not a whole number from 1 to 65535`;
+  }
+  const end = q.endPort;
+  if (end === undefined || end === null || isUnknown(end)) return undefined;
+  const e = num(end);
+  if (!(typeof e === "number" && Number.isInteger(e) && e >= 1 && e <= 65535)) return `endPort ${showValue(end)} is not a whole number from 1 to 65535`;
+  if (named || port === undefined || port === null) return `endPort ${e} needs a numeric port`;
+  if (typeof n === "number" && e < n) return `endPort ${e} is below port ${n}`;
+  return undefined;
+}
+
+/**
+ * The spec with each malformed port entry read at its widest, as a "maybe": its port (and a bad
+ * protocol) replaced by the unknown marker, so evaluation can only answer "maybe", never "no";
+ * each is noted with the policy, the field and the value. The resource's own props are not touched.
+ */
+function checkedPorts(urn: string, spec: Readonly<Record<string, unknown>>, notes: string[]): Readonly<Record<string, unknown>> {
+  let out: Record<string, unknown> | undefined;
+  for (const dir of ["ingress", "egress"] as const) {
+    const rules = list(spec[dir]);
+    rules.forEach((x, i) => {
+      const rule = plain(x);
+      if (!rule) return;
+      list(rule.ports).forEach((y, j) => {
+        const q = plain(y);
+        const problem = q ? portProblem(q) : undefined;
+        if (!q || !problem) return;
+        notes.push(`${urn}: ${dir}[${i}].ports[${j}]: ${problem}; the API server would reject it, so it is read as any port, a "maybe"`);
+        out ??= { ...spec };
+        const dirRules = (out[dir] = [...list(out[dir])]) as unknown[];
+        const r = (dirRules[i] = { ...(plain(dirRules[i]) ?? {}) }) as Record<string, unknown>;
+        const ports = (r.ports = [...list(r.ports)]) as unknown[];
+        const badProtocol = problem.startsWith("protocol");
+        ports[j] = { ...q, port: UNKNOWN, endPort: undefined, ...(badProtocol ? { protocol: UNKNOWN } : {}) };
+      });
+    });
+  }
+  return out ?? spec;
 }
 
 /**
@@ -175,11 +234,12 @@ export function readK8s(g: ResourceGraph, intents: readonly ScopedIntent[] = [])
     workloads.push(w);
   };
   const policies: K8sPolicy[] = [];
+  const notes: string[] = [];
   for (const r of g.ofType(K8S.policy)) {
     const m = metaOf(g, r);
     const spec = rec(propsOf(r).spec);
     if (m.namespace !== undefined) ensure(m.namespace);
-    policies.push({ urn: r.urn, name: m.name ?? displayName(r), namespace: m.namespace, spec: spec && spec !== UNKNOWN ? spec : { podSelector: UNKNOWN } });
+    policies.push({ urn: r.urn, name: m.name ?? displayName(r), namespace: m.namespace, spec: spec && spec !== UNKNOWN ? checkedPorts(r.urn, spec, notes) : { podSelector: UNKNOWN } });
   }
   for (const r of g.ofType(...K8S.templated)) {
     const m = metaOf(g, r);
@@ -213,7 +273,7 @@ export function readK8s(g: ResourceGraph, intents: readonly ScopedIntent[] = [])
   // Every cluster runs DNS; netseg names it so that DNS paths (and DNS blocked by a default deny) show.
   if (present) add({ namespace: "kube-system", name: "kube-dns", labels: { "k8s-app": "kube-dns" }, ports: KUBE_DNS_PORTS });
   workloads.sort((a, b) => (a.namespace + "/" + a.name < b.namespace + "/" + b.name ? -1 : 1));
-  return { namespaces, workloads, policies, present };
+  return { namespaces, workloads, policies, present, notes };
 }
 
 /** Parsed manifests (e.g. from `yaml.parseAllDocuments`) as resources, typed as the Kubernetes provider types them. */

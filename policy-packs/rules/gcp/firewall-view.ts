@@ -10,9 +10,12 @@
  * internet as its peers, and apply to every instance the allow applies to (no targets; or the
  * allow's target tags, or service accounts, all among the deny's). Anything less, or anything
  * unknown, leaves the allow's exposure as it is: a finding is never hidden by a guess.
+ *
+ * Allow rules add up across rules (two rules from the two /1 halves are the internet), and a
+ * malformed rule counts at its most open; its message says so.
  */
-import type { TrafficSet } from "../../../core/net";
-import { GCP_FIREWALL, normaliseFirewall, str, type GcpFirewall, type StackIndex, type StackResource } from "../../../core/resources";
+import { CidrSet, TrafficSet } from "../../../core/net";
+import { GCP_FIREWALL, normaliseFirewall, pieces, str, type GcpFirewall, type StackIndex, type StackResource } from "../../../core/resources";
 
 export interface WorldAllow {
   readonly fw: GcpFirewall;
@@ -20,17 +23,29 @@ export interface WorldAllow {
   readonly ranges: string;
 }
 
-/** The traffic an enabled firewall rule of `direction` certainly allows to or from the whole internet. */
-function worldAllow(fw: GcpFirewall, direction: "INGRESS" | "EGRESS"): WorldAllow | undefined {
-  if (fw.direction !== direction || fw.disabled !== false || !fw.ranges.cidrs.isWorld() || fw.allow.isEmpty()) return undefined;
-  const ranges = `${fw.ranges.cidrs}${fw.rangesDefaulted ? (direction === "INGRESS" ? " (no source named: GCP's default)" : " (no destination named: GCP's default)") : ""}`;
-  return { fw, traffic: fw.allow, ranges };
+/**
+ * What an exposure check counts for a rule: its allowed traffic and peer addresses, a malformed
+ * rule (GCP would reject it, so what it means is unknown, and a wrong "closed" is worse than a
+ * finding) at its most open: its widest traffic, and the whole internet for an invalid range.
+ */
+function atMostOpen(fw: GcpFirewall): { allow: TrafficSet; cidrs: CidrSet } {
+  const malformed = fw.problems.length > 0;
+  return { allow: malformed ? fw.widestAllow : fw.allow, cidrs: fw.ranges.invalid.length > 0 ? fw.ranges.cidrs.union(CidrSet.WORLD) : fw.ranges.cidrs };
+}
+
+function rangesText(fw: GcpFirewall, direction: "INGRESS" | "EGRESS"): string {
+  const cidrs = atMostOpen(fw).cidrs;
+  const dflt = fw.rangesDefaulted ? (direction === "INGRESS" ? " (no source named: GCP's default)" : " (no destination named: GCP's default)") : "";
+  const malformed = fw.problems.length > 0 ? ` (the rule is malformed: ${fw.problems.join("; ")}; so it is counted at its most open)` : "";
+  return `${cidrs}${dflt}${malformed}`;
 }
 
 export interface WorldExposure extends WorldAllow {
   readonly resource: StackResource;
   /** Deny rules that took part of the allow's traffic, by name. */
   readonly deniedBy: readonly string[];
+  /** Other allow rules whose ranges, with this rule's, make up the whole internet (empty when it does alone). */
+  readonly together: readonly string[];
 }
 
 /** The network a firewall rule belongs to: the URN its `network` came from, else a known value. */
@@ -42,10 +57,10 @@ function networkOf(r: StackResource): string | undefined {
   return typeof v === "string" ? v : undefined;
 }
 
-/** Every instance `allow` applies to is one `deny` applies to. */
-function coversTargets(deny: GcpFirewall, allow: GcpFirewall): boolean {
-  if (!deny.targetsComplete || !allow.targetsComplete) return false;
-  const d = deny.targets;
+/** Every instance `allow` applies to is one `other` applies to. */
+function coversTargets(other: GcpFirewall, allow: GcpFirewall): boolean {
+  if (!other.targetsComplete || !allow.targetsComplete) return false;
+  const d = other.targets;
   const a = allow.targets;
   if (d.tags.length === 0 && d.serviceAccounts.length === 0) return true;
   if (a.tags.length > 0 && a.serviceAccounts.length === 0) return a.tags.every((t) => d.tags.includes(t));
@@ -53,17 +68,34 @@ function coversTargets(deny: GcpFirewall, allow: GcpFirewall): boolean {
   return false;
 }
 
-/** For each firewall rule of the stack, the internet traffic of `direction` it still opens after the denies evaluated before it. */
+interface Candidate {
+  readonly resource: StackResource;
+  readonly fw: GcpFirewall;
+  readonly network: string | undefined;
+  readonly cidrs: CidrSet;
+  /** Allowed traffic left after the denies GCP evaluates first. */
+  readonly traffic: TrafficSet;
+  readonly deniedBy: readonly string[];
+}
+
+/**
+ * For each firewall rule of the stack, the internet traffic of `direction` it still opens after
+ * the denies evaluated before it. Allow rules add up, as security-group rules do: a rule from
+ * 0.0.0.0/1 and one from 128.0.0.0/1 open the internet together when both apply to every instance
+ * the first applies to (same network, no targets or a superset of its targets), on the traffic
+ * each still allows after its own denies.
+ */
 export function worldExposures(stack: StackIndex, direction: "INGRESS" | "EGRESS"): WorldExposure[] {
   const rules = stack.ofType(GCP_FIREWALL).map((resource) => ({ resource, fw: normaliseFirewall(resource.props), network: networkOf(resource) }));
   const denies = rules.filter(
     (d) => d.network !== undefined && d.fw.direction === direction && d.fw.disabled === false && !d.fw.deny.isEmpty() && typeof d.fw.priority === "number" && d.fw.ranges.cidrs.isWorld(),
   );
-  const out: WorldExposure[] = [];
+  const candidates: Candidate[] = [];
   for (const { resource, fw, network } of rules) {
-    const w = worldAllow(fw, direction);
-    if (!w) continue;
-    let traffic = w.traffic;
+    if (fw.direction !== direction || fw.disabled !== false) continue;
+    const open = atMostOpen(fw);
+    if (open.allow.isEmpty() || open.cidrs.isEmpty()) continue;
+    let traffic = open.allow;
     const deniedBy: string[] = [];
     for (const d of denies) {
       if (d.resource === resource || d.network !== network || typeof fw.priority !== "number" || (d.fw.priority as number) > fw.priority || !coversTargets(d.fw, fw)) continue;
@@ -71,7 +103,30 @@ export function worldExposures(stack: StackIndex, direction: "INGRESS" | "EGRESS
       traffic = traffic.subtract(d.fw.deny);
       deniedBy.push(d.resource.name);
     }
-    if (!traffic.isEmpty()) out.push({ ...w, traffic, resource, deniedBy });
+    if (!traffic.isEmpty()) candidates.push({ resource, fw, network, cidrs: open.cidrs, traffic, deniedBy });
+  }
+  const out: WorldExposure[] = [];
+  for (const c of candidates) {
+    const ranges = rangesText(c.fw, direction);
+    if (c.cidrs.isWorld()) {
+      out.push({ fw: c.fw, traffic: c.traffic, ranges, resource: c.resource, deniedBy: c.deniedBy, together: [] });
+      continue;
+    }
+    if (!c.cidrs.reachesPublic() || c.network === undefined) continue;
+    const others = candidates.filter((o) => o !== c && o.network === c.network && coversTargets(o.fw, c.fw));
+    let traffic = TrafficSet.EMPTY;
+    const together = new Set<Candidate>();
+    for (const p of pieces(c.traffic, others.map((o) => o.traffic))) {
+      const matching = others.filter((o) => o.traffic.ports(p.protocol).has(p.from));
+      // A rule that opens the internet alone is named on its own, not as a partner.
+      if (matching.some((o) => o.cidrs.isWorld())) continue;
+      if (!matching.reduce((acc, o) => acc.union(o.cidrs), c.cidrs).isWorld()) continue;
+      traffic = traffic.union(TrafficSet.of(p.protocol, p.from, p.to));
+      matching.filter((o) => o.cidrs.reachesPublic()).forEach((o) => together.add(o));
+    }
+    if (traffic.isEmpty()) continue;
+    const names = others.filter((o) => together.has(o)).map((o) => o.resource.name);
+    out.push({ fw: c.fw, traffic, ranges: `${ranges} (with ${names.join(", ")}: together the whole internet)`, resource: c.resource, deniedBy: c.deniedBy, together: names });
   }
   return out;
 }

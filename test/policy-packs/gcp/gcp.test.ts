@@ -35,6 +35,23 @@ describeRule(firewallNoInternetAdminPorts, {
     { title: "a deny for only some of the allow's targets", edit: all(web("allows.0.ports", ["22"]), web("targetTags", ["web", "api"]), denyIn({ targetTags: ["web"] })), expect: [/admin port tcp\/22/] },
     { title: "a deny in another network", edit: all(web("allows.0.ports", ["22"]), add(f(NET, "other", {})), denyIn({}), depend("deny-in", "network", ["other"])), expect: [/admin port tcp\/22/] },
     { title: "a deny from part of the internet only", edit: all(web("allows.0.ports", ["22"]), denyIn({ sourceRanges: ["0.0.0.0/1"] })), expect: [/admin port tcp\/22/] },
+    {
+      // web-in-2 applies to every instance, so to web-in's too; web-in-2's other instances see only half the internet.
+      title: "22 open to the two /1 halves in two rules, one applying to every instance of the other",
+      edit: all(web("allows.0.ports", ["22"]), web("sourceRanges", ["0.0.0.0/1"]), add(onNet("web-in-2", { direction: "INGRESS", allows: [{ protocol: "tcp", ports: ["22", "80"] }], sourceRanges: ["128.0.0.0/1"] }))),
+      expect: [/firewall web-in \(Firewall\) allows 0\.0\.0\.0\/1 \(with web-in-2: together the whole internet\) to admin port tcp\/22$/],
+    },
+    {
+      title: "22 open to the two /1 halves in two rules for the same target tag",
+      edit: all(web("allows.0.ports", ["22"]), web("sourceRanges", ["0.0.0.0/1"]), add(onNet("web-in-2", { direction: "INGRESS", allows: [{ protocol: "tcp", ports: ["22"] }], sourceRanges: ["128.0.0.0/1"], targetTags: ["web"] }))),
+      expect: [/firewall web-in \(Firewall\) allows 0\.0\.0\.0\/1 \(with web-in-2: together/, /firewall web-in-2 \(Firewall\) allows 128\.0\.0\.0\/1 \(with web-in: together/],
+    },
+    {
+      title: "a malformed port on a world rule counts as every tcp port",
+      edit: web("allows.0.ports", ["443", "99999-100000"]),
+      expect: [/allows 0\.0\.0\.0\/0 \(the rule is malformed: allows\[0\]: ports\[1\] "99999-100000" is not a port or range.*counted at its most open\) to admin port tcp\/22, tcp\/3389/],
+    },
+    { title: "an invalid source range counts as the whole internet", edit: all(web("allows.0.ports", ["22"]), web("sourceRanges", ["999.1.1.1/33"])), expect: [/allows 0\.0\.0\.0\/0, ::\/0 \(the rule is malformed: sourceRanges: CIDR "999\.1\.1\.1\/33" is not an IPv4 or IPv6 CIDR block.*to admin port tcp\/22/] },
   ],
   compliant: [
     { title: "a source tag instead of ranges", edit: all(web("sourceRanges", undefined), web("sourceTags", ["bastion"]), web("allows.0.ports", ["22"])), expect: [] },
@@ -42,6 +59,16 @@ describeRule(firewallNoInternetAdminPorts, {
     { title: "a deny of 22 for every instance, evaluated first", edit: all(web("allows.0.ports", ["22"]), denyIn({})), expect: [] },
     { title: "a deny at the same priority wins the tie", edit: all(web("allows.0.ports", ["22"]), denyIn({ priority: 1000 })), expect: [] },
     { title: "a deny naming the allow's target tag", edit: all(web("allows.0.ports", ["22"]), denyIn({ targetTags: ["web", "db"] })), expect: [] },
+    {
+      title: "two /1 halves in rules for different instances do not add up",
+      edit: all(web("allows.0.ports", ["22"]), web("sourceRanges", ["0.0.0.0/1"]), add(onNet("db-in", { direction: "INGRESS", allows: [{ protocol: "tcp", ports: ["22"] }], sourceRanges: ["128.0.0.0/1"], targetTags: ["db"] }))),
+      expect: [],
+    },
+    {
+      title: "two /1 halves, one half denied first for every instance",
+      edit: all(web("allows.0.ports", ["22"]), web("sourceRanges", ["0.0.0.0/1"]), add(onNet("web-in-2", { direction: "INGRESS", allows: [{ protocol: "tcp", ports: ["22"] }], sourceRanges: ["128.0.0.0/1"], priority: 2000 })), denyIn({ priority: 1500 })),
+      expect: [],
+    },
   ],
   unknown: [
     { title: "an unknown port beside a known 22", edit: web("allows.0.ports", [U, "22"]), expect: [/admin port tcp\/22/] },
