@@ -6,7 +6,7 @@
 import type { AddressPlan } from "../../addressing/plan";
 import type { IntentIssue } from "../../intent/errors";
 import { type EgressAllowList, type Flow, type Zone } from "../../intent/types";
-import { parseCidr } from "../../net/cidr";
+import { CidrSet, parseCidr } from "../../net/cidr";
 import { listenPortProblem } from "../neutral";
 import { AWS_LIMITS } from "./limits";
 
@@ -20,6 +20,13 @@ export interface AwsRuleInput {
   readonly flows: readonly Flow[];
   readonly egress: readonly EgressAllowList[];
   readonly addresses: AddressPlan;
+  /**
+   * Blocks besides the address space that belong to this deployment and are never the internet
+   * (the tenants' pool, shared services). A transparent egress firewall's internet-bound rules
+   * leave them out, with the address space: the VPC's local route and the tenants' routes never
+   * reach the firewall, so "the internet on 443" written as 0.0.0.0/0 would open them unfiltered.
+   */
+  readonly ownRanges?: readonly string[];
   /** Where zones and flows sit in the document, for error paths (default `zones`, `flows`). */
   readonly paths?: { readonly zones: string; readonly flows: string };
 }
@@ -62,7 +69,21 @@ export interface PlanContext {
   readonly managed: ReadonlyMap<string, Zone>;
   readonly zoneBlock: ReadonlyMap<string, string>;
   readonly natZone?: string;
-  readonly proxy: { readonly mode: "security-group" | "cidrs"; readonly cidrs: readonly string[]; readonly listenPort?: number };
+  readonly proxy: {
+    readonly mode: "security-group" | "cidrs";
+    /** Where proxy-bound traffic goes, as given (NACL entries). */
+    readonly cidrs: readonly string[];
+    readonly listenPort?: number;
+    /**
+     * A transparent proxy on the way to the internet (cidrs mode, no listen port, blocks reaching
+     * public space): its traffic must never land on the deployment's own ranges.
+     */
+    readonly internetBound: boolean;
+    /** The blocks security-group rules towards the proxy name: `cidrs`, minus `ownRanges` when internet-bound. */
+    readonly sgCidrs: readonly string[];
+  };
+  /** The address space and the input's other own ranges, merged. */
+  readonly ownRanges: CidrSet;
   zonePath(zone: string): string;
   flowPath(flowKey: string): string;
 }
@@ -129,6 +150,10 @@ export function buildContext(input: AwsRuleInput, options: AwsPlanOptions, issue
     issues.push({ path: "egressProxy.listenPort", value: listenPort, message: portProblem, fix: "use the port the proxy listens on (3128 for Squid), or leave it out for a transparent firewall" });
   }
 
+  const ownRanges = ownRangesOf(input, issues);
+  const internetBound = mode === "cidrs" && listenPort === undefined && CidrSet.fromCidrs(proxyCidrs).reachesPublic();
+  const sgCidrs = internetBound ? CidrSet.fromCidrs(proxyCidrs).subtract(ownRanges).toCidrs().map((c) => c.text) : proxyCidrs;
+
   const zoneIndex = new Map(input.zones.map((z, i) => [z.name, i]));
   const flowIndex = new Map(input.flows.map((f, i) => [f.key, i]));
   return {
@@ -139,8 +164,20 @@ export function buildContext(input: AwsRuleInput, options: AwsPlanOptions, issue
     managed,
     zoneBlock,
     natZone,
-    proxy: { mode, cidrs: proxyCidrs, ...(listenPort === undefined ? {} : { listenPort }) },
+    proxy: { mode, cidrs: proxyCidrs, ...(listenPort === undefined ? {} : { listenPort }), internetBound, sgCidrs },
+    ownRanges,
     zonePath: (zone) => (zoneIndex.has(zone) ? `${zonesPath}[${zoneIndex.get(zone)}]` : zonesPath),
     flowPath: (key) => (flowIndex.has(key) ? `${flowsPath}[${flowIndex.get(key)}]` : flowsPath),
   };
+}
+
+/** The address space and the other own ranges; a block that does not parse is an issue, not a silent gap. */
+function ownRangesOf(input: AwsRuleInput, issues: IntentIssue[]): CidrSet {
+  const blocks = [input.addresses.addressSpace, ...(input.ownRanges ?? [])];
+  const good = blocks.filter((c, i) => {
+    const parsed = parseCidr(c, { strict: true });
+    if ("error" in parsed) issues.push({ path: i === 0 ? "addressSpace" : `ownRanges[${i - 1}]`, value: c, message: parsed.error, fix: "write a CIDR block such as 10.0.0.0/16" });
+    return !("error" in parsed);
+  });
+  return CidrSet.fromCidrs(good);
 }

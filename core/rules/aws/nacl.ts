@@ -9,6 +9,12 @@
  * address block (a zone by its whole block, which its future AZs fall into too), blocks with
  * equal ports are merged, and an explicit deny closes each direction. Admin ports that an
  * internet-wide allow (return traffic) would open are denied from the internet first.
+ *
+ * A zone whose way out is a transparent firewall on the internet route (the proxy addressed as
+ * `0.0.0.0/0`) gets deny entries for the deployment's own ranges (the address space, the tenants'
+ * blocks) in front of its broad allows, both ways: traffic to those ranges takes the local or
+ * tenant routes and never meets the firewall, so "the internet on 443" must not include them.
+ * What the zone's own flows allow inside those ranges is numbered before the denies.
  */
 import { CidrSet, cidr as parseBlock } from "../../net/cidr";
 import { EPHEMERAL, PROTOCOLS, TrafficSet, formatPortSpec, type PortSpec } from "../../net/ports";
@@ -29,6 +35,8 @@ interface Item {
   readonly traffic: TrafficSet;
   readonly purpose: NaclPurpose;
   readonly reason: string;
+  /** The block stands for the internet (or an internet-bound proxy), not for a peer inside. */
+  readonly internetBound?: boolean;
 }
 
 /** Blocks sharing the same ports; each block keeps its own reasons for the printed plan. */
@@ -87,7 +95,7 @@ function mergeItems(items: readonly Item[]): Group[] {
 const PROTOCOL_ORDER: Record<AwsProtocol, number> = { "-1": 0, tcp: 1, udp: 2, icmp: 3 };
 
 /** Entries of one direction, merged, most specific block first, numbered from 100 in steps of 10. */
-function entriesFor(direction: "ingress" | "egress", items: readonly Item[]): NaclEntry[] {
+function entriesFor(direction: "ingress" | "egress", items: readonly Item[], ownRanges?: CidrSet): NaclEntry[] {
   const unnumbered = new Map<string, Omit<NaclEntry, "ruleNumber">>();
   for (const g of mergeItems(items)) {
     for (const block of CidrSet.fromCidrs([...g.members.keys()]).toCidrs()) {
@@ -126,7 +134,8 @@ function entriesFor(direction: "ingress" | "egress", items: readonly Item[]): Na
     if (ca.start !== cb.start) return ca.start < cb.start ? -1 : 1;
     return PROTOCOL_ORDER[a.protocol] - PROTOCOL_ORDER[b.protocol] || a.fromPort - b.fromPort;
   });
-  const withDenies = direction === "ingress" ? withAdminDenies(sorted, items) : sorted;
+  const withAdmin = direction === "ingress" ? withAdminDenies(sorted, items) : sorted;
+  const withDenies = ownRanges ? withOwnRangeDenies(direction, withAdmin, items, ownRanges) : withAdmin;
   const entries: NaclEntry[] = withDenies.map((e, i) => ({ ruleNumber: FIRST_RULE_NUMBER + RULE_NUMBER_STEP * i, ...e }));
   const deny = (cidr: string, ipv6: boolean, ruleNumber: number): NaclEntry => ({ ruleNumber, direction, action: "deny", protocol: "-1", protocolNumber: "-1", cidr, ipv6, fromPort: 0, toPort: 0, purposes: ["final-deny"], reasons: ["everything not allowed above"] });
   if (entries.some((e) => e.ipv6)) entries.push(deny("::/0", true, FINAL_DENY_RULE_NUMBER - 1));
@@ -192,6 +201,65 @@ function withAdminDenies(sorted: readonly Omit<NaclEntry, "ruleNumber">[], items
   return out;
 }
 
+/**
+ * Inserts deny entries for the deployment's own ranges in front of the first allow that reaches
+ * into them from outside (the internet-wide entry, typically), after re-allowing, for each block
+ * a non-internet item asked for inside those ranges, whatever no earlier allow already serves
+ * (merging may have folded it into the broad entry). Nothing changes when no allow is broad.
+ */
+function withOwnRangeDenies(direction: "ingress" | "egress", entries: readonly Omit<NaclEntry, "ruleNumber">[], items: readonly Item[], own: CidrSet): Omit<NaclEntry, "ruleNumber">[] {
+  const blockOf = (c: string) => CidrSet.fromCidrs([c]);
+  const at = entries.findIndex((e) => e.action === "allow" && blockOf(e.cidr).overlaps(own) && !own.covers(blockOf(e.cidr)));
+  if (at < 0) return [...entries];
+  const before = entries.slice(0, at);
+  const keep = new Map<string, Omit<NaclEntry, "ruleNumber">>();
+  for (const it of items) {
+    if (it.internetBound) continue;
+    for (const c of it.cidrs) {
+      for (const block of blockOf(c).intersect(own).toCidrs()) {
+        const inBlock = CidrSet.fromCidrs([block]);
+        const served = TrafficSet.fromSpecs(before.filter((e) => e.action === "allow" && blockOf(e.cidr).covers(inBlock)).map(specOf));
+        const needed = it.traffic.subtract(served);
+        if (needed.isEmpty()) continue;
+        // Re-allowing what an earlier allow already lets through changes nothing: the fewer entries wins.
+        const specs = [needed.toSpecs(), it.traffic.toSpecs()].sort((a, b) => a.length - b.length)[0];
+        for (const spec of specs) {
+          const protocol: AwsProtocol = spec.protocol === "all" ? "-1" : spec.protocol;
+          const ported = protocol === "tcp" || protocol === "udp";
+          const key = `${block.text} ${protocol} ${spec.from}-${spec.to}`;
+          const prior = keep.get(key);
+          keep.set(key, {
+            direction,
+            action: "allow",
+            protocol,
+            protocolNumber: PROTOCOL_NUMBER[protocol],
+            cidr: block.text,
+            ipv6: block.family === 6,
+            fromPort: ported ? spec.from : 0,
+            toPort: ported ? spec.to : 0,
+            ...(protocol === "icmp" ? { icmpType: -1, icmpCode: -1 } : {}),
+            purposes: [...new Set([...(prior?.purposes ?? []), it.purpose])].sort(),
+            reasons: [...new Set([...(prior?.reasons ?? []), `${it.reason} (kept open ahead of the own-range deny)`])].sort(),
+          });
+        }
+      }
+    }
+  }
+  const denies = own.toCidrs().map((block): Omit<NaclEntry, "ruleNumber"> => ({
+    direction,
+    action: "deny",
+    protocol: "-1",
+    protocolNumber: "-1",
+    cidr: block.text,
+    ipv6: block.family === 6,
+    fromPort: 0,
+    toPort: 0,
+    purposes: ["own-range-deny"],
+    reasons: [`${block.text} is the deployment's own range, not the internet: the transparent egress firewall never sees it (the allow below must not open it)`],
+  }));
+  return [...before, ...keep.values(), ...denies, ...entries.slice(at)];
+}
+
 function specOf(e: Omit<NaclEntry, "ruleNumber">): PortSpec {
   const protocol = e.protocol === "-1" ? "all" : e.protocol;
   return protocol === "tcp" || protocol === "udp" ? { protocol, from: e.fromPort, to: e.toPort } : { protocol, from: 0, to: 65535 };
@@ -211,15 +279,18 @@ export function planZoneNacl(ctx: PlanContext, zone: string, neutral: readonly N
   const all = TrafficSet.ALL;
   ingress.push({ cidrs: [block], traffic: all, purpose: "intra-zone", reason: `inside zone ${zone}` });
   egress.push({ cidrs: [block], traffic: all, purpose: "intra-zone", reason: `inside zone ${zone}` });
+  let throughFirewall = false;
   for (const r of neutral) {
     if (r.zone !== zone) continue;
     const cidrs = peerCidrs(ctx, r);
     if (!cidrs || cidrs.length === 0) continue;
     const ports = TrafficSet.fromSpecs(r.ports);
     const what = describe(r, ports);
+    const internetBound = (r.peer.kind === "cidrs" && r.peer.name === "internet") || (r.peer.kind === "proxy" && ctx.proxy.internetBound);
+    if (r.peer.kind === "proxy" && ctx.proxy.internetBound) throughFirewall = true;
     const [requestSide, returnSide] = r.direction === "ingress" ? [ingress, egress] : [egress, ingress];
-    requestSide.push({ cidrs, traffic: ports, purpose: "request", reason: `${what} (request)` });
-    returnSide.push({ cidrs, traffic: returnTraffic(ports), purpose: "return", reason: `${what} (return)` });
+    requestSide.push({ cidrs, traffic: ports, purpose: "request", reason: `${what} (request)`, internetBound });
+    returnSide.push({ cidrs, traffic: returnTraffic(ports), purpose: "return", reason: `${what} (return)`, internetBound });
   }
   if (ctx.natZone === zone) {
     const natZones = new Set(zonesNeedingNat(ctx.input.zones).map((z) => z.name));
@@ -229,10 +300,12 @@ export function planZoneNacl(ctx: PlanContext, zone: string, neutral: readonly N
       const source = [ctx.zoneBlock.get(r.zone)!];
       const what = `${r.zone} to internet ${ports.toSpecs().map(formatPortSpec).join(",")} via NAT`;
       ingress.push({ cidrs: source, traffic: ports, purpose: "nat-transit", reason: `${what} (request in)` });
-      egress.push({ cidrs: INTERNET_CIDRS, traffic: ports, purpose: "nat-transit", reason: `${what} (request out)` });
-      ingress.push({ cidrs: INTERNET_CIDRS, traffic: returnTraffic(ports), purpose: "nat-transit", reason: `${what} (return in)` });
+      egress.push({ cidrs: INTERNET_CIDRS, traffic: ports, purpose: "nat-transit", reason: `${what} (request out)`, internetBound: true });
+      ingress.push({ cidrs: INTERNET_CIDRS, traffic: returnTraffic(ports), purpose: "nat-transit", reason: `${what} (return in)`, internetBound: true });
       egress.push({ cidrs: source, traffic: returnTraffic(ports), purpose: "nat-transit", reason: `${what} (return out)` });
     }
   }
-  return { ingress: entriesFor("ingress", ingress), egress: entriesFor("egress", egress) };
+  // Only zones whose way out is the transparent firewall: their broad allows exist for it alone.
+  const own = throughFirewall ? ctx.ownRanges : undefined;
+  return { ingress: entriesFor("ingress", ingress, own), egress: entriesFor("egress", egress, own) };
 }

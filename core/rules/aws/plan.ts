@@ -45,7 +45,7 @@ function checkLimits(ctx: PlanContext, z: AwsZoneRules, badFlows: ReadonlySet<st
         path,
         value: rules.length,
         message: `zone "${z.zone}" needs ${rules.length} security-group ${dir} rules, over the limit of ${ctx.sgRuleLimit} per direction`,
-        fix: `merge port ranges or peer CIDRs of the flows ${dir === "ingress" ? "into" : "out of"} "${z.zone}", or raise the account's security-group rule quota and pass it (sgRuleLimit)`,
+        fix: `merge port ranges or peer CIDRs of the flows ${dir === "ingress" ? "into" : "out of"} "${z.zone}", or raise the account's security-group rule quota and pass it (sgRuleLimit)${dir === "egress" && ctx.proxy.internetBound && z.securityGroup.egress.some((r) => r.flowKeys.some((k) => k.endsWith("->egress-proxy"))) ? `; its egress towards the transparent egress firewall is written as the ${ctx.proxy.sgCidrs.length} blocks of ${ctx.proxy.cidrs.join(", ")} outside the deployment's own ranges (${ctx.ownRanges}), one rule per block and port range, so fewer distinct ports in the zone's allow-list also help` : ""}`,
       });
     }
     for (const r of rules) {
@@ -101,5 +101,6 @@ function dedupe(issues: IntentIssue[]): IntentIssue[] {
 
 /** The AWS rule plan of a whole intent (its own VPC; tenants are planned by their component). */
 export function planAwsRulesForIntent(intent: Intent, options: AwsPlanOptions = {}): AwsRulePlan {
-  return planAwsRules({ name: intent.name, zones: intent.zones, flows: intent.flows, egress: intent.egress, addresses: planAddresses(intent) }, options);
+  const ownRanges = intent.tenants ? [intent.tenants.pool, intent.tenants.sharedServices.addressSpace] : [];
+  return planAwsRules({ name: intent.name, zones: intent.zones, flows: intent.flows, egress: intent.egress, addresses: planAddresses(intent), ownRanges }, options);
 }

@@ -104,7 +104,8 @@ function rulesFor(ctx: PlanContext, group: string, direction: "ingress" | "egres
       } else addCidrs(r.peer.zone, [ctx.zoneBlock.get(r.peer.zone)!]);
     } else if (r.peer.kind === "cidrs") addCidrs(r.peer.name, r.peer.cidrs);
     else if (ctx.proxy.mode === "security-group") refs.set(EGRESS_PROXY_GROUP, { peer: { kind: "egress-proxy" }, c: merge(refs.get(EGRESS_PROXY_GROUP)?.c, c) });
-    else addCidrs(EGRESS_PROXY_GROUP, ctx.proxy.cidrs);
+    // A transparent firewall's internet-bound blocks leave out the deployment's own ranges: see PlanContext.proxy.
+    else addCidrs(EGRESS_PROXY_GROUP, ctx.proxy.sgCidrs);
   }
   const out = new Map<string, SgRule>();
   const add = (rules: SgRule[]) => {

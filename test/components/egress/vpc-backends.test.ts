@@ -69,13 +69,22 @@ describe("components/aws/egress with SegmentedVpc", () => {
     assert.ok(!acl.inputs.egress.some((e: any) => e.action === "allow" && e.cidrBlock === "0.0.0.0/0"), "nothing to the internet");
   });
 
-  it("network-firewall: the zone's rules stay on the destination ports towards the internet", async () => {
+  it("network-firewall: the zone's rules stay on the destination ports towards the internet, the VPC's own addresses left out", async () => {
     const intent = egressIntent();
     const vpc = new SegmentedVpc("fw", { intent, availabilityZoneNames: AZS, egressProxy: { backend: "network-firewall" } });
     new EgressProxy("fw-egress", { intent, network: egressNetworkOf(vpc), backend: "network-firewall" });
     await settle();
     const out = egressOf(resourceNamed("aws:ec2/securityGroup:SecurityGroup", "fw-batch"));
-    assert.deepEqual(out.map((r) => [r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4]).sort(), [[443, 443, "0.0.0.0/0"], [80, 80, "0.0.0.0/0"]].sort());
+    const internet = CidrSet.fromCidrs(["0.0.0.0/0"]).subtract(CidrSet.fromCidrs([intent.addressSpace]));
+    for (const port of [80, 443]) {
+      const blocks = CidrSet.fromCidrs(out.filter((r) => r.inputs.fromPort === port && r.inputs.toPort === port).map((r) => r.inputs.cidrIpv4));
+      assert.ok(blocks.equals(internet), `tcp/${port} to the internet outside ${intent.addressSpace}`);
+    }
+    assert.ok(out.every((r) => [80, 443].includes(r.inputs.fromPort)), "nothing else");
+    const acl = resourceNamed("aws:ec2/networkAcl:NetworkAcl", "fw-batch");
+    const deny = acl.inputs.egress.find((e: any) => e.action === "deny" && e.cidrBlock === intent.addressSpace);
+    const world = acl.inputs.egress.find((e: any) => e.action === "allow" && e.cidrBlock === "0.0.0.0/0");
+    assert.ok(deny && world && deny.ruleNo < world.ruleNo, "the NACL denies the VPC before the internet allow");
     assert.equal(resourcesOfType("aws:ec2/securityGroup:SecurityGroup").filter((g) => g.name === "fw-egress-proxy").length, 0, "no proxy group to name");
   });
 

@@ -59,7 +59,7 @@ describe("core/rules/aws egress proxy addressing", () => {
     it("keeps the destination ports towards the internet", () => {
       const plan = planAwsRulesForIntent(intent, { egressProxy: { mode: "cidrs", cidrs: ["0.0.0.0/0"] } });
       const app = zoneOf(plan, "app");
-      assert.deepEqual(app.securityGroup.egress.filter((r) => r.flowKeys.includes("app->egress-proxy")).map((r) => [r.fromPort, r.toPort]), [[443, 443]]);
+      assert.deepEqual([...new Set(app.securityGroup.egress.filter((r) => r.flowKeys.includes("app->egress-proxy")).map((r) => `${r.fromPort}-${r.toPort}`))], ["443-443"]);
       assert.ok(naclAllows(app.nacl.egress, "198.51.100.7", "tcp", 443));
       assert.ok(!naclAllows(app.nacl.egress, "198.51.100.7", "tcp", 3128));
       assert.equal(plan.egressProxy?.listenPort, undefined);
