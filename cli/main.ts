@@ -1,9 +1,12 @@
 /**
  * The `netseg` command line: `plan` (no Pulumi), `preview` (offline preview with policy
- * enforcement) and `schema` (the intent's JSON Schema).
+ * enforcement) and `schema` (the intent's JSON Schema). `runCli` is what `bin/netseg.js` calls:
+ * it owns the process (fault handlers, signals, the exit code; see faults.ts).
  */
 import { Command } from "commander";
+import { faultExitCode, faultText, installFaultHandlers, isDebug } from "./faults";
 import { registerPlanCommand } from "./plan";
+import { onSignals, stopEverything } from "./preview/cleanup";
 import { registerPreviewCommand } from "./preview";
 import { registerSchemaCommand } from "./schema";
 import { version } from "../package.json";
@@ -13,7 +16,10 @@ export function buildProgram(): Command {
     .name("netseg")
     .description("Network segmentation from one intent: plan it, preview it offline, enforce it with policy packs.")
     .version(version)
-    .showHelpAfterError();
+    .option("--debug", "print the stack trace of an unexpected fault (also NETSEG_DEBUG=1)")
+    .showHelpAfterError()
+    // A usage error is a fault (2), never to be read as a finding (1). Subcommands inherit this.
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
   registerPlanCommand(program);
   registerPreviewCommand(program);
   registerSchemaCommand(program);
@@ -24,9 +30,29 @@ export async function main(argv: string[]): Promise<void> {
   await buildProgram().parseAsync(argv);
 }
 
-if (require.main === module) {
-  main(process.argv).catch((err) => {
-    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 2;
-  });
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write("", () => resolve()));
 }
+
+/**
+ * Run the CLI as a process: print any fault as one paragraph (exit 2), stop every child and
+ * remove every temp folder on every way out (normal end, fault, SIGINT/SIGTERM/SIGHUP), then
+ * exit with the command's code once stdout and stderr are flushed. Never rejects.
+ */
+export async function runCli(argv: string[]): Promise<void> {
+  const debug = isDebug(argv);
+  installFaultHandlers(debug);
+  onSignals();
+  try {
+    await main(argv);
+  } catch (err) {
+    process.stderr.write(faultText(err, debug));
+    process.exitCode = faultExitCode(err);
+  }
+  // Whatever a command left running (a pack that ignored its stop) must not keep the CLI alive.
+  stopEverything();
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit(process.exitCode ?? 0);
+}
+
+if (require.main === module) void runCli(process.argv);

@@ -6,8 +6,10 @@
  * in every format, without knowing what computed them; core/reachability plugs in here.
  *
  * Findings of severity "error" fail the preview (exit 1) like a mandatory violation: a path
- * the intent does not allow is exactly what the preview exists to stop.
+ * the intent does not allow is exactly what the preview exists to stop. An analysis that cannot
+ * run (it throws) fails it too (exit 2): it never degrades to a warning.
  */
+import { PreviewError, errorText, oneParagraph } from "./errors";
 import type { RecordedResource } from "./types";
 
 export interface AnalysisFinding {
@@ -70,7 +72,11 @@ export function registeredAnalyses(): AnalysisProvider[] {
   return [...registered];
 }
 
-/** Run analyses; one that throws becomes a section with an error finding, not a crash. */
+/**
+ * Run analyses. One that throws fails the preview (a PreviewError, exit 2): an analysis that did
+ * not run proved nothing, so the preview must not pass on the packs alone. `--no-analysis` is
+ * the explicit way to preview without them.
+ */
 export async function runAnalyses(
   providers: AnalysisProvider[],
   resources: RecordedResource[],
@@ -81,12 +87,12 @@ export async function runAnalyses(
     try {
       sections.push(await provider(resources, ctx));
     } catch (err) {
-      sections.push({
-        id: `analysis-${i}`,
-        title: provider.name || `analysis ${i + 1}`,
-        // A broken analysis must not pass as a segmentation finding: it is a warning, not a failure.
-        findings: [{ kind: "analysis-failed", severity: "warning", message: `The analysis failed: ${err instanceof Error ? err.message : String(err)}` }],
-      });
+      if (err instanceof PreviewError) throw err;
+      const name = provider.name ? provider.name.replace(/Analysis$/, "") : `analysis ${i + 1}`;
+      throw new PreviewError(
+        `The ${name} analysis failed, so the preview cannot pass: ${oneParagraph(errorText(err))}. ` +
+          `This is a fault of the analysis, not of your stack; report it. To preview with the policy packs alone, pass --no-analysis.`,
+      );
     }
   }
   return sections;

@@ -20,7 +20,7 @@
  */
 import { PreviewError, oneParagraph } from "./errors";
 import type { PackInfo, RunningPack } from "./packs";
-import { analyzerProto, levelFromEnum, severityFromEnum, structProto, unarySerialized } from "./packs";
+import { DEADLINE_EXCEEDED, analyzerProto, levelFromEnum, severityFromEnum, structProto, unarySerialized } from "./packs";
 import type { PackConfig } from "./pack-config";
 import type { RecordedResource, Remediation, Violation } from "./types";
 
@@ -78,14 +78,30 @@ function analyzeRequest(r: RecordedResource, inputs: Record<string, unknown>, by
   return req.serializeBinary();
 }
 
-function toViolation(d: any, urn: string, phase: Violation["phase"]): Violation {
-  const level = levelFromEnum(d.getEnforcementlevel());
+/**
+ * @pulumi/policy reports a policy that read a value unknown at preview as an advisory "can't run
+ * policy ... during preview" diagnostic, whatever the policy's own level. A mandatory (or
+ * remediate) check that did not run did not pass: the preview counts it as a mandatory
+ * violation. Setting the policy to advisory in the pack's config is the explicit way to accept it.
+ */
+function couldNotRun(message: string, policy: string, cp: ConfiguredPack): boolean {
+  if (!message.startsWith(`can't run policy '${policy}' `)) return false;
+  const level = cp.config[policy]?.enforcementLevel ?? cp.info.policies.find((p) => p.name === policy)?.level;
+  return level === "mandatory" || level === "remediate";
+}
+
+const NOT_RUN_NOTE =
+  " (netseg preview counts a mandatory policy that could not run as a violation: a check that did not run did not pass. Set the policy to advisory in --policy-pack-config to accept that.)";
+
+function toViolation(d: any, urn: string, phase: Violation["phase"], cp: ConfiguredPack): Violation {
+  const notRun = couldNotRun(d.getMessage(), d.getPolicyname(), cp);
+  const level = notRun ? "mandatory" : levelFromEnum(d.getEnforcementlevel());
   return {
     policyPack: d.getPolicypackname(),
     policyPackVersion: d.getPolicypackversion(),
     policy: d.getPolicyname(),
     description: d.getDescription(),
-    message: d.getMessage(),
+    message: notRun ? `${d.getMessage()}${NOT_RUN_NOTE}` : d.getMessage(),
     level: level === "remediate" || level === "mandatory" ? "mandatory" : "advisory",
     ...(severityFromEnum(d.getSeverity?.() ?? 0) ? { severity: severityFromEnum(d.getSeverity()) } : {}),
     urn,
@@ -103,6 +119,12 @@ async function packFailure(cp: ConfiguredPack, what: string, err: unknown): Prom
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([cp.pack.exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, 500)))]);
     clearTimeout(timer);
+  }
+  if ((err as { code?: number }).code === DEADLINE_EXCEEDED) {
+    return new PreviewError(
+      `Policy pack '${cp.info.name}' (${cp.pack.dir}) did not answer within ${cp.pack.callTimeoutMs / 1000}s when asked ${what}: ` +
+        `its policy code is stuck (a loop, or a promise that never settles). If it is only slow, raise --analyze-timeout or NETSEG_ANALYZE_TIMEOUT.`,
+    );
   }
   const detail = oneParagraph((err as { details?: string }).details ?? String(err), 900);
   const exited = proc.exitCode !== null ? ` (its process exited with code ${proc.exitCode})` : proc.signalCode ? ` (its process was killed by ${proc.signalCode})` : "";
@@ -133,18 +155,19 @@ export async function analyzeResources(
     // One serialized request per distinct inputs: every pack's remediate and analyze reuse it unless a pack changed them.
     let request = analyzeRequest(r, inputs, byUrn);
     for (const cp of remediating) {
-      const resp = await unarySerialized<any>(cp.pack.client, "remediate", request).catch(async (err) => {
+      const resp = await unarySerialized<any>(cp.pack.client, "remediate", request, cp.pack.callTimeoutMs).catch(async (err) => {
         throw await packFailure(cp, `to remediate ${r.urn}`, err);
       });
       for (const rem of resp.getRemediationsList()) {
         if (rem.getDiagnostic()) {
+          const notRun = couldNotRun(rem.getDiagnostic(), rem.getPolicyname(), cp);
           violations.push({
             policyPack: rem.getPolicypackname(),
             policyPackVersion: rem.getPolicypackversion(),
             policy: rem.getPolicyname(),
             description: rem.getDescription(),
-            message: rem.getDiagnostic(),
-            level: "advisory",
+            message: notRun ? `${rem.getDiagnostic()}${NOT_RUN_NOTE}` : rem.getDiagnostic(),
+            level: notRun ? "mandatory" : "advisory",
             urn: r.urn,
             phase: "remediate",
           });
@@ -159,13 +182,15 @@ export async function analyzeResources(
     // process, so a slow pack no longer holds the others idle), keep the findings in pack order.
     const answers = await Promise.all(
       packs.map((cp) =>
-        unarySerialized<any>(cp.pack.client, "analyze", request).catch(async (err) => {
+        unarySerialized<any>(cp.pack.client, "analyze", request, cp.pack.callTimeoutMs).catch(async (err) => {
           throw await packFailure(cp, `to analyze ${r.urn}`, err);
         }),
       ),
     );
     // As the engine does: the resource's own URN, whatever URN the diagnostic names.
-    for (const resp of answers) for (const d of resp.getDiagnosticsList()) violations.push(toViolation(d, r.urn, "resource"));
+    answers.forEach((resp, i) => {
+      for (const d of resp.getDiagnosticsList()) violations.push(toViolation(d, r.urn, "resource", packs[i]));
+    });
     perResource[slot] = { urn: r.urn, violations, remediations, inputs: inputs === r.inputs ? undefined : inputs };
     onProgress?.(++done);
   };
@@ -231,14 +256,14 @@ export async function analyzeStack(resources: RecordedResource[], packs: Configu
   const bytes: Uint8Array = stackRequest.serializeBinary();
   const stackViolations = await Promise.all(
     packs.map(async (cp) => {
-      const resp = await unarySerialized<any>(cp.pack.client, "analyzeStack", bytes).catch(async (err: { code?: number }) => {
+      const resp = await unarySerialized<any>(cp.pack.client, "analyzeStack", bytes, cp.pack.callTimeoutMs).catch(async (err: { code?: number }) => {
         if (err.code === 12 /* UNIMPLEMENTED: the engine skips such packs */) return undefined;
         throw await packFailure(cp, "to analyze the stack", err);
       });
       if (!resp) return [];
       return resp.getDiagnosticsList().map((d: any) => {
         const urn = d.getUrn() && byUrn.has(d.getUrn()) ? d.getUrn() : (root?.urn ?? d.getUrn());
-        return toViolation(d, urn, "stack");
+        return toViolation(d, urn, "stack", cp);
       });
     }),
   );

@@ -66,6 +66,17 @@ export async function startEngineServer(): Promise<EngineServer> {
   return {
     address: `127.0.0.1:${port}`,
     logs,
-    close: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
+    // A graceful shutdown waits for calls in flight; a pack stuck in one must not hold the preview open.
+    close: () =>
+      new Promise<void>((resolve) => {
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, 2000);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      }),
   };
 }

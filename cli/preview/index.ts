@@ -2,12 +2,14 @@
  * `netseg preview [program-dir]`: an offline `pulumi preview --policy-pack` for pull requests.
  * The command runs the program under the SDK's mocks, drives real CrossGuard packs over the
  * Analyzer gRPC interface, runs the analyses and prints a report. Exit codes: 0 clean, 1 a
- * mandatory violation (or an analysis error), 2 the program, a pack or an input failed.
+ * mandatory violation (or an analysis finding of severity error), 2 the program, a pack, an
+ * analysis or an input failed, or nothing was checked: every failure fails closed.
  */
 import * as fs from "node:fs";
 import type { Command } from "commander";
 import { Option } from "commander";
-import { PreviewError, errorText, oneParagraph } from "./errors";
+import { faultExitCode, faultText, isDebug } from "../faults";
+import { PreviewError } from "./errors";
 import { Progress } from "./progress";
 import { DIAGRAM_FORMATS, REPORT_FORMATS, renderDiagram, renderReport, type DiagramFormat, type ReportFormat } from "./report";
 import { runPreview, type PreviewOptions } from "./run";
@@ -25,6 +27,25 @@ export interface PreviewCliOptions {
   /** commander's negation of --no-analysis */
   analysis: boolean;
   typecheckPacks?: boolean;
+  /** Deadlines in seconds, as given (else NETSEG_PROGRAM_TIMEOUT, NETSEG_PACK_START_TIMEOUT, NETSEG_ANALYZE_TIMEOUT, else the defaults). */
+  programTimeout?: string;
+  packStartTimeout?: string;
+  analyzeTimeout?: string;
+  allowEmpty?: boolean;
+}
+
+/**
+ * A deadline in ms from its flag, else its environment variable, else undefined (the default
+ * applies). Seconds, a positive number; anything else is bad input naming the flag or variable.
+ */
+export function deadlineMs(flag: string, given: string | undefined, envName: string, env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const [source, raw] = given !== undefined ? [flag, given] : env[envName] !== undefined && env[envName] !== "" ? [envName, env[envName]!] : [undefined, undefined];
+  if (source === undefined || raw === undefined) return undefined;
+  const seconds = Number(raw.trim());
+  if (raw.trim() === "" || !Number.isFinite(seconds) || seconds <= 0) {
+    throw new PreviewError(`${source} must be a number of seconds greater than 0 (got ${JSON.stringify(raw)}), e.g. ${source.startsWith("--") ? `${source} 600` : `${source}=600`}.`);
+  }
+  return Math.round(seconds * 1000);
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -61,6 +82,10 @@ export async function previewCommand(programDir: string | undefined, opts: Previ
       intentFiles: opts.intent,
       ...(opts.analysis === false ? { analyses: [] } : {}),
       progress: new Progress(),
+      programTimeoutMs: deadlineMs("--program-timeout", opts.programTimeout, "NETSEG_PROGRAM_TIMEOUT"),
+      packStartTimeoutMs: deadlineMs("--pack-start-timeout", opts.packStartTimeout, "NETSEG_PACK_START_TIMEOUT"),
+      packCallTimeoutMs: deadlineMs("--analyze-timeout", opts.analyzeTimeout, "NETSEG_ANALYZE_TIMEOUT"),
+      allowEmpty: opts.allowEmpty === true,
     };
     const { report, packLogs } = await runPreview(options);
     for (const log of packLogs.filter((l) => l.severity === "error" || l.severity === "warning")) {
@@ -72,9 +97,8 @@ export async function previewCommand(programDir: string | undefined, opts: Previ
     if (opts.output || opts.format !== "text") process.stderr.write(`${report.summary.line}\n`);
     return report.summary.exitCode;
   } catch (err) {
-    const message = err instanceof PreviewError ? err.message : `netseg preview failed unexpectedly: ${oneParagraph(errorText(err))}`;
-    process.stderr.write(`error: ${message}\n`);
-    return err instanceof PreviewError ? err.exitCode : 2;
+    process.stderr.write(faultText(err, isDebug()));
+    return faultExitCode(err);
   }
 }
 
@@ -98,6 +122,10 @@ export function registerPreviewCommand(program: Command): void {
       "--typecheck-packs",
       "start TypeScript packs from their sources with ts-node's type-check, exactly as the Pulumi CLI does (slower; default: from an esbuild bundle of the same sources)",
     )
+    .option("--program-timeout <seconds>", "stop a program that has not finished after this long (env NETSEG_PROGRAM_TIMEOUT; default 300)")
+    .option("--pack-start-timeout <seconds>", "stop a policy pack that has not started after this long (env NETSEG_PACK_START_TIMEOUT; default 120)")
+    .option("--analyze-timeout <seconds>", "stop a policy pack that has not answered one call (a resource's analyze, the stack's) after this long (env NETSEG_ANALYZE_TIMEOUT; default 120)")
+    .option("--allow-empty", "accept a stack that declares no resource (by default that fails: a preview that checked nothing is not a pass)")
     // A usage error is bad input (2), never to be read as "a mandatory violation" (1).
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(async (programDir: string | undefined, opts: PreviewCliOptions) => {

@@ -8,13 +8,14 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { releaseFolder, trackFolder } from "./cleanup";
 import { startEngineServer, type EngineServer } from "./engine-server";
 import type { ConfiguredPack } from "./enforce";
 import { PreviewError, oneParagraph } from "./errors";
 import { loadPackConfig, reconcilePackConfig } from "./pack-config";
 import type { PackEnvironment, RunningPack } from "./packs";
 import { bundlePack, isTypeScriptPack } from "./pack-bundle";
-import { configurePack, getPackInfo, startPack, stopPack } from "./packs";
+import { DEADLINE_EXCEEDED, configurePack, getPackInfo, startPack, stopPack } from "./packs";
 
 export interface PackSession {
   packs: ConfiguredPack[];
@@ -30,6 +31,10 @@ export interface OpenPacksOptions {
    * CLI does (slower). Default: start them from an esbuild bundle of their sources.
    */
   typecheckPacks?: boolean;
+  /** How long a pack may take to print its port, in ms. */
+  startTimeoutMs?: number;
+  /** Deadline of each call to a pack, in ms. */
+  callTimeoutMs?: number;
 }
 
 /**
@@ -42,7 +47,7 @@ export async function openPacks(
   env: Omit<PackEnvironment, "engineAddress">,
   options: OpenPacksOptions = {},
 ): Promise<PackSession> {
-  const { signal, typecheckPacks = false } = options;
+  const { signal, typecheckPacks = false, startTimeoutMs, callTimeoutMs } = options;
   if (configFiles.length > 0 && configFiles.length !== dirs.length) {
     throw new PreviewError(
       `Got ${configFiles.length} --policy-pack-config file(s) for ${dirs.length} policy pack(s); give one config per --policy-pack, in the same order, or none.`,
@@ -55,7 +60,7 @@ export async function openPacks(
   const close = async () => {
     for (const p of started) stopPack(p);
     await engine.close();
-    if (bundles) fs.rmSync(bundles, { recursive: true, force: true });
+    if (bundles) releaseFolder(bundles);
   };
   try {
     const fullEnv: PackEnvironment = { ...env, engineAddress: engine.address };
@@ -63,10 +68,10 @@ export async function openPacks(
       dirs.map(async (dir, i) => {
         let program: string | undefined;
         if (!typecheckPacks && isTypeScriptPack(dir)) {
-          bundles ??= fs.mkdtempSync(path.join(os.tmpdir(), "netseg-packs-"));
+          bundles ??= trackFolder(fs.mkdtempSync(path.join(os.tmpdir(), "netseg-packs-")));
           program = await bundlePack(dir, path.join(bundles, String(i)));
         }
-        const pack = await startPack(dir, fullEnv, { signal, program });
+        const pack = await startPack(dir, fullEnv, { signal, program, timeoutMs: startTimeoutMs, callTimeoutMs });
         started.push(pack);
         return pack;
       }),
@@ -77,11 +82,17 @@ export async function openPacks(
     const packs = await Promise.all(
       running.map(async (pack, i) => {
         const info = await getPackInfo(pack).catch((err) => {
-          throw new PreviewError(`Policy pack ${pack.dir} started but did not answer GetAnalyzerInfo: ${oneParagraph(String(err))}`);
+          const late = err?.code === DEADLINE_EXCEEDED ? ` within ${pack.callTimeoutMs / 1000}s (--analyze-timeout or NETSEG_ANALYZE_TIMEOUT sets the limit)` : "";
+          throw new PreviewError(`Policy pack ${pack.dir} started but did not answer GetAnalyzerInfo${late}: ${oneParagraph(String(err))}`);
         });
         const where = `policy pack '${info.name}' (${pack.dir})`;
         const config = reconcilePackConfig(info.policies, info.initialConfig, givenConfigs[i] ?? {}, where);
         await configurePack(pack, config, fullEnv).catch((err) => {
+          if (err?.code === DEADLINE_EXCEEDED) {
+            throw new PreviewError(
+              `Policy pack '${info.name}' (${pack.dir}) did not answer its configuration within ${pack.callTimeoutMs / 1000}s (--analyze-timeout or NETSEG_ANALYZE_TIMEOUT sets the limit).`,
+            );
+          }
           throw new PreviewError(`Policy pack '${info.name}' rejected its configuration: ${oneParagraph(String(err.details ?? err))}`);
         });
         return { pack, info, config };

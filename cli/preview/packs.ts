@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fromPulumi, pulumiGrpc } from "./engine-server";
+import { trackChild } from "./cleanup";
 import { PreviewError, oneParagraph } from "./errors";
 import type { PackConfig, PolicyInfoForConfig } from "./pack-config";
 import type { EnforcementLevel, PolicySummary } from "./types";
@@ -58,6 +59,24 @@ export interface RunningPack {
   stderr(): string;
   /** Settles when the pack's process exits. */
   exited: Promise<void>;
+  /** Deadline of each call to the pack, in ms (see {@link DEFAULT_CALL_TIMEOUT_MS}). */
+  callTimeoutMs: number;
+}
+
+/** How long a pack may take to print its port (`--pack-start-timeout`). */
+export const DEFAULT_START_TIMEOUT_MS = 120_000;
+/**
+ * How long one call to a pack may take (`--analyze-timeout`): GetAnalyzerInfo, Configure, one
+ * resource's Remediate or Analyze, or AnalyzeStack. Generous: a call waits behind the others in
+ * flight to the same pack, and AnalyzeStack reads every resource at once.
+ */
+export const DEFAULT_CALL_TIMEOUT_MS = 120_000;
+
+/** gRPC's DEADLINE_EXCEEDED status code. */
+export const DEADLINE_EXCEEDED = 4;
+
+function callOptions(timeoutMs: number | undefined): { deadline?: number } {
+  return timeoutMs !== undefined && Number.isFinite(timeoutMs) ? { deadline: Date.now() + timeoutMs } : {};
 }
 
 /** True when `dir` holds a policy pack (a PulumiPolicy.yaml). */
@@ -76,9 +95,11 @@ export function discoverPacks(root: string): string[] {
     .sort();
 }
 
-/** Promisified unary call on the AnalyzerClient. */
-export function unary<T>(client: any, method: string, request: unknown): Promise<T> {
-  return new Promise((resolve, reject) => client[method](request, (err: Error | null, resp: T) => (err ? reject(err) : resolve(resp))));
+/** Promisified unary call on the AnalyzerClient; past `timeoutMs` it fails with DEADLINE_EXCEEDED. */
+export function unary<T>(client: any, method: string, request: unknown, timeoutMs?: number): Promise<T> {
+  return new Promise((resolve, reject) =>
+    client[method](request, callOptions(timeoutMs), (err: Error | null, resp: T) => (err ? reject(err) : resolve(resp))),
+  );
 }
 
 /**
@@ -86,19 +107,26 @@ export function unary<T>(client: any, method: string, request: unknown): Promise
  * engine sends the same request to every pack; serializing it once instead of once per pack
  * and call saves the driver most of its protobuf work (the bytes on the wire are identical).
  */
-export function unarySerialized<T>(client: any, method: "analyze" | "remediate" | "analyzeStack", request: Uint8Array): Promise<T> {
+export function unarySerialized<T>(client: any, method: "analyze" | "remediate" | "analyzeStack", request: Uint8Array, timeoutMs?: number): Promise<T> {
   const def = analyzerRpc.AnalyzerService[method];
   return new Promise((resolve, reject) =>
-    client.makeUnaryRequest(def.path, (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength), def.responseDeserialize, request, (err: Error | null, resp: T) =>
-      err ? reject(err) : resolve(resp),
+    client.makeUnaryRequest(
+      def.path,
+      (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+      def.responseDeserialize,
+      request,
+      callOptions(timeoutMs),
+      (err: Error | null, resp: T) => (err ? reject(err) : resolve(resp)),
     ),
   );
 }
 
 /** How to start a pack. */
 export interface StartPackOptions {
-  /** Give up when no port is printed within this many ms. */
+  /** Give up when no port is printed within this many ms (default {@link DEFAULT_START_TIMEOUT_MS}). */
   timeoutMs?: number;
+  /** Deadline of each later call to the pack, in ms (default {@link DEFAULT_CALL_TIMEOUT_MS}). */
+  callTimeoutMs?: number;
   signal?: AbortSignal;
   /**
    * The JavaScript file run-policy-pack should load instead of the pack directory (its
@@ -109,7 +137,7 @@ export interface StartPackOptions {
 
 /** Spawn the pack and wait for the port it prints; a pack that does not start is a PreviewError. */
 export async function startPack(dir: string, env: PackEnvironment, options: StartPackOptions = {}): Promise<RunningPack> {
-  const { timeoutMs = 120_000, signal, program = "." } = options;
+  const { timeoutMs = DEFAULT_START_TIMEOUT_MS, callTimeoutMs = DEFAULT_CALL_TIMEOUT_MS, signal, program = "." } = options;
   const packDir = path.resolve(dir);
   if (!fs.existsSync(packDir)) throw new PreviewError(`Policy pack directory ${packDir} does not exist.`);
   if (!isPackDir(packDir)) throw new PreviewError(`${packDir} is not a policy pack: it has no PulumiPolicy.yaml.`);
@@ -120,6 +148,7 @@ export async function startPack(dir: string, env: PackEnvironment, options: Star
   } catch {
     throw new PreviewError(`Policy pack ${packDir} cannot find @pulumi/pulumi; run npm install in the pack (or the repository).`);
   }
+  if (signal?.aborted) throw new PreviewError(`Policy pack ${packDir} did not start: the preview was cancelled.`);
   const child = spawn(process.execPath, [runner, env.engineAddress, program], {
     cwd: packDir,
     env: {
@@ -132,6 +161,7 @@ export async function startPack(dir: string, env: PackEnvironment, options: Star
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  trackChild(child);
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-8000);
@@ -145,7 +175,7 @@ export async function startPack(dir: string, env: PackEnvironment, options: Star
       const bundled = program !== "." ? ` (It ran from a bundle of its TypeScript sources; --typecheck-packs starts the sources as the Pulumi CLI does.)` : "";
       reject(new PreviewError(`Policy pack ${packDir} did not start: ${why}${detail ? `: ${detail}` : "."}${bundled}`));
     };
-    const timer = setTimeout(() => fail(`it printed no port within ${timeoutMs / 1000}s`), timeoutMs);
+    const timer = setTimeout(() => fail(`it printed no port within ${timeoutMs / 1000}s (--pack-start-timeout or NETSEG_PACK_START_TIMEOUT sets the limit)`), timeoutMs);
     child.stdout!.on("data", (d: Buffer) => {
       out += d.toString();
       const line = out.split("\n")[0].trim();
@@ -168,12 +198,12 @@ export async function startPack(dir: string, env: PackEnvironment, options: Star
     "grpc.max_receive_message_length": 400 * 1024 * 1024,
     "grpc.max_send_message_length": 400 * 1024 * 1024,
   });
-  return { dir: packDir, process: child, client, stderr: () => stderr, exited };
+  return { dir: packDir, process: child, client, stderr: () => stderr, exited, callTimeoutMs };
 }
 
 /** GetAnalyzerInfo, as plain data. */
 export async function getPackInfo(pack: RunningPack): Promise<PackInfo> {
-  const info = await unary<any>(pack.client, "getAnalyzerInfo", new emptyProto.Empty());
+  const info = await unary<any>(pack.client, "getAnalyzerInfo", new emptyProto.Empty(), pack.callTimeoutMs);
   const policies = info.getPoliciesList().map((p: any) => {
     const schema = p.getConfigschema();
     const kind = p.getPolicyType() === 1 ? "resource" : p.getPolicyType() === 2 ? "stack" : "unknown";
@@ -204,7 +234,7 @@ export async function configurePack(pack: RunningPack, config: PackConfig, env: 
   stackReq.setDryRun(true);
   const cfg = stackReq.getConfigMap?.();
   for (const [k, v] of Object.entries(env.config)) cfg?.set(k, v);
-  await unary(pack.client, "configureStack", stackReq).catch((err: { code?: number }) => {
+  await unary(pack.client, "configureStack", stackReq, pack.callTimeoutMs).catch((err: { code?: number }) => {
     if (err.code !== 12 /* UNIMPLEMENTED */) throw err;
   });
   const req = new analyzerProto.ConfigureAnalyzerRequest();
@@ -216,7 +246,7 @@ export async function configurePack(pack: RunningPack, config: PackConfig, env: 
     pc.setProperties(structProto.Struct.fromJavaScript(entry.properties ?? {}));
     map.set(name, pc);
   }
-  await unary(pack.client, "configure", req);
+  await unary(pack.client, "configure", req, pack.callTimeoutMs);
 }
 
 /** Stop the pack process and close its channel. */

@@ -3,6 +3,8 @@
  * project over IPC, records the program under mocks, sends the resources back, exits. When
  * asked to stream, it also sends each resource as it registers, in batches (one message per
  * turn of the event loop, at most 256 resources), so the CLI can analyze while the program runs.
+ * It exits as soon as the CLI's end of the IPC channel closes, so it never outlives the CLI
+ * (unless the program blocks the event loop; the CLI then kills it, see cleanup.ts).
  */
 import { PreviewError, errorText, oneParagraph } from "./errors";
 import type { ChildMessage, ChildRequest } from "./program";
@@ -12,6 +14,9 @@ import type { RecordedResource } from "./types";
 function send(msg: ChildMessage): Promise<void> {
   return new Promise((resolve) => process.send!(msg, () => resolve()));
 }
+
+// The CLI gone (killed even with SIGKILL, which it cannot clean up after): nobody reads the result.
+process.once("disconnect", () => process.exit(2));
 
 process.once("message", async (req: ChildRequest) => {
   let lastSent = 0;

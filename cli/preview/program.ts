@@ -18,6 +18,7 @@
 import { fork } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { trackChild } from "./cleanup";
 import { PreviewError, errorText, oneParagraph } from "./errors";
 import type { CallAnswer, MockContext } from "./mocks";
 import { DEFAULT_CALLS, UnknownCallError, answerCall, mockState } from "./mocks";
@@ -208,13 +209,26 @@ export interface RunProgramOptions {
    * the resolved result holds the finished records.
    */
   onRecorded?: (resources: RecordedResource[]) => void;
+  /** Give up (and kill the program) after this many ms; default {@link DEFAULT_PROGRAM_TIMEOUT_MS}. */
+  timeoutMs?: number;
+  /** Stop the program early (e.g. when a pack failed and the preview cannot pass anyway). */
+  signal?: AbortSignal;
 }
+
+/**
+ * How long a program may run under mocks (`--program-timeout`). Generous: the largest stacks
+ * measured (thousands of resources) finish in well under a minute; a program past this waits on
+ * something that never comes (a promise that never settles, a loop).
+ */
+export const DEFAULT_PROGRAM_TIMEOUT_MS = 300_000;
 
 /**
  * Run the program in a forked child (see module comment) and return its recorded resources.
  * Errors (program throws, unknown provider function, child crash) become a PreviewError (exit 2).
  */
 export function runProgram(project: PulumiProject, opts: RunProgramOptions = {}): Promise<ProgramResult> {
+  const { timeoutMs = DEFAULT_PROGRAM_TIMEOUT_MS, signal } = opts;
+  if (signal?.aborted) return Promise.reject(new PreviewError(`The Pulumi program ${project.main} was not run: the preview was cancelled.`));
   const ts = __filename.endsWith(".ts");
   const entry = path.join(__dirname, ts ? "program-child.ts" : "program-child.js");
   const child = fork(entry, [], {
@@ -222,6 +236,7 @@ export function runProgram(project: PulumiProject, opts: RunProgramOptions = {})
     stdio: ["ignore", "pipe", "pipe", "ipc"],
     serialization: "advanced",
   });
+  trackChild(child);
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
@@ -230,26 +245,50 @@ export function runProgram(project: PulumiProject, opts: RunProgramOptions = {})
   child.stdout?.on("data", (d: Buffer) => process.stderr.isTTY && process.stderr.write(d));
   return new Promise<ProgramResult>((resolve, reject) => {
     let settled = false;
-    child.on("message", (msg: ChildMessage) => {
-      if (msg.kind === "progress") opts.onProgress?.(msg.registered);
-      else if (msg.kind === "recorded") opts.onRecorded?.(msg.resources);
-      else if (msg.kind === "done") {
-        settled = true;
-        resolve(msg.result);
-        child.kill();
-      } else if (msg.kind === "error") {
-        settled = true;
-        reject(new PreviewError(msg.message));
-        child.kill();
-      }
-    });
-    child.on("exit", (code, signal) => {
+    let registered = 0;
+    let recorded = 0;
+    // SIGKILL: a program stuck in a loop never runs a SIGTERM handler.
+    const settle = (outcome: () => void) => {
       if (settled) return;
       settled = true;
-      reject(
-        new PreviewError(
-          `The Pulumi program ${project.main} stopped the preview runner (exit ${code ?? signal}) before it finished` +
-            (stderr ? `: ${oneParagraph(stderr, 600)}` : ". A program must not call process.exit."),
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      outcome();
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    };
+    const timer = setTimeout(
+      () =>
+        settle(() =>
+          reject(
+            new PreviewError(
+              `The Pulumi program ${project.main} did not finish within ${timeoutMs / 1000}s under the offline preview ` +
+                `(it had registered ${Math.max(registered, recorded)} resources): it waits on something that never comes (a promise that never settles, a loop, ` +
+                `a network call the mocks do not answer). If it is only slow, raise --program-timeout or NETSEG_PROGRAM_TIMEOUT.`,
+            ),
+          ),
+        ),
+      timeoutMs,
+    );
+    const onAbort = () => settle(() => reject(new PreviewError(`The Pulumi program ${project.main} was stopped: the preview was cancelled.`)));
+    signal?.addEventListener("abort", onAbort, { once: true });
+    child.on("message", (msg: ChildMessage) => {
+      if (settled) return;
+      if (msg.kind === "progress") {
+        registered = msg.registered;
+        opts.onProgress?.(msg.registered);
+      } else if (msg.kind === "recorded") {
+        recorded += msg.resources.length;
+        opts.onRecorded?.(msg.resources);
+      } else if (msg.kind === "done") settle(() => resolve(msg.result));
+      else if (msg.kind === "error") settle(() => reject(new PreviewError(msg.message)));
+    });
+    child.on("exit", (code, exitSignal) => {
+      settle(() =>
+        reject(
+          new PreviewError(
+            `The Pulumi program ${project.main} stopped the preview runner (exit ${code ?? exitSignal}) before it finished` +
+              (stderr ? `: ${oneParagraph(stderr, 600)}` : ". A program must not call process.exit."),
+          ),
         ),
       );
     });

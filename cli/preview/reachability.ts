@@ -13,8 +13,9 @@
  * preview benchmark's shape in under a second) but with the square of the endpoints (zones and
  * workloads: about 550 cost 1.4 s and 430 MB, 1,100 cost 5.4 s and 2 GB, 2,200 ran out of
  * memory; bench/RESULTS-reachability.md). So the safety net is on endpoints: above
- * {@link REACHABILITY_LIMIT} of them no pair is judged and a note says so (the packs, including
- * netseg-intent-conformance, still run); `NETSEG_REACHABILITY_LIMIT` changes the limit.
+ * {@link REACHABILITY_LIMIT} of them no pair is judged and the preview fails (exit 2: a matrix
+ * not computed proved nothing); `NETSEG_REACHABILITY_LIMIT` changes the limit, `--no-analysis`
+ * skips the analysis explicitly. An intent in the stack that cannot be read fails it too.
  */
 import { loadIntentFile, resolveIntent, type Intent } from "../../core/intent";
 import { analyseReachability, compareWithIntent, componentPlatform, componentTenant, mergeScoped, platformsIn, type Finding, type NetResource, type ScopedIntent } from "../../core/reachability";
@@ -38,7 +39,8 @@ function asRecord(v: unknown): Record<string, unknown> | undefined {
  * The intents to hold the matrix against: the given files (each applying to every platform with
  * an endpoint for one of its zones), else every distinct intent the stack's netseg components
  * carry, each applying to its components' platforms (see core/reachability's scope). A file that
- * does not load is bad input (exit 2); an intent in the stack that does not parse is a warning.
+ * does not load is bad input (exit 2); an intent in the stack that does not parse is returned as
+ * a problem, which the analysis turns into a failure (exit 2).
  */
 export function intentsOf(resources: readonly RecordedResource[], files: readonly string[] = []): { intents: (ScopedIntent & { from: string })[]; problems: string[] } {
   if (files.length > 0) {
@@ -102,15 +104,20 @@ export const reachabilityAnalysis: AnalysisProvider = (resources, ctx: AnalysisC
   // Each intent applies to its platforms only: it names their peers and, on Kubernetes, the
   // workloads it promises; it never invents endpoints on a platform it does not apply to.
   const matrix = analyseReachability(net, { intents, maxEndpoints: limit() });
+  // Fail closed: an intent that cannot be read, or a matrix not computed, judged nothing.
+  if (problems.length > 0) {
+    throw new PreviewError(
+      `${problems.join(" ")} The reachability matrix cannot be held against an intent it cannot read, so the preview cannot pass. ` +
+        `Fix the intent given to that component, or pass --intent <file> to judge against a file (or --no-analysis to skip the analysis).`,
+    );
+  }
   if (matrix.skipped) {
-    section.summary =
-      `Skipped: ${matrix.skipped} (the engine's cost grows with the square of the endpoints; set NETSEG_REACHABILITY_LIMIT ` +
-      `to raise the limit, or --no-analysis to silence this). The policy packs still ran.`;
-    section.findings.push({ kind: "analysis-skipped", severity: "note", message: section.summary });
-    return section;
+    throw new PreviewError(
+      `The reachability analysis did not run: ${matrix.skipped}. The engine's cost grows with the square of the endpoints; ` +
+        `set NETSEG_REACHABILITY_LIMIT to raise the limit, or pass --no-analysis to preview with the policy packs alone.`,
+    );
   }
   for (const note of matrix.notes) section.findings.push({ kind: "reachability-note", severity: "note", message: note });
-  for (const problem of problems) section.findings.push({ kind: "intent-unreadable", severity: "warning", message: problem });
   if (matrix.endpoints.length === 0) {
     section.summary = "No network resources the reachability engine reads (security groups, subnets, firewalls, NetworkPolicies).";
     return section;

@@ -15,7 +15,8 @@ import { runProgram } from "./program";
 import { loadProject } from "./project";
 import { Progress } from "./progress";
 import { AsyncQueue } from "./queue";
-import { buildReport, type PreviewReport } from "./report";
+import { buildReport, managedResources, type PreviewReport } from "./report";
+import { PreviewError } from "./errors";
 import type { PackSummary, RecordedResource } from "./types";
 
 export interface PreviewOptions {
@@ -40,6 +41,15 @@ export interface PreviewOptions {
   /** Where default packs are looked for (default: the netseg package root). */
   packRoot?: string;
   progress?: Progress;
+  /** Deadlines, in ms: the program's run, a pack's start, one call to a pack (see program.ts, packs.ts). */
+  programTimeoutMs?: number;
+  packStartTimeoutMs?: number;
+  packCallTimeoutMs?: number;
+  /**
+   * Accept a stack that declares no resource (nothing to check). Default: refuse it (exit 2),
+   * since a preview that checked nothing must not read as a pass (see refuseEmpty).
+   */
+  allowEmpty?: boolean;
 }
 
 export interface PreviewOutcome {
@@ -50,6 +60,21 @@ export interface PreviewOutcome {
 
 /** The netseg package root (the directory holding cli/). */
 export const PACKAGE_ROOT = path.resolve(__dirname, "..", "..");
+
+/**
+ * A stack that declares no resource a deployment would create: nothing was checked, by any pack
+ * or analysis. That is a failure (exit 2), not a quiet pass, because it is almost always a wrong
+ * directory, stack or config (a program that creates everything behind a config flag) and a
+ * pull-request check that analysed nothing must not look clean. `--allow-empty` accepts it.
+ */
+function refuseEmpty(main: string, stack: string, resources: readonly RecordedResource[]): void {
+  if (managedResources(resources).length > 0) return;
+  const others = resources.length > 1 ? ` (only ${resources.length} components, providers or reads)` : "";
+  throw new PreviewError(
+    `The Pulumi program ${main} declared no resource for stack '${stack}'${others}, so the preview checked nothing. ` +
+      `Check the program directory, --stack and its config; if the stack is meant to be empty, pass --allow-empty.`,
+  );
+}
 
 export async function runPreview(options: PreviewOptions = {}): Promise<PreviewOutcome> {
   const progress = options.progress ?? new Progress(false);
@@ -68,8 +93,13 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewO
   // Resources flow from the running program straight to the packs, as the engine analyzes each
   // registration when the program makes it; analyzeStack waits for the finished program.
   const recorded = new AsyncQueue<RecordedResource>();
+  // A pack that fails (to start, or mid-run) fails the preview: stop the program at once.
+  const stopProgram = new AbortController();
+  let packFailure: unknown;
   const programRun = runProgram(project, {
     callsFile: options.mockCalls,
+    timeoutMs: options.programTimeoutMs,
+    signal: stopProgram.signal,
     onProgress: (n) => {
       registered = n;
       progress.update(status());
@@ -83,7 +113,12 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewO
   // Packs start while the program runs; if the program fails, pending pack starts are cancelled.
   const abort = new AbortController();
   const sessionStart: Promise<PackSession | undefined> = packDirs.length
-    ? openPacks(packDirs, options.policyPackConfigs ?? [], env, { signal: abort.signal, typecheckPacks: options.typecheckPacks }).then((s) => {
+    ? openPacks(packDirs, options.policyPackConfigs ?? [], env, {
+        signal: abort.signal,
+        typecheckPacks: options.typecheckPacks,
+        startTimeoutMs: options.packStartTimeoutMs,
+        callTimeoutMs: options.packCallTimeoutMs,
+      }).then((s) => {
         packsReady = true;
         progress.update(status(), true);
         return s;
@@ -98,19 +133,26 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewO
         })
       : noFindings,
   );
-  // Their failures are reported once the program is done; until then they must not count as unhandled.
-  sessionStart.catch(() => undefined);
-  resourcePass.catch(() => undefined);
+  // A pack's failure stops the program and is the error reported (the program's own is then only "stopped").
+  const onPackFailure = (err: unknown) => {
+    packFailure ??= err;
+    stopProgram.abort();
+  };
+  sessionStart.catch(onPackFailure);
+  resourcePass.catch(onPackFailure);
   let session: PackSession | undefined;
   try {
     const programResult = await programRun.catch(async (err) => {
+      // Read before cancelling the pack starts, whose own failure ("cancelled") comes after.
+      const stoppedForPack = stopProgram.signal.aborted;
       abort.abort();
       await sessionStart.then((s) => s?.close(), () => undefined);
-      throw err;
+      throw stoppedForPack && packFailure !== undefined ? packFailure : err;
     });
     const tProgram = Date.now();
     session = await sessionStart;
     const { resources, outputs } = programResult;
+    if (!options.allowEmpty) refuseEmpty(project.main, project.stack, resources);
     const configured = session?.packs ?? [];
     progress.update(status(), true);
     const pass = await resourcePass;

@@ -28,5 +28,5 @@ export function renderDiagram(report: PreviewReport, format: DiagramFormat): str
   return format === "mermaid" ? renderMermaid(report) : renderDot(report);
 }
 
-export { buildReport, zoneOf, UNZONED } from "./model";
+export { buildReport, managedResources, zoneOf, UNZONED } from "./model";
 export type { PreviewReport, ReportInput, ZoneGroup } from "./model";

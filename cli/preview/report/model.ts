@@ -106,8 +106,13 @@ export interface ReportInput {
   analyses: AnalysisSection[];
 }
 
+/** The resources a deployment would create: custom, not providers, not reads. */
+export function managedResources<T extends Pick<RecordedResource, "custom" | "type" | "read">>(resources: readonly T[]): T[] {
+  return resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:") && !r.read);
+}
+
 export function buildReport(input: ReportInput): PreviewReport {
-  const managed = input.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:") && !r.read);
+  const managed = managedResources(input.resources);
   const mandatory = input.violations.filter((v) => v.level === "mandatory").sort(byViolationOrder);
   const advisory = input.violations.filter((v) => v.level === "advisory").sort(byViolationOrder);
   const analysisErrors = input.analyses.reduce((n, s) => n + s.findings.filter((f) => f.severity === "error").length, 0);

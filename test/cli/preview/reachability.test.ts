@@ -30,27 +30,33 @@ describe("preview reachability analysis", () => {
     assert.deepEqual(found.intents.map((i) => [i.intent.name, i.platforms]), [["shop", undefined]]);
   });
 
-  it("reports an intent in the stack that does not parse as a problem, not a crash", () => {
+  it("fails closed on an intent in the stack that does not parse: a problem, then exit 2 from the analysis", async () => {
     const bad = resource({ type: "netseg:aws:SegmentedVpc", name: "x", custom: false, outputs: { intent: { name: "x", zones: "none" } } });
     const found = intentsOf([bad]);
     assert.deepEqual(found.intents, []);
     assert.match(found.problems[0], /The intent carried by .*::x could not be read: /);
+    const zoned = resource({ name: "a", inputs: { cidrBlock: "10.0.0.0/24", tags: { "netseg:zone": "a" } } });
+    await assert.rejects(
+      async () => reachabilityAnalysis([bad, zoned], ctx),
+      (err: unknown) => err instanceof PreviewError && err.exitCode === 2 && /could not be read: .*cannot be held against an intent it cannot read.*--intent <file>.*--no-analysis/.test(err.message),
+    );
   });
 
   it("refuses an --intent file that does not load, naming it (exit 2)", () => {
     assert.throws(() => intentsOf([], ["/no/such/intent.yaml"]), (err: unknown) => err instanceof PreviewError && err.exitCode === 2 && /--intent file \/no\/such\/intent\.yaml/.test(err.message));
   });
 
-  it("skips the engine with a note above the endpoint limit", async () => {
+  it("fails closed above the endpoint limit (exit 2), naming the limit and the explicit opt-out", async () => {
     const before = process.env.NETSEG_REACHABILITY_LIMIT;
     process.env.NETSEG_REACHABILITY_LIMIT = "1";
     try {
       const zoned = (name: string) => resource({ name, inputs: { cidrBlock: "10.0.0.0/24", tags: { "netseg:zone": name } } });
-      const section = await reachabilityAnalysis([zoned("a"), zoned("b")], ctx);
-      assert.equal(section.matrix, undefined);
-      assert.deepEqual(section.findings.map((f) => [f.kind, f.severity]), [["analysis-skipped", "note"]]);
       // aws:a, aws:b and the internet.
-      assert.match(section.summary!, /^Skipped: 3 endpoints, above the limit of 1: no pair was judged/);
+      await assert.rejects(
+        async () => reachabilityAnalysis([zoned("a"), zoned("b")], ctx),
+        (err: unknown) =>
+          err instanceof PreviewError && err.exitCode === 2 && /^The reachability analysis did not run: 3 endpoints, above the limit of 1: no pair was judged\..*NETSEG_REACHABILITY_LIMIT.*--no-analysis/.test(err.message),
+      );
     } finally {
       if (before === undefined) delete process.env.NETSEG_REACHABILITY_LIMIT;
       else process.env.NETSEG_REACHABILITY_LIMIT = before;

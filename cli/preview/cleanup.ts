@@ -1,0 +1,94 @@
+/**
+ * Everything a preview starts outside itself: the program runner, the policy pack servers and
+ * the temp folders of pack bundles. Each is registered here the moment it exists, so that every
+ * way out of the process takes them along: a normal end or an error (each owner stops its own,
+ * and the process's `exit` event stops whatever is left), SIGINT, SIGTERM or SIGHUP (what CI
+ * sends on cancel; see {@link onSignals}), and an uncaught exception (it ends in `exit` too).
+ * Children are killed with SIGKILL on these last paths: a program or a pack stuck in a loop
+ * never runs a SIGTERM handler, and nothing of theirs needs flushing.
+ */
+import type { ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+
+const children = new Set<ChildProcess>();
+const folders = new Set<string>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on("exit", () => stopEverything());
+}
+
+/** Track `child` until it exits. */
+export function trackChild(child: ChildProcess): ChildProcess {
+  installExitHook();
+  if (child.exitCode === null && child.signalCode === null) {
+    children.add(child);
+    child.once("exit", () => children.delete(child));
+  }
+  return child;
+}
+
+/** Track a temp folder until {@link releaseFolder} (or the end of the process) removes it. */
+export function trackFolder(dir: string): string {
+  installExitHook();
+  folders.add(dir);
+  return dir;
+}
+
+/** Remove a tracked temp folder now. */
+export function releaseFolder(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+  folders.delete(dir);
+}
+
+/** The children still running (pids), for tests and messages. */
+export function runningChildren(): number[] {
+  return [...children].map((c) => c.pid).filter((p): p is number => p !== undefined);
+}
+
+/** Kill every tracked child and remove every tracked folder, synchronously; returns how many children were killed. */
+export function stopEverything(): number {
+  let killed = 0;
+  for (const child of children) {
+    try {
+      if (child.kill("SIGKILL")) killed += 1;
+    } catch {
+      // already gone
+    }
+  }
+  children.clear();
+  for (const dir of folders) {
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // best effort on the way out; nothing else can be done here
+    }
+  }
+  folders.clear();
+  return killed;
+}
+
+export const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+const SIGNAL_NUMBERS: Record<(typeof STOP_SIGNALS)[number], number> = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 };
+
+/**
+ * On SIGINT, SIGTERM or SIGHUP: stop every child, remove every temp folder, say so on stderr
+ * and exit with 128 + the signal's number (130, 143, 129), as a shell reports a killed command.
+ * Returns a function that removes the handlers.
+ */
+export function onSignals(write: (text: string) => void = (t) => process.stderr.write(t)): () => void {
+  const handlers = STOP_SIGNALS.map((signal) => {
+    const handler = () => {
+      const killed = stopEverything();
+      write(`error: netseg was stopped by ${signal}; it stopped ${killed} child process${killed === 1 ? "" : "es"} (program runner, policy packs) and removed its temp folders.\n`);
+      process.exit(128 + SIGNAL_NUMBERS[signal]);
+    };
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
+  return () => {
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+  };
+}
