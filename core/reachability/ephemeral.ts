@@ -32,9 +32,9 @@ export type EphemeralPortsInput = EphemeralPreset | string | EphemeralPorts;
 
 const EXPECTED = `a preset (${Object.keys(EPHEMERAL_PRESETS).join(", ")}), a range "from-to" such as "32768-60999", or { from, to }, with 1 <= from <= to <= ${MAX_PORT}`;
 
-/** The range `value` stands for, or an explanation naming `field`, the value and what is expected. */
+/** The range `value` stands for, or an explanation naming `field` (when given), the value and what is expected. */
 export function parseEphemeralPorts(value: unknown, field = "ephemeralPorts"): EphemeralPorts | { error: string } {
-  const bad = (why: string) => ({ error: `${field}: ${JSON.stringify(value) ?? String(value)} ${why}; expected ${EXPECTED}` });
+  const bad = (why: string) => ({ error: `${field ? `${field}: ` : ""}${JSON.stringify(value) ?? String(value)} ${why}; expected ${EXPECTED}` });
   let from: unknown;
   let to: unknown;
   if (typeof value === "string") {
@@ -44,7 +44,10 @@ export function parseEphemeralPorts(value: unknown, field = "ephemeralPorts"): E
     if (!m) return bad("is neither a preset nor a range");
     [from, to] = [Number(m[1]), Number(m[2])];
   } else if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    const extra = Object.keys(value).filter((k) => k !== "from" && k !== "to");
+    if (extra.length) return bad(`has ${extra.map((k) => JSON.stringify(k)).join(", ")} besides from and to`);
     ({ from, to } = value as Record<string, unknown>);
+    if (from === undefined || to === undefined) return bad("needs both from and to");
   } else {
     return bad("is neither a preset nor a range");
   }
@@ -64,9 +67,15 @@ export function resolveEphemeralPorts(value: unknown, field = "ephemeralPorts"):
 
 /** The zod face of the same rule, for policy configs: a preset name, `from-to` text, or `{ from, to }`. */
 export const ephemeralPortsSchema = z
-  .union([z.string(), z.strictObject({ from: z.number().int(), to: z.number().int() })])
+  .union([z.string(), z.looseObject({ from: z.number().int(), to: z.number().int() })], {
+    error: (issue) => {
+      const r = parseEphemeralPorts(issue.input, "");
+      return "error" in r ? r.error : `expected ${EXPECTED}`;
+    },
+  })
   .superRefine((v, ctx) => {
-    const r = parseEphemeralPorts(v, "value");
+    // The config reader names the rule and the field.
+    const r = parseEphemeralPorts(v, "");
     if ("error" in r) ctx.addIssue({ code: "custom", message: r.error });
   })
   .describe(`The client's ephemeral (source) ports that replies return to through stateless filters (NACLs): ${EXPECTED}. Default nat (1024-65535), the widest.`);

@@ -50,7 +50,7 @@ describe("policy packs", () => {
   });
 
   it("the example configs name only the pack's rules, with valid levels and options", () => {
-    for (const cloud of ["aws", "gcp", "kubernetes"]) {
+    for (const cloud of ["aws", "gcp", "kubernetes", "conformance"]) {
       const file = path.join(ROOT, "policy-packs/examples", `${cloud}-policy-config.json`);
       const config = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
       for (const [name, value] of Object.entries(config)) {

@@ -4,7 +4,7 @@
  * for every intent in the stack, each on the platforms it applies to (see ./intent-source).
  */
 import { z } from "zod";
-import { analyseReachability, compareWithIntent, NETWORK_TYPES, type Finding } from "../../../core/reachability";
+import { analyseReachability, compareWithIntent, ephemeralPortsSchema, NETWORK_TYPES, type Finding } from "../../../core/reachability";
 import { stackRule } from "../define";
 import { findIntents } from "./intent-source";
 
@@ -16,6 +16,7 @@ export const intentConformanceConfig = z.object({
   zoneTag: z.string().optional().describe("Tag/label key naming a resource's zone on hand-written resources; netseg's own zone tag is always read too."),
   tolerateDns: z.boolean().default(true).describe("Tolerate (not require) paths to kube-system/kube-dns on udp/53 and tcp/53."),
   reportUncertain: z.boolean().default(true).describe("Also report paths that are possible only because values are unknown at preview."),
+  ephemeralPorts: ephemeralPortsSchema.optional(),
 });
 
 /** At most this many findings of one kind are reported one by one; the rest are counted. */
@@ -37,7 +38,7 @@ export const netsegIntentConformance = stackRule({
       return;
     }
     // One matrix for the stack; each intent is held against the platforms it applies to.
-    const matrix = analyseReachability(stack.resources, { intents, zoneTag: cfg.zoneTag });
+    const matrix = analyseReachability(stack.resources, { intents, zoneTag: cfg.zoneTag, ephemeralPorts: cfg.ephemeralPorts });
     const emit = (name: string, kind: string, findings: readonly Finding[]) => {
       for (const f of findings.slice(0, MAX_FINDINGS)) report(`intent ${name}: ${kind}: ${f.message}${f.urns.length ? ` [resources: ${f.urns.join(", ")}]` : ""}`, f.urns[0]);
       if (findings.length > MAX_FINDINGS) report(`intent ${name}: ${kind}: ${findings.length - MAX_FINDINGS} more not listed`);

@@ -79,6 +79,45 @@ describe("policy-packs / conformance", () => {
       assert.match(out.violations[0].message, /^intent shop: internet path into a sensitive zone: the internet reaches sensitive zone aws:data on tcp\/5432/);
     });
 
+    it("needs one client port for the replies; the ephemeralPorts option chooses the clients' range", async () => {
+      // acl-data lets replies back to app on 1024-32767 only: NAT-like clients (the default, the
+      // widest range) get through, Linux clients (32768-60999) never.
+      const f = baseline();
+      f.nacl.data.egress.push(nacl(100, "allow", CIDR.app, 1024, 32767));
+      const stack = fixtures(awsResources(f, { unknownIds: true }));
+      assert.deepEqual(await runStack(netsegIntentConformance, stack, { config: { intent: SHOP_INTENT } }), { violations: [] });
+      assert.deepEqual(await runStack(netsegIntentConformance, stack, { config: { intent: SHOP_INTENT, ephemeralPorts: "nat" } }), { violations: [] });
+      const linux = await runStack(netsegIntentConformance, stack, { config: { intent: SHOP_INTENT, ephemeralPorts: "linux" } });
+      assert.deepEqual(linux.violations.map((v) => v.message), [
+        "intent shop: accidental deny: aws:app -> aws:data on tcp/5432 is intended (app->data) but blocked: return traffic tcp/32768-60999 not allowed by NACL acl-data outbound (acl-data outbound rule 32767 (default deny)) [resources: urn:pulumi:test::netseg::aws:ec2/networkAcl:NetworkAcl::acl-data]",
+      ]);
+      const own = await runStack(netsegIntentConformance, stack, { config: { intent: SHOP_INTENT, ephemeralPorts: { from: 30000, to: 40000 } } });
+      assert.deepEqual(own, { violations: [] });
+    });
+
+    it("says which client ports an unintended path's replies use when a NACL refuses the rest", async () => {
+      const f = baseline();
+      f.nacl.data.egress.push(nacl(90, "deny", CIDR.app, 3389), nacl(100, "allow", CIDR.app, 1024, 65535));
+      f.sg.app.egress.push({ protocol: "tcp", fromPort: 6379, toPort: 6379, cidrBlocks: [CIDR.data] });
+      f.sg.data.ingress.push({ protocol: "tcp", fromPort: 6379, toPort: 6379, cidrBlocks: [CIDR.app] });
+      f.nacl.app.egress.push(nacl(120, "allow", CIDR.data, 6379));
+      f.nacl.data.ingress.push(nacl(110, "allow", CIDR.app, 6379));
+      const out = await runStack(netsegIntentConformance, fixtures(awsResources(f, { unknownIds: true })), { config: { intent: SHOP_INTENT } });
+      assert.equal(out.violations.length, 1);
+      assert.match(out.violations[0].message, /^intent shop: unintended path: aws:app -> aws:data on tcp\/6379 is allowed but not in the intent, by .*; tcp replies pass on client ports 1024-3388, 3390-65535 only \(of 1024-65535\)/);
+    });
+
+    it("refuses a malformed ephemeralPorts naming the rule, the field, the value and what is expected", async () => {
+      assert.ok(netsegIntentConformance.configSchema?.properties.ephemeralPorts);
+      for (const bad of ["bsd", "60999-32768", "0-65535", { from: 1024 }, { from: 1024, to: 65535, step: 2 }, 42]) {
+        await assert.rejects(runStack(netsegIntentConformance, fixtures(awsResources(baseline())), { config: { intent: SHOP_INTENT, ephemeralPorts: bad } }), (e: Error) => {
+          assert.ok(e.message.includes(`netseg-intent-conformance.ephemeralPorts: ${JSON.stringify(bad)} `), e.message);
+          assert.match(e.message, /expected a preset \(linux, windows, nat\), a range "from-to"/);
+          return true;
+        });
+      }
+    });
+
     it("reports a broken intent in the config as a violation, not a crash", async () => {
       const out = await runStack(netsegIntentConformance, fixtures(awsResources(baseline())), { config: { intent: "name: [" } });
       assert.equal(out.violations.length, 1);
