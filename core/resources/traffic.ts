@@ -78,7 +78,7 @@ export function awsTraffic(protocol: Plain, fromPort: Plain, toPort: Plain): Kno
   const p = awsProtocol(protocol);
   if (p === UNKNOWN) return { traffic: TrafficSet.EMPTY, complete: false };
   if (p === undefined) {
-    if (protocol === undefined || protocol === null) return { traffic: TrafficSet.EMPTY, complete: true };
+    if (protocol === undefined || protocol === null) return malformed("protocol is missing; write tcp, udp, icmp, -1 or a number from 0 to 255", TrafficSet.ALL);
     return malformed(`protocol ${showValue(protocol)} is not a protocol name or number; write tcp, udp, icmp, -1 or a number from 0 to 255`, TrafficSet.ALL);
   }
   if (typeof p === "object") {
@@ -100,8 +100,8 @@ export function awsTraffic(protocol: Plain, fromPort: Plain, toPort: Plain): Kno
     const known = from !== UNKNOWN && from !== undefined ? from : to !== UNKNOWN && to !== undefined ? to : undefined;
     return { traffic: known === undefined ? TrafficSet.EMPTY : TrafficSet.of(p, known, known), complete: false };
   }
-  // A missing pair is read as everything: the widest meaning, so no finding is lost.
-  if (from === undefined || to === undefined) return { traffic: TrafficSet.of(p), complete: true };
+  // AWS requires both ports for tcp and udp.
+  if (from === undefined || to === undefined) return malformed(`${from === undefined ? "fromPort" : "toPort"} is missing for protocol ${p}; ${PORTS_HINT}`, TrafficSet.of(p));
   if (from > to) return malformed(`fromPort ${from} is above toPort ${to} for protocol ${p}; ${PORTS_HINT}`, TrafficSet.of(p));
   return { traffic: TrafficSet.of(p, from, to), complete: true };
 }

@@ -16,3 +16,4 @@ export * from "./sg-no-mixed-rule-management";
 export * from "./sg-nacl-attached";
 export * from "./no-shadowed-rules";
 export * from "./sg-rule-descriptions";
+export * from "./rules-well-formed";

@@ -16,7 +16,7 @@ export const naclNoAllowAllConfig = z.object({
 
 export const naclNoAllowAll = stackRule({
   name: "netseg-aws-nacl-no-allow-all",
-  description: "No network ACL entry allows all protocols and ports from the whole internet (ingress unless configured).",
+  description: "No network ACL allows all protocols and ports from the whole internet, in one entry or in entries reached together (ingress unless configured).",
   enforcementLevel: "advisory",
   severity: "medium",
   config: naclNoAllowAllConfig,

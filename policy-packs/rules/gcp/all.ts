@@ -7,3 +7,4 @@ export * from "./subnet-private-google-access";
 export * from "./no-default-network";
 export * from "./vm-no-external-ip";
 export * from "./gke-network-policy-enabled";
+export * from "./firewall-well-formed";

@@ -9,3 +9,4 @@ export * from "./no-host-network";
 export * from "./loadbalancer-allowlist";
 export * from "./istio-peer-authentication-strict";
 export * from "./istio-authorization-by-principal";
+export * from "./network-policy-well-formed";

@@ -1,27 +1,43 @@
 /**
- * Passing condition: no NetworkPolicy rule cancels isolation: a rule with neither peers nor
- * ports (everything), a peer selecting every pod of every namespace, or an ipBlock covering the
- * whole internet without exceptions. CIDRs are judged as ranges.
+ * Passing condition: no NetworkPolicy rule cancels isolation: a rule that names no peers (every
+ * pod of every namespace and the whole internet, on every port or on the ports it lists), peers
+ * that together select every pod of every namespace (an empty namespaceSelector, `Exists` on
+ * kubernetes.io/metadata.name, `In` beside `NotIn`...), or ipBlocks that together cover the whole
+ * internet without exceptions (0.0.0.0/1 and 128.0.0.0/1 in two peers). CIDRs are judged as
+ * ranges, selectors over every label set, and a malformed port or CIDR at its widest.
  */
 import { z } from "zod";
-import { isEmptySelector, K8S_TYPES, normaliseNetworkPolicy, type NetworkPolicyRule } from "../../../core/resources";
+import { CidrSet } from "../../../core/net";
+import { K8S_TYPES, normaliseNetworkPolicy, peersSelectEveryPod, type NetworkPolicyPeer, type NetworkPolicyRule, type Unknown } from "../../../core/resources";
 import { label, resourceRule } from "../define";
 
 export const noAllowAllConfig = z.object({});
 
-function problems(rule: NetworkPolicyRule): string[] {
-  if (rule.peers === "all") return rule.anyPort ? ["allows every peer on every port"] : [];
+/** An ipBlock's addresses, an invalid CIDR at its widest (the whole internet). */
+function blockCidrs(p: NetworkPolicyPeer): CidrSet | undefined {
+  const b = p.ipBlock;
+  if (!b || !b.complete || p.unknown) return undefined;
+  return (b.malformed ? CidrSet.WORLD : b.cidrs).subtract(b.except);
+}
+
+function problems(rule: NetworkPolicyRule, namespace: string | Unknown): string[] {
+  if (rule.peers === "all") return [rule.anyPort ? "allows every peer on every port" : "names no peers: allows every pod of every namespace and the whole internet"];
   const out: string[] = [];
-  for (const p of rule.peers) {
-    if (p.ipBlock && p.ipBlock.complete && p.ipBlock.cidrs.subtract(p.ipBlock.except).isWorld()) out.push(`ipBlock ${p.ipBlock.cidrs} is the whole internet with no except`);
-    if (!p.ipBlock && !p.unknown && p.namespaceSelector !== undefined && isEmptySelector(p.namespaceSelector) && isEmptySelector(p.podSelector)) out.push("a peer selects every pod in every namespace");
+  const blocks = rule.peers.map((p) => ({ p, cidrs: blockCidrs(p) })).filter((x): x is { p: NetworkPolicyPeer; cidrs: CidrSet } => x.cidrs !== undefined);
+  const alone = blocks.filter((x) => x.cidrs.isWorld());
+  for (const x of alone) out.push(`ipBlock ${x.p.ipBlock?.malformed ? "with an invalid CIDR (counted as the whole internet)" : x.p.ipBlock?.cidrs} is the whole internet with no except`);
+  if (alone.length === 0 && blocks.length > 1 && blocks.reduce((acc, x) => acc.union(x.cidrs), CidrSet.EMPTY).isWorld()) {
+    out.push(`ipBlocks ${blocks.map((x) => (x.p.ipBlock?.malformed ? "(invalid CIDR)" : String(x.p.ipBlock?.cidrs))).join(" + ")} together are the whole internet`);
   }
+  const selectorPeers = rule.peers.filter((p) => !p.ipBlock && !p.unknown);
+  if (selectorPeers.some((p) => peersSelectEveryPod([p], namespace))) out.push("a peer selects every pod in every namespace");
+  else if (peersSelectEveryPod(selectorPeers, namespace)) out.push("its peers together select every pod in every namespace");
   return out;
 }
 
 export const noAllowAll = resourceRule({
   name: "netseg-k8s-no-allow-all",
-  description: "No NetworkPolicy rule allows everything, every pod of every namespace, or the whole internet through an ipBlock without except.",
+  description: "No NetworkPolicy rule allows every peer, every pod of every namespace, or the whole internet through ipBlocks without except, alone or together.",
   enforcementLevel: "mandatory",
   severity: "high",
   config: noAllowAllConfig,
@@ -31,7 +47,9 @@ export const noAllowAll = resourceRule({
     const p = normaliseNetworkPolicy(r.props, r.name);
     for (const [dir, rules] of [["ingress", p.ingress], ["egress", p.egress]] as const) {
       rules.forEach((rule, i) => {
-        for (const m of problems(rule)) report(`NetworkPolicy ${label(r)} in namespace ${String(p.namespace)}: ${dir}[${i}] ${m} (${rule.traffic})`);
+        // A malformed port is counted at its widest, and the message says so.
+        const traffic = rule.problems.length > 0 ? `${rule.widestTraffic}; malformed values counted at their widest: ${rule.problems.join("; ")}` : String(rule.traffic);
+        for (const m of problems(rule, p.namespace)) report(`NetworkPolicy ${label(r)} in namespace ${String(p.namespace)}: ${dir}[${i}] ${m} (${traffic})`);
       });
     }
   },

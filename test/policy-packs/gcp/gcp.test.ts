@@ -1,6 +1,7 @@
 import { firewallNoInternetAdminPorts } from "../../../policy-packs/rules/gcp/firewall-no-internet-admin-ports";
 import { firewallNoUnrestrictedEgress } from "../../../policy-packs/rules/gcp/firewall-no-unrestricted-egress";
 import { firewallNoWidePorts } from "../../../policy-packs/rules/gcp/firewall-no-wide-ports";
+import { firewallWellFormed } from "../../../policy-packs/rules/gcp/firewall-well-formed";
 import { gkeNetworkPolicyEnabled } from "../../../policy-packs/rules/gcp/gke-network-policy-enabled";
 import { noDefaultNetwork } from "../../../policy-packs/rules/gcp/no-default-network";
 import { subnetFlowLogs } from "../../../policy-packs/rules/gcp/subnet-flow-logs";
@@ -170,4 +171,19 @@ describeRule(gkeNetworkPolicyEnabled, {
   ],
   compliant: [{ title: "Calico network policy", edit: all(set("datapathProvider", undefined), set("networkPolicy", { enabled: true, provider: "CALICO" })), expect: [] }],
   unknown: [{ title: "unknown datapath", edit: set("datapathProvider", U), expect: [] }],
+});
+
+describeRule(firewallWellFormed, {
+  base: onNet("web-in", { direction: "INGRESS", allows: [{ protocol: "tcp", ports: ["443", "8000-8100"] }], sourceRanges: ["0.0.0.0/0"], targetTags: ["web"] }),
+  nonCompliant: [
+    { title: "a port of 70000", edit: set("allows.0.ports.0", "70000"), expect: [/firewall web-in \(Firewall\): allows\[0\]: ports\[0\] "70000" is not a port or range; write "22" or "8000-8100"/] },
+    { title: "a range that runs backwards", edit: set("allows.0.ports.1", "8100-8000"), expect: [/allows\[0\]: ports\[1\] "8100-8000"/] },
+    { title: "a port that is null", edit: set("allows.0.ports.0", null), expect: [/allows\[0\]: ports\[0\] null/] },
+    { title: "an invalid source range", edit: set("sourceRanges", ["0.0.0.0/0", "999.1.1.1/33"]), expect: [/sourceRanges: CIDR "999\.1\.1\.1\/33"/] },
+    { title: "a direction GCP does not know", edit: set("direction", "INBOUND"), expect: [/direction "INBOUND" is neither "INGRESS" nor "EGRESS"/] },
+    { title: "a priority out of range", edit: set("priority", 70000), expect: [/priority 70000 is not a whole number from 0 to 65535/] },
+    { title: "a missing protocol", edit: set("allows.0.protocol", undefined), expect: [/allows\[0\]: protocol undefined is not a protocol/] },
+  ],
+  compliant: [{ title: "esp takes no ports", edit: set("allows.0", { protocol: "esp" }), expect: [] }],
+  unknown: [{ title: "an unknown port", edit: set("allows.0.ports.0", U), expect: [] }],
 });

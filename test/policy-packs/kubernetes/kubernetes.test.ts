@@ -2,6 +2,7 @@ import { egressAllowsDns } from "../../../policy-packs/rules/kubernetes/egress-a
 import { explicitPolicyTypes } from "../../../policy-packs/rules/kubernetes/explicit-policy-types";
 import { loadBalancerAllowlist } from "../../../policy-packs/rules/kubernetes/loadbalancer-allowlist";
 import { namespaceDefaultDeny } from "../../../policy-packs/rules/kubernetes/namespace-default-deny";
+import { networkPolicyWellFormed } from "../../../policy-packs/rules/kubernetes/network-policy-well-formed";
 import { noAllowAll } from "../../../policy-packs/rules/kubernetes/no-allow-all";
 import { noHostNetwork } from "../../../policy-packs/rules/kubernetes/no-host-network";
 import { policySelectsWorkload } from "../../../policy-packs/rules/kubernetes/policy-selects-workload";
@@ -63,11 +64,46 @@ describeRule(noAllowAll, {
     { title: "an empty ingress rule", edit: set("spec.ingress.0", {}), expect: [/NetworkPolicy frontend-np \(NetworkPolicy\) in namespace shop: ingress\[0\] allows every peer on every port/] },
     { title: "an ipBlock of the whole internet", edit: set("spec.egress.1.to", [{ ipBlock: { cidr: "0.0.0.0/0" } }]), expect: [/egress\[1\] ipBlock 0\.0\.0\.0\/0 is the whole internet with no except \(tcp\/8443\)/] },
     { title: "a peer selecting every pod of every namespace", edit: set("spec.ingress.0.from", [{ namespaceSelector: {} }]), expect: [/ingress\[0\] a peer selects every pod in every namespace/] },
+    { title: "an ingress rule with ports but no from: every peer", edit: set("spec.ingress.0.from", undefined), expect: [/ingress\[0\] names no peers: allows every pod of every namespace and the whole internet \(tcp\/8080\)/] },
+    { title: "an egress rule with ports but an empty to: every peer", edit: set("spec.egress.1.to", []), expect: [/egress\[1\] names no peers: allows every pod of every namespace and the whole internet \(tcp\/8443\)/] },
+    { title: "the world in two ipBlock halves", edit: set("spec.egress.1.to", [{ ipBlock: { cidr: "0.0.0.0/1" } }, { ipBlock: { cidr: "128.0.0.0/1" } }]), expect: [/egress\[1\] ipBlocks 0\.0\.0\.0\/1 \+ 128\.0\.0\.0\/1 together are the whole internet \(tcp\/8443\)/] },
+    {
+      title: "every namespace by Exists on kubernetes.io/metadata.name",
+      edit: set("spec.ingress.0.from", [{ namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "Exists" }] } }]),
+      expect: [/ingress\[0\] a peer selects every pod in every namespace/],
+    },
+    {
+      title: "every namespace by a NotIn on a label no namespace need carry",
+      edit: set("spec.ingress.0.from", [{ namespaceSelector: { matchExpressions: [{ key: "team", operator: "DoesNotExist" }] } }, { namespaceSelector: { matchExpressions: [{ key: "team", operator: "Exists" }] } }]),
+      expect: [/ingress\[0\] its peers together select every pod in every namespace/],
+    },
+    {
+      title: "In beside NotIn on the same label: every namespace",
+      edit: set("spec.ingress.0.from", [{ namespaceSelector: { matchLabels: { env: "prod" } } }, { namespaceSelector: { matchExpressions: [{ key: "env", operator: "NotIn", values: ["prod"] }] } }]),
+      expect: [/its peers together select every pod in every namespace/],
+    },
+    {
+      title: "the policy's own namespace plus every other one",
+      edit: set("spec.ingress.0.from", [{ podSelector: {} }, { namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["shop"] }] } }]),
+      expect: [/its peers together select every pod in every namespace/],
+    },
+    {
+      title: "an invalid ipBlock CIDR counts as the whole internet",
+      edit: set("spec.egress.1.to", [{ ipBlock: { cidr: "999.1.1.1/33" } }]),
+      expect: [/egress\[1\] ipBlock with an invalid CIDR \(counted as the whole internet\) is the whole internet with no except \(tcp\/8443; malformed values counted at their widest: egress\[1\]\.to\[0\]\.ipBlock\.cidr: CIDR "999\.1\.1\.1\/33"/],
+    },
   ],
-  compliant: [{ title: "the internet minus private ranges is judged by what it covers", edit: set("spec.egress.1.to", [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8"] } }]), expect: [] }],
+  compliant: [
+    { title: "the internet minus private ranges is judged by what it covers", edit: set("spec.egress.1.to", [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8"] } }]), expect: [] },
+    { title: "two ipBlock halves, one with an except", edit: set("spec.egress.1.to", [{ ipBlock: { cidr: "0.0.0.0/1", except: ["10.0.0.0/8"] } }, { ipBlock: { cidr: "128.0.0.0/1" } }]), expect: [] },
+    { title: "Exists on a label not every namespace carries", edit: set("spec.ingress.0.from", [{ namespaceSelector: { matchExpressions: [{ key: "team", operator: "Exists" }] } }]), expect: [] },
+    { title: "NotIn alone leaves the named namespaces out", edit: set("spec.ingress.0.from", [{ namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["kube-system"] }] } }]), expect: [] },
+    { title: "every namespace, but only pods labelled app=nginx", edit: set("spec.ingress.0.from", [{ namespaceSelector: {}, podSelector: { matchLabels: { app: "nginx" } } }]), expect: [] },
+  ],
   unknown: [
     { title: "an unknown except list with a world CIDR", edit: set("spec.egress.1.to", [{ ipBlock: { cidr: "0.0.0.0/0", except: U } }]), expect: [] },
     { title: "an unknown peer list", edit: set("spec.ingress.0.from", U), expect: [] },
+    { title: "an unknown selector beside one half of the namespaces", edit: set("spec.ingress.0.from", [{ namespaceSelector: { matchExpressions: [{ key: "team", operator: "Exists" }] } }, { namespaceSelector: U }]), expect: [] },
   ],
 });
 
@@ -101,4 +137,24 @@ describeRule(loadBalancerAllowlist, {
   ],
   compliant: [{ title: "an allow-listed LoadBalancer", edit: set("spec.type", "LoadBalancer"), config: { allowedServices: ["shop/frontend"] }, expect: [] }],
   unknown: [{ title: "an unknown service type", edit: set("spec.type", U), expect: [] }],
+});
+
+describeRule(networkPolicyWellFormed, {
+  base: one("frontend-np", K.np),
+  nonCompliant: [
+    { title: "a port of 70000", edit: set("spec.ingress.0.ports.0.port", 70000), expect: [/NetworkPolicy frontend-np \(NetworkPolicy\) in namespace shop: ingress\[0\]\.ports\[0\]: port 70000 is not a whole number from 1 to 65535/] },
+    { title: "an endPort below its port", edit: set("spec.ingress.0.ports.0.endPort", 80), expect: [/ingress\[0\]\.ports\[0\]: endPort 80 is below port 8080/] },
+    { title: "a port that is neither a number nor a name", edit: set("spec.egress.1.ports.0.port", "99999-100000"), expect: [/egress\[1\]\.ports\[0\]: port "99999-100000" is neither a port number from 1 to 65535 nor a port name/] },
+    { title: "an invalid ipBlock CIDR", edit: set("spec.egress.1.to", [{ ipBlock: { cidr: "999.1.1.1/33" } }]), expect: [/egress\[1\]\.to\[0\]\.ipBlock\.cidr: CIDR "999\.1\.1\.1\/33"/] },
+    { title: "an operator Kubernetes does not know", edit: set("spec.ingress.0.from.0.namespaceSelector", { matchExpressions: [{ key: "team", operator: "Matches", values: ["x"] }] }), expect: [/ingress\[0\]\.from\[0\]\.namespaceSelector: matchExpressions\[0\]\.operator "Matches" is not one of In, NotIn, Exists, DoesNotExist/] },
+    { title: "a peer list that is not a list", edit: set("spec.ingress.0.from", { podSelector: {} }), expect: [/ingress\[0\]\.from an object is not a list of peers/] },
+  ],
+  compliant: [
+    { title: "a named port", edit: set("spec.ingress.0.ports.0.port", "http"), expect: [] },
+    { title: "a port range with endPort", edit: set("spec.ingress.0.ports.0.endPort", 8090), expect: [] },
+  ],
+  unknown: [
+    { title: "an unknown port", edit: set("spec.ingress.0.ports.0.port", U), expect: [] },
+    { title: "an unknown selector", edit: set("spec.ingress.0.from.0.namespaceSelector", U), expect: [] },
+  ],
 });
