@@ -4,12 +4,14 @@
  * the new rule lands in the evaluation order. Checked on AWS (SG rules, NACL entries), GCP
  * (firewall priorities), Kubernetes (rules added to existing policies) and AWS transit gateway
  * tables (a blackhole never adds a path; a route to the attachment whose VPC holds its
- * destination never removes one).
+ * destination never removes one). And exactness against a brute-force reference written here,
+ * port by port: AWS return traffic through NACLs needs one client port that both return NACLs
+ * let back, whatever partial denies they hold and whatever the client's ephemeral range.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { analyseReachability, k8sObjectsToResources, type Matrix, type NetResource } from "../../../core/reachability";
-import { awsResources, baseline, type NaclEntry } from "./aws-fixture";
+import { awsResources, baseline, type AwsFixture, type NaclEntry } from "./aws-fixture";
 import { res, UNKNOWN_STRING } from "./build";
 import { BLOCK, tenantFleet, transitResources, VPCS, type TgwRouteSpec, type Vpc } from "./transit-fixture";
 
@@ -136,6 +138,88 @@ describe("reachability / properties", () => {
       }),
       RUNS,
     );
+  });
+
+  // Brute force, port by port: NACL entries taken in rule order, first match wins, no match
+  // denies. CIDRs here cover a zone's /24 whole or not at all, so one address stands for a zone.
+  const ZONE_ADDRESS: Record<string, string> = { edge: "10.0.0.1", app: "10.0.1.1", data: "10.0.2.1" };
+  const WHOLE_CIDRS = ["0.0.0.0/0", "10.0.0.0/16", "10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24", "203.0.113.0/24"];
+  const ipv4 = (a: string) => a.split(".").reduce((n, o) => n * 256 + Number(o), 0);
+  const inCidr = (address: string, cidr: string) => {
+    const [base, bits] = cidr.split("/");
+    const size = 2 ** (32 - Number(bits));
+    return Math.floor(ipv4(address) / size) === Math.floor(ipv4(base) / size);
+  };
+  /** Per port, whether the NACL side lets `protocol` through to or from `peer`. */
+  function naclVerdicts(entries: readonly NaclEntry[], protocol: "tcp" | "udp", peer: string): Uint8Array {
+    // Entries for other peers or protocols never match: left out once, not per port.
+    const ordered = entries.filter((e) => inCidr(peer, e.cidrBlock) && (e.protocol === "-1" || e.protocol === protocol)).sort((a, b) => a.ruleNo - b.ruleNo);
+    const out = new Uint8Array(65536);
+    for (let port = 0; port < 65536; port++) {
+      for (const e of ordered) {
+        if (e.protocol !== "-1" && (port < e.fromPort || port > e.toPort)) continue;
+        out[port] = e.action === "allow" ? 1 : 0;
+        break;
+      }
+    }
+    return out;
+  }
+  const ephemeralPort = fc.constantFrom(0, 53, 443, 1023, 1024, 2000, 3389, 5432, 8080, 20000, 32767, 32768, 49151, 49152, 60999, 61000, 65535);
+  const naclReturnEntry = fc
+    .record({ ruleNo: fc.integer({ min: 1, max: 300 }), action: fc.constantFrom("allow" as const, "deny" as const), protocol: fc.constantFrom("tcp", "udp", "-1", "icmp"), a: ephemeralPort, b: ephemeralPort, cidrBlock: fc.constantFrom(...WHOLE_CIDRS) })
+    // An ICMP entry's ports are its type and code: -1, any.
+    .map((e): NaclEntry => ({ ruleNo: e.ruleNo, action: e.action, protocol: e.protocol, fromPort: e.protocol === "icmp" ? -1 : Math.min(e.a, e.b), toPort: e.protocol === "icmp" ? -1 : Math.max(e.a, e.b), cidrBlock: e.cidrBlock }));
+  /** A side's entries: random ones, often ahead of a broad allow (the usual ephemeral or VPC-wide entry). */
+  const naclSide = fc.tuple(fc.array(naclReturnEntry, { maxLength: 5 }), fc.constantFrom<NaclEntry[]>([], [{ ruleNo: 400, action: "allow", protocol: "-1", fromPort: 0, toPort: 0, cidrBlock: "10.0.0.0/16" }], [{ ruleNo: 400, action: "allow", protocol: "tcp", fromPort: 1024, toPort: 65535, cidrBlock: "0.0.0.0/0" }, { ruleNo: 410, action: "allow", protocol: "-1", fromPort: 0, toPort: 0, cidrBlock: "10.0.0.0/16" }])).map(([a, b]) => noDuplicateNumbers([...a, ...b]));
+  const clientRange = fc.oneof(
+    fc.constantFrom("nat", "linux", "windows"),
+    fc.tuple(fc.integer({ min: 1, max: 65535 }), fc.integer({ min: 1, max: 65535 })).map(([a, b]) => ({ from: Math.min(a, b), to: Math.max(a, b) })),
+  );
+  const RANGES: Record<string, [number, number]> = { nat: [1024, 65535], linux: [32768, 60999], windows: [49152, 65535] };
+
+  it("AWS: a path is open exactly when the request passes and one client port gets its replies back through both NACLs (brute force per port)", () => {
+    let partial = 0;
+    let closedByReturn = 0;
+    fc.assert(
+      fc.property(fc.record({ edge: fc.tuple(naclSide, naclSide), app: fc.tuple(naclSide, naclSide), data: fc.tuple(naclSide, naclSide) }), clientRange, (sides, range) => {
+        const f: AwsFixture = { ...baseline(), sg: {}, nacl: {} };
+        for (const z of ZONES) {
+          f.sg[z] = { ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }], egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] };
+          f.nacl[z] = { ingress: sides[z][0], egress: sides[z][1] };
+        }
+        const m = analyseReachability(awsResources(f), { ephemeralPorts: range });
+        assert.deepEqual(m.notes, []);
+        const [lo, hi] = typeof range === "string" ? RANGES[range] : [range.from, range.to];
+        const probes = new Set([0, 22, 53, 443, 1023, 1024, 3389, 5432, 8080, 65535]);
+        for (const z of ZONES) for (const side of sides[z]) for (const e of side) for (const p of [e.fromPort - 1, e.fromPort, e.toPort, e.toPort + 1]) if (p >= 0 && p <= 65535) probes.add(p);
+        for (const a of ZONES) {
+          for (const b of ZONES) {
+            if (a === b) continue;
+            const pair = m.pair(`aws:${a}`, `aws:${b}`)!;
+            assert.ok(pair.possible.equals(pair.allowed), `${a} -> ${b}: nothing is unknown, yet possible ${pair.possible} differs from allowed ${pair.allowed}`);
+            for (const protocol of ["tcp", "udp"] as const) {
+              const requestOut = naclVerdicts(f.nacl[a].egress, protocol, ZONE_ADDRESS[b]);
+              const requestIn = naclVerdicts(f.nacl[b].ingress, protocol, ZONE_ADDRESS[a]);
+              const replyOut = naclVerdicts(f.nacl[b].egress, protocol, ZONE_ADDRESS[a]);
+              const replyIn = naclVerdicts(f.nacl[a].ingress, protocol, ZONE_ADDRESS[b]);
+              let usable = 0;
+              for (let c = lo; c <= hi; c++) if (replyOut[c] && replyIn[c]) usable++;
+              for (const s of probes) {
+                const request = requestOut[s] === 1 && requestIn[s] === 1;
+                const open = request && usable > 0;
+                assert.equal(pair.allowed.ports(protocol).has(s), open, `${a} -> ${b} ${protocol}/${s} with client ports ${lo}-${hi}: reference says ${open ? "open" : "closed"} (request ${request ? "passes" : "blocked"}, ${usable} usable client ports); engine ${pair.allowed}`);
+                if (open && usable < hi - lo + 1) partial++;
+                if (request && !usable) closedByReturn++;
+              }
+            }
+          }
+        }
+      }),
+      { numRuns: 40, endOnFailure: true },
+    );
+    // The generator does reach the cases this is about.
+    assert.ok(partial > 0, "no run had a path open on part of the client range");
+    assert.ok(closedByReturn > 0, "no run had a request closed by its return path");
   });
 
   const gcpRule = (action: "allow" | "deny") =>
