@@ -1,7 +1,8 @@
 /**
  * Passing condition: every ALLOW rule of an Istio AuthorizationPolicy names who may call by
- * identity (principals, request principals or namespaces); a rule with no source, or with
- * source addresses only, trusts the network instead of the workload identity mTLS proves.
+ * identity (principals, request principals or namespaces); a rule with no source, with source
+ * addresses only, or with only "*" (every caller) as its identities, trusts the network instead
+ * of the workload identity mTLS proves.
  */
 import { z } from "zod";
 import { field, items, namespaceOf, nameOf, str, strings } from "../../../core/resources";
@@ -36,11 +37,12 @@ export const istioAuthorizationByPrincipal = resourceRule({
       }
       from.known.forEach((f, j) => {
         const source = field(f, "source");
-        const named = IDENTITY.some((k) => {
-          const l = strings(field(source, k));
-          return l.unknown || l.known.length > 0;
-        });
-        if (!named) report(`AuthorizationPolicy ${label(r)} (${id}) rules[${i}].from[${j}] identifies callers by address only; add principals or namespaces`);
+        // A list holding "*" matches every caller: it names no one.
+        const lists = IDENTITY.map((k) => ({ k, l: strings(field(source, k)) }));
+        const named = lists.some(({ l }) => l.unknown || (l.known.length > 0 && !l.known.includes("*")));
+        const wildcards = lists.filter(({ l }) => l.known.includes("*")).map(({ k }) => `${k} ["*"]`);
+        if (!named && wildcards.length > 0) report(`AuthorizationPolicy ${label(r)} (${id}) rules[${i}].from[${j}] names every caller (${wildcards.join(", ")}); name the principals or namespaces that may call`);
+        else if (!named) report(`AuthorizationPolicy ${label(r)} (${id}) rules[${i}].from[${j}] identifies callers by address only; add principals or namespaces`);
       });
     });
   },

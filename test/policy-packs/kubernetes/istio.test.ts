@@ -22,9 +22,12 @@ describeRule(istioAuthorizationByPrincipal, {
   nonCompliant: [
     { title: "a rule with no source", edit: set("spec.rules.0.from", undefined), expect: [/AuthorizationPolicy frontend-allow \(AuthorizationPolicy\) \(shop\/frontend\) rules\[0\] allows any source/] },
     { title: "a source by IP block only", edit: set("spec.rules.0.from.0.source", { ipBlocks: ["10.0.0.0/8"] }), expect: [/rules\[0\]\.from\[0\] identifies callers by address only/] },
+    { title: "every namespace through a wildcard", edit: set("spec.rules.0.from.0.source", { namespaces: ["*"] }), expect: [/rules\[0\]\.from\[0\] names every caller \(namespaces \["\*"\]\)/] },
+    { title: "a wildcard beside a named principal in the same list", edit: set("spec.rules.0.from.0.source", { principals: ["cluster.local/ns/a/sa/b", "*"] }), expect: [/names every caller \(principals \["\*"\]\)/] },
   ],
   compliant: [
     { title: "a namespace source", edit: set("spec.rules.0.from.0.source", { namespaces: ["ingress-nginx"] }), expect: [] },
+    { title: "any principal, but only from one namespace", edit: set("spec.rules.0.from.0.source", { principals: ["*"], namespaces: ["ingress-nginx"] }), expect: [] },
     { title: "a DENY policy is not judged", edit: all(set("spec.action", "DENY"), set("spec.rules.0.from", undefined)), expect: [] },
   ],
   unknown: [
