@@ -3,8 +3,9 @@
  * slot in declaration order: safe while entries are only appended, but inserting or removing one
  * in the middle moves every later unpinned block (new CIDRs, so replaced subnets). Writing each
  * current slot into the file freezes today's layout; from then on any edit keeps existing blocks
- * where they are. Zones, tenant template zones (they lay out every tenant's block) and tenants
- * are pinned. The text is edited in place, YAML or JSON alike: comments, order and formatting
+ * where they are. Zones, tenant template zones (they lay out every tenant's block), tenants and
+ * shared-services zones are pinned, and so are the tenant and shared-services grids when they
+ * are left to be derived (written as `addressing: { zoneSlots, azSlots }`, see grids.ts). The text is edited in place, YAML or JSON alike: comments, order and formatting
  * stay; only a `slot:` is added after each unpinned entry's name.
  */
 import { isMap, isScalar, isSeq, parseDocument, type Document, type YAMLMap } from "yaml";
@@ -12,6 +13,7 @@ import { IntentError } from "./errors";
 import { parseIntentText } from "./load";
 import type { Intent } from "./types";
 import { slottedEntries, type SlottedEntry } from "./validate";
+import { gridText, unpinnedGrids } from "./grids";
 
 export interface PinResult {
   /** The file's new text (the same text when nothing was unpinned). */
@@ -33,20 +35,25 @@ function entryMaps(doc: Document, path: readonly string[]): YAMLMap[] {
  * object puts each key on its own line.
  */
 function slotInsertion(text: string, entry: YAMLMap, slot: number, json: boolean): { at: number; insert: string } | undefined {
-  const pair = entry.items.find((p) => isScalar(p.key) && p.key.value === "name");
+  return fieldInsertion(text, entry, "name", "slot", () => String(slot), json);
+}
+
+/** The same, for any field written after the scalar pair `after` (the grids: see grids.ts). */
+function fieldInsertion(text: string, entry: YAMLMap, after: string, field: string, value: (json: boolean, compact: boolean) => string, json: boolean): { at: number; insert: string } | undefined {
+  const pair = entry.items.find((p) => isScalar(p.key) && p.key.value === after);
   const key = pair && isScalar(pair.key) ? pair.key : undefined;
-  const value = pair && isScalar(pair.value) ? pair.value : undefined;
-  if (!key?.range || !value?.range) return undefined;
+  const scalar = pair && isScalar(pair.value) ? pair.value : undefined;
+  if (!key?.range || !scalar?.range) return undefined;
   const lineStart = text.lastIndexOf("\n", key.range[0] - 1) + 1;
   const indent = text.slice(lineStart, key.range[0]);
   if (entry.flow) {
-    const compact = json && !/\s/.test(text.slice(key.range[1], value.range[0]));
-    const field = json ? (compact ? `"slot":${slot}` : `"slot": ${slot}`) : `slot: ${slot}`;
+    const compact = json && !/\s/.test(text.slice(key.range[1], scalar.range[0]));
+    const written = json ? (compact ? `"${field}":${value(true, true)}` : `"${field}": ${value(true, false)}`) : `${field}: ${value(false, false)}`;
     const ownLine = entry.range !== undefined && entry.range !== null && text.slice(entry.range[0], key.range[0]).includes("\n") && /^[ \t]*$/.test(indent);
-    return { at: value.range[1], insert: ownLine ? `,\n${indent}${field}` : compact ? `,${field}` : `, ${field}` };
+    return { at: scalar.range[1], insert: ownLine ? `,\n${indent}${written}` : compact ? `,${written}` : `, ${written}` };
   }
-  const lineEnd = text.indexOf("\n", value.range[1]);
-  return { at: lineEnd < 0 ? text.length : lineEnd, insert: `\n${" ".repeat(key.range[0] - lineStart)}slot: ${slot}` };
+  const lineEnd = text.indexOf("\n", scalar.range[1]);
+  return { at: lineEnd < 0 ? text.length : lineEnd, insert: `\n${" ".repeat(key.range[0] - lineStart)}${field}: ${value(false, false)}` };
 }
 
 /**
@@ -57,7 +64,8 @@ function slotInsertion(text: string, entry: YAMLMap, slot: number, json: boolean
 export function pinSlots(text: string, source = "intent"): PinResult {
   const intent = parseIntentText(text, source);
   const unpinned = slottedEntries(intent).filter((e) => !e.pinned);
-  if (unpinned.length === 0) return { text, pinned: [] };
+  const grids = unpinnedGrids(intent);
+  if (unpinned.length === 0 && grids.length === 0) return { text, pinned: [] };
   /** The unpinned entries of one list, by name. */
   const slotsIn = (list: SlottedEntry["list"]) => new Map(unpinned.filter((e) => e.list.join(".") === list.join(".")).map((e) => [e.name, e]));
   const lists = [...new Map(unpinned.map((e) => [e.list.join("."), e.list])).values()];
@@ -77,6 +85,13 @@ export function pinSlots(text: string, source = "intent"): PinResult {
       pinned.push(`${entry.kind} ${entry.name}: slot ${entry.slot}`);
     }
   }
+  for (const g of grids) {
+    const owner = doc.getIn(g.owner, true);
+    const edit = isMap(owner) ? fieldInsertion(text, owner, g.after, "addressing", (json, compact) => gridText(g.grid, json, compact), json) : undefined;
+    if (!edit) continue; // refused by the check below
+    edits.push(edit);
+    pinned.push(`${g.kind}: addressing ${gridText(g.grid)}`);
+  }
   let out = text;
   for (const e of [...edits].sort((a, b) => b.at - a.at)) out = out.slice(0, e.at) + e.insert + out.slice(e.at);
   if (json) {
@@ -91,8 +106,9 @@ export function pinSlots(text: string, source = "intent"): PinResult {
 }
 
 function assertSameSlots(before: Intent, after: Intent, source: string): void {
-  const slots = (i: Intent) => slottedEntries(i).map((e) => `${e.kind} ${e.name}=${e.slot}`).sort().join(", ");
-  const unpinned = slottedEntries(after).filter((e) => !e.pinned).map((e) => `${e.kind} ${e.name}`);
+  const grids = (i: Intent) => (i.tenants ? [`tenant grid=${gridText(i.tenants.addressing)}`, `shared-services grid=${gridText(i.tenants.sharedServices.addressing)}`] : []);
+  const slots = (i: Intent) => [...slottedEntries(i).map((e) => `${e.kind} ${e.name}=${e.slot}`), ...grids(i)].sort().join(", ");
+  const unpinned = [...slottedEntries(after).filter((e) => !e.pinned).map((e) => `${e.kind} ${e.name}`), ...unpinnedGrids(after).map((g) => g.kind)];
   if (slots(before) !== slots(after) || unpinned.length > 0) {
     throw new IntentError(
       [{ path: "", message: `pinning would not keep every block where it is (${unpinned.length ? `still unpinned: ${unpinned.join(", ")}` : "slots changed"})`, fix: "add `slot:` to each zone and tenant by hand, with the slots `netseg plan` prints" }],

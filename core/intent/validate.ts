@@ -6,6 +6,7 @@ import { z } from "zod";
 import { IntentSchema, type IntentDocument } from "./schema";
 import { IntentError, formatPath, type IntentIssue } from "./errors";
 import type { Intent, Peer } from "./types";
+import { describeUnpinnedGrid, unpinnedGrids } from "./grids";
 import { Collector, checkCidr, resolveAddressing, resolveEgress, resolveFlows, resolveTenants, resolveZones } from "./sections";
 import { checkAddressBlocks, checkInternetLikeFlows, checkPeerRanges, internetLikeReason } from "./bounds";
 import { checkReservedNames } from "./reserved";
@@ -153,16 +154,19 @@ function wholeDocumentIssuesDespite(err: z.ZodError, input: unknown): IntentIssu
  * inserting or removing one before them would move their blocks (and replace their subnets).
  */
 export function unpinnedSlots(intent: Intent): string[] {
-  return slottedEntries(intent)
-    .filter((e) => !e.pinned)
-    .map((e) => `${e.kind} ${e.name}: add \`slot: ${e.slot}\``);
+  return [
+    ...slottedEntries(intent)
+      .filter((e) => !e.pinned)
+      .map((e) => `${e.kind} ${e.name}: add \`slot: ${e.slot}\``),
+    ...unpinnedGrids(intent).map(describeUnpinnedGrid),
+  ];
 }
 
 /** One entry of an intent that owns an address slot, and where its list sits in the document. */
 export interface SlottedEntry {
-  readonly kind: "zone" | "tenant template zone" | "tenant";
-  /** The list holding it: `zones`, `tenants.zones` or `tenants.members`. */
-  readonly list: readonly ["zones"] | readonly ["tenants", "zones"] | readonly ["tenants", "members"];
+  readonly kind: "zone" | "tenant template zone" | "tenant" | "shared-services zone";
+  /** The list holding it: `zones`, `tenants.zones`, `tenants.members` or `tenants.sharedServices.zones`. */
+  readonly list: readonly ["zones"] | readonly ["tenants", "zones"] | readonly ["tenants", "members"] | readonly ["tenants", "sharedServices", "zones"];
   readonly name: string;
   readonly slot: number;
   readonly pinned: boolean;
@@ -179,5 +183,6 @@ export function slottedEntries(intent: Intent): SlottedEntry[] {
     ...entries("zone", ["zones"], intent.zones),
     ...entries("tenant template zone", ["tenants", "zones"], intent.tenants?.zones ?? []),
     ...entries("tenant", ["tenants", "members"], intent.tenants?.members ?? []),
+    ...entries("shared-services zone", ["tenants", "sharedServices", "zones"], intent.tenants?.sharedServices.zones ?? []),
   ];
 }

@@ -163,12 +163,14 @@ describe("core/intent pinSlots", () => {
 
   it("adds only `slot:` lines, at each entry's own indentation, and every block stays where it was", () => {
     const { text, pinned } = pinSlots(block, "shop.yaml");
-    assert.deepEqual(pinned, ["zone web: slot 0", "zone api: slot 1", "tenant template zone t-app: slot 0", "tenant acme: slot 1"]);
+    assert.deepEqual(pinned, ["zone web: slot 0", "zone api: slot 1", "tenant template zone t-app: slot 0", "tenant acme: slot 1", "tenant grid: addressing { zoneSlots: 2, azSlots: 2 }", "shared-services grid: addressing { zoneSlots: 2, azSlots: 2 }"]);
     const expected = block
       .replace("  - name: web # faces the internet\n", "  - name: web # faces the internet\n    slot: 0\n")
       .replace("    name: api\n", "    name: api\n    slot: 1\n")
       .replace("    - name: t-app\n", "    - name: t-app\n      slot: 0\n")
-      .replace("    - { name: acme }", "    - { name: acme, slot: 1 }");
+      .replace("    - { name: acme }", "    - { name: acme, slot: 1 }")
+      .replace("  blockPrefix: 20\n", "  blockPrefix: 20\n  addressing: { zoneSlots: 2, azSlots: 2 }\n")
+      .replace("addressSpace: 10.64.0.0/20, ports", "addressSpace: 10.64.0.0/20, addressing: { zoneSlots: 2, azSlots: 2 }, ports");
     assert.equal(text, expected);
     const before = parseIntentText(block);
     const after = parseIntentText(text);
