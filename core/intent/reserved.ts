@@ -22,7 +22,7 @@ export function checkReservedNames(c: Collector, doc: IntentDocument): void {
     const path = `zones[${i}].name`;
     if (z.name === "internet") c.add(path, `"internet" is the flow endpoint for the internet, so a zone of that name could never be reached`, z.name, "give the zone another name");
     else if (z.managed && isKubernetesNamespace(z.name)) {
-      c.add(path, `"${z.name}" is a Kubernetes system namespace: as a managed zone netseg would create it and deny all traffic in it`, z.name, `give the zone another name, or set managed: false to reference the existing namespace without taking it over`);
+      c.add(path, `zone "${z.name}" is named like a Kubernetes system namespace: as a managed zone netseg would take that namespace over and deny all traffic in it`, z.name, `give the zone another name, or set managed: false to reference the existing namespace without taking it over`);
     }
   });
   const t = doc.tenants;

@@ -158,10 +158,10 @@ describe("core/intent: peers outside netseg's own networks", () => {
 describe("core/intent: reserved names", () => {
   const cases: [string, (i: any) => void, RegExp][] = [
     ["a zone named internet", (i) => i.zones.push({ name: "internet" }), /^zones\[3\]\.name: "internet" is the flow endpoint for the internet/],
-    ["a managed zone named kube-system", (i) => i.zones.push({ name: "kube-system" }), /^zones\[3\]\.name: "kube-system" is a Kubernetes system namespace/],
-    ["a managed zone named default", (i) => i.zones.push({ name: "default" }), /^zones\[3\]\.name: "default" is a Kubernetes system namespace/],
-    ["a managed zone named kube-node-lease", (i) => i.zones.push({ name: "kube-node-lease" }), /^zones\[3\]\.name: "kube-node-lease" is a Kubernetes system namespace/],
-    ["a managed zone named kube-anything", (i) => i.zones.push({ name: "kube-flannel" }), /^zones\[3\]\.name: "kube-flannel" is a Kubernetes system namespace/],
+    ["a managed zone named kube-system", (i) => i.zones.push({ name: "kube-system" }), /^zones\[3\]\.name: zone "kube-system" is named like a Kubernetes system namespace/],
+    ["a managed zone named default", (i) => i.zones.push({ name: "default" }), /^zones\[3\]\.name: zone "default" is named like a Kubernetes system namespace/],
+    ["a managed zone named kube-node-lease", (i) => i.zones.push({ name: "kube-node-lease" }), /^zones\[3\]\.name: zone "kube-node-lease" is named like a Kubernetes system namespace/],
+    ["a managed zone named kube-anything", (i) => i.zones.push({ name: "kube-flannel" }), /^zones\[3\]\.name: zone "kube-flannel" is named like a Kubernetes system namespace/],
     ["a tenant zone named like a peer", (i) => (i.tenants = { ...tenants(), zones: [{ name: "office" }], flows: [] }), /^tenants\.zones\[0\]\.name: "office" is already the name of a peer/],
     ["a tenant zone named shared-services", (i) => (i.tenants = { ...tenants(), zones: [{ name: "shared-services" }], flows: [] }), /^tenants\.zones\[0\]\.name: "shared-services" is a flow endpoint of every tenant VPC/],
     ["a peer named shared-services beside tenants", (i) => ((i.tenants = tenants()), i.peers.push({ name: "shared-services", cidrs: ["192.0.2.0/24"] })), /^peers\[1\]\.name: "shared-services" is the peer netseg gives every tenant VPC/],
@@ -174,6 +174,13 @@ describe("core/intent: reserved names", () => {
       refuses(input, expected);
     });
   }
+
+  it("does not judge a system-namespace zone on a default its author did not write (a misspelt managed)", () => {
+    const input: any = base();
+    input.zones.push({ name: "kube-system", managed: "no" });
+    const found = issuesOf(input);
+    assert.deepEqual(found.map((m) => m.split(":")[0]), ["zones[3].managed"]);
+  });
 
   it("lets a zone reference an existing system namespace with managed: false", () => {
     const input = base();
