@@ -7,3 +7,4 @@ export * from "./zone-rules";
 export * from "./gcp-proxy";
 export * from "./gcp-startup";
 export * from "./tls-inspection";
+export * from "./sni-reliance";

@@ -232,11 +232,31 @@ export function firewallOptionsProblems(options: FirewallOptions): string[] {
   return problems;
 }
 
+const HOST = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
+const ZONE = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
+
+/**
+ * Sources go into Suricata text verbatim, so anything but a DNS name, a port and a zone label
+ * could add options or rules of its own. The intent parser already refuses such values; sources
+ * built by hand get the same refusal here.
+ */
+function sourceProblems(sources: readonly EgressSource[]): string[] {
+  const problems: string[] = [];
+  for (const s of sources) {
+    if (!ZONE.test(s.zone)) problems.push(`zone ${JSON.stringify(s.zone)} is not a zone name (lower-case letters, digits and dashes, starting with a letter)`);
+    for (const d of s.destinations) {
+      if (!HOST.test(d.host) || d.wildcard !== d.host.startsWith("*.")) problems.push(`zone ${s.zone}: destination host ${JSON.stringify(d.host)} is not a lower-case DNS name (a leading *. for subdomains, wildcard set accordingly)`);
+      if (!Number.isInteger(d.port) || d.port < 1 || d.port > 65535) problems.push(`zone ${s.zone}: destination port ${JSON.stringify(d.port)} of ${JSON.stringify(d.host)} is not a port from 1 to 65535`);
+    }
+  }
+  return problems;
+}
+
 /** Plans the firewall for the given sources; deterministic (same sources and options, same text). */
 export function planEgressFirewall(sources: readonly EgressSource[], options: FirewallRuleStyle | FirewallOptions = {}): EgressFirewallPlan {
   const opts: FirewallOptions = typeof options === "string" ? { style: options } : options;
-  const problems = firewallOptionsProblems(opts);
-  if (problems.length) throw new Error(`egress firewall options: ${problems.join("; ")}`);
+  const problems = [...firewallOptionsProblems(opts), ...sourceProblems(sources)];
+  if (problems.length) throw new Error(`egress firewall: ${problems.join("; ")}; fix the intent's egress allow-lists or the firewall options`);
   const style = opts.style ?? "suricata";
   const plainHttpPorts = [...new Set(opts.plainHttpPorts ?? DEFAULT_PLAIN_HTTP_PORTS)].sort((a, b) => a - b);
   const matching: Matching = { plainHttpPorts: new Set(plainHttpPorts), tlsInspection: opts.tlsInspection === true };

@@ -17,3 +17,4 @@ export * from "./sg-nacl-attached";
 export * from "./no-shadowed-rules";
 export * from "./sg-rule-descriptions";
 export * from "./rules-well-formed";
+export * from "./sensitive-egress-tls-inspected";
