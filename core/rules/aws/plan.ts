@@ -80,7 +80,7 @@ export function planAwsRules(input: AwsRuleInput, options: AwsPlanOptions = {}):
     sgRuleLimit: ctx.sgRuleLimit,
     ...(ctx.natZone ? { natZone: ctx.natZone } : {}),
     zones,
-    ...(hasProxy ? { egressProxy: { cidrs: [...ctx.proxy.cidrs], mode: ctx.proxy.mode, ...(ctx.proxy.listenPort === undefined ? {} : { listenPort: ctx.proxy.listenPort }), ingress: planEgressProxyIngress(ctx, neutral) } } : {}),
+    ...(hasProxy ? { egressProxy: { cidrs: [...ctx.proxy.cidrs], mode: ctx.proxy.mode, ...(ctx.proxy.listenPort === undefined ? {} : { listenPort: ctx.proxy.listenPort }), ...(ctx.proxy.internetBound ? { excludedRanges: ctx.ownRanges.toCidrs().map((c) => c.text) } : {}), ingress: planEgressProxyIngress(ctx, neutral) } } : {}),
   };
   if (plan.egressProxy && plan.egressProxy.ingress.length > ctx.sgRuleLimit) {
     issues.push({ path: "egress", value: plan.egressProxy.ingress.length, message: `the egress proxy's security group needs ${plan.egressProxy.ingress.length} ingress rules, over the limit of ${ctx.sgRuleLimit}`, fix: "use fewer distinct ports in the egress allow-lists" });

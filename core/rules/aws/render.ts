@@ -62,6 +62,7 @@ export function renderAwsPlanText(addresses: AddressPlan, plan: AwsRulePlan): st
   if (plan.egressProxy) {
     const p = plan.egressProxy;
     lines.push("", `  egress proxy (${p.mode === "security-group" ? "its own security group" : "addressed by CIDR"}; ${p.listenPort === undefined ? "transparent, destination ports" : `explicit, listening on tcp/${p.listenPort}`}; subnets ${p.cidrs.join(", ")})`);
+    if (p.excludedRanges?.length) lines.push(`    internet-bound: ${p.excludedRanges.join(", ")} left out of the zones' security-group blocks and denied in their NACLs (traffic there never meets the proxy)`);
     if (p.ingress.length) lines.push(...table(sgRows(p.ingress), "      "));
   }
   return lines.join("\n") + "\n";

@@ -84,6 +84,11 @@ export interface AwsEgressProxyPlan {
   readonly mode: "security-group" | "cidrs";
   /** An explicit proxy's listen port: zones reach the proxy on it alone. Absent: transparent. */
   readonly listenPort?: number;
+  /**
+   * A transparent proxy on the internet route: the deployment's own ranges, which its zones'
+   * security groups leave out of `cidrs` and their NACLs deny (that traffic never meets the proxy).
+   */
+  readonly excludedRanges?: readonly string[];
   /** Ingress rules for the proxy's group (empty in `cidrs` mode). */
   readonly ingress: readonly SgRule[];
 }

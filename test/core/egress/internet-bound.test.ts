@@ -10,7 +10,8 @@ import { loadIntentFile, parseIntent, type IntentInput } from "../../../core/int
 import { IntentError } from "../../../core/intent/errors";
 import { CidrSet } from "../../../core/net";
 import { blockCount, cidr, subnetAt } from "../../../core/net/cidr";
-import { planAwsRulesForIntent, type AwsRulePlan, type NaclEntry } from "../../../core/rules/aws";
+import { planAddresses } from "../../../core/addressing";
+import { planAwsRulesForIntent, renderAwsPlanText, type AwsRulePlan, type NaclEntry } from "../../../core/rules/aws";
 
 const FIREWALL = { egressProxy: { mode: "cidrs" as const, cidrs: ["0.0.0.0/0"] } };
 const PROTO: Record<string, string> = { tcp: "6", udp: "17" };
@@ -45,6 +46,8 @@ describe("core/rules/aws: a transparent egress firewall never opens the deployme
     assert.ok(!blocksOf(rules).overlaps(CidrSet.fromCidrs(["10.40.0.0/16"])), "no block reaches the VPC");
     assert.equal(rules.length, 16, "the complement of a /16 is 16 blocks");
     assert.ok(payments.securityGroup.egress.length <= plan.sgRuleLimit);
+    assert.deepEqual(plan.egressProxy?.excludedRanges, ["10.40.0.0/16"]);
+    assert.match(renderAwsPlanText(planAddresses(intent), plan), /internet-bound: 10\.40\.0\.0\/16 left out of the zones' security-group blocks and denied in their NACLs/);
   });
 
   it("NACL out: the internet on 443, but no zone of the VPC on 443; the zone's own flows still pass", () => {
