@@ -35,7 +35,9 @@ export function parseCidr(text: string, opts: { strict?: boolean } = {}): Cidr |
   const family = familyOf(raw);
   if (!family) return { error: `"${text}" is not an IPv4 or IPv6 address or CIDR block (e.g. 10.0.0.0/16)` };
   const bits = BITS[family];
-  const [addrPart, prefixPart] = raw.split("/");
+  const parts = raw.split("/");
+  if (parts.length > 2) return { error: `"${text}" has more than one "/"; write one CIDR block such as 10.0.0.0/16` };
+  const [addrPart, prefixPart] = parts;
   if (prefixPart !== undefined && !/^\d{1,3}$/.test(prefixPart)) {
     return { error: `"${text}": the prefix length must be a number from 0 to ${bits}` };
   }

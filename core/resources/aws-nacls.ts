@@ -47,8 +47,8 @@ export interface NaclEntry {
 function action(v: Plain): boolean | undefined {
   const a = str(v);
   if (a === UNKNOWN || a === undefined) return undefined;
-  const t = a.trim().toLowerCase();
-  return t === "allow" ? true : t === "deny" ? false : undefined;
+  // AWS takes exactly "allow" or "deny"; anything else is malformed (and counted at its most open by exposure checks).
+  return a === "allow" ? true : a === "deny" ? false : undefined;
 }
 
 function actionProblem(v: Plain): { actionMalformed?: string } {
