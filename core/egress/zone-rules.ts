@@ -3,7 +3,8 @@
  * proxied zone's security group and NACL:
  * - a network firewall is transparent: the zone connects to the destination itself, so its rules
  *   must open the allow-listed ports towards the internet (by CIDR: a security-group reference
- *   never matches an internet address);
+ *   never matches an internet address), the deployment's own ranges left out, since traffic to
+ *   them takes the local or tenant routes and never meets the firewall (core/rules/aws does that);
  * - a proxy fleet is explicit: the zone connects to the proxy's listen port and nothing else, so
  *   its rules must open that port towards the proxy.
  * A mismatch is not a weaker policy but a zone with no way out at all, so it is worth a check

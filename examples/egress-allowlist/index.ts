@@ -1,8 +1,11 @@
 /**
  * A SegmentedVpc whose `payments` zone has `egress: proxy`, and the EgressProxy that is its only
- * way out; both are told the backend. With network-firewall, the zone's security group may send
- * the allow-listed ports anywhere and the firewall, which every packet out of the zone crosses,
- * passes only api.stripe.com:443 and registry.npmjs.org:443. With proxy-fleet, the zone has no
+ * way out; both are told the backend. With network-firewall, the zone's security group and NACL
+ * send the allow-listed ports to the internet and nowhere inside the VPC (10.40.0.0/16 is left
+ * out of the group's blocks and denied in the NACL: that traffic would never cross the firewall),
+ * and the firewall, which every packet out of the zone crosses, passes only TLS naming
+ * api.stripe.com or registry.npmjs.org on 443 (the SNI; see EgressProxy's tlsInspection for
+ * proving the name). With proxy-fleet, the zone has no
  * route out at all, and its security group and NACL open only tcp/3128 towards Squid on the
  * internal load balancer.
  */
