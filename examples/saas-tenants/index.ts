@@ -18,5 +18,7 @@ const fleet = new TenantVpcs("saas", { intent, ram: principals.length ? { princi
 export const transitGatewayId = fleet.transitGatewayId;
 export const tenantVpcIds = fleet.vpcIds;
 export const tenantBlocks = fleet.blocks;
+/** The grids the subnets are cut by; before a change, compare with tenantGridDrift (core/tenants). */
+export const tenantGrids = fleet.grids;
 export const attachmentIds = fleet.attachmentIds;
 export const sharedServicesVpcId = fleet.sharedServicesVpc?.vpcId;

@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { planAddresses } from "../../../core/addressing";
 import { TAG } from "../../../core/tags";
-import { planTenantRouting, sharedServicesIntent, SHARED_SERVICES, tenantIntent, type TenantRoutingPlan } from "../../../core/tenants";
+import { fleetGrids, planTenantRouting, sharedServicesIntent, SHARED_SERVICES, tenantIntent, type FleetGrids, type TenantRoutingPlan } from "../../../core/tenants";
 import { SegmentedVpc } from "../vpc";
 import type { TenantVpcsArgs } from "./args";
 import { createTransitSubnets } from "./transit-subnets";
@@ -35,6 +35,8 @@ export class TenantVpcs extends pulumi.ComponentResource {
   /** By tenant name. */
   readonly vpcIds: Record<string, pulumi.Output<string>>;
   readonly blocks: Record<string, string>;
+  /** The zone slots x AZ slots every tenant block and the shared-services VPC are cut into; keep it as a stack output and check changes with tenantGridDrift. */
+  readonly grids: FleetGrids;
   readonly attachmentIds: Record<string, pulumi.Output<string>>;
   readonly tgwRouteTableIds: Record<string, pulumi.Output<string>>;
 
@@ -44,6 +46,7 @@ export class TenantVpcs extends pulumi.ComponentResource {
     if (!intent.tenants) throw new pulumi.ResourceError(`TenantVpcs ${name}: intent "${intent.name}" has no tenants section; add tenants: { pool, blockPrefix, zones, sharedServices, members }`, this);
     const t = intent.tenants;
     this.plan = planTenantRouting(t);
+    this.grids = fleetGrids(t);
     const baseTags = { ...(args.tags ?? {}), [TAG.aws.intent]: intent.name };
     const tenantTags = (tenant: string) => ({ ...baseTags, [TAG.aws.tenant]: tenant });
     const azNames = args.availabilityZoneNames ? pulumi.output([...args.availabilityZoneNames]) : aws.getAvailabilityZonesOutput({ state: "available" }, { parent: this }).names;
@@ -116,6 +119,6 @@ export class TenantVpcs extends pulumi.ComponentResource {
     this.blocks = Object.fromEntries(members.map((m) => [m.name, this.tenants[m.name].block]));
     this.attachmentIds = Object.fromEntries(Object.entries(attachments).map(([k, a]) => [k, a.id]));
     this.tgwRouteTableIds = Object.fromEntries(Object.entries(this.transit.routeTables).map(([k, rt]) => [k, rt.id]));
-    this.registerOutputs({ transitGatewayId: this.transitGatewayId, vpcIds: this.vpcIds, blocks: this.blocks, attachmentIds: this.attachmentIds, tgwRouteTableIds: this.tgwRouteTableIds });
+    this.registerOutputs({ transitGatewayId: this.transitGatewayId, vpcIds: this.vpcIds, blocks: this.blocks, grids: this.grids, attachmentIds: this.attachmentIds, tgwRouteTableIds: this.tgwRouteTableIds });
   }
 }

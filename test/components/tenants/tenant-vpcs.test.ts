@@ -113,6 +113,7 @@ describe("components/aws/tenants TenantVpcs", () => {
     assert.deepEqual(Object.keys(fleet.vpcIds), intent.tenants!.members.map((m) => m.name).sort());
     assert.deepEqual(Object.keys(fleet.attachmentIds).sort(), [...Object.keys(fleet.vpcIds), "shared-services"].sort());
     assert.equal(fleet.blocks.t001, "10.128.0.0/20");
+    assert.deepEqual(fleet.grids, { tenants: { zoneSlots: 4, azSlots: 2 }, sharedServices: { zoneSlots: 2, azSlots: 2 } }, "the grids the fixture derives, exposed for tenantGridDrift");
   });
 
   describe("stability", () => {

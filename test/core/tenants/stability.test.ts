@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { parseIntent } from "../../../core/intent";
-import { planTenantRouting, tenantBlockDrift, tenantIntent, tenantResourceName } from "../../../core/tenants";
+import { fleetGrids, planTenantRouting, tenantBlockDrift, tenantGridDrift, tenantIntent, tenantResourceName } from "../../../core/tenants";
 import { planAddresses } from "../../../core/addressing";
 import { fleet, fleetInput } from "./fixtures";
 
@@ -75,5 +75,37 @@ describe("core/tenants stability", () => {
     const plan = planAddresses(t);
     assert.ok(plan.subnets.every((s) => s.cidr.startsWith("10.128.")));
     assert.equal(plan.infrastructure.filter((s) => s.purpose === "transit").length, 2);
+  });
+});
+
+describe("core/tenants grid drift", () => {
+  const deployed = { tenants: { zoneSlots: 4, azSlots: 2 }, sharedServices: { zoneSlots: 2, azSlots: 2 } };
+
+  it("names a derived grid that a new zone would re-cut, with the addressing that keeps the deployed one", () => {
+    const input = fleetInput(3);
+    input.tenants!.zones.push({ name: "cache" });
+    const issues = tenantGridDrift(parseIntent(input).tenants!, deployed);
+    assert.deepEqual(
+      issues.map((i) => [i.path, i.value, i.message, i.fix]),
+      [
+        [
+          "tenants.addressing",
+          "{ zoneSlots: 8, azSlots: 2 }",
+          "every tenant's block would be cut into 8 zone slots x 2 AZ slots instead of 4 x 2, which moves and replaces every subnet in it",
+          "keep the deployed grid: write addressing: { zoneSlots: 4, azSlots: 2 } under tenants (zones and AZs fit only into its free slots), or plan the re-cut as a migration",
+        ],
+      ],
+    );
+  });
+
+  it("names the shared-services grid a third AZ would re-cut, and nothing when the grids stay", () => {
+    const input = fleetInput(3);
+    input.tenants!.availabilityZones = 3;
+    assert.deepEqual(tenantGridDrift(parseIntent(input).tenants!, deployed).map((i) => i.path), ["tenants.addressing", "tenants.sharedServices.addressing"]);
+    assert.deepEqual(tenantGridDrift(fleet(3).tenants!, deployed), []);
+    const written = fleetInput(3);
+    written.tenants!.addressing = { zoneSlots: 4, azSlots: 2 };
+    written.tenants!.sharedServices.addressing = { zoneSlots: 2, azSlots: 2 };
+    assert.deepEqual(fleetGrids(parseIntent(written).tenants!), deployed);
   });
 });
