@@ -174,7 +174,9 @@ const STRICT = { ruleOrder: "STRICT_ORDER" } as const;
 function suricataGroups(sources: readonly EgressSource[], matching: Matching): StatefulRuleGroupSpec[] {
   const sids = new SidAllocator();
   const lines = sources.flatMap((s) => [`# zone ${s.zone}: ${s.destinations.map(destinationText).join(", ") || "no destinations"}`, ...suricataRulesFor(s, matching, sids)]);
-  const rules = lines.filter((l) => !l.startsWith("#")).length;
+  // Sized as if every destination had two rules (TLS inspection on, or netseg before TLS-only
+  // ports): a group's capacity cannot change without replacing it.
+  const rules = sources.reduce((n, s) => n + 2 * s.destinations.length + 2, 0);
   return [
     {
       key: "egress",

@@ -112,6 +112,7 @@ describe("core/egress network firewall", () => {
       const text2 = (planEgressFirewall(egressSources(more, planAddresses(more))).ruleGroups[0].ruleGroup.rulesSource as { rulesString: string }).rulesString;
       for (const line of text.split("\n").filter((l) => l.startsWith("pass"))) assert.ok(text2.includes(line), `kept: ${line}`);
       assert.ok(group.capacity >= readRules(text, sources).lines.length * 2);
+      assert.equal(planEgressFirewall(sources, { tlsInspection: true }).ruleGroups[0].capacity, group.capacity, "turning TLS inspection on does not replace the group");
     });
 
     it("reports workload lists enforced zone-wide", () => {
