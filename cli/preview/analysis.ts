@@ -11,6 +11,7 @@
  */
 import { PreviewError, errorText, oneParagraph } from "./errors";
 import type { RecordedResource } from "./types";
+import type { EphemeralPorts } from "../../core/reachability";
 
 export interface AnalysisFinding {
   /** Machine-readable kind, e.g. "unintended-path", "accidental-deny". */
@@ -56,6 +57,8 @@ export interface AnalysisContext {
   outputs: Record<string, unknown>;
   /** Intent files given with --intent (else analyses look for the intent in the stack). */
   intentFiles?: string[];
+  /** --ephemeral-ports: the clients' source ports replies return to through NACLs (default 1024-65535). */
+  ephemeralPorts?: EphemeralPorts;
 }
 
 export type AnalysisProvider = (resources: RecordedResource[], ctx: AnalysisContext) => AnalysisSection | Promise<AnalysisSection>;

@@ -7,7 +7,8 @@
  */
 import * as fs from "node:fs";
 import type { Command } from "commander";
-import { Option } from "commander";
+import { InvalidArgumentError, Option } from "commander";
+import { parseEphemeralPorts, type EphemeralPorts } from "../../core/reachability";
 import { faultExitCode, faultText, isDebug } from "../faults";
 import { PreviewError } from "./errors";
 import { Progress } from "./progress";
@@ -24,6 +25,8 @@ export interface PreviewCliOptions {
   output?: string;
   mockCalls?: string;
   intent: string[];
+  /** --ephemeral-ports, already parsed. */
+  ephemeralPorts?: EphemeralPorts;
   /** commander's negation of --no-analysis */
   analysis: boolean;
   typecheckPacks?: boolean;
@@ -80,6 +83,7 @@ export async function previewCommand(programDir: string | undefined, opts: Previ
       mockCalls: opts.mockCalls,
       typecheckPacks: opts.typecheckPacks === true,
       intentFiles: opts.intent,
+      ...(opts.ephemeralPorts ? { ephemeralPorts: opts.ephemeralPorts } : {}),
       ...(opts.analysis === false ? { analyses: [] } : {}),
       progress: new Progress(),
       programTimeoutMs: deadlineMs("--program-timeout", opts.programTimeout, "NETSEG_PROGRAM_TIMEOUT"),
@@ -116,6 +120,15 @@ export function registerPreviewCommand(program: Command): void {
     .option("--diagram-file <file>", "write the diagram to this file instead of the report")
     .option("-o, --output <file>", "write the report to this file instead of standard output")
     .option("--intent <file>", "hold the reachability matrix against this intent (repeatable; default: the intents the stack's netseg components carry)", collect, [])
+    .option(
+      "--ephemeral-ports <from-to|linux|windows|nat>",
+      "clients' source ports that replies return to through NACLs: a path is open when one of them passes both ways (default nat, 1024-65535, the widest; linux 32768-60999, windows 49152-65535)",
+      (value: string) => {
+        const r = parseEphemeralPorts(value, "--ephemeral-ports");
+        if ("error" in r) throw new InvalidArgumentError(r.error);
+        return r;
+      },
+    )
     .option("--no-analysis", "skip the analyses (reachability matrix); policy packs still run")
     .option("--mock-calls <file>", "JSON file of extra provider-function answers: {\"<token>\": {<result>}}")
     .option(

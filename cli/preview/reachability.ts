@@ -103,7 +103,7 @@ export const reachabilityAnalysis: AnalysisProvider = (resources, ctx: AnalysisC
     }));
   // Each intent applies to its platforms only: it names their peers and, on Kubernetes, the
   // workloads it promises; it never invents endpoints on a platform it does not apply to.
-  const matrix = analyseReachability(net, { intents, maxEndpoints: limit() });
+  const matrix = analyseReachability(net, { intents, maxEndpoints: limit(), ephemeralPorts: ctx.ephemeralPorts });
   // Fail closed: an intent that cannot be read, or a matrix not computed, judged nothing.
   if (problems.length > 0) {
     throw new PreviewError(

@@ -18,6 +18,7 @@ import { AsyncQueue } from "./queue";
 import { buildReport, managedResources, type PreviewReport } from "./report";
 import { PreviewError } from "./errors";
 import type { PackSummary, RecordedResource } from "./types";
+import type { EphemeralPorts } from "../../core/reachability";
 
 export interface PreviewOptions {
   /** Directory holding the program's Pulumi.yaml (default: the current directory). */
@@ -36,6 +37,8 @@ export interface PreviewOptions {
   mockCalls?: string;
   /** Intent files to hold the reachability matrix against (default: the intents in the stack). */
   intentFiles?: string[];
+  /** The clients' ephemeral ports for the reachability matrix (default 1024-65535). */
+  ephemeralPorts?: EphemeralPorts;
   /** Analyses to run (default: core/reachability's matrix, then the registered ones). */
   analyses?: AnalysisProvider[];
   /** Where default packs are looked for (default: the netseg package root). */
@@ -166,6 +169,7 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewO
       programDir: project.dir,
       outputs,
       intentFiles: options.intentFiles,
+      ephemeralPorts: options.ephemeralPorts,
     });
     const packs: PackSummary[] = (session?.packs ?? []).map((cp) => ({
       name: cp.info.name,
