@@ -32,9 +32,21 @@ export type EphemeralPortsInput = EphemeralPreset | string | EphemeralPorts;
 
 const EXPECTED = `a preset (${Object.keys(EPHEMERAL_PRESETS).join(", ")}), a range "from-to" such as "32768-60999", or { from, to }, with 1 <= from <= to <= ${MAX_PORT}`;
 
+/** A value as an error message shows it: JSON when it is small and plain, a short description otherwise. */
+function shown(v: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(v);
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined) return typeof v === "object" && v !== null ? "an object" : typeof v;
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
 /** The range `value` stands for, or an explanation naming `field` (when given), the value and what is expected. */
 export function parseEphemeralPorts(value: unknown, field = "ephemeralPorts"): EphemeralPorts | { error: string } {
-  const bad = (why: string) => ({ error: `${field ? `${field}: ` : ""}${JSON.stringify(value) ?? String(value)} ${why}; expected ${EXPECTED}` });
+  const bad = (why: string) => ({ error: `${field ? `${field}: ` : ""}${shown(value)} ${why}; expected ${EXPECTED}` });
   let from: unknown;
   let to: unknown;
   if (typeof value === "string") {
@@ -46,7 +58,11 @@ export function parseEphemeralPorts(value: unknown, field = "ephemeralPorts"): E
   } else if (value !== null && typeof value === "object" && !Array.isArray(value)) {
     const extra = Object.keys(value).filter((k) => k !== "from" && k !== "to");
     if (extra.length) return bad(`has ${extra.map((k) => JSON.stringify(k)).join(", ")} besides from and to`);
-    ({ from, to } = value as Record<string, unknown>);
+    try {
+      ({ from, to } = value as Record<string, unknown>);
+    } catch {
+      return bad("could not be read");
+    }
     if (from === undefined || to === undefined) return bad("needs both from and to");
   } else {
     return bad("is neither a preset nor a range");
