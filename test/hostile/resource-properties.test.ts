@@ -10,6 +10,8 @@
 import assert from "node:assert/strict";
 import { TrafficSet } from "../../core/net";
 import { analyseReachability, k8sObjectsToResources, type NetResource } from "../../core/reachability";
+import { ResourceGraph } from "../../core/reachability/graph";
+import { readK8s } from "../../core/reachability/k8s/model";
 import { awsRules } from "../../policy-packs/rules/aws";
 import { conformanceRules } from "../../policy-packs/rules/conformance";
 import type { NetsegPolicy, NetsegResourcePolicy, NetsegStackPolicy } from "../../policy-packs/rules/define";
@@ -199,6 +201,16 @@ describe("hostile resource properties / reachability model builders", () => {
     }
   });
 
+  for (const cidr of ["999.1.1.1/33", "0.0.0.0/33", "10.0.0.0/8/8", 42]) {
+    it(`AWS: the edge group's https rule from CIDR ${JSON.stringify(cidr)} is a noted maybe for any address`, () => {
+      const f = baseline();
+      f.sg.edge.ingress[0] = { ...f.sg.edge.ingress[0], cidrBlocks: [cidr] };
+      const m = analyseReachability(awsResources(f));
+      assert.ok(m.pair("internet", "aws:edge")?.possible.covers(tcp443), "internet -> edge on tcp/443 is still possible");
+      assert.ok(m.notes.some((n) => n.includes("sg-edge") && n.includes("ingress[0]") && n.includes(String(cidr))), m.notes.join("\n"));
+    });
+  }
+
   it("GCP: a malformed port in a firewall rule is a noted maybe", () => {
     const FW = "gcp:compute/firewall:Firewall";
     const rs: NetResource[] = [
@@ -210,6 +222,46 @@ describe("hostile resource properties / reachability model builders", () => {
     const m = analyseReachability(rs);
     assert.ok(m.notes.some((n) => n.includes(urnOf(FW, "web-in")) && n.includes('"99999-100000"')), m.notes.join("\n"));
   });
+
+  it("GCP: an invalid source range is a noted maybe", () => {
+    const FW = "gcp:compute/firewall:Firewall";
+    const rs: NetResource[] = [
+      res("gcp:compute/network:Network", "net", { name: "n", autoCreateSubnetworks: false }),
+      res("gcp:compute/subnetwork:Subnetwork", "sub-web", { network: "net-id", ipCidrRange: "10.1.0.0/24", description: "netseg zone web (netseg-zone=web)" }),
+      res("gcp:compute/instanceTemplate:InstanceTemplate", "tpl-web", { labels: { "netseg-zone": "web" }, tags: ["web"] }),
+      res(FW, "web-in", { network: "net-id", direction: "INGRESS", priority: 1000, allows: [{ protocol: "tcp", ports: ["443"] }], sourceRanges: ["999.1.1.1/33"], targetTags: ["web"] }),
+    ];
+    const m = analyseReachability(rs);
+    assert.ok(m.notes.some((n) => n.includes(urnOf(FW, "web-in")) && n.includes("sourceRanges") && n.includes("999.1.1.1/33")), m.notes.join("\n"));
+    assert.ok(m.pair("internet", "gcp:web")?.possible.covers(tcp443), "internet -> web on tcp/443 is a maybe");
+  });
+
+  const k8sApi = (ingressPorts: unknown[], egress?: unknown) => [
+    { apiVersion: "v1", kind: "Namespace", metadata: { name: "shop" } },
+    { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "api", namespace: "shop" }, spec: { template: { metadata: { labels: { app: "api" } }, spec: { containers: [{ name: "api", image: "x" }] } } } },
+    { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "shop" }, spec: { template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image: "x" }] } } } },
+    {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "api-in", namespace: "shop" },
+      spec: { podSelector: { matchLabels: { app: "api" } }, policyTypes: ["Ingress", "Egress"], ingress: [{ from: [{ podSelector: { matchLabels: { app: "web" } } }], ports: ingressPorts }], egress: egress ?? [] },
+    },
+  ];
+
+  it("Kubernetes: the model notes each malformed port and ipBlock with its policy, field and value", () => {
+    const rs = k8sObjectsToResources(k8sApi([{ protocol: "TCP", port: 70000 }], [{ to: [{ ipBlock: { cidr: "999.1.1.1/33" } }], ports: [{ protocol: "TCP", port: 443 }] }]));
+    const notes = readK8s(new ResourceGraph(rs)).notes ?? [];
+    const urn = rs.find((r) => r.type.endsWith("NetworkPolicy"))!.urn;
+    assert.ok(notes.some((n) => n.startsWith(urn) && n.includes("ingress[0].ports[0]: port 70000")), notes.join("\n"));
+    assert.ok(notes.some((n) => n.startsWith(urn) && n.includes('egress[0].to[0].ipBlock: cidr "999.1.1.1/33"')), notes.join("\n"));
+  });
+
+  for (const cidr of ["999.1.1.1/33", "", 42]) {
+    it(`Kubernetes: an egress ipBlock ${JSON.stringify(cidr)} is a maybe for the internet, never a certain no`, () => {
+      const m = analyseReachability(k8sObjectsToResources(k8sApi([{ protocol: "TCP", port: 8080 }], [{ to: [{ ipBlock: { cidr } }], ports: [{ protocol: "TCP", port: 443 }] }])));
+      assert.ok(m.pair("shop/api", "internet")?.possible.covers(tcp443), `api -> internet on tcp/443 is a maybe, got ${m.pair("shop/api", "internet")?.possible}`);
+    });
+  }
 
   for (const port of [70000, -1, 0, "99999-100000", "Not_A_Name"]) {
     it(`Kubernetes: a NetworkPolicy port ${JSON.stringify(port)} is read as any port, a maybe, never as nothing`, () => {

@@ -108,6 +108,7 @@ function readSgRule(g: ResourceGraph, owner: NetResource, rule: Record<string, u
   const t = awsTraffic(rule.protocol ?? rule.ipProtocol, rule.fromPort, rule.toPort);
   if (t.problem) notes.push(malformedNote(owner, label, t.problem));
   const c = cidrsOf(rule.cidrBlocks ?? rule.cidrIpv4, rule.ipv6CidrBlocks ?? rule.cidrIpv6);
+  for (const b of c.bad) notes.push(malformedNote(owner, label, `CIDR ${JSON.stringify(b)} is not an IPv4 or IPv6 CIDR block`));
   const sgList = rule.securityGroups ?? rule.sourceSecurityGroupId ?? rule.referencedSecurityGroupId;
   const sgValues = arr(sgList) === UNKNOWN ? [sgList] : Array.isArray(sgList) ? sgList : sgList === undefined || sgList === null ? [] : [sgList];
   const prefix = rule.prefixListIds ?? rule.prefixListId;
@@ -118,7 +119,7 @@ function readSgRule(g: ResourceGraph, owner: NetResource, rule: Record<string, u
     traffic: t.traffic,
     certain: t.certain,
     cidrs: c.set,
-    cidrsUnknown: c.unknown,
+    cidrsUnknown: c.unknown || c.bad.length > 0,
     groups: groupRefs(g, owner, prop, sgValues),
     self: bool(rule.self) === true,
     prefixList,
@@ -173,6 +174,7 @@ function readNaclEntry(r: NetResource, e: Record<string, unknown>, egress: boole
   const t = awsTraffic(e.protocol, e.fromPort, e.toPort);
   if (t.problem) notes.push(malformedNote(r, label, t.problem));
   const c = cidrsOf(e.cidrBlock, e.ipv6CidrBlock);
+  for (const b of c.bad) notes.push(malformedNote(r, label, `CIDR ${JSON.stringify(b)} is not an IPv4 or IPv6 CIDR block`));
   const number = typeof n === "number" ? n : undefined;
   return {
     ref: ref(r, number === undefined ? label : `${egress ? "outbound" : "inbound"} rule ${number}`),
@@ -183,7 +185,7 @@ function readNaclEntry(r: NetResource, e: Record<string, unknown>, egress: boole
     traffic: t.traffic,
     certain: t.certain && number !== undefined && (action === "allow" || action === "deny"),
     cidrs: c.set,
-    cidrsUnknown: c.unknown,
+    cidrsUnknown: c.unknown || c.bad.length > 0,
   };
 }
 

@@ -4,7 +4,7 @@
  * after a zone), firewall rules with their targets and sources, and routes to the internet.
  * Service-account references are joined through the graph, since an email is usually unknown.
  */
-import type { CidrSet } from "../../net/cidr";
+import { CidrSet } from "../../net/cidr";
 import { TrafficSet } from "../../net/ports";
 import { TAG } from "../../tags";
 import { displayName, propsOf, type ResourceGraph } from "../graph";
@@ -116,12 +116,16 @@ function accountRefs(g: ResourceGraph, r: NetResource, prop: string): AccountRef
   return { emails: s.values, urns, certain: urns.length > 0 && urns.length === unknownCount };
 }
 
-function ranges(v: unknown): { set?: CidrSet; unknown: boolean } {
-  if (v === undefined || v === null) return { unknown: false };
+/** Ranges as a set; a value GCP would reject (a bad CIDR, a list that is not a list) makes them unknown, a "maybe", and is reported. */
+function ranges(v: unknown): { set?: CidrSet; unknown: boolean; bad: readonly string[] } {
+  if (v === undefined || v === null) return { unknown: false, bad: [] };
   const s = str(v);
-  if (s === UNKNOWN) return { unknown: true };
+  if (s === UNKNOWN) return { unknown: true, bad: [] };
+  if (!Array.isArray(v)) return { set: CidrSet.EMPTY, unknown: true, bad: [`${typeof v === "string" ? JSON.stringify(v) : typeof v} (not a list)`] };
   const r = cidrSet(list(v));
-  return { set: r.set, unknown: r.unknown };
+  const notText = v.filter((x) => x !== undefined && x !== null && str(x) === undefined).map((x) => (typeof x === "object" ? "an object" : String(x)));
+  const bad = [...r.bad.map((b) => JSON.stringify(b)), ...notText];
+  return { set: r.set, unknown: r.unknown || bad.length > 0, bad };
 }
 
 export function readGcp(g: ResourceGraph): GcpModel {
@@ -181,6 +185,9 @@ export function readGcp(g: ResourceGraph): GcpModel {
     const name = displayName(r);
     const src = ranges(p.sourceRanges);
     const dst = ranges(p.destinationRanges);
+    for (const [field, rr] of [["sourceRanges", src], ["destinationRanges", dst]] as const) {
+      for (const b of rr.bad) notes.add(`${r.urn}: ${field}: ${b} is not an IPv4 or IPv6 CIDR block; GCP would reject it, so the rule is read as a "maybe" for any address`);
+    }
     for (const [direction, action] of directions.flatMap((d) => (["allow", "deny"] as const).map((a) => [d, a] as const))) {
       const raw = p[action === "allow" ? "allows" : "denies"];
       const whole = str(raw) === UNKNOWN;

@@ -7,7 +7,7 @@
 import { mayApplyTo, type ScopedIntent } from "../scope";
 import { displayName, propsOf, type ResourceGraph } from "../graph";
 import type { NetResource } from "../model";
-import { isUnknown, labels, list, num, plain, rec, str, UNKNOWN } from "../values";
+import { cidrSet, isUnknown, labels, list, num, plain, rec, str, UNKNOWN } from "../values";
 
 export const K8S = {
   policy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
@@ -96,9 +96,10 @@ function portProblem(q: Record<string, unknown>): string | undefined {
 }
 
 /**
- * The spec with each malformed port entry read at its widest, as a "maybe": its port (and a bad
- * protocol) replaced by the unknown marker, so evaluation can only answer "maybe", never "no";
- * each is noted with the policy, the field and the value. The resource's own props are not touched.
+ * The spec with each malformed port entry or ipBlock read at its widest, as a "maybe": its port
+ * (and a bad protocol), or the bad cidr / except, replaced by the unknown marker, so evaluation
+ * can only answer "maybe", never a certain "no" or "yes"; each is noted with the policy, the
+ * field and the value. The resource's own props are not touched.
  */
 function checkedPorts(urn: string, spec: Readonly<Record<string, unknown>>, notes: string[]): Readonly<Record<string, unknown>> {
   let out: Record<string, unknown> | undefined;
@@ -118,6 +119,22 @@ function checkedPorts(urn: string, spec: Readonly<Record<string, unknown>>, note
         const ports = (r.ports = [...list(r.ports)]) as unknown[];
         const badProtocol = problem.startsWith("protocol");
         ports[j] = { ...q, port: UNKNOWN, endPort: undefined, ...(badProtocol ? { protocol: UNKNOWN } : {}) };
+      });
+      const side = dir === "ingress" ? "from" : "to";
+      list(rule[side]).forEach((y, j) => {
+        const block = plain(plain(y)?.ipBlock);
+        if (!block) return;
+        const badCidr = block.cidr !== undefined && !isUnknown(block.cidr) && (typeof block.cidr !== "string" || block.cidr.trim() === "" || cidrSet([block.cidr]).bad.length > 0);
+        const ex = block.except;
+        const badExcept = ex !== undefined && ex !== null && !isUnknown(ex) && (!Array.isArray(ex) || ex.some((x) => !isUnknown(x) && typeof x !== "string") || cidrSet(ex).bad.length > 0);
+        if (!badCidr && !badExcept) return;
+        const what = [badCidr ? `cidr ${showValue(block.cidr)}` : "", badExcept ? `except ${showValue(ex)}` : ""].filter(Boolean).join(" and ");
+        notes.push(`${urn}: ${dir}[${i}].${side}[${j}].ipBlock: ${what} is not a valid CIDR block (list); the API server would reject it, so the block is read as unknown, a "maybe"`);
+        out ??= { ...spec };
+        const dirRules = (out[dir] = [...list(out[dir])]) as unknown[];
+        const r = (dirRules[i] = { ...(plain(dirRules[i]) ?? {}) }) as Record<string, unknown>;
+        const peers = (r[side] = [...list(r[side])]) as unknown[];
+        peers[j] = { ...(plain(peers[j]) ?? {}), ipBlock: { ...block, ...(badCidr ? { cidr: UNKNOWN } : {}), ...(badExcept ? { except: UNKNOWN } : {}) } };
       });
     });
   }
