@@ -5,12 +5,15 @@ import {
   additiveWorldExposure,
   awsTraffic,
   cidrList,
+  coversEveryLabelSet,
   gcpTraffic,
   k8sPortTraffic,
   orderedWorldExposure,
   pieces,
+  requirementsOf,
   StackIndex,
   UNKNOWN,
+  type LabelRequirement,
   type OrderedRule,
   type StackResource,
 } from "../../../core/resources";
@@ -178,6 +181,69 @@ describe("core/resources readers: malformed ports and protocols", () => {
         k8sPortTraffic(a as never, b as never, c as never);
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe("core/resources label selectors judged together", () => {
+  const req = fc.record({
+    key: fc.constantFrom("a", "b", "c"),
+    op: fc.constantFrom("In" as const, "NotIn" as const, "Exists" as const, "DoesNotExist" as const),
+    values: fc.uniqueArray(fc.constantFrom("x", "y"), { minLength: 1, maxLength: 2 }),
+  }).map((r) => ({ ...r, values: r.op === "Exists" || r.op === "DoesNotExist" ? [] : r.values }));
+
+  it("property: covers every label set exactly when brute force over absent/x/y/other finds no gap", () => {
+    const holds = (r: LabelRequirement, v: string | undefined) =>
+      r.op === "In" ? v !== undefined && r.values.includes(v) : r.op === "NotIn" ? v === undefined || !r.values.includes(v) : r.op === "Exists" ? v !== undefined : v === undefined;
+    const states = [undefined, "x", "y", "z"];
+    fc.assert(
+      fc.property(fc.array(fc.array(req, { maxLength: 3 }), { maxLength: 4 }), (alts) => {
+        let gap = false;
+        for (const a of states) for (const b of states) for (const c of states) {
+          const labels: Record<string, string | undefined> = { a, b, c };
+          if (!alts.some((alt) => alt.every((r) => holds(r, labels[r.key])))) gap = true;
+        }
+        assert.equal(coversEveryLabelSet(alts), !gap);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("a namespace's own name label is always there: Exists on it selects every namespace", () => {
+    const ns = [{ key: "kubernetes.io/metadata.name", op: "Exists" as const, values: [] }];
+    assert.equal(coversEveryLabelSet([ns]), false);
+    assert.equal(coversEveryLabelSet([ns], new Set(["kubernetes.io/metadata.name"])), true);
+  });
+
+  it("reads selectors: malformed ones as errors, unknown parts as undefined", () => {
+    assert.deepEqual(requirementsOf({}), []);
+    assert.deepEqual(requirementsOf({ matchLabels: { app: "web" } }), [{ key: "app", op: "In", values: ["web"] }]);
+    assert.match((requirementsOf({ matchExpressions: [{ key: "a", operator: "Like" }] }) as { error: string }).error, /operator "Like" is not one of In, NotIn, Exists, DoesNotExist/);
+    assert.match((requirementsOf({ matchExpressions: [{ key: "a", operator: "In" }] }) as { error: string }).error, /In needs at least one value/);
+    assert.equal(requirementsOf({ matchLabels: { app: UNKNOWN } }), undefined);
+  });
+});
+
+describe("core/resources NACL entries added up in rule order", () => {
+  const entry = (order: number, allow: boolean, cidrs: string[], ref: string) => ({ ...rule(cidrs, TrafficSet.of("tcp", 22), ref), order, allow });
+
+  it("property: the internet split into /3 blocks across entries is still the whole internet, and a deny in front of any public block closes it", () => {
+    const blocks = Array.from({ length: 8 }, (_, i) => `${i * 32}.0.0.0/3`);
+    fc.assert(
+      fc.property(fc.shuffledSubarray(blocks, { minLength: 8, maxLength: 8 }), fc.option(fc.integer({ min: 0, max: 7 }), { nil: undefined }), (order, denied) => {
+        const entries: OrderedRule<string>[] = order.map((c, i) => entry(10 + i, true, [c], c));
+        if (denied !== undefined) entries.push(entry(1, false, [blocks[denied]], "deny"));
+        const found = orderedWorldExposure(entries);
+        // 224.0.0.0/3 is multicast and reserved space, never the internet: it need not be allowed, and allowing it opens nothing.
+        const publicBlocks = blocks.filter((b) => CidrSet.fromCidrs([b]).reachesPublic());
+        if (denied === undefined || !publicBlocks.includes(blocks[denied])) {
+          assert.deepEqual(found.map((f) => f.rule).sort(), [...publicBlocks].sort());
+          assert.ok(found.every((f) => f.together.length === publicBlocks.length - 1 && f.traffic.equals(TrafficSet.of("tcp", 22))));
+        } else {
+          assert.deepEqual(found, []);
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 });
