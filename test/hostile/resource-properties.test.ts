@@ -260,6 +260,7 @@ describe("hostile resource properties / reachability model builders", () => {
     it(`Kubernetes: an egress ipBlock ${JSON.stringify(cidr)} is a maybe for the internet, never a certain no`, () => {
       const m = analyseReachability(k8sObjectsToResources(k8sApi([{ protocol: "TCP", port: 8080 }], [{ to: [{ ipBlock: { cidr } }], ports: [{ protocol: "TCP", port: 443 }] }])));
       assert.ok(m.pair("shop/api", "internet")?.possible.covers(tcp443), `api -> internet on tcp/443 is a maybe, got ${m.pair("shop/api", "internet")?.possible}`);
+      assert.ok(m.notes.some((n) => n.includes("api-in") && n.includes("egress[0].to[0].ipBlock")), m.notes.join("\n"));
     });
   }
 

@@ -273,7 +273,7 @@ export function analyseK8s(model: K8sModel, externals: readonly External[]): Pla
 
   return {
     endpoints: [...pods.values()].map((p) => p.ep),
-    notes: [],
+    notes: model.notes ?? [],
     paths(from, to) {
       const a = pods.get(from.id);
       const b = pods.get(to.id);
