@@ -29,6 +29,9 @@ function specProblems(spec: Plain): string[] {
   for (const [dir, peersKey] of [["ingress", "from"], ["egress", "to"]] as const) {
     items(field(spec, dir)).known.forEach((rule, i) => {
       items(field(rule, peersKey)).known.forEach((peer, j) => {
+        const set = ["podSelector", "namespaceSelector", "ipBlock"].filter((k) => field(peer, k) !== undefined && field(peer, k) !== null);
+        if (!isUnknown(peer) && set.length === 0) out.push(`${dir}[${i}].${peersKey}[${j}] names neither a podSelector, a namespaceSelector nor an ipBlock`);
+        if (set.includes("ipBlock") && set.length > 1) out.push(`${dir}[${i}].${peersKey}[${j}] sets an ipBlock beside a selector; an ipBlock stands alone`);
         for (const s of ["podSelector", "namespaceSelector"]) out.push(...selectorProblem(`${dir}[${i}].${peersKey}[${j}].${s}`, field(peer, s)));
       });
     });

@@ -148,6 +148,8 @@ describeRule(networkPolicyWellFormed, {
     { title: "an invalid ipBlock CIDR", edit: set("spec.egress.1.to", [{ ipBlock: { cidr: "999.1.1.1/33" } }]), expect: [/egress\[1\]\.to\[0\]\.ipBlock\.cidr: CIDR "999\.1\.1\.1\/33"/] },
     { title: "an operator Kubernetes does not know", edit: set("spec.ingress.0.from.0.namespaceSelector", { matchExpressions: [{ key: "team", operator: "Matches", values: ["x"] }] }), expect: [/ingress\[0\]\.from\[0\]\.namespaceSelector: matchExpressions\[0\]\.operator "Matches" is not one of In, NotIn, Exists, DoesNotExist/] },
     { title: "a peer list that is not a list", edit: set("spec.ingress.0.from", { podSelector: {} }), expect: [/ingress\[0\]\.from an object is not a list of peers/] },
+    { title: "an empty peer", edit: set("spec.ingress.0.from", [{}]), expect: [/ingress\[0\]\.from\[0\] names neither a podSelector, a namespaceSelector nor an ipBlock/] },
+    { title: "an ipBlock beside a selector", edit: set("spec.egress.1.to.0.ipBlock", { cidr: "10.0.0.0/8" }), expect: [/egress\[1\]\.to\[0\] sets an ipBlock beside a selector/] },
   ],
   compliant: [
     { title: "a named port", edit: set("spec.ingress.0.ports.0.port", "http"), expect: [] },
