@@ -11,7 +11,7 @@ import { awsResources, baseline, CIDR, nacl } from "../../core/reachability/aws-
 import { recordedResource } from "../../fixtures/preview/recorded";
 
 /** The preview command's options as commander hands them over, the action replaced. */
-async function parse(...args: string[]): Promise<{ opts?: PreviewCliOptions; error?: string }> {
+async function parse(...args: string[]): Promise<{ opts?: PreviewCliOptions; error: string }> {
   const program = buildProgram();
   const preview = program.commands.find((c) => c.name() === "preview")!;
   let opts: PreviewCliOptions | undefined;
@@ -25,7 +25,7 @@ async function parse(...args: string[]): Promise<{ opts?: PreviewCliOptions; err
   } catch {
     return { error };
   }
-  return { opts };
+  return { opts, error };
 }
 
 describe("netseg preview --ephemeral-ports", () => {
