@@ -135,6 +135,17 @@ export interface StartPackOptions {
   program?: string;
 }
 
+/**
+ * Loaded into each pack's process ahead of the SDK's runner (`--import` of a data: URL, so no
+ * file is needed; the pack itself runs exactly as before): when the preview's end of the pack's
+ * stdin closes, which happens however the preview ends, even by SIGKILL that it cannot clean up
+ * after, the pack kills itself. Unref'd, it never keeps a pack alive on its own. A pack blocked
+ * in a loop cannot run it; the preview kills those on every exit it sees (cleanup.ts).
+ */
+const ORPHAN_GUARD = `data:text/javascript,${encodeURIComponent(
+  'process.stdin.on("end", () => process.kill(process.pid, "SIGKILL")); process.stdin.on("error", () => {}); process.stdin.resume(); process.stdin.unref();',
+)}`;
+
 /** Spawn the pack and wait for the port it prints; a pack that does not start is a PreviewError. */
 export async function startPack(dir: string, env: PackEnvironment, options: StartPackOptions = {}): Promise<RunningPack> {
   const { timeoutMs = DEFAULT_START_TIMEOUT_MS, callTimeoutMs = DEFAULT_CALL_TIMEOUT_MS, signal, program = "." } = options;
@@ -149,7 +160,7 @@ export async function startPack(dir: string, env: PackEnvironment, options: Star
     throw new PreviewError(`Policy pack ${packDir} cannot find @pulumi/pulumi; run npm install in the pack (or the repository).`);
   }
   if (signal?.aborted) throw new PreviewError(`Policy pack ${packDir} did not start: the preview was cancelled.`);
-  const child = spawn(process.execPath, [runner, env.engineAddress, program], {
+  const child = spawn(process.execPath, ["--import", ORPHAN_GUARD, runner, env.engineAddress, program], {
     cwd: packDir,
     env: {
       ...process.env,
@@ -159,7 +170,8 @@ export async function startPack(dir: string, env: PackEnvironment, options: Star
       PULUMI_NODEJS_DRY_RUN: "true",
       ...(env.organization ? { PULUMI_NODEJS_ORGANIZATION: env.organization } : {}),
     },
-    stdio: ["ignore", "pipe", "pipe"],
+    // stdin: the orphan guard's lifeline (above); nothing is ever written to it.
+    stdio: ["pipe", "pipe", "pipe"],
   });
   trackChild(child);
   let stderr = "";

@@ -218,6 +218,35 @@ describe("hostile input to the netseg CLI", function () {
       }
     });
 
+    it("SIGKILL mid-run (nothing can be cleaned up): the program runner and the packs still end on their own", async function () {
+      if (!fs.existsSync("/proc/self/stat")) this.skip();
+      const child = spawn(process.execPath, [ENTRY, "preview", "program", "--stack", "waits", "--policy-pack", "pack", "--policy-pack", "hanging-pack"], {
+        cwd: FIXTURES,
+        detached: true,
+        stdio: "ignore",
+      });
+      const pgid = child.pid!;
+      try {
+        await waitFor(
+          "the program runner and two packs",
+          () => {
+            const cmds = groupMembers(pgid).map((m) => m.cmd);
+            return cmds.filter((c) => c.includes("run-policy-pack")).length === 2 && cmds.some((c) => c.includes("program-child"));
+          },
+          60_000,
+        );
+        process.kill(pgid, "SIGKILL");
+        await waitFor("every process of its group to end", () => groupMembers(pgid).length === 0, 15_000).catch(() => undefined);
+        assert.deepEqual(groupMembers(pgid), [], "no process of the preview's group outlives it");
+      } finally {
+        try {
+          process.kill(-pgid, "SIGKILL");
+        } catch {
+          // the group is gone, as it should be
+        }
+      }
+    });
+
     describe("a mandatory policy that could not run (a value unknown at preview)", () => {
       let session: PackSession;
       let advisorySession: PackSession;
