@@ -17,6 +17,7 @@
  * not computed proved nothing); `NETSEG_REACHABILITY_LIMIT` changes the limit, `--no-analysis`
  * skips the analysis explicitly. An intent in the stack that cannot be read fails it too.
  */
+import * as path from "node:path";
 import { loadIntentFile, resolveIntent, type Intent } from "../../core/intent";
 import { analyseReachability, compareWithIntent, componentPlatform, componentTenant, mergeScoped, platformsIn, type Finding, type NetResource, type ScopedIntent } from "../../core/reachability";
 import type { AnalysisContext, AnalysisEdge, AnalysisFinding, AnalysisProvider, AnalysisSection } from "./analysis";
@@ -42,7 +43,11 @@ function asRecord(v: unknown): Record<string, unknown> | undefined {
  * does not load is bad input (exit 2); an intent in the stack that does not parse is returned as
  * a problem, which the analysis turns into a failure (exit 2).
  */
-export function intentsOf(resources: readonly RecordedResource[], files: readonly string[] = []): { intents: (ScopedIntent & { from: string })[]; problems: string[] } {
+export function intentsOf(
+  resources: readonly RecordedResource[],
+  files: readonly string[] = [],
+  programDir = ".",
+): { intents: (ScopedIntent & { from: string })[]; problems: string[] } {
   if (files.length > 0) {
     return {
       intents: files.map((file) => {
@@ -64,9 +69,8 @@ export function intentsOf(resources: readonly RecordedResource[], files: readonl
     const value = candidates.find((v) => asRecord(v) !== undefined || (typeof v === "string" && v.trim() !== ""));
     if (value === undefined) continue;
     try {
-      // A string found in the stack is the document's text or a path; only objects are read here.
-      if (typeof value === "string") continue;
-      const intent = resolveIntent(value as Intent, `the intent of ${r.urn}`);
+      // A string is the intent file's path, as the component read it (relative to the program's directory).
+      const intent = typeof value === "string" ? loadIntentFile(path.resolve(programDir, value)) : resolveIntent(value as Intent, `the intent of ${r.urn}`);
       const platform = componentPlatform(r.type);
       const tenant = componentTenant(r.inputs.tags ?? r.outputs.tags);
       found.push({ intent, ...(platform ? { platforms: [platform] } : {}), ...(tenant ? { tenant } : {}) });
@@ -88,7 +92,7 @@ const KINDS: [keyof ReturnType<typeof compareWithIntent>, AnalysisFinding["kind"
 
 export const reachabilityAnalysis: AnalysisProvider = (resources, ctx: AnalysisContext) => {
   const section: AnalysisSection = { id: "reachability", title: "Reachability held against the intent", findings: [] };
-  const { intents, problems } = intentsOf(resources, ctx.intentFiles);
+  const { intents, problems } = intentsOf(resources, ctx.intentFiles, ctx.programDir);
   const net: NetResource[] = resources
     .filter((r) => r.custom && !r.type.startsWith("pulumi:"))
     .map((r) => ({

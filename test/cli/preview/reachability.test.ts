@@ -25,6 +25,15 @@ describe("preview reachability analysis", () => {
     assert.deepEqual(found.problems, []);
   });
 
+  it("reads an intent the stack carries as a file path (relative to the program), and fails closed on one it cannot read", () => {
+    const byPath = resource({ type: "netseg:aws:EgressProxy", name: "p", custom: false, inputs: { intent: "shop.yaml" } });
+    const found = intentsOf([byPath], [], path.dirname(SHOP));
+    assert.deepEqual(found.intents.map((i) => [i.intent.name, i.from, i.platforms]), [["shop", byPath.urn, ["aws"]]]);
+    const missing = intentsOf([byPath], [], "/no/such/dir");
+    assert.deepEqual(missing.intents, []);
+    assert.match(missing.problems[0], /The intent carried by .*::p could not be read: .*cannot read the intent file \(ENOENT\)/);
+  });
+
   it("applies an --intent file to every platform with its zones (unscoped)", () => {
     const found = intentsOf([], [SHOP]);
     assert.deepEqual(found.intents.map((i) => [i.intent.name, i.platforms]), [["shop", undefined]]);
