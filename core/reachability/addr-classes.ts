@@ -81,10 +81,13 @@ export class AddressSplitter {
    * 203.0.113.0/24`), or the rule blocks that cut it out of the endpoint (`all but 0.0.0.0/1`,
    * `0.0.0.0/1 but 0.0.0.0/8`), which may name addresses outside the endpoint.
    */
-  private describe(cidrs: CidrSet, whole: CidrSet, holders: readonly number[], partial: readonly number[], world: CidrSet, familyName: string): string {
+  private describe(cidrs: CidrSet, whole: CidrSet, holders: readonly number[], partial: ReadonlySet<number>, world: CidrSet, familyName: string): string {
     const inside = holders.reduce((acc, r) => acc.intersect(this.rules[r]), world);
+    // The other partial rules reaching into `inside`, merged at once (thousands of /32 denies
+    // must not cost a union each).
     const held = new Set(holders);
-    const cut = partial.filter((r) => !held.has(r)).reduce((acc, r) => acc.union(this.rules[r]), CidrSet.EMPTY).intersect(inside);
+    const others = [...this.index.match(inside).keys()].filter((r) => partial.has(r) && !held.has(r));
+    const cut = CidrSet.fromCidrs(others.flatMap((r) => this.rules[r].toCidrs())).intersect(inside);
     const lacking = whole.subtract(cidrs);
     const all = (text: string) => (familyName ? `${familyName}, all but ${text}` : `all but ${text}`);
     const candidates: [number, () => string][] = [
@@ -101,9 +104,9 @@ export class AddressSplitter {
    * One family's addresses cut at the bounds of the rules that hold only part of them, the
    * pieces grouped by the set of rules holding them (a sweep over the bounds).
    */
-  private split(whole: CidrSet, f: IpFamily): { pieces: { cidrs: CidrSet; holders: number[] }[]; partial: number[] } {
-    const partial = [...this.index.match(whole).keys()].filter((i) => !this.rules[i].covers(whole));
-    if (!partial.length) return { pieces: [{ cidrs: whole, holders: [] }], partial };
+  private split(whole: CidrSet, f: IpFamily): { pieces: { cidrs: CidrSet; holders: number[] }[]; partial: ReadonlySet<number> } {
+    const partial = new Set([...this.index.match(whole).keys()].filter((i) => !this.rules[i].covers(whole)));
+    if (!partial.size) return { pieces: [{ cidrs: whole, holders: [] }], partial };
     const events: { at: bigint; rule: number; open: boolean }[] = [];
     for (const r of partial) {
       for (const iv of familyOf(this.rules[r], f).intervals) {
