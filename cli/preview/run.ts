@@ -85,12 +85,19 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewO
   const project = loadProject(options.programDir ?? ".", options.stack);
   // A bad --intent file is bad input: refuse it before anything is spawned.
   if (options.intentFiles?.length) intentsOf([], options.intentFiles);
-  const packDirs = (options.policyPacks?.length ? options.policyPacks : discoverPacks(options.packRoot ?? PACKAGE_ROOT)).map((d) => path.resolve(d));
+  const packRoot = options.packRoot ?? PACKAGE_ROOT;
+  const packDirs = (options.policyPacks?.length ? options.policyPacks : discoverPacks(packRoot)).map((d) => path.resolve(d));
+  // No pack given and none found: nothing would check the stack's resources, which is no pass.
+  if (packDirs.length === 0) {
+    throw new PreviewError(
+      `No policy pack to run: none was given and ${path.join(packRoot, "policy-packs")} holds no directory with a PulumiPolicy.yaml. Pass --policy-pack <dir> (repeatable).`,
+    );
+  }
   const env = { project: project.name, stack: project.stack, config: project.config };
 
   let registered = 0;
   let analyzed = 0;
-  let packsReady = packDirs.length === 0;
+  let packsReady = false;
   const status = () =>
     `preview: ${registered} resources registered; ${packDirs.length} polic${packDirs.length === 1 ? "y pack" : "y packs"} ${packsReady ? `ready, ${analyzed} resources analyzed` : "starting"}`;
   // Resources flow from the running program straight to the packs, as the engine analyzes each
@@ -107,7 +114,7 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewO
       registered = n;
       progress.update(status());
     },
-    onRecorded: packDirs.length ? (batch) => recorded.push(...batch) : undefined,
+    onRecorded: (batch) => recorded.push(...batch),
   });
   programRun.then(
     () => recorded.close(),
@@ -115,26 +122,21 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewO
   );
   // Packs start while the program runs; if the program fails, pending pack starts are cancelled.
   const abort = new AbortController();
-  const sessionStart: Promise<PackSession | undefined> = packDirs.length
-    ? openPacks(packDirs, options.policyPackConfigs ?? [], env, {
-        signal: abort.signal,
-        typecheckPacks: options.typecheckPacks,
-        startTimeoutMs: options.packStartTimeoutMs,
-        callTimeoutMs: options.packCallTimeoutMs,
-      }).then((s) => {
-        packsReady = true;
-        progress.update(status(), true);
-        return s;
-      })
-    : Promise.resolve(undefined);
-  const noFindings: EnforcementResult = { violations: [], remediations: [], remediatedInputs: {} };
+  const sessionStart: Promise<PackSession> = openPacks(packDirs, options.policyPackConfigs ?? [], env, {
+    signal: abort.signal,
+    typecheckPacks: options.typecheckPacks,
+    startTimeoutMs: options.packStartTimeoutMs,
+    callTimeoutMs: options.packCallTimeoutMs,
+  }).then((s) => {
+    packsReady = true;
+    progress.update(status(), true);
+    return s;
+  });
   const resourcePass: Promise<EnforcementResult> = sessionStart.then((s) =>
-    s
-      ? analyzeResources(recorded, s.packs, (n) => {
-          analyzed = n;
-          if (n % 100 === 0) progress.update(status());
-        })
-      : noFindings,
+    analyzeResources(recorded, s.packs, (n) => {
+      analyzed = n;
+      if (n % 100 === 0) progress.update(status());
+    }),
   );
   // A pack's failure stops the program and is the error reported (the program's own is then only "stopped").
   const onPackFailure = (err: unknown) => {
@@ -149,19 +151,16 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewO
       // Read before cancelling the pack starts, whose own failure ("cancelled") comes after.
       const stoppedForPack = stopProgram.signal.aborted;
       abort.abort();
-      await sessionStart.then((s) => s?.close(), () => undefined);
+      await sessionStart.then((s) => s.close(), () => undefined);
       throw stoppedForPack && packFailure !== undefined ? packFailure : err;
     });
     const tProgram = Date.now();
     session = await sessionStart;
     const { resources, outputs } = programResult;
     if (!options.allowEmpty) refuseEmpty(project.main, project.stack, resources);
-    const configured = session?.packs ?? [];
     progress.update(status(), true);
     const pass = await resourcePass;
-    const enforcement: EnforcementResult = session
-      ? { ...pass, violations: [...pass.violations, ...(await analyzeStack(resources, configured, pass.remediatedInputs))] }
-      : noFindings;
+    const enforcement: EnforcementResult = { ...pass, violations: [...pass.violations, ...(await analyzeStack(resources, session.packs, pass.remediatedInputs))] };
     const tPacks = Date.now();
     const analyses = await runAnalyses(options.analyses ?? [reachabilityAnalysis, ...registeredAnalyses()], resources, {
       project: project.name,
@@ -171,7 +170,7 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewO
       intentFiles: options.intentFiles,
       ephemeralPorts: options.ephemeralPorts,
     });
-    const packs: PackSummary[] = (session?.packs ?? []).map((cp) => ({
+    const packs: PackSummary[] = session.packs.map((cp) => ({
       name: cp.info.name,
       version: cp.info.version,
       dir: cp.pack.dir,
@@ -189,7 +188,7 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewO
       analyses,
     });
     report.timingsMs = { program: tProgram - t0, packs: tPacks - tProgram, report: Date.now() - tPacks };
-    return { report, packLogs: session?.engine.logs ?? [] };
+    return { report, packLogs: session.engine.logs };
   } finally {
     progress.done();
     await session?.close();

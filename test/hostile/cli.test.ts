@@ -18,6 +18,7 @@ import { analyzeResources } from "../../cli/preview/enforce";
 import { PreviewError } from "../../cli/preview/errors";
 import { deadlineMs } from "../../cli/preview/index";
 import { openPacks, type PackSession } from "../../cli/preview/pack-session";
+import { runPreview } from "../../cli/preview/run";
 import { UNKNOWN } from "../../cli/preview/types";
 import { recordedResource } from "../fixtures/preview/recorded";
 
@@ -153,6 +154,18 @@ describe("hostile input to the netseg CLI", function () {
         runAnalyses([brokenAnalysis], [], ctx),
         (e: unknown) => e instanceof PreviewError && e.exitCode === 2 && /The broken analysis failed, so the preview cannot pass: cannot read properties of undefined\..*--no-analysis/.test(e.message),
       );
+    });
+
+    it("no policy pack given and none found: exit 2 before anything starts, not a pass checked by nothing", async () => {
+      const empty = fs.mkdtempSync(path.join(os.tmpdir(), "netseg-hostile-"));
+      try {
+        await assert.rejects(
+          runPreview({ programDir: path.join(FIXTURES, "program"), stack: "clean", packRoot: empty }),
+          (e: unknown) => e instanceof PreviewError && e.exitCode === 2 && /^No policy pack to run: none was given and .*policy-packs holds no directory with a PulumiPolicy\.yaml\. Pass --policy-pack <dir>/.test(e.message),
+        );
+      } finally {
+        fs.rmSync(empty, { recursive: true, force: true });
+      }
     });
 
     it("a stack that declares nothing fails (exit 2) unless --allow-empty", () => {
