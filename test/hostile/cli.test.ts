@@ -60,6 +60,22 @@ function groupMembers(pgid: number): { pid: number; cmd: string }[] {
   return found;
 }
 
+/** True while `pid` runs (a zombie, killed but not yet reaped, does not count). */
+function alive(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    if (fs.existsSync("/proc/self/stat")) return false;
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
 async function waitFor(what: string, ok: () => boolean, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!ok()) {
@@ -122,6 +138,27 @@ describe("hostile input to the netseg CLI", function () {
       const r = spawnSync(process.execPath, ["-r", "tsx/cjs", "-e", script], { cwd: ROOT, encoding: "utf8" });
       assert.equal(r.status, 2);
       assertOneParagraph(r.stderr, /netseg failed unexpectedly: x\.y is not a function second line\. This is a fault in netseg.*--debug/);
+    });
+
+    it("an uncaught exception still stops every tracked child and removes every tracked temp folder", async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "netseg-hostile-"));
+      const script = [
+        `const { spawn } = require("node:child_process");`,
+        `const cleanup = require(${JSON.stringify(path.join(ROOT, "cli", "preview", "cleanup.ts"))});`,
+        `require(${JSON.stringify(path.join(ROOT, "cli", "faults.ts"))}).installFaultHandlers(false);`,
+        `const child = cleanup.trackChild(spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" }));`,
+        `cleanup.trackFolder(${JSON.stringify(dir)});`,
+        `process.stdout.write(String(child.pid));`,
+        `setTimeout(() => { throw new Error("late failure"); }, 300);`,
+      ].join("\n");
+      const r = spawnSync(process.execPath, ["-r", "tsx/cjs", "-e", script], { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
+      assert.equal(r.status, 2, r.stderr);
+      assertOneParagraph(r.stderr, /netseg failed unexpectedly: late failure/);
+      const pid = Number(r.stdout);
+      assert.ok(pid > 0);
+      await waitFor("the tracked child to end", () => !alive(pid), 10_000).catch(() => undefined);
+      assert.equal(alive(pid), false, "the tracked child is gone");
+      assert.equal(fs.existsSync(dir), false, "the tracked folder is gone");
     });
 
     it("faultText: the user's faults as they are, netseg's own named as such", () => {
