@@ -221,9 +221,9 @@ describe("hostile input to the netseg CLI", function () {
     });
 
     it("a pack whose analyze never returns: exit 2 naming the pack and the deadline", () => {
-      const r = netseg(["preview", "program", "--stack", "clean", "--policy-pack", "pack", "--policy-pack", "hanging-pack", "--analyze-timeout", "3"], { cwd: FIXTURES });
+      const r = netseg(["preview", "program", "--stack", "clean", "--policy-pack", "pack", "--policy-pack", "hanging-pack", "--analyze-timeout", "5"], { cwd: FIXTURES });
       assert.equal(r.code, 2, r.stderr);
-      assertOneParagraph(r.stderr, /Policy pack 'netseg-preview-hanging' \(.*hanging-pack\) did not answer within 3s when asked to analyze urn:pulumi:clean::fixture::.*--analyze-timeout or NETSEG_ANALYZE_TIMEOUT/);
+      assertOneParagraph(r.stderr, /Policy pack 'netseg-preview-hanging' \(.*hanging-pack\) did not answer within 5s when asked to analyze urn:pulumi:clean::fixture::.*--analyze-timeout or NETSEG_ANALYZE_TIMEOUT/);
     });
 
     it("SIGTERM mid-run: exit 143, no child process left in its process group, no temp folder left", async function () {
