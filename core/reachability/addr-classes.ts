@@ -56,7 +56,10 @@ export class AddressSplitter {
     this.index = new AddressIndex(this.rules);
   }
 
-  /** The classes of an endpoint with these addresses; an endpoint with none known is one class that no range matches. */
+  /**
+   * The classes of an endpoint with these addresses. Addresses unknown at preview are one class
+   * that every range "may" match; no addresses at all (a zone without a subnet) one class no range matches.
+   */
   classes(addresses: CidrSet | undefined): AddressClass[] {
     if (!addresses) return [{ part: "" }];
     if (addresses.isEmpty()) return [{ cidrs: addresses, part: "" }];
