@@ -82,7 +82,8 @@ export function onSignals(write: (text: string) => void = (t) => process.stderr.
   const handlers = STOP_SIGNALS.map((signal) => {
     const handler = () => {
       const killed = stopEverything();
-      write(`error: netseg was stopped by ${signal}; it stopped ${killed} child process${killed === 1 ? "" : "es"} (program runner, policy packs) and removed its temp folders.\n`);
+      const stopped = killed > 0 ? `; it stopped ${killed} child process${killed === 1 ? "" : "es"} (program runner, policy packs) and removed its temp folders` : "";
+      write(`error: netseg was stopped by ${signal}${stopped}.\n`);
       process.exit(128 + SIGNAL_NUMBERS[signal]);
     };
     process.on(signal, handler);
