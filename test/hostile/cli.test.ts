@@ -226,6 +226,12 @@ describe("hostile input to the netseg CLI", function () {
       assertOneParagraph(r.stderr, /Policy pack 'netseg-preview-hanging' \(.*hanging-pack\) did not answer within 5s when asked to analyze urn:pulumi:clean::fixture::.*--analyze-timeout or NETSEG_ANALYZE_TIMEOUT/);
     });
 
+    it("a pack that does not start in time: exit 2 naming the pack and the deadline", () => {
+      const r = netseg(["preview", "program", "--stack", "clean", "--policy-pack", "pack", "--pack-start-timeout", "0.01"], { cwd: FIXTURES });
+      assert.equal(r.code, 2, r.stderr);
+      assertOneParagraph(r.stderr, /Policy pack .*fixtures\/preview\/pack did not start: it printed no port within 0\.01s \(--pack-start-timeout or NETSEG_PACK_START_TIMEOUT sets the limit\)/);
+    });
+
     it("SIGTERM mid-run: exit 143, no child process left in its process group, no temp folder left", async function () {
       if (!fs.existsSync("/proc/self/stat")) this.skip();
       const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "netseg-sigterm-"));
