@@ -147,11 +147,12 @@ export class AddressSplitter {
 
 /** A path for one pair of address classes of a way (a subnet pairing, a zone pair). */
 export class ClassPath extends LazyPath {
+  /** `label` names the classes; left out when both are whole endpoints, it is the way's. */
   constructor(
-    label: string,
     readonly way: string,
     steps: ConstructorParameters<typeof LazyPath>[1],
+    label?: string,
   ) {
-    super(label, steps);
+    super(label ?? way, steps);
   }
 }

@@ -298,6 +298,7 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
       for (const y of targets) {
         const crossing = !!x && !!y && x !== y;
         const [fromName, toName] = x && y ? [subnetNames(x), subnetNames(y)] : [a.ep.key, b.ep.key];
+        const way = `${fromName} -> ${toName}`;
         for (const cx of classesOf.get(x?.key ?? a.ep.id)!) {
           for (const cy of classesOf.get(y?.key ?? b.ep.id)!) {
             const steps: (() => Stage | readonly Stage[] | undefined)[] = [() => sgStage(a, b.ep, cy, true)];
@@ -318,7 +319,8 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
                 () => routes(y, { vpc: x.vpc, cidrs: classes[cx].cidrs, name: a.ep.key, zone: true }, true),
               );
             }
-            paths.push(new ClassPath(`${classLabel(fromName, classes[cx])} -> ${classLabel(toName, classes[cy])}`, `${fromName} -> ${toName}`, steps));
+            const parted = classes[cx].part || classes[cy].part;
+            paths.push(new ClassPath(way, steps, parted ? `${classLabel(fromName, classes[cx])} -> ${classLabel(toName, classes[cy])}` : undefined));
           }
         }
       }
@@ -349,7 +351,7 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
         if (!outbound) steps.push(() => sgStage(z, ext.endpoint, c, false));
         const way = g ? subnetNames(g) : z.ep.key;
         const other = classLabel(key, classes[c]);
-        return new ClassPath(outbound ? `${way} -> ${other}` : `${other} -> ${way}`, way, steps);
+        return new ClassPath(way, steps, outbound ? `${way} -> ${other}` : `${other} -> ${way}`);
       }),
     );
   }

@@ -12,9 +12,9 @@ import type { Endpoint, Path, Stage } from "../model";
 import type { External, PlatformAnalysis } from "../platform";
 import { CidrSet } from "../../net/cidr";
 import { AddressIndex } from "../addr-index";
-import { AddressSplitter, classLabel, type AddressClass } from "../addr-classes";
+import { AddressSplitter, ClassPath, classLabel, type AddressClass } from "../addr-classes";
 import { flat } from "../sweep";
-import { blockStage, firstMatchStage, LazyPath, passStage, type Entry } from "../stage";
+import { blockStage, firstMatchStage, passStage, type Entry } from "../stage";
 import { triAnd, triOr, type Tri } from "../values";
 import type { AccountRefs, GcpFirewall, GcpModel, GcpZone } from "./model";
 
@@ -141,13 +141,12 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
       const paths: Path[] = [];
       for (const { cls: fc, index: fi } of classesOf.get(from.id)!) {
         for (const { cls: tc, index: ti } of classesOf.get(to.id)!) {
-          const label = `${classLabel(from.key, fc)} -> ${classLabel(to.key, tc)}`;
           const steps: (() => Stage | undefined)[] = [];
-          if (a) steps.push(() => stage(a.zone, "EGRESS", ti, classLabel(to.key, tc)));
-          if (b) steps.push(() => stage(b.zone, "INGRESS", fi, classLabel(from.key, fc)));
+          if (a) steps.push(() => stage(a.zone, "EGRESS", ti, to.key));
+          if (b) steps.push(() => stage(b.zone, "INGRESS", fi, from.key));
           if (a && !b) steps.push(() => internetRoute(a.zone, extById.get(to.id)!, tc));
           if (b && !a) steps.push(() => internetRoute(b.zone, extById.get(from.id)!, fc));
-          paths.push(new LazyPath(label, steps));
+          paths.push(new ClassPath(`${from.key} -> ${to.key}`, steps, fc.part || tc.part ? `${classLabel(from.key, fc)} -> ${classLabel(to.key, tc)}` : undefined));
         }
       }
       return paths;

@@ -289,7 +289,7 @@ export function analyseK8s(model: K8sModel, externals: readonly External[]): Pla
           const steps: (() => Stage)[] = [];
           if (a) steps.push(() => stage(a, "egress", ti, to.key));
           if (b) steps.push(() => stage(b, "ingress", fi, from.key));
-          return new ClassPath(`${name(fi)} -> ${name(ti)}`, way, steps);
+          return new ClassPath(way, steps, `${name(fi)} -> ${name(ti)}`);
         }),
       );
     },
