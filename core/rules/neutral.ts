@@ -12,6 +12,8 @@ import { endpointKey, type Endpoint, type EgressDestination, type HttpMatch, typ
 
 /** The internet as address blocks: the whole IPv4 space (netseg's networks are IPv4). */
 export const INTERNET_CIDRS: readonly string[] = ["0.0.0.0/0"];
+/** The name a `cidrs` peer carries when it is the internet (`from: internet`, `to: internet`). */
+export const INTERNET_PEER = "internet";
 
 export type RulePeer =
   | { readonly kind: "zone"; readonly zone: string; readonly workload?: string }
@@ -38,7 +40,7 @@ export interface NeutralRule {
 function peerOf(e: Endpoint): RulePeer {
   switch (e.kind) {
     case "internet":
-      return { kind: "cidrs", name: "internet", cidrs: INTERNET_CIDRS };
+      return { kind: "cidrs", name: INTERNET_PEER, cidrs: INTERNET_CIDRS };
     case "peer":
       return { kind: "cidrs", name: e.peer, cidrs: e.cidrs };
     case "zone":

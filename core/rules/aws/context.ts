@@ -7,7 +7,7 @@ import type { AddressPlan } from "../../addressing/plan";
 import type { IntentIssue } from "../../intent/errors";
 import { type EgressAllowList, type Flow, type Zone } from "../../intent/types";
 import { CidrSet, parseCidr } from "../../net/cidr";
-import { listenPortProblem } from "../neutral";
+import { INTERNET_CIDRS, listenPortProblem } from "../neutral";
 import { AWS_LIMITS } from "./limits";
 
 /** A zone of this name would collide with the egress proxy's security group and rules. */
@@ -57,6 +57,12 @@ export interface AwsPlanOptions {
      */
     readonly listenPort?: number;
   };
+  /**
+   * Blocks besides the intent's address space that belong to this deployment and are never the
+   * internet: a tenant VPC's fleet pool and shared-services block (TenantVpcs passes them).
+   * Added to the input's `ownRanges`; every internet-bound rule leaves them out.
+   */
+  readonly ownRanges?: readonly string[];
   /** Named in the error's heading (a file name). */
   readonly source?: string;
 }
@@ -84,6 +90,13 @@ export interface PlanContext {
   };
   /** The address space and the input's other own ranges, merged. */
   readonly ownRanges: CidrSet;
+  /**
+   * What security-group egress towards `to: internet` names: the internet minus `ownRanges`.
+   * The VPC's local route (and the tenants' routes) carry traffic to those ranges, never the
+   * NAT gateway or the internet gateway, so `0.0.0.0/0` there would open every zone's port
+   * east-west (app -> edge:443 where app may reach the internet on 443).
+   */
+  readonly internetCidrs: readonly string[];
   zonePath(zone: string): string;
   flowPath(flowKey: string): string;
 }
@@ -166,6 +179,7 @@ export function buildContext(input: AwsRuleInput, options: AwsPlanOptions, issue
     natZone,
     proxy: { mode, cidrs: proxyCidrs, ...(listenPort === undefined ? {} : { listenPort }), internetBound, sgCidrs },
     ownRanges,
+    internetCidrs: CidrSet.fromCidrs(INTERNET_CIDRS).subtract(ownRanges).toCidrs().map((c) => c.text),
     zonePath: (zone) => (zoneIndex.has(zone) ? `${zonesPath}[${zoneIndex.get(zone)}]` : zonesPath),
     flowPath: (key) => (flowIndex.has(key) ? `${flowsPath}[${flowIndex.get(key)}]` : flowsPath),
   };

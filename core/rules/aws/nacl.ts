@@ -10,15 +10,16 @@
  * equal ports are merged, and an explicit deny closes each direction. Admin ports that an
  * internet-wide allow (return traffic) would open are denied from the internet first.
  *
- * A zone whose way out is a transparent firewall on the internet route (the proxy addressed as
- * `0.0.0.0/0`) gets deny entries for the deployment's own ranges (the address space, the tenants'
- * blocks) in front of its broad allows, both ways: traffic to those ranges takes the local or
- * tenant routes and never meets the firewall, so "the internet on 443" must not include them.
+ * A zone with an internet-bound allow (a flow from or to the internet, NAT transit, a transparent
+ * firewall on the internet route addressed as `0.0.0.0/0`) gets deny entries for the deployment's
+ * own ranges (the address space, the tenants' blocks) in front of its broad allows, both ways:
+ * traffic to those ranges takes the local or tenant routes, so "the internet on 443" must not
+ * include them.
  * What the zone's own flows allow inside those ranges is numbered before the denies.
  */
 import { CidrSet, cidr as parseBlock } from "../../net/cidr";
 import { EPHEMERAL, PROTOCOLS, TrafficSet, formatPortSpec, type PortSpec } from "../../net/ports";
-import { INTERNET_CIDRS, type NeutralRule } from "../neutral";
+import { INTERNET_CIDRS, INTERNET_PEER, type NeutralRule } from "../neutral";
 import { internetAdminDenies } from "./admin-ports";
 import { zonesNeedingNat, type PlanContext } from "./context";
 import type { AwsProtocol, NaclEntry, NaclPlan, NaclPurpose } from "./types";
@@ -255,7 +256,7 @@ function withOwnRangeDenies(direction: "ingress" | "egress", entries: readonly O
     fromPort: 0,
     toPort: 0,
     purposes: ["own-range-deny"],
-    reasons: [`${block.text} is the deployment's own range, not the internet: the transparent egress firewall never sees it (the allow below must not open it)`],
+    reasons: [`${block.text} is the deployment's own range, not the internet (the local and tenant routes carry it): the internet-wide allows below must not open it`],
   }));
   return [...before, ...keep.values(), ...denies, ...entries.slice(at)];
 }
@@ -279,15 +280,13 @@ export function planZoneNacl(ctx: PlanContext, zone: string, neutral: readonly N
   const all = TrafficSet.ALL;
   ingress.push({ cidrs: [block], traffic: all, purpose: "intra-zone", reason: `inside zone ${zone}` });
   egress.push({ cidrs: [block], traffic: all, purpose: "intra-zone", reason: `inside zone ${zone}` });
-  let throughFirewall = false;
   for (const r of neutral) {
     if (r.zone !== zone) continue;
     const cidrs = peerCidrs(ctx, r);
     if (!cidrs || cidrs.length === 0) continue;
     const ports = TrafficSet.fromSpecs(r.ports);
     const what = describe(r, ports);
-    const internetBound = (r.peer.kind === "cidrs" && r.peer.name === "internet") || (r.peer.kind === "proxy" && ctx.proxy.internetBound);
-    if (r.peer.kind === "proxy" && ctx.proxy.internetBound) throughFirewall = true;
+    const internetBound = (r.peer.kind === "cidrs" && r.peer.name === INTERNET_PEER) || (r.peer.kind === "proxy" && ctx.proxy.internetBound);
     const [requestSide, returnSide] = r.direction === "ingress" ? [ingress, egress] : [egress, ingress];
     requestSide.push({ cidrs, traffic: ports, purpose: "request", reason: `${what} (request)`, internetBound });
     returnSide.push({ cidrs, traffic: returnTraffic(ports), purpose: "return", reason: `${what} (return)`, internetBound });
@@ -305,7 +304,9 @@ export function planZoneNacl(ctx: PlanContext, zone: string, neutral: readonly N
       egress.push({ cidrs: source, traffic: returnTraffic(ports), purpose: "nat-transit", reason: `${what} (return out)` });
     }
   }
-  // Only zones whose way out is the transparent firewall: their broad allows exist for it alone.
-  const own = throughFirewall ? ctx.ownRanges : undefined;
+  // Any zone with an internet-bound allow (a flow from or to the internet, NAT transit, the
+  // transparent firewall) denies the own ranges in front of it: those allows exist for the
+  // internet alone, and without the deny they would open the zone east-west on their ports.
+  const own = [...ingress, ...egress].some((it) => it.internetBound) ? ctx.ownRanges : undefined;
   return { ingress: entriesFor("ingress", ingress, own), egress: entriesFor("egress", egress, own) };
 }

@@ -101,6 +101,6 @@ function dedupe(issues: IntentIssue[]): IntentIssue[] {
 
 /** The AWS rule plan of a whole intent (its own VPC; tenants are planned by their component). */
 export function planAwsRulesForIntent(intent: Intent, options: AwsPlanOptions = {}): AwsRulePlan {
-  const ownRanges = intent.tenants ? [intent.tenants.pool, intent.tenants.sharedServices.addressSpace] : [];
+  const ownRanges = [...(intent.tenants ? [intent.tenants.pool, intent.tenants.sharedServices.addressSpace] : []), ...(options.ownRanges ?? [])];
   return planAwsRules({ name: intent.name, zones: intent.zones, flows: intent.flows, egress: intent.egress, addresses: planAddresses(intent), ownRanges }, options);
 }

@@ -10,7 +10,7 @@
  */
 import { CidrSet } from "../../net/cidr";
 import { TrafficSet, type PortSpec } from "../../net/ports";
-import type { NeutralRule } from "../neutral";
+import { INTERNET_PEER, type NeutralRule } from "../neutral";
 import { RESERVED_ZONE_NAME, type PlanContext } from "./context";
 import type { AwsProtocol, SecurityGroupPlan, SgPeer, SgRule } from "./types";
 
@@ -102,7 +102,12 @@ function rulesFor(ctx: PlanContext, group: string, direction: "ingress" | "egres
         const key = r.peer.zone;
         refs.set(key, { peer: { kind: "zone", zone: key }, c: merge(refs.get(key)?.c, c) });
       } else addCidrs(r.peer.zone, [ctx.zoneBlock.get(r.peer.zone)!]);
-    } else if (r.peer.kind === "cidrs") addCidrs(r.peer.name, r.peer.cidrs);
+    } else if (r.peer.kind === "cidrs") {
+      // Towards the internet: never the deployment's own ranges (see PlanContext.internetCidrs).
+      // Ingress from the internet keeps 0.0.0.0/0: every netseg zone's egress already leaves the
+      // own ranges out, and the zone's NACL denies them in front of its internet allows.
+      addCidrs(r.peer.name, direction === "egress" && r.peer.name === INTERNET_PEER ? ctx.internetCidrs : r.peer.cidrs);
+    }
     else if (ctx.proxy.mode === "security-group") refs.set(EGRESS_PROXY_GROUP, { peer: { kind: "egress-proxy" }, c: merge(refs.get(EGRESS_PROXY_GROUP)?.c, c) });
     // A transparent firewall's internet-bound blocks leave out the deployment's own ranges: see PlanContext.proxy.
     else addCidrs(EGRESS_PROXY_GROUP, ctx.proxy.sgCidrs);

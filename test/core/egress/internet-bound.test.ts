@@ -71,8 +71,12 @@ describe("core/rules/aws: a transparent egress firewall never opens the deployme
     assert.ok(!naclAllows(payments.nacl.ingress, INTERNET, "tcp", 3389), "RDP from the internet stays closed");
   });
 
-  it("leaves zones that do not go through the firewall, explicit proxies and proxy groups as they were", () => {
-    for (const z of plan.zones.filter((x) => x.zone !== "payments")) assert.ok(![...z.nacl.ingress, ...z.nacl.egress].some((e) => e.purposes.includes("own-range-deny")), z.zone);
+  it("leaves zones with no internet-bound allow, explicit proxies and proxy groups as they were", () => {
+    // edge admits the internet on 443, so its NACL denies the own ranges too (see internet-flows.test.ts);
+    // data has no internet-bound allow at all.
+    const hasOwnDeny = (z: AwsRulePlan["zones"][number]) => [...z.nacl.ingress, ...z.nacl.egress].some((e) => e.purposes.includes("own-range-deny"));
+    assert.ok(!hasOwnDeny(zoneOf(plan, "data")), "data");
+    assert.ok(hasOwnDeny(zoneOf(plan, "edge")), "edge admits the internet");
     for (const options of [{ egressProxy: { listenPort: 3128 } }, {}]) {
       const other = planAwsRulesForIntent(intent, options);
       const p = zoneOf(other, "payments");

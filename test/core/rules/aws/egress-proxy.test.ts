@@ -121,7 +121,8 @@ describe("core/rules/aws admin ports from the internet", () => {
   });
 
   it("adds nothing where no internet-wide entry opens an admin port", () => {
-    assert.deepEqual(zoneOf(plan, "app").nacl.egress.filter((e) => e.action === "deny").map((e) => e.ruleNumber), [32766]);
+    // app's egress denies the VPC's own range in front of its internet-wide allow, and nothing for admin ports.
+    assert.deepEqual(zoneOf(plan, "app").nacl.egress.filter((e) => e.action === "deny").map((e) => [e.purposes[0], e.cidr]), [["own-range-deny", "10.0.0.0/16"], ["final-deny", "0.0.0.0/0"]]);
     assert.deepEqual(internetAdminDenies(TrafficSet.fromSpecs([{ protocol: "tcp", from: 443, to: 443 }])), []);
     assert.deepEqual(internetAdminDenies(TrafficSet.ALL, TrafficSet.of("tcp", 22, 22)), [{ protocol: "tcp", from: 3389, to: 3389 }]);
   });
