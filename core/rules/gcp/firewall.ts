@@ -10,7 +10,7 @@
 import { CidrSet } from "../../net/cidr";
 import { TrafficSet, type PortSpec } from "../../net/ports";
 import type { IntentIssue } from "../../intent/errors";
-import { INTERNET_CIDRS, type NeutralRule } from "../neutral";
+import { INTERNET_CIDRS, INTERNET_PEER, type NeutralRule } from "../neutral";
 import { endpointPart, gcpName } from "./names";
 import { GCP_PRIORITY, type GcpFirewallRulePlan, type GcpProtocolPorts } from "./types";
 
@@ -33,6 +33,13 @@ export interface FirewallContext {
   readonly zoneCidrs: ReadonlyMap<string, readonly string[]>;
   readonly zoneEgress: ReadonlyMap<string, string>;
   readonly egressProxyRanges: readonly string[];
+  /**
+   * The ranges `from: internet` and `to: internet` rules name: the internet minus the network's
+   * own ranges (default the whole IPv4 space). A VM's traffic to another VM of the network meets
+   * both the source's egress and the target's ingress rules, so "the internet on 443" written as
+   * 0.0.0.0/0 on both sides would let app reach edge:443 although only internet -> edge is meant.
+   */
+  readonly internetRanges?: readonly string[];
   /** Where a flow (or egress allow-list) sits in the intent, for error paths: `flows[2]`. */
   readonly flowPath: (flowKey: string) => string;
 }
@@ -120,7 +127,7 @@ function allowRule(ctx: FirewallContext, r: NeutralRule, issues: IntentIssue[]):
     return [make(r.key, base, description, [r.peer.zone], [], [])];
   }
   let ranges: readonly string[];
-  if (r.peer.kind === "cidrs") ranges = r.peer.cidrs;
+  if (r.peer.kind === "cidrs") ranges = r.peer.name === INTERNET_PEER ? (ctx.internetRanges ?? r.peer.cidrs) : r.peer.cidrs;
   else if (r.peer.kind === "zone") ranges = ctx.zoneCidrs.get(r.peer.zone) ?? [];
   else ranges = ctx.egressProxyRanges;
   if (!ingress && r.peer.kind === "cidrs" && r.peer.name === "internet" && ctx.zoneEgress.get(r.zone) !== "nat") {

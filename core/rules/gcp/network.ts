@@ -8,7 +8,7 @@
  * slot i of its zone's block. Appending a region never moves a subnet; reordering `regions`
  * would, and is therefore worth a comment next to the list in a program.
  */
-import { parseCidr } from "../../net/cidr";
+import { CidrSet, parseCidr } from "../../net/cidr";
 import { IntentError, type IntentIssue } from "../../intent/errors";
 import type { Intent } from "../../intent/types";
 import { planLayout } from "../../addressing/plan";
@@ -159,8 +159,11 @@ export function planGcpNetwork(intent: Intent, options: GcpPlanOptions): GcpNetw
     const e = intent.egress.findIndex((x) => `${x.zone}->egress-proxy` === flowKey);
     return e >= 0 ? `egress[${e}]` : flowKey;
   };
+  // The internet, as the allow rules name it: everything but the network's own address space
+  // (both ways; GCP takes 256 ranges per rule, and the complement of a /16 is 16).
+  const internetRanges = internetRangesOf(intent.addressSpace);
   const firewallRules = planFirewallRules(
-    { prefix, networkName, zoneCidrs, zoneEgress: new Map(zones.map((z) => [z.name, z.egress])), egressProxyRanges, flowPath },
+    { prefix, networkName, zoneCidrs, zoneEgress: new Map(zones.map((z) => [z.name, z.egress])), egressProxyRanges, internetRanges, flowPath },
     asSeenByZones(compileNeutralRules(intent), portProblem ? undefined : egressProxyPort),
     targeting,
     issues,
@@ -216,8 +219,16 @@ export function planGcpNetwork(intent: Intent, options: GcpPlanOptions): GcpNetw
     routes,
     nat,
     egressProxyRanges,
+    internetRanges,
     ...(egressProxyPort === undefined ? {} : { egressProxyPort }),
     peers,
-    flowTuples: () => gcpFlowTuples(firewallRules, { zones, peers }),
+    flowTuples: () => gcpFlowTuples(firewallRules, { zones, peers, internet: internetRanges }),
   };
+}
+
+/** The whole IPv4 space minus the address space (unchanged when the address space does not parse: that is reported elsewhere). */
+function internetRangesOf(addressSpace: string): string[] {
+  const own = parseCidr(addressSpace, { strict: true });
+  const base = CidrSet.fromCidrs(INTERNET_CIDRS);
+  return ("error" in own ? base : base.subtract(CidrSet.fromCidrs([addressSpace]))).toCidrs().map((c) => c.text);
 }

@@ -19,15 +19,18 @@ import { GCP_PRIORITY, type GcpFirewallRulePlan, type GcpZonePlan } from "./type
 export interface TupleContext {
   readonly zones: readonly Pick<GcpZonePlan, "name" | "subnets">[];
   readonly peers: readonly { readonly name: string; readonly cidrs: readonly string[] }[];
+  /** The ranges the plan names the internet by (the internet minus the network's own ranges); the whole IPv4 space is the internet too. */
+  readonly internet?: readonly string[];
 }
 
 function rangeDecoder(ctx: TupleContext): (ranges: readonly string[]) => string | undefined {
   const zones = ctx.zones.map((z) => ({ name: z.name, set: CidrSet.fromCidrs(z.subnets.map((s) => s.cidr)) }));
   const peers = ctx.peers.map((p) => ({ name: p.name, set: CidrSet.fromCidrs(p.cidrs) }));
+  const internet = ctx.internet ? CidrSet.fromCidrs(ctx.internet) : undefined;
   return (ranges) => {
     if (ranges.length === 0) return undefined;
     const set = CidrSet.fromCidrs(ranges);
-    if (set.equals(CidrSet.WORLD_V4)) return "internet";
+    if (set.equals(CidrSet.WORLD_V4) || (internet && !internet.isEmpty() && set.equals(internet))) return "internet";
     const zone = zones.find((z) => z.set.equals(set));
     if (zone) return zone.name;
     const covering = peers.filter((p) => p.set.covers(set));

@@ -116,6 +116,8 @@ export interface GcpNetworkPlan {
   readonly nat: readonly GcpNatPlan[];
   /** Where egress allow-lists go: the egress proxy's ranges. */
   readonly egressProxyRanges: readonly string[];
+  /** What `from: internet` / `to: internet` rules name: the IPv4 internet minus the address space (the flow tuples read it back as the internet). */
+  readonly internetRanges: readonly string[];
   /** The explicit egress proxy's listen port the zones' proxy-bound rules carry; absent: destination ports. */
   readonly egressProxyPort?: number;
   /** The intent's peers, by which flow tuples name address ranges. */

@@ -100,7 +100,9 @@ describe("core/rules/gcp planGcpNetwork", () => {
 
     it("takes the internet and peers as source ranges", () => {
       const plan = planGcpNetwork(shop(), { regions: REGIONS });
-      assert.deepEqual(rule(plan, "internet->edge/ingress").sourceRanges, ["0.0.0.0/0"]);
+      // The internet minus the network's own 10.20.0.0/16: a VM of the network is never "the internet".
+      assert.ok(CidrSet.fromCidrs(rule(plan, "internet->edge/ingress").sourceRanges).equals(CidrSet.WORLD_V4.subtract(CidrSet.fromCidrs(["10.20.0.0/16"]))));
+      assert.deepEqual(rule(plan, "internet->edge/ingress").sourceRanges, plan.internetRanges);
       assert.deepEqual(rule(plan, "internet->edge/ingress").protocols, [{ protocol: "tcp", ports: ["80", "443"] }]);
       assert.deepEqual(rule(plan, "office->app/ingress").sourceRanges, ["203.0.113.0/24"]);
       assert.equal(plan.firewallRules.some((r) => r.key.startsWith("internet->") && r.direction === "EGRESS"), false);
@@ -147,7 +149,7 @@ describe("core/rules/gcp planGcpNetwork", () => {
       const intent = shop();
       const plan = planGcpNetwork(intent, { regions: REGIONS });
       assert.deepEqual(plan.flowTuples(), intentFlowTuples(intent));
-      const ctx = { zones: plan.zones, peers: plan.peers };
+      const ctx = { zones: plan.zones, peers: plan.peers, internet: plan.internetRanges };
       const without = (key: string) => plan.firewallRules.filter((r) => r.key !== key);
       const pairs = (rules: typeof plan.firewallRules) => [...new Set(gcpFlowTuples(rules, ctx).map((t) => `${t.from}->${t.to}`))].sort();
       assert.deepEqual(pairs(plan.firewallRules), ["app->data", "edge->app", "internet->edge", "office->app"]);
