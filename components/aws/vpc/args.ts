@@ -63,6 +63,12 @@ export interface SegmentedVpcArgs {
   readonly naclEntryLimit?: number;
   /** The account's security-group rule quota per direction (60 by default). */
   readonly sgRuleLimit?: number;
+  /**
+   * Blocks outside the intent's address space that belong to the same deployment and are never
+   * the internet (TenantVpcs passes the tenant pool and shared services): the zones' internet
+   * rules leave them out, as they leave out the address space.
+   */
+  readonly ownRanges?: readonly string[];
   /** Extra tags on every resource. */
   readonly tags?: Readonly<Record<string, string>>;
 }
@@ -128,6 +134,7 @@ export function planSegmentedVpc(name: string, args: SegmentedVpcArgs): Segmente
       namePrefix: name,
       naclEntryLimit: args.naclEntryLimit,
       sgRuleLimit: args.sgRuleLimit,
+      ...(args.ownRanges ? { ownRanges: args.ownRanges } : {}),
       natZone: args.natZone,
       egressProxy: egressProxyOptions(args.egressProxy, issues),
       source: intent.name,
