@@ -8,13 +8,17 @@
  * Only the platforms the intent applies to are judged (see ./scope), and there only pairs touching a
  * zone the intent manages: an unmanaged namespace talking to
  * the internet is not this intent's business. Traffic to the same endpoint, DNS to kube-dns and
- * an egress allow-list's ports to the internet are tolerated (not required).
+ * an egress allow-list's ports to the internet are tolerated (not required). A peer whose ranges
+ * are all public lies in the internet: an allow-list names hosts, not addresses, and any public
+ * address may serve an allowed name, so the allow-list's ports towards such a peer are tolerated
+ * too (the matrix still shows the path; the egress filter decides it by name).
  */
 import { TrafficSet } from "../net/ports";
 import type { Endpoint as IntentEndpoint, Intent } from "../intent/types";
 import type { Block, Endpoint, Matrix, PairResult, Platform, RuleRef } from "./model";
 import { inferTenant, platformsOf } from "./scope";
 import { cidrSet } from "./values";
+import { CidrSet } from "../net/cidr";
 import { explainBlocked, explainReplies } from "./explain";
 import { pathTraffic } from "./stage";
 
@@ -138,6 +142,7 @@ export function compareWithIntent(matrix: Matrix, intent: Intent, opts: Conforma
   const uncertain: Finding[] = [];
   const dnsBlocked: Finding[] = [];
   const flowHit = new Set<string>();
+  const publicPeers = new Set(intent.peers.filter((p) => isPublicOnly(p.cidrs)).map((p) => p.name));
 
   for (const pair of matrix.pairs) {
     const from = byId.get(pair.from);
@@ -159,7 +164,7 @@ export function compareWithIntent(matrix: Matrix, intent: Intent, opts: Conforma
     const intended = TrafficSet.fromSpecs(flows.flatMap((f) => f.ports));
     let tolerated = intended;
     if (tolerateDns && isKubeDns(to)) tolerated = tolerated.union(DNS);
-    if (to.kind === "internet" && from.zone) {
+    if ((to.kind === "internet" || (to.kind === "peer" && publicPeers.has(to.key))) && from.zone) {
       for (const e of intent.egress) {
         if (e.zone === from.zone && (!e.workload || from.platform !== "k8s" || from.workload === e.workload)) {
           tolerated = tolerated.union(TrafficSet.fromSpecs(e.destinations.map((d) => ({ protocol: "tcp" as const, from: d.port, to: d.port }))));
@@ -217,3 +222,11 @@ export function compareWithIntent(matrix: Matrix, intent: Intent, opts: Conforma
   unresolved.sort();
   return { unintended, accidentalDenies, internetToSensitive, uncertain, dnsBlocked, unresolved };
 }
+
+/** Every range of the peer is public (outside RFC 1918, fc00::/7 and 100.64.0.0/10): it is reached across the internet. */
+function isPublicOnly(cidrs: readonly string[]): boolean {
+  const { set, bad } = cidrSet(cidrs);
+  return bad.length === 0 && !set.isEmpty() && set.intersect(NOT_PUBLIC).isEmpty();
+}
+
+const NOT_PUBLIC = CidrSet.PRIVATE.union(CidrSet.fromCidrs(["100.64.0.0/10"]));

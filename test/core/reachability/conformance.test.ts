@@ -9,7 +9,7 @@ import { analyseReachability, compareWithIntent } from "../../../core/reachabili
 import { awsResources, baseline, CIDR, nacl, T } from "./aws-fixture";
 import { urnOf } from "./build";
 
-const intent = parseIntent({
+const doc = {
   name: "shop",
   addressSpace: "10.0.0.0/16",
   zones: [{ name: "edge", internet: "inbound", egress: "nat" }, { name: "app", egress: "proxy" }, { name: "data", sensitive: true }],
@@ -20,7 +20,8 @@ const intent = parseIntent({
     { from: "app", to: "data", ports: ["tcp/5432"] },
   ],
   egress: [{ from: "app", allow: ["api.stripe.com:443"] }],
-});
+};
+const intent = parseIntent(doc);
 
 describe("reachability / compareWithIntent (AWS)", () => {
   it("reports the forgotten return traffic as an accidental deny naming the NACL", () => {
@@ -61,7 +62,21 @@ describe("reachability / compareWithIntent (AWS)", () => {
     f.nacl.app.egress.push(nacl(120, "allow", "0.0.0.0/0", 0, 65535));
     f.nacl.app.ingress.push(nacl(120, "allow", "0.0.0.0/0", 1024, 65535));
     const r = compareWithIntent(analyseReachability(awsResources(f), { intent }), intent);
-    assert.deepEqual(r.unintended.map((u) => `${u.from} -> ${u.to}: ${u.traffic}`), ["aws:app -> aws:edge: tcp/443", "aws:app -> internet: tcp/0-442, tcp/444-65535", "aws:app -> office: tcp"]);
+    // office's block is public: the allow-list's tcp/443 may reach it as it reaches any internet address.
+    assert.deepEqual(r.unintended.map((u) => `${u.from} -> ${u.to}: ${u.traffic}`), ["aws:app -> aws:edge: tcp/443", "aws:app -> internet: tcp/0-442, tcp/444-65535", "aws:app -> office: tcp/0-442, tcp/444-65535"]);
+  });
+
+  it("tolerates the allow-list's ports towards a public peer only: a private peer is not the internet", () => {
+    const f = baseline();
+    f.sg.app.egress.push({ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] });
+    f.nacl.app.egress.push(nacl(120, "allow", "0.0.0.0/0", 443));
+    f.nacl.app.ingress.push(nacl(120, "allow", "0.0.0.0/0", 1024, 65535));
+    f.routes.app = [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-main-id" }];
+    const publicOffice = compareWithIntent(analyseReachability(awsResources(f), { intent }), intent);
+    assert.deepEqual(publicOffice.unintended.map((u) => `${u.from} -> ${u.to}: ${u.traffic}`), ["aws:app -> aws:edge: tcp/443"]);
+    const vpnOffice = parseIntent({ ...doc, peers: [{ name: "office", cidrs: ["172.31.0.0/24"] }] });
+    const r = compareWithIntent(analyseReachability(awsResources(f), { intent: vpnOffice }), vpnOffice);
+    assert.deepEqual(r.unintended.map((u) => `${u.from} -> ${u.to}: ${u.traffic}`), ["aws:app -> aws:edge: tcp/443", "aws:app -> office: tcp/443"]);
   });
 
   it("lists flows whose endpoints the stack does not have", () => {
