@@ -158,3 +158,17 @@ describe("netseg preview on examples/aws-three-tier and broken copies (subproces
     assert.match(text, /The intent in .*-bad-intent\/shop\.yaml has 2 problems: \(1\) zones\[0\]\.internet: .*"sometimes".*; \(2\) zones\[2\]\.egress: .*"nowhere"/);
   });
 });
+
+describe("netseg preview of the default stack, as `npm start` runs it (subprocess)", function () {
+  this.timeout(240_000);
+
+  it("passes: exit 0, no mandatory violation, every path held against its intent is intended", async () => {
+    const r = await preview(ROOT, "--format", "json");
+    assert.equal(r.code, 0, `${r.stderr}\n${r.stdout.slice(0, 4000)}`);
+    const report = JSON.parse(r.stdout);
+    assert.deepEqual(report.violations.mandatory, []);
+    const reach = report.analyses.find((a: { id: string }) => a.id === "reachability");
+    assert.deepEqual(reach.findings.filter((f: { severity: string }) => f.severity === "error"), []);
+    assert.match(report.summary.line, /^PASS: \d+ resources, 4 policy packs, 0 mandatory/);
+  });
+});
