@@ -79,10 +79,12 @@ export class TenantVpcs extends pulumi.ComponentResource {
     const fleetLogs = lean && args.vpc?.flowLogs === undefined ? createFleetFlowLogBucket(name, { ...baseTags, [TAG.aws.role]: "tenant-flow-logs" }, this) : undefined;
     // Every VPC of the fleet leaves the pool and shared services out of its internet rules: the
     // transit gateway carries those, so "the internet on 443" must not open them.
-    const fleetRanges = [t.pool, t.sharedServices.addressSpace];
+    // A malformed vpc.ownRanges is kept whole (not spread into characters) for the plan to report.
+    const given: unknown = args.vpc?.ownRanges;
+    const fleetRanges = [...(given === undefined ? [] : Array.isArray(given) ? (given as string[]) : [given as string]), t.pool, t.sharedServices.addressSpace];
     const tenantVpcArgs = (tenant: string) => ({
       ...(args.vpc ?? {}),
-      ownRanges: [...(args.vpc?.ownRanges ?? []), ...fleetRanges],
+      ownRanges: fleetRanges,
       ...(lean && args.vpc?.routeTables === undefined ? { routeTables: "perZone" as const } : {}),
       ...(fleetLogs ? { flowLogs: { destination: "s3" as const, bucketArn: pulumi.interpolate`${fleetLogs.arn}/${tenant}/` } } : {}),
     });
@@ -96,7 +98,7 @@ export class TenantVpcs extends pulumi.ComponentResource {
       vpcRoutes(SHARED_SERVICES, Object.fromEntries(s.routeTableIds.map((id, i) => [`${SHARED_SERVICES}-existing-${i + 1}`, id])), sharedAttachment, this);
     } else {
       const sIntent = sharedServicesIntent(intent);
-      const vpc = new SegmentedVpc(`${name}-${SHARED_SERVICES}`, { ...(args.vpc ?? {}), ownRanges: [...(args.vpc?.ownRanges ?? []), ...fleetRanges], intent: sIntent, tags: sharedTags }, { parent: this });
+      const vpc = new SegmentedVpc(`${name}-${SHARED_SERVICES}`, { ...(args.vpc ?? {}), ownRanges: fleetRanges, intent: sIntent, tags: sharedTags }, { parent: this });
       const transit = createTransitSubnets(`${name}-${SHARED_SERVICES}`, vpc.vpcId, planAddresses(sIntent).infrastructure, sIntent.addressSpace, [this.plan.pool], azName, (d) => ({ ...sharedTags, Name: d }), vpc);
       sharedAttachment = attach(SHARED_SERVICES, vpc.vpcId, transit.subnets.map((s) => s.id), sharedTags, vpc);
       vpcRoutes(SHARED_SERVICES, zoneTables(vpc, `${SHARED_SERVICES}`), sharedAttachment, vpc);

@@ -185,13 +185,30 @@ export function buildContext(input: AwsRuleInput, options: AwsPlanOptions, issue
   };
 }
 
-/** The address space and the other own ranges; a block that does not parse is an issue, not a silent gap. */
+/**
+ * The address space and the other own ranges; a block that does not parse is an issue, not a
+ * silent gap, and so are own ranges that leave nothing of the IPv4 internet (every `to: internet`
+ * rule would silently allow nothing).
+ */
 function ownRangesOf(input: AwsRuleInput, issues: IntentIssue[]): CidrSet {
-  const blocks = [input.addresses.addressSpace, ...(input.ownRanges ?? [])];
-  const good = blocks.filter((c, i) => {
+  const extra: unknown = input.ownRanges ?? [];
+  if (!Array.isArray(extra)) {
+    issues.push({ path: "ownRanges", value: typeof extra === "string" ? extra : typeof extra, message: "must be a list of CIDR blocks", fix: 'write a list such as ["10.128.0.0/12"]' });
+  }
+  const blocks: unknown[] = [input.addresses.addressSpace, ...(Array.isArray(extra) ? extra : [])];
+  const good = blocks.filter((c, i): c is string => {
+    const path = i === 0 ? "addressSpace" : `ownRanges[${i - 1}]`;
+    if (typeof c !== "string") {
+      issues.push({ path, value: typeof c, message: "must be a CIDR block, as text", fix: "write a CIDR block such as 10.0.0.0/16" });
+      return false;
+    }
     const parsed = parseCidr(c, { strict: true });
-    if ("error" in parsed) issues.push({ path: i === 0 ? "addressSpace" : `ownRanges[${i - 1}]`, value: c, message: parsed.error, fix: "write a CIDR block such as 10.0.0.0/16" });
+    if ("error" in parsed) issues.push({ path, value: c, message: parsed.error, fix: "write a CIDR block such as 10.0.0.0/16" });
     return !("error" in parsed);
   });
-  return CidrSet.fromCidrs(good);
+  const own = CidrSet.fromCidrs(good);
+  if (CidrSet.WORLD_V4.subtract(own).isEmpty()) {
+    issues.push({ path: "ownRanges", value: good.join(", "), message: "the deployment's own ranges cover the whole IPv4 internet, so no internet rule would allow anything", fix: "list only the blocks that belong to the deployment (the tenant pool, shared services), never 0.0.0.0/0" });
+  }
+  return own;
 }

@@ -8,12 +8,12 @@ import { planAddresses } from "../../addressing/plan";
 import { IntentError, type IntentIssue } from "../../intent/errors";
 import type { Intent } from "../../intent/types";
 import { zoneMarks } from "../../tags";
-import { asSeenByZones, compileNeutralRules } from "../neutral";
+import { asSeenByZones, compileNeutralRules, INTERNET_PEER } from "../neutral";
 import { buildContext, type AwsPlanOptions, type AwsRuleInput, type PlanContext } from "./context";
 import { checkDescription, checkNaclNumbers, checkSecurityGroupName, checkTags, AWS_DESCRIPTION_CHARACTERS } from "./limits";
 import { planZoneNacl } from "./nacl";
 import { planEgressProxyIngress, planZoneSecurityGroup } from "./security-groups";
-import type { AwsRulePlan, AwsZoneRules } from "./types";
+import type { AwsRulePlan, AwsZoneRules, NaclEntry, SgRule } from "./types";
 
 /** Flow descriptions go onto rules; returns the keys of flows whose description AWS refuses. */
 function checkFlowDescriptions(ctx: PlanContext, issues: IntentIssue[]): Set<string> {
@@ -35,7 +35,7 @@ function checkLimits(ctx: PlanContext, z: AwsZoneRules, badFlows: ReadonlySet<st
         path,
         value: entries.length,
         message: `zone "${z.zone}" needs ${entries.length} NACL ${dir} entries (final deny included), over the limit of ${ctx.naclEntryLimit} per direction`,
-        fix: `merge port ranges or peers of the flows ${dir === "ingress" ? "into" : "out of"} "${z.zone}", or raise the account's NACL quota (at most 40) and pass the new limit (naclEntryLimit / --nacl-limit)`,
+        fix: `merge port ranges or peers of the flows ${dir === "ingress" ? "into" : "out of"} "${z.zone}", or raise the account's NACL quota (at most 40) and pass the new limit (naclEntryLimit / --nacl-limit)${ownDenyNote(entries)}`,
       });
     }
     issues.push(...checkNaclNumbers(`${path} (NACL ${dir})`, entries));
@@ -45,7 +45,7 @@ function checkLimits(ctx: PlanContext, z: AwsZoneRules, badFlows: ReadonlySet<st
         path,
         value: rules.length,
         message: `zone "${z.zone}" needs ${rules.length} security-group ${dir} rules, over the limit of ${ctx.sgRuleLimit} per direction`,
-        fix: `merge port ranges or peer CIDRs of the flows ${dir === "ingress" ? "into" : "out of"} "${z.zone}", or raise the account's security-group rule quota and pass it (sgRuleLimit)${dir === "egress" && ctx.proxy.internetBound && z.securityGroup.egress.some((r) => r.flowKeys.some((k) => k.endsWith("->egress-proxy"))) ? `; its egress towards the transparent egress firewall is written as the ${ctx.proxy.sgCidrs.length} blocks of ${ctx.proxy.cidrs.join(", ")} outside the deployment's own ranges (${ctx.ownRanges}), one rule per block and port range, so fewer distinct ports in the zone's allow-list also help` : ""}`,
+        fix: `merge port ranges or peer CIDRs of the flows ${dir === "ingress" ? "into" : "out of"} "${z.zone}", or raise the account's security-group rule quota and pass it (sgRuleLimit)${dir === "egress" && ctx.proxy.internetBound && z.securityGroup.egress.some((r) => r.flowKeys.some((k) => k.endsWith("->egress-proxy"))) ? `; its egress towards the transparent egress firewall is written as the ${ctx.proxy.sgCidrs.length} blocks of ${ctx.proxy.cidrs.join(", ")} outside the deployment's own ranges (${ctx.ownRanges}), one rule per block and port range, so fewer distinct ports in the zone's allow-list also help` : ""}${dir === "egress" ? internetNote(ctx, rules) : ""}`,
       });
     }
     for (const r of rules) {
@@ -56,6 +56,20 @@ function checkLimits(ctx: PlanContext, z: AwsZoneRules, badFlows: ReadonlySet<st
   }
   issues.push(...checkSecurityGroupName(path, z.securityGroup.name));
   issues.push(...checkDescription(path, "the security group's description", z.securityGroup.description, "rename the zone or the intent"));
+}
+
+/** Why a NACL holds entries the intent does not list one by one: the own-range denies (and what they keep open). */
+function ownDenyNote(entries: readonly NaclEntry[]): string {
+  const denies = entries.filter((e) => e.purposes.includes("own-range-deny")).length;
+  const kept = entries.filter((e) => e.reasons.some((r) => r.endsWith("(kept open ahead of the own-range deny)"))).length;
+  if (!denies) return "";
+  return `; ${denies} of the entries deny the deployment's own ranges in front of the internet-wide allows${kept ? ` and ${kept} keep the zone's own flows open ahead of them` : ""} (they keep the internet rules from opening the zone east-west)`;
+}
+
+/** Why a zone's egress to the internet takes many rules: the internet minus the deployment's own ranges. */
+function internetNote(ctx: PlanContext, rules: readonly SgRule[]): string {
+  if (!rules.some((r) => r.peer.kind === "cidr" && r.peer.name.split("+").includes(INTERNET_PEER))) return "";
+  return `; its egress to the internet is written as the ${ctx.internetCidrs.length} blocks of 0.0.0.0/0 outside the deployment's own ranges (${ctx.ownRanges}), one rule per block and port range, so fewer distinct internet ports (a port range instead of single ports) also help`;
 }
 
 /** Plans the security groups and NACLs; throws IntentError listing every problem. */
@@ -101,6 +115,10 @@ function dedupe(issues: IntentIssue[]): IntentIssue[] {
 
 /** The AWS rule plan of a whole intent (its own VPC; tenants are planned by their component). */
 export function planAwsRulesForIntent(intent: Intent, options: AwsPlanOptions = {}): AwsRulePlan {
-  const ownRanges = [...(intent.tenants ? [intent.tenants.pool, intent.tenants.sharedServices.addressSpace] : []), ...(options.ownRanges ?? [])];
+  // The caller's blocks first, so that an error's path (ownRanges[i]) is the caller's index.
+  // A value that is not a list goes through as it is, for the context to refuse by name.
+  const given: unknown = options.ownRanges ?? [];
+  const fleet = intent.tenants ? [intent.tenants.pool, intent.tenants.sharedServices.addressSpace] : [];
+  const ownRanges = (Array.isArray(given) ? [...(given as string[]), ...fleet] : given) as readonly string[];
   return planAwsRules({ name: intent.name, zones: intent.zones, flows: intent.flows, egress: intent.egress, addresses: planAddresses(intent), ownRanges }, options);
 }
