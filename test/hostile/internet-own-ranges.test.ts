@@ -21,7 +21,7 @@ const intent = parseIntent({
 function refused(ownRanges: unknown, path: RegExp, message: RegExp): void {
   assert.throws(
     () => planAwsRulesForIntent(intent, { ownRanges: ownRanges as string[] }),
-    (e: unknown) => e instanceof IntentError && e.issues.some((i) => path.test(i.path) && message.test(i.message) && i.fix.length > 0),
+    (e: unknown) => e instanceof IntentError && e.issues.some((i) => path.test(i.path) && message.test(i.message) && (i.fix ?? "").length > 0),
     `ownRanges ${JSON.stringify(ownRanges)}`,
   );
 }
@@ -62,7 +62,7 @@ describe("hostile: ownRanges of the internet rules", () => {
           plan = planAwsRulesForIntent(intent, { ownRanges });
         } catch (e) {
           // Refused by name, or because scattered own ranges cut the internet into more blocks than the quota allows (said so).
-          return e instanceof IntentError && e.issues.some((i) => i.path.startsWith("ownRanges") || /its egress to the internet is written as the \d+ blocks/.test(i.fix));
+          return e instanceof IntentError && e.issues.some((i) => i.path.startsWith("ownRanges") || /its egress to the internet is written as the \d+ blocks/.test(i.fix ?? ""));
         }
         const own = CidrSet.fromCidrs(["10.20.0.0/16", ...ownRanges]);
         const app = plan.zones.find((z) => z.zone === "app")!;

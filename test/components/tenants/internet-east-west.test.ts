@@ -36,7 +36,7 @@ describe("components/aws/tenants: a tenant's internet rules leave the fleet's ra
     tenants: {
       ...t,
       zones: [{ name: "web", internet: "inbound" }, { name: "app", egress: "nat" }, { name: "data", sensitive: true }],
-      flows: [...t.flows, { from: "internet", to: "web", ports: ["tcp/443"] }, { from: "app", to: "internet", ports: ["tcp/443"] }],
+      flows: [...(t.flows ?? []), { from: "internet", to: "web", ports: ["tcp/443"] }, { from: "app", to: "internet", ports: ["tcp/443"] }],
       sharedServices: { ...t.sharedServices, ports: ["tcp/443"] },
     },
   });
