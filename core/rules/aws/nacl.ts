@@ -17,7 +17,7 @@
  * include them.
  * What the zone's own flows allow inside those ranges is numbered before the denies.
  */
-import { CidrSet, cidr as parseBlock } from "../../net/cidr";
+import { CidrSet, cidr as parseBlock, type Cidr } from "../../net/cidr";
 import { EPHEMERAL, PROTOCOLS, TrafficSet, formatPortSpec, type PortSpec } from "../../net/ports";
 import { INTERNET_CIDRS, INTERNET_PEER, type NeutralRule } from "../neutral";
 import { internetAdminDenies } from "./admin-ports";
@@ -105,23 +105,7 @@ function entriesFor(direction: "ingress" | "egress", items: readonly Item[], own
       const purposes = members.flatMap((m) => [...m.purposes]);
       const reasons = members.flatMap((m) => [...m.reasons]);
       for (const spec of g.traffic.toSpecs()) {
-        const protocol: AwsProtocol = spec.protocol === "all" ? "-1" : spec.protocol;
-        const ported = protocol === "tcp" || protocol === "udp";
-        const key = `${block.text} ${protocol} ${spec.from}-${spec.to}`;
-        const prior = unnumbered.get(key);
-        unnumbered.set(key, {
-          direction,
-          action: "allow",
-          protocol,
-          protocolNumber: PROTOCOL_NUMBER[protocol],
-          cidr: block.text,
-          ipv6: block.family === 6,
-          fromPort: ported ? spec.from : 0,
-          toPort: ported ? spec.to : 0,
-          ...(protocol === "icmp" ? { icmpType: -1, icmpCode: -1 } : {}),
-          purposes: [...new Set([...(prior?.purposes ?? []), ...purposes])].sort(),
-          reasons: [...new Set([...(prior?.reasons ?? []), ...reasons])].sort(),
-        });
+        addAllow(unnumbered, direction, block, spec, purposes, reasons);
       }
     }
   }
@@ -225,23 +209,7 @@ function withOwnRangeDenies(direction: "ingress" | "egress", entries: readonly O
         // Re-allowing what an earlier allow already lets through changes nothing: the fewer entries wins.
         const specs = [needed.toSpecs(), it.traffic.toSpecs()].sort((a, b) => a.length - b.length)[0];
         for (const spec of specs) {
-          const protocol: AwsProtocol = spec.protocol === "all" ? "-1" : spec.protocol;
-          const ported = protocol === "tcp" || protocol === "udp";
-          const key = `${block.text} ${protocol} ${spec.from}-${spec.to}`;
-          const prior = keep.get(key);
-          keep.set(key, {
-            direction,
-            action: "allow",
-            protocol,
-            protocolNumber: PROTOCOL_NUMBER[protocol],
-            cidr: block.text,
-            ipv6: block.family === 6,
-            fromPort: ported ? spec.from : 0,
-            toPort: ported ? spec.to : 0,
-            ...(protocol === "icmp" ? { icmpType: -1, icmpCode: -1 } : {}),
-            purposes: [...new Set([...(prior?.purposes ?? []), it.purpose])].sort(),
-            reasons: [...new Set([...(prior?.reasons ?? []), `${it.reason} (kept open ahead of the own-range deny)`])].sort(),
-          });
+          addAllow(keep, direction, block, spec, [it.purpose], [`${it.reason} (kept open ahead of the own-range deny)`]);
         }
       }
     }
@@ -259,6 +227,27 @@ function withOwnRangeDenies(direction: "ingress" | "egress", entries: readonly O
     reasons: [`${block.text} is the deployment's own range, not the internet (the local and tenant routes carry it): the internet-wide allows below must not open it`],
   }));
   return [...before, ...keep.values(), ...denies, ...entries.slice(at)];
+}
+
+/** Adds (or merges into an equal one) the allow entry for `spec` to `block`, keyed by block, protocol and ports. */
+function addAllow(into: Map<string, Omit<NaclEntry, "ruleNumber">>, direction: "ingress" | "egress", block: Cidr, spec: PortSpec, purposes: readonly NaclPurpose[], reasons: readonly string[]): void {
+  const protocol: AwsProtocol = spec.protocol === "all" ? "-1" : spec.protocol;
+  const ported = protocol === "tcp" || protocol === "udp";
+  const key = `${block.text} ${protocol} ${spec.from}-${spec.to}`;
+  const prior = into.get(key);
+  into.set(key, {
+    direction,
+    action: "allow",
+    protocol,
+    protocolNumber: PROTOCOL_NUMBER[protocol],
+    cidr: block.text,
+    ipv6: block.family === 6,
+    fromPort: ported ? spec.from : 0,
+    toPort: ported ? spec.to : 0,
+    ...(protocol === "icmp" ? { icmpType: -1, icmpCode: -1 } : {}),
+    purposes: [...new Set([...(prior?.purposes ?? []), ...purposes])].sort(),
+    reasons: [...new Set([...(prior?.reasons ?? []), ...reasons])].sort(),
+  });
 }
 
 function specOf(e: Omit<NaclEntry, "ruleNumber">): PortSpec {
