@@ -21,7 +21,8 @@ export type FlowLogsArgs =
 /**
  * How the zones with `egress: proxy` reach the egress proxy; match it to the EgressProxy backend.
  * - `backend: "network-firewall"` (transparent): the zones' rules open the allow-listed ports
- *   towards the internet (`cidrs` default `["0.0.0.0/0"]`); the firewall on the route decides.
+ *   towards the internet (`cidrs` default `["0.0.0.0/0"]`, written minus the deployment's own
+ *   ranges, which take the local route and never cross the firewall); the firewall decides.
  * - `backend: "proxy-fleet"` (explicit): the zones' rules open only the proxy's listen port
  *   (`listenPort`, default 3128), towards the proxy's security group (default; EgressProxy
  *   attaches it to its load balancer) or `cidrs`; NACLs towards the proxy subnets.
