@@ -98,7 +98,11 @@ export async function previewCommand(programDir: string | undefined, opts: Previ
     const text = renderOutcome(report, opts);
     if (opts.output) fs.writeFileSync(opts.output, text);
     else process.stdout.write(text);
-    if (opts.output || opts.format !== "text") process.stderr.write(`${report.summary.line}\n`);
+    if (opts.output || opts.format !== "text") {
+      // The report holds them too; a machine format on stdout must not hide them from whoever watches the run.
+      for (const l of report.programLogs) process.stderr.write(`program ${l.level}: ${l.message}${l.urn ? ` (${l.urn})` : ""}\n`);
+      process.stderr.write(`${report.summary.line}\n`);
+    }
     return report.summary.exitCode;
   } catch (err) {
     process.stderr.write(faultText(err, isDebug()));

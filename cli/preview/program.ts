@@ -23,8 +23,9 @@ import { PreviewError, errorText, oneParagraph } from "./errors";
 import type { CallAnswer, MockContext } from "./mocks";
 import { DEFAULT_CALLS, UnknownCallError, answerCall, mockState } from "./mocks";
 import type { PulumiProject } from "./project";
+import { captureProgramLogs } from "./program-logs";
 import { Recorder } from "./recorder";
-import type { RecordedResource } from "./types";
+import type { ProgramLog, RecordedResource } from "./types";
 
 export interface RecordOptions {
   project: PulumiProject;
@@ -40,6 +41,8 @@ export interface ProgramResult {
   resources: RecordedResource[];
   /** The stack's exported outputs, as plain data. */
   outputs: Record<string, unknown>;
+  /** What the program logged at warn or error level (see program-logs.ts), in the order logged. */
+  logs: ProgramLog[];
 }
 
 function isTypeScriptEntry(main: string): boolean {
@@ -131,7 +134,9 @@ export async function recordProgram(options: RecordOptions): Promise<ProgramResu
     tsx.register();
   }
 
+  const capture = captureProgramLogs(pulumi.log as unknown as Parameters<typeof captureProgramLogs>[0]);
   let outputs: Record<string, unknown> = {};
+  let logs: ProgramLog[] = [];
   let failure: unknown;
   try {
     const result = await pulumi.runtime.runInPulumiStack(async () => {
@@ -147,9 +152,11 @@ export async function recordProgram(options: RecordOptions): Promise<ProgramResu
       await waitForRPCs();
       await new Promise((resolve) => setImmediate(resolve));
     }
+    logs = await capture.logs();
   } catch (err) {
     failure = err;
   } finally {
+    capture.restore();
     process.off("unhandledRejection", onEscaped);
     process.off("uncaughtException", onEscaped);
   }
@@ -163,7 +170,7 @@ export async function recordProgram(options: RecordOptions): Promise<ProgramResu
       `The Pulumi program ${project.main} failed under the offline preview${resourceUrn}: ${oneParagraph(errorText(firstError), 4000)}`,
     );
   }
-  return { resources: recorder.resources(), outputs };
+  return { resources: recorder.resources(), outputs, logs };
 }
 
 /** Messages the child sends back over IPC. */

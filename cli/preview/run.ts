@@ -156,7 +156,7 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewO
     });
     const tProgram = Date.now();
     session = await sessionStart;
-    const { resources, outputs } = programResult;
+    const { resources, outputs, logs: programLogs } = programResult;
     if (!options.allowEmpty) refuseEmpty(project.main, project.stack, resources);
     progress.update(status(), true);
     const pass = await resourcePass;
@@ -186,6 +186,7 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewO
       violations: enforcement.violations,
       remediations: enforcement.remediations,
       analyses,
+      programLogs,
     });
     report.timingsMs = { program: tProgram - t0, packs: tPacks - tProgram, report: Date.now() - tPacks };
     return { report, packLogs: session.engine.logs };

@@ -89,3 +89,16 @@ export interface PackSummary {
   dir: string;
   policies: PolicySummary[];
 }
+
+/**
+ * A warning or error the Pulumi program logged (`pulumi.log.warn` / `pulumi.log.error`, which
+ * the engine would show under the resource they name), or wrote with `console.warn` /
+ * `console.error`. Only a `pulumi.log.error` fails the preview (see report/model.ts).
+ */
+export interface ProgramLog {
+  level: "warning" | "error";
+  source: "pulumi.log" | "console";
+  message: string;
+  /** The resource the message names (`pulumi.log.*`'s `resource` argument), when it has one. */
+  urn?: string;
+}

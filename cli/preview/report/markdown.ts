@@ -1,5 +1,5 @@
 /** Markdown report, fit for a pull-request comment: the verdict first, details in tables, the long parts folded. */
-import type { Violation } from "../types";
+import type { ProgramLog, Violation } from "../types";
 import type { PreviewReport } from "./model";
 import { shortUrn } from "./model";
 
@@ -13,6 +13,11 @@ function violationTable(vs: Violation[]): string[] {
     return `| \`${cell(v.policyPack)}/${cell(v.policy)}\` | \`${cell(shortUrn(v.urn))}\` | ${cell(detail)} |`;
   });
   return ["| Policy | Resource | Message |", "|---|---|---|", ...rows];
+}
+
+function programLogTable(logs: ProgramLog[]): string[] {
+  const rows = logs.map((l) => `| ${l.source === "console" ? "console" : "`pulumi.log`"} | ${l.urn ? `\`${cell(l.urn)}\`` : "—"} | ${cell(l.message)} |`);
+  return ["| From | Resource | Message |", "|---|---|---|", ...rows];
 }
 
 /** `aws:ec2/subnet:Subnet` -> `Subnet`: the zone table names types briefly; the text report has them in full. */
@@ -31,6 +36,10 @@ export function renderMarkdown(report: PreviewReport): string {
   if (report.violations.mandatory.length > 0) {
     out.push(`### Mandatory violations (${report.violations.mandatory.length})`, "", ...violationTable(report.violations.mandatory), "");
   }
+  const programErrors = report.programLogs.filter((l) => l.level === "error");
+  const programWarnings = report.programLogs.filter((l) => l.level === "warning");
+  if (programErrors.length > 0) out.push(`### Program errors (${programErrors.length})`, "", ...programLogTable(programErrors), "");
+  if (programWarnings.length > 0) out.push(`### Program warnings (${programWarnings.length})`, "", ...programLogTable(programWarnings), "");
   for (const s of report.analyses) {
     out.push(`### ${s.title}`, "");
     if (s.summary) out.push(s.summary, "");

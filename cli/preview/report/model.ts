@@ -7,7 +7,7 @@ import { GCP_FIREWALL } from "../../../core/resources";
 import { firewallZone } from "../../../core/rules/gcp";
 import { TAG } from "../../../core/tags";
 import type { AnalysisSection } from "../analysis";
-import type { PackSummary, RecordedResource, Remediation, Violation } from "../types";
+import type { PackSummary, ProgramLog, RecordedResource, Remediation, Violation } from "../types";
 
 export const UNZONED = "unzoned";
 
@@ -37,10 +37,15 @@ export interface PreviewReport {
   violations: { mandatory: Violation[]; advisory: Violation[] };
   remediations: Remediation[];
   analyses: AnalysisSection[];
+  /** What the program logged at warn or error level: errors first; those naming a resource first, by URN. */
+  programLogs: ProgramLog[];
   summary: {
     mandatory: number;
     advisory: number;
     analysisErrors: number;
+    /** `pulumi.log.error` calls: each fails the preview (exit 1), see buildReport. */
+    programErrors: number;
+    programWarnings: number;
     exitCode: 0 | 1;
     line: string;
   };
@@ -104,6 +109,17 @@ export interface ReportInput {
   violations: Violation[];
   remediations: Remediation[];
   analyses: AnalysisSection[];
+  /** What the program logged (ProgramResult.logs); none when absent. */
+  programLogs?: ProgramLog[];
+}
+
+function byLogOrder(a: ProgramLog, b: ProgramLog): number {
+  const rank = (l: ProgramLog) => (l.level === "error" ? 0 : 2) + (l.urn === undefined ? 1 : 0);
+  return rank(a) - rank(b) || (a.urn ?? "").localeCompare(b.urn ?? "") || a.source.localeCompare(b.source) || a.message.localeCompare(b.message);
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 /** The resources a deployment would create: custom, not providers, not reads. */
@@ -116,7 +132,13 @@ export function buildReport(input: ReportInput): PreviewReport {
   const mandatory = input.violations.filter((v) => v.level === "mandatory").sort(byViolationOrder);
   const advisory = input.violations.filter((v) => v.level === "advisory").sort(byViolationOrder);
   const analysisErrors = input.analyses.reduce((n, s) => n + s.findings.filter((f) => f.severity === "error").length, 0);
-  const exitCode = mandatory.length > 0 || analysisErrors > 0 ? 1 : 0;
+  const programLogs = [...(input.programLogs ?? [])].sort(byLogOrder);
+  const programErrors = programLogs.filter((l) => l.level === "error").length;
+  const programWarnings = programLogs.length - programErrors;
+  // A program that logs an error says its own stack is wrong. The Pulumi CLI prints such an error
+  // and still exits 0 (pulumi/pulumi#5085; only the Automation API's inline programs fail on it);
+  // a preview gate must not pass what the program itself calls an error, so it fails (exit 1).
+  const exitCode = mandatory.length > 0 || analysisErrors > 0 || programErrors > 0 ? 1 : 0;
   const parts = [
     `${managed.length} resources`,
     `${input.packs.length} policy pack${input.packs.length === 1 ? "" : "s"}`,
@@ -124,6 +146,8 @@ export function buildReport(input: ReportInput): PreviewReport {
     `${advisory.length} advisory`,
   ];
   if (input.analyses.length > 0) parts.push(`${analysisErrors} analysis error${analysisErrors === 1 ? "" : "s"}`);
+  if (programErrors > 0) parts.push(plural(programErrors, "program error"));
+  if (programWarnings > 0) parts.push(plural(programWarnings, "program warning"));
   return {
     project: input.project,
     stack: input.stack,
@@ -139,10 +163,13 @@ export function buildReport(input: ReportInput): PreviewReport {
     violations: { mandatory, advisory },
     remediations: [...input.remediations].sort((a, b) => a.urn.localeCompare(b.urn) || a.policy.localeCompare(b.policy)),
     analyses: input.analyses,
+    programLogs,
     summary: {
       mandatory: mandatory.length,
       advisory: advisory.length,
       analysisErrors,
+      programErrors,
+      programWarnings,
       exitCode,
       line: `${exitCode === 0 ? "PASS" : "FAIL"}: ${parts.join(", ")} (${input.project}/${input.stack})`,
     },

@@ -1,6 +1,6 @@
 /**
- * SARIF 2.1.0 for code-scanning tools: one rule per policy (and per analysis finding kind),
- * one result per violation, the resource URN as the logical location. Code-scanning UIs need
+ * SARIF 2.1.0 for code-scanning tools: one rule per policy (and per analysis finding kind, and
+ * per kind of program log), one result per violation, finding or program warning/error, the resource URN as the logical location. Code-scanning UIs need
  * a physical location too, so each result also points at the program's entry file.
  */
 import * as path from "node:path";
@@ -54,6 +54,20 @@ export function renderSarif(report: PreviewReport, baseDir = process.cwd()): str
         locations: [{ ...physical[0], logicalLocations: (f.urns ?? []).map((urn) => ({ fullyQualifiedName: urn, kind: "resource" })) }],
       });
     }
+  }
+  // What the program logged: a pulumi.log.error fails the preview (level error), the rest warn.
+  for (const l of report.programLogs) {
+    const id = l.source === "console" ? "netseg-program/console" : `netseg-program/log-${l.level}`;
+    const description =
+      l.source === "console" ? "The program wrote to console.warn or console.error" : `The program logged ${l.level === "error" ? "an error" : "a warning"} with pulumi.log.${l.level === "error" ? "error" : "warn"}`;
+    results.push({
+      ruleId: id,
+      ruleIndex: ruleFor(id, id.slice("netseg-program/".length), description, l.level),
+      level: l.level,
+      message: { text: l.message },
+      locations: [{ ...physical[0], logicalLocations: l.urn ? [{ fullyQualifiedName: l.urn, kind: "resource" }] : [] }],
+      properties: { source: l.source },
+    });
   }
   const log: Log = {
     version: "2.1.0",

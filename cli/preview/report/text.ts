@@ -1,6 +1,6 @@
 /** Plain-text report for terminals and CI logs. */
 import type { AnalysisSection } from "../analysis";
-import type { Violation } from "../types";
+import type { ProgramLog, Violation } from "../types";
 import type { PreviewReport } from "./model";
 import { shortUrn } from "./model";
 
@@ -12,6 +12,16 @@ function violationLines(title: string, vs: Violation[]): string[] {
     lines.push(`  [${v.policyPack}/${v.policy}] ${shortUrn(v.urn)}`, `      ${detail}`);
   }
   return [...lines, ""];
+}
+
+/** Where a program log came from, and the resource it names (its full URN) when it names one. */
+export function logOrigin(l: ProgramLog): string {
+  return `${l.source === "console" ? "console" : "pulumi.log"}${l.urn ? ` ${l.urn}` : " (no resource)"}`;
+}
+
+function programLogLines(title: string, logs: ProgramLog[]): string[] {
+  if (logs.length === 0) return [];
+  return [`${title} (${logs.length})`, ...logs.flatMap((l) => [`  [${logOrigin(l)}]`, `      ${l.message.replace(/\s*\n\s*/g, " ")}`]), ""];
 }
 
 export function matrixLines(section: AnalysisSection): string[] {
@@ -37,6 +47,8 @@ export function renderText(report: PreviewReport): string {
   } else {
     out.push("Policy packs: none (pass --policy-pack <dir>)", "");
   }
+  out.push(...programLogLines("Program errors (pulumi.log.error fails the preview)", report.programLogs.filter((l) => l.level === "error")));
+  out.push(...programLogLines("Program warnings", report.programLogs.filter((l) => l.level === "warning")));
   for (const s of report.analyses) {
     out.push(s.title);
     if (s.summary) out.push(`  ${s.summary}`);
