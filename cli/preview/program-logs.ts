@@ -47,15 +47,19 @@ function urnOf(resource: unknown): Promise<string | undefined> {
 export interface LogCapture {
   /** Every message so far, in the order logged, once the URNs they name are known. */
   logs(): Promise<ProgramLog[]>;
+  /** The errors logged so far, at once (no URNs): for the message of a program that then failed. */
+  loggedErrors(): string[];
   /** Put the SDK's functions and the console back. */
   restore(): void;
 }
 
 export function captureProgramLogs(log: LogModule): LogCapture {
   const entries: Promise<ProgramLog>[] = [];
+  const errors: string[] = [];
   const original = { warn: log.warn, error: log.error, consoleWarn: console.warn, consoleError: console.error };
   const fromPulumi = (level: ProgramLog["level"]): LogFn => (msg, resource) => {
     const message = text(msg);
+    if (level === "error") errors.push(message);
     const entry = urnOf(resource).then((urn): ProgramLog => ({ level, source: "pulumi.log", message, ...(urn ? { urn } : {}) }));
     entries.push(entry);
     return entry.then(() => undefined);
@@ -69,6 +73,7 @@ export function captureProgramLogs(log: LogModule): LogCapture {
   console.error = fromConsole;
   return {
     logs: () => Promise.all(entries),
+    loggedErrors: () => [...errors],
     restore: () => {
       log.warn = original.warn;
       log.error = original.error;

@@ -166,8 +166,12 @@ export async function recordProgram(options: RecordOptions): Promise<ProgramResu
   }
   if (firstError !== undefined) {
     const resourceUrn = (firstError as { resource?: { urn?: unknown } })?.resource ? " (raised by a resource; see the message)" : "";
+    // What it logged as errors first is often the explanation (log, then throw); it must not be lost.
+    const logged = capture.loggedErrors();
+    const reason = oneParagraph(errorText(firstError), 4000);
+    const before = logged.length > 0 ? `${/[.!?]$/.test(reason) ? "" : "."} Before failing it logged ${logged.length === 1 ? "an error" : `${logged.length} errors`}: ${logged.map((m) => oneParagraph(m, 600)).join("; ")}` : "";
     throw new PreviewError(
-      `The Pulumi program ${project.main} failed under the offline preview${resourceUrn}: ${oneParagraph(errorText(firstError), 4000)}`,
+      `The Pulumi program ${project.main} failed under the offline preview${resourceUrn}: ${reason}${before}`,
     );
   }
   return { resources: recorder.resources(), outputs, logs };

@@ -83,4 +83,16 @@ describe("preview: what the program logs reaches the report", function () {
       ],
     );
   });
+
+  it("keeps what a program logged as an error in the message (exit 2) when it then throws", async () => {
+    await assert.rejects(
+      runProgram(loadProject(LOGS, "throws")),
+      (err: Error) => {
+        assert.equal(err.name, "PreviewError");
+        assert.match(err.message, /failed under the offline preview: giving up\. Before failing it logged an error: the payments VPC has no flow logs bucket$/);
+        assert.doesNotMatch(err.message, /\n/);
+        return true;
+      },
+    );
+  });
 });
