@@ -6,7 +6,8 @@
  * console never reaches the report. So the preview replaces the two functions on the program's
  * own SDK copy (the SDK and programs both call them through that module object) with ones that
  * keep the message and resolve the named resource's URN, as the engine's `Log` RPC would; and
- * it keeps what the program writes with `console.warn` / `console.error`, as warnings.
+ * it keeps what the program writes with `console.warn` / `console.error`, as warnings. All of
+ * it still goes to stderr as well, which the CLI quotes if the program then exits abruptly.
  */
 import { format } from "node:util";
 import type { ProgramLog } from "./types";
@@ -53,19 +54,24 @@ export interface LogCapture {
   restore(): void;
 }
 
-export function captureProgramLogs(log: LogModule): LogCapture {
+/** `echo` receives each message as a line too (default: stderr). */
+export function captureProgramLogs(log: LogModule, echo: (line: string) => void = (line) => void process.stderr.write(line)): LogCapture {
   const entries: Promise<ProgramLog>[] = [];
   const errors: string[] = [];
   const original = { warn: log.warn, error: log.error, consoleWarn: console.warn, consoleError: console.error };
   const fromPulumi = (level: ProgramLog["level"]): LogFn => (msg, resource) => {
     const message = text(msg);
     if (level === "error") errors.push(message);
+    // Also on stderr, as the SDK's own fallback does: a program that then exits abruptly has only that.
+    echo(`${level}: ${message}\n`);
     const entry = urnOf(resource).then((urn): ProgramLog => ({ level, source: "pulumi.log", message, ...(urn ? { urn } : {}) }));
     entries.push(entry);
     return entry.then(() => undefined);
   };
   const fromConsole = (...args: unknown[]) => {
-    entries.push(Promise.resolve({ level: "warning", source: "console", message: text(format(...args)) }));
+    const message = text(format(...args));
+    entries.push(Promise.resolve({ level: "warning", source: "console", message }));
+    echo(`${message}\n`);
   };
   log.warn = fromPulumi("warning");
   log.error = fromPulumi("error");

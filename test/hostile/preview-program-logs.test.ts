@@ -15,7 +15,8 @@ function sdkLog(): { warn: LogFn; error: LogFn } {
 describe("hostile: what a program passes to pulumi.log under the preview", () => {
   it("keeps every message as text, whatever its type, and cuts a huge one", async () => {
     const log = sdkLog();
-    const capture = captureProgramLogs(log);
+    const echoed: string[] = [];
+    const capture = captureProgramLogs(log, (line) => echoed.push(line));
     try {
       await log.warn({ not: "a string" } as unknown as string);
       await log.error(undefined as unknown as string);
@@ -31,6 +32,7 @@ describe("hostile: what a program passes to pulumi.log under the preview", () =>
       ]);
       assert.equal(logs[4].message.length, 4003);
       assert.ok(logs.every((l) => l.urn === undefined && l.source === "pulumi.log"));
+      assert.deepEqual(echoed.slice(0, 2), ["warning: [object Object]\n", "error: undefined\n"], "each is also echoed (to stderr by default)");
     } finally {
       capture.restore();
     }
@@ -38,7 +40,7 @@ describe("hostile: what a program passes to pulumi.log under the preview", () =>
 
   it("names a resource only when its URN resolves to text; a fake, a rejected or a throwing URN still keeps the message", async () => {
     const log = sdkLog();
-    const capture = captureProgramLogs(log);
+    const capture = captureProgramLogs(log, () => undefined);
     try {
       const urn = "urn:pulumi:s::p::aws:ec2/vpc:Vpc::main";
       await log.warn("real", { urn: { promise: () => Promise.resolve(urn) } });
@@ -64,7 +66,8 @@ describe("hostile: what a program passes to pulumi.log under the preview", () =>
     const log = sdkLog();
     const { warn, error } = log;
     const consoleWarn = console.warn;
-    const capture = captureProgramLogs(log);
+    const echoed: string[] = [];
+    const capture = captureProgramLogs(log, (line) => echoed.push(line));
     console.warn("%s has %d zones", "vpc", 3, { extra: true });
     console.error("plain");
     capture.restore();
@@ -72,6 +75,7 @@ describe("hostile: what a program passes to pulumi.log under the preview", () =>
       ["warning", "console", "vpc has 3 zones { extra: true }"],
       ["warning", "console", "plain"],
     ]);
+    assert.deepEqual(echoed, ["vpc has 3 zones { extra: true }\n", "plain\n"]);
     assert.equal(log.warn, warn);
     assert.equal(log.error, error);
     assert.equal(console.warn, consoleWarn);

@@ -95,4 +95,8 @@ describe("preview: what the program logs reaches the report", function () {
       },
     );
   });
+
+  it("still quotes what the program wrote to console.error when it then exits abruptly (exit 2)", async () => {
+    await assert.rejects(runProgram(loadProject(LOGS, "exits")), /stopped the preview runner \(exit 3\) before it finished: .*cannot reach the flow logs bucket/);
+  });
 });
