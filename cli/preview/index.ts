@@ -2,8 +2,9 @@
  * `netseg preview [program-dir]`: an offline `pulumi preview --policy-pack` for pull requests.
  * The command runs the program under the SDK's mocks, drives real CrossGuard packs over the
  * Analyzer gRPC interface, runs the analyses and prints a report. Exit codes: 0 clean, 1 a
- * mandatory violation (or an analysis finding of severity error), 2 the program, a pack, an
- * analysis or an input failed, or nothing was checked: every failure fails closed.
+ * mandatory violation (or an analysis finding of severity error, or a `pulumi.log.error` from
+ * the program), 2 the program, a pack, an analysis or an input failed, or nothing was checked:
+ * every failure fails closed. What the program logs at warn or error level is in every format.
  */
 import * as fs from "node:fs";
 import type { Command } from "commander";

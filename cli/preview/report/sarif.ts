@@ -1,7 +1,8 @@
 /**
  * SARIF 2.1.0 for code-scanning tools: one rule per policy (and per analysis finding kind, and
- * per kind of program log), one result per violation, finding or program warning/error, the resource URN as the logical location. Code-scanning UIs need
- * a physical location too, so each result also points at the program's entry file.
+ * per kind of program log), one result per violation, finding or program warning/error, the
+ * resource URN (when known) as the logical location. Code-scanning UIs need a physical location
+ * too, so each result also points at the program's entry file.
  */
 import * as path from "node:path";
 import type { Log, ReportingDescriptor, Result } from "sarif";

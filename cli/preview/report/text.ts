@@ -15,13 +15,13 @@ function violationLines(title: string, vs: Violation[]): string[] {
 }
 
 /** Where a program log came from, and the resource it names (its full URN) when it names one. */
-export function logOrigin(l: ProgramLog): string {
+function logOrigin(l: ProgramLog): string {
   return `${l.source === "console" ? "console" : "pulumi.log"}${l.urn ? ` ${l.urn}` : " (no resource)"}`;
 }
 
-function programLogLines(title: string, logs: ProgramLog[]): string[] {
+function programLogLines(title: string, logs: ProgramLog[], note = ""): string[] {
   if (logs.length === 0) return [];
-  return [`${title} (${logs.length})`, ...logs.flatMap((l) => [`  [${logOrigin(l)}]`, `      ${l.message.replace(/\s*\n\s*/g, " ")}`]), ""];
+  return [`${title} (${logs.length})${note}`, ...logs.flatMap((l) => [`  [${logOrigin(l)}]`, `      ${l.message.replace(/\s*\n\s*/g, " ")}`]), ""];
 }
 
 export function matrixLines(section: AnalysisSection): string[] {
@@ -47,8 +47,6 @@ export function renderText(report: PreviewReport): string {
   } else {
     out.push("Policy packs: none (pass --policy-pack <dir>)", "");
   }
-  out.push(...programLogLines("Program errors (pulumi.log.error fails the preview)", report.programLogs.filter((l) => l.level === "error")));
-  out.push(...programLogLines("Program warnings", report.programLogs.filter((l) => l.level === "warning")));
   for (const s of report.analyses) {
     out.push(s.title);
     if (s.summary) out.push(`  ${s.summary}`);
@@ -63,6 +61,9 @@ export function renderText(report: PreviewReport): string {
     for (const r of report.remediations) out.push(`  [${r.policyPack}/${r.policy}] ${shortUrn(r.urn)}`);
     out.push("");
   }
+  // Next to the verdict, where a terminal leaves the reader's eye.
+  out.push(...programLogLines("Program errors", report.programLogs.filter((l) => l.level === "error"), ": a pulumi.log.error fails the preview"));
+  out.push(...programLogLines("Program warnings", report.programLogs.filter((l) => l.level === "warning")));
   out.push(report.summary.line);
   return out.join("\n") + "\n";
 }

@@ -70,7 +70,7 @@ describe("preview: what the program logs reaches the report", function () {
     assert.equal(report.summary.programErrors, 1);
     assert.match(report.summary.line, /^FAIL: .*, 1 program error, 2 program warnings \(logs\/error\)$/);
     assert.deepEqual(report.programLogs.map((l) => l.level), ["error", "warning", "warning"]);
-    assert.match(renderReport(report, "text"), /Program errors \(pulumi\.log\.error fails the preview\) \(1\)\n {2}\[pulumi\.log urn:pulumi:error::logs::netseg:aws:SegmentedVpc::payments\]\n {6}the payments VPC has no flow logs bucket/);
+    assert.match(renderReport(report, "text"), /Program errors \(1\): a pulumi\.log\.error fails the preview\n {2}\[pulumi\.log urn:pulumi:error::logs::netseg:aws:SegmentedVpc::payments\]\n {6}the payments VPC has no flow logs bucket/);
     assert.match(renderReport(report, "text"), /\[console \(no resource\)\]\n {6}deprecated option used/);
     assert.match(renderReport(report, "markdown"), /^## ❌ [^]*### Program errors \(1\)[^]*\| `urn:pulumi:error::logs::netseg:aws:SegmentedVpc::payments` \| the payments VPC has no flow logs bucket \|/);
     const results = JSON.parse(renderReport(report, "sarif")).runs[0].results as { ruleId: string; level: string; locations: { logicalLocations: unknown[] }[] }[];
