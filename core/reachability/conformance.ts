@@ -7,7 +7,12 @@
  *
  * Only the platforms the intent applies to are judged (see ./scope), and there only pairs touching a
  * zone the intent manages: an unmanaged namespace talking to
- * the internet is not this intent's business. Traffic to the same endpoint, DNS to kube-dns and
+ * the internet is not this intent's business. A network no zone tag names (an untagged subnet,
+ * `aws:subnet:<name>`) is no zone of the intent and no flow names it (unless its addresses lie in
+ * a peer's blocks, then it is that peer), so whatever it exchanges with a managed zone is judged
+ * on the zone's side: an untagged subnet reaching a sensitive zone's database port is an
+ * unintended path into that zone. What the intent lets the internet do to a zone, such a network
+ * may do too (tolerated, not required). Traffic to the same endpoint, DNS to kube-dns and
  * an egress allow-list's ports to the internet are tolerated (not required). A peer whose ranges
  * are all public lies in the internet: an allow-list names hosts, not addresses, and any public
  * address may serve an allowed name, so the allow-list's ports towards such a peer are tolerated
@@ -74,7 +79,8 @@ function covers(e: IntentEndpoint, m: Endpoint, own: boolean, workloadLabels: Re
       return m.kind === "internet" || m.kind === "peer";
     case "peer":
       // Another tenant's zone, or shared services, is this intent's peer when its addresses lie in the peer's blocks.
-      if (!own && m.kind === "zone" && m.addresses && !m.addresses.isEmpty()) return e.cidrs.length > 0 && cidrSet(e.cidrs).set.covers(m.addresses);
+      // So is a network no zone tag names (an untagged subnet) whose addresses lie in the peer's blocks.
+      if ((!own || m.network !== undefined) && m.kind === "zone" && m.addresses && !m.addresses.isEmpty()) return e.cidrs.length > 0 && cidrSet(e.cidrs).set.covers(m.addresses);
       return m.kind === "peer" && m.key === e.peer;
     case "zone": {
       if (!own || m.zone !== e.zone) return false;
@@ -164,6 +170,10 @@ export function compareWithIntent(matrix: Matrix, intent: Intent, opts: Conforma
     const intended = TrafficSet.fromSpecs(flows.flatMap((f) => f.ports));
     let tolerated = intended;
     if (tolerateDns && isKubeDns(to)) tolerated = tolerated.union(DNS);
+    // A network no zone tag names may do what the internet may do to a zone (tolerated, not required).
+    if (from.network !== undefined) {
+      tolerated = tolerated.union(TrafficSet.fromSpecs(intent.flows.filter((f) => f.from.kind === "internet" && cover(f.to, to)).flatMap((f) => f.ports)));
+    }
     if ((to.kind === "internet" || (to.kind === "peer" && publicPeers.has(to.key))) && from.zone) {
       for (const e of intent.egress) {
         if (e.zone === from.zone && (!e.workload || from.platform !== "k8s" || from.workload === e.workload)) {

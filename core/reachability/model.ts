@@ -44,6 +44,11 @@ export interface Endpoint {
   readonly labels?: Readonly<Record<string, string>>;
   /** Marked sensitive by its resources' tags (the intent can add more). */
   readonly sensitive?: boolean;
+  /**
+   * The URN of the network (an AWS subnet, a GCP subnetwork) behind an endpoint of a network no
+   * zone tag names: such an endpoint has no `zone`, its key is `subnet:<logical name>`.
+   */
+  readonly network?: string;
 }
 
 /** A rule, or the absence of one, that decided some traffic. */

@@ -10,8 +10,16 @@
  * costs only its own rules. Rules name peers by addresses that may cover only part of a subnet
  * group or of the internet: every peer is judged per address class (../addr-classes), IPv4 and
  * IPv6 apart, and a pairing reaches where some pair of classes does.
+ *
+ * A subnet no zone tag names is an endpoint of its own, `aws:subnet:<logical name>` (a ':' never
+ * appears in a zone key, so it cannot collide with one; a repeated name gets `#2`...), evaluated
+ * like a zone with its NACL, route table and the security groups of no zone in its VPC. netseg's
+ * own infrastructure subnets (`netseg:managed-by=netseg` with a `netseg:role`: the egress path's)
+ * and transit gateway attachment subnets are stages of paths, not endpoints. What cannot be
+ * placed (a zone-less group with no such subnet, a zone-less subnet of unknown VPC) is a note.
  */
 import type { CidrSet } from "../../net/cidr";
+import { TAG } from "../../tags";
 import { AddressIndex } from "../addr-index";
 import { AddressSplitter, ClassPath, classLabel, type AddressClass } from "../addr-classes";
 import { flat } from "../sweep";
@@ -53,6 +61,7 @@ const DEFAULT_NACL: RuleRef = { urn: "", resource: "default NACL", rule: "rule 1
 
 export function analyseAws(model: AwsModel, externals: readonly External[], ephemeralPorts?: EphemeralPorts): PlatformAnalysis {
   const returnStage = returnStages(ephemeralPorts);
+  const notes = [...model.notes];
   const zones = new Map<string, ZoneEp>();
   // A tenant's zones are its own endpoints (`acme/app`): tenant VPCs share their zone names.
   const zoneKey = (x: { zone?: string; tenant?: string }) => (x.zone === undefined ? undefined : x.tenant ? `${x.tenant}/${x.zone}` : x.zone);
@@ -95,6 +104,33 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
     const addresses = groups.length && groups.every((g) => g.cidrs) ? groups.slice(1).reduce((a, g) => a.union(g.cidrs!), groups[0].cidrs!) : undefined;
     const ep: Endpoint = { id: `aws:${name}`, key: name, kind: "zone", platform: "aws", zone, ...(tenant ? { tenant } : {}), ...(addresses ? { addresses } : {}), ...(sensitive ? { sensitive } : {}) };
     zones.set(ep.id, { ep, sgs, groups, addresses });
+  }
+  // Subnets no zone tag names are endpoints of their own (`aws:subnet:<logical name>`: a zone
+  // key never holds a ':'), with their NACL, route table and the security groups of no zone that
+  // can be placed in them (those of their VPC, or of no VPC the engine can tell). netseg's own
+  // infrastructure subnets (`netseg:managed-by` with a `netseg:role`: the egress path's subnets)
+  // and the subnets of a transit gateway attachment are stages of paths, not endpoints.
+  const attachmentSubnets = new Set([...model.transit.attachments.values()].flatMap((a) => a.subnets));
+  const looseSgs = [...model.sgs.values()].filter((s) => s.zone === undefined && !s.infra);
+  const placed = new Set<string>();
+  const taken = new Set(zones.keys());
+  for (const s of model.subnets) {
+    if (s.zone !== undefined || s.infra || attachmentSubnets.has(s.urn)) continue;
+    if (s.vpc === undefined) {
+      notes.push(`${s.urn}: not analysed: subnet ${s.name} has no zone tag and its VPC is unknown, so no security group can be placed in it; give it a vpcId of this stack or a ${TAG.aws.zone} tag`);
+      continue;
+    }
+    const sgs = looseSgs.filter((g) => g.vpc === undefined || g.vpc === s.vpc);
+    sgs.forEach((g) => placed.add(g.urn));
+    let key = `subnet:${s.name}`;
+    for (let n = 2; taken.has(`aws:${key}`); n++) key = `subnet:${s.name}#${n}`;
+    taken.add(`aws:${key}`);
+    const group: Group = { key: `${key}|${s.urn}`, zone: key, subnets: [s], cidrs: s.cidrs, nacl: s.nacl, rt: s.routeTable, vpc: s.vpc };
+    const ep: Endpoint = { id: `aws:${key}`, key, kind: "zone", platform: "aws", network: s.urn, ...(s.tenant ? { tenant: s.tenant } : {}), ...(s.cidrs ? { addresses: s.cidrs } : {}) };
+    zones.set(ep.id, { ep, sgs, groups: [group], addresses: s.cidrs });
+  }
+  for (const g of looseSgs) {
+    if (!placed.has(g.urn)) notes.push(`${g.urn}: not analysed: security group ${g.name} has no zone tag and no subnet of its VPC without one to be placed in; tag it ${TAG.aws.zone}=<zone> (or tag the subnets it is used in)`);
   }
   const zoneList = [...zones.values()];
   const extById = new Map(externals.map((e) => [e.endpoint.id, e]));
@@ -175,7 +211,7 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
     const label = `security group ${names || zone.ep.key} ${dir}`;
     const missing = `no ${dir} rule in ${names || "any security group"} ${egress ? "to" : "from"} ${peer.key}`;
     const stage = !zone.sgs.length
-      ? unknownStage(label, `zone ${zone.ep.key} has no security group tagged with its zone`)
+      ? unknownStage(label, zone.ep.network ? `no security group of this stack can be placed in ${zone.ep.key} (its instances may have any)` : `zone ${zone.ep.key} has no security group tagged with its zone`)
       : allowStage(label, zone.sgs.flatMap((s) => sgBuckets.get(`${s.urn}|${dir}`)?.get(peerClass) ?? []), missing);
     sgStages.set(key, stage);
     return stage;
@@ -358,7 +394,7 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
 
   return {
     endpoints: zoneList.map((z) => z.ep),
-    notes: model.notes,
+    notes,
     paths(from, to) {
       const a = zones.get(from.id);
       const b = zones.get(to.id);

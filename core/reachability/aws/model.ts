@@ -7,7 +7,7 @@
  */
 import { CidrSet } from "../../net/cidr";
 import { TrafficSet } from "../../net/ports";
-import { TAG } from "../../tags";
+import { MANAGED_BY, TAG } from "../../tags";
 import { displayName, propsOf, ResourceGraph } from "../graph";
 import type { NetResource, RuleRef } from "../model";
 import { awsTraffic } from "../protocols";
@@ -47,6 +47,10 @@ export interface Sg {
   readonly tenant?: string;
   readonly sensitive?: boolean;
   readonly literalId?: string;
+  /** The VPC (urn or literal id) when it resolves to one; an untagged group is placed by it. */
+  readonly vpc?: string;
+  /** netseg's own infrastructure (`netseg:managed-by=netseg` with a `netseg:role`, no zone): its role. */
+  readonly infra?: string;
   readonly rules: SgRule[];
 }
 
@@ -79,6 +83,8 @@ export interface Subnet {
   readonly vpc?: string;
   /** Undefined when the block is unknown at preview. */
   readonly cidrs?: CidrSet;
+  /** netseg's own infrastructure (`netseg:managed-by=netseg` with a `netseg:role`, no zone): its role. */
+  readonly infra?: string;
   nacl?: Nacl;
   routeTable?: RouteTable;
 }
@@ -91,6 +97,40 @@ export interface AwsModel {
   /** Transit gateways, their attachments and TGW route tables. */
   readonly transit: TransitModel;
   readonly notes: string[];
+}
+
+/** The role of a resource netseg built as infrastructure (egress path, transit): it carries netseg's mark and a role, and no zone. */
+function infraRole(tags: Readonly<Record<string, string>>, zone: string | undefined): string | undefined {
+  return zone === undefined && tags[TAG.aws.managedBy] === MANAGED_BY && tags[TAG.aws.role] ? tags[TAG.aws.role] : undefined;
+}
+
+/** The VPC a resource's `vpcId` names: its urn, a literal id, or undefined when it cannot be told. */
+function vpcKeyOf(g: ResourceGraph, r: NetResource, value: unknown): string | undefined {
+  const vpc = g.resolve(r, "vpcId", value, [AWS.vpc]);
+  return !vpc ? undefined : "literal" in vpc ? vpc.literal : vpc.urns.length === 1 ? vpc.urns[0] : undefined;
+}
+
+/** Input properties (top level, or one level down) through which a resource carries security groups. */
+const SG_CARRIERS = /^(vpcSecurityGroupIds|securityGroups|securityGroupIds|securityGroupNames|vpcSecurityGroupIdList)$/;
+
+function carriesSgs(v: unknown, depth = 0): boolean {
+  if (Array.isArray(v)) return depth < 2 && v.some((x) => carriesSgs(x, depth + 1));
+  if (!v || typeof v !== "object") return false;
+  return Object.entries(v as Record<string, unknown>).some(([k, x]) => (SG_CARRIERS.test(k) ? x !== undefined && x !== null && !(Array.isArray(x) && x.length === 0) : depth < 2 && carriesSgs(x, depth + 1)));
+}
+
+/**
+ * Resources that put security groups on network interfaces the engine does not model yet
+ * (instances, databases, functions, load balancers, launch templates...): there are no workload
+ * endpoints yet, so each is named in the notes rather than dropped. Its groups are still judged as
+ * part of the zones or subnets they belong to.
+ */
+function unplacedCarriers(g: ResourceGraph): string[] {
+  const known = new Set<string>(Object.values(AWS));
+  return g.resources
+    .filter((r) => r.type.startsWith("aws:") && !known.has(r.type) && carriesSgs(propsOf(r)))
+    .filter((r) => infraRole(labels(propsOf(r).tags), labels(propsOf(r).tags)[TAG.aws.zone]) === undefined)
+    .map((r) => `${r.urn}: not analysed as its own endpoint: a ${r.type.split(":").pop()} carries security groups, and the engine has no workload endpoints yet (its groups are judged only with the zones or subnets they are placed in)`);
 }
 
 function groupRefs(g: ResourceGraph, r: NetResource, prop: string, values: readonly unknown[]): GroupRef[] {
@@ -138,7 +178,18 @@ function readSgs(g: ResourceGraph, zoneTag: string | undefined, notes: string[])
     const tags = labels(p.tags);
     const zone = tags[zoneTag ?? TAG.aws.zone] ?? tags[TAG.aws.zone];
     const id = r.id ?? str(p.id);
-    const sg: Sg = { urn: r.urn, name: displayName(r), zone, tenant: tags[TAG.aws.tenant], sensitive: tags[TAG.aws.sensitive] === "true", literalId: typeof id === "string" ? id : undefined, rules: [] };
+    const infra = infraRole(tags, zone);
+    const sg: Sg = {
+      urn: r.urn,
+      name: displayName(r),
+      zone,
+      tenant: tags[TAG.aws.tenant],
+      sensitive: tags[TAG.aws.sensitive] === "true",
+      literalId: typeof id === "string" ? id : undefined,
+      vpc: vpcKeyOf(g, r, p.vpcId),
+      ...(infra ? { infra } : {}),
+      rules: [],
+    };
     for (const dir of ["ingress", "egress"] as const) {
       const list = arr(p[dir]);
       if (list === UNKNOWN) {
@@ -279,18 +330,20 @@ export function readAws(g: ResourceGraph, zoneTag?: string): AwsModel {
     const p = propsOf(r);
     const tags = labels(p.tags);
     const c = cidrsOf(p.cidrBlock, p.ipv6CidrBlock);
-    const vpc = g.resolve(r, "vpcId", p.vpcId, [AWS.vpc]);
-    const vpcKey = !vpc ? undefined : "literal" in vpc ? vpc.literal : vpc.urns.length === 1 ? vpc.urns[0] : undefined;
+    const zone = tags[zoneTag ?? TAG.aws.zone] ?? tags[TAG.aws.zone];
+    const infra = infraRole(tags, zone);
     subnets.set(r.urn, {
       urn: r.urn,
       name: displayName(r),
-      zone: tags[zoneTag ?? TAG.aws.zone] ?? tags[TAG.aws.zone],
+      zone,
       tenant: tags[TAG.aws.tenant],
       sensitive: tags[TAG.aws.sensitive] === "true",
-      vpc: vpcKey,
+      vpc: vpcKeyOf(g, r, p.vpcId),
       cidrs: c.unknown ? undefined : c.set,
+      ...(infra ? { infra } : {}),
     });
   }
+  notes.push(...unplacedCarriers(g));
   const sgs = readSgs(g, zoneTag, notes);
   const nacls = readNacls(g, subnets, notes);
   const routeTables = readRouteTables(g, subnets);

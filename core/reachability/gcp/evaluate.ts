@@ -23,7 +23,11 @@ const byPriority = (a: GcpFirewall, b: GcpFirewall) => a.priority - b.priority |
 export function analyseGcp(model: GcpModel, externals: readonly External[]): PlatformAnalysis {
   const zones = new Map<string, { ep: Endpoint; zone: GcpZone }>();
   for (const z of [...model.zones.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    zones.set(`gcp:${z.name}`, { ep: { id: `gcp:${z.name}`, key: z.name, kind: "zone", platform: "gcp", zone: z.name, ...(z.sensitive ? { sensitive: true } : {}) }, zone: z });
+    // An untagged subnetwork (`subnet:<name>`, a ':' no zone name holds) has no zone.
+    const ep: Endpoint = z.network
+      ? { id: `gcp:${z.name}`, key: z.name, kind: "zone", platform: "gcp", network: z.network, ...(z.ranges && !z.rangesUnknown ? { addresses: z.ranges } : {}) }
+      : { id: `gcp:${z.name}`, key: z.name, kind: "zone", platform: "gcp", zone: z.name, ...(z.sensitive ? { sensitive: true } : {}) };
+    zones.set(`gcp:${z.name}`, { ep, zone: z });
   }
   const sorted = [...model.firewalls].sort(byPriority);
   const extById = new Map(externals.map((e) => [e.endpoint.id, e]));

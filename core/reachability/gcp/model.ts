@@ -3,6 +3,8 @@
  * carry `netseg-zone=<zone>`, instances and templates labelled with it, and network tags named
  * after a zone), firewall rules with their targets and sources, and routes to the internet.
  * Service-account references are joined through the graph, since an email is usually unknown.
+ * A subnetwork no zone mark names is an endpoint of its own (`gcp:subnet:<logical name>`), except
+ * netseg's egress proxy subnetwork; one of unknown network is a note.
  */
 import { CidrSet } from "../../net/cidr";
 import { TrafficSet } from "../../net/ports";
@@ -34,6 +36,8 @@ export interface GcpZone {
   rangesUnknown: boolean;
   networks: Set<string>;
   sensitive: boolean;
+  /** The subnetwork's URN when no zone mark names it: an endpoint of its own (`subnet:<logical name>`), with no zone. */
+  network?: string;
 }
 
 /** A list of service accounts a rule names: by email, or by account resource when the email is unknown. */
@@ -129,6 +133,8 @@ function ranges(v: unknown): { set?: CidrSet; unknown: boolean; bad: readonly st
 }
 
 export function readGcp(g: ResourceGraph): GcpModel {
+  // A Set: a rule of unknown direction is read twice, its problems noted once.
+  const notes = new Set<string>();
   const zones = new Map<string, GcpZone>();
   const zone = (name: string): GcpZone => {
     let z = zones.get(name);
@@ -136,10 +142,23 @@ export function readGcp(g: ResourceGraph): GcpModel {
     return z;
   };
   for (const r of g.ofType(GCP.subnet)) {
-    const name = zoneMark(r);
-    if (!name) continue;
-    const z = zone(name);
+    let name = zoneMark(r);
     const p = propsOf(r);
+    if (!name) {
+      // A subnetwork no zone mark names is an endpoint of its own, with the firewall rules that
+      // target every instance of its network. netseg's own egress proxy subnetwork (its
+      // description says so, or carries `netseg-role=`) holds only the proxy, judged as egress.
+      const d = String(str(p.description) ?? "");
+      if (/^netseg egress proxy subnet of /.test(d) || new RegExp(`${TAG.gcp.role}=`).test(d)) continue;
+      if (networkKey(g, r, "network") === undefined) {
+        notes.add(`${r.urn}: not analysed: subnetwork ${displayName(r)} has no zone mark and its network is unknown; give it a network of this stack or a ${TAG.gcp.zone}=<zone> description mark`);
+        continue;
+      }
+      name = `subnet:${r.name}`;
+      for (let n = 2; zones.has(name); n++) name = `subnet:${r.name}#${n}`;
+      zone(name).network = r.urn;
+    }
+    const z = zone(name);
     const c = ranges([p.ipCidrRange, ...list(p.secondaryIpRanges).map((x) => plain(x)?.ipCidrRange)].filter((x) => x !== undefined));
     if (c.unknown || !c.set) z.rangesUnknown = true;
     else z.ranges = (z.ranges ?? c.set).union(c.set);
@@ -173,8 +192,6 @@ export function readGcp(g: ResourceGraph): GcpModel {
     }
   }
   const firewalls: GcpFirewall[] = [];
-  // A Set: a rule of unknown direction is read twice, its problems noted once.
-  const notes = new Set<string>();
   for (const r of g.ofType(GCP.firewall)) {
     const p = propsOf(r);
     if (bool(p.disabled) === true) continue;
