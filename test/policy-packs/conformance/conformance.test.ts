@@ -95,6 +95,27 @@ describe("policy-packs / conformance", () => {
       assert.deepEqual(own, { violations: [] });
     });
 
+    it("lists what the engine could not analyse alongside the findings, each with its URN", async () => {
+      const f = baseline();
+      f.extra = [{ type: "aws:rds/instance:Instance", name: "orders-db", urn: "urn:pulumi:test::netseg::aws:rds/instance:Instance::orders-db", props: { engine: "postgres", vpcSecurityGroupIds: ["sg-data-id"] } }];
+      const out = await runStack(netsegIntentConformance, fixtures(awsResources(f, { unknownIds: true })), { config: { intent: SHOP_INTENT } });
+      assert.equal(out.violations.length, 2);
+      assert.match(out.violations[0].message, /^intent shop: accidental deny: /);
+      assert.match(out.violations[1].message, /^not analysed by the reachability engine \(1 note, which may bear on the findings above\): urn:pulumi:test::netseg::aws:rds\/instance:Instance::orders-db: not analysed as its own endpoint/);
+    });
+
+    it("a conforming stack passes with its notes unless reportUnanalysed asks for them, then each is a violation on its resource", async () => {
+      const f = baseline();
+      f.nacl.data.egress.push(nacl(100, "allow", CIDR.app, 1024, 65535));
+      f.extra = [{ type: "aws:ec2/securityGroup:SecurityGroup", name: "sg-orphan", urn: "urn:pulumi:test::netseg::aws:ec2/securityGroup:SecurityGroup::sg-orphan", props: { vpcId: "main-id", ingress: [], egress: [] } }];
+      const stack = fixtures(awsResources(f, { unknownIds: true }));
+      assert.deepEqual(await runStack(netsegIntentConformance, stack, { config: { intent: SHOP_INTENT } }), { violations: [] });
+      const out = await runStack(netsegIntentConformance, stack, { config: { intent: SHOP_INTENT, reportUnanalysed: true } });
+      assert.equal(out.violations.length, 1);
+      assert.match(out.violations[0].message, /^not analysed by the reachability engine: urn:\S+::sg-orphan: not analysed: security group sg-orphan has no zone tag/);
+      assert.equal(out.violations[0].urn, "urn:pulumi:test::netseg::aws:ec2/securityGroup:SecurityGroup::sg-orphan");
+    });
+
     it("says which client ports an unintended path's replies use when a NACL refuses the rest", async () => {
       const f = baseline();
       f.nacl.data.egress.push(nacl(90, "deny", CIDR.app, 3389), nacl(100, "allow", CIDR.app, 1024, 65535));
