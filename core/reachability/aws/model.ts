@@ -130,7 +130,7 @@ function unplacedCarriers(g: ResourceGraph): string[] {
   return g.resources
     .filter((r) => r.type.startsWith("aws:") && !known.has(r.type) && carriesSgs(propsOf(r)))
     .filter((r) => infraRole(labels(propsOf(r).tags), labels(propsOf(r).tags)[TAG.aws.zone]) === undefined)
-    .map((r) => `${r.urn}: not analysed as its own endpoint: a ${r.type.split(":").pop()} carries security groups, and the engine has no workload endpoints yet (its groups are judged only with the zones or subnets they are placed in)`);
+    .map((r) => `${r.urn}: not analysed as its own endpoint: ${r.type} carries security groups, and the engine has no workload endpoints yet (its groups are judged only with the zones or subnets they are placed in)`);
 }
 
 function groupRefs(g: ResourceGraph, r: NetResource, prop: string, values: readonly unknown[]): GroupRef[] {
