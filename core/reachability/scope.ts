@@ -76,7 +76,7 @@ export function inferTenant(endpoints: readonly Endpoint[], intent: Intent): str
   } catch {
     return undefined;
   }
-  const tenants = new Set(endpoints.filter((e) => e.tenant && e.addresses && !e.addresses.isEmpty() && space.covers(e.addresses)).map((e) => e.tenant));
+  const tenants = new Set(endpoints.filter((e) => e.tenant && e.zone !== undefined && e.addresses && !e.addresses.isEmpty() && space.covers(e.addresses)).map((e) => e.tenant));
   return tenants.size === 1 ? [...tenants][0] : undefined;
 }
 
