@@ -11,23 +11,10 @@ import { IntentError } from "../../../core/intent/errors";
 import { CidrSet } from "../../../core/net";
 import { blockCount, cidr, subnetAt } from "../../../core/net/cidr";
 import { planAddresses } from "../../../core/addressing";
-import { planAwsRulesForIntent, renderAwsPlanText, type AwsRulePlan, type NaclEntry } from "../../../core/rules/aws";
+import { planAwsRulesForIntent, renderAwsPlanText, type AwsRulePlan } from "../../../core/rules/aws";
+import { naclAllows, zoneOf } from "../rules/aws/nacl-reference";
 
 const FIREWALL = { egressProxy: { mode: "cidrs" as const, cidrs: ["0.0.0.0/0"] } };
-const PROTO: Record<string, string> = { tcp: "6", udp: "17" };
-
-/** AWS's NACL evaluation: the lowest-numbered matching entry decides. */
-function naclAllows(entries: readonly NaclEntry[], address: string, protocol: "tcp" | "udp", port: number): boolean {
-  for (const e of [...entries].sort((a, b) => a.ruleNumber - b.ruleNumber)) {
-    if (!CidrSet.fromCidrs([e.cidr]).has(address)) continue;
-    if (e.protocolNumber !== "-1" && e.protocolNumber !== PROTO[protocol]) continue;
-    if (e.protocolNumber !== "-1" && (port < e.fromPort || port > e.toPort)) continue;
-    return e.action === "allow";
-  }
-  return false;
-}
-
-const zoneOf = (plan: AwsRulePlan, zone: string) => plan.zones.find((z) => z.zone === zone)!;
 const towardsFirewall = (plan: AwsRulePlan, zone: string) => zoneOf(plan, zone).securityGroup.egress.filter((r) => r.flowKeys.some((k) => k.endsWith("->egress-proxy")));
 const blocksOf = (rules: ReturnType<typeof towardsFirewall>) => CidrSet.fromCidrs(rules.map((r) => (r.peer.kind === "cidr" ? r.peer.cidr : "255.255.255.255/32")));
 

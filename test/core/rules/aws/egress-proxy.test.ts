@@ -3,24 +3,11 @@ import { parseIntent, loadIntentFile, type IntentInput } from "../../../../core/
 import { IntentError } from "../../../../core/intent/errors";
 import { planAddresses } from "../../../../core/addressing";
 import { CidrSet } from "../../../../core/net";
-import { internetAdminDenies, planAwsRulesForIntent, type AwsRulePlan, type NaclEntry } from "../../../../core/rules/aws";
+import { internetAdminDenies, planAwsRulesForIntent } from "../../../../core/rules/aws";
 import { TrafficSet } from "../../../../core/net";
+import { naclAllows, zoneOf } from "./nacl-reference";
 
 const SHOP = "examples/intents/shop.yaml";
-const PROTO: Record<string, string> = { tcp: "6", udp: "17", icmp: "1" };
-
-/** AWS's NACL evaluation: the lowest-numbered matching entry decides. */
-function naclAllows(entries: readonly NaclEntry[], address: string, protocol: "tcp" | "udp", port: number): boolean {
-  for (const e of [...entries].sort((a, b) => a.ruleNumber - b.ruleNumber)) {
-    if (!CidrSet.fromCidrs([e.cidr]).has(address)) continue;
-    if (e.protocolNumber !== "-1" && e.protocolNumber !== PROTO[protocol]) continue;
-    if (e.protocolNumber !== "-1" && (port < e.fromPort || port > e.toPort)) continue;
-    return e.action === "allow";
-  }
-  return false;
-}
-
-const zoneOf = (plan: AwsRulePlan, zone: string) => plan.zones.find((z) => z.zone === zone)!;
 
 describe("core/rules/aws egress proxy addressing", () => {
   const intent = loadIntentFile(SHOP);

@@ -12,22 +12,9 @@ import { parseIntent, type IntentInput } from "../../../../core/intent";
 import { IntentError } from "../../../../core/intent/errors";
 import { CidrSet } from "../../../../core/net";
 import { blockCount, cidr, subnetAt } from "../../../../core/net/cidr";
-import { planAwsRulesForIntent, type AwsRulePlan, type NaclEntry } from "../../../../core/rules/aws";
+import { planAwsRulesForIntent } from "../../../../core/rules/aws";
+import { naclAllows, zoneOf } from "./nacl-reference";
 
-const PROTO: Record<string, string> = { tcp: "6", udp: "17" };
-
-/** AWS's NACL evaluation: the lowest-numbered matching entry decides. */
-function naclAllows(entries: readonly NaclEntry[], address: string, protocol: "tcp" | "udp", port: number): boolean {
-  for (const e of [...entries].sort((a, b) => a.ruleNumber - b.ruleNumber)) {
-    if (!CidrSet.fromCidrs([e.cidr]).has(address)) continue;
-    if (e.protocolNumber !== "-1" && e.protocolNumber !== PROTO[protocol]) continue;
-    if (e.protocolNumber !== "-1" && (port < e.fromPort || port > e.toPort)) continue;
-    return e.action === "allow";
-  }
-  return false;
-}
-
-const zoneOf = (plan: AwsRulePlan, zone: string) => plan.zones.find((z) => z.zone === zone)!;
 const WORLD = CidrSet.fromCidrs(["0.0.0.0/0"]);
 
 /** The shop with app behind NAT, reaching the internet on 443; edge admits the internet on 443. */
