@@ -5,6 +5,7 @@
  */
 import { MAX_PORT, TrafficSet, type Protocol } from "../net/ports";
 import { isUnknown, num, str, UNKNOWN } from "./values";
+import { showValue } from "../show-value";
 
 export interface ReadTraffic {
   readonly traffic: TrafficSet;
@@ -33,25 +34,20 @@ export function protocolOf(v: unknown): Protocol | "all" | undefined | typeof UN
   return BY_NAME.get(s.trim().toLowerCase());
 }
 
-function show(v: unknown): string {
-  if (typeof v === "string") return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}...` : v);
-  if (typeof v === "number" || typeof v === "boolean" || v === undefined || v === null) return String(v);
-  return Array.isArray(v) ? `a list of ${v.length}` : "an object";
-}
 
 /** A protocol that is neither modelled nor one the clouds accept: its problem, else undefined. */
 function protocolProblem(v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;
   const s = str(v);
   if (typeof s === "string" && (OTHER_NAMES.has(s.trim().toLowerCase()) || (/^\d{1,3}$/.test(s.trim()) && Number(s) <= 255))) return undefined;
-  return `protocol ${show(v)} is not a protocol name or number from 0 to 255`;
+  return `protocol ${showValue(v)} is not a protocol name or number from 0 to 255`;
 }
 
 /** A present, known value that is not a whole number in [min, max]: its problem, else undefined. */
 function integerProblem(name: string, v: unknown, min: number, max: number): string | undefined {
   if (v === undefined || v === null || isUnknown(v)) return undefined;
   const n = num(v);
-  return typeof n === "number" && Number.isInteger(n) && n >= min && n <= max ? undefined : `${name} ${show(v)} is not a whole number from ${min} to ${max}`;
+  return typeof n === "number" && Number.isInteger(n) && n >= min && n <= max ? undefined : `${name} ${showValue(v)} is not a whole number from ${min} to ${max}`;
 }
 
 function maybe(traffic: TrafficSet, problem: string): ReadTraffic {
@@ -94,7 +90,7 @@ export function gcpTraffic(protocol: unknown, ports: unknown): ReadTraffic {
   if (p === "all" || p === "icmp") return { traffic: TrafficSet.of(p), certain: true };
   if (ports === undefined || ports === null) return { traffic: TrafficSet.of(p), certain: true };
   const list = Array.isArray(ports) ? ports : undefined;
-  if (!list) return isUnknown(ports) ? { traffic: TrafficSet.of(p), certain: false } : maybe(TrafficSet.of(p), `ports ${show(ports)} is not a list`);
+  if (!list) return isUnknown(ports) ? { traffic: TrafficSet.of(p), certain: false } : maybe(TrafficSet.of(p), `ports ${showValue(ports)} is not a list`);
   if (list.length === 0) return { traffic: TrafficSet.of(p), certain: true };
   const specs: { protocol: Protocol; from: number; to: number }[] = [];
   let certain = true;
@@ -108,7 +104,7 @@ export function gcpTraffic(protocol: unknown, ports: unknown): ReadTraffic {
     const m = typeof s === "string" ? /^\s*(\d{1,5})\s*(?:-\s*(\d{1,5}))?\s*$/.exec(s) : null;
     const from = m ? Number(m[1]) : NaN;
     const to = m ? Number(m[2] ?? m[1]) : NaN;
-    if (!m || from > MAX_PORT || to > MAX_PORT || from > to) return maybe(TrafficSet.of(p), `ports[${i}] ${show(x)} is not a port or range from 0 to 65535, the lower first`);
+    if (!m || from > MAX_PORT || to > MAX_PORT || from > to) return maybe(TrafficSet.of(p), `ports[${i}] ${showValue(x)} is not a port or range from 0 to 65535, the lower first`);
     specs.push({ protocol: p, from, to });
   }
   return { traffic: TrafficSet.fromSpecs(specs), certain };

@@ -5,6 +5,8 @@
  */
 import { MAX_PORT, MIN_PORT, TrafficSet, type PortSpec, type Protocol } from "../net";
 import { isUnknown, items, num, str, UNKNOWN, type Plain, type Unknown } from "./plain";
+import { showValue } from "../show-value";
+export { showValue };
 
 export interface KnownTraffic {
   /** Traffic certainly matched. */
@@ -32,15 +34,6 @@ const PROTOCOL_NUMBERS: ReadonlyMap<string, Protocol | "all"> = new Map(Object.e
 /** Protocol names other than tcp/udp/icmp that the clouds accept besides numbers 0-255. */
 const OTHER_PROTOCOL_NAMES = new Set(["esp", "ah", "sctp", "ipip", "gre"]);
 
-/** A value for messages: strings quoted, NaN and objects spelled out, long values cut. */
-export function showValue(v: Plain): string {
-  if (typeof v === "string") return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}...` : v);
-  if (typeof v === "number") return String(v);
-  if (v === null) return "null";
-  if (Array.isArray(v)) return `a list of ${v.length}`;
-  if (typeof v === "object") return "an object";
-  return String(v);
-}
 
 function malformed(message: string, widest: TrafficSet): KnownTraffic {
   return { traffic: TrafficSet.EMPTY, complete: false, malformed: message, widest };

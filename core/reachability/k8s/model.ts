@@ -8,6 +8,7 @@ import { mayApplyTo, type ScopedIntent } from "../scope";
 import { displayName, propsOf, type ResourceGraph } from "../graph";
 import type { NetResource } from "../model";
 import { cidrSet, isUnknown, labels, list, num, plain, rec, str, UNKNOWN } from "../values";
+import { showValue } from "../../show-value";
 
 export const K8S = {
   policy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
@@ -69,11 +70,6 @@ export interface K8sModel {
 
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){0,14}$/;
 
-function showValue(v: unknown): string {
-  if (typeof v === "string") return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}...` : v);
-  if (typeof v === "number" || typeof v === "boolean" || v === null || v === undefined) return String(v);
-  return Array.isArray(v) ? `a list of ${v.length}` : "an object";
-}
 
 /** Why one NetworkPolicyPort would be rejected (protocol, port, endPort), else undefined. */
 function portProblem(q: Record<string, unknown>): string | undefined {
