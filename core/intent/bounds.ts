@@ -75,7 +75,7 @@ export function internetLikeReason(peer: Peer): string | undefined {
   const set = CidrSet.fromCidrs(peer.cidrs);
   if (set.v4.covers(CidrSet.WORLD_V4.v4)) return "its cidrs cover the whole IPv4 internet";
   if (set.v6.covers(CidrSet.WORLD_V6.v6)) return "its cidrs cover the whole IPv6 internet";
-  const pub = set.subtract(CidrSet.PRIVATE).subtract(CidrSet.NON_PUBLIC);
+  const pub = set.publicPart();
   const v4 = pub.v4.size();
   const v6 = pub.v6.size();
   if (v4 > MAX_PEER_PUBLIC_V4) return `its cidrs cover ${v4.toLocaleString("en-US")} public IPv4 addresses, more than a /8, the most one organisation holds`;

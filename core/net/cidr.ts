@@ -171,9 +171,14 @@ export class CidrSet {
     return this.v4.covers(CidrSet.WORLD_V4.v4) || this.v6.covers(CidrSet.WORLD_V6.v6);
   }
 
+  /** The public (non-private, routable) addresses of this set. */
+  publicPart(): CidrSet {
+    return this.subtract(CidrSet.PRIVATE).subtract(CidrSet.NON_PUBLIC);
+  }
+
   /** Some public (non-private, routable) address is in this set. */
   reachesPublic(): boolean {
-    return !this.subtract(CidrSet.PRIVATE).subtract(CidrSet.NON_PUBLIC).isEmpty();
+    return !this.publicPart().isEmpty();
   }
 
   /** Special-use space that is never the internet (loopback, link-local, multicast...). */

@@ -23,7 +23,6 @@ import type { Endpoint as IntentEndpoint, Intent } from "../intent/types";
 import type { Block, Endpoint, Matrix, PairResult, Platform, RuleRef } from "./model";
 import { inferTenant, platformsOf } from "./scope";
 import { cidrSet } from "./values";
-import { CidrSet } from "../net/cidr";
 import { explainBlocked, explainReplies } from "./explain";
 import { pathTraffic } from "./stage";
 
@@ -233,10 +232,8 @@ export function compareWithIntent(matrix: Matrix, intent: Intent, opts: Conforma
   return { unintended, accidentalDenies, internetToSensitive, uncertain, dnsBlocked, unresolved };
 }
 
-/** Every range of the peer is public (outside RFC 1918, fc00::/7 and 100.64.0.0/10): it is reached across the internet. */
+/** Every range of the peer is public (outside private and special-use space): it is reached across the internet. */
 function isPublicOnly(cidrs: readonly string[]): boolean {
   const { set, bad } = cidrSet(cidrs);
-  return bad.length === 0 && !set.isEmpty() && set.intersect(NOT_PUBLIC).isEmpty();
+  return bad.length === 0 && !set.isEmpty() && set.subtract(set.publicPart()).isEmpty();
 }
-
-const NOT_PUBLIC = CidrSet.PRIVATE.union(CidrSet.fromCidrs(["100.64.0.0/10"]));
