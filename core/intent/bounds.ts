@@ -20,7 +20,11 @@ import type { Peer, Zone } from "./types";
 export const WIDEST_VPC_PREFIX = 16;
 export const WIDEST_POOL_PREFIX = 8;
 
-/** Special-use IPv4 space no cloud assigns to a network ("this network", loopback, link-local, multicast and reserved). */
+/**
+ * Special-use IPv4 space no cloud assigns to a network ("this network", loopback, link-local,
+ * multicast and reserved): CidrSet.NON_PUBLIC's IPv4 part less 100.64.0.0/10, which is not
+ * public either but which AWS and GCP accept as a VPC block (shared address space).
+ */
 const SPECIAL_USE = CidrSet.fromCidrs(["0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/3"]);
 
 /**
