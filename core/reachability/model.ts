@@ -49,6 +49,15 @@ export interface Endpoint {
    * zone tag names: such an endpoint has no `zone`, its key is `subnet:<logical name>`.
    */
   readonly network?: string;
+  /**
+   * A workload endpoint (`kind: "workload"` on AWS or GCP): the URN of the resource that runs it
+   * (an instance, a database, a function, a load balancer...). Its key is `<zone key>/<kind>:<logical
+   * name>` (`app/ec2:web-1`, `subnet:legacy/rds:orders`), or `<kind>:<logical name>` when its zone
+   * cannot be told at preview; `zone` is its subnet's zone, `workload` the logical name.
+   */
+  readonly resource?: string;
+  /** A workload endpoint's kind label (`ec2`, `rds`, `lambda`, `lb`, `vm`, `mig`...). */
+  readonly workloadKind?: string;
 }
 
 /** A rule, or the absence of one, that decided some traffic. */
