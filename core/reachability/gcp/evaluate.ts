@@ -7,154 +7,302 @@
  * gateway for the instance (GCP's default route, or a tagged route when it was deleted).
  * Rules name peers by address ranges that may hold only part of a peer: each peer is judged per
  * address class (../addr-classes), so a deny of part of the internet cuts only that part.
+ *
+ * Endpoints are zones (their instances in general) and workloads (./workloads): one instance or
+ * managed group with its own addresses, tags and account. The internet reaches a workload
+ * directly only through an external address on one of its interfaces, and through the load
+ * balancers that name it as a backend (./lb); a load balancer is an endpoint of its own too,
+ * reached on its forwarding rule's ports where some backend admits the traffic.
  */
 import type { Endpoint, Path, Stage } from "../model";
 import type { External, PlatformAnalysis } from "../platform";
 import { CidrSet } from "../../net/cidr";
-import { AddressIndex } from "../addr-index";
+import { TrafficSet } from "../../net/ports";
 import { AddressSplitter, ClassPath, classLabel, type AddressClass } from "../addr-classes";
-import { flat } from "../sweep";
-import { blockStage, firstMatchStage, passStage, type Entry } from "../stage";
-import { triAnd, triOr, type Tri } from "../values";
-import type { AccountRefs, GcpFirewall, GcpModel, GcpZone } from "./model";
+import { blockStage, firstMatchStage, passStage, unknownStage } from "../stage";
+import { UNKNOWN, type Tri } from "../values";
+import type { AccountRefs, GcpFirewall, GcpModel } from "./model";
+import type { GcpBackend, GcpLoadBalancer } from "./lb";
+import { classesOfWorkload, FirewallIndex, type Target } from "./firewall-index";
 
 const byPriority = (a: GcpFirewall, b: GcpFirewall) => a.priority - b.priority || (a.action === b.action ? 0 : a.action === "deny" ? -1 : 1);
 
+interface Node extends Target {
+  readonly ep: Endpoint;
+  /** How stages name it: the zone's name, the workload's key. */
+  readonly name: string;
+  readonly tags: ReadonlySet<string>;
+  readonly tagsUnknown: boolean;
+  readonly vague: (c: AddressClass) => boolean;
+}
+
+interface Lb {
+  readonly ep: Endpoint;
+  readonly lb: GcpLoadBalancer;
+  /** Backends that are workloads of this analysis, with their node index. */
+  readonly backends: readonly (GcpBackend & { node: number })[];
+}
+
+type Step = () => Stage | undefined;
+
+function uniqueKey(taken: Set<string>, key: string): string {
+  let k = key;
+  for (let n = 2; taken.has(k); n++) k = `${key}#${n}`;
+  taken.add(k);
+  return k;
+}
+
 export function analyseGcp(model: GcpModel, externals: readonly External[]): PlatformAnalysis {
-  const zones = new Map<string, { ep: Endpoint; zone: GcpZone }>();
+  const notes = [...(model.notes ?? [])];
+  const sorted = [...model.firewalls].sort(byPriority);
+  const splitter = new AddressSplitter([...sorted.flatMap((f) => [f.sourceRanges, f.destinationRanges]), ...model.routes.filter((r) => r.internet).map((r) => r.dest)]);
+  const nodes: Node[] = [];
+  const nodeById = new Map<string, number>();
+  /** Every peer's classes, each with its index in `peerClasses`. */
+  const classesOf = new Map<string, { cls: AddressClass; index: number }[]>();
+  const peerClasses: AddressClass[] = [];
+  const addPeer = (id: string, classes: AddressClass[]) => classesOf.set(id, classes.map((cls) => ({ cls, index: peerClasses.push(cls) - 1 })));
+  const keys = new Set<string>();
+
   for (const z of [...model.zones.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     // An untagged subnetwork (`subnet:<name>`, a ':' no zone name holds) has no zone.
     const ep: Endpoint = z.network
       ? { id: `gcp:${z.name}`, key: z.name, kind: "zone", platform: "gcp", network: z.network, ...(z.ranges && !z.rangesUnknown ? { addresses: z.ranges } : {}) }
       : { id: `gcp:${z.name}`, key: z.name, kind: "zone", platform: "gcp", zone: z.name, ...(z.sensitive ? { sensitive: true } : {}) };
-    zones.set(`gcp:${z.name}`, { ep, zone: z });
+    keys.add(z.name);
+    nodeById.set(ep.id, nodes.push({ ep, name: z.name, zone: z, networks: z.networks, tags: z.tags, tagsUnknown: false, vague: () => false }) - 1);
+    addPeer(ep.id, splitter.classes(z.rangesUnknown ? undefined : z.ranges ?? CidrSet.EMPTY));
   }
-  const sorted = [...model.firewalls].sort(byPriority);
+  const nodeByUrn = new Map<string, number>();
+  for (const w of [...(model.workloads ?? [])].sort((a, b) => (a.urn < b.urn ? -1 : 1))) {
+    const z = w.zone !== undefined ? model.zones.get(w.zone) : undefined;
+    const key = uniqueKey(keys, z ? `${z.name}/${w.kind}:${w.name}` : `${w.kind}:${w.name}`);
+    const fixedOnly = !w.addressesUnknown && w.somewhere.isEmpty() && !w.fixed.isEmpty();
+    const ep: Endpoint = {
+      id: `gcp:${key}`,
+      key,
+      kind: "workload",
+      platform: "gcp",
+      ...(z && !z.network ? { zone: z.name } : {}),
+      ...(z?.network ? { network: z.network } : {}),
+      workload: w.name,
+      resource: w.urn,
+      workloadKind: w.kind,
+      ...(fixedOnly ? { addresses: w.fixed } : {}),
+      ...(z?.sensitive ? { sensitive: true } : {}),
+    };
+    const { classes, vague } = classesOfWorkload(splitter, w);
+    const i = nodes.push({ ep, name: key, workload: w, networks: w.networks.size ? w.networks : z?.networks ?? new Set(), tags: w.tags, tagsUnknown: w.tagsUnknown, vague }) - 1;
+    nodeById.set(ep.id, i);
+    nodeByUrn.set(w.urn, i);
+    addPeer(ep.id, classes);
+  }
+  const lbs: Lb[] = [];
+  const lbById = new Map<string, number>();
+  for (const lb of [...(model.loadBalancers ?? [])].sort((a, b) => (a.urn < b.urn ? -1 : 1))) {
+    const backends = lb.backends.flatMap((b) => (nodeByUrn.has(b.urn) ? [{ ...b, node: nodeByUrn.get(b.urn)! }] : []));
+    // Every backend is netseg's own infrastructure (the egress proxy): judged as egress, not here.
+    if (lb.backends.length && !backends.length && !lb.partial) continue;
+    const subnetZone = lb.subnetwork ? model.subnetZones?.get(lb.subnetwork) : undefined;
+    const backendZones = [...new Set(backends.map((b) => nodes[b.node].workload!.zone))];
+    const zoneName = lb.external === "no" ? subnetZone : backendZones.length === 1 ? backendZones[0] : undefined;
+    const z = zoneName !== undefined ? model.zones.get(zoneName) : undefined;
+    const key = uniqueKey(keys, z ? `${z.name}/lb:${lb.name}` : `lb:${lb.name}`);
+    const ep: Endpoint = { id: `gcp:${key}`, key, kind: "workload", platform: "gcp", ...(z && !z.network ? { zone: z.name } : {}), ...(z?.network ? { network: z.network } : {}), workload: lb.name, resource: lb.urn, workloadKind: "lb", ...(z?.sensitive ? { sensitive: true } : {}) };
+    lbById.set(ep.id, lbs.push({ ep, lb, backends }) - 1);
+    const own = lb.address ?? (lb.subnetwork && z && !z.rangesUnknown ? z.ranges : undefined);
+    addPeer(ep.id, splitter.classes(lb.external === "no" ? own : undefined));
+    if (lb.proxyRanges) addPeer(`proxies:${lb.urn}`, splitter.classes(lb.proxyRanges));
+  }
+  for (const e of externals) addPeer(e.endpoint.id, splitter.classes(e.addresses));
   const extById = new Map(externals.map((e) => [e.endpoint.id, e]));
 
-  // Index once: which zones a rule targets, and which peer classes (address classes of zones or
-  // externals) it names as source or destination; then every rule is filed under (target,
-  // direction, peer class) in evaluation order, so a pair reads only its own rules.
-  const zoneList = [...zones.values()].map((z) => z.zone);
-  const splitter = new AddressSplitter([...sorted.flatMap((f) => [f.sourceRanges, f.destinationRanges]), ...model.routes.filter((r) => r.internet).map((r) => r.dest)]);
-  /** Every peer's classes, each with its index in `peerClasses`. */
-  const classesOf = new Map<string, { cls: AddressClass; index: number }[]>();
-  const peerClasses: AddressClass[] = [];
-  const addPeer = (id: string, addresses: CidrSet | undefined) =>
-    classesOf.set(id, splitter.classes(addresses).map((cls) => ({ cls, index: peerClasses.push(cls) - 1 })));
-  for (const [id, z] of zones) addPeer(id, z.zone.rangesUnknown ? undefined : z.zone.ranges ?? CidrSet.EMPTY);
-  for (const e of externals) addPeer(e.endpoint.id, e.addresses);
-  const zoneClasses = zoneList.map((z) => classesOf.get(`gcp:${z.name}`)!.map((c) => c.index));
-  const addressIndex = new AddressIndex(peerClasses.map((c) => c.cidrs));
-  const zonesByTag = new Map<string, number[]>();
-  zoneList.forEach((z, i) => z.tags.forEach((t) => zonesByTag.set(t, [...(zonesByTag.get(t) ?? []), i])));
+  const zoneIndex = new Map(nodes.flatMap((n, i) => (n.zone ? [[n.zone.name, i] as const] : [])));
   // Accounts by email, account id and resource, so a rule's accounts find their zones directly.
   const zonesByAccount = new Map<string, number[]>();
   const addAccount = (k: string, i: number) => zonesByAccount.set(k, [...(zonesByAccount.get(k) ?? []), i]);
-  zoneList.forEach((z, i) => {
+  for (const [name, i] of zoneIndex) {
+    const z = model.zones.get(name)!;
     z.emails.forEach((e) => addAccount(`e:${e}`, i));
     z.accountIds.forEach((a) => addAccount(`a:${a}`, i));
     z.accountUrns.forEach((u) => addAccount(`u:${u}`, i));
-  });
+  }
   const accountZones = (refs: AccountRefs): Map<number, Tri> => {
     const out = new Map<number, Tri>();
     for (const e of refs.emails) for (const i of [...(zonesByAccount.get(`e:${e}`) ?? []), ...(zonesByAccount.get(`a:${e.split("@")[0]}`) ?? [])]) out.set(i, "yes");
     for (const u of refs.urns) for (const i of zonesByAccount.get(`u:${u}`) ?? []) if (out.get(i) !== "yes") out.set(i, refs.certain ? "yes" : "maybe");
     return out;
   };
-  /** [target zone][0 ingress, 1 egress][peer] -> rules in evaluation order */
-  const buckets: (Entry[] | undefined)[][][] = zoneList.map(() => [[], []]);
-  const file = (zone: number, dir: number, peer: number, e: Entry) => {
-    const list = buckets[zone][dir][peer];
-    if (list) list.push(e);
-    else buckets[zone][dir][peer] = [e];
-  };
-  const zoneIndex = new Map(zoneList.map((z, i) => [z.name, i]));
-  for (const f of sorted) {
-    const targetsOf: [number, Tri][] = [];
-    if (f.targetTags.length) {
-      for (const t of f.targetTags) for (const i of zonesByTag.get(t) ?? []) targetsOf.push([i, "yes"]);
-    } else if (f.targetAccounts) {
-      targetsOf.push(...accountZones(f.targetAccounts));
-    } else {
-      zoneList.forEach((_, i) => targetsOf.push([i, "yes"]));
-    }
-    const inNetwork = targetsOf.filter(([i]) => !f.network || !zoneList[i].networks.size || zoneList[i].networks.has(f.network));
-    if (!inNetwork.length) continue;
-    const peers = new Map<number, Tri>();
-    const add = (i: number, t: Tri) => peers.set(i, triOr(peers.get(i) ?? "no", t));
-    const addZone = (z: number, t: Tri) => zoneClasses[z].forEach((i) => add(i, t));
-    const ranges = f.direction === "INGRESS" ? f.sourceRanges : f.destinationRanges;
-    const anySource = f.direction === "INGRESS" ? f.sourceRanges || f.sourceTags.length || f.sourceAccounts : f.destinationRanges;
-    if (!anySource) peerClasses.forEach((_, i) => add(i, "yes"));
-    // An address list unknown at preview may name any peer.
-    if (f.rangesUnknown) peerClasses.forEach((_, i) => add(i, "maybe"));
-    if (ranges && !ranges.isEmpty()) for (const [i, t] of addressIndex.match(ranges)) add(i, t);
-    if (f.direction === "INGRESS") {
-      for (const t of f.sourceTags) for (const z of zonesByTag.get(t) ?? []) addZone(z, "yes");
-      if (f.sourceAccounts) for (const [z, t] of accountZones(f.sourceAccounts)) addZone(z, t);
-    }
-    const doubt = f.rangesUnknown || !f.certain;
-    // One entry object per rule and certainty, shared by every (target, peer) it is filed under.
-    const yes: Entry = { rule: f.ref, action: f.action, traffic: f.traffic, match: "yes", ports: flat(f.traffic) };
-    const maybe: Entry = { ...yes, match: "maybe" };
-    const dir = f.direction === "INGRESS" ? 0 : 1;
-    for (const [ti, tt] of inNetwork) {
-      for (const [pi, pt] of peers) {
-        const match = triAnd(tt, pt);
-        if (match !== "no") file(ti, dir, pi, doubt || match === "maybe" ? maybe : yes);
-      }
-    }
-  }
+  const index = new FirewallIndex(
+    nodes,
+    nodes.map((n) => classesOf.get(n.ep.id)!.map((c) => c.index)),
+    peerClasses,
+    sorted,
+    accountZones,
+  );
 
-  /** The firewall of `zone` in one direction, for the peer class `other` (index in `peerClasses`). */
-  function stage(zone: GcpZone, dir: "INGRESS" | "EGRESS", other: number, otherKey: string): Stage {
-    const ingress = dir === "INGRESS";
-    const label = `firewall ${ingress ? "ingress to" : "egress from"} ${zone.name}`;
+  /** The firewall of node `t` in one direction, for the peer class `other` (index in `peerClasses`). */
+  function firewall(t: number, ingress: boolean, other: number, otherKey: string): Stage {
+    const name = nodes[t].name;
+    const label = `firewall ${ingress ? "ingress to" : "egress from"} ${name}`;
     const implied = { urn: "", resource: "GCP implied rule", rule: ingress ? "deny all ingress, priority 65535" : "allow all egress, priority 65535" };
-    const list = buckets[zoneIndex.get(zone.name)!][ingress ? 0 : 1][other] ?? [];
-    return firstMatchStage(label, list, { rule: implied, action: ingress ? "deny" : "allow" }, `no firewall rule allows ${ingress ? "ingress to" : "egress from"} ${zone.name} ${ingress ? "from" : "to"} ${otherKey}`);
+    return firstMatchStage(label, index.rules(t, ingress, other), { rule: implied, action: ingress ? "deny" : "allow" }, `no firewall rule allows ${ingress ? "ingress to" : "egress from"} ${name} ${ingress ? "from" : "to"} ${otherKey}`);
   }
 
-  function internetRoute(zone: GcpZone, ext: External, cls: AddressClass): Stage | undefined {
+  function internetRoute(t: number, ext: External, cls: AddressClass): Stage | undefined {
     if (ext.endpoint.kind !== "internet") return undefined;
-    const label = `route from ${zone.name} to the internet`;
+    const n = nodes[t];
+    const label = `route from ${n.name} to the internet`;
+    let maybe = false;
     for (const r of model.routes) {
       if (!r.internet || !r.dest || !r.dest.overlaps(cls.cidrs ?? ext.addresses)) continue;
-      if (r.network && zone.networks.size && !zone.networks.has(r.network)) continue;
-      if (!r.tags.length || r.tags.some((t) => zone.tags.has(t))) return passStage(label, r.ref);
+      if (r.network && n.networks.size && !n.networks.has(r.network)) continue;
+      if (!r.tags.length || r.tags.some((tag) => n.tags.has(tag))) return passStage(label, r.ref);
+      if (n.tagsUnknown) maybe = true;
     }
-    if ([...zone.networks].some((n) => model.defaultRoute.has(n)) || zone.networks.size === 0) {
+    if ([...n.networks].some((net) => model.defaultRoute.has(net)) || n.networks.size === 0) {
       return passStage(label, { urn: "", resource: "GCP default route", rule: "0.0.0.0/0 via default-internet-gateway" });
     }
-    return blockStage(label, `no route to the default internet gateway for ${zone.name} (default routes deleted, no route tagged for it)`);
+    if (maybe) return unknownStage(label, `only tagged routes lead to the internet and ${n.name}'s network tags are unknown at preview`);
+    return blockStage(label, `no route to the default internet gateway for ${n.name} (default routes deleted, no route tagged for it)`);
+  }
+
+  /** A workload's own external address, which the internet needs to reach it (or it the internet, else Cloud NAT). */
+  function externalAddress(t: number, ext: External, cls: AddressClass, inbound: boolean): Stage | undefined {
+    const w = nodes[t].workload;
+    if (!w || ext.endpoint.kind !== "internet") return undefined;
+    const v6 = !!cls.cidrs && cls.cidrs.v4.isEmpty() && !cls.cidrs.v6.isEmpty();
+    const has = v6 ? w.external.v6 : w.external.v4;
+    if (has === "yes") return undefined;
+    const name = nodes[t].name;
+    const what = v6 ? "external IPv6 address (ipv6AccessConfigs)" : "external IP (accessConfigs)";
+    const label = `external address of ${name}`;
+    if (!inbound) return unknownStage(label, `${name} has ${has === "no" ? "no" : "perhaps no"} ${what}: it reaches the internet only through Cloud NAT, which this analysis does not read`);
+    if (has === "maybe") return unknownStage(label, `whether ${name} has an ${what} is unknown at preview`);
+    return blockStage(label, `${name} has no ${what}: the internet cannot reach it directly, whatever its firewall allows`);
+  }
+
+  function vague(t: number, cls: AddressClass): Stage | undefined {
+    const n = nodes[t];
+    if (!n.vague(cls)) return undefined;
+    return unknownStage(`address of ${n.name}`, `GCP picks ${n.name}'s address in ${n.workload!.somewhere}, and firewall rules treat parts of that range differently`);
+  }
+
+  function frontStage(l: Lb): Stage {
+    const label = `load balancer ${l.lb.name}`;
+    if (l.lb.frontCertain) return passStage(label, l.lb.ref, l.lb.front);
+    return { label, lower: TrafficSet.EMPTY, upper: l.lb.front, grants: [{ rule: l.lb.ref, traffic: l.lb.front, certain: false }], denies: [], missing: `${l.lb.name}'s ports are unknown at preview` };
+  }
+
+  /**
+   * A proxy's connections reach backend `b` on its named port: the front traffic passes when the
+   * backend's firewall admits the proxy class on that port (on some TCP port, as a "maybe", when
+   * the port cannot be told).
+   */
+  function proxyIngress(l: Lb, b: GcpBackend & { node: number }, proxyClass: number, proxyKey: string): Stage {
+    const fw = firewall(b.node, true, proxyClass, proxyKey);
+    const port = typeof b.port === "number" ? TrafficSet.of("tcp", b.port) : undefined;
+    const passes = (t: TrafficSet, need: TrafficSet | undefined) => (need ? need.subtract(t).isEmpty() : !t.intersect(TrafficSet.of("tcp")).isEmpty());
+    const front = l.lb.front;
+    const lower = port && passes(fw.lower, port) ? front : TrafficSet.EMPTY;
+    const upper = passes(fw.upper, port) ? front : TrafficSet.EMPTY;
+    const on = port ? String(port) : `its port ${b.port === UNKNOWN || b.port === undefined ? `named ${b.portName ?? "http"} (unknown)` : String(b.port)}`;
+    return {
+      label: `${fw.label} from ${proxyKey}`,
+      lower,
+      upper,
+      get grants() {
+        return fw.grants.filter((g) => !g.traffic.intersect(port ?? TrafficSet.of("tcp")).isEmpty()).map((g) => ({ ...g, traffic: front }));
+      },
+      denies: [],
+      missing: `no firewall rule admits ${proxyKey} to ${nodes[b.node].name} on ${on}`,
+    };
+  }
+
+  /** The ways from a source, through load balancer `l`, to its backend `b`. */
+  function viaLb(l: Lb, b: GcpBackend & { node: number }, from: Endpoint, to: Endpoint): Path[] {
+    const way = `${from.key} -> ${to.key} through ${l.lb.name}`;
+    const ext = extById.get(from.id);
+    const a = nodeById.get(from.id);
+    const out: Path[] = [];
+    const head: Step[] = [() => frontStage(l)];
+    if (ext && l.lb.external === "maybe") head.push(() => unknownStage(`load balancer ${l.lb.name}`, `whether ${l.lb.name} is external is unknown at preview`));
+    if (ext && l.lb.external === "no") return [{ label: way, stages: [blockStage(`load balancer ${l.lb.name}`, `${l.lb.name} is internal: only its network reaches it`)] }];
+    if (a !== undefined && l.lb.external !== "no") {
+      return [{ label: way, stages: [unknownStage(`load balancer ${l.lb.name}`, `traffic from inside the network to the external load balancer ${l.lb.name} leaves through the internet, which is not analysed`)] }];
+    }
+    const srcClasses = classesOf.get(from.id)!;
+    if (l.lb.mode === "proxy") {
+      const proxies = classesOf.get(`proxies:${l.lb.urn}`);
+      const proxyKey = `${l.lb.name}'s proxies`;
+      const egress: Step[][] = a === undefined ? [[]] : srcClasses.flatMap(({ cls }) => classesOf.get(l.ep.id)!.map(({ index }) => [() => vague(a, cls), () => firewall(a, false, index, l.ep.key)]));
+      for (const e of egress) {
+        if (!proxies) out.push(new ClassPath(way, [...head, ...e, () => unknownStage(`firewall ingress to ${nodes[b.node].name} from ${proxyKey}`, `the addresses of ${proxyKey} (the network's proxy-only subnetwork) are not in this stack`)]));
+        else for (const p of proxies) out.push(new ClassPath(way, [...head, ...e, () => proxyIngress(l, b, p.index, proxyKey)], p.cls.part ? `${way} (proxies ${p.cls.part})` : undefined));
+      }
+      return out;
+    }
+    // Passthrough: the backend sees the client's own address and ports.
+    const lbClasses = a === undefined ? [undefined] : classesOf.get(l.ep.id)!.map((c) => c.index);
+    for (const { cls, index: fi } of srcClasses) {
+      for (const li of lbClasses) {
+        const steps: Step[] = [...head];
+        if (a !== undefined && li !== undefined) steps.push(() => vague(a, cls), () => firewall(a, false, li, l.ep.key));
+        steps.push(() => firewall(b.node, true, fi, from.key));
+        if (ext) steps.push(() => internetRoute(b.node, ext, cls));
+        out.push(new ClassPath(way, steps, cls.part ? `${classLabel(from.key, cls)} -> ${to.key} through ${l.lb.name}` : undefined));
+      }
+    }
+    return out;
   }
 
   return {
-    endpoints: [...zones.values()].map((z) => z.ep),
-    notes: model.notes ?? [],
+    endpoints: [...nodes.map((n) => n.ep), ...lbs.map((l) => l.ep)],
+    notes,
     paths(from, to): Path[] | undefined {
-      const a = zones.get(from.id);
-      const b = zones.get(to.id);
-      if (!(a || b) || !classesOf.has(from.id) || !classesOf.has(to.id)) return undefined;
-      if (a && b) {
-        const shared = !a.zone.networks.size || !b.zone.networks.size || [...a.zone.networks].some((n) => b.zone.networks.has(n));
+      const a = nodeById.get(from.id);
+      const b = nodeById.get(to.id);
+      const la = lbById.get(from.id);
+      const lt = lbById.get(to.id);
+      if (la !== undefined) return [{ label: `${from.key} -> ${to.key}`, stages: [blockStage("load balancer", `${from.key} forwards its clients' traffic to its backends and starts none of its own`)] }];
+      if (lt !== undefined) {
+        if (a === undefined && !extById.has(from.id)) return undefined;
+        const l = lbs[lt];
+        const paths = l.backends.flatMap((bk) => viaLb(l, bk, from, to));
+        if (l.lb.partial) paths.push({ label: `${from.key} -> ${to.key}`, stages: [unknownStage(`load balancer ${l.lb.name}`, `some of ${l.lb.name}'s backends are not in this stack (see the notes)`)] });
+        return paths.length ? paths : [{ label: `${from.key} -> ${to.key}`, stages: [blockStage(`load balancer ${l.lb.name}`, `${l.lb.name} has no backend`)] }];
+      }
+      if (a === undefined && b === undefined) return undefined;
+      if (!classesOf.has(from.id) || !classesOf.has(to.id)) return undefined;
+      if (a !== undefined && b !== undefined) {
+        const na = nodes[a].networks;
+        const nb = nodes[b].networks;
+        const shared = !na.size || !nb.size || [...na].some((n) => nb.has(n));
         if (!shared) return [{ label: `${from.key} -> ${to.key}`, stages: [blockStage("network", `${from.key} and ${to.key} are in different VPC networks`)] }];
       }
       // One path per pair of address classes: the pair reaches where some pair of classes does.
       const paths: Path[] = [];
       for (const { cls: fc, index: fi } of classesOf.get(from.id)!) {
         for (const { cls: tc, index: ti } of classesOf.get(to.id)!) {
-          const steps: (() => Stage | undefined)[] = [];
-          if (a) steps.push(() => stage(a.zone, "EGRESS", ti, to.key));
-          if (b) steps.push(() => stage(b.zone, "INGRESS", fi, from.key));
-          if (a && !b) steps.push(() => internetRoute(a.zone, extById.get(to.id)!, tc));
-          if (b && !a) steps.push(() => internetRoute(b.zone, extById.get(from.id)!, fc));
+          const steps: Step[] = [];
+          if (a !== undefined) steps.push(() => vague(a, fc), () => firewall(a, false, ti, to.key));
+          if (b !== undefined) steps.push(() => vague(b, tc), () => firewall(b, true, fi, from.key));
+          if (a !== undefined && b === undefined) steps.push(() => internetRoute(a, extById.get(to.id)!, tc), () => externalAddress(a, extById.get(to.id)!, tc, false));
+          if (b !== undefined && a === undefined) steps.push(() => internetRoute(b, extById.get(from.id)!, fc), () => externalAddress(b, extById.get(from.id)!, fc, true));
           paths.push(new ClassPath(`${from.key} -> ${to.key}`, steps, fc.part || tc.part ? `${classLabel(from.key, fc)} -> ${classLabel(to.key, tc)}` : undefined));
+        }
+      }
+      // Load balancers that name the destination as a backend: from outside through external
+      // ones, from inside through internal proxies (an internal passthrough keeps the addresses,
+      // which the direct paths above already judge).
+      if (b !== undefined && nodes[b].workload) {
+        for (const l of lbs) {
+          const bk = l.backends.find((x) => x.node === b);
+          if (!bk) continue;
+          if (a === undefined ? l.lb.external !== "no" : l.lb.external === "no" && l.lb.mode === "proxy") paths.push(...viaLb(l, bk, from, to));
         }
       }
       return paths;
     },
   };
 }
-

@@ -13,6 +13,8 @@ import { displayName, propsOf, type ResourceGraph } from "../graph";
 import type { NetResource, RuleRef } from "../model";
 import { gcpTraffic } from "../protocols";
 import { bool, cidrSet, labels, list, num, plain, str, strings, UNKNOWN, type Tri } from "../values";
+import { GCP_LB, readLoadBalancers, type GcpLoadBalancer } from "./lb";
+import { accountKeys, GCP_WORKLOAD, readWorkloads, type GcpWorkload } from "./workloads";
 
 export const GCP = {
   network: "gcp:compute/network:Network",
@@ -20,8 +22,9 @@ export const GCP = {
   firewall: "gcp:compute/firewall:Firewall",
   route: "gcp:compute/route:Route",
   account: "gcp:serviceaccount/account:Account",
-  instance: "gcp:compute/instance:Instance",
-  template: "gcp:compute/instanceTemplate:InstanceTemplate",
+  ...GCP_WORKLOAD,
+  ...GCP_LB,
+  backendBucket: "gcp:compute/backendBucket:BackendBucket",
 } as const;
 
 export interface GcpZone {
@@ -46,6 +49,8 @@ export interface AccountRefs {
   readonly urns: readonly string[];
   /** True when every unknown element could be pinned to one account. */
   readonly certain: boolean;
+  /** The keys (`u:`, `e:`, `a:`, see ./workloads) of the accounts `urns` names, for matching workloads. */
+  readonly urnKeys?: readonly string[];
 }
 
 export interface GcpFirewall {
@@ -83,6 +88,12 @@ export interface GcpModel {
   readonly present: boolean;
   /** Values GCP would reject (a port of 70000, "22-x"...), each naming its firewall and field. */
   readonly notes?: readonly string[];
+  /** Instances and managed instance groups, each an endpoint of its own (./workloads). */
+  readonly workloads?: readonly GcpWorkload[];
+  /** Subnetwork URN -> the zone it is in (its zone's name, `subnet:<name>` for an unmarked one). */
+  readonly subnetZones?: ReadonlyMap<string, string>;
+  /** Forwarding rules and the workloads behind them (./lb). */
+  readonly loadBalancers?: readonly GcpLoadBalancer[];
 }
 
 const ZONE_MARK = new RegExp(`${TAG.gcp.zone}=([a-z][-a-z0-9]*)`);
@@ -95,7 +106,7 @@ function zoneMark(r: NetResource): string | undefined {
   return typeof d === "string" ? ZONE_MARK.exec(d)?.[1] : undefined;
 }
 
-function networkKey(g: ResourceGraph, r: NetResource, prop: string): string | undefined {
+export function networkKey(g: ResourceGraph, r: NetResource, prop: string): string | undefined {
   const v = propsOf(r)[prop];
   const res = g.resolve(r, prop, v, [GCP.network]);
   if (!res) return undefined;
@@ -117,7 +128,7 @@ function accountRefs(g: ResourceGraph, r: NetResource, prop: string): AccountRef
   if (!unknownCount) return { emails: s.values, urns: [], certain: true };
   const res = g.resolve(r, prop, UNKNOWN, [GCP.account]);
   const urns = res && !("literal" in res) ? res.urns : [];
-  return { emails: s.values, urns, certain: urns.length > 0 && urns.length === unknownCount };
+  return { emails: s.values, urns, certain: urns.length > 0 && urns.length === unknownCount, urnKeys: urns.flatMap((u) => accountKeys(g, u)) };
 }
 
 /** Ranges as a set; a value GCP would reject (a bad CIDR, a list that is not a list) makes them unknown, a "maybe", and is reported. */
@@ -136,6 +147,10 @@ export function readGcp(g: ResourceGraph): GcpModel {
   // A Set: a rule of unknown direction is read twice, its problems noted once.
   const notes = new Set<string>();
   const zones = new Map<string, GcpZone>();
+  const subnetZone = new Map<string, string>();
+  const subnetRanges = new Map<string, CidrSet | undefined>();
+  const subnetNetwork = new Map<string, string>();
+  const infrastructure = new Set<string>();
   const zone = (name: string): GcpZone => {
     let z = zones.get(name);
     if (!z) zones.set(name, (z = { name, tags: new Set(), accountUrns: new Set(), emails: new Set(), accountIds: new Set(), rangesUnknown: false, networks: new Set(), sensitive: false }));
@@ -149,7 +164,10 @@ export function readGcp(g: ResourceGraph): GcpModel {
       // target every instance of its network. netseg's own egress proxy subnetwork (its
       // description says so, or carries `netseg-role=`) holds only the proxy, judged as egress.
       const d = String(str(p.description) ?? "");
-      if (/^netseg egress proxy subnet of /.test(d) || new RegExp(`${TAG.gcp.role}=`).test(d)) continue;
+      if (/^netseg egress proxy subnet of /.test(d) || new RegExp(`${TAG.gcp.role}=`).test(d)) {
+        infrastructure.add(r.urn);
+        continue;
+      }
       if (networkKey(g, r, "network") === undefined) {
         notes.add(`${r.urn}: not analysed: subnetwork ${displayName(r)} has no zone mark and its network is unknown; give it a network of this stack or a ${TAG.gcp.zone}=<zone> description mark`);
         continue;
@@ -164,6 +182,9 @@ export function readGcp(g: ResourceGraph): GcpModel {
     else z.ranges = (z.ranges ?? c.set).union(c.set);
     const net = networkKey(g, r, "network");
     if (net) z.networks.add(net);
+    subnetZone.set(r.urn, name);
+    subnetRanges.set(r.urn, c.unknown ? undefined : c.set);
+    if (net) subnetNetwork.set(r.urn, net);
     if (/netseg-sensitive=true/.test(String(str(p.description) ?? ""))) z.sensitive = true;
   }
   for (const r of g.ofType(GCP.account)) {
@@ -259,7 +280,10 @@ export function readGcp(g: ResourceGraph): GcpModel {
     };
   });
   const defaultRoute = new Set(g.ofType(GCP.network).filter((n) => bool(propsOf(n).deleteDefaultRoutesOnCreate) !== true).map((n) => n.urn));
-  return { zones, firewalls, routes, defaultRoute, present: zones.size > 0 || firewalls.length > 0, notes: [...notes] };
+  const zoneTags = new Map([...zones.values()].filter((z) => !z.network).map((z) => [z.name, z.tags as ReadonlySet<string>]));
+  const workloads = readWorkloads(g, { zoneOf: subnetZone, ranges: subnetRanges, networkOf: subnetNetwork, infrastructure, zoneTags }, notes);
+  const loadBalancers = readLoadBalancers(g, notes);
+  return { zones, firewalls, routes, defaultRoute, present: zones.size > 0 || firewalls.length > 0 || workloads.length > 0, notes: [...notes], workloads, loadBalancers, subnetZones: subnetZone };
 }
 
 export function accountMatch(refs: AccountRefs, z: GcpZone): Tri {
