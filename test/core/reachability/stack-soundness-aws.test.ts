@@ -1,0 +1,212 @@
+/**
+ * Soundness of the AWS engine on random small stacks: for every pair of endpoints and every
+ * probe (a protocol and port at each rule bound and next to it), the engine's `allowed` holds
+ * the probe exactly when the brute-force reference (./reference/aws.ts, written from AWS's
+ * documented behaviour and sharing no code with the engine) finds some source address that
+ * reaches some destination address. Stacks: one or two peered VPCs, subnets in zones
+ * (`netseg:zone`) or untagged, zones spread over subnets sharing a NACL or not, security
+ * groups with CIDR, group and self references, NACLs with overlapping allow and deny entries on
+ * both sides, route tables (internet and NAT gateways, peering, more specific routes) and the
+ * internet, with the client's ephemeral range drawn too.
+ */
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { analyseReachability } from "../../../core/reachability";
+import { awsStackResources, describeAws, vpcCidr, type AwsSpec, type NaclEntrySpec, type NaclSpec, type RouteTableSpec, type SgRuleSpec, type SgSpec, type SubnetSpec } from "./reference/aws-stack";
+import { AwsReference } from "./reference/aws";
+import { PUBLIC_CIDRS } from "./reference/internet";
+import { answerHolds, probesFor, probeText, type PortRule } from "./reference/traffic";
+
+/**
+ * Engine disagreements found by this test, each a skipped case at the end of this file; the
+ * generator keeps clear of them until they are fixed (set the flag to false then).
+ */
+const KNOWN = {
+  /** Traffic between two subnets of one zone that share a NACL and a route table skips the NACL. */
+  sharedNaclInZone: true,
+};
+
+/** Two subnets of one zone with the same NACL (not the default) and route table: what KNOWN.sharedNaclInZone avoids. */
+function zoneSharesNacl(spec: AwsSpec): boolean {
+  return spec.subnets.some((s, i) => s.zone && s.nacl && spec.subnets.some((t, j) => j > i && t.zone === s.zone && t.nacl === s.nacl && t.rt === s.rt));
+}
+
+const ZONES_BY_VPC = [["a", "b"], ["c"]];
+const PORT_VALUES = [0, 22, 53, 80, 443, 1023, 1024, 5432, 8080, 32768, 60999, 65535];
+
+const portRule: fc.Arbitrary<PortRule> = fc
+  .record({ protocol: fc.constantFrom("tcp" as const, "udp" as const, "-1" as const, "icmp" as const), a: fc.nat(PORT_VALUES.length - 1), b: fc.nat(PORT_VALUES.length - 1) })
+  .map(({ protocol, a, b }) =>
+    protocol === "-1" ? { protocol, fromPort: 0, toPort: 0 } : protocol === "icmp" ? { protocol, fromPort: -1, toPort: -1 } : { protocol, fromPort: PORT_VALUES[Math.min(a, b)], toPort: PORT_VALUES[Math.max(a, b)] },
+  );
+
+/** A rule's peer: an index into the stack's CIDR list, a group (index into its groups), or `self`. */
+const cidrPick = fc.record({ local: fc.boolean(), i: fc.nat() });
+const peerPick = fc.oneof(cidrPick.map((cidr) => ({ cidr })), fc.nat().map((group) => ({ group })), fc.constant({ self: true as const }));
+const rawSgRule = fc.record({ ports: portRule, peer: peerPick });
+const rawSg = fc.record({ ingress: fc.array(rawSgRule, { maxLength: 3 }), egress: fc.array(rawSgRule, { maxLength: 3 }), second: fc.boolean() });
+const rawEntry = fc.record({ ruleNo: fc.integer({ min: 1, max: 20 }), action: fc.constantFrom("allow" as const, "deny" as const), ports: portRule, cidr: cidrPick });
+/** Usual tails: none, allow everything, or allow replies from anywhere and everything private. */
+const rawSide = fc.record({ entries: fc.array(rawEntry, { maxLength: 4 }), tail: fc.constantFrom(0, 1, 2) });
+const rawNacl = fc.record({ ingress: rawSide, egress: rawSide });
+const rawRt = fc.record({ default: fc.constantFrom("none", "igw", "nat"), peer: fc.boolean(), specific: fc.constantFrom("none", "pcx-subnet", "igw-public", "nat-public") });
+const rawStack = fc.record({
+  vpcs: fc.integer({ min: 1, max: 2 }),
+  subnets: fc.array(fc.record({ vpc: fc.nat(1), zone: fc.nat(2), nacl: fc.nat(2), rt: fc.nat(2) }), { minLength: 1, maxLength: 4 }),
+  sgs: fc.array(rawSg, { minLength: 8, maxLength: 8 }),
+  nacls: fc.array(rawNacl, { minLength: 4, maxLength: 4 }),
+  rts: fc.array(rawRt, { minLength: 4, maxLength: 4 }),
+  ephemeral: fc.constantFrom<[number, number]>([1024, 65535], [32768, 60999], [1024, 65535], [5000, 6000]),
+});
+type RawStack = typeof rawStack extends fc.Arbitrary<infer T> ? T : never;
+
+const pick = <T>(list: readonly T[], i: number): T => list[i % list.length];
+
+/** Turns the generator's picks into a valid stack: groups, NACLs and tables of a subnet's own VPC. */
+function buildSpec(raw: RawStack): AwsSpec {
+  const subnets: SubnetSpec[] = raw.subnets.map((s, i) => {
+    const vpc = s.vpc % raw.vpcs;
+    const zone = s.zone === 0 ? undefined : pick(ZONES_BY_VPC[vpc], s.zone - 1);
+    return { name: zone ? `${zone}${i}` : `u${i}`, vpc, cidr: `10.${vpc}.${i}.0/28`, ...(zone ? { zone } : {}), ...(s.nacl ? { nacl: `acl${vpc}${s.nacl}` } : {}), ...(s.rt ? { rt: `rt${vpc}${s.rt}` } : {}) };
+  });
+  const wide = [...PUBLIC_CIDRS, "10.0.0.0/8", ...Array.from({ length: raw.vpcs }, (_, v) => vpcCidr(v))];
+  // Blocks of the subnets: whole, halves, a pair and a single address (usable ones: AWS reserves .0-.3 and .15).
+  const local = subnets.flatMap((s) => {
+      const base = s.cidr.slice(0, s.cidr.lastIndexOf(".") + 1);
+    return [s.cidr, `${base}0/29`, `${base}8/29`, `${base}6/31`, `${base}9/32`];
+  });
+  const cidrOf = (c: { local: boolean; i: number }) => (c.local ? pick(local, c.i) : pick(wide, c.i));
+  // Owners of groups: each zone, and each VPC's untagged subnets; each takes one or two groups of the pool.
+  const owners = [...new Set(subnets.map((s) => (s.zone ? `zone:${s.zone}:${s.vpc}` : `vpc:${s.vpc}`)))].sort();
+  const shells: { name: string; vpc: number; zone?: string; raw: (typeof raw.sgs)[number] }[] = [];
+  owners.forEach((o, k) => {
+    const [kind, x, v] = o.split(":");
+    const vpc = Number(kind === "zone" ? v : x);
+    const zone = kind === "zone" ? x : undefined;
+    const label = zone ?? `u${vpc}`;
+    shells.push({ name: `sg-${label}`, vpc, ...(zone ? { zone } : {}), raw: raw.sgs[2 * k] });
+    if (raw.sgs[2 * k].second) shells.push({ name: `sg-${label}-2`, vpc, ...(zone ? { zone } : {}), raw: raw.sgs[2 * k + 1] });
+  });
+  const sgRule = (r: (typeof raw.sgs)[number]["ingress"][number]): SgRuleSpec => ({
+    ...r.ports,
+    cidrs: "cidr" in r.peer ? [cidrOf(r.peer.cidr)] : [],
+    groups: "group" in r.peer ? [pick(shells, r.peer.group).name] : [],
+    self: "self" in r.peer,
+  });
+  const sgs: SgSpec[] = shells.map((s) => ({ name: s.name, vpc: s.vpc, ...(s.zone ? { zone: s.zone } : {}), ingress: s.raw.ingress.map(sgRule), egress: s.raw.egress.map(sgRule) }));
+  const side = (s: RawStack["nacls"][number]["ingress"]): NaclEntrySpec[] => {
+    const seen = new Set<number>();
+    const out: NaclEntrySpec[] = s.entries
+      .filter((e) => !seen.has(e.ruleNo) && seen.add(e.ruleNo))
+      .map((e) => ({ ...e.ports, ruleNo: e.ruleNo * 10, action: e.action, cidr: cidrOf(e.cidr) }));
+    if (s.tail === 1) out.push({ protocol: "-1", fromPort: 0, toPort: 0, ruleNo: 300, action: "allow", cidr: "0.0.0.0/0" });
+    if (s.tail === 2) out.push({ protocol: "tcp", fromPort: 1024, toPort: 65535, ruleNo: 300, action: "allow", cidr: "0.0.0.0/0" }, { protocol: "-1", fromPort: 0, toPort: 0, ruleNo: 310, action: "allow", cidr: "10.0.0.0/8" });
+    return out;
+  };
+  const used = [...new Set(subnets.flatMap((s) => (s.nacl ? [s.nacl] : [])))].sort();
+  const nacls: NaclSpec[] = used.map((name) => {
+    const vpc = Number(name[3]);
+    const r = raw.nacls[2 * vpc + Number(name[4]) - 1];
+    return { name, vpc, ingress: side(r.ingress), egress: side(r.egress) };
+  });
+  const usedRts = [...new Set(subnets.flatMap((s) => (s.rt ? [s.rt] : [])))].sort();
+  const rts: RouteTableSpec[] = usedRts.map((name) => {
+    const vpc = Number(name[2]);
+    const r = raw.rts[2 * vpc + Number(name[3]) - 1];
+    const other = 1 - vpc;
+    const routes: RouteTableSpec["routes"][number][] = [];
+    if (r.default !== "none") routes.push({ cidr: "0.0.0.0/0", target: r.default as "igw" | "nat" });
+    if (r.peer && raw.vpcs > 1) routes.push({ cidr: vpcCidr(other), target: "pcx" });
+    const otherSubnet = subnets.find((s) => s.vpc === other);
+    if (r.specific === "pcx-subnet" && raw.vpcs > 1 && otherSubnet) routes.push({ cidr: otherSubnet.cidr, target: "pcx" });
+    if (r.specific === "igw-public") routes.push({ cidr: "203.0.113.0/25", target: "igw" });
+    if (r.specific === "nat-public") routes.push({ cidr: "203.0.113.0/25", target: "nat" });
+    return { name, vpc, routes };
+  });
+  return { vpcs: raw.vpcs, subnets, sgs, nacls, rts, instances: [] };
+}
+
+const STATS = { pairs: 0, open: 0, partial: 0 };
+
+/** Every disagreement between the engine and the reference on the stack, as readable lines. */
+function disagreements(spec: AwsSpec, ephemeral: [number, number]): string[] {
+  const m = analyseReachability(awsStackResources(spec), { ephemeralPorts: { from: ephemeral[0], to: ephemeral[1] } });
+  const ref = new AwsReference(spec, ephemeral);
+  const out: string[] = [];
+  const engineIds = m.endpoints.map((e) => e.id).sort();
+  const refIds = ref.endpoints.map((e) => e.id).sort();
+  if (engineIds.join() !== refIds.join()) out.push(`endpoints: engine ${engineIds.join(", ")}; reference ${refIds.join(", ")}`);
+  const probes = probesFor([...spec.sgs.flatMap((g) => [...g.ingress, ...g.egress]), ...spec.nacls.flatMap((n) => [...n.ingress, ...n.egress])]);
+  for (const from of ref.endpoints) {
+    for (const to of ref.endpoints) {
+      if (from.id === "internet" && to.id === "internet") continue;
+      const pair = m.pair(from.id, to.id);
+      if (!pair) {
+        out.push(`${from.id} -> ${to.id}: no pair in the matrix`);
+        continue;
+      }
+      const allowed = pair.allowed.toString();
+      STATS.pairs++;
+      if (allowed !== "nothing") STATS.open++;
+      if (allowed !== "nothing" && allowed !== "all") STATS.partial++;
+      if (pair.possible.toString() !== allowed) out.push(`${from.id} -> ${to.id}: nothing is unknown, yet possible ${pair.possible} differs from allowed ${allowed}`);
+      for (const p of probes) {
+        const engine = answerHolds(allowed, p);
+        const witness = ref.witness(from, to, p);
+        if (engine !== (witness !== undefined)) {
+          out.push(`${from.id} -> ${to.id} on ${probeText(p)}: engine ${engine ? "allowed" : "denied"} (allowed: ${allowed}), reference ${witness ? `allowed: ${witness}` : "denied: no address pair passes"}`);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+describe("reachability / soundness on random AWS stacks (brute force per address and port)", function () {
+  this.timeout(120_000);
+
+  it("the engine's allowed traffic equals the reference's, pair by pair and probe by probe", () => {
+    fc.assert(
+      fc.property(rawStack, (raw) => {
+        const spec = buildSpec(raw);
+        fc.pre(!KNOWN.sharedNaclInZone || !zoneSharesNacl(spec));
+        const diffs = disagreements(spec, raw.ephemeral);
+        assert.ok(diffs.length === 0, `\nstack (client ports ${raw.ephemeral.join("-")}):\n${describeAws(spec)}\n\ndisagreements:\n${diffs.slice(0, 12).join("\n")}`);
+      }),
+      { numRuns: Number(process.env.SOUNDNESS_RUNS ?? 150) },
+    );
+    if (process.env.SOUNDNESS_STATS) console.log(STATS);
+  });
+});
+
+/**
+ * Minimal cases of the disagreements this test found, skipped until the engine is fixed; each
+ * fails today. Run one with `it.only` to see the engine's answer against the reference's.
+ */
+describe("reachability / AWS engine disagreements found by the soundness test (known bugs)", () => {
+  // BUG (wrong "allowed"): a NACL filters what leaves and enters each subnet it is associated
+  // with, so a packet between two different subnets that share one NACL meets its outbound rules
+  // leaving the first and its inbound rules entering the second (only hosts of ONE subnet talk
+  // past it). The engine groups a zone's subnets by (NACL, route table, VPC) and judges a pair
+  // inside one group as if it never crossed a subnet boundary. Here only a0 -> a1 passes the
+  // group's rules, and acl-a (no entries: its default rule denies everything) stops it. Engine:
+  // aws:a -> aws:a tcp/22; correct: nothing.
+  it.skip("two subnets of one zone sharing a NACL are filtered by it between them", () => {
+    const spec: AwsSpec = {
+      vpcs: 1,
+      subnets: [
+        { name: "a0", vpc: 0, cidr: "10.0.0.0/28", zone: "a", nacl: "acl-a" },
+        { name: "a1", vpc: 0, cidr: "10.0.1.0/28", zone: "a", nacl: "acl-a" },
+      ],
+      sgs: [{
+        name: "sg-a", vpc: 0, zone: "a",
+        ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrs: ["10.0.0.0/28"], groups: [], self: false }],
+        egress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrs: ["10.0.1.0/28"], groups: [], self: false }],
+      }],
+      nacls: [{ name: "acl-a", vpc: 0, ingress: [], egress: [] }],
+      rts: [],
+      instances: [],
+    };
+    assert.deepEqual(disagreements(spec, [1024, 65535]), [], describeAws(spec));
+  });
+});
