@@ -14,6 +14,7 @@ export const GCP_TYPES = {
   firewall: "gcp:compute/firewall:Firewall",
   route: "gcp:compute/route:Route",
   template: "gcp:compute/instanceTemplate:InstanceTemplate",
+  instance: "gcp:compute/instance:Instance",
 } as const;
 
 export interface GcpNetworkSpec {
@@ -57,12 +58,22 @@ export interface GcpRouteSpec {
   readonly tags: readonly string[];
 }
 
+/** A VM with a fixed internal address (`networkIp`) in a subnetwork, its own tags, and an external IPv4 address or not. */
+export interface GcpInstanceSpec {
+  readonly name: string;
+  readonly subnet: string;
+  readonly ip: string;
+  readonly tags: readonly string[];
+  readonly external: boolean;
+}
+
 export interface GcpSpec {
   readonly networks: readonly GcpNetworkSpec[];
   readonly subnets: readonly GcpSubnetSpec[];
   readonly zoneTags: readonly GcpZoneTags[];
   readonly firewalls: readonly GcpFirewallSpec[];
   readonly routes: readonly GcpRouteSpec[];
+  readonly instances: readonly GcpInstanceSpec[];
   /**
    * Adds, per network, a priority-0 rule denying all egress to ::/0. The instances here have no
    * IPv6 address, so for GCP it changes nothing; it keeps the engine from judging an IPv6 part of
@@ -84,6 +95,7 @@ export function describeGcp(spec: GcpSpec): string {
     ...spec.networks.map((n) => `network ${n.name}${n.deleteDefaultRoutes ? " (default routes deleted)" : ""}`),
     ...spec.subnets.map((s) => `subnetwork ${s.name} ${s.network} ${s.cidr} zone=${s.zone ?? "-"}`),
     ...spec.zoneTags.map((z, i) => `template tpl-${z.zone}-${i} of zone ${z.zone}: instances tagged ${z.tags.join(",") || "(none)"}`),
+    ...spec.instances.map((i) => `instance ${i.name} in ${i.subnet} at ${i.ip} tagged ${i.tags.join(",") || "(none)"}${i.external ? " with an external IP" : ""}`),
     ...spec.firewalls.map(firewallText),
     ...(spec.denyIpv6Egress ? ["(each network: priority 0 deny all egress to ::/0)"] : []),
     ...spec.routes.map((r) => `route ${r.name} ${r.network} ${r.dest} -> default-internet-gateway for ${r.tags.length ? `tags ${r.tags.join(",")}` : "all instances"}`),
@@ -98,6 +110,17 @@ export function gcpStackResources(spec: GcpSpec): NetResource[] {
     out.push(res(GCP_TYPES.subnet, s.name, { network: id(s.network), ipCidrRange: s.cidr, description: s.zone ? `zone ${s.zone} (netseg-zone=${s.zone})` : "hand-made subnetwork" }));
   }
   for (const [i, z] of spec.zoneTags.entries()) out.push(res(GCP_TYPES.template, `tpl-${z.zone}-${i}`, { machineType: "e2-small", labels: { "netseg-zone": z.zone }, tags: [...z.tags] }));
+  for (const i of spec.instances) {
+    out.push(
+      res(GCP_TYPES.instance, i.name, {
+        machineType: "e2-small",
+        zone: "europe-west1-b",
+        bootDisk: { initializeParams: { image: "debian-cloud/debian-12" } },
+        tags: [...i.tags],
+        networkInterfaces: [{ subnetwork: id(i.subnet), networkIp: i.ip, ...(i.external ? { accessConfigs: [{}] } : {}) }],
+      }),
+    );
+  }
   for (const f of spec.firewalls) {
     out.push(
       res(GCP_TYPES.firewall, f.name, {

@@ -9,17 +9,20 @@
  *   Nothing matching: the implied rules, allow egress and deny ingress.
  * - Firewalls are stateful: a pair needs the source's egress and the destination's ingress.
  * - Instances of different networks do not reach each other (no peering here).
+ * - The internet reaches an instance only at an external address (an access config), and an
+ *   instance without one reaches the internet only through Cloud NAT (none in these stacks).
  * - Traffic with the internet needs a route to the default internet gateway covering the
  *   address: the network's default route (unless deleted) or a route whose tags the instance
  *   carries (or that has none).
  * Modelling conventions taken as given: every usable address of a subnetwork (GCP reserves the
  * first two and the last two) may hold an instance of any of its zone's templates, carrying that
  * template's tags (an unmarked subnetwork's instances carry none), which may have an external
- * address. A pair is
+ * address. An instance declared with a fixed `networkIp` is an endpoint of its own, with its own
+ * tags and external address or none. A pair is
  * allowed on a probe when SOME address of the source reaches SOME address of the destination
  * (within one endpoint, an address may be both, judged through the firewall like any packet).
  */
-import { block, ipText, within } from "./ipv4";
+import { block, ip, ipText, within } from "./ipv4";
 import { INTERNET_SAMPLES } from "./internet";
 import { probeText, type Probe } from "./traffic";
 import type { GcpFirewallSpec, GcpSpec, GcpSubnetSpec } from "./gcp-stack";
@@ -28,6 +31,8 @@ export interface GcpHost {
   readonly address: number;
   readonly subnet: GcpSubnetSpec;
   readonly tags: readonly string[];
+  /** Whether it has an external address (a zone's instances may). */
+  readonly external: boolean;
   readonly label: string;
 }
 
@@ -56,6 +61,11 @@ export class GcpReference {
     const zones = [...new Set(spec.subnets.flatMap((s) => (s.zone ? [s.zone] : [])))].sort();
     for (const z of zones) this.endpoints.push({ id: `gcp:${z}`, hosts: spec.subnets.filter((s) => s.zone === z).flatMap((s) => this.hosts(s)), outside: [] });
     for (const s of spec.subnets) if (!s.zone) this.endpoints.push({ id: `gcp:subnet:${s.name}`, hosts: this.hosts(s), outside: [] });
+    for (const i of spec.instances) {
+      const s = spec.subnets.find((x) => x.name === i.subnet)!;
+      const host: GcpHost = { address: ip(i.ip), subnet: s, tags: i.tags, external: i.external, label: `${i.ip} (${i.name})` };
+      this.endpoints.push({ id: `gcp:${s.zone ?? `subnet:${s.name}`}/vm:${i.name}`, hosts: [host], outside: [] });
+    }
     this.endpoints.push({ id: "internet", hosts: [], outside: INTERNET_SAMPLES });
   }
 
@@ -65,7 +75,7 @@ export class GcpReference {
     const b = block(s.cidr);
     const out: GcpHost[] = [];
     for (let a = b.base + 2; a <= b.base + b.size - 3; a++) {
-      for (const tags of templates.length ? templates : [[]]) out.push({ address: a, subnet: s, tags, label: `${ipText(a)} (${s.name}${tags.length ? `, tags ${tags.join(",")}` : ""})` });
+      for (const tags of templates.length ? templates : [[]]) out.push({ address: a, subnet: s, tags, external: true, label: `${ipText(a)} (${s.name}${tags.length ? `, tags ${tags.join(",")}` : ""})` });
     }
     return out;
   }
@@ -103,8 +113,9 @@ export class GcpReference {
         }
       }
     }
-    for (const s of from.hosts) for (const a of to.outside) if (this.firewall(s, true, { address: a }, p) && this.internetRoute(s, a)) return `${s.label} -> ${ipText(a)} on ${probeText(p)}`;
-    for (const a of from.outside) for (const d of to.hosts) if (this.firewall(d, false, { address: a }, p) && this.internetRoute(d, a)) return `${ipText(a)} -> ${d.label} on ${probeText(p)}`;
+    // Without an external address an instance reaches the internet only through Cloud NAT, which no stack here has.
+    for (const s of from.hosts) for (const a of to.outside) if (s.external && this.firewall(s, true, { address: a }, p) && this.internetRoute(s, a)) return `${s.label} -> ${ipText(a)} on ${probeText(p)}`;
+    for (const a of from.outside) for (const d of to.hosts) if (d.external && this.firewall(d, false, { address: a }, p) && this.internetRoute(d, a)) return `${ipText(a)} -> ${d.label} on ${probeText(p)}`;
     return undefined;
   }
 }
