@@ -122,8 +122,11 @@ function place(g: ResourceGraph, r: NetResource, facts: SubnetFacts, group: bool
   const out: Placed = { fixed: CidrSet.EMPTY, somewhere: CidrSet.EMPTY, addressesUnknown: false, networks: new Set(), external: { v4: "no", v6: "no" }, infrastructure: false };
   const rawNics = p.networkInterfaces;
   if (str(rawNics) === UNKNOWN) return { ...out, addressesUnknown: true, external: { v4: "maybe", v6: "maybe" } };
+  if (!Array.isArray(rawNics) || !rawNics.length) {
+    notes.add(`${r.urn}: networkInterfaces: ${rawNics === undefined || rawNics === null ? "missing" : Array.isArray(rawNics) ? "an empty list" : `${typeof rawNics} (not a list)`}; GCP needs a list of at least one interface, so the workload's addresses and external IP are read as unknown, its answers "maybe"`);
+    return { ...out, addressesUnknown: true, external: { v4: "maybe", v6: "maybe" } };
+  }
   const nics = list(rawNics);
-  if (!nics.length) out.addressesUnknown = true;
   nics.forEach((raw, i) => {
     const ni = plain(raw);
     if (!ni) {
@@ -204,7 +207,12 @@ function zoneByMark(r: NetResource, tags: readonly string[], facts: SubnetFacts)
 function workloadOf(g: ResourceGraph, r: NetResource, kind: "vm" | "mig", sources: readonly NetResource[], facts: SubnetFacts, notes: Set<string>, namedPorts: Map<string, number | Unknown>): GcpWorkload | undefined {
   const placed = sources.map((s) => place(g, s, facts, kind === "mig", notes));
   if (placed.some((x) => x.infrastructure) || sources.some(isInfrastructure) || isInfrastructure(r)) return undefined;
-  const tagLists = sources.map((s) => strings(propsOf(s).tags));
+  const tagLists = sources.map((s) => {
+    const raw = propsOf(s).tags;
+    if (raw === undefined || raw === null || Array.isArray(raw) || str(raw) === UNKNOWN) return strings(raw);
+    notes.add(`${s.urn}: tags: ${typeof raw} (not a list); GCP needs a list of network tags, so the rules that target or name tags "may" apply to it`);
+    return { values: [], unknown: true };
+  });
   const tags = new Set(tagLists.flatMap((t) => t.values));
   // Instances of one group run different templates during a rollout: a tag or account only some carry "may" apply.
   const tagsDiffer = tagLists.some((t) => t.values.length !== tags.size);
