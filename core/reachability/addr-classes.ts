@@ -80,6 +80,25 @@ export class AddressSplitter {
   }
 
   /**
+   * How the rules treat these addresses, as a text: equal for two address sets every rule
+   * treats alike (the same rules hold all of each, and their pieces are held by the same rule
+   * sets), so endpoints that differ only in addresses of equal signature get equal answers
+   * (workload equivalence classes). Unknown addresses have a signature of their own.
+   */
+  signature(addresses: CidrSet | undefined): string {
+    if (!addresses) return "?";
+    const out: string[] = [];
+    for (const f of [4, 6] as const) {
+      if (familyOf(addresses, f).isEmpty()) continue;
+      const whole = addresses.intersect(f === 4 ? CidrSet.WORLD_V4 : CidrSet.WORLD_V6);
+      const full = [...this.index.match(whole).keys()].filter((i) => this.rules[i].covers(whole)).sort((a, b) => a - b);
+      const { pieces } = this.split(whole, f);
+      out.push(`${f}:${full.join(",")}:${pieces.map((p) => p.holders.join(",")).sort().join("|")}`);
+    }
+    return out.join(";");
+  }
+
+  /**
    * A class in words, the shortest of: its own blocks, the endpoint's blocks it lacks (`all but
    * 203.0.113.0/24`), or the rule blocks that cut it out of the endpoint (`all but 0.0.0.0/1`,
    * `0.0.0.0/1 but 0.0.0.0/8`), which may name addresses outside the endpoint.

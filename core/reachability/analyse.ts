@@ -140,13 +140,16 @@ export function analyseReachability(resources: readonly NetResource[], opts: Ana
   const externals = externalsFor(opts);
   const platforms = readers.map((r) => r(graph, externals, opts, ephemeral)).filter((p): p is PlatformAnalysis => p !== undefined);
   const endpoints: Endpoint[] = [...platforms.flatMap((p) => p.endpoints), ...externals.map((e) => e.endpoint)].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  if (opts.maxEndpoints !== undefined && endpoints.length > opts.maxEndpoints) {
-    const skipped = `${endpoints.length} endpoints, above the limit of ${opts.maxEndpoints}: no pair was judged`;
+  // Workloads alike (`sameAs`) are judged through their representative: only the others count.
+  const judged = endpoints.filter((e) => !e.sameAs).length;
+  if (opts.maxEndpoints !== undefined && judged > opts.maxEndpoints) {
+    const alike = endpoints.length - judged;
+    const skipped = `${judged} endpoints to judge${alike ? ` (and ${alike} workloads alike to one of them)` : ""}, above the limit of ${opts.maxEndpoints}: no pair was judged`;
     return { ...makeMatrix(endpoints, [], platforms.flatMap((p) => p.notes)), skipped };
   }
   const pairs: PairResult[] = [];
   for (const platform of platforms) {
-    const mine = [...platform.endpoints, ...externals.map((e) => e.endpoint)];
+    const mine = [...platform.endpoints.filter((e) => !e.sameAs), ...externals.map((e) => e.endpoint)];
     for (const from of mine) {
       for (const to of mine) {
         if (!from.platform && !to.platform) continue;
@@ -161,11 +164,46 @@ export function analyseReachability(resources: readonly NetResource[], opts: Ana
 
 export function makeMatrix(endpoints: Endpoint[], pairs: PairResult[], notes: string[]): Matrix {
   const byIds = new Map(pairs.map((p) => [`${p.from}\u0000${p.to}`, p]));
-  const idOf = (x: string) => endpoints.find((e) => e.id === x)?.id ?? endpoints.find((e) => e.key === x)?.id ?? x;
+  const byId = new Map(endpoints.map((e) => [e.id, e]));
+  const byKey = new Map<string, Endpoint>();
+  for (const e of endpoints) if (!byKey.has(e.key)) byKey.set(e.key, e);
+  const endpointOf = (x: string) => byId.get(x) ?? byKey.get(x);
   return {
     endpoints,
     pairs,
     notes: [...new Set(notes)].sort(),
-    pair: (from, to) => byIds.get(`${idOf(from)}\u0000${idOf(to)}`),
+    pair: (from, to) => {
+      const a = endpointOf(from);
+      const b = endpointOf(to);
+      const [fa, fb] = [a?.id ?? from, b?.id ?? to];
+      const [ra, rb] = [a?.sameAs ?? fa, b?.sameAs ?? fb];
+      const found = byIds.get(`${ra}\u0000${rb}`);
+      // A workload alike to another answers with its representative's verdict, under its own name.
+      return !found || (ra === fa && rb === fb) ? found : new AlikePair(fa, fb, found);
+    },
   };
+}
+
+/** The verdict of a pair of representatives, for a pair of workloads alike to them. */
+class AlikePair implements PairResult {
+  constructor(
+    readonly from: string,
+    readonly to: string,
+    private readonly of: PairResult,
+  ) {}
+  get allowed(): TrafficSet {
+    return this.of.allowed;
+  }
+  get possible(): TrafficSet {
+    return this.of.possible;
+  }
+  get allowedBy(): readonly RuleRef[] {
+    return this.of.allowedBy;
+  }
+  get paths(): readonly Path[] {
+    return this.of.paths;
+  }
+  toJSON(): object {
+    return { from: this.from, to: this.to, allowed: this.allowed.toString(), possible: this.possible.toString(), allowedBy: this.allowedBy, sameAs: [this.of.from, this.of.to] };
+  }
 }

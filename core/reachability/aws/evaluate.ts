@@ -30,6 +30,9 @@ import { returnStages } from "../reply";
 import type { EphemeralPorts } from "../ephemeral";
 import { triOr, type Tri } from "../values";
 import type { AwsModel, Nacl, RouteTable, Sg, SgRule, Subnet } from "./model";
+import type { AwsWorkload } from "./workloads";
+import { CidrSet as Cidrs } from "../../net/cidr";
+import { TrafficSet } from "../../net/ports";
 import { routeStages, transitGatewayOf, type RouteDestination } from "./route-stage";
 import type { TgwAttachment } from "./transit";
 
@@ -49,6 +52,8 @@ interface ZoneEp {
   readonly groups: Group[];
   /** Undefined when some subnet's block is unknown, or the zone has no subnet. */
   readonly addresses?: CidrSet;
+  /** Set for a workload endpoint: what it is, and what is uncertain about it. */
+  readonly workload?: AwsWorkload;
 }
 
 /** One address class of a peer: of a subnet group (or of a zone without subnets) or of an external. */
@@ -114,6 +119,12 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
   const looseSgs = [...model.sgs.values()].filter((s) => s.zone === undefined && !s.infra);
   const placed = new Set<string>();
   const taken = new Set(zones.keys());
+  /** The endpoint key of the zone (or untagged subnet) each subnet belongs to. */
+  const subnetKeys = new Map<string, string>();
+  for (const s of model.subnets) {
+    const k = zoneKey(s);
+    if (k !== undefined) subnetKeys.set(s.urn, k);
+  }
   for (const s of model.subnets) {
     if (s.zone !== undefined || s.infra || attachmentSubnets.has(s.urn)) continue;
     if (s.vpc === undefined) {
@@ -125,43 +136,167 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
     let key = `subnet:${s.name}`;
     for (let n = 2; taken.has(`aws:${key}`); n++) key = `subnet:${s.name}#${n}`;
     taken.add(`aws:${key}`);
+    subnetKeys.set(s.urn, key);
     const group: Group = { key: `${key}|${s.urn}`, zone: key, subnets: [s], cidrs: s.cidrs, nacl: s.nacl, rt: s.routeTable, vpc: s.vpc };
     const ep: Endpoint = { id: `aws:${key}`, key, kind: "zone", platform: "aws", network: s.urn, ...(s.tenant ? { tenant: s.tenant } : {}), ...(s.cidrs ? { addresses: s.cidrs } : {}) };
     zones.set(ep.id, { ep, sgs, groups: [group], addresses: s.cidrs });
   }
+  // Groups a workload carries that the stack does not declare: the VPC's default group AWS
+  // gives an interface that names none, a group outside the stack, a reference unknown at preview.
+  const syntheticSgs = new Map<string, Sg>();
+  const anyRule = (r: RuleRef, egress: boolean): SgRule => ({ ref: r, egress, traffic: TrafficSet.ALL, certain: false, cidrs: Cidrs.EMPTY, cidrsUnknown: true, groups: [], self: false, prefixList: false });
+  function syntheticSg(key: string, make: () => Omit<Sg, "urn">): Sg {
+    let sg = syntheticSgs.get(key);
+    if (!sg) syntheticSgs.set(key, (sg = { urn: key, ...make() }));
+    return sg;
+  }
+  function defaultSgOf(vpc: string | undefined): Sg {
+    const managed = [...model.sgs.values()].find((g) => g.urn.includes(`::${AWS_DEFAULT_SG}::`) && g.vpc === vpc);
+    if (managed) return managed;
+    return syntheticSg(`aws-default-sg:${vpc ?? "?"}`, () => {
+      const name = "the VPC's default security group";
+      const implied = (rule: string): RuleRef => ({ urn: "", resource: name, rule });
+      const base = { cidrsUnknown: false, groups: [], prefixList: false, traffic: TrafficSet.ALL, certain: true };
+      return {
+        name,
+        rules: [
+          { ...base, ref: implied("ingress from itself (AWS default)"), egress: false, cidrs: Cidrs.EMPTY, self: true },
+          { ...base, ref: implied("egress to all (AWS default)"), egress: true, cidrs: Cidrs.WORLD, self: false },
+        ],
+      };
+    });
+  }
+  const outsideSg = (id: string) =>
+    syntheticSg(`aws-outside-sg:${id}`, () => ({ name: id, rules: [true, false].map((egress) => anyRule({ urn: "", resource: id, rule: `${egress ? "egress" : "ingress"} (a group outside this stack: its rules are unknown)` }, egress)) }));
+  const unknownSg = (w: AwsWorkload) =>
+    syntheticSg(`aws-unknown-sg:${w.urn}`, () => ({ name: `a group of ${w.name} unknown at preview`, rules: [true, false].map((egress) => anyRule({ urn: w.urn, resource: w.name, rule: `${egress ? "egress" : "ingress"} of a security group unknown at preview` }, egress)) }));
+  const targetsOf = new Map<string, string[]>();
+  for (const tg of model.workloads.targetGroups.values()) for (const t of tg.targets) targetsOf.set(t, [...(targetsOf.get(t) ?? []), tg.urn]);
+
+  /** Every workload as an endpoint in its subnet's zone (`<zone key>/<kind>:<name>`), one group per subnet. */
+  function addWorkloads(): ZoneEp[] {
+    const out: ZoneEp[] = [];
+    const bySubnet = new Map(model.subnets.map((x) => [x.urn, x]));
+    for (const w of model.workloads.workloads) {
+      const subnets = w.subnets.map((u) => bySubnet.get(u)).filter((x): x is Subnet => x !== undefined);
+      const keys = [...new Set(subnets.map((x) => subnetKeys.get(x.urn) ?? `subnet:${x.name}`))];
+      const zk = keys.length === 1 ? keys[0] : undefined;
+      const first = subnets[0];
+      const zone = zk !== undefined && first.zone !== undefined && subnetKeys.get(first.urn) === zk ? first.zone : undefined;
+      let key = zk !== undefined ? `${zk}/${w.kind}:${w.name}` : `${w.kind}:${w.name}`;
+      for (let n = 2; taken.has(`aws:${key}`); n++) key = `${zk !== undefined ? `${zk}/` : ""}${w.kind}:${w.name}#${n}`;
+      taken.add(`aws:${key}`);
+      const id = `aws:${key}`;
+      const sgs = w.sgs.map((u) => model.sgs.get(u)).filter((x): x is Sg => x !== undefined);
+      for (const literal of w.outsideSgs) sgs.push(sgByLiteralId.has(literal) ? model.sgs.get(sgByLiteralId.get(literal)!)! : outsideSg(literal));
+      if (w.sgsUncertain) sgs.push(unknownSg(w));
+      if (w.defaultSg) for (const vpc of new Set(subnets.map((x) => x.vpc))) sgs.push(defaultSgOf(vpc));
+      let groups: Group[] = subnets.map((x) => ({ key: `${id}|${x.urn}`, zone: key, subnets: [x], cidrs: narrowed(x.cidrs, w.addresses), nacl: x.nacl, rt: x.routeTable, vpc: x.vpc }));
+      // Fixed addresses sit in some of the subnets only (a load balancer's one per subnet).
+      const holding = groups.filter((g) => !g.cidrs || !g.cidrs.isEmpty());
+      if (holding.length) groups = holding;
+      else groups = groups.map((g) => ({ ...g, cidrs: w.addresses }));
+      const addresses = groups.every((g) => g.cidrs) ? groups.slice(1).reduce((acc, g) => acc.union(g.cidrs!), groups[0].cidrs!) : undefined;
+      const sensitive = w.sensitive || (zk !== undefined && !!zones.get(`aws:${zk}`)?.ep.sensitive);
+      const ep: Endpoint = {
+        id,
+        key,
+        kind: "workload",
+        platform: "aws",
+        ...(zone !== undefined ? { zone } : {}),
+        ...(zk !== undefined && first.tenant ? { tenant: first.tenant } : {}),
+        workload: w.name,
+        resource: w.urn,
+        workloadKind: w.kind,
+        ...(addresses ? { addresses } : {}),
+        ...(sensitive ? { sensitive } : {}),
+        ...(zone === undefined && zk !== undefined ? { network: first.urn } : {}),
+      };
+      const z: ZoneEp = { ep, sgs, groups, addresses, workload: w };
+      zones.set(id, z);
+      out.push(z);
+    }
+    return out;
+  }
+  const sgByLiteralId = new Map<string, string>();
+  for (const sg of model.sgs.values()) if (sg.literalId) sgByLiteralId.set(sg.literalId, sg.urn);
+  const workloadEps = addWorkloads();
+  for (const w of workloadEps) for (const sg of w.sgs) placed.add(sg.urn);
   for (const g of looseSgs) {
     if (!placed.has(g.urn)) notes.push(`${g.urn}: not analysed: security group ${g.name} has no zone tag and no subnet of its VPC without one to be placed in; tag it ${TAG.aws.zone}=<zone> (or tag the subnets it is used in)`);
   }
-  const zoneList = [...zones.values()];
   const extById = new Map(externals.map((e) => [e.endpoint.id, e]));
 
   // Peers are address classes: each subnet group's and each external's addresses cut where some
   // rule's (SG rule, NACL entry, route) cut them. Every rule is matched once against every class.
+  const allSgs = [...model.sgs.values(), ...syntheticSgs.values()];
   const splitter = new AddressSplitter([
-    ...[...model.sgs.values()].flatMap((sg) => sg.rules.map((r) => r.cidrs)),
+    ...allSgs.flatMap((sg) => sg.rules.map((r) => r.cidrs)),
     ...[...model.nacls.values()].flatMap((n) => n.entries.map((e) => e.cidrs)),
     ...[...model.routeTables.values()].flatMap((t) => t.routes.map((r) => r.dest)),
   ]);
+  // Workloads every rule treats alike are judged once (equivalence classes): same subnets, same
+  // groups, same public address, same load balancer role, addresses the rules cannot tell apart.
+  const representative = new Map<string, ZoneEp>();
+  for (const z of workloadEps) {
+    const w = z.workload!;
+    const signature = JSON.stringify([
+      w.kind === "lb" ? w.urn : "",
+      z.groups.map((g) => g.subnets[0].urn),
+      z.sgs.map((sg) => sg.urn).sort(),
+      w.publicIp,
+      w.subnetsCertain,
+      w.unfiltered,
+      targetsOf.get(w.urn) ?? [],
+      z.groups.map((g) => splitter.signature(g.cidrs)),
+    ]);
+    const rep = representative.get(signature);
+    if (!rep) representative.set(signature, z);
+    else zones.set(z.ep.id, { ...z, ep: { ...z.ep, sameAs: rep.ep.id } });
+  }
+  const allEndpoints = [...zones.values()];
+  /** The endpoints judged: zones, and one workload per equivalence class. */
+  const zoneList = allEndpoints.filter((z) => !z.ep.sameAs);
+
   const classes: PeerClass[] = [];
   const classesOf = new Map<string, number[]>();
   const addClasses = (owner: string, endpoint: string, addresses: CidrSet | undefined) =>
     classesOf.set(owner, splitter.classes(addresses).map((c) => classes.push({ ...c, endpoint }) - 1));
+  /** Zone groups of several subnets by subnet: a workload in one of them meets that subnet's part of the group without crossing a NACL. */
+  const multiGroupOf = new Map<string, Group>();
   for (const z of zoneList) {
     // A zone without subnets is one class of unknown addresses, under its own id.
     if (!z.groups.length) addClasses(z.ep.id, z.ep.id, undefined);
-    for (const g of z.groups) addClasses(g.key, z.ep.id, g.cidrs);
+    for (const g of z.groups) {
+      addClasses(g.key, z.ep.id, g.cidrs);
+      if (g.subnets.length > 1) for (const sn of g.subnets) multiGroupOf.set(sn.urn, g);
+    }
+  }
+  for (const z of zoneList) {
+    if (!z.workload) continue;
+    for (const g of z.groups) {
+      const zg = multiGroupOf.get(g.subnets[0].urn);
+      const owner = zg && `${zg.key}@${g.subnets[0].urn}`;
+      if (zg && !classesOf.has(owner!)) addClasses(owner!, `aws:${zg.zone}`, g.subnets[0].cidrs);
+    }
   }
   for (const e of externals) addClasses(e.endpoint.id, e.endpoint.id, e.addresses);
   const zoneClasses = new Map<string, number[]>();
   for (const z of zoneList) zoneClasses.set(z.ep.id, z.groups.length ? z.groups.flatMap((g) => classesOf.get(g.key)!) : classesOf.get(z.ep.id)!);
   const classIndex = new AddressIndex(classes.map((c) => c.cidrs));
   const zonesOfSg = new Map<string, string[]>();
-  for (const z of zoneList) for (const s of z.sgs) zonesOfSg.set(s.urn, [...(zonesOfSg.get(s.urn) ?? []), z.ep.id]);
+  for (const z of zoneList) {
+    for (const sg of z.sgs) {
+      const list = zonesOfSg.get(sg.urn);
+      if (list) list.push(z.ep.id);
+      else zonesOfSg.set(sg.urn, [z.ep.id]);
+    }
+  }
   const sgByLiteral = new Map<string, string>();
   for (const s of model.sgs.values()) if (s.literalId) sgByLiteral.set(s.literalId, s.urn);
   /** sg urn + direction -> peer class -> entries */
   const sgBuckets = new Map<string, Map<number, Entry[]>>();
-  for (const sg of model.sgs.values()) {
+  for (const sg of allSgs) {
     for (const rule of sg.rules) {
       const bucketKey = `${sg.urn}|${rule.egress ? "egress" : "ingress"}`;
       const bucket = sgBuckets.get(bucketKey) ?? new Map<number, Entry[]>();
@@ -210,7 +345,9 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
     const names = sgNames(zone);
     const label = `security group ${names || zone.ep.key} ${dir}`;
     const missing = `no ${dir} rule in ${names || "any security group"} ${egress ? "to" : "from"} ${peer.key}`;
-    const stage = !zone.sgs.length
+    const stage = zone.workload?.unfiltered
+      ? passStage(label, { urn: zone.workload.urn, resource: zone.workload.name, rule: "no security group (a Network Load Balancer without groups passes what its listeners accept)" })
+      : !zone.sgs.length
       ? unknownStage(label, zone.ep.network ? `no security group of this stack can be placed in ${zone.ep.key} (its instances may have any)` : `zone ${zone.ep.key} has no security group tagged with its zone`)
       : allowStage(label, zone.sgs.flatMap((s) => sgBuckets.get(`${s.urn}|${dir}`)?.get(peerClass) ?? []), missing);
     sgStages.set(key, stage);
@@ -255,6 +392,47 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
     return stage;
   }
 
+  // What a workload adds to every path it is on: a subnet unknown at preview makes every answer a
+  // "maybe"; a load balancer accepts only its listeners' ports; the internet reaches only a
+  // workload with a public address.
+  const workloadStageCache = new Map<string, Stage | undefined>();
+  const cachedStage = (key: string, make: () => Stage | undefined) => {
+    if (!workloadStageCache.has(key)) workloadStageCache.set(key, make());
+    return workloadStageCache.get(key);
+  };
+  const workloadRef = (w: AwsWorkload, rule: string): RuleRef => ({ urn: w.urn, resource: w.name, rule });
+  function placementStage(z: ZoneEp): Stage | undefined {
+    const w = z.workload;
+    if (!w || w.subnetsCertain) return undefined;
+    return cachedStage(`placement|${z.ep.id}`, () => {
+      const where = z.groups.map((g) => g.subnets[0].name).join(", ");
+      return unknownStage(`subnet of ${w.name}`, `the subnet of ${w.name} is unknown at preview (it may be ${where || "outside this stack"})`);
+    });
+  }
+  function listenerStage(z: ZoneEp): Stage | undefined {
+    const w = z.workload;
+    if (!w?.listeners) return undefined;
+    return cachedStage(`listeners|${z.ep.id}`, () => {
+      const label = `listeners of ${w.name}`;
+      if (!w.listeners!.length) return unknownStage(label, `no listener of this stack is on load balancer ${w.name} (one declared elsewhere may accept any port)`);
+      const entries: Entry[] = w.listeners!.map((l) => ({ rule: l.ref, action: "allow", traffic: l.traffic, match: l.certain ? "yes" : "maybe" }));
+      return allowStage(label, entries, `no listener of load balancer ${w.name} accepts it`);
+    });
+  }
+  function publicStage(z: ZoneEp): Stage | undefined {
+    const w = z.workload;
+    if (!w || w.publicIp === "yes") return undefined;
+    return cachedStage(`public|${z.ep.id}`, () => {
+      const label = `public address of ${w.name}`;
+      if (w.publicIp === "maybe") return unknownStage(label, `whether ${w.name} has a public address is unknown at preview`);
+      const why = w.kind === "lb" ? "it is an internal load balancer" : w.kind === "rds" ? "it is not publicly accessible" : "it has no public IP or Elastic IP";
+      return blockStage(label, `${w.name} has no public address (${why}): the internet cannot reach it directly`, workloadRef(w, "no public address"));
+    });
+  }
+  /** The stages a pair's workloads add before the filters: placement of each, the destination's listeners. */
+  const workloadStages = (from: ZoneEp | undefined, to: ZoneEp | undefined): Stage[] =>
+    [from && placementStage(from), to && placementStage(to), to && listenerStage(to)].filter((x): x is Stage => x !== undefined);
+
   /** The route table's verdict and, through a transit gateway of this stack, the gateway's leg. */
   const routes = (group: Group, to: RouteDestination, back = false) => routeStages(model.transit, group, to, back);
 
@@ -288,6 +466,21 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
     const dst = attachmentIn(to.vpc);
     if (dst) stages.push(naclStage(dst, toClass, true, toName));
     return back ? stages.map((st) => returnStage(st)) : stages;
+  }
+
+  /**
+   * Routes out to the internet for a workload: one without a public address gets there only
+   * through a NAT gateway (an internet gateway route does not serve it); when that is unknown at
+   * preview and only an internet gateway route leads out, the answer is a "maybe".
+   */
+  function workloadRoutes(z: ZoneEp, g: Group, to: RouteDestination, back: boolean): readonly Stage[] {
+    const all = routes(g, to, back);
+    const w = z.workload;
+    if (!w || to.internet !== "out" || w.publicIp === "yes") return all;
+    const natOnly = routes(g, { ...to, natOnly: true }, back);
+    if (w.publicIp === "no") return natOnly;
+    const certain = (st: readonly Stage[]) => st.every((x) => !x.lower.isEmpty());
+    return certain(all) && !certain(natOnly) ? [unknownStage(all[0]?.label ?? "route", `whether ${w.name} has a public address (to use the internet gateway route) is unknown at preview`)] : all;
   }
 
   /** Route kinds that can carry traffic to another VPC's private addresses. */
@@ -332,32 +525,46 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
         }
       }
       for (const y of targets) {
-        const crossing = !!x && !!y && x !== y;
-        const [fromName, toName] = x && y ? [subnetNames(x), subnetNames(y)] : [a.ep.key, b.ep.key];
+        const [fromName, toName] = x && y ? [groupName(a, x), groupName(b, y)] : [a.ep.key, b.ep.key];
         const way = `${fromName} -> ${toName}`;
-        for (const cx of classesOf.get(x?.key ?? a.ep.id)!) {
-          for (const cy of classesOf.get(y?.key ?? b.ep.id)!) {
-            const steps: (() => Stage | readonly Stage[] | undefined)[] = [() => sgStage(a, b.ep, cy, true)];
-            if (x && y && crossing) {
-              steps.push(
-                () => routes(x, { vpc: y.vpc, cidrs: classes[cy].cidrs, name: b.ep.key, zone: true }),
-                () => naclStage(x, cy, true, b.ep.key),
-                () => transitNacls(x, y, cx, cy, a.ep.key, b.ep.key, false),
-                () => naclStage(y, cx, false, a.ep.key),
-              );
-            }
-            steps.push(() => sgStage(b, a.ep, cx, false));
-            if (x && y && crossing) {
-              steps.push(
-                () => returnStage(naclStage(y, cx, true, a.ep.key)),
-                () => transitNacls(y, x, cy, cx, b.ep.key, a.ep.key, true),
-                () => returnStage(naclStage(x, cy, false, b.ep.key)),
-                () => routes(y, { vpc: x.vpc, cidrs: classes[cx].cidrs, name: a.ep.key, zone: true }, true),
-              );
-            }
-            const parted = classes[cx].part || classes[cy].part;
-            paths.push(new ClassPath(way, steps, parted ? `${classLabel(fromName, classes[cx])} -> ${classLabel(toName, classes[cy])}` : undefined));
+        // A workload shares its subnet with its zone's other instances and with other workloads
+        // there: traffic inside one subnet meets no NACL and no route. The part of a zone's group
+        // in that subnet is a class of its own (`<group>@<subnet>`).
+        const shared = x && y && x !== y ? sharedSubnet(x, y) : undefined;
+        if (shared) {
+          const inside = (g: Group) => classesOf.get(g.subnets.length > 1 ? `${g.key}@${shared.urn}` : g.key)!;
+          addPaths(x, y, inside(x!), inside(y!), false, `${way} (inside subnet ${shared.name})`);
+          if (x!.subnets.length > 1 || y!.subnets.length > 1) addPaths(x, y, classesOf.get(x!.key)!, classesOf.get(y!.key)!, true, way);
+        } else addPaths(x, y, classesOf.get(x?.key ?? a.ep.id)!, classesOf.get(y?.key ?? b.ep.id)!, !!x && !!y && x !== y, way);
+      }
+    }
+    function addPaths(x: Group | undefined, y: Group | undefined, fromClasses: readonly number[], toClasses: readonly number[], crossing: boolean, way: string): void {
+      const [fromName, toName] = x && y ? [groupName(a, x), groupName(b, y)] : [a.ep.key, b.ep.key];
+      const extra = a.workload || b.workload ? workloadStages(a, b) : [];
+      for (const cx of fromClasses) {
+        for (const cy of toClasses) {
+          const steps: (() => Stage | readonly Stage[] | undefined)[] = [];
+          if (extra.length) steps.push(() => extra);
+          steps.push(() => sgStage(a, b.ep, cy, true));
+          if (x && y && crossing) {
+            steps.push(
+              () => routes(x, { vpc: y.vpc, cidrs: classes[cy].cidrs, name: b.ep.key, zone: true }),
+              () => naclStage(x, cy, true, b.ep.key),
+              () => transitNacls(x, y, cx, cy, a.ep.key, b.ep.key, false),
+              () => naclStage(y, cx, false, a.ep.key),
+            );
           }
+          steps.push(() => sgStage(b, a.ep, cx, false));
+          if (x && y && crossing) {
+            steps.push(
+              () => returnStage(naclStage(y, cx, true, a.ep.key)),
+              () => transitNacls(y, x, cy, cx, b.ep.key, a.ep.key, true),
+              () => returnStage(naclStage(x, cy, false, b.ep.key)),
+              () => routes(y, { vpc: x.vpc, cidrs: classes[cx].cidrs, name: a.ep.key, zone: true }, true),
+            );
+          }
+          const parted = classes[cx].part || classes[cy].part;
+          paths.push(new ClassPath(way, steps, parted ? `${classLabel(fromName, classes[cx])} -> ${classLabel(toName, classes[cy])}` : undefined));
         }
       }
     }
@@ -378,9 +585,13 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
     return groups.flatMap((g) =>
       classesOf.get(ext.endpoint.id)!.map((c) => {
         const steps: (() => Stage | readonly Stage[] | undefined)[] = [];
+        if (z.workload) {
+          const extra = outbound ? workloadStages(z, undefined) : [...workloadStages(undefined, z), ...(internet ? [publicStage(z)].filter((x): x is Stage => x !== undefined) : [])];
+          if (extra.length) steps.push(() => extra);
+        }
         if (outbound) steps.push(() => sgStage(z, ext.endpoint, c, true));
         if (g) {
-          steps.push(() => routes(g, { cidrs: classes[c].cidrs, name: key, internet: internet ? (outbound ? "out" : "in") : undefined, peer: !internet }, !outbound));
+          steps.push(() => workloadRoutes(z, g, { cidrs: classes[c].cidrs, name: key, internet: internet ? (outbound ? "out" : "in") : undefined, peer: !internet }, !outbound));
           if (outbound) steps.push(() => naclStage(g, c, true, key), () => returnStage(naclStage(g, c, false, key)));
           else steps.push(() => naclStage(g, c, false, key), () => returnStage(naclStage(g, c, true, key)));
         }
@@ -393,7 +604,7 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
   }
 
   return {
-    endpoints: zoneList.map((z) => z.ep),
+    endpoints: allEndpoints.map((z) => z.ep),
     notes,
     paths(from, to) {
       const a = zones.get(from.id);
@@ -404,6 +615,26 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
       return undefined;
     },
   };
+}
+
+const AWS_DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup";
+
+/** A workload's addresses in one of its subnets: its fixed addresses there, else the subnet's range. */
+function narrowed(subnet: CidrSet | undefined, fixed: CidrSet | undefined): CidrSet | undefined {
+  if (!fixed) return subnet;
+  return subnet ? subnet.intersect(fixed) : fixed;
+}
+
+/** The subnet two groups share when one is a workload's (one subnet) inside the other. */
+function sharedSubnet(x: Group, y: Group): Subnet | undefined {
+  if (x.subnets.length > 1 && y.subnets.length > 1) return undefined;
+  const [one, other] = x.subnets.length === 1 ? [x, y] : [y, x];
+  return other.subnets.includes(one.subnets[0]) ? one.subnets[0] : undefined;
+}
+
+/** A group in path labels: its subnets, or a workload's name with its subnet. */
+function groupName(z: ZoneEp, g: Group): string {
+  return z.workload ? `${z.workload.name} (${g.subnets[0].name})` : subnetNames(g);
 }
 
 function subnetNames(g: Group): string {

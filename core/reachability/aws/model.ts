@@ -16,6 +16,7 @@ import { AWS, NACL_TYPES, RT_TYPES, SG_TYPES } from "./types";
 import { readRouteTables, type RouteTable } from "./routes";
 import { cidrsOf, ref } from "./common";
 import { readTransit, type TransitModel } from "./transit";
+import { AWS_WORKLOAD, readAwsWorkloads, type AwsWorkloads } from "./workloads";
 
 export type { Route, RouteTable, RouteTarget } from "./routes";
 export type { TransitModel } from "./transit";
@@ -96,6 +97,8 @@ export interface AwsModel {
   readonly routeTables: Map<string, RouteTable>;
   /** Transit gateways, their attachments and TGW route tables. */
   readonly transit: TransitModel;
+  /** Instances, databases, functions, load balancers... each an endpoint of its own (./workloads). */
+  readonly workloads: AwsWorkloads;
   readonly notes: string[];
 }
 
@@ -120,17 +123,16 @@ function carriesSgs(v: unknown, depth = 0): boolean {
 }
 
 /**
- * Resources that put security groups on network interfaces the engine does not model yet
- * (instances, databases, functions, load balancers, launch templates...): there are no workload
- * endpoints yet, so each is named in the notes rather than dropped. Its groups are still judged as
- * part of the zones or subnets they belong to.
+ * Resources of a type the engine does not read that put security groups on network interfaces
+ * (a DMS instance, an MSK cluster, an OpenSearch domain...): each is named in the notes rather
+ * than dropped. Its groups are still judged as part of the zones or subnets they belong to.
  */
 function unplacedCarriers(g: ResourceGraph): string[] {
-  const known = new Set<string>(Object.values(AWS));
+  const known = new Set<string>([...Object.values(AWS), ...Object.values(AWS_WORKLOAD)]);
   return g.resources
     .filter((r) => r.type.startsWith("aws:") && !known.has(r.type) && carriesSgs(propsOf(r)))
     .filter((r) => infraRole(labels(propsOf(r).tags), labels(propsOf(r).tags)[TAG.aws.zone]) === undefined)
-    .map((r) => `${r.urn}: not analysed as its own endpoint: ${r.type} carries security groups, and the engine has no workload endpoints yet (its groups are judged only with the zones or subnets they are placed in)`);
+    .map((r) => `${r.urn}: not analysed as its own endpoint: ${r.type} carries security groups, and the engine does not read that type (its groups are judged only with the zones or subnets they are placed in)`);
 }
 
 function groupRefs(g: ResourceGraph, r: NetResource, prop: string, values: readonly unknown[]): GroupRef[] {
@@ -348,5 +350,7 @@ export function readAws(g: ResourceGraph, zoneTag?: string): AwsModel {
   const nacls = readNacls(g, subnets, notes);
   const routeTables = readRouteTables(g, subnets);
   applyVpcDefaults(g, subnets, nacls, routeTables);
-  return { sgs, subnets: [...subnets.values()].sort((a, b) => (a.urn < b.urn ? -1 : 1)), nacls, routeTables, transit: readTransit(g), notes };
+  const workloads = readAwsWorkloads(g);
+  notes.push(...workloads.notes);
+  return { sgs, subnets: [...subnets.values()].sort((a, b) => (a.urn < b.urn ? -1 : 1)), nacls, routeTables, transit: readTransit(g), workloads, notes };
 }

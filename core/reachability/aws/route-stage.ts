@@ -23,6 +23,8 @@ export interface RouteDestination {
   readonly cidrs?: CidrSet;
   readonly name: string;
   readonly internet?: "in" | "out";
+  /** Out to the internet from an interface without a public address: only a NAT gateway leads there. */
+  readonly natOnly?: boolean;
   readonly peer?: boolean;
   readonly zone?: boolean;
 }
@@ -39,7 +41,7 @@ const NONE: RouteStages = [];
 /** Route kinds that carry traffic towards each kind of destination. */
 function wantedFor(to: RouteDestination): readonly RouteTarget[] {
   if (to.internet === "in") return ["igw"];
-  if (to.internet === "out") return ["igw", "nat"];
+  if (to.internet === "out") return to.natOnly ? ["nat"] : ["igw", "nat"];
   // Another VPC's private addresses are reached through peering, transit or VPN gateways (or an
   // appliance); a peer network may also be public, reached through the internet gateway.
   return to.zone ? ["peering", "tgw", "vgw", "appliance"] : ["peering", "tgw", "vgw", "appliance", "igw", "nat"];
@@ -72,7 +74,7 @@ export function routeStages(transit: TransitModel, group: RouteSource, to: Route
   // A peer network is usually reached through routes this stack does not declare (VPN route
   // propagation, a transit gateway run by another team): without one here, it is possible only.
   if (to.peer) return maybe(`no route to ${to.name} in ${rt.name}; it can only come from outside this stack (VPN propagation, transit gateway)`);
-  const via = to.internet === "in" ? "an internet gateway (replies to the internet)" : to.internet === "out" ? "an internet or NAT gateway" : "a peering, transit or VPN gateway";
+  const via = to.internet === "in" ? "an internet gateway (replies to the internet)" : to.internet === "out" ? (to.natOnly ? "a NAT gateway (it has no public address, so an internet gateway does not serve it)" : "an internet or NAT gateway") : "a peering, transit or VPN gateway";
   return [blockStage(label, `no route to ${to.name} through ${via} in ${rt.name}`)];
 }
 

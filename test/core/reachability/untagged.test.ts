@@ -102,7 +102,7 @@ describe("reachability / untagged networks are analysed (AWS)", () => {
     assert.ok(m.notes.some((n) => n.startsWith(`${urnOf(T.SUBNET, "lost")}: not analysed: subnet lost has no zone tag and its VPC is unknown`)), m.notes.join("\n"));
   });
 
-  it("a database, a function and an instance carrying security groups are each a 'not analysed' note, once", () => {
+  it("a function in a zone's subnet is a workload endpoint; a database and an instance with no subnet of the stack are each a 'not analysed' note, once", () => {
     const f = baseline();
     f.extra = [
       res("aws:rds/instance:Instance", "orders-db", { engine: "postgres", vpcSecurityGroupIds: ["sg-data-id"] }),
@@ -111,12 +111,14 @@ describe("reachability / untagged networks are analysed (AWS)", () => {
       res("aws:s3/bucket:Bucket", "logs", { bucket: "logs" }),
     ];
     const m = analyseReachability(awsResources(f), { intent: awsIntent });
-    for (const [type, name] of [["aws:rds/instance:Instance", "orders-db"], ["aws:lambda/function:Function", "resize"], ["aws:ec2/instance:Instance", "bastion"]]) {
+    for (const [type, name] of [["aws:rds/instance:Instance", "orders-db"], ["aws:ec2/instance:Instance", "bastion"]]) {
       const mine = m.notes.filter((n) => n.startsWith(`${urnOf(type, name)}:`));
       assert.equal(mine.length, 1, m.notes.join("\n"));
-      assert.match(mine[0], /not analysed as its own endpoint: .* carries security groups, and the engine has no workload endpoints yet/);
+      assert.match(mine[0], /not analysed: .* no subnet of this stack can be told from its properties, so it cannot be placed in a zone/);
     }
-    assert.ok(!m.notes.some((n) => n.includes("logs")));
+    const fn = m.endpoints.find((e) => e.resource === urnOf("aws:lambda/function:Function", "resize"));
+    assert.deepEqual(fn && { id: fn.id, kind: fn.kind, zone: fn.zone }, { id: "aws:app/lambda:resize", kind: "workload", zone: "app" });
+    assert.ok(!m.notes.some((n) => n.includes("resize") || n.includes("logs")), m.notes.join("\n"));
   });
 
   it("netseg's own infrastructure subnets and groups (managed-by and a role, no zone) are neither endpoints nor notes", () => {
