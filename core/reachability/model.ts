@@ -58,6 +58,12 @@ export interface Endpoint {
   readonly resource?: string;
   /** A workload endpoint's kind label (`ec2`, `rds`, `lambda`, `lb`, `vm`, `mig`...). */
   readonly workloadKind?: string;
+  /**
+   * A workload every rule treats like another (same subnets, security groups, public address and
+   * address treatment): the id of that representative. Only representatives are judged; the
+   * matrix's `pair()` answers for every member with its representative's verdict and paths.
+   */
+  readonly sameAs?: string;
 }
 
 /** A rule, or the absence of one, that decided some traffic. */
