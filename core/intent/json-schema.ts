@@ -1,6 +1,6 @@
 /** The JSON Schema of the intent, derived from the zod schema (never written by hand). */
 import { z } from "zod";
-import { IntentSchema } from "./schema";
+import { IntentSchema } from "./zod-schema";
 
 export function intentJsonSchema(): Record<string, unknown> {
   return {

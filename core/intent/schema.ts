@@ -1,156 +1,143 @@
 /**
- * The segmentation intent as users write it (YAML or a TypeScript object). This zod schema is
- * the single declaration of the format: the TypeScript input type, the JSON Schema published for
- * editors (schema/intent.schema.json) and the field-level errors all derive from it. Checks that
- * need the whole document (unknown zone in a flow, duplicates, address space too small) live in
- * validate.ts, so that every problem is reported at once with its path.
+ * The segmentation intent's format as TypeScript types: what users write (`IntentInput`) and what
+ * it becomes once defaults are filled in (`IntentDocument`). Plain types with no zod in them, so
+ * that a project type-checks netseg's declarations whatever its tsconfig. The zod schema that
+ * parses the format (zod-schema.ts) is checked against these at compile time.
  */
-import { z } from "zod";
 
 /** A DNS-1123 label short enough to prefix into every platform's names (GCP allows 63). */
 export const NAME_PATTERN = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 export const MAX_NAME_LENGTH = 30;
 
-const name = (what: string) =>
-  z
-    .string()
-    .min(1, `${what} must not be empty`)
-    .max(MAX_NAME_LENGTH, `${what} must be at most ${MAX_NAME_LENGTH} characters, so that every platform's names built from it stay within their limits`)
-    .regex(NAME_PATTERN, `${what} must be lower-case letters, digits and '-', starting with a letter and not ending with '-' (a DNS label, valid as a GCP name and a Kubernetes namespace)`);
+/** Pods inside a zone (Kubernetes), selected by labels. */
+export type WorkloadInput = {
+  name: string;
+  /** Pod labels that select this workload; default `{ app: <name> }`. */
+  labels?: Record<string, string>;
+  /** Kubernetes service account the workload runs as (needed for Istio principals). */
+  serviceAccount?: string;
+};
 
-const labelValue = z
-  .string()
-  .max(63, "a Kubernetes label value is at most 63 characters")
-  .regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, "a Kubernetes label value is alphanumerics, '-', '_' or '.', starting and ending alphanumeric");
+/** A trust zone: one subnet per availability zone, one security group, one namespace. */
+export type ZoneInput = {
+  name: string;
+  /** `inbound`: public subnets, reachable from the internet on declared flows only. Default `none`. */
+  internet?: "none" | "inbound";
+  /** How the zone reaches the internet: not at all, through NAT, or only through the egress proxy allow-list. Default `none`. */
+  egress?: "none" | "nat" | "proxy";
+  /** Holds sensitive data: no path from the internet may reach it. Default false. */
+  sensitive?: boolean;
+  /** Fixed position of the zone's address block; pin it to keep addresses when zones are reordered. */
+  slot?: number;
+  /** false: the zone exists already (e.g. the ingress-nginx namespace); netseg references it and creates nothing for it. Default true. */
+  managed?: boolean;
+  workloads?: WorkloadInput[];
+};
 
-const labelKey = z
-  .string()
-  .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, "a Kubernetes label key is an optional DNS prefix and '/', then a name of at most 63 characters");
+/** Traffic allowed from one endpoint to another; everything else is denied. */
+export type FlowInput = {
+  /** `internet`, a peer name, a zone, or `zone/workload`. */
+  from: string;
+  /** A zone, `zone/workload`, a peer name, or `internet` (needs `egress: nat`). */
+  to: string;
+  /** Port specs: `tcp/443`, `udp/53`, `tcp/8000-8100`, `icmp`, `all`. */
+  ports: string[];
+  description?: string;
+  /** Layer-7 restriction, enforced where a mesh is used (Istio AuthorizationPolicy). */
+  http?: {
+    methods?: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS")[];
+    /** Each starts with `/`. */
+    paths?: string[];
+  };
+};
 
-export const WorkloadSchema = z
-  .strictObject({
-    name: name("a workload name"),
-    labels: z.record(labelKey, labelValue).optional().describe("Pod labels that select this workload; default { app: <name> }"),
-    serviceAccount: name("a service account name").optional().describe("Kubernetes service account the workload runs as (needed for Istio principals)"),
-  })
-  .describe("Pods inside a zone (Kubernetes), selected by labels");
+/** An external network (office, partner, on-premises) addressed by CIDR. */
+export type PeerInput = {
+  name: string;
+  cidrs: string[];
+  description?: string;
+};
 
-export const ZoneSchema = z
-  .strictObject({
-    name: name("a zone name"),
-    internet: z.enum(["none", "inbound"]).default("none").describe("inbound: public subnets, reachable from the internet on declared flows only"),
-    egress: z.enum(["none", "nat", "proxy"]).default("none").describe("How the zone reaches the internet: not at all, through NAT, or only through the egress proxy allow-list"),
-    sensitive: z.boolean().default(false).describe("Holds sensitive data: no path from the internet may reach it"),
-    slot: z.number().int().min(0).optional().describe("Fixed position of the zone's address block; pin it to keep addresses when zones are reordered"),
-    managed: z.boolean().default(true).describe("false: the zone exists already (e.g. the ingress-nginx namespace); netseg references it and creates nothing for it"),
-    workloads: z.array(WorkloadSchema).default([]),
-  })
-  .describe("A trust zone: one subnet per availability zone, one security group, one namespace");
+/** Outbound destinations (`domain:port`, `*.` wildcards allowed) a zone may reach through the egress proxy. */
+export type EgressInput = {
+  /** A zone with `egress: proxy`, or `zone/workload`. */
+  from: string;
+  allow: string[];
+};
 
-export const PortSpecText = z.string().describe("protocol/port: tcp/443, udp/53, tcp/8000-8100, icmp, all");
+export type TenantInput = {
+  name: string;
+  /** Fixed position of the tenant's block in the pool; pin it so that removing another tenant never moves this one. */
+  slot?: number;
+  tags?: Record<string, string>;
+};
 
-export const FlowSchema = z
-  .strictObject({
-    from: z.string().describe("internet, a peer name, a zone, or zone/workload"),
-    to: z.string().describe("a zone, zone/workload, a peer name, or internet (needs egress: nat)"),
-    ports: z.array(PortSpecText).min(1, "a flow needs at least one port spec, such as tcp/443"),
-    description: z.string().max(200).optional(),
-    http: z
-      .strictObject({
-        methods: z.array(z.enum(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])).optional(),
-        paths: z.array(z.string().regex(/^\/\S*$/, "an HTTP path starts with '/'")).optional(),
-      })
-      .optional()
-      .describe("Layer-7 restriction, enforced where a mesh is used (Istio AuthorizationPolicy)"),
-  })
-  .describe("Traffic allowed from one endpoint to another; everything else is denied");
+/** The fixed grid a tenant block or the shared-services VPC is cut into (both powers of two). */
+export type SlotGrid = {
+  zoneSlots: number;
+  azSlots: number;
+};
 
-export const PeerSchema = z
-  .strictObject({
-    name: name("a peer name"),
-    cidrs: z.array(z.string()).min(1, "a peer needs at least one CIDR block"),
-    description: z.string().max(200).optional(),
-  })
-  .describe("An external network (office, partner, on-premises) addressed by CIDR");
+export type SharedServicesZoneInput = {
+  name: string;
+  slot?: number;
+};
 
-export const EgressSchema = z
-  .strictObject({
-    from: z.string().describe("a zone with egress: proxy, or zone/workload"),
-    allow: z.array(z.string()).min(1, "an allow-list needs at least one destination, such as api.stripe.com:443"),
-  })
-  .describe("Outbound destinations (domain:port, '*.' wildcards allowed) a zone may reach through the egress proxy");
+/** One isolated VPC per tenant from a zone template; tenants reach shared services, never each other. */
+export type TenantsInput = {
+  /** Address pool the tenants' blocks are carved from, e.g. 10.128.0.0/9. */
+  pool: string;
+  /** Prefix length of each tenant's block, e.g. 20. */
+  blockPrefix: number;
+  /** Default 2. */
+  availabilityZones?: number;
+  addressing?: SlotGrid;
+  zones: ZoneInput[];
+  flows?: FlowInput[];
+  /** The shared-services VPC every tenant may reach, on these ports. */
+  sharedServices: {
+    addressSpace: string;
+    ports: string[];
+    /** Default `[{ name: services, slot: 0 }]`. */
+    zones?: SharedServicesZoneInput[];
+    addressing?: SlotGrid;
+  };
+  members: TenantInput[];
+};
 
-export const TenantSchema = z.strictObject({
-  name: name("a tenant name"),
-  slot: z.number().int().min(0).optional().describe("Fixed position of the tenant's block in the pool; pin it so that removing another tenant never moves this one"),
-  tags: z.record(z.string(), z.string()).optional(),
-});
+/** A netseg segmentation intent as written (YAML or a TypeScript object); fields with defaults are optional. */
+export type IntentInput = {
+  $schema?: string;
+  name: string;
+  /** IPv4 CIDR of the whole network, e.g. 10.20.0.0/16. */
+  addressSpace: string;
+  /** Default 3. */
+  availabilityZones?: number;
+  /** How the address space is divided; changing it moves every subnet. Default `{ zoneSlots: 16, azSlots: 4 }`. */
+  addressing?: Partial<SlotGrid>;
+  zones: ZoneInput[];
+  peers?: PeerInput[];
+  flows?: FlowInput[];
+  egress?: EgressInput[];
+  tenants?: TenantsInput;
+};
 
-/**
- * The fixed grid a tenant block or the shared-services VPC is cut into. Both fields are required:
- * the grid decides every subnet's CIDR, so it is written down once, never inferred.
- */
-export const SlotGridSchema = z.strictObject({
-  zoneSlots: z.number().int().min(2).max(1024).describe("Zone blocks per VPC, a power of two; the last is reserved for netseg's infrastructure subnets, so zoneSlots - 1 zones fit. Leave free slots for zones added later"),
-  azSlots: z.number().int().min(1).max(16).describe("Subnets per zone block, one per availability zone, a power of two. Leave free slots for AZs added later"),
-});
+export type ZoneDocument = Required<Omit<ZoneInput, "slot" | "workloads">> & Pick<ZoneInput, "slot"> & { workloads: WorkloadInput[] };
 
-export const SharedServicesZoneSchema = z.strictObject({
-  name: name("a shared-services zone name"),
-  slot: z.number().int().min(0).optional().describe("Fixed position of the zone's address block in the shared-services VPC"),
-});
+export type TenantsDocument = Omit<TenantsInput, "availabilityZones" | "zones" | "flows" | "sharedServices"> & {
+  availabilityZones: number;
+  zones: ZoneDocument[];
+  flows: FlowInput[];
+  sharedServices: Omit<TenantsInput["sharedServices"], "zones"> & { zones: SharedServicesZoneInput[] };
+};
 
-export const TenantsSchema = z
-  .strictObject({
-    pool: z.string().describe("Address pool the tenants' blocks are carved from, e.g. 10.128.0.0/9"),
-    blockPrefix: z.number().int().min(16).max(28).describe("Prefix length of each tenant's block, e.g. 20"),
-    availabilityZones: z.number().int().min(1).max(6).default(2),
-    addressing: SlotGridSchema.optional().describe(
-      "How every tenant's block is cut: zoneSlots x azSlots, fixed, so adding a template zone or an AZ moves no subnet. Left out, the grid is derived from today's counts (the next power of two above the zone count, and of availabilityZones), which keeps fleets deployed before this field existed where they are but re-cuts every tenant's subnets when a count crosses a power of two; `netseg plan --pin` writes that grid down. A new fleet should leave room, e.g. { zoneSlots: 8, azSlots: 4 }",
-    ),
-    zones: z.array(ZoneSchema).min(1, "the tenant template needs at least one zone"),
-    flows: z.array(FlowSchema).default([]),
-    sharedServices: z
-      .strictObject({
-        addressSpace: z.string(),
-        ports: z.array(PortSpecText).min(1),
-        zones: z
-          .array(SharedServicesZoneSchema)
-          .min(1, "the shared-services VPC needs at least one zone")
-          .default([{ name: "services", slot: 0 }])
-          .describe("Zones of the shared-services VPC, each reachable from every tenant on the shared ports; keep { name: services, slot: 0 } first when adding zones to a deployed fleet"),
-        addressing: SlotGridSchema.optional().describe(
-          "How the shared-services VPC is cut, like tenants.addressing. Left out: 2 zone slots (one zone) and the next power of two of availabilityZones, the layout of earlier versions; set it to add zones, e.g. { zoneSlots: 4, azSlots: 4 }",
-        ),
-      })
-      .describe("The shared-services VPC every tenant may reach, on these ports"),
-    members: z.array(TenantSchema),
-  })
-  .describe("One isolated VPC per tenant from a zone template; tenants reach shared services, never each other");
-
-export const AddressingSchema = z
-  .strictObject({
-    zoneSlots: z.number().int().min(2).max(1024).describe("Blocks the address space is cut into, one per zone (a power of two; the last is reserved for netseg's infrastructure subnets)").default(16),
-    azSlots: z.number().int().min(1).max(16).describe("Subnets each zone block is cut into, one per availability zone (a power of two)").default(4),
-  })
-  .describe("How the address space is divided; changing it moves every subnet, so set it once");
-
-export const IntentSchema = z
-  .strictObject({
-    $schema: z.string().optional(),
-    name: name("the intent name"),
-    addressSpace: z.string().describe("IPv4 CIDR of the whole network, e.g. 10.20.0.0/16"),
-    availabilityZones: z.number().int().min(1).max(16).default(3),
-    addressing: AddressingSchema.default({ zoneSlots: 16, azSlots: 4 }),
-    zones: z.array(ZoneSchema).min(1, "an intent needs at least one zone"),
-    peers: z.array(PeerSchema).default([]),
-    flows: z.array(FlowSchema).default([]),
-    egress: z.array(EgressSchema).default([]),
-    tenants: TenantsSchema.optional(),
-  })
-  .describe("A netseg segmentation intent");
-
-/** What users write (defaults optional). */
-export type IntentInput = z.input<typeof IntentSchema>;
-/** After zod: defaults filled, before the whole-document checks. */
-export type IntentDocument = z.output<typeof IntentSchema>;
+/** After parsing: defaults filled in, before the whole-document checks. */
+export type IntentDocument = Omit<IntentInput, "availabilityZones" | "addressing" | "zones" | "peers" | "flows" | "egress" | "tenants"> & {
+  availabilityZones: number;
+  addressing: SlotGrid;
+  zones: ZoneDocument[];
+  peers: PeerInput[];
+  flows: FlowInput[];
+  egress: EgressInput[];
+  tenants?: TenantsDocument;
+};

@@ -3,8 +3,10 @@
  * collects every problem (with path, value and fix) and throws them together.
  */
 import { z } from "zod";
-import { IntentSchema, type IntentDocument } from "./schema";
-import { IntentError, formatPath, type IntentIssue } from "./errors";
+import type { IntentDocument } from "./schema";
+import { IntentSchema } from "./zod-schema";
+import { IntentError, type IntentIssue } from "./errors";
+import { fromZodError } from "./zod-issues";
 import type { Intent, Peer } from "./types";
 import { describeUnpinnedGrid, unpinnedGrids } from "./grids";
 import { Collector, checkCidr, resolveAddressing, resolveEgress, resolveFlows, resolveTenants, resolveZones } from "./sections";
@@ -80,27 +82,6 @@ export function normaliseIntent(doc: IntentDocument, source?: string): Intent {
   };
   NORMALISED.add(intent);
   return intent;
-}
-
-/** zod's issues as netseg issues: path, value, message, fix. */
-export function fromZodError(err: z.ZodError, input: unknown): IntentIssue[] {
-  return err.issues.map((i) => {
-    const path = formatPath(i.path);
-    const value = valueAt(input, i.path);
-    let fix: string | undefined;
-    if (i.code === "unrecognized_keys") fix = `remove ${i.keys.map((k) => `"${k}"`).join(", ")} (check the spelling against the JSON Schema)`;
-    if (i.code === "invalid_value" && "values" in i) fix = `use one of ${(i.values as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
-    return { path, value, message: i.message, fix };
-  });
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let cur: any = input;
-  for (const p of path) {
-    if (cur === null || typeof cur !== "object") return undefined;
-    cur = cur[p as any];
-  }
-  return typeof cur === "object" ? undefined : cur;
 }
 
 /** Parses and validates a plain object (YAML already loaded, or a TypeScript literal). */

@@ -8,7 +8,6 @@
  * The default is the widest, 1024-65535: a path is reported open when some client of some kind
  * can use it, the safe direction for a segmentation check (a narrower range can only hide paths).
  */
-import { z } from "zod";
 import { EPHEMERAL, MAX_PORT, TrafficSet } from "../net/ports";
 
 export interface EphemeralPorts {
@@ -30,7 +29,8 @@ export const DEFAULT_EPHEMERAL_PORTS: EphemeralPorts = EPHEMERAL_PRESETS.nat;
 /** What `ephemeralPorts` accepts: a preset name, `from-to` text, or `{ from, to }`. */
 export type EphemeralPortsInput = EphemeralPreset | string | EphemeralPorts;
 
-const EXPECTED = `a preset (${Object.keys(EPHEMERAL_PRESETS).join(", ")}), a range "from-to" such as "32768-60999", or { from, to }, with 1 <= from <= to <= ${MAX_PORT}`;
+/** What an ephemeral-ports value may be, as error messages and the policy config's schema say it. */
+export const EPHEMERAL_PORTS_EXPECTED = `a preset (${Object.keys(EPHEMERAL_PRESETS).join(", ")}), a range "from-to" such as "32768-60999", or { from, to }, with 1 <= from <= to <= ${MAX_PORT}`;
 
 /** A value as an error message shows it: JSON when it is small and plain, a short description otherwise. */
 function shown(v: unknown): string {
@@ -46,7 +46,7 @@ function shown(v: unknown): string {
 
 /** The range `value` stands for, or an explanation naming `field` (when given), the value and what is expected. */
 export function parseEphemeralPorts(value: unknown, field = "ephemeralPorts"): EphemeralPorts | { error: string } {
-  const bad = (why: string) => ({ error: `${field ? `${field}: ` : ""}${shown(value)} ${why}; expected ${EXPECTED}` });
+  const bad = (why: string) => ({ error: `${field ? `${field}: ` : ""}${shown(value)} ${why}; expected ${EPHEMERAL_PORTS_EXPECTED}` });
   let from: unknown;
   let to: unknown;
   if (typeof value === "string") {
@@ -80,21 +80,6 @@ export function resolveEphemeralPorts(value: unknown, field = "ephemeralPorts"):
   if ("error" in r) throw new Error(r.error);
   return r;
 }
-
-/** The zod face of the same rule, for policy configs: a preset name, `from-to` text, or `{ from, to }`. */
-export const ephemeralPortsSchema = z
-  .union([z.string(), z.looseObject({ from: z.number().int(), to: z.number().int() })], {
-    error: (issue) => {
-      const r = parseEphemeralPorts(issue.input, "");
-      return "error" in r ? r.error : `expected ${EXPECTED}`;
-    },
-  })
-  .superRefine((v, ctx) => {
-    // The config reader names the rule and the field.
-    const r = parseEphemeralPorts(v, "");
-    if ("error" in r) ctx.addIssue({ code: "custom", message: r.error });
-  })
-  .describe(`The client's ephemeral (source) ports that replies return to through stateless filters (NACLs): ${EXPECTED}. Default nat (1024-65535), the widest.`);
 
 /** Reply traffic a stateless filter must let back to a client of this range: its TCP and UDP ports, and ICMP. */
 export function clientReplyTraffic(range: EphemeralPorts): TrafficSet {

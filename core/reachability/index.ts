@@ -39,7 +39,7 @@ export { analyseReachability, type AnalyseOptions } from "./analyse";
 /** Explains the blocked part of some traffic for one pair, which of its address classes it reaches, and traffic that works for part of the client ports only. */
 export { explainBlocked, explainCut, explainReplies, type CutReport } from "./explain";
 /** The client's ephemeral ports that replies return to through stateless filters (option `ephemeralPorts`). */
-export { DEFAULT_EPHEMERAL_PORTS, EPHEMERAL_PRESETS, ephemeralPortsSchema, parseEphemeralPorts, resolveEphemeralPorts, type EphemeralPorts, type EphemeralPortsInput, type EphemeralPreset } from "./ephemeral";
+export { DEFAULT_EPHEMERAL_PORTS, EPHEMERAL_PRESETS, parseEphemeralPorts, resolveEphemeralPorts, type EphemeralPorts, type EphemeralPortsInput, type EphemeralPreset } from "./ephemeral";
 /** Pulumi's unknown sentinels, as the engine recognises them. */
 export { UNKNOWN_SENTINELS, isUnknown } from "./values";
 /** The public address space that stands for "the internet" in the matrix. */

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { PolicyConfigSchema } from "@pulumi/policy";
 import { parsePortSpec, TrafficSet, type PortSpec } from "../../core/net";
+import { EPHEMERAL_PORTS_EXPECTED, parseEphemeralPorts } from "../../core/reachability/ephemeral";
 
 /** JSON Schema of a rule's options, in the form CrossGuard expects. */
 export function configSchemaOf(schema: z.ZodObject): PolicyConfigSchema {
@@ -47,3 +48,18 @@ export const zoneOptions = {
     .default([])
     .describe("Zone names treated as internet-facing besides those netseg marks so (internet: inbound)."),
 };
+
+/** The client's ephemeral ports for stateless return paths (core/reachability/ephemeral.ts), as a config option: a preset name, `from-to` text, or `{ from, to }`. */
+export const ephemeralPortsSchema = z
+  .union([z.string(), z.looseObject({ from: z.number().int(), to: z.number().int() })], {
+    error: (issue) => {
+      const r = parseEphemeralPorts(issue.input, "");
+      return "error" in r ? r.error : `expected ${EPHEMERAL_PORTS_EXPECTED}`;
+    },
+  })
+  .superRefine((v, ctx) => {
+    // The config reader names the rule and the field.
+    const r = parseEphemeralPorts(v, "");
+    if ("error" in r) ctx.addIssue({ code: "custom", message: r.error });
+  })
+  .describe(`The client's ephemeral (source) ports that replies return to through stateless filters (NACLs): ${EPHEMERAL_PORTS_EXPECTED}. Default nat (1024-65535), the widest.`);

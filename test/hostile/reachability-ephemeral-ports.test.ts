@@ -5,7 +5,8 @@
  * as a narrower or wider range than written, and prototype names are not presets.
  */
 import assert from "node:assert/strict";
-import { analyseReachability, ephemeralPortsSchema, parseEphemeralPorts } from "../../core/reachability";
+import { analyseReachability, parseEphemeralPorts } from "../../core/reachability";
+import { ephemeralPortsSchema } from "../../policy-packs/rules/config";
 import { awsResources, baseline } from "../core/reachability/aws-fixture";
 
 const circular: Record<string, unknown> = { from: 1024, to: 65535 };

@@ -1,12 +1,13 @@
 /**
- * The Kubernetes planner's options, declared once as a zod schema: the TypeScript type, the
- * defaults and the field errors all come from here. Options describe the cluster (where DNS
+ * The Kubernetes planner's options, parsed by a zod schema: the defaults and the field errors
+ * come from it. The public type `K8sOptions` is written out (netseg's declarations never name
+ * zod) and checked against the schema at compile time. Options describe the cluster (where DNS
  * and the egress proxy run, which mesh and CNI features exist), never the segmentation itself,
  * which stays in the intent.
  */
-import { z } from "zod";
 import type { IntentIssue } from "../../intent";
-import { fromZodError } from "../../intent/validate";
+import { fromZodError } from "../../intent/zod-issues";
+import { K8sOptionsSchema } from "./options-schema";
 import { parseCidr, cidr } from "../../net/cidr";
 import { dns1123LabelProblem, dns1123SubdomainProblem, labelKeyProblem, labelValueProblem } from "./names";
 
@@ -22,57 +23,21 @@ function compareCidrs(a: string, b: string): number {
 export const POD_SECURITY_LEVELS = ["privileged", "baseline", "restricted"] as const;
 export type PodSecurityLevel = (typeof POD_SECURITY_LEVELS)[number];
 
-const labels = z.record(z.string(), z.string());
-
-export const K8sOptionsSchema = z.strictObject({
-  podSecurity: z
-    .strictObject({
-      level: z.enum(POD_SECURITY_LEVELS).default("restricted").describe("Pod Security admission level enforced, audited and warned on in every zone's namespace"),
-      version: z.string().regex(/^(latest|v1\.\d+)$/, "a Pod Security version is latest or v1.<minor>").default("latest"),
-      zones: z.record(z.string(), z.enum(POD_SECURITY_LEVELS)).default({}).describe("Per-zone level, e.g. { monitoring: baseline }"),
-    })
-    .default({ level: "restricted", version: "latest", zones: {} }),
-  dns: z
-    .strictObject({
-      namespace: z.string().default("kube-system"),
-      podLabels: labels.default({ "k8s-app": "kube-dns" }),
-    })
-    .default({ namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" } })
-    .describe("Where the cluster DNS runs; every zone may reach it on UDP and TCP 53"),
-  egressProxy: z
-    .strictObject({
-      namespace: z.string(),
-      podLabels: labels,
-      port: z.number().int().min(1).max(65535),
-    })
-    .default({ namespace: "egress-proxy", podLabels: { app: "egress-proxy" }, port: 3128 })
-    .describe("The egress proxy that enforces domain allow-lists (unless Cilium does)"),
-  internetExcept: z
-    .array(z.string())
-    .default([])
-    .describe("More ranges kept out of 'the internet' besides RFC 1918, e.g. 169.254.0.0/16 (cloud metadata) or a pod CIDR outside RFC 1918 such as 100.64.0.0/10"),
-  istio: z
-    .union([
-      z.boolean(),
-      z.strictObject({
-        trustDomain: z.string().default("cluster.local"),
-        apiVersion: z.enum(["security.istio.io/v1", "security.istio.io/v1beta1"]).default("security.istio.io/v1"),
-      }),
-    ])
-    .default(false)
-    .describe("Mesh mode: PeerAuthentication STRICT per namespace, an AuthorizationPolicy per flow target by service-account principal"),
-  cilium: z
-    .union([
-      z.boolean(),
-      z.strictObject({
-        multiLevelWildcards: z.boolean().default(false).describe("Write '*.example.com' as Cilium's '**.example.com' (any depth; recent Cilium only) instead of '*.example.com' (one label)"),
-      }),
-    ])
-    .default(false)
-    .describe("CNI mode: domain allow-lists become CiliumNetworkPolicy toFQDNs rules instead of going through the egress proxy"),
-});
-
-export type K8sOptions = z.input<typeof K8sOptionsSchema>;
+/** How the cluster runs what the segmentation relies on; every field is optional. */
+export type K8sOptions = {
+  /** Pod Security admission level enforced, audited and warned on in every zone's namespace (default restricted, version latest), per zone where `zones` says so. */
+  podSecurity?: { level?: PodSecurityLevel; version?: string; zones?: Record<string, PodSecurityLevel> };
+  /** Where the cluster DNS runs (default kube-system, `{ k8s-app: kube-dns }`); every zone may reach it on UDP and TCP 53. */
+  dns?: { namespace?: string; podLabels?: Record<string, string> };
+  /** The egress proxy that enforces domain allow-lists, unless Cilium does (default egress-proxy, `{ app: egress-proxy }`, 3128). */
+  egressProxy?: { namespace: string; podLabels: Record<string, string>; port: number };
+  /** More ranges kept out of "the internet" besides RFC 1918, e.g. 169.254.0.0/16 (cloud metadata). */
+  internetExcept?: string[];
+  /** Mesh mode: PeerAuthentication STRICT per namespace, an AuthorizationPolicy per flow target by service-account principal. */
+  istio?: boolean | { trustDomain?: string; apiVersion?: "security.istio.io/v1" | "security.istio.io/v1beta1" };
+  /** CNI mode: domain allow-lists become CiliumNetworkPolicy toFQDNs rules instead of going through the egress proxy. */
+  cilium?: boolean | { multiLevelWildcards?: boolean };
+};
 
 export interface ResolvedK8sOptions {
   readonly podSecurity: { readonly level: PodSecurityLevel; readonly version: string; readonly zones: Readonly<Record<string, PodSecurityLevel>> };

@@ -6,7 +6,8 @@
  * its own with `reportUnanalysed`.
  */
 import { z } from "zod";
-import { analyseReachability, compareWithIntent, ephemeralPortsSchema, NETWORK_TYPES, type Finding } from "../../../core/reachability";
+import { analyseReachability, compareWithIntent, NETWORK_TYPES, type Finding } from "../../../core/reachability";
+import { ephemeralPortsSchema } from "../config";
 import { stackRule } from "../define";
 import { findIntents } from "./intent-source";
 
