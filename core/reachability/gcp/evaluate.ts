@@ -141,12 +141,25 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
     accountZones,
   );
 
-  /** The firewall of node `t` in one direction, for the peer class `other` (index in `peerClasses`). */
+  /**
+   * The firewall of node `t` in one direction, for the peer class `other` (index in `peerClasses`).
+   * Peers no rule names apart share one rule list, so their stage is computed once per node and
+   * direction: with workloads most pairs are such peers. (The implied rule always decides what no
+   * rule matched, so the stage's `missing` text, which would name the peer, is never shown.)
+   */
+  const fwCache = new Map<string, Stage>();
   function firewall(t: number, ingress: boolean, other: number, otherKey: string): Stage {
+    const list = index.listOf(t, ingress, other);
+    const key = `${t}|${ingress ? 1 : 0}|${list}`;
+    const hit = fwCache.get(key);
+    if (hit) return hit;
     const name = nodes[t].name;
     const label = `firewall ${ingress ? "ingress to" : "egress from"} ${name}`;
     const implied = { urn: "", resource: "GCP implied rule", rule: ingress ? "deny all ingress, priority 65535" : "allow all egress, priority 65535" };
-    return firstMatchStage(label, index.rules(t, ingress, other), { rule: implied, action: ingress ? "deny" : "allow" }, `no firewall rule allows ${ingress ? "ingress to" : "egress from"} ${name} ${ingress ? "from" : "to"} ${otherKey}`);
+    const peer = list === -1 ? "" : ` ${ingress ? "from" : "to"} ${otherKey}`;
+    const stage = firstMatchStage(label, index.rules(t, ingress, other), { rule: implied, action: ingress ? "deny" : "allow" }, `no firewall rule allows ${ingress ? "ingress to" : "egress from"} ${name}${peer}`);
+    fwCache.set(key, stage);
+    return stage;
   }
 
   function internetRoute(t: number, ext: External, cls: AddressClass): Stage | undefined {
@@ -285,8 +298,11 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
       for (const { cls: fc, index: fi } of classesOf.get(from.id)!) {
         for (const { cls: tc, index: ti } of classesOf.get(to.id)!) {
           const steps: Step[] = [];
-          if (a !== undefined) steps.push(() => vague(a, fc), () => firewall(a, false, ti, to.key));
-          if (b !== undefined) steps.push(() => vague(b, tc), () => firewall(b, true, fi, from.key));
+          // The address check only where GCP's pick of an address matters (saves a closure a pair).
+          if (a !== undefined && nodes[a].vague(fc)) steps.push(() => vague(a, fc));
+          if (a !== undefined) steps.push(() => firewall(a, false, ti, to.key));
+          if (b !== undefined && nodes[b].vague(tc)) steps.push(() => vague(b, tc));
+          if (b !== undefined) steps.push(() => firewall(b, true, fi, from.key));
           if (a !== undefined && b === undefined) steps.push(() => internetRoute(a, extById.get(to.id)!, tc), () => externalAddress(a, extById.get(to.id)!, tc, false));
           if (b !== undefined && a === undefined) steps.push(() => internetRoute(b, extById.get(from.id)!, fc), () => externalAddress(b, extById.get(from.id)!, fc, true));
           paths.push(new ClassPath(`${from.key} -> ${to.key}`, steps, fc.part || tc.part ? `${classLabel(from.key, fc)} -> ${classLabel(to.key, tc)}` : undefined));

@@ -118,6 +118,11 @@ export class FirewallIndex {
     });
   }
 
+  /** Which rule list `rules` returns: the peer's own, or (-1) the target's rules for every peer. */
+  listOf(target: number, ingress: boolean, peer: number): number {
+    return this.byPeer[target][ingress ? 0 : 1].has(peer) ? peer : -1;
+  }
+
   /** The rules of `target` in one direction for peer class `peer`, in evaluation order. */
   rules(target: number, ingress: boolean, peer: number): Entry[] {
     const a = this.anyPeer[target][ingress ? 0 : 1];
