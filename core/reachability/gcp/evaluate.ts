@@ -228,7 +228,7 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
         return fw.grants.filter((g) => !g.traffic.intersect(port ?? TrafficSet.of("tcp")).isEmpty()).map((g) => ({ ...g, traffic: front }));
       },
       denies: [],
-      missing: `no firewall rule admits ${proxyKey} to ${nodes[b.node].name} on ${on}`,
+      missing: `no firewall rule admits ${proxyKey} to ${nodes[b.node].name} on ${on}, where ${l.lb.name} sends the traffic it takes`,
     };
   }
 

@@ -212,6 +212,43 @@ describe("reachability / GCP workloads", () => {
       assert.equal(clientsOnly.pair("internet", "gcp:app/mig:grp-app")!.possible.toString(), "nothing");
     });
 
+    it("an internal passthrough rule is reached from its network on its ports, as the backends' firewall admits each client", () => {
+      const rs = base([
+        ...group,
+        fw("from-web", { direction: "INGRESS", allows: [{ protocol: "tcp", ports: ["8080", "9090"] }], sourceRanges: ["10.1.0.0/25"], targetTags: ["app"] }),
+        vm("web-low", "sub-web", {}, { networkIp: "10.1.0.10" }),
+        vm("web-high", "sub-web", {}, { networkIp: "10.1.0.200" }),
+        res(T.rbs, "bs-int", { loadBalancingScheme: "INTERNAL", protocol: "TCP", backends: [{ group: "grp-app-id" }] }),
+        res(T.fr, "fr-int", { loadBalancingScheme: "INTERNAL", ipProtocol: "TCP", ports: ["8080"], backendService: "bs-int-id", network: "net-id", subnetwork: "sub-app-id", ipAddress: "10.1.1.100" }),
+      ]);
+      const m = analyseReachability(rs);
+      assert.equal(m.endpoints.find((e) => e.id === "gcp:app/lb:fr-int")!.zone, "app");
+      assert.equal(m.pair("gcp:web/vm:web-low", "gcp:app/lb:fr-int")!.allowed.toString(), "tcp/8080");
+      assert.equal(m.pair("gcp:web/vm:web-high", "gcp:app/lb:fr-int")!.possible.toString(), "nothing");
+      assert.equal(m.pair("internet", "gcp:app/lb:fr-int")!.possible.toString(), "nothing");
+      // A load balancer starts no traffic of its own.
+      assert.equal(m.pair("gcp:app/lb:fr-int", "gcp:app/mig:grp-app")!.possible.toString(), "nothing");
+    });
+
+    it("an internal proxy reaches its backends from the network's proxy-only subnetwork; without one in the stack, 'maybe'", () => {
+      const proxy = [
+        res(T.rbs, "bs-int", { loadBalancingScheme: "INTERNAL_MANAGED", protocol: "HTTP", backends: [{ group: "grp-app-id" }] }),
+        res("gcp:compute/regionUrlMap:RegionUrlMap", "um-int", { defaultService: "bs-int-id" }),
+        res("gcp:compute/regionTargetHttpProxy:RegionTargetHttpProxy", "px-int", { urlMap: "um-int-id" }),
+        res(T.fr, "fr-int", { loadBalancingScheme: "INTERNAL_MANAGED", portRange: "80", target: "px-int-id", network: "net-id", subnetwork: "sub-app-id", ipAddress: "10.1.1.100" }),
+        fw("from-proxies", { direction: "INGRESS", allows: [{ protocol: "tcp", ports: ["8080"] }], sourceRanges: ["10.1.200.0/24"], targetTags: ["app"] }),
+        vm("web-1", "sub-web", {}, { networkIp: "10.1.0.10" }),
+      ];
+      const only = res(T.sub, "proxy-only", { network: "net-id", ipCidrRange: "10.1.200.0/24", purpose: "REGIONAL_MANAGED_PROXY", role: "ACTIVE" });
+      const m = analyseReachability(base([...group, ...proxy, only]));
+      assert.equal(m.pair("gcp:web/vm:web-1", "gcp:app/lb:fr-int")!.allowed.toString(), "tcp/80");
+      // The client reaches the backends through the proxy, though their firewall admits no client directly.
+      assert.equal(m.pair("gcp:web/vm:web-1", "gcp:app/mig:grp-app")!.allowed.toString(), "tcp/80");
+      const unknown = analyseReachability(base([...group, ...proxy])).pair("gcp:web/vm:web-1", "gcp:app/lb:fr-int")!;
+      assert.equal(unknown.allowed.toString(), "nothing");
+      assert.equal(unknown.possible.toString(), "tcp/80");
+    });
+
     it("a target pool's instances and groups are its backends", () => {
       const rs = base([
         fw("app-open", { direction: "INGRESS", allows: [{ protocol: "tcp", ports: ["443"] }], sourceRanges: ["0.0.0.0/0"], targetTags: ["app"] }),
