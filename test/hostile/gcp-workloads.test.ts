@@ -116,16 +116,17 @@ describe("hostile / reachability: GCP workloads", () => {
     }
   });
 
-  it("netseg's own egress proxy (labelled netseg-role) is infrastructure: no endpoint, no note", () => {
+  it("netseg's own egress proxy (labelled netseg-role) is infrastructure: no endpoint, no note, next to a user's instance that is one", () => {
     const m = analyseReachability(
       base([
         res(T.tpl, "proxy-tpl", { labels: { "netseg-role": "egress-proxy" }, networkInterfaces: [{ subnetwork: "sub-web-id" }] }),
         res(T.mig, "proxy", { versions: [{ instanceTemplate: "proxy-tpl-id" }] }),
         res(T.rbs, "proxy-bs", { loadBalancingScheme: "INTERNAL", backends: [{ group: UNKNOWN_STRING }] }, { propertyDependencies: { backends: [urnOf(T.mig, "proxy")] } }),
         res(T.fr, "proxy-fr", { loadBalancingScheme: "INTERNAL", ports: ["3128"], backendService: "proxy-bs-id" }),
+        res(T.vm, "app-1", { networkInterfaces: [{ subnetwork: "sub-web-id", networkIp: "10.1.0.4" }] }),
       ]),
     );
-    assert.deepEqual(m.endpoints.filter((e) => e.kind === "workload").map((e) => e.id), []);
+    assert.deepEqual(m.endpoints.filter((e) => e.kind === "workload").map((e) => e.id), ["gcp:web/vm:app-1"]);
     assert.deepEqual(m.notes, []);
   });
 });
