@@ -1,0 +1,270 @@
+/**
+ * What users deploy into netseg's zones is analysed: instances, databases, functions, load
+ * balancers... are endpoints of their own (`aws:<zone>/<kind>:<name>`), with their own addresses
+ * and security groups, placed in the zone of their subnet. Written from AWS's documented
+ * behaviour: security groups are stateful and per interface, NACLs apply only to traffic that
+ * crosses a subnet boundary, the internet reaches only an interface with a public address, and
+ * a load balancer accepts only its listeners' ports.
+ */
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { parseIntent } from "../../../core/intent";
+import { analyseReachability, compareWithIntent, type NetResource } from "../../../core/reachability";
+import { awsResources, baseline, nacl, T } from "./aws-fixture";
+import { res, UNKNOWN_STRING, urnOf } from "./build";
+
+const intent = parseIntent({
+  name: "shop",
+  addressSpace: "10.0.0.0/16",
+  zones: [{ name: "edge", internet: "inbound", egress: "nat" }, { name: "app", egress: "nat" }, { name: "data", sensitive: true }],
+  flows: [
+    { from: "internet", to: "edge", ports: ["tcp/443"] },
+    { from: "edge", to: "app", ports: ["tcp/8080"] },
+    { from: "app", to: "data", ports: ["tcp/5432"] },
+  ],
+});
+
+const W = {
+  instance: "aws:ec2/instance:Instance",
+  rds: "aws:rds/instance:Instance",
+  rdsSubnets: "aws:rds/subnetGroup:SubnetGroup",
+  lambda: "aws:lambda/function:Function",
+  lb: "aws:lb/loadBalancer:LoadBalancer",
+  listener: "aws:lb/listener:Listener",
+  tg: "aws:lb/targetGroup:TargetGroup",
+  lt: "aws:ec2/launchTemplate:LaunchTemplate",
+  asg: "aws:autoscaling/group:Group",
+  ecs: "aws:ecs/service:Service",
+  eks: "aws:eks/nodeGroup:NodeGroup",
+  vpce: "aws:ec2/vpcEndpoint:VpcEndpoint",
+  cache: "aws:elasticache/replicationGroup:ReplicationGroup",
+  cacheSubnets: "aws:elasticache/subnetGroup:SubnetGroup",
+};
+
+const VPC_DEP = { dependencies: [urnOf(T.VPC, "main")], propertyDependencies: { vpcId: [urnOf(T.VPC, "main")] } };
+const allOut = [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }];
+
+/** The baseline with NACLs that pass the VPC's own traffic (so security groups decide) and data's return traffic. */
+function openNacls() {
+  const f = baseline();
+  for (const z of ["edge", "app", "data"]) {
+    f.nacl[z].ingress = [...f.nacl[z].ingress, nacl(200, "allow", "10.0.0.0/16", 0, 65535)];
+    f.nacl[z].egress = [...f.nacl[z].egress, nacl(200, "allow", "10.0.0.0/16", 0, 65535)];
+  }
+  return f;
+}
+
+/** An app team's own group: `ingress` from other groups by id, all egress. */
+function sg(name: string, ingress: unknown[] = [], egress: unknown[] = allOut): NetResource {
+  return res(T.SG, name, { vpcId: "main-id", ingress, egress }, VPC_DEP);
+}
+const fromGroup = (port: number, ...groups: string[]) => ({ protocol: "tcp", fromPort: port, toPort: port, securityGroups: groups.map((g) => `${g}-id`) });
+
+function instance(name: string, zone: string, groups: string[], props: Record<string, unknown> = {}): NetResource {
+  return res(W.instance, name, { ami: "ami-1", instanceType: "t3.micro", subnetId: `subnet-${zone}-id`, vpcSecurityGroupIds: groups.map((g) => `${g}-id`), ...props });
+}
+
+function ordersDb(ingress: unknown[]): NetResource[] {
+  return [
+    sg("sg-orders-db", ingress, []),
+    res(W.rdsSubnets, "orders", { name: "orders-subnets", subnetIds: ["subnet-data-id"] }),
+    res(W.rds, "orders-db", { engine: "postgres", dbSubnetGroupName: "orders-subnets", vpcSecurityGroupIds: ["sg-orders-db-id"], publiclyAccessible: false }),
+  ];
+}
+
+describe("reachability / AWS workloads", () => {
+  it("an application team's instances and database are endpoints in their subnets' zones, and a group rule letting the edge reach the database is an unintended path naming the rule", () => {
+    const f = openNacls();
+    f.extra = [
+      sg("sg-web", [fromGroup(443, "sg-edge")]),
+      instance("web", "edge", ["sg-web"]),
+      sg("sg-api"),
+      instance("api", "app", ["sg-api"]),
+      ...ordersDb([fromGroup(5432, "sg-api"), fromGroup(5432, "sg-web")]),
+    ];
+    const m = analyseReachability(awsResources(f), { intent });
+    const ids = m.endpoints.filter((e) => e.kind === "workload").map((e) => [e.id, e.zone, e.workloadKind]);
+    assert.deepEqual(ids, [
+      ["aws:app/ec2:api", "app", "ec2"],
+      ["aws:data/rds:orders-db", "data", "rds"],
+      ["aws:edge/ec2:web", "edge", "ec2"],
+    ]);
+    assert.equal(String(m.pair("aws:app/ec2:api", "aws:data/rds:orders-db")!.allowed), "tcp/5432");
+    assert.equal(String(m.pair("aws:edge/ec2:web", "aws:data/rds:orders-db")!.allowed), "tcp/5432");
+    const r = compareWithIntent(m, intent);
+    const hit = r.unintended.find((u) => u.from === "aws:edge/ec2:web" && u.to === "aws:data/rds:orders-db");
+    assert.ok(hit, r.unintended.map((u) => u.message).join("\n"));
+    assert.equal(String(hit.traffic), "tcp/5432");
+    assert.ok(hit.rules.some((x) => x.urn === urnOf(T.SG, "sg-orders-db") && x.rule === "ingress[1]"), JSON.stringify(hit.rules));
+    // The intended flow app -> data holds for the app's own instance: no finding for it.
+    assert.ok(!r.unintended.some((u) => u.from === "aws:app/ec2:api" && u.to === "aws:data/rds:orders-db"));
+  });
+
+  it("two instances of one subnet on either side of a NACL deny get different answers", () => {
+    const f = openNacls();
+    f.nacl.data.ingress = [nacl(90, "deny", "10.0.1.128/25", 5432), ...f.nacl.data.ingress];
+    f.extra = [
+      sg("sg-api"),
+      instance("api-low", "app", ["sg-api"], { privateIp: "10.0.1.10" }),
+      instance("api-high", "app", ["sg-api"], { privateIp: "10.0.1.200" }),
+      ...ordersDb([fromGroup(5432, "sg-api")]),
+    ];
+    const m = analyseReachability(awsResources(f), { intent });
+    assert.equal(String(m.pair("aws:app/ec2:api-low", "aws:data/rds:orders-db")!.allowed), "tcp/5432");
+    assert.equal(String(m.pair("aws:app/ec2:api-high", "aws:data/rds:orders-db")!.possible), "nothing");
+    assert.equal(m.endpoints.find((e) => e.id === "aws:app/ec2:api-high")!.addresses!.toString(), "10.0.1.200/32");
+  });
+
+  it("instances in one subnet reach each other without the subnet's NACL (NACLs filter only traffic that crosses a subnet boundary)", () => {
+    const f = baseline(); // app's NACL admits nothing from app's own block
+    f.extra = [sg("sg-jump"), instance("jump", "app", ["sg-jump"]), sg("sg-worker", [fromGroup(22, "sg-jump")]), instance("worker", "app", ["sg-worker"])];
+    const m = analyseReachability(awsResources(f), { intent });
+    assert.equal(String(m.pair("aws:app/ec2:jump", "aws:app/ec2:worker")!.allowed), "tcp/22");
+    // From another subnet the NACL applies: edge's instance is stopped at app's NACL.
+    f.extra.push(sg("sg-edge-box"), instance("edge-box", "edge", ["sg-edge-box"]));
+    f.extra[2] = sg("sg-worker", [fromGroup(22, "sg-jump", "sg-edge-box")]);
+    const m2 = analyseReachability(awsResources(f), { intent });
+    assert.equal(String(m2.pair("aws:app/ec2:jump", "aws:app/ec2:worker")!.allowed), "tcp/22");
+    assert.equal(String(m2.pair("aws:edge/ec2:edge-box", "aws:app/ec2:worker")!.possible), "nothing");
+  });
+
+  it("the internet reaches an instance only with a public address; without one the block names the instance", () => {
+    const f = openNacls();
+    f.extra = [instance("public", "edge", ["sg-edge"], { associatePublicIpAddress: true }), instance("private", "edge", ["sg-edge"], { associatePublicIpAddress: false })];
+    const m = analyseReachability(awsResources(f), { intent });
+    assert.equal(String(m.pair("internet", "aws:edge/ec2:public")!.allowed), "tcp/443");
+    const blocked = m.pair("internet", "aws:edge/ec2:private")!;
+    assert.equal(String(blocked.possible), "nothing");
+    const stage = blocked.paths[0].stages.find((s) => s.label.startsWith("public address"));
+    assert.match(stage!.missing, /private has no public address .*the internet cannot reach it directly/);
+    // Unknown at preview (the subnet's mapPublicIpOnLaunch decides, and it is unknown): a "maybe".
+    f.extra = [instance("unsure", "edge", ["sg-edge"], { associatePublicIpAddress: UNKNOWN_STRING })];
+    const m2 = analyseReachability(awsResources(f), { intent });
+    const unsure = m2.pair("internet", "aws:edge/ec2:unsure")!;
+    assert.equal(String(unsure.allowed), "nothing");
+    assert.equal(String(unsure.possible), "tcp/443");
+  });
+
+  it("out to the internet, an interface without a public address needs a NAT gateway: an internet gateway route does not serve a function", () => {
+    const f = openNacls();
+    f.sg.edge.egress = allOut;
+    f.nacl.edge.egress = [nacl(100, "allow", "0.0.0.0/0", 0, 65535)];
+    f.nacl.edge.ingress = [nacl(100, "allow", "0.0.0.0/0", 0, 65535)];
+    f.extra = [res(W.lambda, "hook", { vpcConfig: { subnetIds: ["subnet-edge-id"], securityGroupIds: ["sg-edge-id"] } })];
+    const m = analyseReachability(awsResources(f), { intent });
+    assert.notEqual(String(m.pair("aws:edge", "internet")!.allowed), "nothing");
+    const fn = m.pair("aws:edge/lambda:hook", "internet")!;
+    assert.equal(String(fn.possible), "nothing");
+    assert.ok(fn.paths.some((p) => p.stages.some((s) => /through a NAT gateway \(it has no public address/.test(s.missing))));
+    // app routes 0.0.0.0/0 to a NAT gateway: a function there gets out.
+    f.sg.app.egress = allOut;
+    f.nacl.app.egress = [nacl(100, "allow", "0.0.0.0/0", 0, 65535)];
+    f.nacl.app.ingress = [nacl(100, "allow", "0.0.0.0/0", 0, 65535)];
+    f.extra = [res(W.lambda, "hook", { vpcConfig: { subnetIds: ["subnet-app-id"], securityGroupIds: ["sg-app-id"] } })];
+    assert.equal(String(analyseReachability(awsResources(f), { intent }).pair("aws:app/lambda:hook", "internet")!.allowed), "tcp");
+  });
+
+  it("a load balancer accepts only its listeners' ports, and an internal one is not reachable from the internet", () => {
+    const f = openNacls();
+    f.sg.edge.egress = allOut;
+    f.extra = [
+      sg("sg-alb", [{ protocol: "tcp", fromPort: 0, toPort: 65535, cidrBlocks: ["0.0.0.0/0"] }]),
+      res(W.lb, "api", { internal: true, loadBalancerType: "application", subnets: ["subnet-app-id"], securityGroups: ["sg-alb-id"] }),
+      res(W.tg, "api-tg", { port: 8080, protocol: "HTTP", targetType: "instance", vpcId: "main-id" }),
+      res(W.listener, "api-https", { loadBalancerArn: "api-id", port: 443, protocol: "HTTPS", defaultActions: [{ type: "forward", targetGroupArn: "api-tg-id" }] }),
+    ];
+    const m = analyseReachability(awsResources(f), { intent });
+    assert.equal(String(m.pair("aws:edge", "aws:app/lb:api")!.allowed), "tcp/443");
+    assert.equal(String(m.pair("internet", "aws:app/lb:api")!.possible), "nothing");
+    const edgeToLb = m.pair("aws:edge", "aws:app/lb:api")!;
+    assert.ok(edgeToLb.allowedBy.some((r) => r.urn === urnOf(W.listener, "api-https")), JSON.stringify(edgeToLb.allowedBy));
+    // Without a listener of this stack the ports are unknown: possible, never certain.
+    f.extra = f.extra.slice(0, 3);
+    const m2 = analyseReachability(awsResources(f), { intent });
+    assert.equal(String(m2.pair("aws:edge", "aws:app/lb:api")!.allowed), "nothing");
+    assert.notEqual(String(m2.pair("aws:edge", "aws:app/lb:api")!.possible), "nothing");
+  });
+
+  it("a workload whose subnet is unknown at preview is a 'maybe' among its candidate subnets, never certain", () => {
+    const f = openNacls();
+    const api = res(W.instance, "api", { subnetId: UNKNOWN_STRING, vpcSecurityGroupIds: ["sg-app-id"] }, {
+      dependencies: [urnOf(T.SUBNET, "subnet-app"), urnOf(T.SUBNET, "subnet-data")],
+      propertyDependencies: { subnetId: [urnOf(T.SUBNET, "subnet-app"), urnOf(T.SUBNET, "subnet-data")] },
+    });
+    f.extra = [api];
+    const m = analyseReachability(awsResources(f), { intent });
+    const ep = m.endpoints.find((e) => e.resource === api.urn)!;
+    assert.equal(ep.id, "aws:ec2:api");
+    assert.equal(ep.zone, undefined);
+    const toData = m.pair(ep.id, "aws:data")!;
+    assert.equal(String(toData.allowed), "nothing");
+    assert.equal(String(toData.possible), "tcp/5432");
+  });
+
+  it("an instance naming no group has the VPC's default group: reachable only from members of that group", () => {
+    const f = openNacls();
+    f.sg.edge.egress = allOut;
+    f.extra = [instance("legacy-a", "app", []), instance("legacy-b", "app", [])];
+    const m = analyseReachability(awsResources(f), { intent });
+    assert.equal(String(m.pair("aws:app/ec2:legacy-a", "aws:app/ec2:legacy-b")!.allowed), "all");
+    assert.equal(String(m.pair("aws:edge", "aws:app/ec2:legacy-a")!.possible), "nothing");
+  });
+
+  it("RDS by subnet group name, ElastiCache, Auto Scaling groups from launch templates, ECS services, interface endpoints and EKS node groups are placed with their groups", () => {
+    const f = openNacls();
+    f.sg.edge.egress = allOut;
+    const tplDep = { propertyDependencies: { launchTemplate: [urnOf(W.lt, "api-lt")] }, dependencies: [urnOf(W.lt, "api-lt")] };
+    f.extra = [
+      sg("sg-api"),
+      sg("sg-cache", [fromGroup(6379, "sg-api")], []),
+      res(W.cacheSubnets, "cache-subnets", { name: "cache-subnets", subnetIds: ["subnet-data-id"] }),
+      res(W.cache, "sessions", { subnetGroupName: "cache-subnets", securityGroupIds: ["sg-cache-id"] }),
+      res(W.lt, "api-lt", { vpcSecurityGroupIds: ["sg-api-id"] }),
+      res(W.asg, "api-asg", { vpcZoneIdentifiers: ["subnet-app-id"], launchTemplate: { id: UNKNOWN_STRING, version: "$Latest" } }, tplDep),
+      res(W.ecs, "worker", { networkConfiguration: { subnets: ["subnet-app-id"], securityGroups: ["sg-api-id"], assignPublicIp: false } }),
+      res(W.vpce, "ssm", { vpcEndpointType: "Interface", serviceName: "com.amazonaws.eu-west-1.ssm", subnetIds: ["subnet-app-id"], securityGroupIds: ["sg-api-id"] }),
+      res(W.eks, "nodes", { clusterName: "main", subnetIds: ["subnet-app-id"] }),
+    ];
+    const m = analyseReachability(awsResources(f), { intent });
+    const byKind = Object.fromEntries(m.endpoints.filter((e) => e.kind === "workload").map((e) => [e.workloadKind, e.id]));
+    assert.deepEqual(byKind, { asg: "aws:app/asg:api-asg", ecs: "aws:app/ecs:worker", vpce: "aws:app/vpce:ssm", eks: "aws:app/eks:nodes", elasticache: "aws:data/elasticache:sessions" });
+    assert.equal(String(m.pair("aws:app/asg:api-asg", "aws:data/elasticache:sessions")!.allowed), "tcp/6379");
+    // The node group's groups are EKS's cluster group, not in the stack: only a "maybe".
+    const nodes = m.pair("aws:app/eks:nodes", "aws:data/elasticache:sessions")!;
+    assert.equal(String(nodes.allowed), "nothing");
+    assert.equal(String(nodes.possible), "nothing"); // the cache's group admits only sg-api
+    assert.notEqual(String(m.pair("aws:edge", "aws:app/eks:nodes")!.possible), "nothing");
+  });
+
+  it("alike workloads are judged once: members answer with their representative's verdict, and a stack with one member alone gives the same answers (random addresses and NACL cuts)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 4, max: 250 }), { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 25, max: 30 }),
+        fc.integer({ min: 0, max: 255 }),
+        (hosts, prefix, at) => {
+          const f = openNacls();
+          const size = 2 ** (32 - prefix);
+          const cut = `10.0.1.${Math.floor(at / size) * size}/${prefix}`;
+          f.nacl.data.ingress = [nacl(90, "deny", cut, 5432), ...f.nacl.data.ingress];
+          const ips = [...new Set(hosts)];
+          const boxes = ips.map((h) => instance(`api-${h}`, "app", ["sg-api"], { privateIp: `10.0.1.${h}` }));
+          f.extra = [sg("sg-api"), ...ordersDb([fromGroup(5432, "sg-api")]), ...boxes];
+          const all = analyseReachability(awsResources(f), { intent });
+          const judged = all.endpoints.filter((e) => e.kind === "workload" && e.workloadKind === "ec2" && !e.sameAs).length;
+          assert.ok(judged <= 2, `${judged} classes for instances on two sides of one cut`);
+          for (const box of boxes) {
+            const id = `aws:app/ec2:${box.name}`;
+            f.extra = [sg("sg-api"), ...ordersDb([fromGroup(5432, "sg-api")]), box];
+            const alone = analyseReachability(awsResources(f), { intent });
+            for (const [from, to] of [[id, "aws:data/rds:orders-db"], ["aws:data/rds:orders-db", id], [id, "aws:edge"], [id, "internet"]]) {
+              assert.equal(String(all.pair(from, to)!.possible), String(alone.pair(from, to)!.possible), `${from} -> ${to}`);
+              assert.equal(String(all.pair(from, to)!.allowed), String(alone.pair(from, to)!.allowed), `${from} -> ${to}`);
+            }
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
