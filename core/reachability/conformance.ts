@@ -91,6 +91,11 @@ function covers(e: IntentEndpoint, m: Endpoint, own: boolean, workloadLabels: Re
   }
 }
 
+/** A workload on AWS or GCP (an instance, a database, a load balancer...), judged by its zone's intent. */
+function isCloudWorkload(m: Endpoint): boolean {
+  return m.kind === "workload" && m.platform !== "k8s";
+}
+
 function isKubeDns(m: Endpoint): boolean {
   return m.platform === "k8s" && m.key === "kube-system/kube-dns";
 }
@@ -148,6 +153,20 @@ export function compareWithIntent(matrix: Matrix, intent: Intent, opts: Conforma
   const dnsBlocked: Finding[] = [];
   const flowHit = new Set<string>();
   const publicPeers = new Set(intent.peers.filter((p) => isPublicOnly(p.cidrs)).map((p) => p.name));
+  // Workloads judged through a representative (`sameAs`): a finding on it names them too.
+  const alike = new Map<string, string[]>();
+  for (const e of matrix.endpoints) if (e.sameAs) alike.set(e.sameAs, [...(alike.get(e.sameAs) ?? []), e.id]);
+  /** ` (from ec2 web of zone edge, to zone data; the intent lets ...)`: whose intent a cloud workload's finding is judged by. */
+  const whose = (from: Endpoint, to: Endpoint, intended: TrafficSet): string => {
+    if (!isCloudWorkload(from) && !isCloudWorkload(to)) return "";
+    const side = (e: Endpoint) => (!isCloudWorkload(e) ? (e.zone !== undefined ? `zone ${e.zone}` : e.key) : `${e.workloadKind} ${e.workload} ${e.zone !== undefined ? `of zone ${e.zone}` : "of no zone"}`);
+    const zoneOf = (e: Endpoint) => (e.zone !== undefined ? e.zone : e.kind === "internet" || e.kind === "peer" ? e.key : undefined);
+    const [fz, tz] = [zoneOf(from), zoneOf(to)];
+    const lets = fz !== undefined && tz !== undefined ? `; the intent lets ${fz} reach ${tz} on ${intended.isEmpty() ? "nothing" : intended}` : "";
+    const more = [...(alike.get(from.id) ?? []), ...(alike.get(to.id) ?? [])];
+    const same = more.length ? `; the same holds for ${more.length} workload${more.length > 1 ? "s" : ""} alike: ${more.slice(0, 3).join(", ")}${more.length > 3 ? ", ..." : ""}` : "";
+    return ` (from ${side(from)}, to ${side(to)}${lets}${same})`;
+  };
 
   for (const pair of matrix.pairs) {
     const from = byId.get(pair.from);
@@ -162,9 +181,12 @@ export function compareWithIntent(matrix: Matrix, intent: Intent, opts: Conforma
       const certain = !pair.allowed.isEmpty();
       const traffic = certain ? pair.allowed : pair.possible;
       const rules = rulesAllowing(pair, traffic);
-      internetToSensitive.push({ from: from.id, to: to.id, traffic, flows: [], rules, urns: urnsOf(rules), message: `the internet ${certain ? "reaches" : "may reach"} sensitive zone ${to.id} on ${traffic}, through ${describeRules(rules) || "no named rule"}${repliesNote(pair, traffic)}` });
+      internetToSensitive.push({ from: from.id, to: to.id, traffic, flows: [], rules, urns: urnsOf(rules), message: `the internet ${certain ? "reaches" : "may reach"} sensitive zone ${to.id}${isCloudWorkload(to) ? ` (${to.workloadKind} ${to.workload} of zone ${to.zone})` : ""} on ${traffic}, through ${describeRules(rules) || "no named rule"}${repliesNote(pair, traffic)}` });
     }
     if (!inScope(from) && !inScope(to)) continue;
+    // Inside one zone the intent says nothing: a workload meeting its own zone (or another
+    // workload of it) is the zone's own traffic, as a zone meeting itself is.
+    if ((isCloudWorkload(from) || isCloudWorkload(to)) && from.zone !== undefined && from.zone === to.zone && from.platform === to.platform && from.tenant === to.tenant) continue;
 
     const intended = TrafficSet.fromSpecs(flows.flatMap((f) => f.ports));
     let tolerated = intended;
@@ -184,14 +206,16 @@ export function compareWithIntent(matrix: Matrix, intent: Intent, opts: Conforma
     const extra = pair.allowed.subtract(tolerated);
     if (!extra.isEmpty()) {
       const rules = rulesAllowing(pair, extra);
-      unintended.push({ from: from.id, to: to.id, traffic: extra, flows: [], rules, urns: urnsOf(rules), message: `${from.id} -> ${to.id} on ${extra} is allowed but not in the intent, by ${describeRules(rules) || "no named rule"}${repliesNote(pair, extra)}` });
+      unintended.push({ from: from.id, to: to.id, traffic: extra, flows: [], rules, urns: urnsOf(rules), message: `${from.id} -> ${to.id} on ${extra} is allowed but not in the intent${whose(from, to, intended)}, by ${describeRules(rules) || "no named rule"}${repliesNote(pair, extra)}` });
     }
     const maybe = pair.possible.subtract(pair.allowed).subtract(tolerated);
     if (!maybe.isEmpty()) {
       const rules = rulesAllowing(pair, maybe);
-      uncertain.push({ from: from.id, to: to.id, traffic: maybe, flows: [], rules, urns: urnsOf(rules), message: `${from.id} -> ${to.id} on ${maybe} may be allowed (values unknown at preview), by ${describeRules(rules) || "no named rule"}${repliesNote(pair, maybe)}` });
+      uncertain.push({ from: from.id, to: to.id, traffic: maybe, flows: [], rules, urns: urnsOf(rules), message: `${from.id} -> ${to.id} on ${maybe} may be allowed (values unknown at preview)${whose(from, to, intended)}, by ${describeRules(rules) || "no named rule"}${repliesNote(pair, maybe)}` });
     }
-    const blocked = intended.subtract(pair.possible);
+    // A flow is owed by the zone, not by every workload in it: a database need not accept what
+    // its zone's flows allow the zone's other instances (the zone endpoint answers for the zone).
+    const blocked = isCloudWorkload(from) || isCloudWorkload(to) ? TrafficSet.EMPTY : intended.subtract(pair.possible);
     if (!blocked.isEmpty()) {
       const blocks: Block[] = explainBlocked(pair, blocked);
       const rules = blocks.map((b) => b.rule).filter((r): r is RuleRef => !!r);

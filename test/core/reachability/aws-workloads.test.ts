@@ -100,6 +100,19 @@ describe("reachability / AWS workloads", () => {
     assert.ok(!r.unintended.some((u) => u.from === "aws:app/ec2:api" && u.to === "aws:data/rds:orders-db"));
   });
 
+  it("conformance names the workload, the zones whose intent it breaks and the workloads alike; flows stay owed by zones, and a zone's own traffic is not judged", () => {
+    const f = openNacls();
+    f.extra = [sg("sg-web", [], allOut), instance("web", "edge", ["sg-web"]), instance("web-2", "edge", ["sg-web"]), ...ordersDb([fromGroup(5432, "sg-web")])];
+    const r = compareWithIntent(analyseReachability(awsResources(f), { intent }), intent);
+    const messages = r.unintended.map((u) => u.message);
+    const hit = messages.filter((m) => m.includes("orders-db"));
+    assert.equal(hit.length, 1, messages.join("\n"));
+    assert.match(hit[0], /^aws:edge\/ec2:web -> aws:data\/rds:orders-db on tcp\/5432 is allowed but not in the intent \(from ec2 web of zone edge, to rds orders-db of zone data; the intent lets edge reach data on nothing; the same holds for 1 workload alike: aws:edge\/ec2:web-2\), by .*sg-orders-db ingress\[0\]/);
+    // web -> the edge zone's own group is edge's own traffic; the database owes app nothing on its own.
+    assert.ok(!messages.some((m) => m.startsWith("aws:edge/ec2:web -> aws:edge ")), messages.join("\n"));
+    assert.ok(!r.accidentalDenies.some((d) => d.from.includes("/") || d.to.includes("/")), r.accidentalDenies.map((d) => d.message).join("\n"));
+  });
+
   it("two instances of one subnet on either side of a NACL deny get different answers", () => {
     const f = openNacls();
     f.nacl.data.ingress = [nacl(90, "deny", "10.0.1.128/25", 5432), ...f.nacl.data.ingress];
