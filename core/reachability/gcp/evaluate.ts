@@ -24,6 +24,7 @@ import { UNKNOWN, type Tri } from "../values";
 import type { AccountRefs, GcpFirewall, GcpModel } from "./model";
 import type { GcpBackend, GcpLoadBalancer } from "./lb";
 import { classesOfWorkload, FirewallIndex, type Target } from "./firewall-index";
+import { natServes } from "./nat";
 
 const byPriority = (a: GcpFirewall, b: GcpFirewall) => a.priority - b.priority || (a.action === b.action ? 0 : a.action === "deny" ? -1 : 1);
 
@@ -177,6 +178,8 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
       return passStage(label, { urn: "", resource: "GCP default route", rule: "0.0.0.0/0 via default-internet-gateway" });
     }
     if (maybe) return unknownStage(label, `only tagged routes lead to the internet and ${n.name}'s network tags are unknown at preview`);
+    // A network this stack does not declare keeps the routes it has elsewhere.
+    if ([...n.networks].some((net) => !model.stackNetworks?.has(net))) return unknownStage(label, `${n.name}'s network is not declared in this stack, so its routes to the internet cannot be told`);
     return blockStage(label, `no route to the default internet gateway for ${n.name} (default routes deleted, no route tagged for it)`);
   }
 
@@ -190,7 +193,15 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
     const name = nodes[t].name;
     const what = v6 ? "external IPv6 address (ipv6AccessConfigs)" : "external IP (accessConfigs)";
     const label = `external address of ${name}`;
-    if (!inbound) return unknownStage(label, `${name} has ${has === "no" ? "no" : "perhaps no"} ${what}: it reaches the internet only through Cloud NAT, which this analysis does not read`);
+    if (!inbound) {
+      // Out without an external address: through Cloud NAT (IPv4 only).
+      const nat = v6 ? { tri: "no" as Tri } : natServes(model.nats ?? [], w.subnets, nodes[t].networks, (s) => model.subnetRegions?.get(s));
+      if (nat.tri === "yes") return passStage(`Cloud NAT for ${name}`, nat.ref!);
+      // A network of this stack has only the ways out the stack declares; another stack's network may have a NAT of its own.
+      const known = nodes[t].networks.size > 0 && [...nodes[t].networks].every((n) => model.stackNetworks?.has(n));
+      if (has === "no" && nat.tri === "no" && known) return blockStage(label, `${name} has no ${what} and no Cloud NAT of this stack serves its subnetwork`);
+      return unknownStage(label, `${name} has ${has === "no" ? "no" : "perhaps no"} ${what}, and whether a Cloud NAT serves it cannot be told from this stack`);
+    }
     if (has === "maybe") return unknownStage(label, `whether ${name} has an ${what} is unknown at preview`);
     return blockStage(label, `${name} has no ${what}: the internet cannot reach it directly, whatever its firewall allows`);
   }

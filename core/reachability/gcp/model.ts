@@ -14,6 +14,7 @@ import type { NetResource, RuleRef } from "../model";
 import { gcpTraffic } from "../protocols";
 import { bool, cidrSet, labels, list, num, plain, str, strings, UNKNOWN, type Tri } from "../values";
 import { GCP_LB, readLoadBalancers, type GcpLoadBalancer } from "./lb";
+import { GCP_NAT, readNats, type GcpNat } from "./nat";
 import { accountKeys, GCP_WORKLOAD, readWorkloads, type GcpWorkload } from "./workloads";
 
 export const GCP = {
@@ -24,6 +25,7 @@ export const GCP = {
   account: "gcp:serviceaccount/account:Account",
   ...GCP_WORKLOAD,
   ...GCP_LB,
+  ...GCP_NAT,
   backendBucket: "gcp:compute/backendBucket:BackendBucket",
 } as const;
 
@@ -92,6 +94,12 @@ export interface GcpModel {
   readonly workloads?: readonly GcpWorkload[];
   /** Subnetwork URN -> the zone it is in (its zone's name, `subnet:<name>` for an unmarked one). */
   readonly subnetZones?: ReadonlyMap<string, string>;
+  /** Cloud NATs: the way out for instances without an external IP (./nat). */
+  readonly nats?: readonly GcpNat[];
+  /** Subnetwork URN -> its region, when known. */
+  readonly subnetRegions?: ReadonlyMap<string, string>;
+  /** Networks declared in this stack (their URNs): a way out of them that the stack does not declare does not exist. */
+  readonly stackNetworks?: ReadonlySet<string>;
   /** Forwarding rules and the workloads behind them (./lb). */
   readonly loadBalancers?: readonly GcpLoadBalancer[];
 }
@@ -283,7 +291,12 @@ export function readGcp(g: ResourceGraph): GcpModel {
   const zoneTags = new Map([...zones.values()].filter((z) => !z.network).map((z) => [z.name, z.tags as ReadonlySet<string>]));
   const workloads = readWorkloads(g, { zoneOf: subnetZone, ranges: subnetRanges, networkOf: subnetNetwork, infrastructure, zoneTags }, notes);
   const loadBalancers = readLoadBalancers(g, notes);
-  return { zones, firewalls, routes, defaultRoute, present: zones.size > 0 || firewalls.length > 0 || workloads.length > 0, notes: [...notes], workloads, loadBalancers, subnetZones: subnetZone };
+  const nats = readNats(g, notes, (router) => networkKey(g, router, "network"));
+  const subnetRegions = new Map(g.ofType(GCP.subnet).flatMap((s) => {
+    const region = str(propsOf(s).region);
+    return typeof region === "string" ? [[s.urn, region] as const] : [];
+  }));
+  return { zones, firewalls, routes, defaultRoute, present: zones.size > 0 || firewalls.length > 0 || workloads.length > 0, notes: [...notes], workloads, loadBalancers, subnetZones: subnetZone, nats, subnetRegions, stackNetworks: new Set(g.ofType(GCP.network).map((n) => n.urn)) };
 }
 
 export function accountMatch(refs: AccountRefs, z: GcpZone): Tri {

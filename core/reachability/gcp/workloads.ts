@@ -54,6 +54,8 @@ export interface GcpWorkload {
   readonly tagsUnknown: boolean;
   readonly identity: GcpIdentity;
   readonly networks: ReadonlySet<string>;
+  /** The subnetworks (URNs) its interfaces are in, where they can be told. */
+  readonly subnets: ReadonlySet<string>;
   /** An external IPv4 address (an `accessConfigs` entry) / IPv6 address (`ipv6AccessConfigs`) on some interface. */
   readonly external: { readonly v4: Tri; readonly v6: Tri };
   /** A group's named ports (`namedPorts`), by which a proxy load balancer's backend service picks the port. */
@@ -112,6 +114,7 @@ interface Placed {
   somewhere: CidrSet;
   addressesUnknown: boolean;
   networks: Set<string>;
+  subnets: Set<string>;
   external: { v4: Tri; v6: Tri };
   infrastructure: boolean;
 }
@@ -119,7 +122,7 @@ interface Placed {
 /** Where a resource's network interfaces put it; `group`: addresses of a group's instances are never fixed. */
 function place(g: ResourceGraph, r: NetResource, facts: SubnetFacts, group: boolean, notes: Set<string>): Placed {
   const p = propsOf(r);
-  const out: Placed = { fixed: CidrSet.EMPTY, somewhere: CidrSet.EMPTY, addressesUnknown: false, networks: new Set(), external: { v4: "no", v6: "no" }, infrastructure: false };
+  const out: Placed = { fixed: CidrSet.EMPTY, somewhere: CidrSet.EMPTY, addressesUnknown: false, networks: new Set(), subnets: new Set(), external: { v4: "no", v6: "no" }, infrastructure: false };
   const rawNics = p.networkInterfaces;
   if (str(rawNics) === UNKNOWN) return { ...out, addressesUnknown: true, external: { v4: "maybe", v6: "maybe" } };
   if (!Array.isArray(rawNics) || !rawNics.length) {
@@ -140,6 +143,7 @@ function place(g: ResourceGraph, r: NetResource, facts: SubnetFacts, group: bool
       const refs = refsTo(g, r, "networkInterfaces", [sub], [SUBNET]);
       if (refs.urns.length === 1) {
         const urn = refs.urns[0];
+        out.subnets.add(urn);
         if (facts.infrastructure.has(urn)) out.infrastructure = true;
         if (i === 0 || out.zone === undefined) out.zone ??= facts.zoneOf.get(urn);
         range = facts.ranges.get(urn);
@@ -235,6 +239,7 @@ function workloadOf(g: ResourceGraph, r: NetResource, kind: "vm" | "mig", source
     tagsUnknown: !sources.length || tagLists.some((t) => t.unknown) || tagsDiffer,
     identity,
     networks: new Set(placed.flatMap((x) => [...x.networks])),
+    subnets: new Set(placed.flatMap((x) => [...x.subnets])),
     external: placed.length ? placed.reduce((acc, x) => ({ v4: triOr(acc.v4, x.external.v4), v6: triOr(acc.v6, x.external.v6) }), { v4: "no" as Tri, v6: "no" as Tri }) : { v4: "maybe", v6: "maybe" },
     namedPorts,
   };

@@ -73,6 +73,26 @@ describe("reachability / GCP workloads", () => {
     assert.equal(m.pair("internet", "gcp:web")!.allowed.toString(), "tcp/443");
   });
 
+  it("out to the internet without an external IP only through a Cloud NAT serving the instance's subnetwork", () => {
+    const nat = [
+      res("gcp:compute/router:Router", "router", { network: "net-id", region: "europe-west1" }),
+      res("gcp:compute/routerNat:RouterNat", "nat", { router: "router-id", region: "europe-west1", natIpAllocateOption: "AUTO_ONLY", sourceSubnetworkIpRangesToNat: "LIST_OF_SUBNETWORKS", subnetworks: [{ name: "sub-web-id", sourceIpRangesToNats: ["ALL_IP_RANGES"] }] }),
+    ];
+    const rs = base([...nat, vm("web-1", "sub-web"), vm("app-1", "sub-app"), vm("app-2", "sub-app", {}, { accessConfigs: [{}] })]);
+    const m = analyseReachability(rs);
+    const web = m.pair("gcp:web/vm:web-1", "internet")!;
+    assert.equal(web.allowed.toString(), "all");
+    assert.ok(web.allowedBy.some((r) => r.urn === urnOf("gcp:compute/routerNat:RouterNat", "nat")));
+    const app = m.pair("gcp:app/vm:app-1", "internet")!;
+    assert.equal(app.possible.toString(), "nothing");
+    assert.ok(explainBlocked(app, tcp(443)).some((b) => /app\/vm:app-1 has no external IP \(accessConfigs\) and no Cloud NAT of this stack serves its subnetwork/.test(b.reason)));
+    assert.equal(m.pair("gcp:app/vm:app-2", "internet")!.allowed.toString(), "all");
+    // In a network of another stack, a NAT may exist there: possible, not certain.
+    const far = analyseReachability(base([res(T.vm, "far", { networkInterfaces: [{ network: "projects/p/global/networks/shared" }] })])).pair("gcp:vm:far", "internet")!;
+    assert.equal(far.allowed.toString(), "nothing");
+    assert.equal(far.possible.toString(), "all");
+  });
+
   it("two instances with fixed IPs on either side of a deny get different answers", () => {
     const m = analyseReachability(
       base([
