@@ -18,20 +18,19 @@
  * and transit gateway attachment subnets are stages of paths, not endpoints. What cannot be
  * placed (a zone-less group with no such subnet, a zone-less subnet of unknown VPC) is a note.
  */
-import type { CidrSet } from "../../net/cidr";
+import { CidrSet } from "../../net/cidr";
 import { TAG } from "../../tags";
 import { AddressIndex } from "../addr-index";
 import { AddressSplitter, ClassPath, classLabel, type AddressClass } from "../addr-classes";
 import { flat } from "../sweep";
 import type { Endpoint, Path, RuleRef, Stage } from "../model";
 import type { External, PlatformAnalysis } from "../platform";
-import { allowStage, blockStage, firstMatchStage, LazyPath, passStage, unknownStage, type Entry } from "../stage";
+import { allowStage, blockStage, firstMatchStage, LazyPath, passStage, pathTraffic, unknownStage, type Entry } from "../stage";
 import { returnStages } from "../reply";
 import type { EphemeralPorts } from "../ephemeral";
 import { triOr, type Tri } from "../values";
 import type { AwsModel, Nacl, RouteTable, Sg, SgRule, Subnet } from "./model";
 import type { AwsWorkload } from "./workloads";
-import { CidrSet as Cidrs } from "../../net/cidr";
 import { TrafficSet } from "../../net/ports";
 import { routeStages, transitGatewayOf, type RouteDestination } from "./route-stage";
 import type { TgwAttachment } from "./transit";
@@ -144,7 +143,7 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
   // Groups a workload carries that the stack does not declare: the VPC's default group AWS
   // gives an interface that names none, a group outside the stack, a reference unknown at preview.
   const syntheticSgs = new Map<string, Sg>();
-  const anyRule = (r: RuleRef, egress: boolean): SgRule => ({ ref: r, egress, traffic: TrafficSet.ALL, certain: false, cidrs: Cidrs.EMPTY, cidrsUnknown: true, groups: [], self: false, prefixList: false });
+  const anyRule = (r: RuleRef, egress: boolean): SgRule => ({ ref: r, egress, traffic: TrafficSet.ALL, certain: false, cidrs: CidrSet.EMPTY, cidrsUnknown: true, groups: [], self: false, prefixList: false });
   function syntheticSg(key: string, make: () => Omit<Sg, "urn">): Sg {
     let sg = syntheticSgs.get(key);
     if (!sg) syntheticSgs.set(key, (sg = { urn: key, ...make() }));
@@ -160,8 +159,8 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
       return {
         name,
         rules: [
-          { ...base, ref: implied("ingress from itself (AWS default)"), egress: false, cidrs: Cidrs.EMPTY, self: true },
-          { ...base, ref: implied("egress to all (AWS default)"), egress: true, cidrs: Cidrs.WORLD, self: false },
+          { ...base, ref: implied("ingress from itself (AWS default)"), egress: false, cidrs: CidrSet.EMPTY, self: true },
+          { ...base, ref: implied("egress to all (AWS default)"), egress: true, cidrs: CidrSet.WORLD, self: false },
         ],
       };
     });
@@ -603,18 +602,81 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
     );
   }
 
+  const lbByUrn = new Map(zoneList.filter((z) => z.workload?.kind === "lb").map((z) => [z.workload!.urn, z]));
+  const legCache = new Map<string, { lower: TrafficSet; upper: TrafficSet; rules: RuleRef[] }>();
   return {
     endpoints: allEndpoints.map((z) => z.ep),
     notes,
     paths(from, to) {
-      const a = zones.get(from.id);
+      const direct = directPaths(from, to);
       const b = zones.get(to.id);
-      if (a && b) return zonePaths(a, b);
-      if (a && extById.has(to.id)) return externalPaths(a, extById.get(to.id)!, true);
-      if (b && extById.has(from.id)) return externalPaths(b, extById.get(from.id)!, false);
-      return undefined;
+      if (!direct || !b?.workload || !targetsOf.has(b.workload.urn)) return direct;
+      return [...direct, ...viaLoadBalancers(from, b)];
     },
   };
+
+  function directPaths(from: Endpoint, to: Endpoint): Path[] | undefined {
+    const a = zones.get(from.id);
+    const b = zones.get(to.id);
+    if (a && b) return zonePaths(a, b);
+    if (a && extById.has(to.id)) return externalPaths(a, extById.get(to.id)!, true);
+    if (b && extById.has(from.id)) return externalPaths(b, extById.get(from.id)!, false);
+    return undefined;
+  }
+
+  // A load balancer is a way to its targets: what reaches one of its listeners reaches the
+  // targets of the listener's target groups on the group's port, when the balancer itself can
+  // reach them (its groups' egress, the targets' ingress, NACLs and routes between).
+  function leg(from: Endpoint, to: Endpoint) {
+    const key = `${from.id}\u0000${to.id}`;
+    let hit = legCache.get(key);
+    if (!hit) {
+      const paths = directPaths(from, to) ?? [];
+      let lower = TrafficSet.EMPTY;
+      let upper = TrafficSet.EMPTY;
+      const rules = new Map<string, RuleRef>();
+      for (const p of paths) {
+        const t = pathTraffic(p);
+        lower = lower.union(t.lower);
+        upper = upper.union(t.upper);
+        if (!t.upper.isEmpty()) for (const st of p.stages) for (const g of st.grants) if (st.reply || !g.traffic.intersect(t.upper).isEmpty()) rules.set(`${g.rule.urn}|${g.rule.resource}|${g.rule.rule}`, g.rule);
+      }
+      legCache.set(key, (hit = { lower, upper, rules: [...rules.values()] }));
+    }
+    return hit;
+  }
+  function viaLoadBalancers(from: Endpoint, target: ZoneEp): Path[] {
+    const out: Path[] = [];
+    for (const tgUrn of targetsOf.get(target.workload!.urn) ?? []) {
+      const tg = model.workloads.targetGroups.get(tgUrn)!;
+      for (const lb of lbByUrn.values()) {
+        if (lb.ep.id === from.id) continue;
+        for (const l of lb.workload!.listeners ?? []) {
+          if (!l.targetGroups.includes(tgUrn)) continue;
+          const first = leg(from, lb.ep);
+          const second = leg(lb.ep, target.ep);
+          const port = tg.traffic ?? TrafficSet.ALL;
+          const reaches = (a: TrafficSet, b: TrafficSet) => !a.intersect(l.traffic).isEmpty() && !b.intersect(port).isEmpty();
+          const upper = reaches(first.upper, second.upper) ? second.upper.intersect(port) : TrafficSet.EMPTY;
+          const lower = tg.traffic && l.certain && reaches(first.lower, second.lower) ? second.lower.intersect(port) : TrafficSet.EMPTY;
+          const rules = [l.ref, ...first.rules, ...second.rules];
+          const label = `via load balancer ${lb.workload!.name} ${l.ref.rule} -> target group ${tg.name}`;
+          const stage: Stage = {
+            label,
+            lower,
+            upper,
+            grants: upper.isEmpty() ? [] : rules.map((rule) => ({ rule, traffic: upper, certain: !lower.isEmpty() })),
+            denies: [],
+            missing: upper.isEmpty()
+              ? `${from.key} cannot use ${lb.workload!.name} ${l.ref.rule} to reach ${target.workload!.name}: ${first.upper.intersect(l.traffic).isEmpty() ? `the listener is not reachable from ${from.key}` : `the load balancer cannot reach the target on ${port}`}`
+              : `not forwarded by ${lb.workload!.name} ${l.ref.rule}`,
+          };
+          out.push({ label, stages: [stage] });
+        }
+      }
+    }
+    return out;
+  }
 }
 
 const AWS_DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup";

@@ -198,6 +198,30 @@ describe("reachability / AWS workloads", () => {
     assert.notEqual(String(m2.pair("aws:edge", "aws:app/lb:api")!.possible), "nothing");
   });
 
+  it("an internet-facing load balancer is the internet's way to its targets: its listener, target group and the groups between are named", () => {
+    const f = openNacls();
+    f.sg.edge.egress = allOut;
+    f.extra = [
+      sg("sg-api", [fromGroup(8080, "sg-edge")]),
+      res(W.lt, "api-lt", { vpcSecurityGroupIds: ["sg-api-id"] }),
+      res(W.asg, "api", { vpcZoneIdentifiers: ["subnet-app-id"], launchTemplate: { id: "api-lt-id" }, targetGroupArns: ["api-tg-id"] }),
+      res(W.lb, "front", { internal: false, loadBalancerType: "application", subnets: ["subnet-edge-id"], securityGroups: ["sg-edge-id"] }),
+      res(W.tg, "api-tg", { port: 8080, protocol: "HTTP", targetType: "instance", vpcId: "main-id" }),
+      res(W.listener, "front-https", { loadBalancerArn: "front-id", port: 443, protocol: "HTTPS", defaultActions: [{ type: "forward", forward: { targetGroups: [{ arn: "api-tg-id", weight: 1 }] } }] }),
+    ];
+    const m = analyseReachability(awsResources(f), { intent });
+    const viaLb = m.pair("internet", "aws:app/asg:api")!;
+    assert.equal(String(viaLb.allowed), "tcp/8080");
+    assert.ok(viaLb.allowedBy.some((r) => r.urn === urnOf(W.listener, "front-https")), JSON.stringify(viaLb.allowedBy));
+    assert.ok(viaLb.allowedBy.some((r) => r.urn === urnOf(T.SG, "sg-api")), JSON.stringify(viaLb.allowedBy));
+    const r = compareWithIntent(m, intent);
+    const hit = r.unintended.find((u) => u.from === "internet" && u.to === "aws:app/asg:api");
+    assert.ok(hit && hit.urns.includes(urnOf(W.listener, "front-https")), r.unintended.map((u) => u.message).join("\n"));
+    // The target's group closed to the balancer: no way through it.
+    f.extra[0] = sg("sg-api", []);
+    assert.equal(String(analyseReachability(awsResources(f), { intent }).pair("internet", "aws:app/asg:api")!.possible), "nothing");
+  });
+
   it("a workload whose subnet is unknown at preview is a 'maybe' among its candidate subnets, never certain", () => {
     const f = openNacls();
     const api = res(W.instance, "api", { subnetId: UNKNOWN_STRING, vpcSecurityGroupIds: ["sg-app-id"] }, {
