@@ -26,7 +26,7 @@
 import { block, ipText, prefixOf, within } from "./ipv4";
 import { INTERNET_SAMPLES } from "./internet";
 import { awsRuleMatches, clientPortCandidates, probeText, type Probe } from "./traffic";
-import { vpcCidr, type AwsSpec, type NaclEntrySpec, type NaclSpec, type RouteTargetSpec, type SgRuleSpec, type SgSpec, type SubnetSpec } from "./aws-stack";
+import { vpcCidr, type AwsSpec, type NaclEntrySpec, type RouteTargetSpec, type SgRuleSpec, type SgSpec, type SubnetSpec } from "./aws-stack";
 
 
 export interface RefHost {
@@ -46,7 +46,9 @@ export interface RefEndpoint {
 type Peer = { readonly address: number; readonly host?: RefHost };
 
 export class AwsReference {
-  private readonly nacls: Map<string, NaclSpec>;
+  /** Each NACL's entries per direction, in rule-number order. */
+  private readonly nacls: Map<string, { readonly ingress: NaclEntrySpec[]; readonly egress: NaclEntrySpec[] }>;
+  private readonly routes = new Map<string, RouteTargetSpec | "local" | undefined>();
   private readonly clientPorts: number[];
   readonly endpoints: RefEndpoint[];
 
@@ -54,7 +56,8 @@ export class AwsReference {
     private readonly spec: AwsSpec,
     private readonly ephemeral: readonly [number, number] = [1024, 65535],
   ) {
-    this.nacls = new Map(spec.nacls.map((n) => [n.name, n]));
+    const ordered = (es: readonly NaclEntrySpec[]) => [...es].sort((a, b) => a.ruleNo - b.ruleNo);
+    this.nacls = new Map(spec.nacls.map((n) => [n.name, { ingress: ordered(n.ingress), egress: ordered(n.egress) }]));
     this.clientPorts = clientPortCandidates(spec.nacls.flatMap((n) => [...n.ingress, ...n.egress]), ephemeral[0], ephemeral[1]);
     this.endpoints = [];
     const zones = [...new Set(spec.subnets.flatMap((s) => (s.zone ? [s.zone] : [])))].sort();
@@ -87,17 +90,23 @@ export class AwsReference {
   private naclAllows(subnet: SubnetSpec, egress: boolean, peer: number, p: Probe): boolean {
     const nacl = subnet.nacl ? this.nacls.get(subnet.nacl) : undefined;
     if (!nacl) return true;
-    const entries: NaclEntrySpec[] = [...(egress ? nacl.egress : nacl.ingress)].sort((a, b) => a.ruleNo - b.ruleNo);
-    const first = entries.find((e) => awsRuleMatches(e, p) && within(peer, e.cidr));
+    const first = (egress ? nacl.egress : nacl.ingress).find((e) => awsRuleMatches(e, p) && within(peer, e.cidr));
     return first?.action === "allow";
   }
 
   /** Where the subnet's route table sends `address`: `local` inside the VPC, else the most specific route's target. */
   private routeOf(subnet: SubnetSpec, address: number): RouteTargetSpec | "local" | undefined {
-    if (within(address, vpcCidr(subnet.vpc))) return "local";
-    const table = this.spec.rts.find((t) => t.name === subnet.rt);
-    const hits = (table?.routes ?? []).filter((r) => within(address, r.cidr)).sort((a, b) => prefixOf(b.cidr) - prefixOf(a.cidr));
-    return hits[0]?.target;
+    const key = `${subnet.name}|${address}`;
+    if (this.routes.has(key)) return this.routes.get(key);
+    let target: RouteTargetSpec | "local" | undefined;
+    if (within(address, vpcCidr(subnet.vpc))) target = "local";
+    else {
+      const table = this.spec.rts.find((t) => t.name === subnet.rt);
+      const hits = (table?.routes ?? []).filter((r) => within(address, r.cidr)).sort((a, b) => prefixOf(b.cidr) - prefixOf(a.cidr));
+      target = hits[0]?.target;
+    }
+    this.routes.set(key, target);
+    return target;
   }
 
   private routesToHost(from: SubnetSpec, to: RefHost): boolean {
