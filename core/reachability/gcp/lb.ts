@@ -203,8 +203,14 @@ export function readLoadBalancers(g: ResourceGraph, notes: Set<string>): GcpLoad
     if (mode === "proxy") {
       if (global && external !== "no") proxyRanges = GFE_RANGES;
       else {
+        // A cross-region internal proxy (global rule) uses GLOBAL_MANAGED_PROXY subnetworks, a regional one its region's.
         const net = str(p.network);
-        const mine = proxySubnets.filter((s) => net === undefined || net === UNKNOWN || str(propsOf(s).network) === net || (r.propertyDependencies?.network ?? []).some((u) => (s.propertyDependencies?.network ?? []).includes(u)));
+        const region = str(p.region);
+        const purposes = global ? ["GLOBAL_MANAGED_PROXY"] : ["REGIONAL_MANAGED_PROXY", "INTERNAL_HTTPS_LOAD_BALANCER"];
+        const mine = proxySubnets
+          .filter((s) => purposes.includes(String(str(propsOf(s).purpose))))
+          .filter((s) => global || typeof region !== "string" || typeof str(propsOf(s).region) !== "string" || str(propsOf(s).region) === region)
+          .filter((s) => net === undefined || net === UNKNOWN || str(propsOf(s).network) === net || (r.propertyDependencies?.network ?? []).some((u) => (s.propertyDependencies?.network ?? []).includes(u)));
         const c = cidrSet(mine.map((s) => propsOf(s).ipCidrRange));
         proxyRanges = mine.length && !c.unknown && !c.bad.length ? c.set : undefined;
       }
