@@ -30,3 +30,4 @@ export function renderDiagram(report: PreviewReport, format: DiagramFormat): str
 
 export { buildReport, managedResources, zoneOf, UNZONED } from "./model";
 export type { PreviewReport, ReportInput, ZoneGroup } from "./model";
+export { entryFile, locateDeclarations, readProgramSources, type SourceFile, type SourceLocation } from "./locations";

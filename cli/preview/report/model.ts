@@ -8,6 +8,7 @@ import { firewallZone } from "../../../core/rules/gcp";
 import { TAG } from "../../../core/tags";
 import type { AnalysisSection } from "../analysis";
 import type { PackSummary, ProgramLog, RecordedResource, Remediation, Violation } from "../types";
+import { locateDeclarations, readProgramSources, type SourceFile, type SourceLocation } from "./locations";
 
 export const UNZONED = "unzoned";
 
@@ -39,6 +40,11 @@ export interface PreviewReport {
   analyses: AnalysisSection[];
   /** What the program logged at warn or error level: errors first; those naming a resource first, by URN. */
   programLogs: ProgramLog[];
+  /**
+   * Where the program declares each resource the report names (violations, findings, logs), by
+   * URN, when its sources tell (see locations.ts); `file` is relative to `programDir`.
+   */
+  declarations: Record<string, SourceLocation>;
   summary: {
     mandatory: number;
     advisory: number;
@@ -111,6 +117,8 @@ export interface ReportInput {
   analyses: AnalysisSection[];
   /** What the program logged (ProgramResult.logs); none when absent. */
   programLogs?: ProgramLog[];
+  /** The program's sources, to locate declarations in; read from `programDir` when absent. */
+  sources?: SourceFile[];
 }
 
 function byLogOrder(a: ProgramLog, b: ProgramLog): number {
@@ -164,6 +172,12 @@ export function buildReport(input: ReportInput): PreviewReport {
     remediations: [...input.remediations].sort((a, b) => a.urn.localeCompare(b.urn) || a.policy.localeCompare(b.policy)),
     analyses: input.analyses,
     programLogs,
+    declarations: locateDeclarations(
+      [...input.violations.map((v) => v.urn), ...input.analyses.flatMap((a) => a.findings.flatMap((f) => f.urns ?? [])), ...programLogs.flatMap((l) => (l.urn ? [l.urn] : []))],
+      input.resources,
+      input.sources ?? readProgramSources(input.programDir, input.programEntry),
+      input.programDir,
+    ),
     summary: {
       mandatory: mandatory.length,
       advisory: advisory.length,
