@@ -59,7 +59,18 @@ export interface AnalysisContext {
   intentFiles?: string[];
   /** --ephemeral-ports: the clients' source ports replies return to through NACLs (default 1024-65535). */
   ephemeralPorts?: EphemeralPorts;
+  /**
+   * --workloads: cloud workloads (instances, databases...) as rows and diagram nodes of their own
+   * under their zone (`show`), or folded into their zone's (`collapse`); `auto` (default) shows
+   * them up to {@link WORKLOAD_DISPLAY_LIMIT} workloads to judge and collapses beyond.
+   */
+  workloads?: WorkloadDisplay;
 }
+
+export type WorkloadDisplay = "show" | "collapse" | "auto";
+export const WORKLOAD_DISPLAYS: readonly WorkloadDisplay[] = ["show", "collapse", "auto"];
+/** Workloads to judge (equivalence classes) above which `auto` collapses them into their zones. */
+export const WORKLOAD_DISPLAY_LIMIT = 40;
 
 export type AnalysisProvider = (resources: RecordedResource[], ctx: AnalysisContext) => AnalysisSection | Promise<AnalysisSection>;
 

@@ -11,6 +11,7 @@ import type { Command } from "commander";
 import { InvalidArgumentError, Option } from "commander";
 import { parseEphemeralPorts, type EphemeralPorts } from "../../core/reachability";
 import { faultExitCode, faultText, isDebug } from "../faults";
+import { WORKLOAD_DISPLAY_LIMIT, WORKLOAD_DISPLAYS, type WorkloadDisplay } from "./analysis";
 import { PreviewError } from "./errors";
 import { Progress } from "./progress";
 import { DIAGRAM_FORMATS, REPORT_FORMATS, renderDiagram, renderReport, type DiagramFormat, type ReportFormat } from "./report";
@@ -28,6 +29,7 @@ export interface PreviewCliOptions {
   intent: string[];
   /** --ephemeral-ports, already parsed. */
   ephemeralPorts?: EphemeralPorts;
+  workloads?: WorkloadDisplay;
   /** commander's negation of --no-analysis */
   analysis: boolean;
   typecheckPacks?: boolean;
@@ -85,6 +87,7 @@ export async function previewCommand(programDir: string | undefined, opts: Previ
       typecheckPacks: opts.typecheckPacks === true,
       intentFiles: opts.intent,
       ...(opts.ephemeralPorts ? { ephemeralPorts: opts.ephemeralPorts } : {}),
+      ...(opts.workloads ? { workloads: opts.workloads } : {}),
       ...(opts.analysis === false ? { analyses: [] } : {}),
       progress: new Progress(),
       programTimeoutMs: deadlineMs("--program-timeout", opts.programTimeout, "NETSEG_PROGRAM_TIMEOUT"),
@@ -133,6 +136,11 @@ export function registerPreviewCommand(program: Command): void {
         if ("error" in r) throw new InvalidArgumentError(r.error);
         return r;
       },
+    )
+    .addOption(
+      new Option("--workloads <display>", `cloud workloads (instances, databases, functions, load balancers) in the matrix and diagram: under their zone, folded into it, or auto (default: shown up to ${WORKLOAD_DISPLAY_LIMIT} to judge, folded beyond)`).choices([
+        ...WORKLOAD_DISPLAYS,
+      ]),
     )
     .option("--no-analysis", "skip the analyses (reachability matrix); policy packs still run")
     .option("--mock-calls <file>", "JSON file of extra provider-function answers: {\"<token>\": {<result>}}")

@@ -19,8 +19,8 @@
  */
 import * as path from "node:path";
 import { loadIntentFile, resolveIntent, type Intent } from "../../core/intent";
-import { analyseReachability, compareWithIntent, componentPlatform, componentTenant, mergeScoped, platformsIn, type Finding, type NetResource, type ScopedIntent } from "../../core/reachability";
-import type { AnalysisContext, AnalysisEdge, AnalysisFinding, AnalysisProvider, AnalysisSection } from "./analysis";
+import { analyseReachability, compareWithIntent, componentPlatform, componentTenant, mergeScoped, platformsIn, type Endpoint, type Finding, type Matrix, type NetResource, type ScopedIntent } from "../../core/reachability";
+import { WORKLOAD_DISPLAY_LIMIT, type AnalysisContext, type AnalysisEdge, type AnalysisFinding, type AnalysisProvider, type AnalysisSection } from "./analysis";
 import { PreviewError, errorText, oneParagraph } from "./errors";
 import type { RecordedResource } from "./types";
 
@@ -127,12 +127,23 @@ export const reachabilityAnalysis: AnalysisProvider = (resources, ctx: AnalysisC
     return section;
   }
 
+  // Cloud workloads sit under their zone: as rows and nodes of their own, or folded into the
+  // zone's (`--workloads`). Workloads alike are one row, `(+N alike)`.
+  const { order, parent, alike } = layout(matrix);
+  const judgedWorkloads = order.filter((e) => isCloudWorkload(e)).length;
+  const collapse = ctx.workloads === "collapse" || (ctx.workloads !== "show" && judgedWorkloads > WORKLOAD_DISPLAY_LIMIT);
+  const shown = collapse ? order.filter((e) => !isCloudWorkload(e) || !parent.has(e.id)) : order;
   // Diagram nodes are zones as the report names them (`app`), platform-qualified only when two
-  // platforms have a zone of that name (`aws:app`, `gcp:app`).
+  // platforms have a zone of that name (`aws:app`, `gcp:app`); a folded workload is its zone's node.
   const keyCount = new Map<string, number>();
   for (const e of matrix.endpoints) keyCount.set(e.key, (keyCount.get(e.key) ?? 0) + 1);
   const nodeOf = new Map(matrix.endpoints.map((e) => [e.id, keyCount.get(e.key)! > 1 ? e.id : e.key]));
-  const node = (id: string) => nodeOf.get(id) ?? id;
+  const sameAs = new Map(matrix.endpoints.filter((e) => e.sameAs).map((e) => [e.id, e.sameAs!]));
+  const node = (id: string) => {
+    const rep = sameAs.get(id) ?? id;
+    const own = collapse && parent.has(rep) ? parent.get(rep)! : rep;
+    return nodeOf.get(own) ?? own;
+  };
   // Hold the matrix against each intent; a pair flagged by any intent is drawn as flagged.
   const flagged = new Map<string, AnalysisEdge["status"]>();
   const denies: AnalysisEdge[] = [];
@@ -154,29 +165,77 @@ export const reachabilityAnalysis: AnalysisProvider = (resources, ctx: AnalysisC
     }
   }
 
-  const ids = matrix.endpoints.map((e) => e.id);
+  const ids = shown.map((e) => e.id);
   const edges = new Map<string, AnalysisEdge>();
+  // Every judged pair is an edge (folded workloads join their zone's edge); the table shows the rows shown.
+  for (const pair of matrix.pairs) {
+    if (pair.possible.isEmpty()) continue;
+    const [a, b] = [node(pair.from), node(pair.to)];
+    if (a === b) continue;
+    const k = `${a}|${b}`;
+    const allowed = pair.allowed.toString();
+    const label = allowed === "nothing" ? `? ${pair.possible}` : allowed;
+    const before = edges.get(k);
+    if (!before) edges.set(k, { from: a, to: b, label, status: flagged.get(k) ?? "intended" });
+    else if (before.label !== label) edges.set(k, { ...before, label: `${before.label}, ${label}` });
+  }
   const cells = ids.map((from) =>
     ids.map((to) => {
       const pair = matrix.pair(from, to);
       if (!pair || pair.possible.isEmpty()) return "-";
       const allowed = pair.allowed.toString();
       const possible = pair.possible.toString();
-      if (from !== to) {
-        const k = `${node(from)}|${node(to)}`;
-        const label = allowed === "nothing" ? `? ${possible}` : allowed;
-        edges.set(k, { from: node(from), to: node(to), label, status: flagged.get(k) ?? "intended" });
-      }
       return allowed === possible ? allowed : `${allowed === "nothing" ? "" : `${allowed} `}? ${possible}`;
     }),
   );
+  const rowName = (e: Endpoint) => {
+    const n = alike.get(e.id) ?? 0;
+    const label = parent.has(e.id) ? `  ${e.id}` : e.id;
+    return n ? `${label} (+${n} alike)` : label;
+  };
   const errors = section.findings.filter((f) => f.severity === "error").length;
+  const workloads = matrix.endpoints.filter((e) => isCloudWorkload(e)).length;
+  const workloadNote = workloads
+    ? ` (${workloads} of them workloads, judged as ${judgedWorkloads} alike classes${collapse ? `; folded into their zones in the table and diagram${ctx.workloads === "collapse" ? "" : ` as there are more than ${WORKLOAD_DISPLAY_LIMIT} classes`}, --workloads show lists them` : ""})`
+    : "";
   section.summary =
-    `${matrix.endpoints.length} endpoints, ${edges.size} allowed paths between them. ` +
+    `${matrix.endpoints.length} endpoints${workloadNote}, ${edges.size} allowed paths between ${collapse ? "zones" : "them"}. ` +
     (judged.length
       ? `Held against intent ${judged.join(", ")}: ${errors === 0 ? "every path is intended and every intended flow passes" : `${errors} finding${errors === 1 ? "" : "s"}`}.`
       : "No intent found in the stack's netseg components; pass --intent <file> to judge the paths.");
-  section.matrix = { rowHeader: "from \\ to", rows: ids, columns: ids, cells, legend: "'-' nothing allowed; '?' allowed only if values unknown at preview turn out so." };
+  section.matrix = { rowHeader: "from \\ to", rows: shown.map(rowName), columns: ids, cells, legend: "'-' nothing allowed; '?' allowed only if values unknown at preview turn out so." };
   section.edges = [...edges.values(), ...denies];
   return section;
 };
+
+/** A workload on AWS or GCP (Kubernetes workloads are the zones' own rows, as before). */
+function isCloudWorkload(e: Endpoint): boolean {
+  return e.kind === "workload" && e.platform !== "k8s";
+}
+
+/**
+ * The matrix's judged endpoints in report order, each zone followed by its workloads; the zone
+ * each workload sits under (by zone and tenant, or by the untagged network); how many workloads
+ * each representative stands for.
+ */
+function layout(matrix: Matrix): { order: Endpoint[]; parent: Map<string, string>; alike: Map<string, number> } {
+  const alike = new Map<string, number>();
+  for (const e of matrix.endpoints) if (e.sameAs) alike.set(e.sameAs, (alike.get(e.sameAs) ?? 0) + 1);
+  const judged = matrix.endpoints.filter((e) => !e.sameAs);
+  const zones = new Map(judged.filter((e) => !isCloudWorkload(e)).map((e) => [e.id, e]));
+  const byNetwork = new Map(judged.filter((e) => e.kind === "zone" && e.network).map((e) => [`${e.platform}|${e.network}`, e.id]));
+  const parent = new Map<string, string>();
+  for (const e of judged) {
+    if (!isCloudWorkload(e)) continue;
+    const zoneId = e.zone !== undefined ? `${e.platform}:${e.tenant ? `${e.tenant}/` : ""}${e.zone}` : e.network ? byNetwork.get(`${e.platform}|${e.network}`) : undefined;
+    if (zoneId && zones.has(zoneId)) parent.set(e.id, zoneId);
+  }
+  const under = new Map<string, Endpoint[]>();
+  for (const e of judged) if (parent.has(e.id)) under.set(parent.get(e.id)!, [...(under.get(parent.get(e.id)!) ?? []), e]);
+  const order: Endpoint[] = [];
+  for (const e of judged) {
+    if (parent.has(e.id)) continue;
+    order.push(e, ...(under.get(e.id) ?? []));
+  }
+  return { order, parent, alike };
+}

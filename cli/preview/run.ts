@@ -6,7 +6,7 @@
  */
 import * as path from "node:path";
 import type { AnalysisProvider } from "./analysis";
-import { registeredAnalyses, runAnalyses } from "./analysis";
+import { registeredAnalyses, runAnalyses, type WorkloadDisplay } from "./analysis";
 import { intentsOf, reachabilityAnalysis } from "./reachability";
 import { analyzeResources, analyzeStack, type EnforcementResult } from "./enforce";
 import { openPacks, type PackSession } from "./pack-session";
@@ -39,6 +39,8 @@ export interface PreviewOptions {
   intentFiles?: string[];
   /** The clients' ephemeral ports for the reachability matrix (default 1024-65535). */
   ephemeralPorts?: EphemeralPorts;
+  /** Cloud workloads in the matrix and diagram: under their zone, folded into it, or by their number (default). */
+  workloads?: WorkloadDisplay;
   /** Analyses to run (default: core/reachability's matrix, then the registered ones). */
   analyses?: AnalysisProvider[];
   /** Where default packs are looked for (default: the netseg package root). */
@@ -169,6 +171,7 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewO
       outputs,
       intentFiles: options.intentFiles,
       ephemeralPorts: options.ephemeralPorts,
+      workloads: options.workloads,
     });
     const packs: PackSummary[] = session.packs.map((cp) => ({
       name: cp.info.name,

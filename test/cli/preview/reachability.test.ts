@@ -55,6 +55,21 @@ describe("preview reachability analysis", () => {
     assert.throws(() => intentsOf([], ["/no/such/intent.yaml"]), (err: unknown) => err instanceof PreviewError && err.exitCode === 2 && /--intent file \/no\/such\/intent\.yaml/.test(err.message));
   });
 
+  it("shows cloud workloads under their zone, alike ones as one row, and folds them into the zone with --workloads collapse", async () => {
+    const subnet = resource({ name: "app-a", id: "subnet-app", inputs: { vpcId: "vpc-1", cidrBlock: "10.0.1.0/24", tags: { "netseg:zone": "app" } } });
+    const sg = resource({ type: "aws:ec2/securityGroup:SecurityGroup", name: "sg-api", id: "sg-api", inputs: { vpcId: "vpc-1", ingress: [], egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] } });
+    const box = (name: string) => resource({ type: "aws:ec2/instance:Instance", name, inputs: { subnetId: "subnet-app", vpcSecurityGroupIds: ["sg-api"] } });
+    const stack = [subnet, sg, box("api-1"), box("api-2"), box("api-3")];
+    const shown = await reachabilityAnalysis(stack, ctx);
+    assert.deepEqual(shown.matrix!.rows, ["aws:app", "  aws:app/ec2:api-1 (+2 alike)", "internet"]);
+    assert.match(shown.summary!, /^5 endpoints \(3 of them workloads, judged as 1 alike classes\)/);
+    assert.ok(shown.edges!.some((e) => e.from === "app/ec2:api-1" && e.to === "app"), JSON.stringify(shown.edges));
+    const folded = await reachabilityAnalysis(stack, { ...ctx, workloads: "collapse" as const });
+    assert.deepEqual(folded.matrix!.rows, ["aws:app", "internet"]);
+    assert.match(folded.summary!, /folded into their zones in the table and diagram, --workloads show lists them/);
+    assert.ok(!folded.edges!.some((e) => e.from.includes("ec2:")), JSON.stringify(folded.edges));
+  });
+
   it("fails closed above the endpoint limit (exit 2), naming the limit and the explicit opt-out", async () => {
     const before = process.env.NETSEG_REACHABILITY_LIMIT;
     process.env.NETSEG_REACHABILITY_LIMIT = "1";
@@ -64,7 +79,7 @@ describe("preview reachability analysis", () => {
       await assert.rejects(
         async () => reachabilityAnalysis([zoned("a"), zoned("b")], ctx),
         (err: unknown) =>
-          err instanceof PreviewError && err.exitCode === 2 && /^The reachability analysis did not run: 3 endpoints, above the limit of 1: no pair was judged\..*NETSEG_REACHABILITY_LIMIT.*--no-analysis/.test(err.message),
+          err instanceof PreviewError && err.exitCode === 2 && /^The reachability analysis did not run: 3 endpoints to judge, above the limit of 1: no pair was judged\..*NETSEG_REACHABILITY_LIMIT.*--no-analysis/.test(err.message),
       );
     } finally {
       if (before === undefined) delete process.env.NETSEG_REACHABILITY_LIMIT;
