@@ -116,6 +116,20 @@ describe("hostile / reachability: GCP workloads", () => {
     }
   });
 
+  it("dependency lists of odd shapes (not lists) are read as no dependency: a note and 'maybe', never a crash", () => {
+    const odd = { propertyDependencies: { networkInterfaces: 5, defaultService: "x" }, dependencies: "x" } as unknown as Partial<NetResource>;
+    const m = analyseReachability(
+      base([
+        res(T.vm, "odd-deps", { networkInterfaces: [{ subnetwork: UNKNOWN_STRING }] }, odd),
+        res("gcp:compute/uRLMap:URLMap", "um", { defaultService: UNKNOWN_STRING }, odd),
+        res("gcp:compute/targetHttpProxy:TargetHttpProxy", "px", { urlMap: "um-id" }),
+        res("gcp:compute/globalForwardingRule:GlobalForwardingRule", "gfr", { portRange: "80", target: "px-id" }),
+      ]),
+    );
+    assert.equal(m.pair("internet", "gcp:vm:odd-deps")!.allowed.toString(), "nothing");
+    assert.ok(m.notes.some((n) => n.startsWith(`${urnOf("gcp:compute/uRLMap:URLMap", "um")}: not analysed: defaultService (unknown at preview, and no dependency names it)`)), m.notes.join("\n"));
+  });
+
   it("netseg's own egress proxy (labelled netseg-role) is infrastructure: no endpoint, no note, next to a user's instance that is one", () => {
     const m = analyseReachability(
       base([

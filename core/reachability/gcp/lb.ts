@@ -187,7 +187,8 @@ export function readLoadBalancers(g: ResourceGraph, notes: Set<string>): GcpLoad
           mode = "proxy";
           for (const um of f.follow(t, "urlMap", [GCP_LB.urlMap, GCP_LB.regionUrlMap], undefined, "URL map")) {
             // A URL map routes to the backend services it depends on (buckets hold no workload).
-            const deps = [...new Set([...(um.dependencies ?? []), ...Object.values(um.propertyDependencies ?? {}).flat()])].filter((u) => BACKEND_SERVICES.includes(g.byUrn.get(u)?.type as never));
+            const all: unknown[] = [...(Array.isArray(um.dependencies) ? um.dependencies : []), ...Object.values(um.propertyDependencies ?? {}).flatMap((v) => (Array.isArray(v) ? v : []))];
+            const deps = [...new Set(all)].filter((u): u is string => typeof u === "string" && BACKEND_SERVICES.includes(g.byUrn.get(u)?.type as never));
             const known = f.follow(um, "defaultService", [...BACKEND_SERVICES, "gcp:compute/backendBucket:BackendBucket"], undefined, "backend service or bucket").map((x) => x.urn);
             for (const u of [...new Set([...deps, ...known])].sort()) {
               const bs = g.byUrn.get(u)!;

@@ -54,7 +54,8 @@ export function refsTo(g: ResourceGraph, from: NetResource, prop: string, values
     else unresolved.push(JSON.stringify(s));
   }
   if (unknowns) {
-    const deps = [...new Set(from.propertyDependencies?.[prop] ?? from.dependencies ?? [])].filter((u) => types.includes(g.byUrn.get(u)?.type ?? ""));
+    const own: unknown = from.propertyDependencies?.[prop] ?? from.dependencies;
+    const deps = [...new Set(Array.isArray(own) ? own : [])].filter((u): u is string => typeof u === "string" && types.includes(g.byUrn.get(u)?.type ?? ""));
     if (deps.length) deps.forEach((u) => urns.add(u));
     else unresolved.push("(unknown at preview, and no dependency names it)");
   }
