@@ -6,8 +6,10 @@
  * reaches some destination address. Stacks: one or two peered VPCs, subnets in zones
  * (`netseg:zone`) or untagged, zones spread over subnets sharing a NACL or not, security
  * groups with CIDR, group and self references, NACLs with overlapping allow and deny entries on
- * both sides, route tables (internet and NAT gateways, peering, more specific routes) and the
- * internet, with the client's ephemeral range drawn too.
+ * both sides, route tables (internet and NAT gateways, peering, more specific routes), the
+ * internet, and EC2 instances with fixed private addresses, groups of their own or shared (or
+ * none: the VPC's default group) and a public IP or not, each a workload endpoint; with the
+ * client's ephemeral range drawn too.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
@@ -65,6 +67,8 @@ const rawStackOf = (spread: boolean) =>
     rts: fc.array(rawRt, { minLength: 4, maxLength: 4 }),
     ephemeral: fc.constantFrom<[number, number]>([1024, 65535], [32768, 60999], [1024, 65535], [5000, 6000]),
     localBias: fc.constant(spread),
+    /** EC2 instances: a subnet, a host number, groups of their VPC picked by index, a group of their own or not, a public IP or not. */
+    instances: fc.array(fc.record({ subnet: fc.nat(), host: fc.integer({ min: 4, max: 14 }), picks: fc.array(fc.nat(), { maxLength: 2 }), own: fc.option(spread ? narrowSg : rawSg, { nil: undefined }), publicIp: fc.boolean() }), { maxLength: 3 }),
   });
 const rawStack = rawStackOf(false);
 type RawStack = typeof rawStack extends fc.Arbitrary<infer T> ? T : never;
@@ -100,6 +104,19 @@ function buildSpec(raw: RawStack): AwsSpec {
     const label = zone ?? `u${vpc}`;
     shells.push({ name: `sg-${label}`, vpc, ...(zone ? { zone } : {}), raw: raw.sgs[2 * k] });
     if (raw.sgs[2 * k].second) shells.push({ name: `sg-${label}-2`, vpc, ...(zone ? { zone } : {}), raw: raw.sgs[2 * k + 1] });
+  });
+  // Instances at distinct addresses, each with groups of its VPC and perhaps one of its own (a zone-less group).
+  const taken = new Set<string>();
+  const placedInstances = raw.instances.flatMap((r, i) => {
+    const subnet = pick(subnets, r.subnet);
+    const ip = `${subnet.cidr.slice(0, subnet.cidr.lastIndexOf(".") + 1)}${r.host}`;
+    if (taken.has(ip)) return [];
+    taken.add(ip);
+    const name = `vm${i}`;
+    const mine = shells.filter((g) => g.vpc === subnet.vpc);
+    const picked = mine.length ? [...new Set(r.picks.map((k) => pick(mine, k).name))] : [];
+    if (r.own) shells.push({ name: `sg-${name}`, vpc: subnet.vpc, raw: r.own });
+    return [{ name, subnet: subnet.name, ip, sgs: [...picked, ...(r.own ? [`sg-${name}`] : [])], publicIp: r.publicIp }];
   });
   const sgRule = (r: (typeof raw.sgs)[number]["ingress"][number]): SgRuleSpec => ({
     ...r.ports,
@@ -147,7 +164,7 @@ function buildSpec(raw: RawStack): AwsSpec {
     if (r.specific === "nat-public") routes.push({ cidr: "203.0.113.0/25", target: "nat" });
     return { name, vpc, routes };
   });
-  return { vpcs: raw.vpcs, subnets, sgs, nacls, rts, instances: [] };
+  return { vpcs: raw.vpcs, subnets, sgs, nacls, rts, instances: placedInstances };
 }
 
 const STATS = { pairs: 0, open: 0, partial: 0 };

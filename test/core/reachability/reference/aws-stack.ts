@@ -67,12 +67,14 @@ export interface SubnetSpec {
   readonly rt?: string;
 }
 
-/** An EC2 instance with a fixed private address in a subnet, with its own groups. */
+/** An EC2 instance with a fixed private address in a subnet, with its own groups (none: the VPC's default group). */
 export interface InstanceSpec {
   readonly name: string;
   readonly subnet: string;
   readonly ip: string;
   readonly sgs: readonly string[];
+  /** `associatePublicIpAddress`. */
+  readonly publicIp: boolean;
 }
 
 export interface AwsSpec {
@@ -113,7 +115,7 @@ export function describeAws(spec: AwsSpec): string {
     }
   }
   for (const t of spec.rts) lines.push(`rt ${t.name} vpc${t.vpc}: ${t.routes.map((r) => `${r.cidr} -> ${r.target}`).join(", ") || "(local only)"}`);
-  for (const i of spec.instances) lines.push(`instance ${i.name} in ${i.subnet} at ${i.ip} sgs=${i.sgs.join(",") || "-"}`);
+  for (const i of spec.instances) lines.push(`instance ${i.name} in ${i.subnet} at ${i.ip} sgs=${i.sgs.join(",") || "(the VPC's default group)"}${i.publicIp ? " with a public IP" : ""}`);
   return lines.join("\n");
 }
 
@@ -160,7 +162,7 @@ export function awsStackResources(spec: AwsSpec): NetResource[] {
   }
   for (const s of spec.subnets) if (s.rt) out.push(res(AWS_TYPES.rta, `rta-${s.name}`, { subnetId: id(s.name), routeTableId: id(s.rt) }));
   for (const i of spec.instances) {
-    out.push(res(AWS_TYPES.instance, i.name, { ami: "ami-12345678", instanceType: "t3.micro", subnetId: id(i.subnet), privateIp: i.ip, vpcSecurityGroupIds: i.sgs.map(id) }));
+    out.push(res(AWS_TYPES.instance, i.name, { ami: "ami-12345678", instanceType: "t3.micro", subnetId: id(i.subnet), privateIp: i.ip, vpcSecurityGroupIds: i.sgs.map(id), associatePublicIpAddress: i.publicIp }));
   }
   return out;
 }

@@ -15,6 +15,10 @@
  *   table has the main one: local only); replies need the same the other way. From the internet
  *   a subnet must route the client's address to the internet gateway (for the replies); to the
  *   internet through the internet gateway or a NAT gateway.
+ * - An EC2 instance declared with a fixed private address is a host of its own with its own
+ *   groups (none: the VPC's default group, which admits its members and sends anywhere). The
+ *   internet reaches it only at a public address; without one it reaches the internet only
+ *   through a NAT gateway route (an internet gateway does not serve it).
  * The engine's modelling conventions are taken as given and named here: every usable address of
  * a subnet (AWS reserves the first four and the last) may hold an instance carrying all the
  * groups of its zone (an untagged subnet: the zone-less groups of its VPC); such an instance may
@@ -23,7 +27,7 @@
  * includes a host addressing itself, judged through its groups like any other packet (the engine
  * answers "some address to some address"; AWS itself never filters an instance's own loopback).
  */
-import { block, ipText, prefixOf, within } from "./ipv4";
+import { block, ip, ipText, prefixOf, within } from "./ipv4";
 import { INTERNET_SAMPLES } from "./internet";
 import { awsRuleMatches, clientPortCandidates, probeText, type Probe } from "./traffic";
 import { vpcCidr, type AwsSpec, type NaclEntrySpec, type RouteTargetSpec, type SgRuleSpec, type SgSpec, type SubnetSpec } from "./aws-stack";
@@ -33,7 +37,15 @@ export interface RefHost {
   readonly address: number;
   readonly subnet: SubnetSpec;
   readonly sgs: readonly SgSpec[];
+  /** Has a public address (a zone's instances may). */
+  readonly public: boolean;
   readonly label: string;
+}
+
+/** A VPC's default group, on an instance declared without groups: ingress from its members, egress anywhere. */
+function defaultGroup(vpc: number): SgSpec {
+  const all = { protocol: "-1" as const, fromPort: 0, toPort: 0, groups: [] };
+  return { name: `default group of vpc${vpc}`, vpc, ingress: [{ ...all, cidrs: [], self: true }], egress: [{ ...all, cidrs: ["0.0.0.0/0"], self: false }] };
 }
 
 export interface RefEndpoint {
@@ -63,6 +75,12 @@ export class AwsReference {
     const zones = [...new Set(spec.subnets.flatMap((s) => (s.zone ? [s.zone] : [])))].sort();
     for (const z of zones) this.endpoints.push({ id: `aws:${z}`, hosts: spec.subnets.filter((s) => s.zone === z).flatMap((s) => this.subnetHosts(s)), outside: [] });
     for (const s of spec.subnets) if (!s.zone) this.endpoints.push({ id: `aws:subnet:${s.name}`, hosts: this.subnetHosts(s), outside: [] });
+    for (const i of spec.instances) {
+      const s = spec.subnets.find((x) => x.name === i.subnet)!;
+      const sgs = i.sgs.length ? i.sgs.map((n) => spec.sgs.find((g) => g.name === n)!) : [defaultGroup(s.vpc)];
+      const host: RefHost = { address: ip(i.ip), subnet: s, sgs, public: i.publicIp, label: `${i.ip} (${i.name})` };
+      this.endpoints.push({ id: `aws:${s.zone ?? `subnet:${s.name}`}/ec2:${i.name}`, hosts: [host], outside: [] });
+    }
     this.endpoints.push({ id: "internet", hosts: [], outside: INTERNET_SAMPLES });
   }
 
@@ -71,7 +89,7 @@ export class AwsReference {
     const sgs = this.spec.sgs.filter((g) => (s.zone ? g.zone === s.zone : !g.zone && g.vpc === s.vpc));
     const b = block(s.cidr);
     const hosts: RefHost[] = [];
-    for (let a = b.base + 4; a <= b.base + b.size - 2; a++) hosts.push({ address: a, subnet: s, sgs, label: `${ipText(a)} (${s.name})` });
+    for (let a = b.base + 4; a <= b.base + b.size - 2; a++) hosts.push({ address: a, subnet: s, sgs, public: true, label: `${ipText(a)} (${s.name})` });
     return hosts;
   }
 
@@ -134,6 +152,7 @@ export class AwsReference {
 
   private fromOutside(address: number, d: RefHost, p: Probe): boolean {
     return (
+      d.public &&
       this.routeOf(d.subnet, address) === "igw" &&
       this.naclAllows(d.subnet, false, address, p) &&
       this.sgAllows(d, false, { address }, p) &&
@@ -145,7 +164,7 @@ export class AwsReference {
     const t = this.routeOf(s.subnet, address);
     return (
       this.sgAllows(s, true, { address }, p) &&
-      (t === "igw" || t === "nat") &&
+      ((t === "igw" && s.public) || t === "nat") &&
       this.naclAllows(s.subnet, true, address, p) &&
       this.replies(p, [(r) => this.naclAllows(s.subnet, false, address, r)])
     );
