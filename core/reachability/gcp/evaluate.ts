@@ -136,7 +136,7 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
   };
   const index = new FirewallIndex(
     nodes,
-    nodes.map((n) => classesOf.get(n.ep.id)!.map((c) => c.index)),
+    nodes.map((n) => classesOf.get(n.ep.id)!.filter((c) => !n.workload || !c.cls.cidrs || n.workload.primary.isEmpty() || c.cls.cidrs.overlaps(n.workload.primary)).map((c) => c.index)),
     peerClasses,
     sorted,
     accountZones,

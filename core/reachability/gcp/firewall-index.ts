@@ -51,7 +51,10 @@ export class FirewallIndex {
 
   constructor(
     private readonly targets: readonly Target[],
-    /** Each target's peer class indices (into `peerClasses`). */
+    /**
+     * Each target's peer class indices (into `peerClasses`) that rules naming sources by tag or
+     * account match: a zone's all, a workload's primary addresses' (not its alias ranges).
+     */
     targetClasses: readonly (readonly number[])[],
     private readonly peerClasses: readonly AddressClass[],
     sorted: readonly GcpFirewall[],
@@ -144,7 +147,15 @@ export class FirewallIndex {
 export function classesOfWorkload(splitter: AddressSplitter, w: GcpWorkload): { classes: AddressClass[]; vague: (c: AddressClass) => boolean } {
   if (w.addressesUnknown) return { classes: splitter.classes(undefined), vague: () => false };
   const all: CidrSet = w.fixed.union(w.somewhere);
-  const classes = splitter.classes(all);
+  // Primary addresses and alias ranges apart: rules naming sources by tag or account match only the former.
+  const alias = all.subtract(w.primary);
+  const classes =
+    alias.isEmpty() || w.primary.isEmpty()
+      ? splitter.classes(all)
+      : [
+          ...splitter.classes(w.primary).map((c) => ({ ...c, part: c.part ? `primary address, ${c.part}` : "primary address" })),
+          ...splitter.classes(alias).map((c) => ({ ...c, part: c.part ? `alias ranges, ${c.part}` : "alias ranges" })),
+        ];
   const touching = classes.filter((c) => c.cidrs?.overlaps(w.somewhere));
   // One instance (or a group's few) sits somewhere in the range: if rules cut the range, which
   // side it lands on is unknown until GCP picks.

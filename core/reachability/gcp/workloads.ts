@@ -48,6 +48,11 @@ export interface GcpWorkload {
   readonly fixed: CidrSet;
   /** Ranges holding its address (or its group's instances) at places GCP picks. */
   readonly somewhere: CidrSet;
+  /**
+   * Where its interfaces' primary internal addresses lie (a fixed `networkIp`, else the
+   * subnetwork's ranges): rules naming sources by tag or account match these, not alias ranges.
+   */
+  readonly primary: CidrSet;
   /** Some address cannot be told at all (subnetwork unknown at preview): every range "may" hold it. */
   readonly addressesUnknown: boolean;
   readonly tags: ReadonlySet<string>;
@@ -113,6 +118,7 @@ interface Placed {
   fixed: CidrSet;
   somewhere: CidrSet;
   addressesUnknown: boolean;
+  primary: CidrSet;
   networks: Set<string>;
   subnets: Set<string>;
   external: { v4: Tri; v6: Tri };
@@ -122,7 +128,7 @@ interface Placed {
 /** Where a resource's network interfaces put it; `group`: addresses of a group's instances are never fixed. */
 function place(g: ResourceGraph, r: NetResource, facts: SubnetFacts, group: boolean, notes: Set<string>): Placed {
   const p = propsOf(r);
-  const out: Placed = { fixed: CidrSet.EMPTY, somewhere: CidrSet.EMPTY, addressesUnknown: false, networks: new Set(), subnets: new Set(), external: { v4: "no", v6: "no" }, infrastructure: false };
+  const out: Placed = { fixed: CidrSet.EMPTY, somewhere: CidrSet.EMPTY, primary: CidrSet.EMPTY, addressesUnknown: false, networks: new Set(), subnets: new Set(), external: { v4: "no", v6: "no" }, infrastructure: false };
   const rawNics = p.networkInterfaces;
   if (str(rawNics) === UNKNOWN) return { ...out, addressesUnknown: true, external: { v4: "maybe", v6: "maybe" } };
   if (!Array.isArray(rawNics) || !rawNics.length) {
@@ -164,11 +170,18 @@ function place(g: ResourceGraph, r: NetResource, facts: SubnetFacts, group: bool
       const c = cidrSet([ip.includes("/") ? ip : `${ip}/32`]);
       if (c.bad.length || c.set.isEmpty()) {
         notes.add(`${r.urn}: networkInterfaces[${i}].networkIp ${JSON.stringify(ip)} is not an IP address; GCP would reject it, so the instance may be anywhere in its subnetwork`);
-        if (range) out.somewhere = out.somewhere.union(range);
-        else out.addressesUnknown = true;
-      } else out.fixed = out.fixed.union(c.set);
-    } else if (range) out.somewhere = out.somewhere.union(range);
-    else out.addressesUnknown = true;
+        if (range) {
+          out.somewhere = out.somewhere.union(range);
+          out.primary = out.primary.union(range);
+        } else out.addressesUnknown = true;
+      } else {
+        out.fixed = out.fixed.union(c.set);
+        out.primary = out.primary.union(c.set);
+      }
+    } else if (range) {
+      out.somewhere = out.somewhere.union(range);
+      out.primary = out.primary.union(range);
+    } else out.addressesUnknown = true;
     const alias = ni.aliasIpRanges;
     if (str(alias) === UNKNOWN) out.addressesUnknown = true;
     for (const a of list(alias)) {
@@ -234,6 +247,7 @@ function workloadOf(g: ResourceGraph, r: NetResource, kind: "vm" | "mig", source
     ...(zone !== undefined ? { zone } : {}),
     fixed: union((x) => x.fixed),
     somewhere: union((x) => x.somewhere),
+    primary: union((x) => x.primary),
     addressesUnknown: !sources.length || placed.some((x) => x.addressesUnknown),
     tags,
     tagsUnknown: !sources.length || tagLists.some((t) => t.unknown) || tagsDiffer,

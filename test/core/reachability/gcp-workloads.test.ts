@@ -109,6 +109,19 @@ describe("reachability / GCP workloads", () => {
     assert.deepEqual(explainBlocked(high, tcp(8080)).map((b) => b.reason), ["deny-half deny ingress priority 900 denies tcp/8080"]);
   });
 
+  it("source tags name an instance's primary address, not its alias ranges", () => {
+    const rs = base([
+      fw("deny-web", { direction: "INGRESS", priority: 100, denies: [{ protocol: "all" }], sourceRanges: ["10.1.0.0/24"], targetTags: ["app"] }),
+      fw("by-tag", { direction: "INGRESS", allows: [{ protocol: "tcp", ports: ["8080"] }], sourceTags: ["web"], targetTags: ["app"] }),
+      vm("web-1", "sub-web", { tags: ["web"] }, { networkIp: "10.1.0.10", aliasIpRanges: [{ ipCidrRange: "10.9.0.0/28" }] }),
+      vm("app-1", "sub-app", { tags: ["app"] }, { networkIp: "10.1.1.5" }),
+    ]);
+    const p = analyseReachability(rs).pair("gcp:web/vm:web-1", "gcp:app/vm:app-1")!;
+    assert.equal(p.possible.toString(), "nothing");
+    const open = analyseReachability(rs.filter((r) => r.name !== "deny-web")).pair("gcp:web/vm:web-1", "gcp:app/vm:app-1")!;
+    assert.equal(open.allowed.toString(), "tcp/8080");
+  });
+
   it("an instance whose address GCP picks inside a range a rule cuts is a 'maybe', not a certainty", () => {
     const m = analyseReachability(
       base([
