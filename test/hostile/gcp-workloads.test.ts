@@ -116,6 +116,13 @@ describe("hostile / reachability: GCP workloads", () => {
     }
   });
 
+  it("an instance with interfaces in two networks is a note: each network's rules are applied to all its addresses", () => {
+    const m = analyseReachability(
+      base([res(T.net, "other", { name: "other", autoCreateSubnetworks: false }), res(T.vm, "two-nics", { networkInterfaces: [{ network: "net-id", networkIp: "10.1.0.4" }, { network: "other-id", networkIp: "10.2.0.4" }] })]),
+    );
+    assert.ok(m.notes.some((n) => n.startsWith(`${urnOf(T.vm, "two-nics")}: interfaces in 2 networks`)), m.notes.join("\n"));
+  });
+
   it("dependency lists of odd shapes (not lists) are read as no dependency: a note and 'maybe', never a crash", () => {
     const odd = { propertyDependencies: { networkInterfaces: 5, defaultService: "x" }, dependencies: "x" } as unknown as Partial<NetResource>;
     const m = analyseReachability(

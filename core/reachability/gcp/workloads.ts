@@ -240,6 +240,8 @@ function workloadOf(g: ResourceGraph, r: NetResource, kind: "vm" | "mig", source
     : { keys: new Set(), unknown: true, defaultCompute: false };
   const zone = placed.map((x) => x.zone).find((z) => z !== undefined) ?? sources.map((s) => zoneByMark(s, [...tags], facts)).find((z) => z !== undefined);
   const union = (f: (x: Placed) => CidrSet) => placed.reduce((acc, x) => acc.union(f(x)), CidrSet.EMPTY);
+  const networks = new Set(placed.flatMap((x) => [...x.networks]));
+  if (networks.size > 1) notes.add(`${r.urn}: interfaces in ${networks.size} networks: the firewall rules of each are applied to all its addresses, which may show paths (or blocks) a single interface would not have`);
   return {
     name: r.name || displayName(r),
     urn: r.urn,
@@ -252,7 +254,7 @@ function workloadOf(g: ResourceGraph, r: NetResource, kind: "vm" | "mig", source
     tags,
     tagsUnknown: !sources.length || tagLists.some((t) => t.unknown) || tagsDiffer,
     identity,
-    networks: new Set(placed.flatMap((x) => [...x.networks])),
+    networks,
     subnets: new Set(placed.flatMap((x) => [...x.subnets])),
     external: placed.length ? placed.reduce((acc, x) => ({ v4: triOr(acc.v4, x.external.v4), v6: triOr(acc.v6, x.external.v6) }), { v4: "no" as Tri, v6: "no" as Tri }) : { v4: "maybe", v6: "maybe" },
     namedPorts,
