@@ -144,6 +144,7 @@ function place(g: ResourceGraph, r: NetResource, facts: SubnetFacts, group: bool
       return;
     }
     let range: CidrSet | undefined;
+    let netOfSubnet = false;
     const sub = ni.subnetwork;
     if (sub !== undefined && sub !== null) {
       const refs = refsTo(g, r, "networkInterfaces", [sub], [SUBNET]);
@@ -154,12 +155,15 @@ function place(g: ResourceGraph, r: NetResource, facts: SubnetFacts, group: bool
         if (i === 0 || out.zone === undefined) out.zone ??= facts.zoneOf.get(urn);
         range = facts.ranges.get(urn);
         const net = facts.networkOf.get(urn);
-        if (net) out.networks.add(net);
+        if (net) {
+          out.networks.add(net);
+          netOfSubnet = true;
+        }
       } else if (refs.unresolved.length && str(sub) !== UNKNOWN) {
         notes.add(`${r.urn}: networkInterfaces[${i}].subnetwork ${refs.unresolved.join(", ")} is no subnetwork of this stack: the workload's addresses there are unknown, its answers "maybe"`);
       }
     }
-    if (!out.networks.size) {
+    if (!netOfSubnet) {
       const net = str(ni.network);
       const refs = net === undefined ? undefined : refsTo(g, r, "networkInterfaces", [ni.network], ["gcp:compute/network:Network"]);
       if (refs?.urns.length === 1) out.networks.add(refs.urns[0]);
