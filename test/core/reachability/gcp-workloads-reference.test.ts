@@ -40,7 +40,9 @@ const TAGS = ["a", "b"];
 const ACCOUNTS = ["sa1@p.iam.gserviceaccount.com", "sa2@p.iam.gserviceaccount.com"];
 
 interface Vm {
+  /** Its `networkIp`; with `picked`, only its subnetwork (the one of this address) is given and GCP picks the address. */
   readonly ip: string;
+  readonly picked?: boolean;
   readonly tags: string[];
   readonly account?: string;
   readonly external: boolean;
@@ -113,7 +115,7 @@ function stack(vms: readonly Vm[], rules: readonly Rule[]): NetResource[] {
         machineType: "e2-small",
         tags: v.tags,
         ...(v.account ? { serviceAccount: { email: v.account, scopes: ["cloud-platform"] } } : {}),
-        networkInterfaces: [{ network: "net-id", subnetwork: v.ip.startsWith("10.1.0.") ? "sub-web-id" : "sub-app-id", networkIp: v.ip, ...(v.external ? { accessConfigs: [{}] } : {}) }],
+        networkInterfaces: [{ network: "net-id", subnetwork: v.ip.startsWith("10.1.0.") ? "sub-web-id" : "sub-app-id", ...(v.picked ? {} : { networkIp: v.ip }), ...(v.external ? { accessConfigs: [{}] } : {}) }],
       }),
     ),
     ...rules.map((r, i) =>
@@ -135,7 +137,32 @@ function stack(vms: readonly Vm[], rules: readonly Rule[]): NetResource[] {
 const has = (t: TrafficSet, p: Probe) => !t.intersect(TrafficSet.of(p.protocol, p.port)).isEmpty();
 const idOf = (v: Vm, i: number) => `gcp:${v.ip.startsWith("10.1.0.") ? "web" : "app"}/vm:vm-${i}`;
 
+/** Every address GCP may give the instance, up to what the rules tell apart (IPS holds one of each piece of both subnetworks). */
+const positions = (v: Vm) => (v.picked ? IPS.filter((ip) => ip.startsWith(v.ip.slice(0, v.ip.lastIndexOf(".") + 1))) : [v.ip]);
+
 describe("reachability / GCP workloads against a per-packet reference", () => {
+  it("instances whose address GCP picks: 'allowed' holds wherever they land, 'possible' wherever one may land", () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ vm: vmArb, picked: fc.boolean() }), { minLength: 2, maxLength: 3 }), fc.array(ruleArb, { maxLength: 6 }), (raw, rules) => {
+        const vms = raw.map(({ vm, picked }) => ({ ...vm, picked }));
+        const m = analyseReachability(stack(vms, rules));
+        vms.forEach((a, i) =>
+          vms.forEach((b, j) => {
+            if (i === j) return;
+            const pair = m.pair(idOf(a, i), idOf(b, j))!;
+            for (const p of PROBES) {
+              const verdicts = positions(a).flatMap((x) => positions(b).map((y) => passes(rules, a, "EGRESS", { ip: y, vm: b }, p) && passes(rules, b, "INGRESS", { ip: x, vm: a }, p)));
+              if (has(pair.allowed, p)) assert.ok(verdicts.every(Boolean), `vm-${i} -> vm-${j} on ${p.protocol}/${p.port}: allowed, but not wherever they land`);
+              if (verdicts.some(Boolean)) assert.ok(has(pair.possible, p), `vm-${i} -> vm-${j} on ${p.protocol}/${p.port}: possible somewhere, not reported possible`);
+              if (!a.picked && !b.picked) assert.equal(has(pair.allowed, p), verdicts[0], `fixed vm-${i} -> vm-${j} on ${p.protocol}/${p.port}`);
+            }
+          }),
+        );
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it("instances with fixed IPs, tags and accounts under random firewalls: allowed equals the reference, pair by pair", () => {
     fc.assert(
       fc.property(fc.array(vmArb, { minLength: 2, maxLength: 4 }), fc.array(ruleArb, { maxLength: 7 }), (vms, rules) => {
