@@ -58,20 +58,26 @@ interface Rule {
   readonly sourceAccount?: string;
 }
 
+/** Google Front End addresses, one in each of its two IPv4 blocks, and the blocks as rules may name them. */
+const GFE = ["35.191.3.4", "130.211.1.2"];
+const GFE_RANGES = ["35.191.0.0/16", "130.211.0.0/22", "35.191.0.0/17"];
+
 const vmArb: fc.Arbitrary<Vm> = fc.record({
   ip: fc.constantFrom(...IPS),
   tags: fc.subarray(TAGS),
   account: fc.option(fc.constantFrom(...ACCOUNTS), { nil: undefined }),
   external: fc.boolean(),
 });
-const ruleArb: fc.Arbitrary<Rule> = fc
+const ruleArb = ruleArbOver(RANGES);
+function ruleArbOver(ranges: readonly string[]): fc.Arbitrary<Rule> {
+  return fc
   .record({
     direction: fc.constantFrom("INGRESS" as const, "EGRESS" as const),
     priority: fc.constantFrom(100, 500, 1000),
     action: fc.constantFrom("allow" as const, "deny" as const),
     ports: fc.integer({ min: 0, max: PORTS.length - 1 }),
     target: fc.oneof(fc.constant({}), fc.record({ tags: fc.subarray(TAGS, { minLength: 1 }) }), fc.record({ account: fc.constantFrom(...ACCOUNTS) })),
-    ranges: fc.option(fc.subarray(RANGES, { minLength: 1, maxLength: 2 }), { nil: undefined }),
+    ranges: fc.option(fc.subarray([...ranges], { minLength: 1, maxLength: 2 }), { nil: undefined }),
     sourceTags: fc.option(fc.subarray(TAGS, { minLength: 1 }), { nil: undefined }),
     sourceAccount: fc.option(fc.constantFrom(...ACCOUNTS), { nil: undefined }),
   })
@@ -81,6 +87,7 @@ const ruleArb: fc.Arbitrary<Rule> = fc
     const sourceAccount = r.sourceTags ? undefined : r.sourceAccount;
     return { ...r, sourceAccount, ranges: r.ranges ?? (r.sourceTags || sourceAccount ? undefined : ["0.0.0.0/0"]) };
   });
+}
 
 const parsed = new Map<string, CidrSet>();
 const inside = (cidr: string, address: string) => {
@@ -140,7 +147,55 @@ const idOf = (v: Vm, i: number) => `gcp:${v.ip.startsWith("10.1.0.") ? "web" : "
 /** Every address GCP may give the instance, up to what the rules tell apart (IPS holds one of each piece of both subnetworks). */
 const positions = (v: Vm) => (v.picked ? IPS.filter((ip) => ip.startsWith(v.ip.slice(0, v.ip.lastIndexOf(".") + 1))) : [v.ip]);
 
+/** A managed group (template tagged `tags`, no external IP) behind one external load balancer. */
+function lbStack(tags: string[], rules: readonly Rule[], proxy: boolean, front: number, namedPort: number): NetResource[] {
+  const [base] = [stack([], rules)];
+  const dep = (type: string, name: string) => `urn:pulumi:test::netseg::${type}::${name}`;
+  return [
+    ...base,
+    res("gcp:compute/instanceTemplate:InstanceTemplate", "tpl", { tags, networkInterfaces: [{ network: "net-id", subnetwork: "sub-app-id" }] }),
+    res("gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager", "grp", { baseInstanceName: "grp", versions: [{ instanceTemplate: "tpl-id" }], namedPorts: [{ name: "http", port: namedPort }] }),
+    ...(proxy
+      ? [
+          res("gcp:compute/backendService:BackendService", "bs", { loadBalancingScheme: "EXTERNAL", portName: "http", backends: [{ group: "grp-id" }] }),
+          res("gcp:compute/uRLMap:URLMap", "um", { defaultService: "bs-id" }),
+          res("gcp:compute/targetHttpProxy:TargetHttpProxy", "px", { urlMap: "um-id" }, { dependencies: [dep("gcp:compute/uRLMap:URLMap", "um")] }),
+          res("gcp:compute/globalForwardingRule:GlobalForwardingRule", "lb", { portRange: String(PORTS_FRONT[front]), target: "px-id" }),
+        ]
+      : [
+          res("gcp:compute/regionBackendService:RegionBackendService", "bs", { loadBalancingScheme: "EXTERNAL", protocol: "TCP", backends: [{ group: "grp-id" }] }),
+          res("gcp:compute/forwardingRule:ForwardingRule", "lb", { ipProtocol: "TCP", ports: [String(PORTS_FRONT[front])], backendService: "bs-id" }),
+        ]),
+  ];
+}
+const PORTS_FRONT = [22, 80, 443, 8080];
+
 describe("reachability / GCP workloads against a per-packet reference", () => {
+  it("a group behind an external load balancer: the internet reaches it on the rule's ports where its firewall admits the client (passthrough) or Google's front ends on the named port (proxy)", () => {
+    fc.assert(
+      fc.property(
+        fc.subarray(TAGS),
+        fc.array(ruleArbOver([...RANGES, ...GFE_RANGES]), { maxLength: 6 }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: PORTS_FRONT.length - 1 }),
+        fc.constantFrom(80, 443, 8080),
+        (tags, rules, proxy, front, namedPort) => {
+          const m = analyseReachability(lbStack(tags, rules, proxy, front, namedPort));
+          const self: Vm = { ip: "10.1.1.3", tags, external: false };
+          for (const id of ["gcp:app/mig:grp", "gcp:app/lb:lb"]) {
+            const pair = m.pair("internet", id)!;
+            for (const p of PROBES) {
+              const onFront = p.protocol === "tcp" && p.port === PORTS_FRONT[front];
+              const want = onFront && (proxy ? GFE.some((ip) => passes(rules, self, "INGRESS", { ip }, { protocol: "tcp", port: namedPort })) : [...INTERNET, ...GFE].some((ip) => passes(rules, self, "INGRESS", { ip }, p)));
+              assert.equal(has(pair.allowed, p), want, `internet -> ${id} on ${p.protocol}/${p.port} (${proxy ? "proxy" : "passthrough"})`);
+            }
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it("instances whose address GCP picks: 'allowed' holds wherever they land, 'possible' wherever one may land", () => {
     fc.assert(
       fc.property(fc.array(fc.record({ vm: vmArb, picked: fc.boolean() }), { minLength: 2, maxLength: 3 }), fc.array(ruleArb, { maxLength: 6 }), (raw, rules) => {
