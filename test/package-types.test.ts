@@ -84,7 +84,7 @@ describe("the published package's types in a user's project", function () {
   after(() => rmSync(work, { recursive: true, force: true }));
 
   /** A fresh project with netseg unpacked from the tarball and the given packages linked in. */
-  function project(name: string, packages: string[], compilerOptions: object, program: string): string {
+  function project(name: string, packages: string[], compilerOptions: object, program: string, packageJson: object = {}): string {
     const dir = path.join(work, name);
     const nm = path.join(dir, "node_modules");
     mkdirSync(path.join(nm, "netseg"), { recursive: true });
@@ -94,7 +94,7 @@ describe("the published package's types in a user's project", function () {
       mkdirSync(path.dirname(path.join(nm, pkg)), { recursive: true });
       symlinkSync(path.join(ROOT, "node_modules", pkg), path.join(nm, pkg), "dir");
     }
-    writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name, private: true }));
+    writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name, private: true, ...packageJson }));
     writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { ...compilerOptions, skipLibCheck: false }, files: ["index.ts"] }));
     writeFileSync(path.join(dir, "index.ts"), program);
     return dir;
@@ -130,6 +130,11 @@ describe("the published package's types in a user's project", function () {
   it("type-checks the README's snippet under module/moduleResolution nodenext with 0 errors", () => {
     const opts = { strict: true, target: "es2022", module: "nodenext", moduleResolution: "nodenext" };
     assert.equal(typeCheck(project("nodenext", ALL_PEERS, opts, ROOT_PROGRAM)), "");
+  });
+
+  it("type-checks the README's snippet in an ES module project (package.json type module, nodenext) with 0 errors", () => {
+    const opts = { strict: true, target: "es2022", module: "nodenext", moduleResolution: "nodenext" };
+    assert.equal(typeCheck(project("esm", ALL_PEERS, opts, ROOT_PROGRAM, { type: "module" })), "");
   });
 
   it("type-checks a typed intent and Kubernetes options (IntentInput, K8sOptions) under the template's tsconfig with 0 errors, wrong values still refused", () => {
