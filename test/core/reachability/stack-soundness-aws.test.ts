@@ -14,6 +14,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { analyseReachability } from "../../../core/reachability";
+import { res } from "./build";
 import { awsStackResources, describeAws, vpcCidr, type AwsSpec, type NaclEntrySpec, type NaclSpec, type RouteTableSpec, type SgRuleSpec, type SgSpec, type SubnetSpec } from "./reference/aws-stack";
 import { AwsReference } from "./reference/aws";
 import { PUBLIC_CIDRS } from "./reference/internet";
@@ -26,11 +27,23 @@ import { answerHolds, probesFor, probeText, type PortRule } from "./reference/tr
 const KNOWN = {
   /**
    * Traffic between two subnets of one zone that share a NACL and a route table skips the NACL:
-   * while set, such a subnet gets a route table of its own (a twin of its table, same routes), so
-   * shared NACLs are still judged between subnets of one zone, across the engine's subnet groups.
+   * while set, the zone's pair with itself is not compared when its subnets share them (every
+   * other pair is, workloads in those subnets included).
    */
   sharedNaclInZone: true,
+  /**
+   * A group reference (or `self`) in a rule does not match the part of such a zone that shares a
+   * subnet with a workload, so the zone's same-subnet traffic with the workload is missed: while
+   * set, pairs between such a zone and the workloads in its subnets are not compared.
+   */
+  groupRefsInSharedSubnet: true,
 };
+
+/** Whether the zone `id` (`aws:a`) has two subnets with one NACL (not the default) and one route table. */
+function zoneSharesNacl(spec: AwsSpec, id: string): boolean {
+  const mine = spec.subnets.filter((s) => s.zone && `aws:${s.zone}` === id);
+  return mine.some((s, i) => s.nacl && mine.some((t, j) => j > i && t.nacl === s.nacl && t.rt === s.rt));
+}
 
 const ZONES_BY_VPC = [["a", "b"], ["c"]];
 const PORT_VALUES = [0, 22, 53, 80, 443, 1023, 1024, 5432, 8080, 32768, 60999, 65535];
@@ -53,7 +66,7 @@ const rawEntry = fc.record({ ruleNo: fc.integer({ min: 1, max: 20 }), action: fc
 /** Usual tails: none, allow everything, or allow replies from anywhere and everything private. */
 const rawSide = fc.record({ entries: fc.array(rawEntry, { maxLength: 4 }), tail: fc.constantFrom(0, 1, 2) });
 const rawNacl = fc.record({ ingress: rawSide, egress: rawSide });
-const rawRt = fc.record({ default: fc.constantFrom("none", "igw", "nat"), peer: fc.boolean(), specific: fc.constantFrom("none", "pcx-subnet", "igw-public", "nat-public") });
+const rawRt = fc.record({ default: fc.constantFrom("none", "igw", "nat"), peer: fc.boolean(), specific: fc.constantFrom("none", "pcx-subnet", "igw-subnet", "igw-public", "nat-public") });
 /**
  * The stack's picks. `spread`: one VPC whose zones span several subnets, rules naming blocks of
  * those subnets (where NACLs shared between subnets of one zone matter); otherwise anything.
@@ -82,11 +95,6 @@ function buildSpec(raw: RawStack): AwsSpec {
     const zone = s.zone === 0 ? undefined : pick(ZONES_BY_VPC[vpc], s.zone - 1);
     return { name: zone ? `${zone}${i}` : `u${i}`, vpc, cidr: `10.${vpc}.${i}.0/28`, ...(zone ? { zone } : {}), ...(s.nacl ? { nacl: `acl${vpc}${s.nacl}` } : {}), ...(s.rt ? { rt: `rt${vpc}${s.rt}` } : {}) };
   });
-  if (KNOWN.sharedNaclInZone) {
-    subnets.forEach((s, i) => {
-      if (s.zone && s.nacl && subnets.slice(0, i).some((t) => t.zone === s.zone && t.nacl === s.nacl && t.rt === s.rt)) subnets[i] = { ...s, rt: `${s.rt ?? `rt${s.vpc}0`}-twin${i}` };
-    });
-  }
   const wide = [...PUBLIC_CIDRS, "10.0.0.0/8", ...Array.from({ length: raw.vpcs }, (_, v) => vpcCidr(v))];
   // Blocks of the subnets: whole, halves, a pair and a single address (usable ones: AWS reserves .0-.3 and .15).
   const local = subnets.flatMap((s) => {
@@ -150,16 +158,15 @@ function buildSpec(raw: RawStack): AwsSpec {
   const usedRts = [...new Set(subnets.flatMap((s) => (s.rt ? [s.rt] : [])))].sort();
   const rts: RouteTableSpec[] = usedRts.map((name) => {
     const vpc = Number(name[2]);
-    // A twin (`rt01-twin2`) has its table's routes; the main table's twin (`rt00-twin2`) none.
-    const k = Number(name[3]);
+    const r = raw.rts[2 * vpc + Number(name[3]) - 1];
     const other = 1 - vpc;
     const routes: RouteTableSpec["routes"][number][] = [];
-    if (k === 0) return { name, vpc, routes };
-    const r = raw.rts[2 * vpc + k - 1];
     if (r.default !== "none") routes.push({ cidr: "0.0.0.0/0", target: r.default as "igw" | "nat" });
     if (r.peer && raw.vpcs > 1) routes.push({ cidr: vpcCidr(other), target: "pcx" });
     const otherSubnet = subnets.find((s) => s.vpc === other);
     if (r.specific === "pcx-subnet" && raw.vpcs > 1 && otherSubnet) routes.push({ cidr: otherSubnet.cidr, target: "pcx" });
+    // A more specific route sending one subnet of the other VPC elsewhere than the peering (dropped there).
+    if (r.specific === "igw-subnet" && raw.vpcs > 1 && otherSubnet) routes.push({ cidr: otherSubnet.cidr, target: "igw" });
     if (r.specific === "igw-public") routes.push({ cidr: "203.0.113.0/25", target: "igw" });
     if (r.specific === "nat-public") routes.push({ cidr: "203.0.113.0/25", target: "nat" });
     return { name, vpc, routes };
@@ -170,7 +177,7 @@ function buildSpec(raw: RawStack): AwsSpec {
 const STATS = { pairs: 0, open: 0, partial: 0 };
 
 /** Every disagreement between the engine and the reference on the stack, as readable lines. */
-function disagreements(spec: AwsSpec, ephemeral: [number, number]): string[] {
+function disagreements(spec: AwsSpec, ephemeral: [number, number], avoidKnown = true): string[] {
   const m = analyseReachability(awsStackResources(spec), { ephemeralPorts: { from: ephemeral[0], to: ephemeral[1] } });
   const ref = new AwsReference(spec, ephemeral);
   const out: string[] = [];
@@ -181,6 +188,9 @@ function disagreements(spec: AwsSpec, ephemeral: [number, number]): string[] {
   for (const from of ref.endpoints) {
     for (const to of ref.endpoints) {
       if (from.id === "internet" && to.id === "internet") continue;
+      if (avoidKnown && KNOWN.sharedNaclInZone && from.id === to.id && zoneSharesNacl(spec, from.id)) continue;
+      const inZone = (zone: string, w: string) => w.startsWith(`${zone}/`) && zoneSharesNacl(spec, zone);
+      if (avoidKnown && KNOWN.groupRefsInSharedSubnet && (inZone(from.id, to.id) || inZone(to.id, from.id))) continue;
       const pair = m.pair(from.id, to.id);
       if (!pair) {
         out.push(`${from.id} -> ${to.id}: no pair in the matrix`);
@@ -219,11 +229,11 @@ describe("reachability / soundness on random AWS stacks (brute force per address
   this.timeout(120_000);
 
   it("the engine's allowed traffic equals the reference's, pair by pair and probe by probe", () => {
-    holds(rawStack, 150);
+    holds(rawStack, 120);
   });
 
   it("the same inside one VPC whose zones span several subnets, with rules naming parts of them", () => {
-    holds(rawStackOf(true), 100);
+    holds(rawStackOf(true), 80);
   });
 });
 
@@ -255,6 +265,54 @@ describe("reachability / AWS engine disagreements found by the soundness test (k
       rts: [],
       instances: [],
     };
-    assert.deepEqual(disagreements(spec, [1024, 65535]), [], describeAws(spec));
+    assert.deepEqual(disagreements(spec, [1024, 65535], false), [], describeAws(spec));
+  });
+
+  // BUG (wrong "denied"): zone a's subnets a0 and a1 share NACL acl-a (and the main route table),
+  // so the engine judges them as one group; instance vm sits in a0. Hosts of a0 reach vm inside
+  // the subnet, where no NACL applies, and vm's group admits tcp/22 from members of sg-a, which
+  // zone a's hosts carry. The engine splits the group's a0 part into a class of its own for that
+  // same-subnet path, but matches group references (and `self`) only against the zone's whole-group
+  // classes, so sg-vm's rule never matches the a0 part. Engine: aws:a -> aws:a/ec2:vm nothing;
+  // correct: tcp/22 (10.0.0.4 in a0 -> 10.0.0.10). The same rule naming a0 by CIDR
+  // (10.0.0.0/28) instead of by group gives tcp/22.
+  it.skip("a zone's hosts reach an instance in their own subnet through a rule naming the zone's group, when the zone's subnets share a NACL", () => {
+    const ssh = (peer: Partial<SgRuleSpec>): SgRuleSpec => ({ protocol: "tcp", fromPort: 22, toPort: 22, cidrs: [], groups: [], self: false, ...peer });
+    const spec: AwsSpec = {
+      vpcs: 1,
+      subnets: [
+        { name: "a0", vpc: 0, cidr: "10.0.0.0/28", zone: "a", nacl: "acl-a" },
+        { name: "a1", vpc: 0, cidr: "10.0.1.0/28", zone: "a", nacl: "acl-a" },
+      ],
+      sgs: [
+        { name: "sg-a", vpc: 0, zone: "a", ingress: [], egress: [ssh({ cidrs: ["0.0.0.0/0"] })] },
+        { name: "sg-vm", vpc: 0, ingress: [ssh({ groups: ["sg-a"] })], egress: [] },
+      ],
+      nacls: [{ name: "acl-a", vpc: 0, ingress: [], egress: [] }],
+      rts: [],
+      instances: [{ name: "vm", subnet: "a0", ip: "10.0.0.10", sgs: ["sg-vm"], publicIp: false }],
+    };
+    assert.deepEqual(disagreements(spec, [1024, 65535], false), [], describeAws(spec));
+  });
+
+  // BUG (wrong "allowed"): an instance has IPv6 addresses only in a subnet with an IPv6 CIDR
+  // block (`ipv6CidrBlock`) and only when it is given some (`ipv6AddressCount`, `ipv6Addresses`,
+  // or the subnet's `assignIpv6AddressOnCreation`); here neither the subnet nor the instance has
+  // any, so the internet cannot reach it over IPv6, and its group admits only IPv6. The engine
+  // judges the internet's IPv6 part against the rules alone. Engine: internet -> aws:web/ec2:vm
+  // and internet -> aws:web tcp/443; correct: nothing. (The reference above is IPv4-only, so this
+  // case is checked by hand.)
+  it.skip("an IPv4-only subnet and its instance are not reachable from the IPv6 internet", () => {
+    const T = { vpc: "aws:ec2/vpc:Vpc", igw: "aws:ec2/internetGateway:InternetGateway", subnet: "aws:ec2/subnet:Subnet", sg: "aws:ec2/securityGroup:SecurityGroup", rt: "aws:ec2/routeTable:RouteTable", rta: "aws:ec2/routeTableAssociation:RouteTableAssociation", instance: "aws:ec2/instance:Instance" };
+    const m = analyseReachability([
+      res(T.vpc, "vpc0", { cidrBlock: "10.0.0.0/16" }),
+      res(T.igw, "igw0", { vpcId: "vpc0-id" }),
+      res(T.subnet, "web", { vpcId: "vpc0-id", cidrBlock: "10.0.0.0/24", tags: { "netseg:zone": "web" } }),
+      res(T.sg, "sg-web", { vpcId: "vpc0-id", tags: { "netseg:zone": "web" }, ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, ipv6CidrBlocks: ["::/0"] }], egress: [{ protocol: "-1", fromPort: 0, toPort: 0, ipv6CidrBlocks: ["::/0"] }] }),
+      res(T.rt, "rt-web", { vpcId: "vpc0-id", routes: [{ ipv6CidrBlock: "::/0", gatewayId: "igw0-id" }, { cidrBlock: "0.0.0.0/0", gatewayId: "igw0-id" }] }),
+      res(T.rta, "rta-web", { subnetId: "web-id", routeTableId: "rt-web-id" }),
+      res(T.instance, "vm", { ami: "ami-12345678", instanceType: "t3.micro", subnetId: "web-id", privateIp: "10.0.0.10", vpcSecurityGroupIds: ["sg-web-id"], associatePublicIpAddress: true }),
+    ]);
+    assert.deepEqual(["aws:web/ec2:vm", "aws:web"].map((to) => `${to}: ${m.pair("internet", to)?.allowed}`), ["aws:web/ec2:vm: nothing", "aws:web: nothing"]);
   });
 });
