@@ -17,6 +17,7 @@ import { refsTo } from "./refs";
 
 export const GCP_WORKLOAD = {
   instance: "gcp:compute/instance:Instance",
+  instanceFromTemplate: "gcp:compute/instanceFromTemplate:InstanceFromTemplate",
   template: "gcp:compute/instanceTemplate:InstanceTemplate",
   regionTemplate: "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate",
   group: "gcp:compute/instanceGroupManager:InstanceGroupManager",
@@ -283,6 +284,19 @@ export function readWorkloads(g: ResourceGraph, facts: SubnetFacts, notes: Set<s
     if (w) out.push(w);
   }
   const used = new Set<string>();
+  // An instance made from a template: the template's properties, overridden by those it sets.
+  for (const r of g.ofType(GCP_WORKLOAD.instanceFromTemplate)) {
+    const refs = refsTo(g, r, "sourceInstanceTemplate", [propsOf(r).sourceInstanceTemplate], TEMPLATES);
+    refs.urns.forEach((u) => used.add(u));
+    if (refs.unresolved.length || refs.urns.length > 1) notes.add(`${r.urn}: sourceInstanceTemplate ${refs.unresolved.length ? `${refs.unresolved.join(", ")} names no instance template of this stack` : "may be any of several templates"}: what the instance does not set itself is unknown, its answers "maybe"`);
+    const tpl = refs.urns.length === 1 ? g.byUrn.get(refs.urns[0])! : undefined;
+    const own = Object.fromEntries(Object.entries(propsOf(r)).filter(([, v]) => v !== undefined && v !== null));
+    const merged: NetResource = tpl
+      ? { ...r, props: { ...propsOf(tpl), ...own }, propertyDependencies: { ...(tpl.propertyDependencies ?? {}), ...(r.propertyDependencies ?? {}) } }
+      : { ...r, props: { networkInterfaces: UNKNOWN, tags: UNKNOWN, serviceAccount: UNKNOWN, ...own } };
+    const w = workloadOf(g, merged, "vm", [merged], facts, notes, new Map());
+    if (w) out.push(w);
+  }
   for (const r of g.ofType(GCP_WORKLOAD.group, GCP_WORKLOAD.regionGroup)) {
     const raw = propsOf(r).versions;
     const values = str(raw) === UNKNOWN ? [UNKNOWN] : list(raw).map((v) => (str(v) === UNKNOWN ? UNKNOWN : plain(v)?.instanceTemplate));

@@ -199,6 +199,19 @@ describe("reachability / GCP workloads", () => {
     assert.ok(!m.endpoints.some((e) => e.resource === urnOf(T.tpl, "tpl-unused")));
   });
 
+  it("an instance made from a template runs the template's interfaces and tags, overridden by its own", () => {
+    const rs = base([
+      httpsFromAnywhere,
+      res(T.tpl, "tpl-web", { tags: ["web"], networkInterfaces: [{ network: "net-id", subnetwork: "sub-web-id", accessConfigs: [{}] }] }),
+      res("gcp:compute/instanceFromTemplate:InstanceFromTemplate", "from-tpl", { sourceInstanceTemplate: "tpl-web-id" }),
+      res("gcp:compute/instanceFromTemplate:InstanceFromTemplate", "untagged", { sourceInstanceTemplate: "tpl-web-id", tags: [] }),
+    ]);
+    const m = analyseReachability(rs);
+    assert.equal(m.pair("internet", "gcp:web/vm:from-tpl")!.allowed.toString(), "tcp/443");
+    assert.equal(m.pair("internet", "gcp:web/vm:untagged")!.possible.toString(), "nothing");
+    assert.ok(!m.notes.some((n) => n.startsWith(urnOf(T.tpl, "tpl-web"))), m.notes.join("\n"));
+  });
+
   describe("load balancers", () => {
     const group = [
       res(T.tpl, "tpl-app", { tags: ["app"], networkInterfaces: [{ network: "net-id", subnetwork: "sub-app-id" }] }),
