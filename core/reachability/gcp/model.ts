@@ -157,6 +157,7 @@ export function readGcp(g: ResourceGraph): GcpModel {
   const zones = new Map<string, GcpZone>();
   const subnetZone = new Map<string, string>();
   const subnetRanges = new Map<string, CidrSet | undefined>();
+  const subnetPrimary = new Map<string, CidrSet | undefined>();
   const subnetNetwork = new Map<string, string>();
   const infrastructure = new Set<string>();
   const zone = (name: string): GcpZone => {
@@ -192,6 +193,8 @@ export function readGcp(g: ResourceGraph): GcpModel {
     if (net) z.networks.add(net);
     subnetZone.set(r.urn, name);
     subnetRanges.set(r.urn, c.unknown ? undefined : c.set);
+    const primary = ranges([p.ipCidrRange]);
+    subnetPrimary.set(r.urn, primary.unknown || !primary.set || primary.set.isEmpty() ? undefined : primary.set);
     if (net) subnetNetwork.set(r.urn, net);
     if (/netseg-sensitive=true/.test(String(str(p.description) ?? ""))) z.sensitive = true;
   }
@@ -289,7 +292,7 @@ export function readGcp(g: ResourceGraph): GcpModel {
   });
   const defaultRoute = new Set(g.ofType(GCP.network).filter((n) => bool(propsOf(n).deleteDefaultRoutesOnCreate) !== true).map((n) => n.urn));
   const zoneTags = new Map([...zones.values()].filter((z) => !z.network).map((z) => [z.name, z.tags as ReadonlySet<string>]));
-  const workloads = readWorkloads(g, { zoneOf: subnetZone, ranges: subnetRanges, networkOf: subnetNetwork, infrastructure, zoneTags }, notes);
+  const workloads = readWorkloads(g, { zoneOf: subnetZone, ranges: subnetRanges, primaryRanges: subnetPrimary, networkOf: subnetNetwork, infrastructure, zoneTags }, notes);
   const loadBalancers = readLoadBalancers(g, notes);
   const nats = readNats(g, notes, (router) => networkKey(g, router, "network"));
   const subnetRegions = new Map(g.ofType(GCP.subnet).flatMap((s) => {

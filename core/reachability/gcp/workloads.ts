@@ -74,6 +74,8 @@ export interface SubnetFacts {
   readonly zoneOf: ReadonlyMap<string, string>;
   /** Subnetwork URN -> its ranges (primary and secondary); undefined when unknown at preview. */
   readonly ranges: ReadonlyMap<string, CidrSet | undefined>;
+  /** Subnetwork URN -> its primary range (`ipCidrRange`), where GCP picks an interface's address. */
+  readonly primaryRanges: ReadonlyMap<string, CidrSet | undefined>;
   /** Subnetwork URN -> network URN or literal. */
   readonly networkOf: ReadonlyMap<string, string>;
   /** netseg's egress proxy subnetworks: what runs there is infrastructure. */
@@ -144,7 +146,9 @@ function place(g: ResourceGraph, r: NetResource, facts: SubnetFacts, group: bool
       out.external = { v4: triOr(out.external.v4, "maybe"), v6: triOr(out.external.v6, "maybe") };
       return;
     }
+    /** The subnetwork's ranges (alias ranges come from any), and its primary range (the interface's address). */
     let range: CidrSet | undefined;
+    let primaryRange: CidrSet | undefined;
     let netOfSubnet = false;
     const sub = ni.subnetwork;
     if (sub !== undefined && sub !== null) {
@@ -155,6 +159,7 @@ function place(g: ResourceGraph, r: NetResource, facts: SubnetFacts, group: bool
         if (facts.infrastructure.has(urn)) out.infrastructure = true;
         if (i === 0 || out.zone === undefined) out.zone ??= facts.zoneOf.get(urn);
         range = facts.ranges.get(urn);
+        primaryRange = facts.primaryRanges.get(urn) ?? range;
         const net = facts.networkOf.get(urn);
         if (net) {
           out.networks.add(net);
@@ -175,17 +180,17 @@ function place(g: ResourceGraph, r: NetResource, facts: SubnetFacts, group: bool
       const c = cidrSet([ip.includes("/") ? ip : `${ip}/32`]);
       if (c.bad.length || c.set.isEmpty()) {
         notes.add(`${r.urn}: networkInterfaces[${i}].networkIp ${JSON.stringify(ip)} is not an IP address; GCP would reject it, so the instance may be anywhere in its subnetwork`);
-        if (range) {
-          out.somewhere = out.somewhere.union(range);
-          out.primary = out.primary.union(range);
+        if (primaryRange) {
+          out.somewhere = out.somewhere.union(primaryRange);
+          out.primary = out.primary.union(primaryRange);
         } else out.addressesUnknown = true;
       } else {
         out.fixed = out.fixed.union(c.set);
         out.primary = out.primary.union(c.set);
       }
-    } else if (range) {
-      out.somewhere = out.somewhere.union(range);
-      out.primary = out.primary.union(range);
+    } else if (primaryRange) {
+      out.somewhere = out.somewhere.union(primaryRange);
+      out.primary = out.primary.union(primaryRange);
     } else out.addressesUnknown = true;
     const alias = ni.aliasIpRanges;
     if (str(alias) === UNKNOWN) out.addressesUnknown = true;

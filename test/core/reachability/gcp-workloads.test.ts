@@ -122,6 +122,16 @@ describe("reachability / GCP workloads", () => {
     assert.equal(open.allowed.toString(), "tcp/8080");
   });
 
+  it("an instance's address is picked in its subnetwork's primary range: a rule naming a secondary (pod) range leaves it certain", () => {
+    const rs = base([
+      fw("app-in", { direction: "INGRESS", allows: [{ protocol: "tcp", ports: ["8080"] }], sourceRanges: ["10.1.0.0/24"], targetTags: ["app"] }),
+      fw("pods-out", { direction: "INGRESS", priority: 900, denies: [{ protocol: "all" }], sourceRanges: ["10.8.0.0/16"], targetTags: ["app"] }),
+      vm("web-any", "sub-web"),
+      vm("app-1", "sub-app", { tags: ["app"] }, { networkIp: "10.1.1.5" }),
+    ]).map((r) => (r.name === "sub-web" ? { ...r, props: { ...r.props, secondaryIpRanges: [{ rangeName: "pods", ipCidrRange: "10.8.0.0/16" }] } } : r));
+    assert.equal(analyseReachability(rs).pair("gcp:web/vm:web-any", "gcp:app/vm:app-1")!.allowed.toString(), "tcp/8080");
+  });
+
   it("an instance whose address GCP picks inside a range a rule cuts is a 'maybe', not a certainty", () => {
     const m = analyseReachability(
       base([
