@@ -243,3 +243,78 @@ export function generateTenantFleetStack(tenants: number): NetResource[] {
   }
   return out;
 }
+
+/**
+ * Workloads in zones, as application teams deploy them: one VPC, `subnets` /24 subnets spread
+ * over 20 zones (one NACL and route table per zone, every fourth zone public), each zone with
+ * netseg's group and three application groups that admit each other's tiers by reference; and
+ * `workloads` instances, each in a subnet of its zone with one of the zone's application groups,
+ * one in five with a fixed private address. NACLs cut some subnets at a /26 (a deny before the
+ * allow), so addresses on either side of a cut are treated apart. Deterministic for a size.
+ */
+export function generateWorkloadStack(workloads: number, subnets = 200): NetResource[] {
+  const rand = rng(workloads + subnets);
+  const zones = 20;
+  const perZone = Math.ceil(subnets / zones);
+  const name = (z: number) => `w${String(z).padStart(2, "0")}`;
+  const INSTANCE = "aws:ec2/instance:Instance";
+  const out: NetResource[] = [
+    { type: "aws:ec2/vpc:Vpc", name: "vpc", urn: urn("aws:ec2/vpc:Vpc", "vpc"), id: "vpc-id", props: { cidrBlock: "10.0.0.0/16" } },
+    { type: IGW, name: "igw", urn: urn(IGW, "igw"), id: "igw-id", props: { vpcId: "vpc-id" } },
+  ];
+  const tiers = ["web", "api", "db"];
+  const ports: Record<string, number> = { web: 443, api: 8080, db: 5432 };
+  const subnetCidr = (s: number) => `10.0.${s}.0/24`;
+  for (let z = 0; z < zones; z++) {
+    const n = name(z);
+    const tags = { "netseg:zone": n };
+    const mine = Array.from({ length: perZone }, (_, i) => z * perZone + i).filter((s) => s < subnets);
+    out.push({ type: SG, name: `sg-${n}`, urn: urn(SG, `sg-${n}`), id: `sg-${n}-id`, props: { vpcId: "vpc-id", ingress: [], egress: [], tags } });
+    tiers.forEach((t, i) => {
+      // Each tier admits the tier before it in any zone nearby, and its own zone's netseg group.
+      const from = i === 0 ? [`sg-${n}-id`] : [`sg-${n}-${tiers[i - 1]}-id`, `sg-${name((z + 1) % zones)}-${tiers[i - 1]}-id`];
+      out.push({
+        type: SG,
+        name: `sg-${n}-${t}`,
+        urn: urn(SG, `sg-${n}-${t}`),
+        id: `sg-${n}-${t}-id`,
+        props: {
+          vpcId: "vpc-id",
+          ingress: [{ protocol: "tcp", fromPort: ports[t], toPort: ports[t], securityGroups: from }, ...(i === 0 && z % 4 === 0 ? [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }] : [])],
+          egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
+        },
+      });
+    });
+    const cut = `10.0.${mine[0]}.${64 * Math.floor(rand() * 4)}/26`;
+    const acl = {
+      ingress: [
+        { ruleNo: 90, action: "deny", protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlock: cut },
+        { ruleNo: 100, action: "allow", protocol: "-1", fromPort: 0, toPort: 0, cidrBlock: "10.0.0.0/16" },
+        ...(z % 4 === 0 ? [{ ruleNo: 110, action: "allow", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlock: "0.0.0.0/0" }] : []),
+      ],
+      egress: [{ ruleNo: 100, action: "allow", protocol: "-1", fromPort: 0, toPort: 0, cidrBlock: "0.0.0.0/0" }],
+    };
+    out.push({ type: NACL, name: `acl-${n}`, urn: urn(NACL, `acl-${n}`), id: `acl-${n}-id`, props: { vpcId: "vpc-id", subnetIds: mine.map((s) => `subnet-${s}-id`), ...acl } });
+    const routes = z % 4 === 0 ? [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-id" }] : [];
+    out.push({ type: RT, name: `rt-${n}`, urn: urn(RT, `rt-${n}`), id: `rt-${n}-id`, props: { vpcId: "vpc-id", routes } });
+    for (const s of mine) {
+      out.push({ type: SUBNET, name: `subnet-${s}`, urn: urn(SUBNET, `subnet-${s}`), id: `subnet-${s}-id`, props: { vpcId: "vpc-id", cidrBlock: subnetCidr(s), tags, mapPublicIpOnLaunch: z % 4 === 0 } });
+      out.push({ type: RTA, name: `rta-${s}`, urn: urn(RTA, `rta-${s}`), props: { subnetId: `subnet-${s}-id`, routeTableId: `rt-${n}-id` } });
+    }
+  }
+  const used = new Set<string>();
+  for (let i = 0; i < workloads; i++) {
+    const s = Math.floor(rand() * subnets);
+    const z = Math.min(Math.floor(s / perZone), zones - 1);
+    const tier = tiers[Math.floor(rand() * tiers.length)];
+    let privateIp: string | undefined;
+    if (rand() < 0.2) {
+      const ip = `10.0.${s}.${4 + Math.floor(rand() * 250)}`;
+      if (!used.has(ip)) privateIp = ip;
+      used.add(ip);
+    }
+    const n = `i${String(i).padStart(5, "0")}`;
+    out.push({ type: INSTANCE, name: n, urn: urn(INSTANCE, n), id: `${n}-id`, props: { subnetId: `subnet-${s}-id`, vpcSecurityGroupIds: [`sg-${name(z)}-${tier}-id`], ...(privateIp ? { privateIp } : {}) } });
+  }
+  return out;
+}

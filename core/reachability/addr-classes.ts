@@ -10,7 +10,7 @@
 import { CidrSet, rangeToCidrs, type IpFamily } from "../net/cidr";
 import type { Interval, RangeSet } from "../net/range-set";
 import { AddressIndex } from "./addr-index";
-import { LazyPath } from "./stage";
+import { LazyPath, type WalkMemo } from "./stage";
 
 export interface AddressClass {
   /** Undefined when the endpoint's addresses are unknown at preview (then it is one class). */
@@ -171,7 +171,9 @@ export class ClassPath extends LazyPath {
     readonly way: string,
     steps: ConstructorParameters<typeof LazyPath>[1],
     label?: string,
+    readonly between?: { readonly key: string; readonly same: boolean },
+    memo?: WalkMemo,
   ) {
-    super(label ?? way, steps);
+    super(label ?? way, steps, memo);
   }
 }

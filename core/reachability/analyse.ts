@@ -86,7 +86,11 @@ function ruleKey(r: RuleRef): string {
   return `${r.urn}\u0000${r.resource}\u0000${r.rule}`;
 }
 
-/** A pair's verdict; the rules behind it are gathered only when asked for. */
+/**
+ * A pair's verdict; the rules behind it are gathered only when asked for. Its paths are kept, or
+ * (for the matrix's own pairs, which may number hundreds of thousands) made again when asked
+ * for: the platform's stages are cached, so that costs little, and the matrix keeps only verdicts.
+ */
 class Pair implements PairResult {
   private rules?: RuleRef[];
 
@@ -95,8 +99,12 @@ class Pair implements PairResult {
     readonly to: string,
     readonly allowed: TrafficSet,
     readonly possible: TrafficSet,
-    readonly paths: readonly Path[],
+    private readonly pathsOrMake: readonly Path[] | (() => readonly Path[]),
   ) {}
+
+  get paths(): readonly Path[] {
+    return typeof this.pathsOrMake === "function" ? this.pathsOrMake() : this.pathsOrMake;
+  }
 
   get allowedBy(): readonly RuleRef[] {
     if (!this.rules) {
@@ -118,7 +126,8 @@ class Pair implements PairResult {
   }
 }
 
-export function pairResult(from: string, to: string, paths: Path[]): PairResult {
+/** The verdict of a pair from its paths; with `remake`, the paths are dropped and made again when asked for. */
+export function pairResult(from: string, to: string, paths: Path[], remake?: () => readonly Path[]): PairResult {
   let allowed = TrafficSet.EMPTY;
   let possible = TrafficSet.EMPTY;
   for (const p of paths) {
@@ -126,7 +135,7 @@ export function pairResult(from: string, to: string, paths: Path[]): PairResult 
     if (!t.lower.isEmpty()) allowed = allowed.isEmpty() ? t.lower : allowed.union(t.lower);
     if (!t.upper.isEmpty()) possible = possible.isEmpty() ? t.upper : possible.union(t.upper);
   }
-  return new Pair(from, to, allowed, possible, paths);
+  return new Pair(from, to, allowed, possible, remake ?? paths);
 }
 
 /**
@@ -153,16 +162,40 @@ export function analyseReachability(resources: readonly NetResource[], opts: Ana
     for (const from of mine) {
       for (const to of mine) {
         if (!from.platform && !to.platform) continue;
+        const remake = () => platform.paths(from, to) ?? [];
+        if (platform.closed?.(from, to)) {
+          pairs.push(pairResult(from.id, to.id, [], remake));
+          continue;
+        }
         const paths = platform.paths(from, to);
-        if (paths) pairs.push(pairResult(from.id, to.id, paths));
+        if (paths) pairs.push(pairResult(from.id, to.id, paths, remake));
       }
     }
   }
   pairs.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0));
-  return makeMatrix(endpoints, pairs, platforms.flatMap((p) => p.notes));
+  const subnetsOf = (id: string) => {
+    for (const p of platforms) {
+      const s = p.subnetsOf?.(id);
+      if (s) return s;
+    }
+    return undefined;
+  };
+  return makeMatrix(endpoints, pairs, platforms.flatMap((p) => p.notes), subnetsOf);
 }
 
-export function makeMatrix(endpoints: Endpoint[], pairs: PairResult[], notes: string[]): Matrix {
+/**
+ * Whether a path of a class pair holds for two particular workloads: paths marked `between`
+ * hold for members in one subnet of that network group, or in different ones.
+ */
+function holdsFor(p: Path, from: ReadonlyMap<string, readonly string[]> | undefined, to: ReadonlyMap<string, readonly string[]> | undefined): boolean {
+  if (!p.between) return true;
+  const a = from?.get(p.between.key);
+  const b = to?.get(p.between.key);
+  if (!a || !b) return true;
+  return p.between.same ? a.some((u) => b.includes(u)) : a.some((u) => b.some((v) => v !== u));
+}
+
+export function makeMatrix(endpoints: Endpoint[], pairs: PairResult[], notes: string[], subnetsOf?: (id: string) => ReadonlyMap<string, readonly string[]> | undefined): Matrix {
   const byIds = new Map(pairs.map((p) => [`${p.from}\u0000${p.to}`, p]));
   const byId = new Map(endpoints.map((e) => [e.id, e]));
   const byKey = new Map<string, Endpoint>();
@@ -178,8 +211,14 @@ export function makeMatrix(endpoints: Endpoint[], pairs: PairResult[], notes: st
       const [fa, fb] = [a?.id ?? from, b?.id ?? to];
       const [ra, rb] = [a?.sameAs ?? fa, b?.sameAs ?? fb];
       const found = byIds.get(`${ra}\u0000${rb}`);
+      if (!found) return undefined;
+      // A class pair's paths may hold for some of its member pairs only (in one subnet or not).
+      if (subnetsOf && found.paths.some((p) => p.between)) {
+        const [sa, sb] = [subnetsOf(fa), subnetsOf(fb)];
+        if (!found.paths.every((p) => holdsFor(p, sa, sb))) return pairResult(fa, fb, found.paths.filter((p) => holdsFor(p, sa, sb)));
+      }
       // A workload alike to another answers with its representative's verdict, under its own name.
-      return !found || (ra === fa && rb === fb) ? found : new AlikePair(fa, fb, found);
+      return ra === fa && rb === fb ? found : new AlikePair(fa, fb, found);
     },
   };
 }

@@ -131,6 +131,13 @@ export interface Path {
    * addresses, or IPv4 and IPv6 are judged apart): the way's label, without the classes.
    */
   readonly way?: string;
+  /**
+   * Between two classes of alike workloads that share a NACL and route table (../aws): the path
+   * holds for member pairs in one subnet (`same`, no NACL crossed) or in different subnets
+   * (`different`) of the network group `key` only. The matrix's `pair()` keeps, for two
+   * workloads, the paths that hold for them.
+   */
+  readonly between?: { readonly key: string; readonly same: boolean };
 }
 
 /** Why some traffic of a pair does not pass. */

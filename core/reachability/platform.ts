@@ -16,6 +16,17 @@ export interface PlatformAnalysis {
   /** Undefined when the pair is not this platform's to judge. */
   paths(from: Endpoint, to: Endpoint): Path[] | undefined;
   readonly notes: readonly string[];
+  /**
+   * For a workload judged through a class (`Endpoint.sameAs`, or a representative): its subnets
+   * per network group, to tell which of a class pair's paths (`Path.between`) hold for it.
+   */
+  subnetsOf?(endpointId: string): ReadonlyMap<string, readonly string[]> | undefined;
+  /**
+   * True when the pair certainly has no path, known without building its paths (no rule of the
+   * source's groups names any address class of the destination, say). A shortcut only: the
+   * paths, built when asked for, say the same.
+   */
+  closed?(from: Endpoint, to: Endpoint): boolean;
 }
 
 /** Public address space: everything but private, shared, loopback, link-local and multicast blocks. */

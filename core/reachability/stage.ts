@@ -148,10 +148,14 @@ export class LazyPath implements Path {
   private readonly done: Stage[] = [];
   private next = 0;
 
-  /** A step yields one stage, none (not needed on this path), or several checked in order. */
+  /**
+   * A step yields one stage, none (not needed on this path), or several checked in order. With a
+   * `memo`, what passes a sequence of stages is computed once for every path that starts with it.
+   */
   constructor(
     readonly label: string,
     private readonly steps: readonly (() => Stage | readonly Stage[] | undefined)[],
+    private readonly memo?: WalkMemo,
   ) {}
 
   private advance(): boolean {
@@ -176,8 +180,57 @@ export class LazyPath implements Path {
   }
 
   traffic(): { lower: TrafficSet; upper: TrafficSet } {
-    return walk((i) => (i < this.done.length || this.advance() ? this.done[i] : undefined));
+    const stage = (i: number) => (i < this.done.length || this.advance() ? this.done[i] : undefined);
+    return this.memo ? this.memo.walk(stage) : walk(stage);
   }
+}
+
+interface WalkState {
+  readonly lower: TrafficSet;
+  readonly upper: TrafficSet;
+  readonly client?: { lower: TrafficSet; upper: TrafficSet };
+}
+
+const START: WalkState = { lower: TrafficSet.ALL, upper: TrafficSet.ALL };
+
+/**
+ * What passes each sequence of stages, shared by the paths of one analysis: stages are cached
+ * objects (one per rule set and peer class), so paths of many endpoint pairs begin with the same
+ * ones (a tier's egress towards one peer class, the peer's NACL) and the meets are done once.
+ * Same answers as {@link walk}, which the tests check.
+ */
+export class WalkMemo {
+  /** A trie over stage sequences: each node is what passes the stages on the way to it. */
+  private readonly root: MemoNode = { state: START };
+
+  walk(stage: (i: number) => Stage | undefined): { lower: TrafficSet; upper: TrafficSet } {
+    let node = this.root;
+    for (let i = 0, s = stage(0); s; s = stage(++i)) {
+      const children = (node.next ??= new Map());
+      let child = children.get(s);
+      if (!child) children.set(s, (child = { state: stepState(node.state, s) }));
+      node = child;
+      if (node.state.upper.isEmpty()) return { lower: TrafficSet.EMPTY, upper: TrafficSet.EMPTY };
+    }
+    return { lower: node.state.lower, upper: node.state.upper };
+  }
+}
+
+interface MemoNode {
+  readonly state: WalkState;
+  next?: Map<Stage, MemoNode>;
+}
+
+function stepState(state: WalkState, s: Stage): WalkState {
+  let lower = meet(state.lower, s.lower);
+  let upper = meet(state.upper, s.upper);
+  let client = state.client;
+  if (s.clientPorts) {
+    client = meetClientPorts(client, s.clientPorts);
+    lower = meet(lower, served(client.lower));
+    upper = meet(upper, served(client.upper));
+  }
+  return client ? { lower, upper, client } : { lower, upper };
 }
 
 /**

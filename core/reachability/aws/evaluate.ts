@@ -25,7 +25,7 @@ import { AddressSplitter, ClassPath, classLabel, type AddressClass } from "../ad
 import { flat } from "../sweep";
 import type { Endpoint, Path, RuleRef, Stage } from "../model";
 import type { External, PlatformAnalysis } from "../platform";
-import { allowStage, blockStage, firstMatchStage, LazyPath, passStage, pathTraffic, unknownStage, type Entry } from "../stage";
+import { allowStage, blockStage, firstMatchStage, LazyPath, passStage, pathTraffic, unknownStage, WalkMemo, type Entry } from "../stage";
 import { returnStages } from "../reply";
 import type { EphemeralPorts } from "../ephemeral";
 import { triOr, type Tri } from "../values";
@@ -53,6 +53,8 @@ interface ZoneEp {
   readonly addresses?: CidrSet;
   /** Set for a workload endpoint: what it is, and what is uncertain about it. */
   readonly workload?: AwsWorkload;
+  /** A workload's zone key (or untagged subnet's), when its subnets tell one. */
+  readonly home?: string;
 }
 
 /** One address class of a peer: of a subnet group (or of a zone without subnets) or of an external. */
@@ -64,6 +66,7 @@ interface PeerClass extends AddressClass {
 const DEFAULT_NACL: RuleRef = { urn: "", resource: "default NACL", rule: "rule 100 (allow all)" };
 
 export function analyseAws(model: AwsModel, externals: readonly External[], ephemeralPorts?: EphemeralPorts): PlatformAnalysis {
+  const memo = new WalkMemo();
   const returnStage = returnStages(ephemeralPorts);
   const notes = [...model.notes];
   const zones = new Map<string, ZoneEp>();
@@ -211,7 +214,7 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
         ...(sensitive ? { sensitive } : {}),
         ...(zone === undefined && zk !== undefined ? { network: first.urn } : {}),
       };
-      const z: ZoneEp = { ep, sgs, groups, addresses, workload: w };
+      const z: ZoneEp = { ep, sgs, groups, addresses, workload: w, ...(zk !== undefined ? { home: zk } : {}) };
       zones.set(id, z);
       out.push(z);
     }
@@ -234,24 +237,33 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
     ...[...model.nacls.values()].flatMap((n) => n.entries.map((e) => e.cidrs)),
     ...[...model.routeTables.values()].flatMap((t) => t.routes.map((r) => r.dest)),
   ]);
-  // Workloads every rule treats alike are judged once (equivalence classes): same subnets, same
+  // Workloads every rule treats alike are judged once (equivalence classes): same zone, same
+  // NACL, route table and VPC for each of their subnets (subnets the rules treat alike), same
   // groups, same public address, same load balancer role, addresses the rules cannot tell apart.
+  // Members of a class may sit in different subnets of one network group: whether two workloads
+  // share a subnet (no NACL between them) is kept per member (`memberSubnets`), and a class
+  // pair's paths say which case they hold for (`Path.between`).
   const representative = new Map<string, ZoneEp>();
+  const memberSubnets = new Map<string, Map<string, string[]>>();
+  const classSubnets = new Map<string, Map<string, Set<string>>>();
   for (const z of workloadEps) {
     const w = z.workload!;
-    const signature = JSON.stringify([
-      w.kind === "lb" ? w.urn : "",
-      z.groups.map((g) => g.subnets[0].urn),
-      z.sgs.map((sg) => sg.urn).sort(),
-      w.publicIp,
-      w.subnetsCertain,
-      w.unfiltered,
-      targetsOf.get(w.urn) ?? [],
-      z.groups.map((g) => splitter.signature(g.cidrs)),
-    ]);
-    const rep = representative.get(signature);
-    if (!rep) representative.set(signature, z);
+    const places = z.groups.map((g) => `${netKey(g)}#${splitter.signature(g.subnets[0].cidrs)}#${splitter.signature(g.cidrs)}`).sort();
+    const signature = JSON.stringify([w.kind === "lb" ? w.urn : "", z.home ?? "", places, z.sgs.map((sg) => sg.urn).sort(), w.publicIp, w.subnetsCertain, w.unfiltered, targetsOf.get(w.urn) ?? []]);
+    let rep = representative.get(signature);
+    if (!rep) representative.set(signature, (rep = z));
     else zones.set(z.ep.id, { ...z, ep: { ...z.ep, sameAs: rep.ep.id } });
+    const mine = new Map<string, string[]>();
+    const theirs = classSubnets.get(rep.ep.id) ?? new Map<string, Set<string>>();
+    classSubnets.set(rep.ep.id, theirs);
+    for (const g of z.groups) {
+      const k = netKey(g);
+      mine.set(k, [...(mine.get(k) ?? []), g.subnets[0].urn]);
+      const set = theirs.get(k) ?? new Set<string>();
+      set.add(g.subnets[0].urn);
+      theirs.set(k, set);
+    }
+    memberSubnets.set(z.ep.id, mine);
   }
   const allEndpoints = [...zones.values()];
   /** The endpoints judged: zones, and one workload per equivalence class. */
@@ -336,9 +348,16 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
   };
   /** One stage per (zone, peer class, direction): every subnet pairing of a zone pair shares it. */
   const sgStages = new Map<string, Stage>();
+  /** Endpoints with the same groups share their stages (workloads of one tier across subnets). */
+  const sgSetKeys = new Map<string, string>();
+  const sgSetKey = (zone: ZoneEp) => {
+    let k = sgSetKeys.get(zone.ep.id);
+    if (k === undefined) sgSetKeys.set(zone.ep.id, (k = zone.workload?.unfiltered || !zone.sgs.length ? zone.ep.id : `sgs:${zone.sgs.map((s) => s.urn).sort().join(",")}`));
+    return k;
+  };
   function sgStage(zone: ZoneEp, peer: Endpoint, peerClass: number, egress: boolean): Stage {
     const dir = egress ? "egress" : "ingress";
-    const key = `${zone.ep.id}|${peerClass}|${dir}`;
+    const key = `${sgSetKey(zone)}|${peerClass}|${dir}`;
     const cached = sgStages.get(key);
     if (cached) return cached;
     const names = sgNames(zone);
@@ -529,6 +548,17 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
         // A workload shares its subnet with its zone's other instances and with other workloads
         // there: traffic inside one subnet meets no NACL and no route. The part of a zone's group
         // in that subnet is a class of its own (`<group>@<subnet>`).
+        if (x && y && a.workload && b.workload && netKey(x) === netKey(y)) {
+          // Two classes of workloads in one network group: members may share a subnet (no NACL
+          // between them) or not; each case is a path of its own, for the members it holds for.
+          const key = netKey(x);
+          const [sa, sb] = [classSubnets.get(a.ep.id)!.get(key)!, classSubnets.get(b.ep.id)!.get(key)!];
+          const sameOk = [...sa].some((u) => sb.has(u));
+          const differentOk = !(sa.size === 1 && sb.size === 1 && sameOk);
+          if (sameOk) addPaths(x, y, classesOf.get(x.key)!, classesOf.get(y.key)!, false, `${way} (inside one subnet)`, { key, same: true });
+          if (differentOk) addPaths(x, y, classesOf.get(x.key)!, classesOf.get(y.key)!, true, `${way} (across subnets)`, { key, same: false });
+          continue;
+        }
         const shared = x && y && x !== y ? sharedSubnet(x, y) : undefined;
         if (shared) {
           const inside = (g: Group) => classesOf.get(g.subnets.length > 1 ? `${g.key}@${shared.urn}` : g.key)!;
@@ -537,7 +567,7 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
         } else addPaths(x, y, classesOf.get(x?.key ?? a.ep.id)!, classesOf.get(y?.key ?? b.ep.id)!, !!x && !!y && x !== y, way);
       }
     }
-    function addPaths(x: Group | undefined, y: Group | undefined, fromClasses: readonly number[], toClasses: readonly number[], crossing: boolean, way: string): void {
+    function addPaths(x: Group | undefined, y: Group | undefined, fromClasses: readonly number[], toClasses: readonly number[], crossing: boolean, way: string, between?: { key: string; same: boolean }): void {
       const [fromName, toName] = x && y ? [groupName(a, x), groupName(b, y)] : [a.ep.key, b.ep.key];
       const extra = a.workload || b.workload ? workloadStages(a, b) : [];
       for (const cx of fromClasses) {
@@ -563,7 +593,7 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
             );
           }
           const parted = classes[cx].part || classes[cy].part;
-          paths.push(new ClassPath(way, steps, parted ? `${classLabel(fromName, classes[cx])} -> ${classLabel(toName, classes[cy])}` : undefined));
+          paths.push(new ClassPath(way, steps, parted ? `${classLabel(fromName, classes[cx])} -> ${classLabel(toName, classes[cy])}` : undefined, between, memo));
         }
       }
     }
@@ -597,15 +627,40 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
         if (!outbound) steps.push(() => sgStage(z, ext.endpoint, c, false));
         const way = g ? subnetNames(g) : z.ep.key;
         const other = classLabel(key, classes[c]);
-        return new ClassPath(way, steps, outbound ? `${way} -> ${other}` : `${other} -> ${way}`);
+        return new ClassPath(way, steps, outbound ? `${way} -> ${other}` : `${other} -> ${way}`, undefined, memo);
       }),
     );
   }
 
+  /** Whether some rule of `z`'s groups in direction `dir` may match some address class of `peer`. */
+  const namedCache = new Map<string, boolean>();
+  function namesAny(z: ZoneEp, peer: ZoneEp, dir: "egress" | "ingress"): boolean {
+    if (!z.sgs.length || z.workload?.unfiltered || !peer.groups.length) return true;
+    const key = `${sgSetKey(z)}|${peer.ep.id}|${dir}`;
+    let hit = namedCache.get(key);
+    if (hit === undefined) {
+      const peerClasses = peer.groups.flatMap((g) => classesOf.get(g.key)!);
+      hit = z.sgs.some((sg) => {
+        const bucket = sgBuckets.get(`${sg.urn}|${dir}`);
+        return !!bucket && peerClasses.some((c) => bucket.has(c));
+      });
+      namedCache.set(key, hit);
+    }
+    return hit;
+  }
   const lbByUrn = new Map(zoneList.filter((z) => z.workload?.kind === "lb").map((z) => [z.workload!.urn, z]));
   const legCache = new Map<string, { lower: TrafficSet; upper: TrafficSet; rules: RuleRef[] }>();
   return {
     endpoints: allEndpoints.map((z) => z.ep),
+    subnetsOf: (id) => memberSubnets.get(id),
+    closed(from, to) {
+      // Between two workloads, groups whose rules name none of the other's address classes
+      // (by address or by group) close every path at the first filter.
+      const a = zones.get(from.id);
+      const b = zones.get(to.id);
+      if (!a?.workload || !b?.workload || targetsOf.has(b.workload.urn)) return false;
+      return !namesAny(a, b, "egress") || !namesAny(b, a, "ingress");
+    },
     notes,
     paths(from, to) {
       const direct = directPaths(from, to);
@@ -685,6 +740,11 @@ const AWS_DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup";
 function narrowed(subnet: CidrSet | undefined, fixed: CidrSet | undefined): CidrSet | undefined {
   if (!fixed) return subnet;
   return subnet ? subnet.intersect(fixed) : fixed;
+}
+
+/** A group's network: NACL, route table and VPC (subnets alike in these are one group of a zone). */
+function netKey(g: Group): string {
+  return `${g.nacl?.urn ?? "-"}|${g.rt?.urn ?? "-"}|${g.vpc ?? "-"}`;
 }
 
 /** The subnet two groups share when one is a workload's (one subnet) inside the other. */
