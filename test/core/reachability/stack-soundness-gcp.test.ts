@@ -8,7 +8,8 @@
  * whose instances carry network tags, instances with fixed addresses, their own tags and an
  * external address or none (workload endpoints), and firewall rules of random direction, priority (ties
  * included), action, ports, source and destination ranges (covering part of a subnetwork or of
- * the internet: partial denies), source tags and target tags.
+ * the internet: partial denies), source and target tags, source and target service accounts
+ * (zones with an account of their own, instances running as one or as none).
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
@@ -44,6 +45,9 @@ const KNOWN = {
 };
 
 const tagSet = fc.subarray(TAGS);
+/** Service account ids: a zone's (declared when the zone has one) and one declared nowhere. */
+const ACCOUNTS = [...ZONES.map((z) => `sa-${z}`), "sa-other"];
+const accountSet = fc.subarray(ACCOUNTS, { minLength: 1 });
 const cidrPick = fc.record({ local: fc.boolean(), i: fc.nat() });
 const rawFirewall = fc.record({
   network: fc.nat(1),
@@ -52,8 +56,9 @@ const rawFirewall = fc.record({
   action: fc.constantFrom("allow" as const, "deny" as const),
   traffic: fc.nat(TRAFFIC.length - 1),
   ranges: fc.array(cidrPick, { maxLength: 2 }),
-  sourceTags: fc.oneof(fc.constant([] as string[]), tagSet),
-  targetTags: fc.oneof(fc.constant([] as string[]), tagSet),
+  /** Sources beside ranges, and targets: by tags or by service accounts (GCP takes one kind), or none. */
+  sources: fc.oneof(fc.constant({}), tagSet.map((tags) => ({ tags })), accountSet.map((accounts) => ({ accounts }))),
+  targets: fc.oneof(fc.constant({}), tagSet.map((tags) => ({ tags })), accountSet.map((accounts) => ({ accounts }))),
 });
 const rawStack = fc.record({
   networks: fc.array(fc.boolean(), { minLength: 1, maxLength: 2 }),
@@ -61,7 +66,9 @@ const rawStack = fc.record({
   /** Per zone, the tags of one or two instance templates. */
   zoneTags: fc.array(fc.array(tagSet, { minLength: 1, maxLength: 2 }), { minLength: ZONES.length, maxLength: ZONES.length }),
   firewalls: fc.array(rawFirewall, { maxLength: 7 }),
-  instances: fc.array(fc.record({ subnet: fc.nat(), host: fc.integer({ min: 2, max: 13 }), tags: tagSet, external: fc.boolean() }), { maxLength: 3 }),
+  instances: fc.array(fc.record({ subnet: fc.nat(), host: fc.integer({ min: 2, max: 13 }), tags: tagSet, external: fc.boolean(), account: fc.option(fc.constantFrom(...ACCOUNTS), { nil: undefined }) }), { maxLength: 3 }),
+  /** Per zone, whether it has a service account of its own (its instances run as it). */
+  zoneAccounts: fc.array(fc.boolean(), { minLength: ZONES.length, maxLength: ZONES.length }),
   routes: fc.array(fc.record({ network: fc.nat(1), dest: fc.constantFrom("0.0.0.0/0", "0.0.0.0/1", "203.0.113.0/25"), tags: fc.oneof(fc.constant([] as string[]), tagSet) }), { maxLength: 2 }),
 });
 type RawStack = typeof rawStack extends fc.Arbitrary<infer T> ? T : never;
@@ -89,8 +96,9 @@ function buildSpec(raw: RawStack): GcpSpec {
     // GCP needs a source (ranges or tags) on an ingress rule, as written here, and ranges on an egress one.
     const ranges = f.ranges.map(cidrOf);
     const ingress = f.direction === "INGRESS";
-    const sourceTags = ingress ? f.sourceTags : [];
-    const needRanges = ingress ? !sourceTags.length : true;
+    const sourceTags = ingress && "tags" in f.sources ? f.sources.tags : [];
+    const sourceAccounts = ingress && "accounts" in f.sources ? f.sources.accounts : [];
+    const needRanges = ingress ? !sourceTags.length && !sourceAccounts.length : true;
     return {
       name: `fw-${i}`,
       network: pick(networks, f.network).name,
@@ -101,8 +109,10 @@ function buildSpec(raw: RawStack): GcpSpec {
       ports: t.ports,
       sourceRanges: ingress ? (ranges.length || !needRanges ? ranges : ["0.0.0.0/0"]) : [],
       sourceTags,
+      sourceAccounts,
       destinationRanges: ingress ? [] : ranges.length ? ranges : ["0.0.0.0/0"],
-      targetTags: f.targetTags,
+      targetTags: "tags" in f.targets ? f.targets.tags : [],
+      targetAccounts: "accounts" in f.targets ? f.targets.accounts : [],
     };
   });
   const routes = raw.routes.map((r, i) => ({ name: `route-${i}`, network: pick(networks, r.network).name, dest: r.dest, tags: r.tags }));
@@ -112,10 +122,11 @@ function buildSpec(raw: RawStack): GcpSpec {
     const ip = `${s.cidr.slice(0, s.cidr.lastIndexOf(".") + 1)}${r.host}`;
     if (taken.has(ip)) return [];
     taken.add(ip);
-    return [{ name: `vm${i}`, subnet: s.name, ip, tags: r.tags, external: r.external }];
+    return [{ name: `vm${i}`, subnet: s.name, ip, tags: r.tags, external: r.external, ...(r.account ? { account: r.account } : {}) }];
   });
   const zoneTags = zones.flatMap((zone) => raw.zoneTags[ZONES.indexOf(zone)].slice(0, KNOWN.mergedZoneTags ? 1 : 2).map((tags) => ({ zone, tags })));
-  return { networks, subnets, zoneTags, firewalls, routes, instances, denyIpv6Egress: KNOWN.ipv6Egress };
+  const zoneAccounts = zones.filter((z) => raw.zoneAccounts[ZONES.indexOf(z)]);
+  return { networks, subnets, zoneTags, firewalls, routes, instances, zoneAccounts, denyIpv6Egress: KNOWN.ipv6Egress };
 }
 
 const STATS = { pairs: 0, open: 0, partial: 0 };
@@ -177,9 +188,9 @@ describe("reachability / soundness on random GCP stacks (brute force per address
  */
 describe("reachability / GCP engine disagreements found by the soundness test (known bugs)", () => {
   const net = { name: "net0", deleteDefaultRoutes: false };
-  const base = { networks: [net], firewalls: [], routes: [], zoneTags: [], instances: [] } as const;
+  const base = { networks: [net], firewalls: [], routes: [], zoneTags: [], instances: [], zoneAccounts: [] } as const;
   const fw = (f: Partial<GcpFirewallSpec> & Pick<GcpFirewallSpec, "name" | "direction" | "priority" | "action">): GcpFirewallSpec => ({
-    network: "net0", protocol: "tcp", ports: ["22"], sourceRanges: [], sourceTags: [], destinationRanges: [], targetTags: [], ...f,
+    network: "net0", protocol: "tcp", ports: ["22"], sourceRanges: [], sourceTags: [], sourceAccounts: [], destinationRanges: [], targetTags: [], targetAccounts: [], ...f,
   });
 
   // BUG (wrong "denied"): the engine gives a zone the union of its instances' tags and judges it as

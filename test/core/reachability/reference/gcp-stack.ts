@@ -15,7 +15,11 @@ export const GCP_TYPES = {
   route: "gcp:compute/route:Route",
   template: "gcp:compute/instanceTemplate:InstanceTemplate",
   instance: "gcp:compute/instance:Instance",
+  account: "gcp:serviceaccount/account:Account",
 } as const;
+
+/** The email of service account `id` in the tests' project. */
+export const accountEmail = (id: string) => `${id}@proj.iam.gserviceaccount.com`;
 
 export interface GcpNetworkSpec {
   readonly name: string;
@@ -47,8 +51,12 @@ export interface GcpFirewallSpec {
   readonly ports: readonly string[];
   readonly sourceRanges: readonly string[];
   readonly sourceTags: readonly string[];
+  /** Service account ids (`sa-web`); GCP takes these or source tags, not both. */
+  readonly sourceAccounts: readonly string[];
   readonly destinationRanges: readonly string[];
   readonly targetTags: readonly string[];
+  /** Service account ids; GCP takes these or target tags, not both. */
+  readonly targetAccounts: readonly string[];
 }
 
 export interface GcpRouteSpec {
@@ -65,6 +73,8 @@ export interface GcpInstanceSpec {
   readonly ip: string;
   readonly tags: readonly string[];
   readonly external: boolean;
+  /** The service account id it runs as, if any. */
+  readonly account?: string;
 }
 
 export interface GcpSpec {
@@ -74,6 +84,8 @@ export interface GcpSpec {
   readonly firewalls: readonly GcpFirewallSpec[];
   readonly routes: readonly GcpRouteSpec[];
   readonly instances: readonly GcpInstanceSpec[];
+  /** Service accounts marked with a zone (`sa-<zone>`, `netseg-zone=<zone>`): the zone's instances run as them. */
+  readonly zoneAccounts: readonly string[];
   /**
    * Adds, per network, a priority-0 rule denying all egress to ::/0. The instances here have no
    * IPv6 address, so for GCP it changes nothing; it keeps the engine from judging an IPv6 part of
@@ -84,8 +96,8 @@ export interface GcpSpec {
 
 function firewallText(f: GcpFirewallSpec): string {
   const traffic = f.protocol === "all" || f.protocol === "icmp" || !f.ports.length ? f.protocol : `${f.protocol}:${f.ports.join(",")}`;
-  const peers = f.direction === "INGRESS" ? [...f.sourceRanges, ...f.sourceTags.map((t) => `tag ${t}`)] : f.destinationRanges;
-  const targets = f.targetTags.length ? `tags ${f.targetTags.join(",")}` : "all instances";
+  const peers = f.direction === "INGRESS" ? [...f.sourceRanges, ...f.sourceTags.map((t) => `tag ${t}`), ...f.sourceAccounts.map((a) => `account ${a}`)] : f.destinationRanges;
+  const targets = f.targetTags.length ? `tags ${f.targetTags.join(",")}` : f.targetAccounts.length ? `accounts ${f.targetAccounts.join(",")}` : "all instances";
   return `firewall ${f.name} ${f.network} ${f.direction} priority ${f.priority} ${f.action} ${traffic} ${f.direction === "INGRESS" ? "from" : "to"} ${peers.join(" | ")} on ${targets}`;
 }
 
@@ -95,7 +107,8 @@ export function describeGcp(spec: GcpSpec): string {
     ...spec.networks.map((n) => `network ${n.name}${n.deleteDefaultRoutes ? " (default routes deleted)" : ""}`),
     ...spec.subnets.map((s) => `subnetwork ${s.name} ${s.network} ${s.cidr} zone=${s.zone ?? "-"}`),
     ...spec.zoneTags.map((z, i) => `template tpl-${z.zone}-${i} of zone ${z.zone}: instances tagged ${z.tags.join(",") || "(none)"}`),
-    ...spec.instances.map((i) => `instance ${i.name} in ${i.subnet} at ${i.ip} tagged ${i.tags.join(",") || "(none)"}${i.external ? " with an external IP" : ""}`),
+    ...spec.zoneAccounts.map((z) => `service account sa-${z} of zone ${z}`),
+    ...spec.instances.map((i) => `instance ${i.name} in ${i.subnet} at ${i.ip} tagged ${i.tags.join(",") || "(none)"}${i.account ? ` as ${i.account}` : ""}${i.external ? " with an external IP" : ""}`),
     ...spec.firewalls.map(firewallText),
     ...(spec.denyIpv6Egress ? ["(each network: priority 0 deny all egress to ::/0)"] : []),
     ...spec.routes.map((r) => `route ${r.name} ${r.network} ${r.dest} -> default-internet-gateway for ${r.tags.length ? `tags ${r.tags.join(",")}` : "all instances"}`),
@@ -110,6 +123,7 @@ export function gcpStackResources(spec: GcpSpec): NetResource[] {
     out.push(res(GCP_TYPES.subnet, s.name, { network: id(s.network), ipCidrRange: s.cidr, description: s.zone ? `zone ${s.zone} (netseg-zone=${s.zone})` : "hand-made subnetwork" }));
   }
   for (const [i, z] of spec.zoneTags.entries()) out.push(res(GCP_TYPES.template, `tpl-${z.zone}-${i}`, { machineType: "e2-small", labels: { "netseg-zone": z.zone }, tags: [...z.tags] }));
+  for (const z of spec.zoneAccounts) out.push(res(GCP_TYPES.account, `sa-${z}`, { accountId: `sa-${z}`, email: accountEmail(`sa-${z}`), description: `identity of zone ${z} (netseg-zone=${z})` }));
   for (const i of spec.instances) {
     out.push(
       res(GCP_TYPES.instance, i.name, {
@@ -117,6 +131,7 @@ export function gcpStackResources(spec: GcpSpec): NetResource[] {
         zone: "europe-west1-b",
         bootDisk: { initializeParams: { image: "debian-cloud/debian-12" } },
         tags: [...i.tags],
+        ...(i.account ? { serviceAccount: { email: accountEmail(i.account), scopes: ["cloud-platform"] } } : {}),
         networkInterfaces: [{ subnetwork: id(i.subnet), networkIp: i.ip, ...(i.external ? { accessConfigs: [{}] } : {}) }],
       }),
     );
@@ -132,6 +147,8 @@ export function gcpStackResources(spec: GcpSpec): NetResource[] {
         ...(f.sourceTags.length ? { sourceTags: [...f.sourceTags] } : {}),
         ...(f.destinationRanges.length ? { destinationRanges: [...f.destinationRanges] } : {}),
         ...(f.targetTags.length ? { targetTags: [...f.targetTags] } : {}),
+        ...(f.sourceAccounts.length ? { sourceServiceAccounts: f.sourceAccounts.map(accountEmail) } : {}),
+        ...(f.targetAccounts.length ? { targetServiceAccounts: f.targetAccounts.map(accountEmail) } : {}),
       }),
     );
   }

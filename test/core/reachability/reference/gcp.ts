@@ -1,10 +1,11 @@
 /**
  * A brute-force GCP reference, address by address and port by port, written from GCP's
  * documented VPC firewall behaviour and sharing no code with the engine:
- * - A rule applies to the instances of its network that carry one of its target tags (every
- *   instance without target tags). Ingress rules match the source address against their
- *   source ranges or the source instance's tags against their source tags (either suffices);
- *   egress rules match the destination address against their destination ranges.
+ * - A rule applies to the instances of its network that carry one of its target tags, or that
+ *   run as one of its target service accounts (every instance without either). Ingress rules
+ *   match the source address against their source ranges, or the source instance of the same
+ *   network by its tags or service account against their source tags or accounts (any
+ *   suffices); egress rules match the destination address against their destination ranges.
  * - Of the matching rules, the lowest priority number decides; at equal priority a deny wins.
  *   Nothing matching: the implied rules, allow egress and deny ingress.
  * - Firewalls are stateful: a pair needs the source's egress and the destination's ingress.
@@ -16,7 +17,8 @@
  *   carries (or that has none).
  * Modelling conventions taken as given: every usable address of a subnetwork (GCP reserves the
  * first two and the last two) may hold an instance of any of its zone's templates, carrying that
- * template's tags (an unmarked subnetwork's instances carry none), which may have an external
+ * template's tags and running as the zone's service account when it has one (an unmarked
+ * subnetwork's instances carry no tags and run as no account), which may have an external
  * address. An instance declared with a fixed `networkIp` is an endpoint of its own, with its own
  * tags and external address or none. A pair is
  * allowed on a probe when SOME address of the source reaches SOME address of the destination
@@ -33,6 +35,8 @@ export interface GcpHost {
   readonly tags: readonly string[];
   /** Whether it has an external address (a zone's instances may). */
   readonly external: boolean;
+  /** The service account id it runs as (a zone's instances: the zone's account, when it has one). */
+  readonly account?: string;
   readonly label: string;
 }
 
@@ -63,7 +67,7 @@ export class GcpReference {
     for (const s of spec.subnets) if (!s.zone) this.endpoints.push({ id: `gcp:subnet:${s.name}`, hosts: this.hosts(s), outside: [] });
     for (const i of spec.instances) {
       const s = spec.subnets.find((x) => x.name === i.subnet)!;
-      const host: GcpHost = { address: ip(i.ip), subnet: s, tags: i.tags, external: i.external, label: `${i.ip} (${i.name})` };
+      const host: GcpHost = { address: ip(i.ip), subnet: s, tags: i.tags, external: i.external, ...(i.account ? { account: i.account } : {}), label: `${i.ip} (${i.name})` };
       this.endpoints.push({ id: `gcp:${s.zone ?? `subnet:${s.name}`}/vm:${i.name}`, hosts: [host], outside: [] });
     }
     this.endpoints.push({ id: "internet", hosts: [], outside: INTERNET_SAMPLES });
@@ -72,10 +76,11 @@ export class GcpReference {
   /** Every usable address, as an instance of each template of the zone (one without tags when it has none). */
   private hosts(s: GcpSubnetSpec): GcpHost[] {
     const templates = s.zone ? this.spec.zoneTags.filter((z) => z.zone === s.zone).map((z) => z.tags) : [];
+    const account = s.zone && this.spec.zoneAccounts.includes(s.zone) ? { account: `sa-${s.zone}` } : {};
     const b = block(s.cidr);
     const out: GcpHost[] = [];
     for (let a = b.base + 2; a <= b.base + b.size - 3; a++) {
-      for (const tags of templates.length ? templates : [[]]) out.push({ address: a, subnet: s, tags, external: true, label: `${ipText(a)} (${s.name}${tags.length ? `, tags ${tags.join(",")}` : ""})` });
+      for (const tags of templates.length ? templates : [[]]) out.push({ address: a, subnet: s, tags, external: true, ...account, label: `${ipText(a)} (${s.name}${tags.length ? `, tags ${tags.join(",")}` : ""})` });
     }
     return out;
   }
@@ -86,15 +91,20 @@ export class GcpReference {
       (f) =>
         f.network === host.subnet.network &&
         (f.direction === "EGRESS") === egress &&
-        (!f.targetTags.length || f.targetTags.some((t) => host.tags.includes(t))) &&
+        (f.targetTags.length ? f.targetTags.some((t) => host.tags.includes(t)) : f.targetAccounts.length ? host.account !== undefined && f.targetAccounts.includes(host.account) : true) &&
         portsMatch(f, p) &&
         (egress
           ? f.destinationRanges.some((c) => within(peer.address, c))
-          : f.sourceRanges.some((c) => within(peer.address, c)) || (peer.host !== undefined && peer.host.subnet.network === f.network && f.sourceTags.some((t) => peer.host!.tags.includes(t)))),
+          : f.sourceRanges.some((c) => within(peer.address, c)) || (peer.host !== undefined && peer.host.subnet.network === f.network && this.sourceIdentity(f, peer.host))),
     );
     if (!matching.length) return egress;
     const top = Math.min(...matching.map((f) => f.priority));
     return !matching.some((f) => f.priority === top && f.action === "deny");
+  }
+
+  /** An instance of the rule's network named by one of its source tags or source accounts. */
+  private sourceIdentity(f: GcpFirewallSpec, h: GcpHost): boolean {
+    return f.sourceTags.some((t) => h.tags.includes(t)) || (h.account !== undefined && f.sourceAccounts.includes(h.account));
   }
 
   private internetRoute(host: GcpHost, address: number): boolean {
