@@ -9,7 +9,10 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { parseIntent } from "../../../core/intent";
-import { analyseReachability, compareWithIntent, type NetResource } from "../../../core/reachability";
+import { analyseReachability, compareWithIntent, type NetResource, type Path } from "../../../core/reachability";
+import { LazyPath, pathTraffic, WalkMemo } from "../../../core/reachability/stage";
+import { TrafficSet } from "../../../core/net/ports";
+import { generateWorkloadStack } from "../../../bench/reachability-gen";
 import { awsResources, baseline, nacl, T } from "./aws-fixture";
 import { res, UNKNOWN_STRING, urnOf } from "./build";
 
@@ -271,6 +274,76 @@ describe("reachability / AWS workloads", () => {
     assert.equal(String(nodes.allowed), "nothing");
     assert.equal(String(nodes.possible), "nothing"); // the cache's group admits only sg-api
     assert.notEqual(String(m.pair("aws:edge", "aws:app/eks:nodes")!.possible), "nothing");
+  });
+
+  it("alike workloads in different subnets of one NACL: each pair keeps the paths that hold for it (one subnet: no NACL; two: the NACL)", () => {
+    const f = baseline();
+    // app spans two subnets sharing its NACL, which admits nothing from app's own block; no rule
+    // names one app subnet apart from the other.
+    f.sg.data.ingress = [fromGroup(5432, "sg-app")];
+    f.nacl.data.ingress = [nacl(100, "allow", "10.0.0.0/16", 5432)];
+    f.nacl.edge.egress = [nacl(100, "allow", "10.0.0.0/16", 8080), nacl(110, "allow", "0.0.0.0/0", 1024, 65535)];
+    f.extra = [
+      res(T.SUBNET, "subnet-app-2", { vpcId: "main-id", cidrBlock: "10.0.3.0/24", tags: { "netseg:zone": "app" } }, VPC_DEP),
+      res(T.RTA, "rta-app-2", { subnetId: "subnet-app-2-id", routeTableId: "rt-app-id" }),
+      sg("sg-box", [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/16"] }]),
+      instance("one-a", "app", ["sg-box"]),
+      instance("one-b", "app", ["sg-box"]),
+      res(W.instance, "two-a", { subnetId: "subnet-app-2-id", vpcSecurityGroupIds: ["sg-box-id"] }),
+    ];
+    const resources = awsResources(f).map((r) => (r.name === "acl-app" ? { ...r, props: { ...r.props, subnetIds: ["subnet-app-id", "subnet-app-2-id"] } } : r));
+    const m = analyseReachability(resources, { intent });
+    const eps = m.endpoints.filter((e) => e.workloadKind === "ec2");
+    assert.equal(eps.filter((e) => !e.sameAs).length, 1, JSON.stringify(eps.map((e) => [e.id, e.sameAs])));
+    assert.equal(String(m.pair("aws:app/ec2:one-a", "aws:app/ec2:one-b")!.allowed), "tcp/22");
+    assert.equal(String(m.pair("aws:app/ec2:one-a", "aws:app/ec2:two-a")!.possible), "nothing");
+    assert.equal(String(m.pair("aws:app/ec2:two-a", "aws:app/ec2:one-b")!.possible), "nothing");
+    // The class pair in the matrix's list holds what some member pair can do.
+    const rep = eps.find((e) => !e.sameAs)!.id;
+    assert.equal(String(m.pairs.find((p) => p.from === rep && p.to === rep)!.allowed), "tcp/22");
+  });
+
+  it("the walk memo answers as the plain walk on random stage sequences sharing prefixes", () => {
+    const spec = fc.constantFrom(
+      TrafficSet.ALL,
+      TrafficSet.EMPTY,
+      TrafficSet.of("tcp", 22, 22),
+      TrafficSet.of("tcp", 1, 1000),
+      TrafficSet.of("udp", 53, 53),
+      TrafficSet.fromSpecs([{ protocol: "tcp", from: 443, to: 443 }, { protocol: "udp", from: 443, to: 443 }]),
+      TrafficSet.of("icmp"),
+    );
+    const stage = fc.tuple(spec, spec).map(([a, b]) => ({ label: "s", lower: a.intersect(b), upper: a, grants: [], denies: [], missing: "m" }));
+    fc.assert(
+      fc.property(fc.array(stage, { minLength: 1, maxLength: 6 }), fc.array(fc.array(fc.nat(5), { maxLength: 5 }), { minLength: 1, maxLength: 20 }), (pool, seqs) => {
+        const memo = new WalkMemo();
+        for (const seq of seqs) {
+          const stages = seq.map((i) => pool[i % pool.length]);
+          const plain: Path = { label: "p", stages };
+          const lazy = new LazyPath("p", stages.map((s) => () => s), memo);
+          const [x, y] = [pathTraffic(plain), pathTraffic(lazy)];
+          assert.equal(String(y.lower), String(x.lower));
+          assert.equal(String(y.upper), String(x.upper));
+        }
+      }),
+    );
+  });
+
+  it("every verdict of a generated workload stack equals the one its paths give (shortcuts for closed pairs, memo)", () => {
+    for (const [n, subnets] of [[60, 12], [150, 30]]) {
+      const m = analyseReachability(generateWorkloadStack(n, subnets));
+      for (const p of m.pairs) {
+        let lower = TrafficSet.EMPTY;
+        let upper = TrafficSet.EMPTY;
+        for (const path of p.paths) {
+          const plain = pathTraffic({ label: path.label, stages: path.stages });
+          lower = lower.union(plain.lower);
+          upper = upper.union(plain.upper);
+        }
+        assert.equal(String(p.allowed), String(lower), `${p.from} -> ${p.to}`);
+        assert.equal(String(p.possible), String(upper), `${p.from} -> ${p.to}`);
+      }
+    }
   });
 
   it("alike workloads are judged once: members answer with their representative's verdict, and a stack with one member alone gives the same answers (random addresses and NACL cuts)", () => {
