@@ -10,6 +10,9 @@
  * internet, and EC2 instances with fixed private addresses, groups of their own or shared (or
  * none: the VPC's default group) and a public IP or not, each a workload endpoint; with the
  * client's ephemeral range drawn too.
+ *
+ * `SOUNDNESS_RUNS=<n>` sets the number of stacks per property (a longer hunt), `SOUNDNESS_STATS=1`
+ * prints what the runs covered.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
@@ -45,6 +48,7 @@ function zoneSharesNacl(spec: AwsSpec, id: string): boolean {
   return mine.some((s, i) => s.nacl && mine.some((t, j) => j > i && t.nacl === s.nacl && t.rt === s.rt));
 }
 
+/** How many pairs were compared, open (something allowed) or partly open, and workloads judged through another: `SOUNDNESS_STATS=1` prints them, to see that the generator reaches stacks worth checking. */
 const STATS = { pairs: 0, open: 0, partial: 0, alike: 0 };
 
 /** Every disagreement between the engine and the reference on the stack, as readable lines. */
