@@ -6,10 +6,10 @@
  * that reaches some destination address. Stacks: one or two VPC networks (default routes kept
  * or deleted, tagged routes to the internet gateway), subnetworks in zones or unmarked, zones
  * whose instances carry network tags, instances with fixed addresses, their own tags and an
- * external address or none (workload endpoints), and firewall rules of random direction, priority (ties
- * included), action, ports, source and destination ranges (covering part of a subnetwork or of
- * the internet: partial denies), source and target tags, source and target service accounts
- * (zones with an account of their own, instances running as one or as none).
+ * external address or none (workload endpoints), and firewall rules of random direction,
+ * priority (ties included), action, ports, source and destination ranges (covering part of a
+ * subnetwork or of the internet: partial denies), source and target tags, source and target
+ * service accounts (zones with an account of their own, instances running as one or as none).
  *
  * `SOUNDNESS_RUNS=<n>` sets the number of stacks per property (a longer hunt), `SOUNDNESS_STATS=1`
  * prints what the runs covered.
