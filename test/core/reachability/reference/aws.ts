@@ -32,7 +32,6 @@ import { INTERNET_SAMPLES } from "./internet";
 import { awsRuleMatches, clientPortCandidates, probeText, type Probe } from "./traffic";
 import { vpcCidr, type AwsSpec, type NaclEntrySpec, type RouteTargetSpec, type SgRuleSpec, type SgSpec, type SubnetSpec } from "./aws-stack";
 
-
 export interface RefHost {
   readonly address: number;
   readonly subnet: SubnetSpec;
@@ -64,9 +63,10 @@ export class AwsReference {
   private readonly clientPorts: number[];
   readonly endpoints: RefEndpoint[];
 
+  /** `ephemeral`: the client's source ports, to which replies return through the NACLs. */
   constructor(
     private readonly spec: AwsSpec,
-    private readonly ephemeral: readonly [number, number] = [1024, 65535],
+    ephemeral: readonly [number, number] = [1024, 65535],
   ) {
     const ordered = (es: readonly NaclEntrySpec[]) => [...es].sort((a, b) => a.ruleNo - b.ruleNo);
     this.nacls = new Map(spec.nacls.map((n) => [n.name, { ingress: ordered(n.ingress), egress: ordered(n.egress) }]));
