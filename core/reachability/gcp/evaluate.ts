@@ -19,11 +19,12 @@ import type { External, PlatformAnalysis } from "../platform";
 import { CidrSet } from "../../net/cidr";
 import { TrafficSet } from "../../net/ports";
 import { AddressSplitter, ClassPath, classLabel, type AddressClass } from "../addr-classes";
-import { blockStage, firstMatchStage, passStage, unknownStage } from "../stage";
+import { blockStage, firstMatchStage, passStage, unknownStage, WalkMemo } from "../stage";
 import { UNKNOWN, type Tri } from "../values";
 import type { AccountRefs, GcpFirewall, GcpModel } from "./model";
 import type { GcpBackend, GcpLoadBalancer } from "./lb";
 import { classesOfWorkload, FirewallIndex, type Target } from "./firewall-index";
+import type { GcpWorkload } from "./workloads";
 import { natServes } from "./nat";
 
 const byPriority = (a: GcpFirewall, b: GcpFirewall) => a.priority - b.priority || (a.action === b.action ? 0 : a.action === "deny" ? -1 : 1);
@@ -53,7 +54,57 @@ function uniqueKey(taken: Set<string>, key: string): string {
   return k;
 }
 
+/**
+ * A workload's equivalence class as a text: equal for two workloads every rule treats alike, so
+ * only one of them is judged (issue 12's scale target). It holds everything the analysis reads
+ * of a workload: its zone (the intent it answers to), networks (which rules and routes apply),
+ * the network tags some rule or route names, its service account, external addresses and Cloud
+ * NAT, the load balancers naming it as a backend (with the port they send to), what is unknown
+ * about it, and its addresses as the rules see them: the address signature (../addr-classes)
+ * of its primary addresses and of its alias ranges apart (rules naming sources by tag or account
+ * match the former only). Where GCP's pick of an address matters (`vague`, some rule cuts the
+ * range it may land in), the range itself must match, unless the workload's addresses are all
+ * picked in its primary range, where every class is vague alike. GCP firewalls apply per network,
+ * not per subnetwork, so members in different subnetworks share all their paths.
+ */
+function workloadClassKey(model: GcpModel, splitter: AddressSplitter): (w: GcpWorkload, networks: ReadonlySet<string>, vague: boolean) => string {
+  const named = new Set([...model.firewalls.flatMap((f) => [...f.targetTags, ...f.sourceTags]), ...model.routes.flatMap((r) => r.tags)]);
+  const backendOf = new Map<string, string[]>();
+  for (const lb of model.loadBalancers ?? []) {
+    for (const b of lb.backends) backendOf.set(b.urn, [...(backendOf.get(b.urn) ?? []), `${lb.urn}|${String(b.port)}|${b.portName ?? ""}`]);
+  }
+  const sorted = (xs: Iterable<string>) => [...xs].sort();
+  return (w, networks, vague) => {
+    let addresses: string;
+    if (w.addressesUnknown) addresses = "?";
+    else {
+      const all = w.fixed.union(w.somewhere);
+      const alias = all.subtract(w.primary);
+      if (!vague) addresses = `same:${splitter.signature(w.primary)}/${splitter.signature(alias)}`;
+      else if (w.fixed.isEmpty() && alias.isEmpty()) addresses = `picked:${splitter.signature(w.primary)}`;
+      else addresses = `exact:${w.fixed.toString()}/${w.somewhere.toString()}/${w.primary.toString()}`;
+    }
+    const nat = natServes(model.nats ?? [], w.subnets, networks, (x) => model.subnetRegions?.get(x));
+    return JSON.stringify([
+      w.zone ?? "",
+      sorted(networks),
+      sorted([...w.tags].filter((t) => named.has(t))),
+      w.tagsUnknown,
+      sorted(w.identity.keys),
+      w.identity.unknown,
+      w.identity.defaultCompute,
+      w.external.v4,
+      w.external.v6,
+      nat.tri,
+      nat.ref?.urn ?? "",
+      sorted(backendOf.get(w.urn) ?? []),
+      addresses,
+    ]);
+  };
+}
+
 export function analyseGcp(model: GcpModel, externals: readonly External[]): PlatformAnalysis {
+  const memo = new WalkMemo();
   const notes = [...(model.notes ?? [])];
   const sorted = [...model.firewalls].sort(byPriority);
   const splitter = new AddressSplitter([...sorted.flatMap((f) => [f.sourceRanges, f.destinationRanges]), ...model.routes.filter((r) => r.internet).map((r) => r.dest)]);
@@ -75,10 +126,18 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
     addPeer(ep.id, splitter.classes(z.rangesUnknown ? undefined : z.ranges ?? CidrSet.EMPTY));
   }
   const nodeByUrn = new Map<string, number>();
+  /** Workloads alike to a judged one (`Endpoint.sameAs`): endpoints, but no node of their own. */
+  const members: Endpoint[] = [];
+  const representative = new Map<string, number>();
+  const classKey = workloadClassKey(model, splitter);
   for (const w of [...(model.workloads ?? [])].sort((a, b) => (a.urn < b.urn ? -1 : 1))) {
     const z = w.zone !== undefined ? model.zones.get(w.zone) : undefined;
     const key = uniqueKey(keys, z ? `${z.name}/${w.kind}:${w.name}` : `${w.kind}:${w.name}`);
     const fixedOnly = !w.addressesUnknown && w.somewhere.isEmpty() && !w.fixed.isEmpty();
+    const networks = w.networks.size ? w.networks : z?.networks ?? new Set<string>();
+    const { classes, vague } = classesOfWorkload(splitter, w);
+    const signature = classKey(w, networks, classes.some(vague));
+    const rep = representative.get(signature);
     const ep: Endpoint = {
       id: `gcp:${key}`,
       key,
@@ -91,9 +150,16 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
       workloadKind: w.kind,
       ...(fixedOnly ? { addresses: w.fixed } : {}),
       ...(z?.sensitive ? { sensitive: true } : {}),
+      ...(rep !== undefined ? { sameAs: nodes[rep].ep.id } : {}),
     };
-    const { classes, vague } = classesOfWorkload(splitter, w);
-    const i = nodes.push({ ep, name: key, workload: w, networks: w.networks.size ? w.networks : z?.networks ?? new Set(), tags: w.tags, tagsUnknown: w.tagsUnknown, vague }) - 1;
+    if (rep !== undefined) {
+      // Judged through its representative: a load balancer naming it reaches the representative.
+      members.push(ep);
+      nodeByUrn.set(w.urn, rep);
+      continue;
+    }
+    const i = nodes.push({ ep, name: key, workload: w, networks, tags: w.tags, tagsUnknown: w.tagsUnknown, vague }) - 1;
+    representative.set(signature, i);
     nodeById.set(ep.id, i);
     nodeByUrn.set(w.urn, i);
     addPeer(ep.id, classes);
@@ -101,7 +167,15 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
   const lbs: Lb[] = [];
   const lbById = new Map<string, number>();
   for (const lb of [...(model.loadBalancers ?? [])].sort((a, b) => (a.urn < b.urn ? -1 : 1))) {
-    const backends = lb.backends.flatMap((b) => (nodeByUrn.has(b.urn) ? [{ ...b, node: nodeByUrn.get(b.urn)! }] : []));
+    // Backends alike (one class) are one backend: the representative's.
+    const seenBackend = new Set<string>();
+    const backends = lb.backends.flatMap((b) => {
+      const node = nodeByUrn.get(b.urn);
+      const k = `${node}|${String(b.port)}|${b.portName ?? ""}`;
+      if (node === undefined || seenBackend.has(k)) return [];
+      seenBackend.add(k);
+      return [{ ...b, node }];
+    });
     // Every backend is netseg's own infrastructure (the egress proxy): judged as egress, not here.
     if (lb.backends.length && !backends.length && !lb.partial) continue;
     const subnetZone = lb.subnetwork ? model.subnetZones?.get(lb.subnetwork) : undefined;
@@ -115,6 +189,7 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
     addPeer(ep.id, splitter.classes(lb.external === "no" ? own : undefined));
     if (lb.proxyRanges) addPeer(`proxies:${lb.urn}`, splitter.classes(lb.proxyRanges));
   }
+  const backendNodes = new Set(lbs.flatMap((l) => l.backends.map((b) => b.node)));
   for (const e of externals) addPeer(e.endpoint.id, splitter.classes(e.addresses));
   const extById = new Map(externals.map((e) => [e.endpoint.id, e]));
 
@@ -161,6 +236,15 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
     const stage = firstMatchStage(label, index.rules(t, ingress, other), { rule: implied, action: ingress ? "deny" : "allow" }, `no firewall rule allows ${ingress ? "ingress to" : "egress from"} ${name}${peer}`);
     fwCache.set(key, stage);
     return stage;
+  }
+
+  /** Stages made once per node and peer class (an absent stage, `undefined`, too). */
+  const stageCache = new Map<string, Stage | undefined>();
+  function once(key: string, make: () => Stage | undefined): Stage | undefined {
+    if (stageCache.has(key)) return stageCache.get(key);
+    const st = make();
+    stageCache.set(key, st);
+    return st;
   }
 
   function internetRoute(t: number, ext: External, cls: AddressClass): Stage | undefined {
@@ -281,8 +365,24 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
   }
 
   return {
-    endpoints: [...nodes.map((n) => n.ep), ...lbs.map((l) => l.ep)],
+    endpoints: [...nodes.map((n) => n.ep), ...members, ...lbs.map((l) => l.ep)],
     notes,
+    closed(from, to) {
+      // Between nodes (or from the internet or a peer to a node): when the destination's
+      // ingress rules admit no address class of the source, or the source's egress rules none of
+      // the destination's, every direct path stops there. Load balancer backends have more ways in.
+      const a = nodeById.get(from.id);
+      const b = nodeById.get(to.id);
+      if (b === undefined || backendNodes.has(b) || !classesOf.has(from.id) || !classesOf.has(to.id)) return false;
+      if (a === undefined && !extById.has(from.id)) return false;
+      if (a !== undefined) {
+        const na = nodes[a].networks;
+        const nb = nodes[b].networks;
+        if (na.size && nb.size && ![...na].some((n) => nb.has(n))) return true;
+      }
+      if (classesOf.get(from.id)!.every(({ index }) => firewall(b, true, index, from.key).upper.isEmpty())) return true;
+      return a !== undefined && classesOf.get(to.id)!.every(({ index }) => firewall(a, false, index, to.key).upper.isEmpty());
+    },
     paths(from, to): Path[] | undefined {
       const a = nodeById.get(from.id);
       const b = nodeById.get(to.id);
@@ -310,13 +410,14 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
         for (const { cls: tc, index: ti } of classesOf.get(to.id)!) {
           const steps: Step[] = [];
           // The address check only where GCP's pick of an address matters (saves a closure a pair).
-          if (a !== undefined && nodes[a].vague(fc)) steps.push(() => vague(a, fc));
+          // Stages are cached objects, so the walk memo shares what passes them across pairs.
+          if (a !== undefined && nodes[a].vague(fc)) steps.push(() => once(`v|${a}|${fi}`, () => vague(a, fc)));
           if (a !== undefined) steps.push(() => firewall(a, false, ti, to.key));
-          if (b !== undefined && nodes[b].vague(tc)) steps.push(() => vague(b, tc));
+          if (b !== undefined && nodes[b].vague(tc)) steps.push(() => once(`v|${b}|${ti}`, () => vague(b, tc)));
           if (b !== undefined) steps.push(() => firewall(b, true, fi, from.key));
-          if (a !== undefined && b === undefined) steps.push(() => internetRoute(a, extById.get(to.id)!, tc), () => externalAddress(a, extById.get(to.id)!, tc, false));
-          if (b !== undefined && a === undefined) steps.push(() => internetRoute(b, extById.get(from.id)!, fc), () => externalAddress(b, extById.get(from.id)!, fc, true));
-          paths.push(new ClassPath(`${from.key} -> ${to.key}`, steps, fc.part || tc.part ? `${classLabel(from.key, fc)} -> ${classLabel(to.key, tc)}` : undefined));
+          if (a !== undefined && b === undefined) steps.push(() => once(`r|${a}|${ti}`, () => internetRoute(a, extById.get(to.id)!, tc)), () => once(`x|${a}|${ti}|out`, () => externalAddress(a, extById.get(to.id)!, tc, false)));
+          if (b !== undefined && a === undefined) steps.push(() => once(`r|${b}|${fi}`, () => internetRoute(b, extById.get(from.id)!, fc)), () => once(`x|${b}|${fi}|in`, () => externalAddress(b, extById.get(from.id)!, fc, true)));
+          paths.push(new ClassPath(`${from.key} -> ${to.key}`, steps, fc.part || tc.part ? `${classLabel(from.key, fc)} -> ${classLabel(to.key, tc)}` : undefined, undefined, memo));
         }
       }
       // Load balancers that name the destination as a backend: from outside through external
