@@ -213,6 +213,24 @@ export async function startPack(dir: string, env: PackEnvironment, options: Star
   return { dir: packDir, process: child, client, stderr: () => stderr, exited, callTimeoutMs };
 }
 
+/**
+ * What a pack says about a policy beyond its name and level (PolicyInfo's severity,
+ * remediation_steps, url and tags; @pulumi/policy sends each only when the policy sets it), for
+ * the report: SARIF shows them beside each rule. Absent fields stay absent.
+ */
+function describedBy(p: any): Pick<PolicySummary, "severity" | "remediationSteps" | "url" | "tags"> {
+  const severity = severityFromEnum(p.getSeverity?.() ?? 0);
+  const remediationSteps: string = p.getRemediationSteps?.() ?? "";
+  const url: string = p.getUrl?.() ?? "";
+  const tags: string[] = p.getTagsList?.() ?? [];
+  return {
+    ...(severity ? { severity } : {}),
+    ...(remediationSteps ? { remediationSteps } : {}),
+    ...(url ? { url } : {}),
+    ...(tags.length > 0 ? { tags: [...tags] } : {}),
+  };
+}
+
 /** GetAnalyzerInfo, as plain data. */
 export async function getPackInfo(pack: RunningPack): Promise<PackInfo> {
   const info = await unary<any>(pack.client, "getAnalyzerInfo", new emptyProto.Empty(), pack.callTimeoutMs);
@@ -225,6 +243,7 @@ export async function getPackInfo(pack: RunningPack): Promise<PackInfo> {
       level: levelFromEnum(p.getEnforcementlevel()),
       enforcementLevel: levelFromEnum(p.getEnforcementlevel()),
       kind,
+      ...describedBy(p),
       ...(schema
         ? { configSchema: { properties: schema.getProperties()?.toJavaScript() ?? {}, required: schema.getRequiredList() } }
         : {}),

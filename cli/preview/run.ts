@@ -177,7 +177,16 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewO
       name: cp.info.name,
       version: cp.info.version,
       dir: cp.pack.dir,
-      policies: cp.info.policies.map((p) => ({ name: p.name, description: p.description, kind: p.kind, level: cp.config[p.name]?.enforcementLevel ?? p.level })),
+      policies: cp.info.policies.map((p) => ({
+        name: p.name,
+        description: p.description,
+        kind: p.kind,
+        level: cp.config[p.name]?.enforcementLevel ?? p.level,
+        ...(p.severity ? { severity: p.severity } : {}),
+        ...(p.remediationSteps ? { remediationSteps: p.remediationSteps } : {}),
+        ...(p.url ? { url: p.url } : {}),
+        ...(p.tags ? { tags: p.tags } : {}),
+      })),
     }));
     const report = buildReport({
       project: project.name,

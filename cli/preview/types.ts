@@ -81,6 +81,13 @@ export interface PolicySummary {
   description: string;
   level: EnforcementLevel;
   kind: "resource" | "stack" | "unknown";
+  /** The severity the pack declares for the policy, when it declares one. */
+  severity?: "low" | "medium" | "high" | "critical";
+  /** How to fix a violation, as the pack states it. */
+  remediationSteps?: string;
+  /** The policy's documentation, as the pack links it. */
+  url?: string;
+  tags?: string[];
 }
 
 export interface PackSummary {

@@ -32,7 +32,8 @@ export interface RuleMeta<S extends z.ZodObject> {
   readonly config: S;
   /** RULES.md row numbers and the scanner ids covered, for the README and the report. */
   readonly covers: { readonly rows: readonly number[]; readonly ids: readonly string[] };
-  readonly remediationSteps?: string;
+  /** How to fix a violation, in a sentence or two: the report shows it beside every finding of the rule. */
+  readonly remediationSteps: string;
 }
 
 /** What a resource check sees. */

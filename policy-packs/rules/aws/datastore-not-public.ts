@@ -36,6 +36,7 @@ export const datastoreNotPublic = resourceRule({
   description: "RDS, Redshift, ElastiCache and OpenSearch data stores are not publicly accessible and are placed inside a VPC.",
   enforcementLevel: "mandatory",
   severity: "critical",
+  remediationSteps: "Set publiclyAccessible to false and give the data store a subnet group (dbSubnetGroupName, clusterSubnetGroupName, subnetGroupName) or vpcOptions.subnetIds in the data zone's private subnets.",
   config: datastoreNotPublicConfig,
   covers: { rows: [12], ids: ["awsguard", "Checkov"] },
   types: Object.keys(CHECKS),

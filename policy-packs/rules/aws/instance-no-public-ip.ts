@@ -26,6 +26,7 @@ export const instanceNoPublicIp = resourceRule({
   description: "Instances and launch templates associate a public IP address only in internet-facing zones.",
   enforcementLevel: "advisory",
   severity: "high",
+  remediationSteps: "Set associatePublicIpAddress to false (on the instance or the launch template's networkInterfaces) and reach the instance through a load balancer in an internet-facing zone; if its zone is internet-facing, list it in internetFacingZones.",
   config: instanceNoPublicIpConfig,
   covers: { rows: [11], ids: ["awsguard", "Checkov", "Pulumi compliance-policies"] },
   types: [INSTANCE, LAUNCH_TEMPLATE],

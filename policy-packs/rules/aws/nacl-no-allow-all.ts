@@ -19,6 +19,7 @@ export const naclNoAllowAll = stackRule({
   description: "No network ACL allows all protocols and ports from the whole internet, in one entry or in entries reached together (ingress unless configured).",
   enforcementLevel: "advisory",
   severity: "medium",
+  remediationSteps: "Replace the allow-all entries with entries for the protocols, ports and CIDR blocks the zone's flows need (and the ephemeral return range), followed by the NACL's implicit deny.",
   config: naclNoAllowAllConfig,
   covers: { rows: [8], ids: ["CKV_AWS_352", "Trivy AWS-0102"] },
   types: [...AWS_NACL_ACL_TYPES, AWS_NACL_TYPES.rule],

@@ -20,6 +20,7 @@ export const naclNoInternetAdminPorts = stackRule({
   description: "No network ACL allows ingress from the whole internet to an admin port (tcp/22 and tcp/3389 unless configured) once its entries are applied in rule-number order.",
   enforcementLevel: "mandatory",
   severity: "high",
+  remediationSteps: "Add a deny entry for the admin ports from 0.0.0.0/0 and ::/0 with a lower rule number than any broad allow, or narrow the allow entries to a bastion or VPN range.",
   config: naclNoInternetAdminPortsConfig,
   covers: { rows: [7], ids: ["CKV_AWS_229", "CKV_AWS_230", "CKV_AWS_231", "CKV_AWS_232", "Trivy AWS-0105"] },
   types: [...AWS_NACL_ACL_TYPES, AWS_NACL_TYPES.rule],

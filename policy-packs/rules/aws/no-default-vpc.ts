@@ -12,6 +12,7 @@ export const noDefaultVpc = resourceRule({
   description: "No default VPC or default subnet is managed or used by the stack.",
   enforcementLevel: "advisory",
   severity: "medium",
+  remediationSteps: "Create the resource in a VPC the stack declares (a SegmentedVpc, or an explicit vpcId/subnetId) instead of the default VPC, and stop managing the default VPC or its subnets.",
   config: noDefaultVpcConfig,
   covers: { rows: [10], ids: ["CKV_AWS_148", "Trivy AWS-0101"] },
   types: ["aws:ec2/defaultVpc:DefaultVpc", "aws:ec2/defaultSubnet:DefaultSubnet"],

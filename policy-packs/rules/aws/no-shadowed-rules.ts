@@ -26,6 +26,7 @@ export const noShadowedRules = stackRule({
   description: "No network ACL entry is shadowed by earlier entries and no security-group rule is redundant with the group's other rules.",
   enforcementLevel: "advisory",
   severity: "low",
+  remediationSteps: "Delete the shadowed NACL entry or the redundant security-group rule, or move the entry before the ones that cover it if it was meant to take effect.",
   config: noShadowedRulesConfig,
   covers: { rows: [15], ids: ["np-guard"] },
   types: [...AWS_NACL_ACL_TYPES, ...AWS_SG_GROUP_TYPES],

@@ -38,6 +38,7 @@ export const rulesWellFormed = resourceRule({
   description: "Every security-group rule and network ACL entry has a valid protocol, ports, CIDR blocks, rule number and action.",
   enforcementLevel: "mandatory",
   severity: "high",
+  remediationSteps: "Correct the field the message names: a protocol AWS accepts (tcp, udp, icmp, a number or -1), fromPort <= toPort within 0-65535, valid CIDR blocks, a NACL rule number between 1 and 32766 and an action of allow or deny.",
   config: rulesWellFormedConfig,
   covers: { rows: [1, 2, 3, 4, 7, 8], ids: ["netseg: fail closed on values AWS rejects"] },
   types: [...AWS_SG_GROUP_TYPES, ...AWS_SG_RULE_TYPES, ...AWS_NACL_ACL_TYPES, AWS_NACL_TYPES.rule],

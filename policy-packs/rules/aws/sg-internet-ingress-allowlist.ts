@@ -19,6 +19,7 @@ export const sgInternetIngressAllowlist = stackRule({
   description: "Security groups open only allow-listed ports (tcp/80 and tcp/443 unless configured) to the whole internet, and none in a zone that is not internet-facing.",
   enforcementLevel: "advisory",
   severity: "high",
+  remediationSteps: "Restrict the rule's CIDR blocks to known ranges or put the service behind a load balancer in an internet-facing zone; add the port to allowedPorts, or the zone to internetFacingZones, only if it is meant to be public.",
   config: sgInternetIngressAllowlistConfig,
   covers: { rows: [3], ids: ["CKV_AWS_260", "KICS 381c3f2a"] },
   types: [...AWS_SG_GROUP_TYPES, ...AWS_SG_RULE_TYPES],

@@ -28,6 +28,7 @@ export const sgNaclAttached = stackRule({
   description: "Every security group in the stack is used by a resource and every network ACL is associated with a subnet.",
   enforcementLevel: "advisory",
   severity: "low",
+  remediationSteps: "Attach the security group to the resources it is meant for, or the NACL to its subnets, or delete it; list groups used from another stack in ignoreGroups.",
   config: sgNaclAttachedConfig,
   covers: { rows: [14], ids: ["CKV2_AWS_5", "CKV2_AWS_1", "np-guard"] },
   types: [AWS_SG_TYPES.group, AWS_NACL_TYPES.acl],

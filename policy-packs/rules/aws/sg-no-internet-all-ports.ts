@@ -15,6 +15,7 @@ export const sgNoInternetAllPorts = stackRule({
   description: "No security group allows ingress from the whole internet on every TCP or every UDP port.",
   enforcementLevel: "mandatory",
   severity: "critical",
+  remediationSteps: "Open only the ports the service needs, and to the sources that need them (a load balancer's group, a CIDR range), never 0-65535 to 0.0.0.0/0 or ::/0.",
   config: sgNoInternetAllPortsConfig,
   covers: { rows: [2], ids: ["CKV_AWS_277"] },
   types: [...AWS_SG_GROUP_TYPES, ...AWS_SG_RULE_TYPES],

@@ -13,6 +13,7 @@ export const sgNoMixedRuleManagement = stackRule({
   description: "No security group has both inline rules and standalone rule resources.",
   enforcementLevel: "mandatory",
   severity: "high",
+  remediationSteps: "Manage the group's rules one way: either inline ingress/egress on the SecurityGroup, or standalone SecurityGroupRule / VpcSecurityGroupIngressRule / VpcSecurityGroupEgressRule resources, not both.",
   config: sgNoMixedRuleManagementConfig,
   covers: { rows: [13], ids: ["awsguard"] },
   types: AWS_SG_GROUP_TYPES,

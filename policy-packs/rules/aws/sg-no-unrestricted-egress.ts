@@ -20,6 +20,7 @@ export const sgNoUnrestrictedEgress = stackRule({
   description: "Security groups allow egress to the whole internet only on allow-listed ports (tcp/443 unless configured), and not at all in zones whose egress is none.",
   enforcementLevel: "advisory",
   severity: "high",
+  remediationSteps: "Send outbound traffic through the zone's egress path (the egress proxy, a NAT with an allow-list) and restrict the egress rule to the ports in allowedPorts; remove it entirely in zones whose egress is none.",
   config: sgNoUnrestrictedEgressConfig,
   covers: { rows: [4], ids: ["CKV_AWS_382", "Trivy AWS-0104"] },
   types: [...AWS_SG_GROUP_TYPES, ...AWS_SG_RULE_TYPES],

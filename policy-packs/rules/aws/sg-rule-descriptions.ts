@@ -25,6 +25,7 @@ export const sgRuleDescriptions = resourceRule({
   description: "Every security group and security-group rule has a description.",
   enforcementLevel: "advisory",
   severity: "low",
+  remediationSteps: "Give every security group and every rule a description saying which flow it implements (netseg's components do this for theirs).",
   config: sgRuleDescriptionsConfig,
   covers: { rows: [16], ids: ["Checkov", "Trivy", "Pulumi compliance-policies"] },
   types: [...AWS_SG_GROUP_TYPES, ...AWS_SG_RULE_TYPES],

@@ -18,6 +18,7 @@ export const subnetNoPublicIpOnLaunch = resourceRule({
   description: "Subnets map public IPs on launch only in internet-facing zones.",
   enforcementLevel: "advisory",
   severity: "high",
+  remediationSteps: "Set mapPublicIpOnLaunch to false on subnets of zones that are not internet-facing; list the zone in internetFacingZones if it is one.",
   config: subnetNoPublicIpOnLaunchConfig,
   covers: { rows: [9], ids: ["CKV_AWS_130", "Trivy AWS-0164", "KICS 52f04a44"] },
   types: [SUBNET, DEFAULT_SUBNET],

@@ -15,6 +15,7 @@ export const vpcFlowLogs = stackRule({
   description: "Every VPC in the stack has a flow log attached.",
   enforcementLevel: "advisory",
   severity: "medium",
+  remediationSteps: "Add an aws.ec2.FlowLog for the VPC (trafficType ALL) to CloudWatch Logs or S3 (SegmentedVpc's flowLogs option does this).",
   config: vpcFlowLogsConfig,
   covers: { rows: [6], ids: ["CKV2_AWS_11", "Trivy AWS-0178", "KICS f83121ea"] },
   types: [VPC],

@@ -44,6 +44,7 @@ export const netsegIntentConformance = stackRule({
   description: "The stack's reachability equals the intent: no unintended path, no accidental deny, no internet path into a sensitive zone.",
   enforcementLevel: "mandatory",
   severity: "high",
+  remediationSteps: "Change the resource the finding names (security group, NACL, route, firewall, NetworkPolicy) so that it allows exactly the intent's flows, or change the intent's flows if the path is meant to exist.",
   config: intentConformanceConfig,
   covers: { rows: [33], ids: [] },
   types: [...NETWORK_TYPES],

@@ -18,6 +18,7 @@ export const firewallNoUnrestrictedEgress = stackRule({
   description: "No enabled GCP egress firewall rule allows the whole internet beyond allow-listed ports (tcp/443 unless configured), after the deny rules GCP evaluates first.",
   enforcementLevel: "advisory",
   severity: "high",
+  remediationSteps: "Add a low-priority egress deny to 0.0.0.0/0 and allow only the ports in allowedPorts (or the egress proxy's address), or restrict the rule's destinationRanges.",
   config: firewallNoUnrestrictedEgressConfig,
   covers: { rows: [19], ids: ["Trivy GCP-0035"] },
   types: [GCP_FIREWALL],

@@ -18,6 +18,7 @@ export const firewallNoWidePorts = stackRule({
   description: "No enabled GCP ingress firewall rule open to the whole internet allows all protocols or a port range wider than the configured limit, after the deny rules GCP evaluates first.",
   enforcementLevel: "mandatory",
   severity: "high",
+  remediationSteps: "Open only the ports and protocols the service needs to the internet, or restrict sourceRanges; raise maxPortRange only for a range that must be public.",
   config: firewallNoWidePortsConfig,
   covers: { rows: [18], ids: ["CKV2_GCP_12", "Trivy GCP-0072", "Trivy GCP-0074"] },
   types: [GCP_FIREWALL],

@@ -15,6 +15,7 @@ export const firewallWellFormed = resourceRule({
   description: "Every GCP firewall rule has valid protocols, ports, ranges, direction and priority.",
   enforcementLevel: "mandatory",
   severity: "high",
+  remediationSteps: "Correct the field the message names: protocols GCP accepts, ports as numbers or ranges within 0-65535, valid CIDR ranges, direction INGRESS or EGRESS and a priority between 0 and 65535.",
   config: firewallWellFormedConfig,
   covers: { rows: [17, 18, 19], ids: ["netseg: fail closed on values GCP rejects"] },
   types: [GCP_FIREWALL],

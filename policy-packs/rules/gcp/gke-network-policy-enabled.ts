@@ -15,6 +15,7 @@ export const gkeNetworkPolicyEnabled = resourceRule({
   description: "Every GKE cluster enforces NetworkPolicy through Dataplane V2 or the network policy add-on.",
   enforcementLevel: "mandatory",
   severity: "high",
+  remediationSteps: "Set datapathProvider to ADVANCED_DATAPATH (Dataplane V2), or enable networkPolicy together with the networkPolicyConfig add-on, on the cluster.",
   config: gkeNetworkPolicyEnabledConfig,
   covers: { rows: [24], ids: ["CKV_GCP_12", "Trivy GCP-0056", "Pulumi compliance-policies"] },
   types: ["gcp:container/cluster:Cluster"],

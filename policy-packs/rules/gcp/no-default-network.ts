@@ -14,6 +14,7 @@ export const noDefaultNetwork = resourceRule({
   description: "No GCP network is auto-mode or named default.",
   enforcementLevel: "mandatory",
   severity: "medium",
+  remediationSteps: "Create the network with autoCreateSubnetworks set to false and a name other than default, and declare its subnets explicitly (a SegmentedNetwork does this).",
   config: noDefaultNetworkConfig,
   covers: { rows: [22], ids: ["CKV_GCP_27", "Trivy GCP-0073"] },
   types: ["gcp:compute/network:Network"],

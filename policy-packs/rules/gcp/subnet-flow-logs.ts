@@ -14,6 +14,7 @@ export const subnetFlowLogs = resourceRule({
   description: "Every GCP subnet that holds VMs has VPC flow logs enabled.",
   enforcementLevel: "advisory",
   severity: "medium",
+  remediationSteps: "Enable VPC flow logs on the subnetwork (logConfig with an aggregation interval and sampling rate).",
   config: subnetFlowLogsConfig,
   covers: { rows: [20], ids: ["CKV_GCP_26", "Trivy GCP-0029"] },
   types: [GCP_SUBNET],

@@ -14,6 +14,7 @@ export const subnetPrivateGoogleAccess = resourceRule({
   description: "Every GCP subnet that holds VMs has Private Google Access enabled.",
   enforcementLevel: "advisory",
   severity: "low",
+  remediationSteps: "Set privateIpGoogleAccess to true on the subnetwork so its VMs reach Google APIs without external IPs.",
   config: subnetPrivateGoogleAccessConfig,
   covers: { rows: [21], ids: ["CKV_GCP_74", "Trivy GCP-0075"] },
   types: [GCP_SUBNET],

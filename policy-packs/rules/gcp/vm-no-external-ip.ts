@@ -20,6 +20,7 @@ export const vmNoExternalIp = resourceRule({
   description: "GCP VMs have external IPs only in internet-facing zones and IP forwarding only in gateway zones.",
   enforcementLevel: "advisory",
   severity: "high",
+  remediationSteps: "Remove accessConfigs from the VM's network interfaces (use Cloud NAT or the egress proxy for outbound traffic) and set canIpForward to false; list the zone in internetFacingZones or gatewayZones if it is one.",
   config: vmNoExternalIpConfig,
   covers: { rows: [23], ids: ["Checkov", "Trivy"] },
   types: ["gcp:compute/instance:Instance", "gcp:compute/instanceTemplate:InstanceTemplate"],

@@ -58,6 +58,7 @@ export const egressAllowsDns = stackRule({
   description: "Pods whose egress is isolated can still reach kube-dns on UDP 53 and TCP 53.",
   enforcementLevel: "advisory",
   severity: "medium",
+  remediationSteps: "Add an egress rule to the namespace's policy allowing UDP 53 and TCP 53 to the DNS pods (dnsNamespace and dnsPodLabels).",
   config: egressAllowsDnsConfig,
   covers: { rows: [29], ids: ["Cyclonus CheckDNSBlockedOnUDP"] },
   types: [K8S_TYPES.networkPolicy],

@@ -14,6 +14,7 @@ export const explicitPolicyTypes = resourceRule({
   description: "Every NetworkPolicy lists its policyTypes and every port entry names its protocol.",
   enforcementLevel: "advisory",
   severity: "low",
+  remediationSteps: "List policyTypes (Ingress, Egress or both) on every NetworkPolicy and set protocol on every port entry.",
   config: explicitPolicyTypesConfig,
   covers: { rows: [30], ids: ["Cyclonus lint"] },
   types: [K8S_TYPES.networkPolicy],

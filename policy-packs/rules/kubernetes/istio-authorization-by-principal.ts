@@ -19,6 +19,7 @@ export const istioAuthorizationByPrincipal = resourceRule({
   description: "Every ALLOW rule of an Istio AuthorizationPolicy restricts its sources by principal, request principal or namespace.",
   enforcementLevel: "advisory",
   severity: "medium",
+  remediationSteps: "Give every ALLOW rule a from.source with principals, requestPrincipals or namespaces, so it admits only identified callers.",
   config: istioAuthorizationByPrincipalConfig,
   covers: { rows: [32], ids: ["seed example"] },
   types: ISTIO_AUTHORIZATION_POLICY,

@@ -34,6 +34,7 @@ export const istioPeerAuthenticationStrict = stackRule({
   description: "Every mesh namespace is covered by a STRICT PeerAuthentication and none relaxes mutual TLS.",
   enforcementLevel: "advisory",
   severity: "high",
+  remediationSteps: "Add a PeerAuthentication with mtls.mode STRICT in the mesh root namespace or in each mesh namespace, and remove PERMISSIVE or DISABLE modes and port overrides.",
   config: istioPeerAuthenticationStrictConfig,
   covers: { rows: [32], ids: ["seed example"] },
   types: [...ISTIO_PEER_AUTHENTICATION, K8S_TYPES.namespace],

@@ -17,6 +17,7 @@ export const loadBalancerAllowlist = resourceRule({
   description: "Only allow-listed Services are exposed outside the cluster as LoadBalancer (or configured NodePort) services.",
   enforcementLevel: "advisory",
   severity: "medium",
+  remediationSteps: "Make the Service ClusterIP and expose it through the cluster's ingress, or list it as namespace/name in allowedServices if it is meant to be public.",
   config: loadBalancerAllowlistConfig,
   covers: { rows: [31], ids: ["Checkov", "Pulumi compliance-policies", "KICS"] },
   types: [K8S_TYPES.service],

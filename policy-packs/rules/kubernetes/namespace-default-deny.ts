@@ -17,6 +17,7 @@ export const namespaceDefaultDeny = stackRule({
   description: "Every namespace has a NetworkPolicy that selects all pods and denies both ingress and egress by default.",
   enforcementLevel: "mandatory",
   severity: "high",
+  remediationSteps: "Add a NetworkPolicy with an empty podSelector and policyTypes [Ingress, Egress] and no rules to the namespace, then allow its flows with further policies.",
   config: namespaceDefaultDenyConfig,
   covers: { rows: [25], ids: ["CKV2_K8S_6", "KICS 0401f71b"] },
   types: [K8S_TYPES.namespace, ...WORKLOAD_TYPES],

@@ -44,6 +44,7 @@ export const networkPolicyWellFormed = resourceRule({
   description: "Every NetworkPolicy has valid ports, protocols, ipBlock CIDRs, selectors and lists.",
   enforcementLevel: "mandatory",
   severity: "high",
+  remediationSteps: "Correct the field the message names: ports within 1-65535 (endPort not below port), TCP, UDP or SCTP protocols, valid ipBlock CIDRs with except inside cidr, and valid selectors.",
   config: networkPolicyWellFormedConfig,
   covers: { rows: [28], ids: ["netseg: fail closed on values the API server rejects"] },
   types: [K8S_TYPES.networkPolicy],

@@ -40,6 +40,7 @@ export const noAllowAll = resourceRule({
   description: "No NetworkPolicy rule allows every peer, every pod of every namespace, or the whole internet through ipBlocks without except, alone or together.",
   enforcementLevel: "mandatory",
   severity: "high",
+  remediationSteps: "Replace the empty peer or the 0.0.0.0/0 ipBlock with the pods, namespaces or CIDR ranges the flow needs, with except for private ranges where the internet is meant.",
   config: noAllowAllConfig,
   covers: { rows: [28], ids: ["Cyclonus lint", "Trivy KUBE-0001", "Trivy KUBE-0002"] },
   types: [K8S_TYPES.networkPolicy],

@@ -15,6 +15,7 @@ export const noHostNetwork = resourceRule({
   description: "No workload uses hostNetwork or a hostPort unless it is exempted by name.",
   enforcementLevel: "mandatory",
   severity: "high",
+  remediationSteps: "Remove hostNetwork and hostPort from the pod spec and expose the workload through a Service; list node agents that need the host network in exemptWorkloads.",
   config: noHostNetworkConfig,
   covers: { rows: [31], ids: ["Checkov", "Pulumi compliance-policies", "KICS"] },
   types: Object.keys(K8S_WORKLOADS),

@@ -16,6 +16,7 @@ export const policySelectsWorkload = stackRule({
   description: "Every NetworkPolicy with a pod selector selects at least one workload deployed by the stack in its namespace.",
   enforcementLevel: "advisory",
   severity: "low",
+  remediationSteps: "Fix the policy's podSelector to match the labels of the workload it is meant for, or delete the policy.",
   config: policySelectsWorkloadConfig,
   covers: { rows: [27], ids: ["KICS 85ab1c5b", "Trivy KSV-0038"] },
   types: [K8S_TYPES.networkPolicy],

@@ -16,6 +16,7 @@ export const workloadSelected = stackRule({
   description: "Every workload's pods are selected by at least one NetworkPolicy in their namespace.",
   enforcementLevel: "advisory",
   severity: "medium",
+  remediationSteps: "Add a NetworkPolicy whose podSelector matches the workload's pod labels in its namespace (netseg's k8s components create one per workload).",
   config: workloadSelectedConfig,
   covers: { rows: [26], ids: ["Checkov", "KICS"] },
   types: WORKLOAD_TYPES,
