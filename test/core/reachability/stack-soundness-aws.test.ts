@@ -16,11 +16,13 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { analyseReachability } from "../../../core/reachability";
+import { analyseReachability, explainCut, type PairResult } from "../../../core/reachability";
+// Only to ask the engine to explain a disagreement in its own words; the reference never uses it.
+import { TrafficSet } from "../../../core/net";
 import { awsStackResources, describeAws, type AwsSpec, type SgRuleSpec } from "./reference/aws-stack";
 import { buildSpec, rawStack, rawStackOf, type RawStack } from "./reference/aws-arbitrary";
 import { AwsReference } from "./reference/aws";
-import { answerHolds, probesFor, probeText } from "./reference/traffic";
+import { answerHolds, probesFor, probeText, type Probe } from "./reference/traffic";
 
 /**
  * Engine disagreements found by this test, each a skipped case at the end of this file; the
@@ -45,6 +47,13 @@ const KNOWN = {
 function zoneSharesNacl(spec: AwsSpec, id: string): boolean {
   const mine = spec.subnets.filter((s) => s.zone && `aws:${s.zone}` === id);
   return mine.some((s, i) => s.nacl && mine.some((t, j) => j > i && t.nacl === s.nacl && t.rt === s.rt));
+}
+
+/** Where the engine lets the probe through (its paths' labels), or the first reasons it gives for stopping it. */
+function engineAccount(pair: PairResult, p: Probe): string {
+  const cut = explainCut(pair, p.protocol === "icmp" ? TrafficSet.of("icmp") : TrafficSet.of(p.protocol, p.port, p.port));
+  if (cut.passes.length) return `passes ${cut.passes.join("; ")}`;
+  return cut.blocks.slice(0, 3).map((b) => b.reason).join("; ") || "nothing passes";
 }
 
 /** How many pairs were compared, open (something allowed) or partly open, and workloads judged through another: `SOUNDNESS_STATS=1` prints them, to see that the generator reaches stacks worth checking. */
@@ -80,7 +89,7 @@ function disagreements(spec: AwsSpec, ephemeral: [number, number], avoidKnown = 
         const engine = answerHolds(allowed, p);
         const witness = ref.witness(from, to, p);
         if (engine !== (witness !== undefined)) {
-          out.push(`${from.id} -> ${to.id} on ${probeText(p)}: engine ${engine ? "allowed" : "denied"} (allowed: ${allowed}), reference ${witness ? `allowed: ${witness}` : "denied: no address pair passes"}`);
+          out.push(`${from.id} -> ${to.id} on ${probeText(p)}: engine ${engine ? "allowed" : "denied"} (allowed: ${allowed}), reference ${witness ? `allowed: ${witness}` : "denied: no address pair passes"}\n    engine's account: ${engineAccount(pair, p)}`);
         }
       }
     }

@@ -16,11 +16,13 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { analyseReachability } from "../../../core/reachability";
+import { analyseReachability, explainCut, type PairResult } from "../../../core/reachability";
+// Only to ask the engine to explain a disagreement in its own words; the reference never uses it.
+import { TrafficSet } from "../../../core/net";
 import { describeGcp, gcpStackResources, type GcpFirewallSpec, type GcpSpec, type GcpSubnetSpec } from "./reference/gcp-stack";
 import { GcpReference } from "./reference/gcp";
 import { PUBLIC_CIDRS } from "./reference/internet";
-import { answerHolds, probesFor, probeText, type PortRule } from "./reference/traffic";
+import { answerHolds, probesFor, probeText, type PortRule, type Probe } from "./reference/traffic";
 
 const ZONES = ["web", "app", "db"];
 const TAGS = ["t1", "t2", "t3"];
@@ -132,6 +134,13 @@ function buildSpec(raw: RawStack): GcpSpec {
   return { networks, subnets, zoneTags, firewalls, routes, instances, zoneAccounts, denyIpv6Egress: KNOWN.ipv6Egress };
 }
 
+/** Where the engine lets the probe through (its paths' labels), or the first reasons it gives for stopping it. */
+function engineAccount(pair: PairResult, p: Probe): string {
+  const cut = explainCut(pair, p.protocol === "icmp" ? TrafficSet.of("icmp") : TrafficSet.of(p.protocol, p.port, p.port));
+  if (cut.passes.length) return `passes ${cut.passes.join("; ")}`;
+  return cut.blocks.slice(0, 3).map((b) => b.reason).join("; ") || "nothing passes";
+}
+
 /** How many pairs were compared, open (something allowed) or partly open: `SOUNDNESS_STATS=1` prints them, to see that the generator reaches stacks worth checking. */
 const STATS = { pairs: 0, open: 0, partial: 0 };
 
@@ -162,7 +171,7 @@ function disagreements(spec: GcpSpec): string[] {
         const engine = answerHolds(allowed, p);
         const witness = ref.witness(from, to, p);
         if (engine !== (witness !== undefined)) {
-          out.push(`${from.id} -> ${to.id} on ${probeText(p)}: engine ${engine ? "allowed" : "denied"} (allowed: ${allowed}), reference ${witness ? `allowed: ${witness}` : "denied: no address pair passes"}`);
+          out.push(`${from.id} -> ${to.id} on ${probeText(p)}: engine ${engine ? "allowed" : "denied"} (allowed: ${allowed}), reference ${witness ? `allowed: ${witness}` : "denied: no address pair passes"}\n    engine's account: ${engineAccount(pair, p)}`);
         }
       }
     }
