@@ -86,6 +86,7 @@ const KINDS: [keyof ReturnType<typeof compareWithIntent>, AnalysisFinding["kind"
   ["unintended", "unintended-path", "error"],
   ["accidentalDenies", "accidental-deny", "error"],
   ["internetToSensitive", "internet-to-sensitive", "error"],
+  ["latent", "latent-path", "error"],
   ["uncertain", "uncertain-path", "warning"],
   ["dnsBlocked", "dns-blocked", "warning"],
 ];

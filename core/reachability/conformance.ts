@@ -47,6 +47,11 @@ export interface ConformanceReport {
   readonly internetToSensitive: readonly Finding[];
   /** Not intended, and allowed only if unknown values turn out that way. */
   readonly uncertain: readonly Finding[];
+  /**
+   * Not intended, let through by the stateful filters (security groups) and stopped only by a
+   * stateless one (an AWS NACL): the security groups break the intent, the NACL is the last line.
+   */
+  readonly latent: readonly Finding[];
   /** Kubernetes workloads of managed zones that cannot resolve names (udp/53 and tcp/53 to kube-dns). */
   readonly dnsBlocked: readonly Finding[];
   /** Intent flows with an endpoint the stack has nothing for. */
@@ -150,6 +155,7 @@ export function compareWithIntent(matrix: Matrix, intent: Intent, opts: Conforma
   const accidentalDenies: Finding[] = [];
   const internetToSensitive: Finding[] = [];
   const uncertain: Finding[] = [];
+  const latent: Finding[] = [];
   const dnsBlocked: Finding[] = [];
   const flowHit = new Set<string>();
   const publicPeers = new Set(intent.peers.filter((p) => isPublicOnly(p.cidrs)).map((p) => p.name));
@@ -208,6 +214,20 @@ export function compareWithIntent(matrix: Matrix, intent: Intent, opts: Conforma
       const rules = rulesAllowing(pair, extra);
       unintended.push({ from: from.id, to: to.id, traffic: extra, flows: [], rules, urns: urnsOf(rules), message: `${from.id} -> ${to.id} on ${extra} is allowed but not in the intent${whose(from, to, intended)}, by ${describeRules(rules) || "no named rule"}${repliesNote(pair, extra)}` });
     }
+    const held = latentTraffic(pair).subtract(tolerated);
+    if (!held.isEmpty()) {
+      const rules = rulesAllowing(statefulPair(pair), held);
+      const blocks = explainBlocked(pair, held);
+      latent.push({
+        from: from.id,
+        to: to.id,
+        traffic: held,
+        flows: [],
+        rules,
+        urns: urnsOf([...rules, ...blocks.map((b) => b.rule)]),
+        message: `${from.id} -> ${to.id} on ${held} is let through by the security groups but not in the intent${whose(from, to, intended)}, by ${describeRules(rules) || "no named rule"}; only the NACLs stop it: ${[...new Set(blocks.map((b) => (b.rule ? `${b.rule.resource} ${b.rule.rule}` : b.stage)))].join("; ")}`,
+      });
+    }
     const maybe = pair.possible.subtract(pair.allowed).subtract(tolerated);
     if (!maybe.isEmpty()) {
       const rules = rulesAllowing(pair, maybe);
@@ -253,7 +273,26 @@ export function compareWithIntent(matrix: Matrix, intent: Intent, opts: Conforma
     }
   }
   unresolved.sort();
-  return { unintended, accidentalDenies, internetToSensitive, uncertain, dnsBlocked, unresolved };
+  return { unintended, accidentalDenies, internetToSensitive, uncertain, latent, dnsBlocked, unresolved };
+}
+
+/** The pair as if stateless filters (NACLs) let everything through: what the stateful ones alone allow. */
+function statefulPair(pair: PairResult): PairResult {
+  const paths = pair.paths.map((p) => ({ label: p.label, stages: p.stages.filter((s) => s.layer !== "stateless") }));
+  let allowed = TrafficSet.EMPTY;
+  let possible = TrafficSet.EMPTY;
+  for (const p of paths) {
+    const t = pathTraffic(p);
+    allowed = allowed.union(t.lower);
+    possible = possible.union(t.upper);
+  }
+  return { from: pair.from, to: pair.to, allowed, possible, allowedBy: [], paths };
+}
+
+/** Traffic certainly let through by the stateful filters that only a stateless one stops. */
+function latentTraffic(pair: PairResult): TrafficSet {
+  if (!pair.paths.some((p) => p.stages.some((s) => s.layer === "stateless"))) return TrafficSet.EMPTY;
+  return statefulPair(pair).allowed.subtract(pair.possible);
 }
 
 /** Every range of the peer is public (outside private and special-use space): it is reached across the internet. */

@@ -110,6 +110,12 @@ export interface Stage {
    * path meets these sets across its stages (`lower`/`upper` above only say some port passes here).
    */
   readonly clientPorts?: ClientPorts;
+  /**
+   * `stateless` for a filter that judges each packet alone (an AWS NACL, and its return check):
+   * the conformance check tells traffic the stateful filters (security groups) already let
+   * through and only a stateless one stops (a latent path) from traffic nothing lets through.
+   */
+  readonly layer?: "stateless";
 }
 
 /** Client (reply destination) ports at one return check, per protocol; ICMP is whole or absent. */

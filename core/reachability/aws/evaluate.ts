@@ -181,6 +181,14 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
     const bySubnet = new Map(model.subnets.map((x) => [x.urn, x]));
     for (const w of model.workloads.workloads) {
       const subnets = w.subnets.map((u) => bySubnet.get(u)).filter((x): x is Subnet => x !== undefined);
+      // netseg's own infrastructure subnets (the egress path's) are stages of paths: what runs
+      // there is netseg's proxy fleet or firewall, or else something no zone's intent covers.
+      if (subnets.every((x) => x.infra)) {
+        if (!w.sgs.every((u) => model.sgs.get(u)?.infra)) {
+          notes.push(`${w.urn}: not analysed: ${w.name} sits only in netseg's infrastructure subnets (${subnets.map((x) => x.name).join(", ")}, role ${subnets[0].infra}), which are stages of the egress path, not a zone; place it in a zone's subnets`);
+        }
+        continue;
+      }
       const keys = [...new Set(subnets.map((x) => subnetKeys.get(x.urn) ?? `subnet:${x.name}`))];
       const zk = keys.length === 1 ? keys[0] : undefined;
       const first = subnets[0];
@@ -405,7 +413,8 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
     const bucket = naclBucket(group.nacl, egress);
     const label = `NACL ${group.nacl.name} ${dirWord}`;
     const fallback = { rule: { urn: group.nacl.urn, resource: group.nacl.name, rule: `${dirWord} rule 32767 (default deny)` }, action: "deny" as const };
-    const stage = firstMatchStage(label, bucket[peerClass], fallback, `no ${dirWord} rule in NACL ${group.nacl.name} ${egress ? "to" : "from"} ${peerName}`);
+    // Marked in place: the stage's grants and denies are computed lazily, a copy would force them.
+    const stage: Stage = Object.assign(firstMatchStage(label, bucket[peerClass], fallback, `no ${dirWord} rule in NACL ${group.nacl.name} ${egress ? "to" : "from"} ${peerName}`), { layer: "stateless" as const });
     naclStages.set(key, stage);
     return stage;
   }

@@ -223,6 +223,18 @@ function actionTargets(actions: unknown): unknown[] {
   return out;
 }
 
+/** Tags as a map, or as Auto Scaling's list of `{ key, value, propagateAtLaunch }`. */
+function tagsOf(v: unknown): Record<string, string> {
+  const list = arr(v);
+  if (!list || list === UNKNOWN) return labels(v);
+  const out: Record<string, string> = {};
+  for (const t of list) {
+    const x = rec(t);
+    if (x && x !== UNKNOWN && typeof x.key === "string" && typeof x.value === "string") out[x.key] = x.value;
+  }
+  return out;
+}
+
 /** Reads every workload of the stack; `subnetPublic(urn)` says whether a subnet gives new interfaces a public address. */
 export function readAwsWorkloads(g: ResourceGraph): AwsWorkloads {
   const notes: string[] = [];
@@ -235,7 +247,7 @@ export function readAwsWorkloads(g: ResourceGraph): AwsWorkloads {
   const sgName = nameIndex(g, SG_TYPES);
 
   function add(r: NetResource, kind: string, parts: { subnets: RefList; sgs: RefList; addresses?: CidrSet; publicIp: Tri; listeners?: Listener[]; withoutGroups?: "default" | "none" }): void {
-    const tags = labels(propsOf(r).tags);
+    const tags = tagsOf(propsOf(r).tags);
     // netseg's own infrastructure (the egress proxy's load balancer...) is a stage of paths, not an endpoint.
     if (tags[TAG.aws.managedBy] === MANAGED_BY && tags[TAG.aws.role] && tags[TAG.aws.zone] === undefined) return;
     const { subnets, sgs } = parts;

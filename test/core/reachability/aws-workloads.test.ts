@@ -116,6 +116,21 @@ describe("reachability / AWS workloads", () => {
     assert.ok(!r.accidentalDenies.some((d) => d.from.includes("/") || d.to.includes("/")), r.accidentalDenies.map((d) => d.message).join("\n"));
   });
 
+  it("a group rule the intent forbids that only a NACL holds back is a latent path naming the rule and the NACL entry; none when the groups follow the intent", () => {
+    const f = baseline(); // data's NACL admits only app's block
+    f.nacl.data.egress = [nacl(100, "allow", "10.0.1.0/24", 1024, 65535)];
+    f.extra = [sg("sg-jump"), instance("jump", "edge", ["sg-jump"]), ...ordersDb([fromGroup(5432, "sg-app"), fromGroup(5432, "sg-jump")])];
+    const r = compareWithIntent(analyseReachability(awsResources(f), { intent }), intent);
+    assert.deepEqual(r.unintended.filter((u) => u.to.includes("orders-db")), []);
+    const hit = r.latent.find((u) => u.from === "aws:edge/ec2:jump" && u.to === "aws:data/rds:orders-db");
+    assert.ok(hit, JSON.stringify(r.latent.map((l) => l.message)));
+    assert.equal(String(hit.traffic), "tcp/5432");
+    assert.match(hit.message, /is let through by the security groups but not in the intent .*sg-orders-db ingress\[1\].*; only the NACLs stop it: acl-data inbound rule 32767 \(default deny\)/);
+    assert.ok(hit.urns.includes(urnOf(T.NACL, "acl-data")) && hit.urns.includes(urnOf(T.SG, "sg-orders-db")), hit.urns.join(", "));
+    f.extra = [sg("sg-jump"), instance("jump", "edge", ["sg-jump"]), ...ordersDb([fromGroup(5432, "sg-app")])];
+    assert.deepEqual(compareWithIntent(analyseReachability(awsResources(f), { intent }), intent).latent.map((l) => l.message), []);
+  });
+
   it("two instances of one subnet on either side of a NACL deny get different answers", () => {
     const f = openNacls();
     f.nacl.data.ingress = [nacl(90, "deny", "10.0.1.128/25", 5432), ...f.nacl.data.ingress];
