@@ -27,7 +27,7 @@ export const netsegPolicyCoverage = stackRule({
   description: "Subnets, GCP zones and Kubernetes workloads are all under a non-default network policy.",
   enforcementLevel: "advisory",
   severity: "medium",
-  remediationSteps: "Put every subnet under a non-default NACL or security group, every GCP zone under its own firewall rules and every workload under a NetworkPolicy (netseg's components do this), or lower minimum knowingly.",
+  remediationSteps: "Give every subnet a NACL of its own, target every GCP zone with firewall rules and select every workload with a NetworkPolicy (netseg's components do all three), or lower minimum knowingly.",
   config: policyCoverageConfig,
   covers: { rows: [26], ids: ["KICS workload-without-network-policy"] },
   types: [...NETWORK_TYPES],
