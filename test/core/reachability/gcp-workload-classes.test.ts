@@ -132,6 +132,46 @@ describe("reachability / GCP workload equivalence classes", () => {
     assert.equal(to("picked-2").possible.toString(), "tcp/8080");
   });
 
+  it("where GCP picks the address in a cut range, the instance is set apart from one whose fixed addresses the rules cut alike", () => {
+    // Two interfaces (GCP wants each in a network of its own): fixed on either side of the cut, or both picked.
+    const nics = (ips: [string, string] | undefined) => ({
+      networkInterfaces: [
+        { network: "net-id", subnetwork: "sub-web-id", ...(ips ? { networkIp: ips[0] } : {}) },
+        { network: "net2-id", subnetwork: "side-id", ...(ips ? { networkIp: ips[1] } : {}) },
+      ],
+    });
+    const m = analyseReachability(
+      base([
+        res(T.net, "net2", { name: "net2", autoCreateSubnetworks: false }),
+        res(T.sub, "side", { network: "net2-id", ipCidrRange: "10.1.0.128/25" }),
+        fw("app-from-net", { direction: "INGRESS", allows: [{ protocol: "tcp", ports: ["8080"] }], sourceRanges: ["10.1.0.0/16"], targetTags: ["app"] }),
+        fw("deny-low", { direction: "INGRESS", priority: 900, denies: [{ protocol: "tcp", ports: ["8080"] }], sourceRanges: ["10.1.0.0/25"], targetTags: ["app"] }),
+        res(T.vm, "fixed", nics(["10.1.0.9", "10.1.0.200"])),
+        res(T.vm, "picked", nics(undefined)),
+        vm("app-1", "sub-app", { tags: ["app"] }),
+      ]),
+    );
+    assert.notEqual(repOf(m, "gcp:web/vm:fixed"), repOf(m, "gcp:web/vm:picked"));
+    assert.equal(m.pair("gcp:web/vm:fixed", "gcp:app/vm:app-1")!.allowed.toString(), "tcp/8080");
+    assert.equal(m.pair("gcp:web/vm:picked", "gcp:app/vm:app-1")!.allowed.toString(), "nothing");
+    assert.equal(m.pair("gcp:web/vm:picked", "gcp:app/vm:app-1")!.possible.toString(), "tcp/8080");
+  });
+
+  it("a Cloud NAT serving one subnetwork of a zone sets its instances apart from the zone's others", () => {
+    const m = analyseReachability(
+      base([
+        ...rules,
+        res("gcp:compute/router:Router", "router", { network: "net-id", region: "europe-west1" }),
+        res("gcp:compute/routerNat:RouterNat", "nat", { router: "router-id", region: "europe-west1", sourceSubnetworkIpRangesToNat: "LIST_OF_SUBNETWORKS", subnetworks: [{ name: "sub-web2-id", sourceIpRangesToNats: ["ALL_IP_RANGES"] }] }),
+        vm("web-1", "sub-web", { tags: ["web"] }),
+        vm("web-2", "sub-web2", { tags: ["web"] }),
+      ]),
+    );
+    assert.notEqual(repOf(m, "gcp:web/vm:web-1"), repOf(m, "gcp:web/vm:web-2"));
+    assert.equal(m.pair("gcp:web/vm:web-1", "internet")!.possible.toString(), "nothing");
+    assert.equal(m.pair("gcp:web/vm:web-2", "internet")!.allowed.toString(), "all");
+  });
+
   it("a load balancer's backends are set apart from other instances, and alike backends answer through one", () => {
     const m = analyseReachability(
       base([
