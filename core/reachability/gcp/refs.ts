@@ -20,16 +20,48 @@ function nameOf(r: NetResource): string | undefined {
   return typeof n === "string" ? n : undefined;
 }
 
-/** The resources of `types` that the text `s` names. */
-function byText(g: ResourceGraph, s: string, types: readonly string[]): string[] {
-  const last = s.slice(s.lastIndexOf("/") + 1);
-  const out: string[] = [];
+interface TextIndex {
+  /** Id, URN, self link (and a group's `instanceGroup` link) -> URNs. */
+  readonly ids: Map<string, string[]>;
+  /** `name` -> URNs. */
+  readonly names: Map<string, string[]>;
+}
+
+/** Per graph and type list: every text a resource of those types is named by (built once; thousands of instances each refer to one of hundreds of subnetworks). */
+const textIndexes = new WeakMap<ResourceGraph, Map<string, TextIndex>>();
+
+function textIndex(g: ResourceGraph, types: readonly string[]): TextIndex {
+  let perGraph = textIndexes.get(g);
+  if (!perGraph) textIndexes.set(g, (perGraph = new Map()));
+  const key = types.join("\u0000");
+  let index = perGraph.get(key);
+  if (index) return index;
+  index = { ids: new Map(), names: new Map() };
+  const add = (m: Map<string, string[]>, k: string, urn: string) => {
+    const list = m.get(k);
+    if (!list) m.set(k, [urn]);
+    else if (!list.includes(urn)) list.push(urn);
+  };
   for (const r of g.ofType(...types)) {
     const p = propsOf(r);
-    const ids = [r.id, r.urn, p.id, p.selfLink, p.selfLinkUnique, p.instanceGroup].map((x) => str(x));
-    if (ids.includes(s) || (last !== "" && nameOf(r) === last)) out.push(r.urn);
+    for (const x of [r.id, r.urn, p.id, p.selfLink, p.selfLinkUnique, p.instanceGroup]) {
+      const t = str(x);
+      if (typeof t === "string") add(index.ids, t, r.urn);
+    }
+    const n = nameOf(r);
+    if (n !== undefined) add(index.names, n, r.urn);
   }
-  return out;
+  perGraph.set(key, index);
+  return index;
+}
+
+/** The resources of `types` that the text `s` names: by id, URN or self link, or by the name at the end of a path. */
+function byText(g: ResourceGraph, s: string, types: readonly string[]): string[] {
+  const last = s.slice(s.lastIndexOf("/") + 1);
+  const index = textIndex(g, types);
+  const byId = index.ids.get(s) ?? [];
+  const byName = last !== "" ? index.names.get(last) ?? [] : [];
+  return byName.length ? [...new Set([...byId, ...byName])] : byId;
 }
 
 /**
