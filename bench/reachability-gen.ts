@@ -318,3 +318,98 @@ export function generateWorkloadStack(workloads: number, subnets = 200): NetReso
   }
   return out;
 }
+
+/**
+ * GCP workloads at scale: `workloads` workloads in `subnets` subnetworks (a /24 each) of four VPC
+ * networks, in 20 zones (each zone's subnetworks in one network, marked `netseg-zone`). Per zone:
+ * one managed instance group of web servers (an instance template), behind an external
+ * passthrough load balancer in every fourth zone; the rest are instances spread at random over
+ * the zone's subnetworks, each with a tier tag (web, api, db) and sometimes `ssh` (a rule names
+ * it) or `team-<n>` (none does), db servers running as their own service account, one in five
+ * with a fixed `networkIp`, web servers of every fourth zone with an external IP. Firewalls per
+ * network: https from anywhere to web, api from web (source tags), db from api (target account),
+ * ssh from 10.0.0.0/8, a deny of 5432 from a /26 of each zone's first subnetwork (priority 900,
+ * before the allow: a partial deny), an egress deny to 203.0.113.0/24 and a deny-all ingress at
+ * 65534; a Cloud NAT in two networks. Deterministic for a size.
+ */
+export function generateGcpWorkloadStack(workloads: number, subnets = 200): NetResource[] {
+  const rand = rng(workloads + subnets + 7);
+  const zones = 20;
+  const networks = 4;
+  const perZone = Math.ceil(subnets / zones);
+  const T = {
+    net: "gcp:compute/network:Network",
+    sub: "gcp:compute/subnetwork:Subnetwork",
+    fw: "gcp:compute/firewall:Firewall",
+    sa: "gcp:serviceaccount/account:Account",
+    vm: "gcp:compute/instance:Instance",
+    tpl: "gcp:compute/instanceTemplate:InstanceTemplate",
+    mig: "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager",
+    rbs: "gcp:compute/regionBackendService:RegionBackendService",
+    fr: "gcp:compute/forwardingRule:ForwardingRule",
+    router: "gcp:compute/router:Router",
+    nat: "gcp:compute/routerNat:RouterNat",
+  };
+  const res = (type: string, name: string, props: Record<string, unknown>): NetResource => ({ type, name, urn: urn(type, name), id: `${name}-id`, props });
+  const name = (z: number) => `g${String(z).padStart(2, "0")}`;
+  const region = "europe-west1";
+  const dbAccount = "sa-db@bench.iam.gserviceaccount.com";
+  const out: NetResource[] = [res(T.sa, "sa-db", { accountId: "sa-db", email: dbAccount })];
+  const zoneSubnets = (z: number) => Array.from({ length: perZone }, (_, i) => z * perZone + i).filter((s) => s < subnets);
+  const cidr = (s: number) => `10.${Math.floor(s / 256)}.${s % 256}.0/24`;
+  for (let n = 0; n < networks; n++) {
+    const net = `net-${n}`;
+    out.push(res(T.net, net, { name: net, autoCreateSubnetworks: false }));
+    const fw = (suffix: string, props: Record<string, unknown>) => out.push(res(T.fw, `${net}-${suffix}`, { network: `${net}-id`, priority: 1000, ...props }));
+    fw("https", { direction: "INGRESS", allows: [{ protocol: "tcp", ports: ["443"] }], sourceRanges: ["0.0.0.0/0"], targetTags: ["web"] });
+    fw("api-from-web", { direction: "INGRESS", allows: [{ protocol: "tcp", ports: ["8080"] }], sourceTags: ["web"], targetTags: ["api"] });
+    fw("db-from-api", { direction: "INGRESS", allows: [{ protocol: "tcp", ports: ["5432"] }], sourceTags: ["api"], targetServiceAccounts: [dbAccount] });
+    fw("ssh", { direction: "INGRESS", allows: [{ protocol: "tcp", ports: ["22"] }], sourceRanges: ["10.0.0.0/8"], targetTags: ["ssh"] });
+    const cuts = Array.from({ length: zones }, (_, z) => z)
+      .filter((z) => z % networks === n)
+      .map((z) => `${cidr(zoneSubnets(z)[0]).replace(/\.0\/24$/, "")}.${64 * Math.floor(rand() * 4)}/26`);
+    fw("db-deny-cut", { direction: "INGRESS", priority: 900, denies: [{ protocol: "tcp", ports: ["5432"] }], sourceRanges: cuts, targetServiceAccounts: [dbAccount] });
+    fw("no-doc-egress", { direction: "EGRESS", priority: 500, denies: [{ protocol: "all" }], destinationRanges: ["203.0.113.0/24"] });
+    fw("deny-all", { direction: "INGRESS", priority: 65534, denies: [{ protocol: "all" }], sourceRanges: ["0.0.0.0/0"] });
+    if (n < 2) {
+      out.push(res(T.router, `router-${n}`, { network: `${net}-id`, region }));
+      out.push(res(T.nat, `nat-${n}`, { router: `router-${n}-id`, region, natIpAllocateOption: "AUTO_ONLY", sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES" }));
+    }
+  }
+  for (let z = 0; z < zones; z++) {
+    const net = `net-${z % networks}-id`;
+    for (const s of zoneSubnets(z)) out.push(res(T.sub, `subnet-${s}`, { network: net, region, ipCidrRange: cidr(s), description: `netseg-zone=${name(z)}` }));
+    const first = `subnet-${zoneSubnets(z)[0]}-id`;
+    out.push(res(T.tpl, `tpl-${name(z)}`, { tags: ["web"], networkInterfaces: [{ network: net, subnetwork: first }] }));
+    out.push(res(T.mig, `mig-${name(z)}`, { baseInstanceName: `web-${name(z)}`, region, versions: [{ instanceTemplate: `tpl-${name(z)}-id` }], targetSize: 10 }));
+    if (z % 4 === 0) {
+      out.push(res(T.rbs, `bs-${name(z)}`, { region, loadBalancingScheme: "EXTERNAL", protocol: "TCP", backends: [{ group: `mig-${name(z)}-id` }] }));
+      out.push(res(T.fr, `lb-${name(z)}`, { region, loadBalancingScheme: "EXTERNAL", ipProtocol: "TCP", ports: ["443"], backendService: `bs-${name(z)}-id` }));
+    }
+  }
+  const tiers = ["web", "api", "db"];
+  const used = new Set<string>();
+  for (let i = 0; i < workloads - zones; i++) {
+    const s = Math.floor(rand() * subnets);
+    const z = Math.min(Math.floor(s / perZone), zones - 1);
+    const tier = tiers[Math.floor(rand() * tiers.length)];
+    const tags = [tier, ...(rand() < 0.1 ? ["ssh"] : []), ...(rand() < 0.3 ? [`team-${Math.floor(rand() * 5)}`] : [])];
+    let networkIp: string | undefined;
+    if (rand() < 0.2) {
+      const ip = `${cidr(s).replace(/\.0\/24$/, "")}.${4 + Math.floor(rand() * 250)}`;
+      if (!used.has(ip)) networkIp = ip;
+      used.add(ip);
+    }
+    const n = `vm${String(i).padStart(5, "0")}`;
+    out.push(
+      res(T.vm, n, {
+        machineType: "e2-small",
+        zone: `${region}-b`,
+        tags,
+        ...(tier === "db" ? { serviceAccount: { email: dbAccount, scopes: ["cloud-platform"] } } : {}),
+        networkInterfaces: [{ network: `net-${z % networks}-id`, subnetwork: `subnet-${s}-id`, ...(networkIp ? { networkIp } : {}), ...(tier === "web" && z % 4 === 0 ? { accessConfigs: [{}] } : {}) }],
+      }),
+    );
+  }
+  return out;
+}
