@@ -48,8 +48,9 @@ export interface ConformanceReport {
   /** Not intended, and allowed only if unknown values turn out that way. */
   readonly uncertain: readonly Finding[];
   /**
-   * Not intended, let through by the stateful filters (security groups) and stopped only by a
-   * stateless one (an AWS NACL): the security groups break the intent, the NACL is the last line.
+   * Not intended, yet admitted by the destination's own security groups, and stopped only by
+   * another check today (the source's egress rules, a NACL): one change away from an unintended
+   * path. netseg's groups admit exactly what the intent allows, so its own stacks have none.
    */
   readonly latent: readonly Finding[];
   /** Kubernetes workloads of managed zones that cannot resolve names (udp/53 and tcp/53 to kube-dns). */
@@ -214,9 +215,13 @@ export function compareWithIntent(matrix: Matrix, intent: Intent, opts: Conforma
       const rules = rulesAllowing(pair, extra);
       unintended.push({ from: from.id, to: to.id, traffic: extra, flows: [], rules, urns: urnsOf(rules), message: `${from.id} -> ${to.id} on ${extra} is allowed but not in the intent${whose(from, to, intended)}, by ${describeRules(rules) || "no named rule"}${repliesNote(pair, extra)}` });
     }
-    const held = latentTraffic(pair).subtract(tolerated);
+    // What the internet may send the destination, any source is admitted for: a port open to the
+    // internet admits the deployment's own zones too (their egress and the NACLs close that).
+    // A peer's public blocks lie in the internet too: the internet is admitted where a peer is.
+    const fromAnywhere = TrafficSet.fromSpecs(intent.flows.filter((f) => (f.from.kind === "internet" || (from.kind === "internet" && f.from.kind === "peer")) && cover(f.to, to)).flatMap((f) => f.ports));
+    const held = latentTraffic(pair).subtract(tolerated).subtract(fromAnywhere);
     if (!held.isEmpty()) {
-      const rules = rulesAllowing(statefulPair(pair), held);
+      const rules = rulesAllowing(admissionPair(pair), held);
       const blocks = explainBlocked(pair, held);
       latent.push({
         from: from.id,
@@ -225,7 +230,7 @@ export function compareWithIntent(matrix: Matrix, intent: Intent, opts: Conforma
         flows: [],
         rules,
         urns: urnsOf([...rules, ...blocks.map((b) => b.rule)]),
-        message: `${from.id} -> ${to.id} on ${held} is let through by the security groups but not in the intent${whose(from, to, intended)}, by ${describeRules(rules) || "no named rule"}; only the NACLs stop it: ${[...new Set(blocks.map((b) => (b.rule ? `${b.rule.resource} ${b.rule.rule}` : b.stage)))].join("; ")}`,
+        message: `${to.id} admits ${from.id} on ${held}, which the intent does not allow${whose(from, to, intended)}, by ${describeRules(rules) || "no named rule"}; only other checks stop it today: ${[...new Set(blocks.map((b) => (b.rule ? `${b.rule.resource} ${b.rule.rule}` : b.reason.replace(/ on \S+( \(.*\))?$/, ""))))].join("; ")}`,
       });
     }
     const maybe = pair.possible.subtract(pair.allowed).subtract(tolerated);
@@ -276,9 +281,9 @@ export function compareWithIntent(matrix: Matrix, intent: Intent, opts: Conforma
   return { unintended, accidentalDenies, internetToSensitive, uncertain, latent, dnsBlocked, unresolved };
 }
 
-/** The pair as if stateless filters (NACLs) let everything through: what the stateful ones alone allow. */
-function statefulPair(pair: PairResult): PairResult {
-  const paths = pair.paths.map((p) => ({ label: p.label, stages: p.stages.filter((s) => s.layer !== "stateless") }));
+/** The pair as the destination's admission checks alone judge it (Stage.role). */
+function admissionPair(pair: PairResult): PairResult {
+  const paths = pair.paths.filter((p) => p.stages.some((s) => s.role === "admission")).map((p) => ({ label: p.label, stages: p.stages.filter((s) => s.role === "admission") }));
   let allowed = TrafficSet.EMPTY;
   let possible = TrafficSet.EMPTY;
   for (const p of paths) {
@@ -289,10 +294,9 @@ function statefulPair(pair: PairResult): PairResult {
   return { from: pair.from, to: pair.to, allowed, possible, allowedBy: [], paths };
 }
 
-/** Traffic certainly let through by the stateful filters that only a stateless one stops. */
+/** Traffic the destination certainly admits that no path lets through today. */
 function latentTraffic(pair: PairResult): TrafficSet {
-  if (!pair.paths.some((p) => p.stages.some((s) => s.layer === "stateless"))) return TrafficSet.EMPTY;
-  return statefulPair(pair).allowed.subtract(pair.possible);
+  return admissionPair(pair).allowed.subtract(pair.possible);
 }
 
 /** Every range of the peer is public (outside private and special-use space): it is reached across the internet. */

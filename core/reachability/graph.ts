@@ -53,7 +53,9 @@ export class ResourceGraph {
       if (this.byUrn.has(s) && types.includes(this.byUrn.get(s)!.type)) return { urns: [s], certain: true };
       // A known id nobody in the stack carries (CrossGuard's props hold no id): the property's
       // own dependency still names the resource, when it names exactly one of the right type.
-      const deps = typed(from.propertyDependencies?.[prop]).filter((u) => !this.idOf(u));
+      // An ARN is not the id of the resource it names (a load balancer's id is its ARN only once
+      // deployed): the dependency decides, whatever id the resource carries.
+      const deps = typed(from.propertyDependencies?.[prop]).filter((u) => s.startsWith("arn:") || !this.idOf(u));
       if (deps.length === 1) return { urns: deps, certain: true };
       if (deps.length > 1) return { urns: deps, certain: false };
       return { literal: s };

@@ -111,11 +111,12 @@ export interface Stage {
    */
   readonly clientPorts?: ClientPorts;
   /**
-   * `stateless` for a filter that judges each packet alone (an AWS NACL, and its return check):
-   * the conformance check tells traffic the stateful filters (security groups) already let
-   * through and only a stateless one stops (a latent path) from traffic nothing lets through.
+   * `admission` for the destination's own stateful check of what it accepts (an AWS security
+   * group's ingress): the conformance check reports traffic a destination admits from a source
+   * the intent forbids even while another check (the source's egress, a NACL) still stops it
+   * (a latent path: one change away from open).
    */
-  readonly layer?: "stateless";
+  readonly role?: "admission";
 }
 
 /** Client (reply destination) ports at one return check, per protocol; ICMP is whole or absent. */

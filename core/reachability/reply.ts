@@ -54,7 +54,7 @@ function returnStage(inner: Stage, range: TrafficSet): Stage {
     missing: inner.missing,
     reply: inner,
     clientPorts,
-    ...(inner.layer ? { layer: inner.layer } : {}),
+
   };
 }
 

@@ -376,6 +376,8 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
       : !zone.sgs.length
       ? unknownStage(label, zone.ep.network ? `no security group of this stack can be placed in ${zone.ep.key} (its instances may have any)` : `zone ${zone.ep.key} has no security group tagged with its zone`)
       : allowStage(label, zone.sgs.flatMap((s) => sgBuckets.get(`${s.urn}|${dir}`)?.get(peerClass) ?? []), missing);
+    // A destination's groups' ingress is its own admission check (see Stage.role).
+    if (!egress && zone.sgs.length && !zone.workload?.unfiltered) Object.assign(stage, { role: "admission" as const });
     sgStages.set(key, stage);
     return stage;
   }
@@ -413,8 +415,7 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
     const bucket = naclBucket(group.nacl, egress);
     const label = `NACL ${group.nacl.name} ${dirWord}`;
     const fallback = { rule: { urn: group.nacl.urn, resource: group.nacl.name, rule: `${dirWord} rule 32767 (default deny)` }, action: "deny" as const };
-    // Marked in place: the stage's grants and denies are computed lazily, a copy would force them.
-    const stage: Stage = Object.assign(firstMatchStage(label, bucket[peerClass], fallback, `no ${dirWord} rule in NACL ${group.nacl.name} ${egress ? "to" : "from"} ${peerName}`), { layer: "stateless" as const });
+    const stage = firstMatchStage(label, bucket[peerClass], fallback, `no ${dirWord} rule in NACL ${group.nacl.name} ${egress ? "to" : "from"} ${peerName}`);
     naclStages.set(key, stage);
     return stage;
   }

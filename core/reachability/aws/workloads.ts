@@ -223,6 +223,11 @@ function actionTargets(actions: unknown): unknown[] {
   return out;
 }
 
+/** netseg's own infrastructure: its mark and a role, and no zone. */
+function isInfra(tags: Record<string, string>): boolean {
+  return tags[TAG.aws.managedBy] === MANAGED_BY && !!tags[TAG.aws.role] && tags[TAG.aws.zone] === undefined;
+}
+
 /** Tags as a map, or as Auto Scaling's list of `{ key, value, propagateAtLaunch }`. */
 function tagsOf(v: unknown): Record<string, string> {
   const list = arr(v);
@@ -249,7 +254,7 @@ export function readAwsWorkloads(g: ResourceGraph): AwsWorkloads {
   function add(r: NetResource, kind: string, parts: { subnets: RefList; sgs: RefList; addresses?: CidrSet; publicIp: Tri; listeners?: Listener[]; withoutGroups?: "default" | "none" }): void {
     const tags = tagsOf(propsOf(r).tags);
     // netseg's own infrastructure (the egress proxy's load balancer...) is a stage of paths, not an endpoint.
-    if (tags[TAG.aws.managedBy] === MANAGED_BY && tags[TAG.aws.role] && tags[TAG.aws.zone] === undefined) return;
+    if (isInfra(tags)) return;
     const { subnets, sgs } = parts;
     if (!subnets.urns.length) {
       const why = subnets.literals.length
@@ -515,6 +520,7 @@ export function readAwsWorkloads(g: ResourceGraph): AwsWorkloads {
   for (const r of g.ofType(...LISTENER_TYPES)) {
     const p = propsOf(r);
     const lb = g.resolve(r, "loadBalancerArn", p.loadBalancerArn, LB_TYPES);
+    if (lb && !("literal" in lb) && lb.urns.length && lb.urns.every((u) => isInfra(tagsOf(propsOf(g.byUrn.get(u)!).tags)))) continue;
     if (!lb || "literal" in lb || !lb.urns.length) {
       notes.push(`${r.urn}: listener of a load balancer outside this stack (or unknown at preview); not analysed`);
       continue;

@@ -69,7 +69,7 @@ export const netsegIntentConformance = stackRule({
         ["internet path into a sensitive zone", result.internetToSensitive],
         ["unintended path", result.unintended],
         ["accidental deny", result.accidentalDenies],
-        ["latent path (security groups allow it, only a NACL stops it)", result.latent],
+        ["latent path (the destination admits it, other checks stop it today)", result.latent],
         ...(cfg.reportUncertain ? [["possibly unintended path (unknown at preview)", result.uncertain] as [string, readonly Finding[]]] : []),
       ];
       for (const [kind, findings] of kinds) {

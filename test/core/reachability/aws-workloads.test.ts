@@ -116,7 +116,7 @@ describe("reachability / AWS workloads", () => {
     assert.ok(!r.accidentalDenies.some((d) => d.from.includes("/") || d.to.includes("/")), r.accidentalDenies.map((d) => d.message).join("\n"));
   });
 
-  it("a group rule the intent forbids that only a NACL holds back is a latent path naming the rule and the NACL entry; none when the groups follow the intent", () => {
+  it("a destination admitting what the intent forbids, held back by a NACL today, is a latent path naming the group rule and the NACL entry; none when the groups follow the intent", () => {
     const f = baseline(); // data's NACL admits only app's block
     f.nacl.data.egress = [nacl(100, "allow", "10.0.1.0/24", 1024, 65535)];
     f.extra = [sg("sg-jump"), instance("jump", "edge", ["sg-jump"]), ...ordersDb([fromGroup(5432, "sg-app"), fromGroup(5432, "sg-jump")])];
@@ -125,7 +125,7 @@ describe("reachability / AWS workloads", () => {
     const hit = r.latent.find((u) => u.from === "aws:edge/ec2:jump" && u.to === "aws:data/rds:orders-db");
     assert.ok(hit, JSON.stringify(r.latent.map((l) => l.message)));
     assert.equal(String(hit.traffic), "tcp/5432");
-    assert.match(hit.message, /is let through by the security groups but not in the intent .*sg-orders-db ingress\[1\].*; only the NACLs stop it: acl-data inbound rule 32767 \(default deny\)/);
+    assert.match(hit.message, /^aws:data\/rds:orders-db admits aws:edge\/ec2:jump on tcp\/5432, which the intent does not allow \(.*\), by sg-orders-db ingress\[1\]; only other checks stop it today: acl-data inbound rule 32767 \(default deny\)/);
     assert.ok(hit.urns.includes(urnOf(T.NACL, "acl-data")) && hit.urns.includes(urnOf(T.SG, "sg-orders-db")), hit.urns.join(", "));
     f.extra = [sg("sg-jump"), instance("jump", "edge", ["sg-jump"]), ...ordersDb([fromGroup(5432, "sg-app")])];
     assert.deepEqual(compareWithIntent(analyseReachability(awsResources(f), { intent }), intent).latent.map((l) => l.message), []);
