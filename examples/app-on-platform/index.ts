@@ -16,6 +16,7 @@
  */
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { loadIntentFile } from "../../core/intent";
 import { EgressProxy, SegmentedVpc, egressNetworkOf } from "../../components/aws";
 
@@ -123,7 +124,7 @@ new aws.lambda.Function("orders-settle", {
   runtime: "nodejs20.x",
   handler: "index.handler",
   role: role.arn,
-  code: new (require("@pulumi/pulumi").asset.AssetArchive)({ "index.js": new (require("@pulumi/pulumi").asset.StringAsset)("exports.handler = async () => ({ ok: true });") }),
+  code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset("exports.handler = async () => ({ ok: true });") }),
   vpcConfig: { subnetIds: appSubnets, securityGroupIds: [zoneSg("app"), fnSg.id] },
   tags,
 });
