@@ -83,6 +83,8 @@ export interface SegmentedVpcLike {
   /** Security groups by zone. */
   readonly securityGroups?: Readonly<Record<string, { readonly id: pulumi.Input<string> }>>;
   readonly internetGateway?: { readonly id: pulumi.Input<string> };
+  /** The gateway in use, created or given (a SegmentedVpc in an existing VPC has no gateway resource). */
+  readonly internetGatewayId?: pulumi.Input<string>;
   readonly availabilityZoneNames?: pulumi.Input<string[]>;
   readonly egressProxySecurityGroupId?: pulumi.Input<string>;
   readonly plan?: { readonly rules: { readonly egressProxy?: EgressNetwork["zoneRules"] } };
@@ -97,7 +99,7 @@ export function egressNetworkOf(vpc: SegmentedVpcLike, overrides: Partial<Egress
     vpcId: vpc.vpcId,
     routeTableIds,
     securityGroupIds,
-    internetGatewayId: vpc.internetGateway?.id,
+    internetGatewayId: vpc.internetGatewayId ?? vpc.internetGateway?.id,
     availabilityZoneNames: vpc.availabilityZoneNames,
     proxySecurityGroupId: vpc.egressProxySecurityGroupId,
     zoneRules: vpc.plan?.rules.egressProxy,

@@ -28,8 +28,8 @@ export interface TenantVpcsArgs {
    * Explicit `vpc.routeTables` / `vpc.flowLogs` win over the layout.
    */
   readonly layout?: "standard" | "lean";
-  /** Passed to every SegmentedVpc (flow logs, gateway endpoints...). The intent and tags are set here. */
-  readonly vpc?: Omit<SegmentedVpcArgs, "intent" | "tags">;
+  /** Passed to every SegmentedVpc (flow logs, gateway endpoints...). The intent and tags are set here; each tenant gets a VPC of its own, so an existing VPC cannot be named. */
+  readonly vpc?: Omit<SegmentedVpcArgs, "intent" | "tags" | "vpc">;
   /** AZ names by AZ index; the region's available AZs in order when absent. */
   readonly availabilityZoneNames?: readonly string[];
   readonly tags?: Readonly<Record<string, string>>;

@@ -75,6 +75,7 @@ export class TenantVpcs extends pulumi.ComponentResource {
       return out;
     };
     const lean = args.layout === "lean";
+    if ((args.vpc as { vpc?: unknown } | undefined)?.vpc !== undefined) throw new pulumi.ResourceError(`TenantVpcs ${name}: vpc.vpc names an existing VPC, but every tenant gets a VPC of its own; leave vpc.vpc out (an existing shared-services VPC goes in sharedServices)`, this);
     if (args.layout !== undefined && args.layout !== "standard" && !lean) throw new pulumi.ResourceError(`TenantVpcs ${name}: layout "${String(args.layout)}" is neither "standard" nor "lean"`, this);
     const fleetLogs = lean && args.vpc?.flowLogs === undefined ? createFleetFlowLogBucket(name, { ...baseTags, [TAG.aws.role]: "tenant-flow-logs" }, this) : undefined;
     // Every VPC of the fleet leaves the pool and shared services out of its internet rules: the

@@ -9,6 +9,7 @@ import { resolveIntent, IntentError, type Intent, type IntentInput, type IntentI
 import { planAddresses, type AddressPlan } from "../../../core/addressing";
 import { planAwsRulesForIntent, checkTags, zonesNeedingNat, type AwsPlanOptions, type AwsRulePlan } from "../../../core/rules/aws";
 import { SQUID_PORT, type EgressBackend } from "../../../core/egress";
+import { checkExistingVpc, type ExistingVpcArgs, type ExistingVpcPlan } from "./existing-vpc";
 
 export type NatGatewayStrategy = "none" | "single" | "perAz";
 export type GatewayEndpointService = "s3" | "dynamodb";
@@ -42,6 +43,13 @@ export interface EgressProxyArgs {
 export interface SegmentedVpcArgs {
   /** A normalised intent, an intent object as written in YAML, or the path of a YAML file. Plain values only. */
   readonly intent: Intent | IntentInput | string;
+  /**
+   * Segment a VPC that exists already instead of creating one: only netseg's subnets, route
+   * tables, NACLs, security groups (and NAT gateways, gateway endpoints) are created inside it;
+   * its default security group and NACL are left alone, and flow logs are added only when
+   * `flowLogs` is given. See ExistingVpcArgs.
+   */
+  readonly vpc?: ExistingVpcArgs;
   /** NAT gateways for zones with egress nat: none, one (in AZ 1), or one per AZ (default). */
   readonly natGateways?: NatGatewayStrategy;
   /** The internet-facing zone whose subnets hold the NAT gateways; the first declared by default. */
@@ -85,6 +93,8 @@ export interface SegmentedVpcPlan {
   readonly routeTables: "perAz" | "perZone";
   readonly gatewayEndpoints: readonly GatewayEndpointService[];
   readonly flowLogs: { readonly enabled: false } | { readonly enabled: true; readonly destination: "cloud-watch-logs" | "s3"; readonly retentionDays: number; readonly trafficType: string };
+  /** Present when the VPC exists already (`args.vpc`); absent when SegmentedVpc creates it. */
+  readonly existingVpc?: ExistingVpcPlan;
 }
 
 /** Retention periods CloudWatch Logs accepts. */
@@ -121,7 +131,13 @@ export function planSegmentedVpc(name: string, args: SegmentedVpcArgs): Segmente
   }
   const endpoints: GatewayEndpointService[] = [...new Set<GatewayEndpointService>(args.gatewayEndpoints ?? ["s3", "dynamodb"])].sort();
   for (const e of endpoints) if (e !== "s3" && e !== "dynamodb") issues.push({ path: "gatewayEndpoints", value: e, message: "gateway endpoints exist for s3 and dynamodb only", fix: "use s3 and/or dynamodb (interface endpoints are not gateway endpoints)" });
-  const fl = args.flowLogs ?? {};
+  const needNat = zonesNeedingNat(intent.zones).length > 0;
+  // An existing VPC: its CIDR beyond the address space is still the VPC's (local route), never the internet.
+  const existingVpc = args.vpc === undefined ? undefined : checkExistingVpc(args.vpc, intent, needNat && natGateways !== "none", issues);
+  const vpcRange = existingVpc && existingVpc.cidrBlock !== intent.addressSpace ? existingVpc.cidrBlock : undefined;
+  const ownRanges = vpcRange === undefined ? args.ownRanges : args.ownRanges === undefined ? [vpcRange] : Array.isArray(args.ownRanges) ? [...args.ownRanges, vpcRange] : args.ownRanges;
+  // An existing VPC's flow logs are its owner's business: one is added only when asked for.
+  const fl = args.flowLogs ?? (args.vpc === undefined ? {} : false);
   const retentionDays = fl === false ? 0 : (fl.retentionDays ?? DEFAULT_RETENTION_DAYS);
   if (fl !== false && !(LOG_RETENTION_DAYS as readonly number[]).includes(retentionDays)) {
     issues.push({ path: "flowLogs.retentionDays", value: retentionDays, message: "is not a retention period CloudWatch Logs accepts", fix: `use one of ${LOG_RETENTION_DAYS.join(", ")}` });
@@ -135,7 +151,7 @@ export function planSegmentedVpc(name: string, args: SegmentedVpcArgs): Segmente
       namePrefix: name,
       naclEntryLimit: args.naclEntryLimit,
       sgRuleLimit: args.sgRuleLimit,
-      ...(args.ownRanges ? { ownRanges: args.ownRanges } : {}),
+      ...(ownRanges ? { ownRanges } : {}),
       natZone: args.natZone,
       egressProxy: egressProxyOptions(args.egressProxy, issues),
       source: intent.name,
@@ -144,7 +160,6 @@ export function planSegmentedVpc(name: string, args: SegmentedVpcArgs): Segmente
     if (!(e instanceof IntentError)) throw e;
     issues.push(...e.issues);
   }
-  const needNat = zonesNeedingNat(intent.zones).length > 0;
   const natAzIndexes = !needNat || natGateways === "none" ? [] : natGateways === "single" ? [0] : Array.from({ length: intent.availabilityZones }, (_, i) => i);
   const routeTables = args.routeTables ?? "perAz";
   if (routeTables !== "perAz" && routeTables !== "perZone") issues.push({ path: "routeTables", value: routeTables, message: "must be perAz or perZone", fix: "use perAz (default) unless every AZ routes alike" });
@@ -153,7 +168,7 @@ export function planSegmentedVpc(name: string, args: SegmentedVpcArgs): Segmente
     const proxied = intent.zones.filter((z) => z.egress === "proxy").map((z) => z.name);
     if (proxied.length) issues.push({ path: "routeTables", value: routeTables, message: `the egress path routes each AZ of ${proxied.join(", ")} through its own firewall endpoint or NAT, which needs a route table per AZ`, fix: 'use routeTables: "perAz" in a VPC with egress: proxy zones' });
   }
-  if (issues.length || !rules) throw new IntentError(issues, typeof args.intent === "string" ? args.intent : intent.name);
+  if (issues.length || !rules || (args.vpc !== undefined && !existingVpc)) throw new IntentError(issues, typeof args.intent === "string" ? args.intent : intent.name);
   return {
     intent,
     addresses: planAddresses(intent),
@@ -163,5 +178,6 @@ export function planSegmentedVpc(name: string, args: SegmentedVpcArgs): Segmente
     routeTables,
     gatewayEndpoints: endpoints,
     flowLogs: fl === false ? { enabled: false } : { enabled: true, destination: fl.destination ?? "cloud-watch-logs", retentionDays, trafficType: fl.trafficType ?? "ALL" },
+    ...(existingVpc ? { existingVpc } : {}),
   };
 }

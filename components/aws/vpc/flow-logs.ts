@@ -16,7 +16,8 @@ export interface FlowLogResources {
   readonly bucket?: aws.s3.Bucket;
 }
 
-export function createFlowLogs(name: string, plan: SegmentedVpcPlan, args: FlowLogsArgs | undefined, tags: VpcTags, vpc: aws.ec2.Vpc): FlowLogResources {
+/** `vpcId` names the VPC logged; `vpc` is the parent of what is created (the VPC, or the component for an existing VPC). */
+export function createFlowLogs(name: string, plan: SegmentedVpcPlan, args: FlowLogsArgs | undefined, tags: VpcTags, vpcId: pulumi.Input<string>, vpc: pulumi.Resource): FlowLogResources {
   const cfg = plan.flowLogs;
   if (!cfg.enabled) return {};
   const key = `${name}-flow-logs`;
@@ -29,7 +30,7 @@ export function createFlowLogs(name: string, plan: SegmentedVpcPlan, args: FlowL
       new aws.s3.BucketPublicAccessBlock(key, { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, { parent: bucket });
       new aws.s3.BucketLifecycleConfiguration(key, { bucket: bucket.id, rules: [{ id: "expire-flow-logs", status: "Enabled", filter: {}, expiration: { days: cfg.retentionDays } }] }, { parent: bucket });
     }
-    const flowLog = new aws.ec2.FlowLog(key, { vpcId: vpc.id, trafficType: cfg.trafficType, logDestinationType: "s3", logDestination: given ?? bucket!.arn, maxAggregationInterval: 60, tags: t }, { parent: vpc });
+    const flowLog = new aws.ec2.FlowLog(key, { vpcId, trafficType: cfg.trafficType, logDestinationType: "s3", logDestination: given ?? bucket!.arn, maxAggregationInterval: 60, tags: t }, { parent: vpc });
     return { flowLog, bucket };
   }
   const logGroup = new aws.cloudwatch.LogGroup(key, { retentionInDays: cfg.retentionDays, tags: t }, { parent: vpc });
@@ -52,6 +53,6 @@ export function createFlowLogs(name: string, plan: SegmentedVpcPlan, args: FlowL
     },
     { parent: role },
   );
-  const flowLog = new aws.ec2.FlowLog(key, { vpcId: vpc.id, trafficType: cfg.trafficType, logDestinationType: "cloud-watch-logs", logDestination: logGroup.arn, iamRoleArn: role.arn, maxAggregationInterval: 60, tags: t }, { parent: vpc });
+  const flowLog = new aws.ec2.FlowLog(key, { vpcId, trafficType: cfg.trafficType, logDestinationType: "cloud-watch-logs", logDestination: logGroup.arn, iamRoleArn: role.arn, maxAggregationInterval: 60, tags: t }, { parent: vpc });
   return { flowLog, logGroup, role };
 }

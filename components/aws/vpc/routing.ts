@@ -51,12 +51,12 @@ export function createRouting(name: string, plan: SegmentedVpcPlan, tags: VpcTag
     for (let az = 0; az < intent.availabilityZones; az++) {
       const key = subnetKey(zone.name, az);
       const shared = perZone && az > 0 ? routeTables[zone.name][azKey(0)] : undefined;
-      const table = shared ?? new aws.ec2.RouteTable(`${name}-${perZone ? zone.name : key}`, { vpcId: net.vpc.id, tags: tags.zoned(zone, "route-table", perZone ? zone.name : key) }, { parent: net.vpc });
+      const table = shared ?? new aws.ec2.RouteTable(`${name}-${perZone ? zone.name : key}`, { vpcId: net.vpcId, tags: tags.zoned(zone, "route-table", perZone ? zone.name : key) }, { parent: net.parent });
       routeTables[zone.name][azKey(az)] = table;
       new aws.ec2.RouteTableAssociation(`${name}-${key}`, { routeTableId: table.id, subnetId: net.subnets[zone.name][azKey(az)].id }, { parent: table });
       if (shared) continue;
       let target: aws.ec2.RouteArgs | undefined;
-      if (zone.internet === "inbound") target = { routeTableId: table.id, destinationCidrBlock: DEFAULT_ROUTE, gatewayId: net.internetGateway!.id };
+      if (zone.internet === "inbound") target = { routeTableId: table.id, destinationCidrBlock: DEFAULT_ROUTE, gatewayId: net.internetGatewayId! };
       else {
         privateTables.push(table);
         if (zone.egress === "nat" && plan.natAzIndexes.length) target = { routeTableId: table.id, destinationCidrBlock: DEFAULT_ROUTE, natGatewayId: natFor(az).id };
@@ -71,13 +71,13 @@ export function createRouting(name: string, plan: SegmentedVpcPlan, tags: VpcTag
       gatewayEndpoints[service] = new aws.ec2.VpcEndpoint(
         `${name}-${service}`,
         {
-          vpcId: net.vpc.id,
+          vpcId: net.vpcId,
           serviceName: pulumi.interpolate`com.amazonaws.${region}.${service}`,
           vpcEndpointType: "Gateway",
           routeTableIds: privateTables.map((t) => t.id),
           tags: tags.shared("gateway-endpoint", service),
         },
-        { parent: net.vpc },
+        { parent: net.parent },
       );
     }
   }

@@ -54,7 +54,7 @@ export function createSecurity(name: string, plan: SegmentedVpcPlan, tags: VpcTa
   const securityGroups: Record<string, aws.ec2.SecurityGroup> = {};
   for (const z of plan.rules.zones) {
     const zone = zones.get(z.zone)!;
-    securityGroups[z.zone] = new aws.ec2.SecurityGroup(`${name}-${z.zone}`, { vpcId: net.vpc.id, description: z.securityGroup.description, tags: tags.zoned(zone, "security-group", z.zone) }, { parent: net.vpc });
+    securityGroups[z.zone] = new aws.ec2.SecurityGroup(`${name}-${z.zone}`, { vpcId: net.vpcId, description: z.securityGroup.description, tags: tags.zoned(zone, "security-group", z.zone) }, { parent: net.parent });
   }
 
   const proxyPlan = plan.rules.egressProxy;
@@ -63,7 +63,7 @@ export function createSecurity(name: string, plan: SegmentedVpcPlan, tags: VpcTa
   if (proxyPlan?.mode === "security-group") {
     if (egressProxy?.securityGroupId) egressProxySecurityGroupId = pulumi.output(egressProxy.securityGroupId);
     else {
-      egressProxySecurityGroup = new aws.ec2.SecurityGroup(`${name}-${EGRESS_PROXY_GROUP}`, { vpcId: net.vpc.id, description: `netseg egress proxy of ${plan.intent.name}`, tags: tags.shared("egress-proxy-security-group", EGRESS_PROXY_GROUP) }, { parent: net.vpc });
+      egressProxySecurityGroup = new aws.ec2.SecurityGroup(`${name}-${EGRESS_PROXY_GROUP}`, { vpcId: net.vpcId, description: `netseg egress proxy of ${plan.intent.name}`, tags: tags.shared("egress-proxy-security-group", EGRESS_PROXY_GROUP) }, { parent: net.parent });
       egressProxySecurityGroupId = egressProxySecurityGroup.id;
     }
   }
@@ -100,8 +100,8 @@ export function createSecurity(name: string, plan: SegmentedVpcPlan, tags: VpcTa
     const subnetIds = Array.from({ length: plan.intent.availabilityZones }, (_, az) => net.subnets[z.zone][azKey(az)].id);
     networkAcls[z.zone] = new aws.ec2.NetworkAcl(
       `${name}-${z.zone}`,
-      { vpcId: net.vpc.id, subnetIds, ingress: z.nacl.ingress.map(naclEntryArgs), egress: z.nacl.egress.map(naclEntryArgs), tags: tags.zoned(zone, "network-acl", z.zone) },
-      { parent: net.vpc },
+      { vpcId: net.vpcId, subnetIds, ingress: z.nacl.ingress.map(naclEntryArgs), egress: z.nacl.egress.map(naclEntryArgs), tags: tags.zoned(zone, "network-acl", z.zone) },
+      { parent: net.parent },
     );
   }
   return { securityGroups, securityGroupRules, networkAcls, egressProxySecurityGroup, egressProxySecurityGroupId };

@@ -44,7 +44,8 @@ export class SegmentedVpc extends pulumi.ComponentResource {
   /** The plan the VPC was built from (plain data: intent, addresses, AWS rules). */
   readonly plan: SegmentedVpcPlan;
   readonly intent: Intent;
-  readonly vpc: aws.ec2.Vpc;
+  /** The VPC, when this component created it; absent when it segments an existing VPC (`args.vpc`). */
+  readonly vpc?: aws.ec2.Vpc;
   readonly vpcId: pulumi.Output<string>;
   readonly availabilityZoneNames: pulumi.Output<string[]>;
   /** By zone, then AZ key (`az1`...). */
@@ -58,7 +59,10 @@ export class SegmentedVpc extends pulumi.ComponentResource {
   readonly networkAclIds: pulumi.Output<ById<string>>;
   readonly natGateways: RoutingResources["natGateways"];
   readonly natGatewayIds: pulumi.Output<ById<string>>;
+  /** The internet gateway, when this component created it. */
   readonly internetGateway?: aws.ec2.InternetGateway;
+  /** The internet gateway internet-bound routes use, created or given (`vpc.internetGatewayId`). */
+  readonly internetGatewayId?: pulumi.Output<string>;
   readonly egressProxySecurityGroupId?: pulumi.Output<string>;
   /** Reserved subnets (firewall, transit, proxy per AZ) the egress and tenant components create. */
   readonly infrastructureSubnets: readonly InfraSubnetPlan[];
@@ -88,13 +92,13 @@ export class SegmentedVpc extends pulumi.ComponentResource {
     const azName = (i: number) => this.availabilityZoneNames.apply((n) => n[i]);
     const region = aws.getRegionOutput({}, { parent: this }).region;
 
-    this.network = createNetwork(name, this.plan, tags, azName, this);
+    this.network = createNetwork(name, this.plan, args.vpc, tags, azName, this);
     this.routing = createRouting(name, this.plan, tags, this.network, region);
     this.security = createSecurity(name, this.plan, tags, this.network, args.egressProxy);
-    this.flowLogs = createFlowLogs(name, this.plan, args.flowLogs, tags, this.network.vpc);
+    this.flowLogs = createFlowLogs(name, this.plan, args.flowLogs, tags, this.network.vpcId, this.network.parent);
 
     this.vpc = this.network.vpc;
-    this.vpcId = this.vpc.id;
+    this.vpcId = this.network.vpcId;
     this.subnets = this.network.subnets;
     this.subnetIds = ids(this.subnets);
     this.routeTables = this.routing.routeTables;
@@ -106,6 +110,7 @@ export class SegmentedVpc extends pulumi.ComponentResource {
     this.natGateways = this.routing.natGateways;
     this.natGatewayIds = flatIds(this.natGateways);
     this.internetGateway = this.network.internetGateway;
+    this.internetGatewayId = this.network.internetGatewayId;
     this.egressProxySecurityGroupId = this.security.egressProxySecurityGroupId;
     this.infrastructureSubnets = this.plan.addresses.infrastructure;
 
