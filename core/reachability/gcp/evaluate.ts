@@ -47,6 +47,13 @@ interface Lb {
 
 type Step = () => Stage | undefined;
 
+/** Whether two endpoints may share a network (one whose networks are unknown may share any). */
+function sharesNetwork(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (!a.size || !b.size) return true;
+  for (const n of a) if (b.has(n)) return true;
+  return false;
+}
+
 function uniqueKey(taken: Set<string>, key: string): string {
   let k = key;
   for (let n = 2; taken.has(k); n++) k = `${key}#${n}`;
@@ -67,23 +74,14 @@ function uniqueKey(taken: Set<string>, key: string): string {
  * picked in its primary range, where every class is vague alike. GCP firewalls apply per network,
  * not per subnetwork, so members in different subnetworks share all their paths.
  */
-function workloadClassKey(model: GcpModel, splitter: AddressSplitter): (w: GcpWorkload, networks: ReadonlySet<string>, vague: boolean) => string {
+function workloadClassKey(model: GcpModel): (w: GcpWorkload, networks: ReadonlySet<string>, addresses: string) => string {
   const named = new Set([...model.firewalls.flatMap((f) => [...f.targetTags, ...f.sourceTags]), ...model.routes.flatMap((r) => r.tags)]);
   const backendOf = new Map<string, string[]>();
   for (const lb of model.loadBalancers ?? []) {
     for (const b of lb.backends) backendOf.set(b.urn, [...(backendOf.get(b.urn) ?? []), `${lb.urn}|${String(b.port)}|${b.portName ?? ""}`]);
   }
   const sorted = (xs: Iterable<string>) => [...xs].sort();
-  return (w, networks, vague) => {
-    let addresses: string;
-    if (w.addressesUnknown) addresses = "?";
-    else {
-      const all = w.fixed.union(w.somewhere);
-      const alias = all.subtract(w.primary);
-      if (!vague) addresses = `same:${splitter.signature(w.primary)}/${splitter.signature(alias)}`;
-      else if (w.fixed.isEmpty() && alias.isEmpty()) addresses = `picked:${splitter.signature(w.primary)}`;
-      else addresses = `exact:${w.fixed.toString()}/${w.somewhere.toString()}/${w.primary.toString()}`;
-    }
+  return (w, networks, addresses) => {
     const nat = natServes(model.nats ?? [], w.subnets, networks, (x) => model.subnetRegions?.get(x));
     return JSON.stringify([
       w.zone ?? "",
@@ -101,6 +99,16 @@ function workloadClassKey(model: GcpModel, splitter: AddressSplitter): (w: GcpWo
       addresses,
     ]);
   };
+}
+
+/** The address part of a workload's class key (see {@link workloadClassKey}); `vague`: some class of it is GCP's pick. */
+function addressKey(splitter: AddressSplitter, w: GcpWorkload, vague: boolean): string {
+  if (w.addressesUnknown) return "?";
+  const all = w.fixed.union(w.somewhere);
+  const alias = all.subtract(w.primary);
+  if (!vague) return `same:${splitter.signature(w.primary)}/${splitter.signature(alias)}`;
+  if (w.fixed.isEmpty() && alias.isEmpty()) return `picked:${splitter.signature(w.primary)}`;
+  return `exact:${w.fixed.toString()}/${w.somewhere.toString()}/${w.primary.toString()}`;
 }
 
 export function analyseGcp(model: GcpModel, externals: readonly External[]): PlatformAnalysis {
@@ -129,14 +137,25 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
   /** Workloads alike to a judged one (`Endpoint.sameAs`): endpoints, but no node of their own. */
   const members: Endpoint[] = [];
   const representative = new Map<string, number>();
-  const classKey = workloadClassKey(model, splitter);
+  const classKey = workloadClassKey(model);
+  /** Workloads with the same addresses (instances whose address GCP picks in one subnetwork) share their classes. */
+  const byAddresses = new Map<string, { classes: AddressClass[]; vague: (c: AddressClass) => boolean; key: string }>();
+  const addressesOf = (w: GcpWorkload) => {
+    const k = w.addressesUnknown ? "?" : `${w.fixed.toString()}|${w.somewhere.toString()}|${w.primary.toString()}`;
+    let hit = byAddresses.get(k);
+    if (!hit) {
+      const { classes, vague } = classesOfWorkload(splitter, w);
+      byAddresses.set(k, (hit = { classes, vague, key: addressKey(splitter, w, classes.some(vague)) }));
+    }
+    return hit;
+  };
   for (const w of [...(model.workloads ?? [])].sort((a, b) => (a.urn < b.urn ? -1 : 1))) {
     const z = w.zone !== undefined ? model.zones.get(w.zone) : undefined;
     const key = uniqueKey(keys, z ? `${z.name}/${w.kind}:${w.name}` : `${w.kind}:${w.name}`);
     const fixedOnly = !w.addressesUnknown && w.somewhere.isEmpty() && !w.fixed.isEmpty();
     const networks = w.networks.size ? w.networks : z?.networks ?? new Set<string>();
-    const { classes, vague } = classesOfWorkload(splitter, w);
-    const signature = classKey(w, networks, classes.some(vague));
+    const { classes, vague, key: addresses } = addressesOf(w);
+    const signature = classKey(w, networks, addresses);
     const rep = representative.get(signature);
     const ep: Endpoint = {
       id: `gcp:${key}`,
@@ -223,18 +242,18 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
    * direction: with workloads most pairs are such peers. (The implied rule always decides what no
    * rule matched, so the stage's `missing` text, which would name the peer, is never shown.)
    */
-  const fwCache = new Map<string, Stage>();
+  const fwCache: Map<number, Stage>[][] = nodes.map(() => [new Map(), new Map()]);
   function firewall(t: number, ingress: boolean, other: number, otherKey: string): Stage {
     const list = index.listOf(t, ingress, other);
-    const key = `${t}|${ingress ? 1 : 0}|${list}`;
-    const hit = fwCache.get(key);
+    const cache = fwCache[t][ingress ? 0 : 1];
+    const hit = cache.get(list);
     if (hit) return hit;
     const name = nodes[t].name;
     const label = `firewall ${ingress ? "ingress to" : "egress from"} ${name}`;
     const implied = { urn: "", resource: "GCP implied rule", rule: ingress ? "deny all ingress, priority 65535" : "allow all egress, priority 65535" };
     const peer = list === -1 ? "" : ` ${ingress ? "from" : "to"} ${otherKey}`;
     const stage = firstMatchStage(label, index.rules(t, ingress, other), { rule: implied, action: ingress ? "deny" : "allow" }, `no firewall rule allows ${ingress ? "ingress to" : "egress from"} ${name}${peer}`);
-    fwCache.set(key, stage);
+    cache.set(list, stage);
     return stage;
   }
 
@@ -375,13 +394,11 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
       const b = nodeById.get(to.id);
       if (b === undefined || backendNodes.has(b) || !classesOf.has(from.id) || !classesOf.has(to.id)) return false;
       if (a === undefined && !extById.has(from.id)) return false;
-      if (a !== undefined) {
-        const na = nodes[a].networks;
-        const nb = nodes[b].networks;
-        if (na.size && nb.size && ![...na].some((n) => nb.has(n))) return true;
-      }
-      if (classesOf.get(from.id)!.every(({ index }) => firewall(b, true, index, from.key).upper.isEmpty())) return true;
-      return a !== undefined && classesOf.get(to.id)!.every(({ index }) => firewall(a, false, index, to.key).upper.isEmpty());
+      if (a !== undefined && !sharesNetwork(nodes[a].networks, nodes[b].networks)) return true;
+      const ingressShut = (c: { index: number }) => firewall(b, true, c.index, from.key).upper.isEmpty();
+      if (classesOf.get(from.id)!.every(ingressShut)) return true;
+      const egressShut = (c: { index: number }) => firewall(a!, false, c.index, to.key).upper.isEmpty();
+      return a !== undefined && classesOf.get(to.id)!.every(egressShut);
     },
     paths(from, to): Path[] | undefined {
       const a = nodeById.get(from.id);
@@ -399,10 +416,7 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
       if (a === undefined && b === undefined) return undefined;
       if (!classesOf.has(from.id) || !classesOf.has(to.id)) return undefined;
       if (a !== undefined && b !== undefined) {
-        const na = nodes[a].networks;
-        const nb = nodes[b].networks;
-        const shared = !na.size || !nb.size || [...na].some((n) => nb.has(n));
-        if (!shared) return [{ label: `${from.key} -> ${to.key}`, stages: [blockStage("network", `${from.key} and ${to.key} are in different VPC networks`)] }];
+        if (!sharesNetwork(nodes[a].networks, nodes[b].networks)) return [{ label: `${from.key} -> ${to.key}`, stages: [blockStage("network", `${from.key} and ${to.key} are in different VPC networks`)] }];
       }
       // One path per pair of address classes: the pair reaches where some pair of classes does.
       const paths: Path[] = [];

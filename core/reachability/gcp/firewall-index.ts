@@ -61,6 +61,8 @@ export class FirewallIndex {
     zoneAccounts: (refs: AccountRefs) => Map<number, Tri>,
   ) {
     this.byPeer = targets.map(() => [new Map(), new Map()]);
+    this.listIds = targets.map(() => [new Map(), new Map()]);
+    this.peerLists = targets.map(() => [new Map(), new Map()]);
     this.anyPeer = targets.map(() => [[], []]);
     this.addressIndex = new AddressIndex(peerClasses.map((c) => c.cidrs));
     const byTag = new Map<string, number[]>();
@@ -121,9 +123,28 @@ export class FirewallIndex {
     });
   }
 
-  /** Which rule list `rules` returns: the peer's own, or (-1) the target's rules for every peer. */
+  /** [target][dir]: a peer's rule list -> its number, equal for peers whose lists are equal. */
+  private readonly listIds: Map<string, number>[][];
+  /** [target][dir]: peer class -> the number of its list. */
+  private readonly peerLists: Map<number, number>[][];
+
+  /**
+   * Which rule list `rules` returns: -1 for the target's rules for every peer, else a number
+   * shared by every peer class whose own rules are the same (the sources a rule names by tag,
+   * say), so a stage made for one serves them all.
+   */
   listOf(target: number, ingress: boolean, peer: number): number {
-    return this.byPeer[target][ingress ? 0 : 1].has(peer) ? peer : -1;
+    const dir = ingress ? 0 : 1;
+    const own = this.byPeer[target][dir].get(peer);
+    if (!own) return -1;
+    const known = this.peerLists[target][dir].get(peer);
+    if (known !== undefined) return known;
+    const key = own.map(([seq, e]) => `${seq}${e.match === "yes" ? "" : "?"}`).join(",");
+    const ids = this.listIds[target][dir];
+    let id = ids.get(key);
+    if (id === undefined) ids.set(key, (id = ids.size));
+    this.peerLists[target][dir].set(peer, id);
+    return id;
   }
 
   /** The rules of `target` in one direction for peer class `peer`, in evaluation order. */
