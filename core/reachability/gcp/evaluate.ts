@@ -141,7 +141,8 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
   /** Workloads with the same addresses (instances whose address GCP picks in one subnetwork) share their classes. */
   const byAddresses = new Map<string, { classes: AddressClass[]; vague: (c: AddressClass) => boolean; key: string }>();
   const addressesOf = (w: GcpWorkload) => {
-    const k = w.addressesUnknown ? "?" : `${w.fixed.toString()}|${w.somewhere.toString()}|${w.primary.toString()}`;
+    const text = (c: CidrSet) => `${c.v4.toString()}/${c.v6.toString()}`;
+    const k = w.addressesUnknown ? "?" : `${text(w.fixed)}|${text(w.somewhere)}|${text(w.primary)}`;
     let hit = byAddresses.get(k);
     if (!hit) {
       const { classes, vague } = classesOfWorkload(splitter, w);
