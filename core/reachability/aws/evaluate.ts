@@ -281,27 +281,28 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
   const classesOf = new Map<string, number[]>();
   const addClasses = (owner: string, endpoint: string, addresses: CidrSet | undefined) =>
     classesOf.set(owner, splitter.classes(addresses).map((c) => classes.push({ ...c, endpoint }) - 1));
-  /** Zone groups of several subnets by subnet: a workload in one of them meets that subnet's part of the group without crossing a NACL. */
-  const multiGroupOf = new Map<string, Group>();
+  // A zone group of several subnets (alike in NACL, route table and VPC) has, besides its own
+  // classes, each subnet's part as classes (`<group>@<subnet>`): traffic inside one subnet
+  // meets no NACL, between two subnets of the group it meets the group's NACL both ways.
+  const subnetParts = new Map<string, string[]>();
   for (const z of zoneList) {
     // A zone without subnets is one class of unknown addresses, under its own id.
     if (!z.groups.length) addClasses(z.ep.id, z.ep.id, undefined);
     for (const g of z.groups) {
       addClasses(g.key, z.ep.id, g.cidrs);
-      if (g.subnets.length > 1) for (const sn of g.subnets) multiGroupOf.set(sn.urn, g);
-    }
-  }
-  for (const z of zoneList) {
-    if (!z.workload) continue;
-    for (const g of z.groups) {
-      const zg = multiGroupOf.get(g.subnets[0].urn);
-      const owner = zg && `${zg.key}@${g.subnets[0].urn}`;
-      if (zg && !classesOf.has(owner!)) addClasses(owner!, `aws:${zg.zone}`, g.subnets[0].cidrs);
+      if (g.subnets.length > 1 && !z.workload) {
+        for (const sn of g.subnets) addClasses(`${g.key}@${sn.urn}`, z.ep.id, sn.cidrs);
+        subnetParts.set(z.ep.id, [...(subnetParts.get(z.ep.id) ?? []), ...g.subnets.map((sn) => `${g.key}@${sn.urn}`)]);
+      }
     }
   }
   for (const e of externals) addClasses(e.endpoint.id, e.endpoint.id, e.addresses);
   const zoneClasses = new Map<string, number[]>();
-  for (const z of zoneList) zoneClasses.set(z.ep.id, z.groups.length ? z.groups.flatMap((g) => classesOf.get(g.key)!) : classesOf.get(z.ep.id)!);
+  for (const z of zoneList) {
+    const own = z.groups.length ? z.groups.flatMap((g) => classesOf.get(g.key)!) : classesOf.get(z.ep.id)!;
+    // A rule naming the zone's group names every part of its addresses, the subnet parts too.
+    zoneClasses.set(z.ep.id, [...own, ...(subnetParts.get(z.ep.id) ?? []).flatMap((k) => classesOf.get(k)!)]);
+  }
   const classIndex = new AddressIndex(classes.map((c) => c.cidrs));
   const zonesOfSg = new Map<string, string[]>();
   for (const z of zoneList) {
@@ -567,6 +568,16 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
           const differentOk = !(sa.size === 1 && sb.size === 1 && sameOk);
           if (sameOk) addPaths(x, y, classesOf.get(x.key)!, classesOf.get(y.key)!, false, `${way} (inside one subnet)`, { key, same: true });
           if (differentOk) addPaths(x, y, classesOf.get(x.key)!, classesOf.get(y.key)!, true, `${way} (across subnets)`, { key, same: false });
+          continue;
+        }
+        if (x && x === y && x.subnets.length > 1 && !a.workload) {
+          // Inside one zone group of several subnets: within each subnet no NACL, between its
+          // subnets the group's NACL on the way out and on the way in.
+          for (const sn of x.subnets) {
+            const part = classesOf.get(`${x.key}@${sn.urn}`)!;
+            addPaths(x, x, part, part, false, `${sn.name} -> ${sn.name}`);
+          }
+          addPaths(x, x, classesOf.get(x.key)!, classesOf.get(x.key)!, true, `${way} (across its subnets)`);
           continue;
         }
         const shared = x && y && x !== y ? sharedSubnet(x, y) : undefined;

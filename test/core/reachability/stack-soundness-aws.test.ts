@@ -34,13 +34,13 @@ const KNOWN = {
    * while set, the zone's pair with itself is not compared when its subnets share them (every
    * other pair is, workloads in those subnets included).
    */
-  sharedNaclInZone: true,
+  sharedNaclInZone: false,
   /**
    * A group reference (or `self`) in a rule does not match the part of such a zone that shares a
    * subnet with a workload, so the zone's same-subnet traffic with the workload is missed: while
    * set, pairs between such a zone and the workloads in its subnets are not compared.
    */
-  groupRefsInSharedSubnet: true,
+  groupRefsInSharedSubnet: false,
 };
 
 /** Whether the zone `id` (`aws:a`) has two subnets with one NACL (not the default) and one route table. */
@@ -129,7 +129,7 @@ describe("reachability / soundness on random AWS stacks (brute force per address
  * Minimal cases of the disagreements this test found, skipped until the engine is fixed; each
  * fails today. Run one with `it.only` to see the engine's answer against the reference's.
  */
-describe("reachability / AWS engine disagreements found by the soundness test (known bugs)", () => {
+describe("reachability / AWS engine disagreements found by the soundness test (fixed, kept as regressions)", () => {
   // BUG (wrong "allowed"): a NACL filters what leaves and enters each subnet it is associated
   // with, so a packet between two different subnets that share one NACL meets its outbound rules
   // leaving the first and its inbound rules entering the second (only hosts of ONE subnet talk
@@ -137,7 +137,7 @@ describe("reachability / AWS engine disagreements found by the soundness test (k
   // inside one group as if it never crossed a subnet boundary. Here only a0 -> a1 passes the
   // group's rules, and acl-a (no entries: its default rule denies everything) stops it. Engine:
   // aws:a -> aws:a tcp/22; correct: nothing.
-  it.skip("two subnets of one zone sharing a NACL are filtered by it between them", () => {
+  it("two subnets of one zone sharing a NACL are filtered by it between them", () => {
     const spec: AwsSpec = {
       vpcs: 1,
       subnets: [
@@ -164,7 +164,7 @@ describe("reachability / AWS engine disagreements found by the soundness test (k
   // classes, so sg-vm's rule never matches the a0 part. Engine: aws:a -> aws:a/ec2:vm nothing;
   // correct: tcp/22 (10.0.0.4 in a0 -> 10.0.0.10). The same rule naming a0 by CIDR
   // (10.0.0.0/28) instead of by group gives tcp/22.
-  it.skip("a zone's hosts reach an instance in their own subnet through a rule naming the zone's group, when the zone's subnets share a NACL", () => {
+  it("a zone's hosts reach an instance in their own subnet through a rule naming the zone's group, when the zone's subnets share a NACL", () => {
     const ssh = (peer: Partial<SgRuleSpec>): SgRuleSpec => ({ protocol: "tcp", fromPort: 22, toPort: 22, cidrs: [], groups: [], self: false, ...peer });
     const spec: AwsSpec = {
       vpcs: 1,
