@@ -43,6 +43,10 @@ const BREAKAGES: Record<string, Breakage[]> = {
       },
     },
   ],
+  "existing-vpc": [
+    { title: "a db subnet maps public IPs", rule: "netseg-aws-subnet-no-public-ip-on-launch", apply: (rs) => breakOne(rs, (r) => T(":Subnet")(r) && r.inputs.tags?.["netseg:zone"] === "db", (p) => (p.mapPublicIpOnLaunch = true)) },
+    { title: "an internet ingress rule moved to port 3389", rule: "netseg-aws-sg-no-internet-admin-ports", apply: (rs) => breakOne(rs, (r) => T(":SecurityGroupIngressRule")(r) && r.inputs.cidrIpv4 === "0.0.0.0/0", (p) => Object.assign(p, { fromPort: 3389, toPort: 3389 })) },
+  ],
   "gcp-three-tier": [
     { title: "an ingress allow opened to the internet on 22", rule: "netseg-gcp-firewall-no-internet-admin-ports", apply: (rs) => breakOne(rs, (r) => T(":Firewall")(r) && r.inputs.direction !== "EGRESS" && Array.isArray(r.inputs.allows), (p) => Object.assign(p, { sourceRanges: ["0.0.0.0/0"], sourceTags: undefined, sourceServiceAccounts: undefined, allows: [{ protocol: "tcp", ports: ["22"] }] })) },
     { title: "a subnet without flow logs", rule: "netseg-gcp-subnet-flow-logs", apply: (rs) => breakOne(rs, T(":Subnetwork"), (p) => delete p.logConfig) },
@@ -57,7 +61,7 @@ const BREAKAGES: Record<string, Breakage[]> = {
 
 const count = (fs: readonly Finding[]) => fs.reduce<Record<string, number>>((acc, f) => ((acc[f.policy] = (acc[f.policy] ?? 0) + 1), acc), {});
 
-for (const example of ["aws-three-tier", "gcp-three-tier", "k8s-microservices", "egress-allowlist", "saas-tenants"]) {
+for (const example of ["aws-three-tier", "gcp-three-tier", "k8s-microservices", "egress-allowlist", "saas-tenants", "existing-vpc"]) {
   describe(`example ${example} against the packs`, function () {
     this.timeout(120_000);
     let resources: Recorded[] = [];
