@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { setupMocks, recorded, resetRecorded, settle, unwrap, resourcesOfType } from "../../mocks";
 setupMocks();
-import { SegmentedVpc, SegmentedVpcError, egressNetworkOf, type SegmentedVpcArgs } from "../../../components/aws";
+import { EgressProxy, SegmentedVpc, SegmentedVpcError, egressNetworkOf, type SegmentedVpcArgs } from "../../../components/aws";
 import { loadIntentFile, type IntentInput } from "../../../core/intent";
 import { checkResolvedVpcId } from "../../../components/aws/vpc/existing-vpc";
 import { CidrSet } from "../../../core/net/cidr";
@@ -110,6 +110,21 @@ describe("components/aws SegmentedVpc in an existing VPC", () => {
       onlyWhenCreated.map((n) => n.split(" ")[0]).sort(),
       [T.vpc, T.igw, T.defaultSg, T.defaultNacl, "aws:cloudwatch/logGroup:LogGroup", "aws:ec2/flowLog:FlowLog", "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy"].sort(),
     );
+  });
+
+  it("lets EgressProxy build the egress path in the existing VPC through its gateway, creating none", async () => {
+    const intent = loadIntentFile(SHOP);
+    const shop = new SegmentedVpc("adopt-egress", { intent, vpc: { id: VPC_ID, cidrBlock: "10.20.0.0/16", internetGatewayId: IGW_ID }, egressProxy: { backend: "network-firewall" } });
+    new EgressProxy("adopt-egress-proxy", { intent, network: egressNetworkOf(shop), backend: "network-firewall" });
+    await unwrap(shop.subnetIds);
+    await settle();
+    assert.deepEqual([...resourcesOfType(T.igw), ...resourcesOfType(T.vpc)], []);
+    const egressSubnets = resourcesOfType(T.subnet).filter((r) => r.name.startsWith("adopt-egress-proxy"));
+    assert.ok(egressSubnets.length > 0);
+    for (const r of egressSubnets) assert.equal(r.inputs.vpcId, VPC_ID);
+    const toGateway = resourcesOfType(T.route).filter((r) => r.inputs.gatewayId !== undefined);
+    assert.ok(toGateway.some((r) => r.name.startsWith("adopt-egress-proxy")), "the egress path's NAT side routes to the gateway");
+    for (const r of toGateway) assert.equal(r.inputs.gatewayId, IGW_ID, r.name);
   });
 
   it("takes an id that is an output (awsx's vpc.vpcId), and creates the gateway or flow logs only when asked", async () => {
