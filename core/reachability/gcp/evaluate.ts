@@ -13,6 +13,12 @@
  * directly only through an external address on one of its interfaces, and through the load
  * balancers that name it as a backend (./lb); a load balancer is an endpoint of its own too,
  * reached on its forwarding rule's ports where some backend admits the traffic.
+ *
+ * Workloads every rule treats alike (see `workloadClassKey`) are judged once: the others are
+ * endpoints marked `sameAs` their representative, which the matrix answers for. A pair whose
+ * destination's ingress (or source's egress) admits none of the other's address classes is
+ * `closed`, judged without building its paths; paths share what passes their stages through a
+ * walk memo (../stage).
  */
 import type { Endpoint, Path, Stage } from "../model";
 import type { External, PlatformAnalysis } from "../platform";
