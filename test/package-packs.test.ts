@@ -16,7 +16,9 @@ import * as fs from "node:fs";
 import { builtinModules } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
+import type { Log } from "sarif";
 import { openPacks } from "../cli/preview/pack-session";
+import { renderReport } from "../cli/preview/report";
 import { runPreview } from "../cli/preview/run";
 import { rulesByPack } from "../policy-packs/rules";
 
@@ -103,6 +105,16 @@ describe("policy packs installed from the npm package, outside the repository", 
     assert.equal(summary.name, "acme-network-policies");
     const names = summary.policies.map((p) => p.name);
     assert.ok(names.includes("acme-sg-owner-tag"), "its own rule is served");
+    // What the rule says about itself reaches the report, and SARIF shows it beside the rule.
+    const ownRule = summary.policies.find((p) => p.name === "acme-sg-owner-tag");
+    assert.deepEqual(
+      { severity: ownRule?.severity, remediationSteps: ownRule?.remediationSteps, url: ownRule?.url, tags: ownRule?.tags },
+      { severity: "low", remediationSteps: 'Add tags: { owner: "<team>" } to the security group.', url: "https://wiki.example.com/network/owner-tags", tags: ["ownership"] },
+    );
+    const sarifRule = (JSON.parse(renderReport(report, "sarif")) as Log).runs[0].tool.driver.rules!.find((r) => r.id === "acme-network-policies/acme-sg-owner-tag");
+    assert.equal(sarifRule?.helpUri, "https://wiki.example.com/network/owner-tags");
+    assert.equal(sarifRule?.properties?.["security-severity"], "3.0");
+    assert.ok(sarifRule?.properties?.tags?.includes("ownership"));
     assert.ok(!names.includes("netseg-aws-sg-rule-descriptions"), "the rule it leaves out is not");
     assert.equal(summary.policies.find((p) => p.name === "netseg-aws-vpc-flow-logs")?.level, "mandatory", "the level it raises is raised");
     const others = rulesByPack["netseg-aws"].filter((r) => r.name !== "netseg-aws-sg-rule-descriptions").map((r) => r.name);

@@ -12,6 +12,8 @@ const securityGroupOwner = {
   enforcementLevel: "mandatory",
   severity: "low",
   remediationSteps: 'Add tags: { owner: "<team>" } to the security group.',
+  url: "https://wiki.example.com/network/owner-tags",
+  tags: ["ownership"],
   validateResource: (args, reportViolation) => {
     if (args.type !== "aws:ec2/securityGroup:SecurityGroup") return;
     const owner = args.props.tags?.owner;
