@@ -2,8 +2,8 @@
  * The policy packs as a Pulumi user deploys them: each pack folder of the npm package, copied out
  * of the package and out of this repository, installs what its package.json declares and starts
  * over gRPC as the Pulumi CLI starts it (cli/preview's pack starter), serving every rule of its
- * pack; so `pulumi policy publish` (which ships the folder alone) and `--policy-pack <folder>`
- * both work. And a pack of a user's own, built from `netseg/policies` plus a rule of its own
+ * pack; so `pulumi policy publish` (which uploads what `npm pack` makes of the folder, and the
+ * service installs it) and `--policy-pack <folder>` both work. And a pack of a user's own, built from `netseg/policies` plus a rule of its own
  * (examples/custom-pack), installs netseg from the tarball, starts, and reports both kinds of
  * rules on a real program.
  *
@@ -71,6 +71,9 @@ describe("policy packs installed from the npm package, outside the repository", 
         for (const pkg of requiredPackages(path.join(dir, f))) assert.ok(manifest.dependencies?.[pkg], `${f} loads ${pkg}, which the pack's package.json does not declare`);
       }
       assert.ok(manifest.dependencies["@pulumi/policy"] && manifest.dependencies["@pulumi/pulumi"], "the pack declares @pulumi/policy and @pulumi/pulumi");
+      // `pulumi policy publish` uploads what `npm pack` makes of the folder: all of it.
+      const [published] = JSON.parse(run("npm", ["pack", "--json", "--dry-run"], dir));
+      assert.deepEqual(published.files.map((f: { path: string }) => f.path).sort(), fs.readdirSync(dir).sort(), "npm pack of the folder (what pulumi policy publish uploads) holds every file of it");
       run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], dir);
       // The SDK's runner and the policy server are the folder's own, not the repository's.
       assert.ok(require.resolve("@pulumi/pulumi/package.json", { paths: [dir] }).startsWith(dir));
