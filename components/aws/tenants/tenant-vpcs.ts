@@ -45,6 +45,10 @@ export class TenantVpcs extends pulumi.ComponentResource {
     const { intent } = args;
     if (!intent.tenants) throw new pulumi.ResourceError(`TenantVpcs ${name}: intent "${intent.name}" has no tenants section; add tenants: { pool, blockPrefix, zones, sharedServices, members }`, this);
     const t = intent.tenants;
+    // Refused before anything is created.
+    const lean = args.layout === "lean";
+    if (args.layout !== undefined && args.layout !== "standard" && !lean) throw new pulumi.ResourceError(`TenantVpcs ${name}: layout "${String(args.layout)}" is neither "standard" nor "lean"`, this);
+    if ((args.vpc as { vpc?: unknown } | undefined)?.vpc !== undefined) throw new pulumi.ResourceError(`TenantVpcs ${name}: vpc.vpc names an existing VPC, but every tenant gets a VPC of its own; leave vpc.vpc out (an existing shared-services VPC goes in sharedServices)`, this);
     this.plan = planTenantRouting(t);
     this.grids = fleetGrids(t);
     const baseTags = { ...(args.tags ?? {}), [TAG.aws.intent]: intent.name };
@@ -74,9 +78,6 @@ export class TenantVpcs extends pulumi.ComponentResource {
       for (const [zone, byAz] of Object.entries(vpc.routeTables)) for (const [az, rt] of Object.entries(byAz)) out[perZone ? `${prefix}-${zone}` : `${prefix}-${zone}-${az}`] = rt.id;
       return out;
     };
-    const lean = args.layout === "lean";
-    if ((args.vpc as { vpc?: unknown } | undefined)?.vpc !== undefined) throw new pulumi.ResourceError(`TenantVpcs ${name}: vpc.vpc names an existing VPC, but every tenant gets a VPC of its own; leave vpc.vpc out (an existing shared-services VPC goes in sharedServices)`, this);
-    if (args.layout !== undefined && args.layout !== "standard" && !lean) throw new pulumi.ResourceError(`TenantVpcs ${name}: layout "${String(args.layout)}" is neither "standard" nor "lean"`, this);
     const fleetLogs = lean && args.vpc?.flowLogs === undefined ? createFleetFlowLogBucket(name, { ...baseTags, [TAG.aws.role]: "tenant-flow-logs" }, this) : undefined;
     // Every VPC of the fleet leaves the pool and shared services out of its internet rules: the
     // transit gateway carries those, so "the internet on 443" must not open them.

@@ -7,8 +7,9 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { setupMocks, recorded, resetRecorded, settle, unwrap, resourcesOfType } from "../../mocks";
 setupMocks();
-import { EgressProxy, SegmentedVpc, SegmentedVpcError, egressNetworkOf, type SegmentedVpcArgs } from "../../../components/aws";
-import { loadIntentFile, type IntentInput } from "../../../core/intent";
+import { EgressProxy, SegmentedVpc, TenantVpcs, SegmentedVpcError, egressNetworkOf, type SegmentedVpcArgs } from "../../../components/aws";
+import { loadIntentFile, parseIntent, type IntentInput } from "../../../core/intent";
+import { fleetInput } from "../../core/tenants/fixtures";
 import { checkResolvedVpcId } from "../../../components/aws/vpc/existing-vpc";
 import { CidrSet } from "../../../core/net/cidr";
 
@@ -219,6 +220,13 @@ describe("components/aws SegmentedVpc in an existing VPC", () => {
       assert.ok(outcome instanceof Error && /vpc\.id "inner-vpc" is not a VPC id.*Fix: pass the id of the VPC/.test(outcome.message), String(outcome));
       assert.equal(await unwrap(pulumi.output(VPC_ID).apply(checkResolvedVpcId)), VPC_ID);
     });
+  });
+
+  it("is refused by TenantVpcs, whose tenants each get a VPC of their own, before anything is created", async () => {
+    const vpc = { vpc: { id: VPC_ID, cidrBlock: "10.0.0.0/16" } } as unknown as ConstructorParameters<typeof TenantVpcs>[1]["vpc"];
+    assert.throws(() => new TenantVpcs("fleet-in-one", { intent: parseIntent(fleetInput(2)), availabilityZoneNames: ["us-east-1a", "us-east-1b"], vpc }), /vpc\.vpc names an existing VPC, but every tenant gets a VPC of its own/);
+    await settle();
+    assert.deepEqual(recorded().filter((r) => r.type.startsWith("aws:")), []);
   });
 
   it("keeps every existing resource's logical name and inputs when a zone and a flow are added", async () => {
