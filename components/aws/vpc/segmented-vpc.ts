@@ -1,9 +1,10 @@
 /**
- * SegmentedVpc: one VPC laid out from a segmentation intent. The class is a thin shell: it
- * plans (pure, in core/ and args.ts), fails before creating anything if the plan has a
- * problem, then hands the plan to one builder per concern (network, routing, security, flow
- * logs) and exposes ids by zone and AZ, the resources themselves (for the egress and tenant
- * components that extend the VPC), and the plan.
+ * SegmentedVpc: one VPC laid out from a segmentation intent, either a VPC it creates or one
+ * that exists already (`args.vpc`, where it creates only netseg's own resources). The class is
+ * a thin shell: it plans (pure, in core/ and args.ts), fails before creating anything if the
+ * plan has a problem, then hands the plan to one builder per concern (network, routing,
+ * security, flow logs) and exposes ids by zone and AZ, the resources themselves (for the egress
+ * and tenant components that extend the VPC), and the plan.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
