@@ -113,12 +113,16 @@ describe("netseg preview on examples/aws-three-tier and broken copies (subproces
     const mandatory: JsonViolation[] = report.violations.mandatory;
     assert.deepEqual(
       mandatory.map((v) => [v.policy, v.urn.split("::").pop()]),
-      [["netseg-aws-sg-no-internet-admin-ports", "shop-app"]],
+      [["netseg-aws-sg-no-internet-admin-ports", "shop-app"], ...["data", "edge", "internet", "office"].map(() => ["netseg-intent-conformance", "debug-ssh"])],
     );
     assert.match(mandatory[0].message, /shop-app allows 0\.0\.0\.0\/0 to admin port tcp\/22 \(via rule debug-ssh\)/);
+    // The app zone has no route from the internet today, but its group now admits every source
+    // on tcp/22: a latent path from each, named by the rule that opens it.
+    const latent = mandatory.slice(1).map((v) => v.message.match(/aws:app admits (\S+) on tcp\/22, which the intent does not allow, by debug-ssh ingress/)?.[1]);
+    assert.deepEqual(latent, ["aws:data", "aws:edge", "internet", "office"]);
     // The broken copy registers exactly one resource more than the example.
     assert.equal(report.resources.managed, JSON.parse(clean.stdout).resources.managed + 1);
-    assert.match(broken.stderr, /^FAIL: .* 1 mandatory/m);
+    assert.match(broken.stderr, /^FAIL: .* 5 mandatory/m);
   });
 
   it("held against a changed intent: an unintended path and an accidental deny fail the run and are marked in the diagram", async () => {

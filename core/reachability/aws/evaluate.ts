@@ -505,7 +505,7 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
   function workloadRoutes(z: ZoneEp, g: Group, to: RouteDestination, back: boolean): readonly Stage[] {
     const all = routes(g, to, back);
     const w = z.workload;
-    if (!w || to.internet !== "out" || w.publicIp === "yes") return all;
+    if (!w || (to.internet !== "out" && !to.peer) || w.publicIp === "yes") return all;
     const natOnly = routes(g, { ...to, natOnly: true }, back);
     if (w.publicIp === "no") return natOnly;
     const certain = (st: readonly Stage[]) => st.every((x) => !x.lower.isEmpty());
@@ -591,8 +591,15 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
     function addPaths(x: Group | undefined, y: Group | undefined, fromClasses: readonly number[], toClasses: readonly number[], crossing: boolean, way: string, between?: { key: string; same: boolean }): void {
       const [fromName, toName] = x && y ? [groupName(a, x), groupName(b, y)] : [a.ep.key, b.ep.key];
       const extra = a.workload || b.workload ? workloadStages(a, b) : [];
+      let apart = 0;
+      const before = paths.length;
       for (const cx of fromClasses) {
         for (const cy of toClasses) {
+          // A packet is IPv4 or IPv6 end to end: classes of different families never meet.
+          if (!shareFamily(classes[cx].cidrs, classes[cy].cidrs)) {
+            apart++;
+            continue;
+          }
           const steps: (() => Stage | readonly Stage[] | undefined)[] = [];
           if (extra.length) steps.push(() => extra);
           steps.push(() => sgStage(a, b.ep, cy, true));
@@ -617,6 +624,7 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
           paths.push(new ClassPath(way, steps, parted ? `${classLabel(fromName, classes[cx])} -> ${classLabel(toName, classes[cy])}` : undefined, between, memo));
         }
       }
+      if (apart && paths.length === before) paths.push(familyBlock(way, fromName, toName));
     }
     if (example) {
       const [x, y] = example;
@@ -632,8 +640,11 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
     const internet = ext.endpoint.kind === "internet";
     const groups = z.groups.length ? z.groups : [undefined];
     const key = ext.endpoint.key;
-    return groups.flatMap((g) =>
-      classesOf.get(ext.endpoint.id)!.map((c) => {
+    return groups.flatMap((g) => {
+      const own = g ? g.cidrs : z.addresses;
+      const usable = classesOf.get(ext.endpoint.id)!.filter((c) => shareFamily(own, classes[c].cidrs));
+      if (!usable.length) return [familyBlock(g ? groupName(z, g) : z.ep.key, outbound ? z.ep.key : key, outbound ? key : z.ep.key)];
+      return usable.map((c) => {
         const steps: (() => Stage | readonly Stage[] | undefined)[] = [];
         if (z.workload) {
           const extra = outbound ? workloadStages(z, undefined) : [...workloadStages(undefined, z), ...(internet ? [publicStage(z)].filter((x): x is Stage => x !== undefined) : [])];
@@ -649,8 +660,8 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
         const way = g ? subnetNames(g) : z.ep.key;
         const other = classLabel(key, classes[c]);
         return new ClassPath(way, steps, outbound ? `${way} -> ${other}` : `${other} -> ${way}`, undefined, memo);
-      }),
-    );
+      });
+    });
   }
 
   /** Whether some rule of `z`'s groups in direction `dir` may match some address class of `peer`. */
@@ -761,6 +772,21 @@ const AWS_DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup";
 function narrowed(subnet: CidrSet | undefined, fixed: CidrSet | undefined): CidrSet | undefined {
   if (!fixed) return subnet;
   return subnet ? subnet.intersect(fixed) : fixed;
+}
+
+/** IPv4 and IPv6 of a set, as bits (unknown: both). */
+function families(c: CidrSet | undefined): number {
+  return !c ? 3 : (c.v4.isEmpty() ? 0 : 1) | (c.v6.isEmpty() ? 0 : 2);
+}
+
+/** Whether two address sets have a family in common (a packet is IPv4 or IPv6 end to end). */
+function shareFamily(a: CidrSet | undefined, b: CidrSet | undefined): boolean {
+  return (families(a) & families(b)) !== 0;
+}
+
+/** The path of two ends with no address family in common: nothing passes, and it says why. */
+function familyBlock(way: string, from: string, to: string): Path {
+  return { label: way, stages: [blockStage("address family", `${from} and ${to} have no address family in common (one is IPv4 only, the other IPv6 only)`)] };
 }
 
 /** A group's network: NACL, route table and VPC (subnets alike in these are one group of a zone). */

@@ -39,12 +39,27 @@ export type RouteStages = readonly Stage[];
 const NONE: RouteStages = [];
 
 /** Route kinds that carry traffic towards each kind of destination. */
-function wantedFor(to: RouteDestination): readonly RouteTarget[] {
+function wantedFor(to: RouteDestination, back: boolean): readonly RouteTarget[] {
   if (to.internet === "in") return ["igw"];
   if (to.internet === "out") return to.natOnly ? ["nat"] : ["igw", "nat"];
   // Another VPC's private addresses are reached through peering, transit or VPN gateways (or an
-  // appliance); a peer network may also be public, reached through the internet gateway.
-  return to.zone ? ["peering", "tgw", "vgw", "appliance"] : ["peering", "tgw", "vgw", "appliance", "igw", "nat"];
+  // appliance); a peer network may also be public, reached through the internet gateway. An
+  // internet gateway (and a NAT gateway behind it) carries public addresses only, and only for
+  // interfaces with a public address (`natOnly`: none; a NAT gateway then serves only
+  // connections the interface opens, not replies to ones opened from outside).
+  if (to.zone) return ["peering", "tgw", "vgw", "appliance"];
+  const viaInternet = !!to.cidrs && !to.cidrs.publicPart().isEmpty();
+  const out: RouteTarget[] = ["peering", "tgw", "vgw", "appliance"];
+  if (viaInternet && !to.natOnly) out.push("igw");
+  if (viaInternet && !(to.natOnly && back)) out.push("nat");
+  return out;
+}
+
+/** A peering route leads to `to` only when its connection joins the source's VPC and the destination's (no transitive peering). */
+function peeringJoins(route: Route, from: RouteSource, to: RouteDestination): boolean {
+  if (route.target !== "peering" || !route.peering || from.vpc === undefined || to.vpc === undefined) return true;
+  const [a, b] = route.peering.vpcs;
+  return (a === from.vpc && b === to.vpc) || (b === from.vpc && a === to.vpc);
 }
 
 export function routeStages(transit: TransitModel, group: RouteSource, to: RouteDestination, back = false): RouteStages {
@@ -53,13 +68,13 @@ export function routeStages(transit: TransitModel, group: RouteSource, to: Route
   const label = `route table ${group.rt?.name ?? `main (${group.zone})`}${back ? " (return)" : ""}`;
   if (!group.rt) return [blockStage(label, `no route to ${to.name} in the main route table of ${group.zone} (local only)`)];
   const rt = group.rt;
-  const wanted = wantedFor(to);
+  const wanted = wantedFor(to, back);
   const isWanted = (r: Route) => wanted.includes(r.target);
   const maybe = (why: string): RouteStages => [unknownStage(label, why)];
   const unknownWhy = `route to ${to.name} in ${rt.name} depends on values unknown at preview`;
   if (!to.cidrs) return rt.routes.some((r) => isWanted(r) || r.target === "unknown") ? maybe(unknownWhy) : [blockStage(label, `no route to ${to.name} in ${rt.name}`)];
 
-  const { decided, unknown, passing, gateways } = chosenRoutes(rt, to, to.cidrs);
+  const { decided, unknown, passing, gateways } = chosenRoutes(rt, to, to.cidrs, group, back);
   if (passing.length) {
     // A route whose destination is unknown may be more specific and send the traffic elsewhere.
     const route = unknown.some((r) => !isWanted(r)) ? unknownStage(label, unknownWhy) : passStage(label, passing[0].route.ref);
@@ -71,6 +86,8 @@ export function routeStages(transit: TransitModel, group: RouteSource, to: Route
   if (decided.some((d) => d.route.target === "unknown") || unknown.some((r) => isWanted(r) || r.target === "unknown")) return maybe(unknownWhy);
   const blackhole = decided.find((d) => d.route.target === "blackhole");
   if (blackhole) return [blockStage(label, `route to ${to.name} in ${rt.name} is a blackhole`, blackhole.route.ref)];
+  const misrouted = decided.find((d) => d.route.target === "peering" && !peeringJoins(d.route, group, to));
+  if (misrouted) return [blockStage(label, `route to ${to.name} in ${rt.name} goes to peering connection ${misrouted.route.peering!.name}, which joins other VPCs (peering is not transitive)`, misrouted.route.ref)];
   // A peer network is usually reached through routes this stack does not declare (VPN route
   // propagation, a transit gateway run by another team): without one here, it is possible only.
   if (to.peer) return maybe(`no route to ${to.name} in ${rt.name}; it can only come from outside this stack (VPN propagation, transit gateway)`);
@@ -82,10 +99,10 @@ export function routeStages(transit: TransitModel, group: RouteSource, to: Route
  * The routes of `rt` chosen for `to` (longest prefix), those of a wanted kind, and, when every
  * one of those leads to a transit gateway of this stack towards a zone, the gateways.
  */
-function chosenRoutes(rt: RouteTable, to: RouteDestination, cidrs: CidrSet) {
-  const wanted = wantedFor(to);
+function chosenRoutes(rt: RouteTable, to: RouteDestination, cidrs: CidrSet, from?: RouteSource, back = false) {
+  const wanted = wantedFor(to, back);
   const { decided, unknown } = longestPrefix(rt.routes, cidrs);
-  const passing = decided.filter((d) => wanted.includes(d.route.target));
+  const passing = decided.filter((d) => wanted.includes(d.route.target) && (!from || peeringJoins(d.route, from, to)));
   const viaTransit = to.zone && passing.length > 0 && passing.every((d) => d.route.transit);
   const gateways = viaTransit ? [...new Set(passing.flatMap((d) => d.route.transit!.urns))].sort() : undefined;
   return { decided, unknown, passing, gateways };
@@ -98,6 +115,6 @@ function chosenRoutes(rt: RouteTable, to: RouteDestination, cidrs: CidrSet) {
  */
 export function transitGatewayOf(group: RouteSource, to: RouteDestination): string | undefined {
   if (!group.rt || !to.cidrs || (to.vpc !== undefined && group.vpc === to.vpc)) return undefined;
-  const { unknown, gateways } = chosenRoutes(group.rt, to, to.cidrs);
+  const { unknown, gateways } = chosenRoutes(group.rt, to, to.cidrs, group);
   return !unknown.length && gateways?.length === 1 ? gateways[0] : undefined;
 }

@@ -20,6 +20,11 @@ export interface Route {
   readonly target: RouteTarget;
   /** For a route to a transit gateway of this stack: the gateway(s) it may name. */
   readonly transit?: { readonly urns: readonly string[]; readonly certain: boolean };
+  /**
+   * For a route to a peering connection of this stack whose two VPCs are known: them (VPC urns
+   * or literal ids). A connection joins its own two VPCs only (AWS peering is not transitive).
+   */
+  readonly peering?: { readonly name: string; readonly vpcs: readonly [string, string] };
 }
 
 export interface RouteTable {
@@ -49,6 +54,20 @@ function routeTarget(g: ResourceGraph, r: NetResource, prop: string, route: Reco
   return types.has(AWS.vgw) ? "vgw" : "igw";
 }
 
+/** The two VPCs of the peering connection a route names, when the connection is this stack's and both are known. */
+function peeringOf(g: ResourceGraph, r: NetResource, prop: string, value: unknown): Route["peering"] {
+  const res = g.resolve(r, prop, value, [AWS.peering]);
+  if (!res || "literal" in res || res.urns.length !== 1 || !res.certain) return undefined;
+  const pcx = g.byUrn.get(res.urns[0])!;
+  const p = propsOf(pcx);
+  const vpc = (field: string) => {
+    const v = g.resolve(pcx, field, p[field], [AWS.vpc]);
+    return !v ? undefined : "literal" in v ? v.literal : v.urns.length === 1 && v.certain ? v.urns[0] : undefined;
+  };
+  const [a, b] = [vpc("vpcId"), vpc("peerVpcId")];
+  return a !== undefined && b !== undefined ? { name: displayName(pcx), vpcs: [a, b] } : undefined;
+}
+
 /** The stack's transit gateway(s) a route's `transitGatewayId` names; undefined for one outside the stack. */
 function transitOf(g: ResourceGraph, r: NetResource, prop: string, route: Record<string, unknown>): Route["transit"] {
   if (route.transitGatewayId === undefined || route.transitGatewayId === null || route.transitGatewayId === "") return undefined;
@@ -68,7 +87,8 @@ export function readRouteTables(g: ResourceGraph, subnets: Map<string, Subnet>):
       const c = cidrsOf(route.cidrBlock, route.ipv6CidrBlock);
       const target = routeTarget(g, r, "routes", route as Record<string, unknown>);
       const transit = target === "tgw" ? transitOf(g, r, "routes", route as Record<string, unknown>) : undefined;
-      t.routes.push({ ref: ref(r, `routes[${i}] ${c.set}`), dest: c.set, destUnknown: c.unknown, target, ...(transit ? { transit } : {}) });
+      const peering = target === "peering" ? peeringOf(g, r, "routes", route.vpcPeeringConnectionId) : undefined;
+      t.routes.push({ ref: ref(r, `routes[${i}] ${c.set}`), dest: c.set, destUnknown: c.unknown, target, ...(transit ? { transit } : {}), ...(peering ? { peering } : {}) });
     });
     tables.set(r.urn, t);
   }
@@ -80,7 +100,8 @@ export function readRouteTables(g: ResourceGraph, subnets: Map<string, Subnet>):
     // Several candidate tables: the route may be in any of them, an "unknown" target in each.
     const target = owner.urns.length === 1 ? routeTarget(g, r, "gatewayId", p) : "unknown";
     const transit = target === "tgw" ? transitOf(g, r, "transitGatewayId", p) : undefined;
-    for (const u of owner.urns) tables.get(u)!.routes.push({ ref: ref(r, `route ${c.set}`), dest: c.set, destUnknown: c.unknown, target, ...(transit ? { transit } : {}) });
+    const peering = target === "peering" ? peeringOf(g, r, "vpcPeeringConnectionId", p.vpcPeeringConnectionId) : undefined;
+    for (const u of owner.urns) tables.get(u)!.routes.push({ ref: ref(r, `route ${c.set}`), dest: c.set, destUnknown: c.unknown, target, ...(transit ? { transit } : {}), ...(peering ? { peering } : {}) });
   }
   for (const r of g.ofType(AWS.rtAssoc)) {
     const p = propsOf(r);

@@ -75,6 +75,8 @@ describe("reachability / compareWithIntent (AWS)", () => {
     const publicOffice = compareWithIntent(analyseReachability(awsResources(f), { intent }), intent);
     assert.deepEqual(publicOffice.unintended.map((u) => `${u.from} -> ${u.to}: ${u.traffic}`), ["aws:app -> aws:edge: tcp/443"]);
     const vpnOffice = parseIntent({ ...doc, peers: [{ name: "office", cidrs: ["172.31.0.0/24"] }] });
+    // A private network is reached over the VPN, not through the internet gateway.
+    f.routes.app.push({ cidrBlock: "172.31.0.0/24", gatewayId: "vgw-office" });
     const r = compareWithIntent(analyseReachability(awsResources(f), { intent: vpnOffice }), vpnOffice);
     assert.deepEqual(r.unintended.map((u) => `${u.from} -> ${u.to}: ${u.traffic}`), ["aws:app -> aws:edge: tcp/443", "aws:app -> office: tcp/443"]);
   });

@@ -1,21 +1,21 @@
 /**
  * Engine disagreements with AWS's documented behaviour found while building the soundness test
  * (./stack-soundness-aws.test.ts) in cases its reference does not model (IPv6, peer networks,
- * more than one peering connection), each a minimal stack worked out by hand and skipped until
- * the engine is fixed; each fails today (run one with `it.only` to see the engine's answer).
+ * more than one peering connection), each a minimal stack worked out by hand; each failed before
+ * its fix and is kept as a regression test.
  */
 import assert from "node:assert/strict";
 import { analyseReachability } from "../../../core/reachability";
 import { res } from "./build";
 
-describe("reachability / AWS engine disagreements found beside the soundness test (known bugs)", () => {
+describe("reachability / AWS engine disagreements found beside the soundness test (fixed, kept as regressions)", () => {
   // BUG (wrong "allowed"): an instance has IPv6 addresses only in a subnet with an IPv6 CIDR
   // block (`ipv6CidrBlock`) and only when it is given some (`ipv6AddressCount`, `ipv6Addresses`,
   // or the subnet's `assignIpv6AddressOnCreation`); here neither the subnet nor the instance has
   // any, so the internet cannot reach it over IPv6, and its group admits only IPv6. The engine
   // judges the internet's IPv6 part against the rules alone. Engine: internet -> aws:web/ec2:vm
   // and internet -> aws:web tcp/443; correct: nothing.
-  it.skip("an IPv4-only subnet and its instance are not reachable from the IPv6 internet", () => {
+  it("an IPv4-only subnet and its instance are not reachable from the IPv6 internet", () => {
     const T = { vpc: "aws:ec2/vpc:Vpc", igw: "aws:ec2/internetGateway:InternetGateway", subnet: "aws:ec2/subnet:Subnet", sg: "aws:ec2/securityGroup:SecurityGroup", rt: "aws:ec2/routeTable:RouteTable", rta: "aws:ec2/routeTableAssociation:RouteTableAssociation", instance: "aws:ec2/instance:Instance" };
     const m = analyseReachability([
       res(T.vpc, "vpc0", { cidrBlock: "10.0.0.0/16" }),
@@ -36,7 +36,7 @@ describe("reachability / AWS engine disagreements found beside the soundness tes
   // whatever the peer's addresses (route-stage's "a peer network may also be public"). Here the
   // only route out is 0.0.0.0/0 -> igw0 and the peer corp is 172.16.8.0/22. Engine: aws:web ->
   // corp and corp -> aws:web "all"; correct: nothing.
-  it.skip("a private peer network is not reached through an internet gateway route", () => {
+  it("a private peer network is not reached through an internet gateway route", () => {
     const T = { vpc: "aws:ec2/vpc:Vpc", igw: "aws:ec2/internetGateway:InternetGateway", subnet: "aws:ec2/subnet:Subnet", sg: "aws:ec2/securityGroup:SecurityGroup", rt: "aws:ec2/routeTable:RouteTable", rta: "aws:ec2/routeTableAssociation:RouteTableAssociation" };
     const all = { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] };
     const m = analyseReachability(
@@ -59,7 +59,7 @@ describe("reachability / AWS engine disagreements found beside the soundness tes
   // pcx01 correctly. The engine takes any route to a peering connection as reaching the other VPC,
   // without asking which VPCs the connection joins. Engine: aws:web -> aws:db "all"; correct:
   // nothing (and aws:db -> aws:web nothing: web's replies take the same wrong connection).
-  it.skip("a route to the peering connection of another VPC does not reach this one", () => {
+  it("a route to the peering connection of another VPC does not reach this one", () => {
     const T = { vpc: "aws:ec2/vpc:Vpc", subnet: "aws:ec2/subnet:Subnet", sg: "aws:ec2/securityGroup:SecurityGroup", rt: "aws:ec2/routeTable:RouteTable", rta: "aws:ec2/routeTableAssociation:RouteTableAssociation", pcx: "aws:ec2/vpcPeeringConnection:VpcPeeringConnection" };
     const all = { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] };
     const m = analyseReachability([
@@ -86,7 +86,7 @@ describe("reachability / AWS engine disagreements found beside the soundness tes
   // check to the internet (internet <-> vm: nothing) but not to a declared peer network reached
   // through the same gateway. Engine: aws:web/ec2:vm -> office and office -> aws:web/ec2:vm "all";
   // correct: nothing, as for the internet.
-  it.skip("an instance without a public address reaches no public peer network through an internet gateway", () => {
+  it("an instance without a public address reaches no public peer network through an internet gateway", () => {
     const T = { vpc: "aws:ec2/vpc:Vpc", igw: "aws:ec2/internetGateway:InternetGateway", subnet: "aws:ec2/subnet:Subnet", sg: "aws:ec2/securityGroup:SecurityGroup", rt: "aws:ec2/routeTable:RouteTable", rta: "aws:ec2/routeTableAssociation:RouteTableAssociation", instance: "aws:ec2/instance:Instance" };
     const all = { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] };
     const m = analyseReachability(
