@@ -409,7 +409,12 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
   const naclStages = new Map<string, Stage>();
   function naclStage(group: Group, peerClass: number, egress: boolean, peerName: string): Stage {
     const dirWord = egress ? "outbound" : "inbound";
-    if (!group.nacl) return passStage(`default NACL of ${group.zone} ${dirWord}`, DEFAULT_NACL);
+    if (!group.nacl) {
+      // A VPC outside the stack (a literal vpcId) may have changed its default NACL: unknown.
+      return outsideVpc(group.vpc)
+        ? unknownStage(`default NACL of ${group.zone} ${dirWord}`, `the default NACL of VPC ${group.vpc} (outside this stack) is not known; give ${group.zone}'s subnets a NACL of this stack`)
+        : passStage(`default NACL of ${group.zone} ${dirWord}`, DEFAULT_NACL);
+    }
     const key = `${group.nacl.urn}|${egress}|${peerClass}`;
     const cached = naclStages.get(key);
     if (cached) return cached;
@@ -515,7 +520,7 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
   /** Route kinds that can carry traffic to another VPC's private addresses. */
   const BETWEEN_VPCS = new Set(["peering", "tgw", "vgw", "appliance", "unknown"]);
   /** A group whose route table has no route that could reach another VPC (the common case). */
-  const staysInVpc = (g: Group) => !g.rt || !g.rt.routes.some((r) => BETWEEN_VPCS.has(r.target));
+  const staysInVpc = (g: Group) => (!g.rt && !outsideVpc(g.vpc)) || (!!g.rt && !g.rt.routes.some((r) => BETWEEN_VPCS.has(r.target)));
 
   const vpcIndex = new Map<string, Map<string | undefined, Group[]>>();
   /** A zone's groups by VPC (undefined: VPC unknown at preview), built once per zone. */
@@ -772,6 +777,11 @@ const AWS_DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup";
 function narrowed(subnet: CidrSet | undefined, fixed: CidrSet | undefined): CidrSet | undefined {
   if (!fixed) return subnet;
   return subnet ? subnet.intersect(fixed) : fixed;
+}
+
+/** A VPC named by a literal id (none of this stack's): its defaults (main route table, default NACL) are not known. */
+function outsideVpc(vpc: string | undefined): boolean {
+  return vpc !== undefined && !vpc.startsWith("urn:");
 }
 
 /** IPv4 and IPv6 of a set, as bits (unknown: both). */

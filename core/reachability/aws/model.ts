@@ -307,8 +307,10 @@ function applyVpcDefaults(g: ResourceGraph, subnets: Map<string, Subnet>, nacls:
     const deps = (r.dependencies ?? []).filter((u) => g.byUrn.get(u)?.type === AWS.vpc);
     return deps.length === 1 ? deps[0] : undefined;
   };
+  // The one default of the stack stands in only where the subnet's VPC or the default's cannot
+  // be told: a subnet of another VPC (one outside the stack) never takes it.
   const byVpc = <T>(items: { vpc?: string; value: T }[]) => (s: Subnet): T | undefined =>
-    items.find((i) => i.vpc !== undefined && i.vpc === s.vpc)?.value ?? (items.length === 1 ? items[0].value : undefined);
+    items.find((i) => i.vpc !== undefined && i.vpc === s.vpc)?.value ?? (items.length === 1 && (s.vpc === undefined || items[0].vpc === undefined) ? items[0].value : undefined);
   const defaultNacl = byVpc(g.ofType(AWS.defaultNacl).map((r) => ({ vpc: vpcOf(r, "defaultNetworkAclId", propsOf(r).defaultNetworkAclId), value: nacls.get(r.urn)! })));
   const mainTables = [
     ...g.ofType(AWS.defaultRouteTable).map((r) => ({ vpc: vpcOf(r, "defaultRouteTableId", propsOf(r).defaultRouteTableId), value: tables.get(r.urn)! })),

@@ -66,7 +66,11 @@ export function routeStages(transit: TransitModel, group: RouteSource, to: Route
   if (to.vpc !== undefined && group.vpc === to.vpc) return NONE;
   if (!to.internet && to.vpc === undefined && to.cidrs === undefined) return NONE;
   const label = `route table ${group.rt?.name ?? `main (${group.zone})`}${back ? " (return)" : ""}`;
-  if (!group.rt) return [blockStage(label, `no route to ${to.name} in the main route table of ${group.zone} (local only)`)];
+  if (!group.rt) {
+    // The main route table of a VPC outside the stack (a literal vpcId) may route anywhere.
+    if (group.vpc !== undefined && !group.vpc.startsWith("urn:")) return [unknownStage(label, `the main route table of VPC ${group.vpc} (outside this stack) is not known; associate ${group.zone}'s subnets with a route table of this stack`)];
+    return [blockStage(label, `no route to ${to.name} in the main route table of ${group.zone} (local only)`)];
+  }
   const rt = group.rt;
   const wanted = wantedFor(to, back);
   const isWanted = (r: Route) => wanted.includes(r.target);

@@ -94,6 +94,21 @@ describe("reachability / untagged networks are analysed (AWS)", () => {
     assert.match(notes[0], /not analysed: security group sg-orphan has no zone tag and no subnet/);
   });
 
+  it("a subnet of a VPC outside the stack takes none of this stack's VPC defaults: its own VPC's main table and default NACL are unknown, so its answers are 'maybe'", () => {
+    const f = baseline();
+    f.extra = [
+      // This stack's VPC default NACL, emptied (deny all), and a zone subnet of another VPC with no association.
+      res("aws:ec2/defaultNetworkAcl:DefaultNetworkAcl", "main-default", { defaultNetworkAclId: "main-default-acl", ingress: [], egress: [] }, { dependencies: [urnOf(T.VPC, "main")] }),
+      res(T.SUBNET, "legacy", { vpcId: "vpc-0a1b2c3d4e5f60718", cidrBlock: "10.9.0.0/24", tags: { "netseg:zone": "legacy" } }),
+      res(T.SG, "sg-legacy", { vpcId: "vpc-0a1b2c3d4e5f60718", tags: { "netseg:zone": "legacy" }, ingress: [], egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] }),
+    ];
+    const m = analyseReachability(awsResources(f));
+    const p = m.pair("aws:legacy", "internet")!;
+    assert.equal(String(p.allowed), "nothing");
+    assert.notEqual(String(p.possible), "nothing");
+    assert.ok(p.paths.some((x) => x.stages.some((s) => /VPC vpc-0a1b2c3d4e5f60718 \(outside this stack\) is not known/.test(s.missing))), JSON.stringify(p.paths.map((x) => x.stages.map((s) => s.missing))));
+  });
+
   it("an untagged subnet whose VPC cannot be told is a note with its URN, not an endpoint", () => {
     const f = baseline();
     f.extra = [res(T.SUBNET, "lost", { cidrBlock: "10.0.30.0/24" })];
