@@ -43,6 +43,10 @@ const BREAKAGES: Record<string, Breakage[]> = {
       },
     },
   ],
+  "app-on-platform": [
+    { title: "the database cluster's instance made publicly accessible", rule: "netseg-aws-datastore-not-public", apply: (rs) => breakOne(rs, T(":ClusterInstance"), (p) => (p.publiclyAccessible = true)) },
+    { title: "an API instance given a public IP in the app zone", rule: "netseg-aws-instance-no-public-ip", apply: (rs) => breakOne(rs, (r) => T(":Instance")(r) && r.name === "orders-api-1", (p) => (p.associatePublicIpAddress = true)) },
+  ],
   "existing-vpc": [
     { title: "a db subnet maps public IPs", rule: "netseg-aws-subnet-no-public-ip-on-launch", apply: (rs) => breakOne(rs, (r) => T(":Subnet")(r) && r.inputs.tags?.["netseg:zone"] === "db", (p) => (p.mapPublicIpOnLaunch = true)) },
     { title: "an internet ingress rule moved to port 3389", rule: "netseg-aws-sg-no-internet-admin-ports", apply: (rs) => breakOne(rs, (r) => T(":SecurityGroupIngressRule")(r) && r.inputs.cidrIpv4 === "0.0.0.0/0", (p) => Object.assign(p, { fromPort: 3389, toPort: 3389 })) },
@@ -61,7 +65,7 @@ const BREAKAGES: Record<string, Breakage[]> = {
 
 const count = (fs: readonly Finding[]) => fs.reduce<Record<string, number>>((acc, f) => ((acc[f.policy] = (acc[f.policy] ?? 0) + 1), acc), {});
 
-for (const example of ["aws-three-tier", "gcp-three-tier", "k8s-microservices", "egress-allowlist", "saas-tenants", "existing-vpc"]) {
+for (const example of ["aws-three-tier", "gcp-three-tier", "k8s-microservices", "egress-allowlist", "saas-tenants", "existing-vpc", "app-on-platform"]) {
   describe(`example ${example} against the packs`, function () {
     this.timeout(120_000);
     let resources: Recorded[] = [];
