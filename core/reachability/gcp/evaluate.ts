@@ -20,14 +20,14 @@
  * `closed`, judged without building its paths; paths share what passes their stages through a
  * walk memo (../stage).
  */
-import type { Endpoint, Path, Stage } from "../model";
+import type { Endpoint, Path, RuleRef, Stage } from "../model";
 import type { External, PlatformAnalysis } from "../platform";
 import { CidrSet } from "../../net/cidr";
 import { TrafficSet } from "../../net/ports";
 import { AddressSplitter, ClassPath, classLabel, type AddressClass } from "../addr-classes";
 import { blockStage, firstMatchStage, passStage, unknownStage, WalkMemo } from "../stage";
-import { UNKNOWN, type Tri } from "../values";
-import type { AccountRefs, GcpFirewall, GcpModel } from "./model";
+import { triAnd, triOr, UNKNOWN, type Tri } from "../values";
+import type { AccountRefs, GcpFirewall, GcpModel, GcpZone, GcpZoneMember } from "./model";
 import type { GcpBackend, GcpLoadBalancer } from "./lb";
 import { classesOfWorkload, FirewallIndex, type Target } from "./firewall-index";
 import type { GcpWorkload } from "./workloads";
@@ -42,6 +42,8 @@ interface Node extends Target {
   readonly tags: ReadonlySet<string>;
   readonly tagsUnknown: boolean;
   readonly vague: (c: AddressClass) => boolean;
+  /** Whether it has IPv4 / IPv6 addresses: a packet is one or the other end to end. */
+  readonly families: { readonly v4: Tri; readonly v6: Tri };
 }
 
 interface Lb {
@@ -99,6 +101,8 @@ function workloadClassKey(model: GcpModel): (w: GcpWorkload, networks: ReadonlyS
       w.identity.defaultCompute,
       w.external.v4,
       w.external.v6,
+      w.families.v4,
+      w.families.v6,
       nat.tri,
       nat.ref?.urn ?? "",
       sorted(backendOf.get(w.urn) ?? []),
@@ -117,6 +121,14 @@ function addressKey(splitter: AddressSplitter, w: GcpWorkload, vague: boolean): 
   return `exact:${w.fixed.toString()}/${w.somewhere.toString()}/${w.primary.toString()}`;
 }
 
+/** A zone's kind of member as its stages name it: its tags and accounts. */
+function memberText(m: GcpZoneMember): string {
+  const tags = [...m.tags].sort();
+  const accounts = [...new Set([...m.emails, ...[...m.accountUrns].map((u) => u.slice(u.lastIndexOf(":") + 1))])].sort();
+  const parts = [tags.length ? `tags ${tags.join(",")}` : "no tags", ...(accounts.length ? [`account ${accounts.join(",")}`] : [])];
+  return `instances with ${parts.join(", ")}`;
+}
+
 export function analyseGcp(model: GcpModel, externals: readonly External[]): PlatformAnalysis {
   const memo = new WalkMemo();
   const notes = [...(model.notes ?? [])];
@@ -129,6 +141,10 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
   const peerClasses: AddressClass[] = [];
   const addPeer = (id: string, classes: AddressClass[]) => classesOf.set(id, classes.map((cls) => ({ cls, index: peerClasses.push(cls) - 1 })));
   const keys = new Set<string>();
+  /** Each node's own address classes: a zone's kinds of member have their own (source tags and accounts tell them apart). */
+  const nodeClasses: { cls: AddressClass; index: number }[][] = [];
+  /** A zone endpoint's nodes, one per kind of member (see `GcpZone.members`); other endpoints are their one node. */
+  const kindsOf = new Map<string, readonly number[]>();
 
   for (const z of [...model.zones.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     // An untagged subnetwork (`subnet:<name>`, a ':' no zone name holds) has no zone.
@@ -136,8 +152,21 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
       ? { id: `gcp:${z.name}`, key: z.name, kind: "zone", platform: "gcp", network: z.network, ...(z.ranges && !z.rangesUnknown ? { addresses: z.ranges } : {}) }
       : { id: `gcp:${z.name}`, key: z.name, kind: "zone", platform: "gcp", zone: z.name, ...(z.sensitive ? { sensitive: true } : {}) };
     keys.add(z.name);
-    nodeById.set(ep.id, nodes.push({ ep, name: z.name, zone: z, networks: z.networks, tags: z.tags, tagsUnknown: false, vague: () => false }) - 1);
-    addPeer(ep.id, splitter.classes(z.rangesUnknown ? undefined : z.ranges ?? CidrSet.EMPTY));
+    const members = z.members ?? [{ tags: z.tags, accountUrns: z.accountUrns, emails: z.emails, accountIds: z.accountIds }];
+    // A zone without a subnetwork of this stack: its instances' addresses are elsewhere, IPv6 perhaps.
+    const families = z.ranges === undefined && !z.rangesUnknown ? { v4: "yes" as Tri, v6: "maybe" as Tri } : z.families;
+    const classes = splitter.classes(z.rangesUnknown ? undefined : z.ranges ?? CidrSet.EMPTY);
+    const kinds = members.map((m, k) => {
+      // Each kind of member is a target of its own, judged by its own tags and accounts.
+      const zone: GcpZone = { ...z, tags: new Set(m.tags), accountUrns: new Set(m.accountUrns), emails: new Set(m.emails), accountIds: new Set(m.accountIds) };
+      const name = members.length > 1 ? `${z.name} (${memberText(m)})` : z.name;
+      const i = nodes.push({ ep, name, zone, networks: z.networks, tags: zone.tags, tagsUnknown: false, vague: () => false, families }) - 1;
+      addPeer(k === 0 ? ep.id : `${ep.id}#kind${k}`, classes);
+      nodeClasses[i] = classesOf.get(k === 0 ? ep.id : `${ep.id}#kind${k}`)!;
+      return i;
+    });
+    nodeById.set(ep.id, kinds[0]);
+    kindsOf.set(ep.id, kinds);
   }
   const nodeByUrn = new Map<string, number>();
   /** Workloads alike to a judged one (`Endpoint.sameAs`): endpoints, but no node of their own. */
@@ -184,11 +213,13 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
       nodeByUrn.set(w.urn, rep);
       continue;
     }
-    const i = nodes.push({ ep, name: key, workload: w, networks, tags: w.tags, tagsUnknown: w.tagsUnknown, vague }) - 1;
+    const i = nodes.push({ ep, name: key, workload: w, networks, tags: w.tags, tagsUnknown: w.tagsUnknown, vague, families: w.families }) - 1;
     representative.set(signature, i);
     nodeById.set(ep.id, i);
+    kindsOf.set(ep.id, [i]);
     nodeByUrn.set(w.urn, i);
     addPeer(ep.id, classes);
+    nodeClasses[i] = classesOf.get(ep.id)!;
   }
   const lbs: Lb[] = [];
   const lbById = new Map<string, number>();
@@ -219,12 +250,12 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
   for (const e of externals) addPeer(e.endpoint.id, splitter.classes(e.addresses));
   const extById = new Map(externals.map((e) => [e.endpoint.id, e]));
 
-  const zoneIndex = new Map(nodes.flatMap((n, i) => (n.zone ? [[n.zone.name, i] as const] : [])));
-  // Accounts by email, account id and resource, so a rule's accounts find their zones directly.
+  // Accounts by email, account id and resource, so a rule's accounts find their zones (their kinds of member) directly.
   const zonesByAccount = new Map<string, number[]>();
   const addAccount = (k: string, i: number) => zonesByAccount.set(k, [...(zonesByAccount.get(k) ?? []), i]);
-  for (const [name, i] of zoneIndex) {
-    const z = model.zones.get(name)!;
+  for (const [i, n] of nodes.entries()) {
+    const z = n.zone;
+    if (!z) continue;
     z.emails.forEach((e) => addAccount(`e:${e}`, i));
     z.accountIds.forEach((a) => addAccount(`a:${a}`, i));
     z.accountUrns.forEach((u) => addAccount(`u:${u}`, i));
@@ -237,7 +268,7 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
   };
   const index = new FirewallIndex(
     nodes,
-    nodes.map((n) => classesOf.get(n.ep.id)!.filter((c) => !n.workload || !c.cls.cidrs || n.workload.primary.isEmpty() || c.cls.cidrs.overlaps(n.workload.primary)).map((c) => c.index)),
+    nodes.map((n, i) => nodeClasses[i].filter((c) => !n.workload || !c.cls.cidrs || n.workload.primary.isEmpty() || c.cls.cidrs.overlaps(n.workload.primary)).map((c) => c.index)),
     peerClasses,
     sorted,
     accountZones,
@@ -293,10 +324,52 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
     return blockStage(label, `no route to the default internet gateway for ${n.name} (default routes deleted, no route tagged for it)`);
   }
 
+  /**
+   * How node `t` reaches a declared peer network's class `cls`: through a route of this stack
+   * to something other than the internet gateway (a VPN tunnel, an internal load balancer, an
+   * instance), through the internet gateway (a public class only: GCP does not deliver private
+   * addresses there, and the node then needs an external address or Cloud NAT, as for the
+   * internet), or by no route the stack shows.
+   */
+  function peerWay(t: number, ext: External, cls: AddressClass): { via: "private" | "internet"; ref: RuleRef } | { via: "none" | "maybe" } {
+    const n = nodes[t];
+    const dest = cls.cidrs ?? ext.addresses;
+    const pub = !dest.publicPart().isEmpty();
+    let maybe = false;
+    let internet: RuleRef | undefined;
+    for (const r of model.routes) {
+      if (!r.dest || !r.dest.overlaps(dest)) continue;
+      if (r.network && n.networks.size && !n.networks.has(r.network)) continue;
+      if (r.tags.length && !r.tags.some((tag) => n.tags.has(tag))) {
+        if (n.tagsUnknown) maybe = true;
+        continue;
+      }
+      if (!r.internet) return { via: "private", ref: r.ref };
+      if (pub) internet ??= r.ref;
+    }
+    if (!internet && pub && ([...n.networks].some((net) => model.defaultRoute.has(net)) || n.networks.size === 0)) internet = { urn: "", resource: "GCP default route", rule: "0.0.0.0/0 via default-internet-gateway" };
+    if (internet) return { via: "internet", ref: internet };
+    return { via: maybe ? "maybe" : "none" };
+  }
+
+  /** The route from node `t` to an outside endpoint's class (the same route carries the replies). */
+  function outsideRoute(t: number, ext: External, cls: AddressClass): Stage | undefined {
+    if (ext.endpoint.kind === "internet") return internetRoute(t, ext, cls);
+    const n = nodes[t];
+    const label = `route from ${n.name} to ${classLabel(ext.endpoint.key, cls)}`;
+    const way = peerWay(t, ext, cls);
+    if (way.via === "private" || way.via === "internet") return passStage(label, way.ref);
+    if (way.via === "maybe") return unknownStage(label, `only tagged routes lead to ${ext.endpoint.key} and ${n.name}'s network tags are unknown at preview`);
+    // Dynamic routes (a Cloud Router over VPN or Interconnect) and peerings may be declared elsewhere: possible, never certain.
+    return unknownStage(label, `no route of this stack leads from ${n.name} to ${ext.endpoint.key}; routes may come from outside the stack (a Cloud Router's dynamic routes over VPN or Interconnect, a peering)`);
+  }
+
   /** A workload's own external address, which the internet needs to reach it (or it the internet, else Cloud NAT). */
   function externalAddress(t: number, ext: External, cls: AddressClass, inbound: boolean): Stage | undefined {
     const w = nodes[t].workload;
-    if (!w || ext.endpoint.kind !== "internet") return undefined;
+    if (!w) return undefined;
+    // A peer network is reached as the internet is only through the internet gateway.
+    if (ext.endpoint.kind !== "internet" && peerWay(t, ext, cls).via !== "internet") return undefined;
     const v6 = !!cls.cidrs && cls.cidrs.v4.isEmpty() && !cls.cidrs.v6.isEmpty();
     const has = v6 ? w.external.v6 : w.external.v4;
     if (has === "yes") return undefined;
@@ -354,10 +427,9 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
   }
 
   /** The ways from a source, through load balancer `l`, to its backend `b`. */
-  function viaLb(l: Lb, b: GcpBackend & { node: number }, from: Endpoint, to: Endpoint): Path[] {
-    const way = `${from.key} -> ${to.key} through ${l.lb.name}`;
+  function viaLb(l: Lb, b: GcpBackend & { node: number }, from: Endpoint, to: Endpoint, a: number | undefined): Path[] {
+    const way = `${a === undefined ? from.key : wayName(from, a)} -> ${to.key} through ${l.lb.name}`;
     const ext = extById.get(from.id);
-    const a = nodeById.get(from.id);
     const out: Path[] = [];
     const head: Step[] = [() => frontStage(l)];
     if (ext && l.lb.external === "maybe") head.push(() => unknownStage(`load balancer ${l.lb.name}`, `whether ${l.lb.name} is external is unknown at preview`));
@@ -365,7 +437,7 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
     if (a !== undefined && l.lb.external !== "no") {
       return [{ label: way, stages: [unknownStage(`load balancer ${l.lb.name}`, `traffic from inside the network to the external load balancer ${l.lb.name} leaves through the internet, which is not analysed`)] }];
     }
-    const srcClasses = classesOf.get(from.id)!;
+    const srcClasses = a === undefined ? classesOf.get(from.id)! : nodeClasses[a];
     if (l.lb.mode === "proxy") {
       const proxies = classesOf.get(`proxies:${l.lb.urn}`);
       const proxyKey = `${l.lb.name}'s proxies`;
@@ -390,65 +462,114 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
     return out;
   }
 
+  /** A node's name in a way's label when its endpoint has several kinds of member (`web (tags t1)`), else the endpoint's key. */
+  const wayName = (ep: Endpoint, t: number | undefined) => (t !== undefined && kindsOf.get(ep.id)!.length > 1 ? nodes[t].name : ep.key);
+
+  /**
+   * Whether a packet between node `t` and the other end's class `c` can be of one address
+   * family (a packet is IPv4 or IPv6 end to end): `other` is the other end's node, if any.
+   */
+  function familyShared(t: number, c: AddressClass, other: number | undefined): Tri {
+    const f = nodes[t].families;
+    if (other !== undefined) {
+      const g = nodes[other].families;
+      return triOr(triAnd(f.v4, g.v4), triAnd(f.v6, g.v6));
+    }
+    if (!c.cidrs || c.cidrs.isEmpty()) return "yes";
+    return triOr(c.cidrs.v4.isEmpty() ? "no" : f.v4, c.cidrs.v6.isEmpty() ? "no" : f.v6);
+  }
+
+  /** The direct paths from node `a` (or the outside endpoint `from`) to node `b` (or the outside endpoint `to`): one per pair of address classes. */
+  function directPaths(from: Endpoint, to: Endpoint, a: number | undefined, b: number | undefined): Path[] {
+    const fromName = wayName(from, a);
+    const toName = wayName(to, b);
+    const way = `${fromName} -> ${toName}`;
+    if (a !== undefined && b !== undefined && !sharesNetwork(nodes[a].networks, nodes[b].networks)) return [{ label: way, stages: [blockStage("network", `${from.key} and ${to.key} are in different VPC networks`)] }];
+    const paths: Path[] = [];
+    let apart = 0;
+    // One path per pair of address classes: the pair reaches where some pair of classes does.
+    for (const { cls: fc, index: fi } of a === undefined ? classesOf.get(from.id)! : nodeClasses[a]) {
+      for (const { cls: tc, index: ti } of b === undefined ? classesOf.get(to.id)! : nodeClasses[b]) {
+        const family = a !== undefined ? familyShared(a, tc, b) : b !== undefined ? familyShared(b, fc, undefined) : "yes";
+        if (family === "no") {
+          apart++;
+          continue;
+        }
+        const steps: Step[] = [];
+        if (family === "maybe") {
+          const t = a ?? b!;
+          steps.push(() => unknownStage("address family", `whether ${nodes[t].name} has an address of the family of ${a === undefined ? classLabel(from.key, fc) : b === undefined ? classLabel(to.key, tc) : toName} (IPv4 or IPv6) is unknown at preview`));
+        }
+        // The address check only where GCP's pick of an address matters (saves a closure a pair).
+        // Stages are cached objects, so the walk memo shares what passes them across pairs.
+        if (a !== undefined && nodes[a].vague(fc)) steps.push(() => once(`v|${a}|${fi}`, () => vague(a, fc)));
+        if (a !== undefined) steps.push(() => firewall(a, false, ti, to.key));
+        if (b !== undefined && nodes[b].vague(tc)) steps.push(() => once(`v|${b}|${ti}`, () => vague(b, tc)));
+        if (b !== undefined) steps.push(() => firewall(b, true, fi, from.key));
+        if (a !== undefined && b === undefined) {
+          const ext = extById.get(to.id)!;
+          steps.push(() => once(`r|${a}|${ti}`, () => outsideRoute(a, ext, tc)), () => once(`x|${a}|${ti}|out`, () => externalAddress(a, ext, tc, false)));
+        }
+        if (b !== undefined && a === undefined) {
+          const ext = extById.get(from.id)!;
+          steps.push(() => once(`r|${b}|${fi}`, () => outsideRoute(b, ext, fc)), () => once(`x|${b}|${fi}|in`, () => externalAddress(b, ext, fc, true)));
+        }
+        paths.push(new ClassPath(way, steps, fc.part || tc.part ? `${classLabel(fromName, fc)} -> ${classLabel(toName, tc)}` : undefined, undefined, memo));
+      }
+    }
+    if (apart && !paths.length) paths.push({ label: way, stages: [blockStage("address family", `${fromName} and ${toName} have no address family in common (one is IPv4 only, the other IPv6 only)`)] });
+    return paths;
+  }
+
   return {
-    endpoints: [...nodes.map((n) => n.ep), ...members, ...lbs.map((l) => l.ep)],
+    endpoints: [...nodes.flatMap((n, i) => (nodeById.get(n.ep.id) === i ? [n.ep] : [])), ...members, ...lbs.map((l) => l.ep)],
     notes,
     closed(from, to) {
       // Between nodes (or from the internet or a peer to a node): when the destination's
       // ingress rules admit no address class of the source, or the source's egress rules none of
       // the destination's, every direct path stops there. Load balancer backends have more ways in.
-      const a = nodeById.get(from.id);
-      const b = nodeById.get(to.id);
-      if (b === undefined || backendNodes.has(b) || !classesOf.has(from.id) || !classesOf.has(to.id)) return false;
-      if (a === undefined && !extById.has(from.id)) return false;
-      if (a !== undefined && !sharesNetwork(nodes[a].networks, nodes[b].networks)) return true;
-      const ingressShut = (c: { index: number }) => firewall(b, true, c.index, from.key).upper.isEmpty();
-      if (classesOf.get(from.id)!.every(ingressShut)) return true;
-      const egressShut = (c: { index: number }) => firewall(a!, false, c.index, to.key).upper.isEmpty();
-      return a !== undefined && classesOf.get(to.id)!.every(egressShut);
+      // A zone is closed when every pair of its kinds of member is.
+      const as = kindsOf.get(from.id);
+      const bs = kindsOf.get(to.id);
+      if (bs === undefined || bs.some((b) => backendNodes.has(b)) || !classesOf.has(from.id) || !classesOf.has(to.id)) return false;
+      if (as === undefined && !extById.has(from.id)) return false;
+      const fromClasses = (a: number | undefined) => (a === undefined ? classesOf.get(from.id)! : nodeClasses[a]);
+      return (as ?? [undefined]).every((a) =>
+        bs.every((b) => {
+          if (a !== undefined && !sharesNetwork(nodes[a].networks, nodes[b].networks)) return true;
+          if (fromClasses(a).every((c) => firewall(b, true, c.index, from.key).upper.isEmpty())) return true;
+          return a !== undefined && nodeClasses[b].every((c) => firewall(a, false, c.index, to.key).upper.isEmpty());
+        }),
+      );
     },
     paths(from, to): Path[] | undefined {
-      const a = nodeById.get(from.id);
-      const b = nodeById.get(to.id);
       const la = lbById.get(from.id);
       const lt = lbById.get(to.id);
+      const as = kindsOf.get(from.id);
+      const bs = kindsOf.get(to.id);
       if (la !== undefined) return [{ label: `${from.key} -> ${to.key}`, stages: [blockStage("load balancer", `${from.key} forwards its clients' traffic to its backends and starts none of its own`)] }];
       if (lt !== undefined) {
-        if (a === undefined && !extById.has(from.id)) return undefined;
+        if (as === undefined && !extById.has(from.id)) return undefined;
         const l = lbs[lt];
-        const paths = l.backends.flatMap((bk) => viaLb(l, bk, from, to));
+        const paths = (as ?? [undefined]).flatMap((a) => l.backends.flatMap((bk) => viaLb(l, bk, from, to, a)));
         if (l.lb.partial) paths.push({ label: `${from.key} -> ${to.key}`, stages: [unknownStage(`load balancer ${l.lb.name}`, `some of ${l.lb.name}'s backends are not in this stack (see the notes)`)] });
         return paths.length ? paths : [{ label: `${from.key} -> ${to.key}`, stages: [blockStage(`load balancer ${l.lb.name}`, `${l.lb.name} has no backend`)] }];
       }
-      if (a === undefined && b === undefined) return undefined;
+      if (as === undefined && bs === undefined) return undefined;
       if (!classesOf.has(from.id) || !classesOf.has(to.id)) return undefined;
-      if (a !== undefined && b !== undefined) {
-        if (!sharesNetwork(nodes[a].networks, nodes[b].networks)) return [{ label: `${from.key} -> ${to.key}`, stages: [blockStage("network", `${from.key} and ${to.key} are in different VPC networks`)] }];
-      }
-      // One path per pair of address classes: the pair reaches where some pair of classes does.
       const paths: Path[] = [];
-      for (const { cls: fc, index: fi } of classesOf.get(from.id)!) {
-        for (const { cls: tc, index: ti } of classesOf.get(to.id)!) {
-          const steps: Step[] = [];
-          // The address check only where GCP's pick of an address matters (saves a closure a pair).
-          // Stages are cached objects, so the walk memo shares what passes them across pairs.
-          if (a !== undefined && nodes[a].vague(fc)) steps.push(() => once(`v|${a}|${fi}`, () => vague(a, fc)));
-          if (a !== undefined) steps.push(() => firewall(a, false, ti, to.key));
-          if (b !== undefined && nodes[b].vague(tc)) steps.push(() => once(`v|${b}|${ti}`, () => vague(b, tc)));
-          if (b !== undefined) steps.push(() => firewall(b, true, fi, from.key));
-          if (a !== undefined && b === undefined) steps.push(() => once(`r|${a}|${ti}`, () => internetRoute(a, extById.get(to.id)!, tc)), () => once(`x|${a}|${ti}|out`, () => externalAddress(a, extById.get(to.id)!, tc, false)));
-          if (b !== undefined && a === undefined) steps.push(() => once(`r|${b}|${fi}`, () => internetRoute(b, extById.get(from.id)!, fc)), () => once(`x|${b}|${fi}|in`, () => externalAddress(b, extById.get(from.id)!, fc, true)));
-          paths.push(new ClassPath(`${from.key} -> ${to.key}`, steps, fc.part || tc.part ? `${classLabel(from.key, fc)} -> ${classLabel(to.key, tc)}` : undefined, undefined, memo));
-        }
-      }
+      for (const a of as ?? [undefined]) for (const b of bs ?? [undefined]) paths.push(...directPaths(from, to, a, b));
       // Load balancers that name the destination as a backend: from outside through external
       // ones, from inside through internal proxies (an internal passthrough keeps the addresses,
-      // which the direct paths above already judge).
+      // which the direct paths already judge).
+      const b = nodeById.get(to.id);
       if (b !== undefined && nodes[b].workload) {
         for (const l of lbs) {
           const bk = l.backends.find((x) => x.node === b);
           if (!bk) continue;
-          if (a === undefined ? l.lb.external !== "no" : l.lb.external === "no" && l.lb.mode === "proxy") paths.push(...viaLb(l, bk, from, to));
+          for (const a of as ?? [undefined]) {
+            if (a === undefined ? l.lb.external !== "no" : l.lb.external === "no" && l.lb.mode === "proxy") paths.push(...viaLb(l, bk, from, to, a));
+          }
         }
       }
       return paths;

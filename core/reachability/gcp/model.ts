@@ -12,10 +12,10 @@ import { TAG } from "../../tags";
 import { displayName, propsOf, type ResourceGraph } from "../graph";
 import type { NetResource, RuleRef } from "../model";
 import { gcpTraffic } from "../protocols";
-import { bool, cidrSet, labels, list, num, plain, str, strings, UNKNOWN, type Tri } from "../values";
+import { bool, cidrSet, labels, list, num, plain, str, strings, triOr, UNKNOWN, type Tri } from "../values";
 import { GCP_LB, readLoadBalancers, type GcpLoadBalancer } from "./lb";
 import { GCP_NAT, readNats, type GcpNat } from "./nat";
-import { accountKeys, GCP_WORKLOAD, readWorkloads, type GcpWorkload } from "./workloads";
+import { accountKeys, GCP_WORKLOAD, readWorkloads, stackFamilies, type GcpWorkload } from "./workloads";
 
 export const GCP = {
   network: "gcp:compute/network:Network",
@@ -43,6 +43,23 @@ export interface GcpZone {
   sensitive: boolean;
   /** The subnetwork's URN when no zone mark names it: an endpoint of its own (`subnet:<logical name>`), with no zone. */
   network?: string;
+  /**
+   * The kinds of instance the zone holds, one per distinct set of network tags and service
+   * accounts (an instance or template labelled with the zone gives its own): a firewall rule
+   * applies to an instance by its own tags and account, so each kind is judged apart and the
+   * zone reaches what some kind reaches. Unset: one kind carrying `tags` and the zone's accounts.
+   */
+  members?: GcpZoneMember[];
+  /** Whether the zone's subnetworks give its instances IPv4 / IPv6 addresses (stackType), "maybe" when unknown. */
+  families: { v4: Tri; v6: Tri };
+}
+
+/** One kind of instance of a zone: its network tags and service accounts. */
+export interface GcpZoneMember {
+  readonly tags: ReadonlySet<string>;
+  readonly accountUrns: ReadonlySet<string>;
+  readonly emails: ReadonlySet<string>;
+  readonly accountIds: ReadonlySet<string>;
 }
 
 /** A list of service accounts a rule names: by email, or by account resource when the email is unknown. */
@@ -162,7 +179,7 @@ export function readGcp(g: ResourceGraph): GcpModel {
   const infrastructure = new Set<string>();
   const zone = (name: string): GcpZone => {
     let z = zones.get(name);
-    if (!z) zones.set(name, (z = { name, tags: new Set(), accountUrns: new Set(), emails: new Set(), accountIds: new Set(), rangesUnknown: false, networks: new Set(), sensitive: false }));
+    if (!z) zones.set(name, (z = { name, tags: new Set(), accountUrns: new Set(), emails: new Set(), accountIds: new Set(), rangesUnknown: false, networks: new Set(), sensitive: false, families: { v4: "no", v6: "no" } }));
     return z;
   };
   for (const r of g.ofType(GCP.subnet)) {
@@ -186,6 +203,8 @@ export function readGcp(g: ResourceGraph): GcpModel {
       zone(name).network = r.urn;
     }
     const z = zone(name);
+    const fam = stackFamilies(p.stackType);
+    z.families = { v4: triOr(z.families.v4, fam.v4), v6: triOr(z.families.v6, fam.v6) };
     const c = ranges([p.ipCidrRange, ...list(p.secondaryIpRanges).map((x) => plain(x)?.ipCidrRange)].filter((x) => x !== undefined));
     if (c.unknown || !c.set) z.rangesUnknown = true;
     else z.ranges = (z.ranges ?? c.set).union(c.set);
@@ -209,19 +228,28 @@ export function readGcp(g: ResourceGraph): GcpModel {
     const id = str(p.accountId);
     if (typeof id === "string") z.accountIds.add(id);
   }
+  /** Per zone, its instances' and templates' own tags and accounts (each a kind of member). */
+  const ownMembers = new Map<string, { tags: Set<string>; emails: Set<string>; urns: Set<string> }[]>();
   for (const r of g.ofType(GCP.instance, GCP.template)) {
     const p = propsOf(r);
     const name = labels(p.labels)[TAG.gcp.zone];
     if (!name) continue;
     const z = zone(name);
-    for (const t of strings(p.tags).values) z.tags.add(t);
+    const own = { tags: new Set(strings(p.tags).values), emails: new Set<string>(), urns: new Set<string>() };
+    for (const t of own.tags) z.tags.add(t);
     const sa = plain(p.serviceAccount);
     const email = str(sa?.email);
-    if (typeof email === "string") z.emails.add(email);
-    else if (email === UNKNOWN) {
+    if (typeof email === "string") {
+      z.emails.add(email);
+      own.emails.add(email);
+    } else if (email === UNKNOWN) {
       const res = g.resolve(r, "serviceAccount", UNKNOWN, [GCP.account]);
-      if (res && !("literal" in res) && res.urns.length === 1) z.accountUrns.add(res.urns[0]);
+      if (res && !("literal" in res) && res.urns.length === 1) {
+        z.accountUrns.add(res.urns[0]);
+        own.urns.add(res.urns[0]);
+      }
     }
+    ownMembers.set(name, [...(ownMembers.get(name) ?? []), own]);
   }
   const firewalls: GcpFirewall[] = [];
   for (const r of g.ofType(GCP.firewall)) {
@@ -273,11 +301,17 @@ export function readGcp(g: ResourceGraph): GcpModel {
   // Tags named after a zone (`<prefix>-<zone>` or `<zone>`) identify it when no instance says
   // so; firewall rules and routes (which select instances only by tag) both name them.
   const routeTags = g.ofType(GCP.route).flatMap((r) => strings(propsOf(r).tags).values);
+  /** Tags named after a zone: every instance of the zone is taken to carry them. */
+  const zoneNamed = new Map<string, string[]>();
   const allTags = new Set([...firewalls.flatMap((f) => [...f.targetTags, ...f.sourceTags]), ...routeTags]);
   for (const t of allTags) {
     const owner = [...zones.keys()].filter((z) => t === z || t.endsWith(`-${z}`)).sort((a, b) => b.length - a.length)[0];
-    if (owner && ![...zones.values()].some((z) => z.tags.has(t))) zones.get(owner)!.tags.add(t);
+    if (owner && ![...zones.values()].some((z) => z.tags.has(t))) {
+      zones.get(owner)!.tags.add(t);
+      zoneNamed.set(owner, [...(zoneNamed.get(owner) ?? []), t]);
+    }
   }
+  for (const z of zones.values()) z.members = zoneMembers(z, ownMembers.get(z.name) ?? [], zoneNamed.get(z.name) ?? []);
   const routes: GcpRoute[] = g.ofType(GCP.route).map((r) => {
     const p = propsOf(r);
     const dest = ranges([p.destRange]);
@@ -300,6 +334,29 @@ export function readGcp(g: ResourceGraph): GcpModel {
     return typeof region === "string" ? [[s.urn, region] as const] : [];
   }));
   return { zones, firewalls, routes, defaultRoute, present: zones.size > 0 || firewalls.length > 0 || workloads.length > 0, notes: [...notes], workloads, loadBalancers, subnetZones: subnetZone, nats, subnetRegions, stackNetworks: new Set(g.ofType(GCP.network).map((n) => n.urn)) };
+}
+
+/**
+ * A zone's kinds of member: each instance or template labelled with it, with its own tags and
+ * the tags named after the zone, running as its own service account or, when it names none, as
+ * the zone's (the accounts marked with the zone); alike kinds are one. No instance or template:
+ * one kind with the zone's tags and accounts.
+ */
+function zoneMembers(z: GcpZone, own: readonly { tags: Set<string>; emails: Set<string>; urns: Set<string> }[], named: readonly string[]): GcpZoneMember[] {
+  // The zone's own accounts: those marked with it (the instances' own are added to the zone's sets too, so kept apart here).
+  const marked = { urns: new Set([...z.accountUrns].filter((u) => !own.some((o) => o.urns.has(u)))), emails: new Set([...z.emails].filter((e) => !own.some((o) => o.emails.has(e)))) };
+  const ids = (emails: Iterable<string>) => new Set([...emails].map((e) => e.split("@")[0]));
+  const markedIds = new Set([...z.accountIds].filter((id) => !own.some((o) => [...o.emails].some((e) => e.split("@")[0] === id))));
+  if (!own.length) return [{ tags: z.tags, accountUrns: marked.urns, emails: marked.emails, accountIds: markedIds }];
+  const out = new Map<string, GcpZoneMember>();
+  for (const o of own) {
+    const tags = new Set([...o.tags, ...named]);
+    const hasOwn = o.emails.size > 0 || o.urns.size > 0;
+    const m: GcpZoneMember = hasOwn ? { tags, accountUrns: o.urns, emails: o.emails, accountIds: ids(o.emails) } : { tags, accountUrns: marked.urns, emails: marked.emails, accountIds: markedIds };
+    const key = JSON.stringify([[...m.tags].sort(), [...m.accountUrns].sort(), [...m.emails].sort(), [...m.accountIds].sort()]);
+    if (!out.has(key)) out.set(key, m);
+  }
+  return [...out.values()].sort((a, b) => (JSON.stringify([...a.tags].sort()) < JSON.stringify([...b.tags].sort()) ? -1 : 1));
 }
 
 export function accountMatch(refs: AccountRefs, z: GcpZone): Tri {

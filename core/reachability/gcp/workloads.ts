@@ -64,6 +64,8 @@ export interface GcpWorkload {
   readonly subnets: ReadonlySet<string>;
   /** An external IPv4 address (an `accessConfigs` entry) / IPv6 address (`ipv6AccessConfigs`) on some interface. */
   readonly external: { readonly v4: Tri; readonly v6: Tri };
+  /** Whether some interface has an IPv4 / IPv6 address (its `stackType`, an IPv6 address or access config): a packet is one or the other end to end. */
+  readonly families: { readonly v4: Tri; readonly v6: Tri };
   /** A group's named ports (`namedPorts`), by which a proxy load balancer's backend service picks the port. */
   readonly namedPorts: ReadonlyMap<string, number | Unknown>;
 }
@@ -125,18 +127,29 @@ interface Placed {
   networks: Set<string>;
   subnets: Set<string>;
   external: { v4: Tri; v6: Tri };
+  families: { v4: Tri; v6: Tri };
   infrastructure: boolean;
 }
+
+/** A subnetwork's (or an interface's) address families from its `stackType` (IPV4_ONLY when unset). */
+export function stackFamilies(stackType: unknown): { v4: Tri; v6: Tri } {
+  const t = str(stackType);
+  if (t === UNKNOWN) return { v4: "maybe", v6: "maybe" };
+  if (t === "IPV4_IPV6") return { v4: "yes", v6: "yes" };
+  if (t === "IPV6_ONLY") return { v4: "no", v6: "yes" };
+  return { v4: "yes", v6: "no" };
+}
+
 
 /** Where a resource's network interfaces put it; `group`: addresses of a group's instances are never fixed. */
 function place(g: ResourceGraph, r: NetResource, facts: SubnetFacts, group: boolean, notes: Set<string>): Placed {
   const p = propsOf(r);
-  const out: Placed = { fixed: CidrSet.EMPTY, somewhere: CidrSet.EMPTY, primary: CidrSet.EMPTY, addressesUnknown: false, networks: new Set(), subnets: new Set(), external: { v4: "no", v6: "no" }, infrastructure: false };
+  const out: Placed = { fixed: CidrSet.EMPTY, somewhere: CidrSet.EMPTY, primary: CidrSet.EMPTY, addressesUnknown: false, networks: new Set(), subnets: new Set(), external: { v4: "no", v6: "no" }, families: { v4: "no", v6: "no" }, infrastructure: false };
   const rawNics = p.networkInterfaces;
-  if (str(rawNics) === UNKNOWN) return { ...out, addressesUnknown: true, external: { v4: "maybe", v6: "maybe" } };
+  if (str(rawNics) === UNKNOWN) return { ...out, addressesUnknown: true, external: { v4: "maybe", v6: "maybe" }, families: { v4: "maybe", v6: "maybe" } };
   if (!Array.isArray(rawNics) || !rawNics.length) {
     notes.add(`${r.urn}: networkInterfaces: ${rawNics === undefined || rawNics === null ? "missing" : Array.isArray(rawNics) ? "an empty list" : `${typeof rawNics} (not a list)`}; GCP needs a list of at least one interface, so the workload's addresses and external IP are read as unknown, its answers "maybe"`);
-    return { ...out, addressesUnknown: true, external: { v4: "maybe", v6: "maybe" } };
+    return { ...out, addressesUnknown: true, external: { v4: "maybe", v6: "maybe" }, families: { v4: "maybe", v6: "maybe" } };
   }
   const nics = list(rawNics);
   nics.forEach((raw, i) => {
@@ -144,6 +157,7 @@ function place(g: ResourceGraph, r: NetResource, facts: SubnetFacts, group: bool
     if (!ni) {
       out.addressesUnknown = true;
       out.external = { v4: triOr(out.external.v4, "maybe"), v6: triOr(out.external.v6, "maybe") };
+      out.families = { v4: triOr(out.families.v4, "maybe"), v6: triOr(out.families.v6, "maybe") };
       return;
     }
     /** The subnetwork's ranges (alias ranges come from any), and its primary range (the interface's address). */
@@ -209,6 +223,10 @@ function place(g: ResourceGraph, r: NetResource, facts: SubnetFacts, group: bool
     }
     out.external.v4 = triOr(out.external.v4, presence(ni.accessConfigs));
     out.external.v6 = triOr(out.external.v6, presence(ni.ipv6AccessConfigs));
+    const fam = stackFamilies(ni.stackType);
+    const ipv6 = str(ni.ipv6Address);
+    const v6Address: Tri = ipv6 === UNKNOWN ? "maybe" : typeof ipv6 === "string" && ipv6 !== "" ? "yes" : "no";
+    out.families = { v4: triOr(out.families.v4, fam.v4), v6: triOr(triOr(out.families.v6, fam.v6), triOr(presence(ni.ipv6AccessConfigs), v6Address)) };
   });
   return out;
 }
@@ -267,6 +285,7 @@ function workloadOf(g: ResourceGraph, r: NetResource, kind: "vm" | "mig", source
     networks,
     subnets: new Set(placed.flatMap((x) => [...x.subnets])),
     external: placed.length ? placed.reduce((acc, x) => ({ v4: triOr(acc.v4, x.external.v4), v6: triOr(acc.v6, x.external.v6) }), { v4: "no" as Tri, v6: "no" as Tri }) : { v4: "maybe", v6: "maybe" },
+    families: placed.length ? placed.reduce((acc, x) => ({ v4: triOr(acc.v4, x.families.v4), v6: triOr(acc.v6, x.families.v6) }), { v4: "no" as Tri, v6: "no" as Tri }) : { v4: "maybe", v6: "maybe" },
     namedPorts,
   };
 }

@@ -29,7 +29,10 @@ const EXAMPLES: { dir: string; intent: string; allowed: string[] }[] = [
   {
     dir: "gcp-three-tier",
     intent: "examples/intents/shop.yaml",
-    allowed: ["gcp:app -> gcp:data: tcp/5432, tcp/6379", "gcp:edge -> gcp:app: tcp/8080", "internet -> gcp:edge: tcp/80, tcp/443", "office -> gcp:app: tcp/8443", "office -> gcp:edge: tcp/80, tcp/443"],
+    // As on AWS: the network's default routes are deleted and its one route to the internet is
+    // tagged for edge, so office -> app (tcp/8443) needs a route this stack does not declare
+    // (VPN, a Cloud Router's dynamic routes): possible, not certain.
+    allowed: ["gcp:app -> gcp:data: tcp/5432, tcp/6379", "gcp:edge -> gcp:app: tcp/8080", "internet -> gcp:edge: tcp/80, tcp/443", "office -> gcp:edge: tcp/80, tcp/443"],
   },
   {
     dir: "k8s-microservices",

@@ -186,7 +186,8 @@ describe("reachability / GCP workloads against a per-packet reference", () => {
             const pair = m.pair("internet", id)!;
             for (const p of PROBES) {
               const onFront = p.protocol === "tcp" && p.port === PORTS_FRONT[front];
-              const want = onFront && (proxy ? GFE.some((ip) => passes(rules, self, "INGRESS", { ip }, { protocol: "tcp", port: namedPort })) : [...INTERNET, ...GFE].some((ip) => passes(rules, self, "INGRESS", { ip }, p)));
+              // Passthrough: any internet client, one of Google's front ends among them, or one in 35.191.128.0/17 (the part of 35.191.0.0/16 a rule naming 35.191.0.0/17 leaves out).
+              const want = onFront && (proxy ? GFE.some((ip) => passes(rules, self, "INGRESS", { ip }, { protocol: "tcp", port: namedPort })) : [...INTERNET, ...GFE, "35.191.200.1"].some((ip) => passes(rules, self, "INGRESS", { ip }, p)));
               assert.equal(has(pair.allowed, p), want, `internet -> ${id} on ${p.protocol}/${p.port} (${proxy ? "proxy" : "passthrough"})`);
             }
           }

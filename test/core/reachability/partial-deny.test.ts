@@ -103,7 +103,7 @@ describe("reachability / a rule covering part of an endpoint", () => {
   describe("GCP", () => {
     const stack = (rules: Record<string, unknown>[]): NetResource[] => [
       res("gcp:compute/network:Network", "net", { name: "net", autoCreateSubnetworks: false }),
-      res("gcp:compute/subnetwork:Subnetwork", "sub-web", { network: "net-id", ipCidrRange: "10.1.0.0/24", description: "netseg-zone=web" }),
+      res("gcp:compute/subnetwork:Subnetwork", "sub-web", { network: "net-id", ipCidrRange: "10.1.0.0/24", stackType: "IPV4_IPV6", ipv6AccessType: "EXTERNAL", description: "netseg-zone=web" }),
       ...rules.map((r, i) => res("gcp:compute/firewall:Firewall", `fw-${i}`, { network: "net-id", ...r })),
     ];
 
@@ -228,7 +228,8 @@ describe("reachability / partial rules, randomized against a per-address referen
       fc.property(fc.array(rule, { maxLength: 8 }), (rules) => {
         const rs: NetResource[] = [
           res("gcp:compute/network:Network", "net", { name: "net", autoCreateSubnetworks: false }),
-          res("gcp:compute/subnetwork:Subnetwork", "sub-web", { network: "net-id", ipCidrRange: "10.1.0.0/24", description: "netseg-zone=web" }),
+          // Dual stack, so the internet's IPv6 addresses are judged too (an IPv4-only subnetwork never meets them).
+          res("gcp:compute/subnetwork:Subnetwork", "sub-web", { network: "net-id", ipCidrRange: "10.1.0.0/24", stackType: "IPV4_IPV6", ipv6AccessType: "EXTERNAL", description: "netseg-zone=web" }),
           ...rules.map((r, i) =>
             res("gcp:compute/firewall:Firewall", `fw-${i}`, {
               network: "net-id",

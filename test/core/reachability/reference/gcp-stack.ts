@@ -86,12 +86,6 @@ export interface GcpSpec {
   readonly instances: readonly GcpInstanceSpec[];
   /** Service accounts marked with a zone (`sa-<zone>`, `netseg-zone=<zone>`): the zone's instances run as them. */
   readonly zoneAccounts: readonly string[];
-  /**
-   * Adds, per network, a priority-0 rule denying all egress to ::/0. The instances here have no
-   * IPv6 address, so for GCP it changes nothing; it keeps the engine from judging an IPv6 part of
-   * the internet that these subnetworks cannot use (see the skipped case in stack-soundness-gcp).
-   */
-  readonly denyIpv6Egress?: boolean;
 }
 
 function firewallText(f: GcpFirewallSpec): string {
@@ -110,7 +104,6 @@ export function describeGcp(spec: GcpSpec): string {
     ...spec.zoneAccounts.map((z) => `service account sa-${z} of zone ${z}`),
     ...spec.instances.map((i) => `instance ${i.name} in ${i.subnet} at ${i.ip} tagged ${i.tags.join(",") || "(none)"}${i.account ? ` as ${i.account}` : ""}${i.external ? " with an external IP" : ""}`),
     ...spec.firewalls.map(firewallText),
-    ...(spec.denyIpv6Egress ? ["(each network: priority 0 deny all egress to ::/0)"] : []),
     ...spec.routes.map((r) => `route ${r.name} ${r.network} ${r.dest} -> default-internet-gateway for ${r.tags.length ? `tags ${r.tags.join(",")}` : "all instances"}`),
   ].join("\n");
 }
@@ -151,9 +144,6 @@ export function gcpStackResources(spec: GcpSpec): NetResource[] {
         ...(f.targetAccounts.length ? { targetServiceAccounts: f.targetAccounts.map(accountEmail) } : {}),
       }),
     );
-  }
-  if (spec.denyIpv6Egress) {
-    for (const n of spec.networks) out.push(res(GCP_TYPES.firewall, `no-ipv6-${n.name}`, { network: id(n.name), direction: "EGRESS", priority: 0, denies: [{ protocol: "all" }], destinationRanges: ["::/0"] }));
   }
   for (const r of spec.routes) out.push(res(GCP_TYPES.route, r.name, { network: id(r.network), destRange: r.dest, nextHopGateway: "default-internet-gateway", ...(r.tags.length ? { tags: [...r.tags] } : {}) }));
   return out;
