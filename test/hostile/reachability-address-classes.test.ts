@@ -58,7 +58,9 @@ describe("hostile / reachability address classes", function () {
       { priority: 1000, allows: [{ protocol: "tcp", ports: ["443"] }], sourceRanges: ["128.0.0.0/1", "::/0"] },
       { priority: 10, denies: [{ protocol: "all" }], sourceRanges: ["::/0"] },
     ];
-    const p = analyseReachability(gcp(rules)).pair("internet", "gcp:web")!;
+    // A dual-stack subnetwork: an IPv4-only one never meets the internet's IPv6 part at all.
+    const dual = gcp(rules).map((r) => (r.name === "sub-web" ? { ...r, props: { ...r.props, stackType: "IPV4_IPV6", ipv6AccessType: "EXTERNAL" } } : r));
+    const p = analyseReachability(dual).pair("internet", "gcp:web")!;
     assert.equal(p.allowed.toString(), "tcp/443");
     const cut = explainCut(p, tcp443);
     assert.deepEqual(cut.passes, ["internet (0.0.0.0/1) -> web", "internet (128.0.0.0/1) -> web"]);
