@@ -8,11 +8,23 @@
  * Rules name peers by address ranges that may hold only part of a peer: each peer is judged per
  * address class (../addr-classes), so a deny of part of the internet cuts only that part.
  *
+ * A packet is IPv4 or IPv6 end to end: class pairs with no family in common (an IPv4-only
+ * subnetwork and the internet's IPv6 part, say; see `stackType`) are skipped, and a pair left with
+ * none is blocked at "address family". A declared peer network is reached only along a route: a
+ * route of the stack to a VPN tunnel, an instance or the like, or the internet gateway for a
+ * public peer (then an instance needs an external address or Cloud NAT, as for the internet); with
+ * none, routes from outside the stack (a Cloud Router's) make it possible, never certain.
+ *
  * Endpoints are zones (their instances in general) and workloads (./workloads): one instance or
  * managed group with its own addresses, tags and account. The internet reaches a workload
  * directly only through an external address on one of its interfaces, and through the load
  * balancers that name it as a backend (./lb); a load balancer is an endpoint of its own too,
  * reached on its forwarding rule's ports where some backend admits the traffic.
+ *
+ * A zone is judged per kind of member (`GcpZone.members`: each instance template's own tags and
+ * service account): a rule applies to an instance by its own, so each kind is a node of its own,
+ * with address classes of its own (source tags and accounts tell them apart), and the zone
+ * reaches what some kind reaches.
  *
  * Workloads every rule treats alike (see `workloadClassKey`) are judged once: the others are
  * endpoints marked `sameAs` their representative, which the matrix answers for. A pair whose

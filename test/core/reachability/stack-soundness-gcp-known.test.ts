@@ -1,15 +1,15 @@
 /**
  * Engine disagreements with GCP's documented behaviour found while building the soundness test
  * (./stack-soundness-gcp.test.ts) in cases its reference does not model (peer networks), each a
- * minimal stack worked out by hand and skipped until the engine is fixed; each fails today (run
- * one with `it.only` to see the engine's answer).
+ * minimal stack worked out by hand, kept as a regression once fixed (each failed on the engine
+ * before its fix).
  */
 import assert from "node:assert/strict";
 import { analyseReachability } from "../../../core/reachability";
 import { res } from "./build";
 
-describe("reachability / GCP engine disagreements found beside the soundness test (known bugs)", () => {
-  // BUG (wrong "allowed"): a VPC network sends a packet only where one of its routes leads. Here
+describe("reachability / GCP engine disagreements found beside the soundness test (fixed, kept as regressions)", () => {
+  // Was wrong "allowed" (fixed: a declared peer is reached only along a route): a VPC network sends a packet only where one of its routes leads. Here
   // the network's default routes are deleted and it has no route at all (no Cloud VPN tunnel, no
   // Interconnect attachment, no route to the default internet gateway), so nothing leaves it and
   // no reply returns: neither the private network corp (172.16.8.0/22, reachable only over a VPN

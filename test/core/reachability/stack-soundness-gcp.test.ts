@@ -39,8 +39,8 @@ const TRAFFIC: { protocol: GcpFirewallSpec["protocol"]; ports: string[]; rule: P
 ];
 
 /**
- * Engine disagreements found by this test, each a skipped case at the end of this file; the
- * generator keeps clear of them until they are fixed (set the flag to false then).
+ * Engine disagreements found by this test, each a case at the end of this file (skipped while
+ * open); the generator keeps clear of a flag set to true. All fixed: every flag false.
  */
 const KNOWN = {
   /** A zone with templates carrying different tags is judged as one instance carrying them all. */
@@ -196,17 +196,19 @@ describe("reachability / soundness on random GCP stacks (brute force per address
 });
 
 /**
- * Minimal cases of the disagreements this test found, skipped until the engine is fixed; each
- * fails today. Run one with `it.only` to see the engine's answer against the reference's.
+ * Minimal cases of the disagreements this test found, kept as regressions once fixed (each
+ * failed on the engine before its fix). Run one with `it.only` to see the engine's answer
+ * against the reference's.
  */
-describe("reachability / GCP engine disagreements found by the soundness test (known bugs)", () => {
+describe("reachability / GCP engine disagreements found by the soundness test (fixed, kept as regressions)", () => {
   const net = { name: "net0", deleteDefaultRoutes: false };
   const base = { networks: [net], firewalls: [], routes: [], zoneTags: [], instances: [], zoneAccounts: [] } as const;
   const fw = (f: Partial<GcpFirewallSpec> & Pick<GcpFirewallSpec, "name" | "direction" | "priority" | "action">): GcpFirewallSpec => ({
     network: "net0", protocol: "tcp", ports: ["22"], sourceRanges: [], sourceTags: [], sourceAccounts: [], destinationRanges: [], targetTags: [], targetAccounts: [], ...f,
   });
 
-  // BUG (wrong "denied"): the engine gives a zone the union of its instances' tags and judges it as
+  // Was wrong "denied" (fixed: a zone is judged per kind of member, each template's own tags and
+  // account): the engine gave a zone the union of its instances' tags and judged it as
   // one instance carrying all of them, so a deny aimed at some instances (tag t2) hides the others
   // (tag t1), which the allow still admits. GCP applies a rule to an instance by that instance's
   // own tags (a rule with target tags applies only to instances carrying one of them). Engine:
@@ -224,7 +226,7 @@ describe("reachability / GCP engine disagreements found by the soundness test (k
     assert.deepEqual(disagreements(spec), [], describeGcp(spec));
   });
 
-  // BUG (wrong "allowed"): a subnetwork with only an IPv4 range (stackType IPV4_ONLY, the
+  // Was wrong "allowed" (fixed: a packet is IPv4 or IPv6 end to end): a subnetwork with only an IPv4 range (stackType IPV4_ONLY, the
   // default) gives its instances no IPv6 address, so they cannot send to the IPv6 internet; the
   // engine judges the internet's IPv6 part through GCP's implied allow-egress rule and the default
   // route anyway. Engine: gcp:subnet:sub-0 -> internet "all"; correct: everything but tcp/22
