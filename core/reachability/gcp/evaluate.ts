@@ -133,6 +133,22 @@ function addressKey(splitter: AddressSplitter, w: GcpWorkload, vague: boolean): 
   return `exact:${w.fixed.toString()}/${w.somewhere.toString()}/${w.primary.toString()}`;
 }
 
+/**
+ * A zone's kinds of member as the analysis tells them apart: by the tags some rule or route names
+ * (`named`) and by service account; alike kinds are one, so a zone whose templates differ only in
+ * tags no rule names is judged once.
+ */
+function zoneKinds(z: GcpZone, named: ReadonlySet<string>): GcpZoneMember[] {
+  const all = z.members ?? [{ tags: z.tags, accountUrns: z.accountUrns, emails: z.emails, accountIds: z.accountIds }];
+  const out = new Map<string, GcpZoneMember>();
+  for (const m of all) {
+    const kind = { ...m, tags: new Set([...m.tags].filter((t) => named.has(t))) };
+    const key = JSON.stringify([[...kind.tags].sort(), [...m.accountUrns].sort(), [...m.emails].sort(), [...m.accountIds].sort()]);
+    if (!out.has(key)) out.set(key, kind);
+  }
+  return [...out.values()];
+}
+
 /** A zone's kind of member as its stages name it: its tags and accounts. */
 function memberText(m: GcpZoneMember): string {
   const tags = [...m.tags].sort();
@@ -153,6 +169,8 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
   const peerClasses: AddressClass[] = [];
   const addPeer = (id: string, classes: AddressClass[]) => classesOf.set(id, classes.map((cls) => ({ cls, index: peerClasses.push(cls) - 1 })));
   const keys = new Set<string>();
+  /** Tags some rule or route names: the only ones that tell a zone's kinds of member apart. */
+  const named = new Set([...model.firewalls.flatMap((f) => [...f.targetTags, ...f.sourceTags]), ...model.routes.flatMap((r) => r.tags)]);
   /** Each node's own address classes: a zone's kinds of member have their own (source tags and accounts tell them apart). */
   const nodeClasses: { cls: AddressClass; index: number }[][] = [];
   /** A zone endpoint's nodes, one per kind of member (see `GcpZone.members`); other endpoints are their one node. */
@@ -164,7 +182,7 @@ export function analyseGcp(model: GcpModel, externals: readonly External[]): Pla
       ? { id: `gcp:${z.name}`, key: z.name, kind: "zone", platform: "gcp", network: z.network, ...(z.ranges && !z.rangesUnknown ? { addresses: z.ranges } : {}) }
       : { id: `gcp:${z.name}`, key: z.name, kind: "zone", platform: "gcp", zone: z.name, ...(z.sensitive ? { sensitive: true } : {}) };
     keys.add(z.name);
-    const members = z.members ?? [{ tags: z.tags, accountUrns: z.accountUrns, emails: z.emails, accountIds: z.accountIds }];
+    const members = zoneKinds(z, named);
     // A zone without a subnetwork of this stack: its instances' addresses are elsewhere, IPv6 perhaps.
     const families = z.ranges === undefined && !z.rangesUnknown ? { v4: "yes" as Tri, v6: "maybe" as Tri } : z.families;
     const classes = splitter.classes(z.rangesUnknown ? undefined : z.ranges ?? CidrSet.EMPTY);
