@@ -59,7 +59,8 @@ interface Rule {
 }
 
 /** Google Front End addresses, one in each of its two IPv4 blocks, and the blocks as rules may name them. */
-const GFE = ["35.191.3.4", "130.211.1.2"];
+/** One address of each piece GFE_RANGES cut Google's front-end ranges into (35.191.200.1: the half a rule naming 35.191.0.0/17 leaves out). */
+const GFE = ["35.191.3.4", "35.191.200.1", "130.211.1.2"];
 const GFE_RANGES = ["35.191.0.0/16", "130.211.0.0/22", "35.191.0.0/17"];
 
 const vmArb: fc.Arbitrary<Vm> = fc.record({
@@ -186,8 +187,8 @@ describe("reachability / GCP workloads against a per-packet reference", () => {
             const pair = m.pair("internet", id)!;
             for (const p of PROBES) {
               const onFront = p.protocol === "tcp" && p.port === PORTS_FRONT[front];
-              // Passthrough: any internet client, one of Google's front ends among them, or one in 35.191.128.0/17 (the part of 35.191.0.0/16 a rule naming 35.191.0.0/17 leaves out).
-              const want = onFront && (proxy ? GFE.some((ip) => passes(rules, self, "INGRESS", { ip }, { protocol: "tcp", port: namedPort })) : [...INTERNET, ...GFE, "35.191.200.1"].some((ip) => passes(rules, self, "INGRESS", { ip }, p)));
+              // Passthrough: any internet client, one of Google's front ends among them; proxy: a front end, on the named port.
+              const want = onFront && (proxy ? GFE.some((ip) => passes(rules, self, "INGRESS", { ip }, { protocol: "tcp", port: namedPort })) : [...INTERNET, ...GFE].some((ip) => passes(rules, self, "INGRESS", { ip }, p)));
               assert.equal(has(pair.allowed, p), want, `internet -> ${id} on ${p.protocol}/${p.port} (${proxy ? "proxy" : "passthrough"})`);
             }
           }
