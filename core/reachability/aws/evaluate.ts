@@ -17,6 +17,15 @@
  * own infrastructure subnets (`netseg:managed-by=netseg` with a `netseg:role`: the egress path's)
  * and transit gateway attachment subnets are stages of paths, not endpoints. What cannot be
  * placed (a zone-less group with no such subnet, a zone-less subnet of unknown VPC) is a note.
+ *
+ * A workload (./workloads: an instance, a database, a function, a load balancer...) is an
+ * endpoint of its own, `aws:<zone key>/<kind>:<name>`, evaluated like a zone with its own groups
+ * and one group per subnet holding its own addresses. Inside one subnet no NACL applies (a zone
+ * group of several subnets is judged per subnet inside and across its subnets); a load balancer
+ * admits only its listeners' ports and is a way to its targets; the internet reaches only a
+ * public address. Workloads every rule treats alike are judged once (`Endpoint.sameAs`); members
+ * of a class may sit in different subnets of one network group, and a class pair's paths say
+ * whether they hold inside one subnet or across (`Path.between`).
  */
 import { CidrSet } from "../../net/cidr";
 import { TAG } from "../../tags";
