@@ -213,9 +213,10 @@ export function makeMatrix(endpoints: Endpoint[], pairs: PairResult[], notes: st
       const found = byIds.get(`${ra}\u0000${rb}`);
       if (!found) return undefined;
       // A class pair's paths may hold for some of its member pairs only (in one subnet or not).
-      if (subnetsOf && found.paths.some((p) => p.between)) {
-        const [sa, sb] = [subnetsOf(fa), subnetsOf(fb)];
-        if (!found.paths.every((p) => holdsFor(p, sa, sb))) return pairResult(fa, fb, found.paths.filter((p) => holdsFor(p, sa, sb)));
+      const [sa, sb] = [subnetsOf?.(fa), subnetsOf?.(fb)];
+      if (sa && sb) {
+        const paths = found.paths; // made again on each access: once here
+        if (paths.some((p) => !holdsFor(p, sa, sb))) return pairResult(fa, fb, paths.filter((p) => holdsFor(p, sa, sb)));
       }
       // A workload alike to another answers with its representative's verdict, under its own name.
       return ra === fa && rb === fb ? found : new AlikePair(fa, fb, found);

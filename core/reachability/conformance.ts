@@ -25,6 +25,7 @@ import { inferTenant, platformsOf } from "./scope";
 import { cidrSet } from "./values";
 import { explainBlocked, explainReplies } from "./explain";
 import { pathTraffic } from "./stage";
+import { pairResult } from "./analyse";
 
 export interface Finding {
   readonly from: string;
@@ -219,9 +220,10 @@ export function compareWithIntent(matrix: Matrix, intent: Intent, opts: Conforma
     // internet admits the deployment's own zones too (their egress and the NACLs close that).
     // A peer's public blocks lie in the internet too: the internet is admitted where a peer is.
     const fromAnywhere = TrafficSet.fromSpecs(intent.flows.filter((f) => (f.from.kind === "internet" || (from.kind === "internet" && f.from.kind === "peer")) && cover(f.to, to)).flatMap((f) => f.ports));
-    const held = latentTraffic(pair).subtract(tolerated).subtract(fromAnywhere);
+    const admitted = admissionPair(pair);
+    const held = admitted.allowed.subtract(pair.possible).subtract(tolerated).subtract(fromAnywhere);
     if (!held.isEmpty()) {
-      const rules = rulesAllowing(admissionPair(pair), held);
+      const rules = rulesAllowing(admitted, held);
       const blocks = explainBlocked(pair, held);
       latent.push({
         from: from.id,
@@ -281,22 +283,13 @@ export function compareWithIntent(matrix: Matrix, intent: Intent, opts: Conforma
   return { unintended, accidentalDenies, internetToSensitive, uncertain, latent, dnsBlocked, unresolved };
 }
 
-/** The pair as the destination's admission checks alone judge it (Stage.role). */
+/**
+ * The pair as the destination's admission checks alone judge it (Stage.role): its `allowed`
+ * less the pair's `possible` is what the destination admits that no path lets through today.
+ */
 function admissionPair(pair: PairResult): PairResult {
   const paths = pair.paths.filter((p) => p.stages.some((s) => s.role === "admission")).map((p) => ({ label: p.label, stages: p.stages.filter((s) => s.role === "admission") }));
-  let allowed = TrafficSet.EMPTY;
-  let possible = TrafficSet.EMPTY;
-  for (const p of paths) {
-    const t = pathTraffic(p);
-    allowed = allowed.union(t.lower);
-    possible = possible.union(t.upper);
-  }
-  return { from: pair.from, to: pair.to, allowed, possible, allowedBy: [], paths };
-}
-
-/** Traffic the destination certainly admits that no path lets through today. */
-function latentTraffic(pair: PairResult): TrafficSet {
-  return admissionPair(pair).allowed.subtract(pair.possible);
+  return pairResult(pair.from, pair.to, paths);
 }
 
 /** Every range of the peer is public (outside private and special-use space): it is reached across the internet. */

@@ -58,22 +58,6 @@ const RULE_TYPES = [AWS_WORKLOAD.listenerRule, AWS_WORKLOAD.albListenerRule];
 const TG_TYPES = [AWS_WORKLOAD.targetGroup, AWS_WORKLOAD.albTargetGroup];
 const ATTACHMENT_TYPES = [AWS_WORKLOAD.targetAttachment, AWS_WORKLOAD.albTargetAttachment];
 
-/** Types read here that are not workloads of their own but parts of one (their groups are judged through it). */
-export const AWS_WORKLOAD_PARTS: ReadonlySet<string> = new Set([
-  AWS_WORKLOAD.eniAttachment,
-  AWS_WORKLOAD.eip,
-  AWS_WORKLOAD.eipAssociation,
-  AWS_WORKLOAD.launchTemplate,
-  AWS_WORKLOAD.launchConfiguration,
-  AWS_WORKLOAD.rdsClusterInstance,
-  AWS_WORKLOAD.rdsSubnetGroup,
-  AWS_WORKLOAD.cacheSubnetGroup,
-  ...LISTENER_TYPES,
-  ...RULE_TYPES,
-  ...TG_TYPES,
-  ...ATTACHMENT_TYPES,
-]);
-
 /** A load balancer listener: the traffic it accepts and the target groups it forwards to. */
 export interface Listener {
   readonly ref: RuleRef;
@@ -500,13 +484,14 @@ export function readAwsWorkloads(g: ResourceGraph): AwsWorkloads {
     targetGroups.set(r.urn, { urn: r.urn, name: displayName(r), ...(lt && lt.certain && p.port !== undefined ? { traffic: lt.traffic } : {}), targets: [] });
   }
   const workloadUrns = new Set(workloads.map((w) => w.urn));
+  const workloadTypes = [...new Set(workloads.map((w) => w.type))];
   const register = (from: NetResource, prop: string, tgValue: unknown, target: string) => {
     const tg = g.resolve(from, prop, tgValue, TG_TYPES);
     if (tg && !("literal" in tg)) for (const u of tg.urns) targetGroups.get(u)!.targets.push(target);
   };
   for (const r of g.ofType(...ATTACHMENT_TYPES)) {
     const p = propsOf(r);
-    const target = g.resolve(r, "targetId", p.targetId, [...workloadUrns].map((u) => g.byUrn.get(u)!.type));
+    const target = g.resolve(r, "targetId", p.targetId, workloadTypes);
     const urns = target && !("literal" in target) ? target.urns.filter((u) => workloadUrns.has(u)) : [];
     if (urns.length === 1) register(r, "targetGroupArn", p.targetGroupArn, urns[0]);
     else notes.push(`${r.urn}: target ${typeof str(p.targetId) === "string" ? str(p.targetId) as string : "(unknown at preview)"} is no workload of this stack that can be told; the path through its load balancer to it is not analysed`);
