@@ -1,6 +1,7 @@
 /**
  * Registers a Kubernetes plan as resources: typed Namespace and NetworkPolicy resources, and
- * CustomResources for Istio and Cilium. Logical names come only from the namespace and object
+ * CustomResources for Istio and Cilium and for the cluster guardrails (cluster-scoped, children
+ * of the component). Logical names come only from the namespace and object
  * names (stable keys); every namespaced object is a child of its Namespace and takes the
  * namespace name from it, so it is created after, and deleted before, its namespace.
  */
@@ -15,6 +16,11 @@ export interface K8sResources {
   readonly networkPolicies: Readonly<Record<string, k8s.networking.v1.NetworkPolicy>>;
   /** By `<namespace>/<Kind>/<name>` (PeerAuthentication, AuthorizationPolicy, CiliumNetworkPolicy). */
   readonly customResources: Readonly<Record<string, k8s.apiextensions.CustomResource>>;
+  /**
+   * Cluster-scoped guardrails by `<Kind>/<name>` (AdminNetworkPolicy, BaselineAdminNetworkPolicy);
+   * empty without `clusterGuardrails`. @pulumi/kubernetes has no typed class for them.
+   */
+  readonly clusterResources: Readonly<Record<string, k8s.apiextensions.CustomResource>>;
 }
 
 export function createK8sObjects(name: string, plan: K8sPlan, parent: pulumi.Resource, provider?: k8s.Provider): K8sResources {
@@ -47,5 +53,16 @@ export function createK8sObjects(name: string, plan: K8sPlan, parent: pulumi.Res
       opts,
     );
   }
-  return { namespaces, networkPolicies, customResources };
+
+  // Cluster-scoped: children of the component, created after the namespaces they select (a
+  // guardrail selecting no namespace yet would be harmless, but the order reads better in a preview).
+  const clusterResources: Record<string, k8s.apiextensions.CustomResource> = {};
+  for (const cr of [...(plan.adminNetworkPolicies ?? []), ...(plan.baselineAdminNetworkPolicy ? [plan.baselineAdminNetworkPolicy] : [])]) {
+    clusterResources[`${cr.kind}/${cr.metadata.name}`] = new k8s.apiextensions.CustomResource(
+      `${name}-${cr.kind.toLowerCase()}-${cr.metadata.name}`,
+      { apiVersion: cr.apiVersion, kind: cr.kind, metadata: cr.metadata, spec: cr.spec },
+      { parent, provider, dependsOn: Object.values(namespaces) },
+    );
+  }
+  return { namespaces, networkPolicies, customResources, clusterResources };
 }

@@ -4,7 +4,9 @@
  * default deny both ways, DNS egress to kube-dns, and one NetworkPolicy per flow target; Istio
  * mode adds STRICT mTLS and AuthorizationPolicies by service-account principal, Cilium mode
  * FQDN policies for the egress allow-lists. Zones with `managed: false` (ingress-nginx,
- * kube-system) are only referenced.
+ * kube-system) are only referenced. `clusterGuardrails` adds AdminNetworkPolicies and the
+ * BaselineAdminNetworkPolicy that namespace owners cannot override (core/rules/k8s/guardrails.ts
+ * explains the design: Pass for declared flows, Deny for every other path between zones).
  *
  * The plan is computed and validated before the component registers anything, so a name
  * Kubernetes would refuse, an Istio source without a service account or a bad option creates
@@ -24,6 +26,13 @@ export interface NamespaceIsolationArgs extends K8sOptions {
   readonly provider?: k8s.Provider;
 }
 
+/** The guardrails as outputs, only when they are on (a stack without them keeps its outputs unchanged). */
+export function guardrailOutputs(plan: K8sPlan): { clusterGuardrails?: { adminNetworkPolicies: string[]; baselineAdminNetworkPolicy?: string } } {
+  if (!plan.options.clusterGuardrails) return {};
+  const anps = (plan.adminNetworkPolicies ?? []).map((p) => p.metadata.name);
+  return { clusterGuardrails: { adminNetworkPolicies: anps, ...(plan.baselineAdminNetworkPolicy ? { baselineAdminNetworkPolicy: plan.baselineAdminNetworkPolicy.metadata.name } : {}) } };
+}
+
 export class NamespaceIsolation extends pulumi.ComponentResource {
   readonly intent: Intent;
   readonly plan: K8sPlan;
@@ -40,6 +49,6 @@ export class NamespaceIsolation extends pulumi.ComponentResource {
     this.plan = plan;
     this.resources = createK8sObjects(name, plan, this, provider);
     this.namespaceNames = Object.fromEntries(Object.entries(this.resources.namespaces).map(([zone, ns]) => [zone, ns.metadata.name]));
-    this.registerOutputs({ namespaceNames: this.namespaceNames, flowTuples: k8sFlowTuples(plan, intent), intent });
+    this.registerOutputs({ namespaceNames: this.namespaceNames, flowTuples: k8sFlowTuples(plan, intent), intent, ...guardrailOutputs(plan) });
   }
 }

@@ -18,9 +18,19 @@ export type {
   K8sObject,
 } from "./manifests";
 export { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, labelKeyProblem } from "./names";
-export { POD_SECURITY_LEVELS, PRIVATE_RANGES, type K8sOptions, type PodSecurityLevel, type ResolvedK8sOptions } from "./options";
+export { POD_SECURITY_LEVELS, PRIVATE_RANGES, type K8sOptions, type PodSecurityLevel, type ResolvedK8sOptions, type ResolvedGuardrails } from "./options";
 export { DEFAULT_DENY_NAME, DNS_POLICY_NAME, EGRESS_PROXY_POLICY_NAME, PEER_AUTHENTICATION_NAME, ALLOW_NOTHING_NAME, objectName } from "./naming";
 export { NAMESPACE_NAME_LABEL } from "./network-policies";
-export { planK8s, k8sPlanObjects, WORKLOAD_LABEL, type K8sPlan } from "./plan";
+export { planK8s, k8sPlanObjects, WORKLOAD_LABEL, type K8sPlan, type K8sTenancy } from "./plan";
+export type {
+  AdminNetworkPolicy as K8sAdminNetworkPolicy,
+  BaselineAdminNetworkPolicy as K8sBaselineAdminNetworkPolicy,
+  AdminPeer as K8sAdminPeer,
+  AdminPort as K8sAdminPort,
+  FullLabelSelector as K8sFullLabelSelector,
+} from "./admin-manifests";
+export { ADMIN_NETWORK_POLICY_API_VERSION, BASELINE_ADMIN_NETWORK_POLICY_NAME } from "./admin-manifests";
+export { GUARDRAILS_LABEL, GUARDRAILS_MARK, zoneGuardrailName, tenantGuardrailName } from "./guardrails";
+export { k8sTenantLayout, planK8sTenants, tenantNamespace, sharedNamespace, type K8sTenantLayout } from "./tenants";
 export { k8sIntentIssues } from "./checks";
 export { k8sFlowTuples } from "./tuples";

@@ -3,6 +3,7 @@
  * (`kubectl apply` would accept them as YAML). Only the fields netseg sets are typed, so a test
  * can compare a planned object with a hand-written manifest field by field.
  */
+import type { AdminNetworkPolicy, BaselineAdminNetworkPolicy } from "./admin-manifests";
 
 export interface ObjectMeta {
   readonly name: string;
@@ -91,17 +92,52 @@ export interface AuthorizationPolicy {
     | Record<string, never>;
 }
 
+/** One port of a Cilium `toPorts` entry: `port` is a number as text (`"0"` is every port) or a port name. */
+export interface CiliumPortProtocol {
+  readonly port: string;
+  readonly endPort?: number;
+  readonly protocol: "TCP" | "UDP" | "SCTP" | "ANY";
+}
+
 export interface CiliumPortRule {
-  readonly ports: readonly { readonly port: string; readonly protocol: "TCP" | "UDP" | "ANY" }[];
+  readonly ports: readonly CiliumPortProtocol[];
   readonly rules?: { readonly dns: readonly { readonly matchPattern?: string; readonly matchName?: string }[] };
+}
+
+/** A CIDR and the blocks cut out of it (Cilium's CIDRRule). */
+export interface CiliumCIDRRule {
+  readonly cidr: string;
+  readonly except?: readonly string[];
+}
+
+/** Peers Cilium names without addresses; netseg writes `world` (everything outside the cluster). */
+export type CiliumEntity = "world" | "cluster" | "host" | "remote-node" | "kube-apiserver" | "all";
+
+/**
+ * One ingress rule: its L3 selectors are ORed, `toPorts` narrows them (absent: every port of
+ * every protocol). Endpoint labels carry their source (`k8s:`); the namespace is the label
+ * `k8s:io.kubernetes.pod.namespace`, and without it a selector stays in the policy's namespace.
+ */
+export interface CiliumIngressRule {
+  readonly fromEndpoints?: readonly LabelSelector[];
+  readonly fromEntities?: readonly CiliumEntity[];
+  readonly fromCIDRSet?: readonly CiliumCIDRRule[];
+  readonly toPorts?: readonly CiliumPortRule[];
 }
 
 export interface CiliumEgressRule {
   readonly toEndpoints?: readonly LabelSelector[];
+  readonly toEntities?: readonly CiliumEntity[];
+  readonly toCIDRSet?: readonly CiliumCIDRRule[];
   readonly toFQDNs?: readonly ({ readonly matchName: string } | { readonly matchPattern: string })[];
-  readonly toPorts: readonly CiliumPortRule[];
+  readonly toPorts?: readonly CiliumPortRule[];
 }
 
+/**
+ * A CiliumNetworkPolicy (cilium.io/v2). A section (`ingress`, `egress`) that is present puts the
+ * selected pods into default deny for that direction; netseg's namespace-wide default-deny
+ * NetworkPolicy already does, so a section is written only when it has rules.
+ */
 export interface CiliumNetworkPolicy {
   readonly apiVersion: "cilium.io/v2";
   readonly kind: "CiliumNetworkPolicy";
@@ -109,8 +145,9 @@ export interface CiliumNetworkPolicy {
   readonly spec: {
     readonly description: string;
     readonly endpointSelector: LabelSelector;
-    readonly egress: readonly CiliumEgressRule[];
+    readonly ingress?: readonly CiliumIngressRule[];
+    readonly egress?: readonly CiliumEgressRule[];
   };
 }
 
-export type K8sObject = Namespace | NetworkPolicy | PeerAuthentication | AuthorizationPolicy | CiliumNetworkPolicy;
+export type K8sObject = Namespace | NetworkPolicy | PeerAuthentication | AuthorizationPolicy | CiliumNetworkPolicy | AdminNetworkPolicy | BaselineAdminNetworkPolicy;

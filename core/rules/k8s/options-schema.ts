@@ -58,6 +58,21 @@ export const K8sOptionsSchema = z.strictObject({
     ])
     .default(false)
     .describe("CNI mode: domain allow-lists become CiliumNetworkPolicy toFQDNs rules instead of going through the egress proxy"),
+  clusterGuardrails: z
+    .union([
+      z.boolean(),
+      z.strictObject({
+        priorities: z
+          .strictObject({
+            tenants: z.number().int().min(0).max(1000).default(40).describe("Priority of the per-tenant AdminNetworkPolicies (deny across tenants); below zones'"),
+            zones: z.number().int().min(0).max(1000).default(50).describe("Priority of the per-zone AdminNetworkPolicies (DNS allowed, declared flows passed, other zones denied)"),
+          })
+          .default({ tenants: 40, zones: 50 }),
+        baseline: z.boolean().default(true).describe("Emit the cluster's BaselineAdminNetworkPolicy (a singleton named default): false when another stack owns it"),
+      }),
+    ])
+    .default(false)
+    .describe("Cluster guardrails: AdminNetworkPolicies and a BaselineAdminNetworkPolicy that namespace owners' NetworkPolicies cannot override"),
 });
 
 // Fails to compile if K8sOptions and the schema drift apart.

@@ -37,6 +37,13 @@ export type K8sOptions = {
   istio?: boolean | { trustDomain?: string; apiVersion?: "security.istio.io/v1" | "security.istio.io/v1beta1" };
   /** CNI mode: domain allow-lists become CiliumNetworkPolicy toFQDNs rules instead of going through the egress proxy. */
   cilium?: boolean | { multiLevelWildcards?: boolean };
+  /**
+   * Cluster guardrails (off by default): per zone an AdminNetworkPolicy that allows DNS, passes
+   * the intent's flows to NetworkPolicies and denies every other path to and from the other
+   * zones, per tenant one that denies every other tenant, and the BaselineAdminNetworkPolicy;
+   * needs a CNI implementing policy.networking.k8s.io/v1alpha1. See guardrails.ts.
+   */
+  clusterGuardrails?: boolean | { priorities?: { tenants?: number; zones?: number }; baseline?: boolean };
 };
 
 export interface ResolvedK8sOptions {
@@ -47,6 +54,13 @@ export interface ResolvedK8sOptions {
   readonly internetExcept: readonly string[];
   readonly istio?: { readonly trustDomain: string; readonly apiVersion: string };
   readonly cilium?: { readonly multiLevelWildcards: boolean };
+  /** Absent when the option is off. */
+  readonly clusterGuardrails?: ResolvedGuardrails;
+}
+
+export interface ResolvedGuardrails {
+  readonly priorities: { readonly tenants: number; readonly zones: number };
+  readonly baseline: boolean;
 }
 
 /** Checks a label map, reporting each bad key or value under `path`. */
@@ -95,5 +109,11 @@ export function resolveK8sOptions(input: K8sOptions | undefined, zoneNames: read
   });
   const internetExcept = [...except].sort((a, b) => compareCidrs(a, b));
   const cilium = o.cilium === false ? undefined : o.cilium === true ? { multiLevelWildcards: false } : o.cilium;
-  return { options: { podSecurity: o.podSecurity, dns: o.dns, egressProxy: o.egressProxy, internetExcept, istio, cilium }, issues };
+  const clusterGuardrails = o.clusterGuardrails === false ? undefined : o.clusterGuardrails === true ? { priorities: { tenants: 40, zones: 50 }, baseline: true } : o.clusterGuardrails;
+  if (clusterGuardrails && clusterGuardrails.priorities.tenants >= clusterGuardrails.priorities.zones) {
+    const { tenants, zones } = clusterGuardrails.priorities;
+    issues.push({ path: "options.clusterGuardrails.priorities.tenants", value: String(tenants), message: `the tenant guardrails (priority ${tenants}) must be evaluated before the zone guardrails (priority ${zones}): a lower number, and never equal (two AdminNetworkPolicies of one priority over the same namespaces have no defined order)`, fix: `set tenants below ${zones}, e.g. ${Math.max(0, zones - 10)}` });
+  }
+  const resolvedOptions: ResolvedK8sOptions = { podSecurity: o.podSecurity, dns: o.dns, egressProxy: o.egressProxy, internetExcept, istio, cilium };
+  return { options: clusterGuardrails ? { ...resolvedOptions, clusterGuardrails } : resolvedOptions, issues };
 }

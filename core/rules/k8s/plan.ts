@@ -2,7 +2,8 @@
  * The Kubernetes plan of an intent: per managed zone a labelled namespace, a default deny, DNS
  * egress, and one NetworkPolicy per flow target (the zone or a workload in it) carrying all of
  * that target's ingress and egress rules; in Istio mode mTLS and AuthorizationPolicies, in
- * Cilium mode FQDN policies. Pure data, sorted, so the same intent gives the same plan byte for
+ * Cilium mode FQDN policies; with `clusterGuardrails`, AdminNetworkPolicies and the
+ * BaselineAdminNetworkPolicy (guardrails.ts), and the namespaces marked so. Pure data, sorted, so the same intent gives the same plan byte for
  * byte. Zones with `managed: false` exist already: they are referenced in selectors, never
  * given objects.
  */
@@ -16,6 +17,8 @@ import { defaultDeny, dnsPolicy, egressProxyPolicy, targetPolicy, type MetaFor }
 import { resolveK8sOptions, type K8sOptions, type ResolvedK8sOptions } from "./options";
 import { allowNothing, authorizationPolicy, peerAuthentication } from "./istio";
 import { fqdnPolicy } from "./cilium";
+import type { AdminNetworkPolicy, BaselineAdminNetworkPolicy } from "./admin-manifests";
+import { GUARDRAILS_LABEL, GUARDRAILS_MARK, guardrailIssues, planGuardrails, type TenantOf } from "./guardrails";
 
 /** Label naming the workload an object belongs to (absent on zone-wide objects). */
 export const WORKLOAD_LABEL = "netseg.dev/workload";
@@ -28,6 +31,15 @@ export interface K8sPlan {
   readonly ciliumNetworkPolicies: readonly CiliumNetworkPolicy[];
   /** The options as applied (defaults filled). */
   readonly options: ResolvedK8sOptions;
+  /** With `clusterGuardrails` only (absent otherwise, so a plan without them is unchanged): cluster-scoped, by name. */
+  readonly adminNetworkPolicies?: readonly AdminNetworkPolicy[];
+  /** With `clusterGuardrails` unless `baseline: false`: the cluster's singleton BANP. */
+  readonly baselineAdminNetworkPolicy?: BaselineAdminNetworkPolicy;
+}
+
+/** How the namespaces of an intent map to tenants (see tenants.ts); absent for an intent without tenants. */
+export interface K8sTenancy {
+  readonly tenantOf: TenantOf;
 }
 
 function marks(intent: Intent, zone: Zone): Record<string, string> {
@@ -44,9 +56,12 @@ function podSecurityLabels(zone: Zone, options: ResolvedK8sOptions): Record<stri
   return out;
 }
 
-function namespaceOf(intent: Intent, zone: Zone, options: ResolvedK8sOptions): Namespace {
+function namespaceOf(intent: Intent, zone: Zone, options: ResolvedK8sOptions, tenancy?: K8sTenancy): Namespace {
   const labels: Record<string, string> = { ...marks(intent, zone), ...podSecurityLabels(zone, options) };
   if (options.istio) labels["istio-injection"] = "enabled";
+  const tenant = tenancy?.tenantOf.get(zone.name);
+  if (tenant !== undefined) labels[TAG.k8s.tenant] = tenant;
+  if (options.clusterGuardrails) labels[GUARDRAILS_LABEL] = options.clusterGuardrails.baseline ? GUARDRAILS_MARK.withBaseline : GUARDRAILS_MARK.adminOnly;
   return { apiVersion: "v1", kind: "Namespace", metadata: { name: zone.name, labels: sortKeys(labels) } };
 }
 
@@ -76,7 +91,7 @@ function byTarget(rules: readonly NeutralRule[]): { target: Target; rules: Neutr
  * Plans the Kubernetes objects of an intent. Throws one IntentError listing every problem
  * (names Kubernetes refuses, icmp flows, Istio sources without service accounts, bad options).
  */
-export function planK8s(intent: Intent, options?: K8sOptions): K8sPlan {
+export function planK8s(intent: Intent, options?: K8sOptions, tenancy?: K8sTenancy): K8sPlan {
   const resolved = resolveK8sOptions(options, intent.zones.map((z) => z.name));
   const issues = [...resolved.issues, ...(resolved.options ? k8sIntentIssues(intent, resolved.options) : [])];
   if (issues.length || !resolved.options) throw new IntentError(issues, "the Kubernetes plan");
@@ -97,7 +112,7 @@ export function planK8s(intent: Intent, options?: K8sOptions): K8sPlan {
   const ciliumNetworkPolicies: CiliumNetworkPolicy[] = [];
 
   for (const zone of intent.zones.filter((z) => z.managed)) {
-    namespaces.push(namespaceOf(intent, zone, opts));
+    namespaces.push(namespaceOf(intent, zone, opts, tenancy));
     networkPolicies.push(defaultDeny(zone, meta), dnsPolicy(zone, opts, meta));
     if (opts.istio) {
       peerAuthentications.push(peerAuthentication(zone, opts.istio, meta));
@@ -121,6 +136,10 @@ export function planK8s(intent: Intent, options?: K8sOptions): K8sPlan {
     if (proxyPolicy) networkPolicies.push(proxyPolicy);
   }
 
+  const guardrails = opts.clusterGuardrails ? planGuardrails(intent, rules, opts, opts.clusterGuardrails, tenancy?.tenantOf ?? new Map()) : undefined;
+  const guardrailProblems = guardrails ? guardrailIssues(guardrails) : [];
+  if (guardrailProblems.length) throw new IntentError(guardrailProblems, "the Kubernetes cluster guardrails");
+
   return {
     namespaces: namespaces.sort(byName),
     networkPolicies: networkPolicies.sort(byName),
@@ -128,10 +147,19 @@ export function planK8s(intent: Intent, options?: K8sOptions): K8sPlan {
     authorizationPolicies: authorizationPolicies.sort(byName),
     ciliumNetworkPolicies: ciliumNetworkPolicies.sort(byName),
     options: opts,
+    ...(guardrails ?? {}),
   };
 }
 
 /** Every object of a plan, namespaces first (they must exist before what lives in them). */
 export function k8sPlanObjects(plan: K8sPlan): K8sObject[] {
-  return [...plan.namespaces, ...plan.networkPolicies, ...plan.peerAuthentications, ...plan.authorizationPolicies, ...plan.ciliumNetworkPolicies];
+  return [
+    ...plan.namespaces,
+    ...plan.networkPolicies,
+    ...plan.peerAuthentications,
+    ...plan.authorizationPolicies,
+    ...plan.ciliumNetworkPolicies,
+    ...(plan.adminNetworkPolicies ?? []),
+    ...(plan.baselineAdminNetworkPolicy ? [plan.baselineAdminNetworkPolicy] : []),
+  ];
 }
