@@ -3,4 +3,4 @@ import { AWS } from "./aws/types";
 import { GCP } from "./gcp/model";
 import { K8S } from "./k8s/model";
 
-export const NETWORK_TYPES: readonly string[] = [...Object.values(AWS), ...Object.values(GCP), K8S.policy, K8S.namespace, K8S.pod, ...K8S.templated].sort();
+export const NETWORK_TYPES: readonly string[] = [...Object.values(AWS), ...Object.values(GCP), K8S.policy, K8S.namespace, K8S.pod, K8S.cronJob, K8S.anp, K8S.banp, ...K8S.templated].sort();

@@ -10,25 +10,17 @@
  * judged per address class (../addr-classes), so each answer says which addresses it is for.
  */
 import { CidrSet } from "../../net/cidr";
-import { TrafficSet, type Protocol } from "../../net/ports";
+import { TrafficSet } from "../../net/ports";
 import type { Endpoint, RuleRef, Stage } from "../model";
 import type { External, PlatformAnalysis } from "../platform";
-import { allowStage, passStage, type Entry } from "../stage";
-import { AddressSplitter, ClassPath, classLabel, type AddressClass } from "../addr-classes";
+import { allowStage, firstMatchStage, passStage, type Entry } from "../stage";
+import { AddressSplitter, ClassPath, classLabel } from "../addr-classes";
 import { flat } from "../sweep";
 import { cidrSet, isUnknown, list, num, plain, str, strings, triAnd, triOr, UNKNOWN, type Tri } from "../values";
-import type { K8sModel, K8sNamespace, K8sPolicy, NamedPort } from "./model";
-import { matchSelector, type LabelSet } from "./selectors";
-
-interface Pod {
-  readonly ep: Endpoint;
-  readonly ns: K8sNamespace;
-  readonly labels: LabelSet;
-  readonly ports?: readonly NamedPort[];
-}
-
-/** A pod endpoint, or one address class of an external (the internet, a peer). */
-type Target = { readonly pod: Pod } | { readonly ext: External; readonly cls: AddressClass };
+import type { K8sModel, K8sPolicy, K8sWorkload } from "./model";
+import { matchSelector } from "./selectors";
+import { AdminLayer, adminStage } from "./anp";
+import { PROTOS, type Pod, type Target } from "./targets";
 
 interface Rule {
   readonly ref: RuleRef;
@@ -74,8 +66,6 @@ function readRules(p: K8sPolicy, dir: "ingress" | "egress"): Rule[] {
   });
 }
 
-const PROTOS: Record<string, Protocol> = { TCP: "tcp", UDP: "udp" };
-
 /** The traffic a rule's ports admit towards `dest`: certain part and possible part (named ports). */
 function portsTraffic(ports: readonly Record<string, unknown>[] | undefined, dest: Target): { lo: TrafficSet; hi: TrafficSet } {
   if (!ports) return { lo: TrafficSet.ALL, hi: TrafficSet.ALL };
@@ -88,7 +78,7 @@ function portsTraffic(ports: readonly Record<string, unknown>[] | undefined, des
       continue;
     }
     const proto = PROTOS[String(protoText ?? "TCP").toUpperCase()];
-    if (!proto) continue; // SCTP is not modelled
+    if (!proto) continue; // a protocol netseg does not model
     const port = p.port;
     if (port === undefined || port === null) {
       lo = lo.union(TrafficSet.of(proto));
@@ -161,9 +151,11 @@ export function analyseK8s(model: K8sModel, externals: readonly External[]): Pla
     const ep: Endpoint = { id: `k8s:${ns.name}`, key: ns.name, kind: "zone", platform: "k8s", zone: ns.name };
     pods.set(ep.id, { ep, ns, labels: { labels: {}, complete: true } });
   }
+  const keyOf = workloadKeys(model.workloads);
   for (const w of model.workloads) {
     const ns = model.namespaces.get(w.namespace)!;
-    const ep: Endpoint = { id: `k8s:${w.namespace}/${w.name}`, key: `${w.namespace}/${w.name}`, kind: "workload", platform: "k8s", zone: w.namespace, workload: w.name, labels: w.labels };
+    const key = keyOf(w);
+    const ep: Endpoint = { id: `k8s:${key}`, key, kind: "workload", platform: "k8s", zone: w.namespace, workload: w.name, labels: w.labels };
     pods.set(ep.id, { ep, ns, labels: { labels: w.labels, complete: w.labelsComplete !== false }, ports: w.ports });
   }
   const policies: Policy[] = model.policies.map((src) => ({ src, types: policyTypes(src.spec as Record<string, unknown>), ingress: readRules(src, "ingress"), egress: readRules(src, "egress") }));
@@ -183,6 +175,7 @@ export function analyseK8s(model: K8sModel, externals: readonly External[]): Pla
   // stacks repeat the same selectors), then filed under (selected pod, direction, other end).
   const blocks: CidrSet[] = [];
   for (const p of policies) for (const r of [...p.ingress, ...p.egress]) for (const peer of r.peers ?? []) blocks.push(ipBlock(peer)?.set ?? CidrSet.EMPTY);
+  blocks.push(...AdminLayer.networks(model.admin ?? []));
   const splitter = new AddressSplitter(blocks);
   const others: Target[] = [...[...pods.values()].map((pod) => ({ pod })), ...externals.flatMap((ext) => splitter.classes(ext.addresses).map((cls) => ({ ext, cls })))];
   const idOf = (t: Target) => ("pod" in t ? t.pod.ep.id : t.ext.endpoint.id);
@@ -260,20 +253,40 @@ export function analyseK8s(model: K8sModel, externals: readonly External[]): Pla
     }
   }
 
-  /** The policies of `pod` in one direction, for the other end `other` (index in `others`). */
-  function stage(pod: Pod, dir: "ingress" | "egress", other: number, otherKey: string): Stage {
+  const admin = new AdminLayer(model.admin ?? [], others);
+  const podList = [...pods.values()];
+  const notes = [...(model.notes ?? []), ...admin.ties(podList)];
+  /** pod id|dir -> whether some AdminNetworkPolicy or BaselineAdminNetworkPolicy may select it. */
+  const touched = new Map(podList.flatMap((p) => (["ingress", "egress"] as const).map((dir) => [`${p.ep.id}|${dir}`, !admin.empty && admin.touches(p, dir)] as const)));
+
+  /** The NetworkPolicies of `pod` in one direction, for the other end `other` (index in `others`). */
+  function policyStage(pod: Pod, dir: "ingress" | "egress", other: number, otherKey: string): Stage {
     const iso = isolation.get(`${pod.ep.id}|${dir}`)!;
     const label = `${dir} of ${pod.ep.key}`;
-    if (iso.tri === "no") {
-      return passStage(label, { urn: "", resource: pod.ep.key, rule: `not isolated for ${dir} (no NetworkPolicy selects it)` });
-    }
+    const open = () => passStage(label, { urn: "", resource: pod.ep.key, rule: `not isolated for ${dir} (no NetworkPolicy selects it)` });
+    // Not isolated: the BaselineAdminNetworkPolicy decides, then the default allow.
+    const baseline = () => {
+      const rules = touched.get(`${pod.ep.id}|${dir}`) ? admin.baseline(pod, dir, other) : [];
+      return rules.length ? firstMatchStage(label, rules, { rule: { urn: "", resource: pod.ep.key, rule: `not isolated for ${dir} (no NetworkPolicy selects it)` }, action: "allow" }, label) : open();
+    };
+    if (iso.tri === "no") return baseline();
     const s = allowStage(label, buckets[podIndex.get(pod.ep.id)!][dir === "ingress" ? 0 : 1][other] ?? [], `no ${dir} rule in NetworkPolicy ${iso.names.join(", ")} ${dir === "ingress" ? "from" : "to"} ${otherKey}`);
-    return iso.tri === "maybe" ? { ...s, upper: TrafficSet.ALL } : s;
+    if (iso.tri === "yes") return s;
+    // May be isolated: what the NetworkPolicies allow is certain only if the baseline allows it too.
+    const b = baseline();
+    if (b.denies.length === 0 && b.upper === TrafficSet.ALL && b.lower === TrafficSet.ALL) return { ...s, upper: TrafficSet.ALL };
+    return { ...s, lower: s.lower.intersect(b.lower), upper: s.upper.union(b.upper), grants: [...s.grants, ...b.grants], denies: b.denies };
+  }
+
+  /** AdminNetworkPolicies first, then NetworkPolicies or the BaselineAdminNetworkPolicy (./anp). */
+  function stage(pod: Pod, dir: "ingress" | "egress", other: number, otherKey: string): Stage {
+    const next = policyStage(pod, dir, other, otherKey);
+    return touched.get(`${pod.ep.id}|${dir}`) ? adminStage(admin.tiers(pod, dir, other), next) : next;
   }
 
   return {
     endpoints: [...pods.values()].map((p) => p.ep),
-    notes: model.notes ?? [],
+    notes,
     paths(from, to) {
       const a = pods.get(from.id);
       const b = pods.get(to.id);
@@ -294,4 +307,15 @@ export function analyseK8s(model: K8sModel, externals: readonly External[]): Pla
       );
     },
   };
+}
+
+/**
+ * Endpoint keys of workloads: `<namespace>/<name>`, or `<namespace>/<kind>/<name>` for each of
+ * several workloads sharing a name in a namespace (a Deployment and a StatefulSet `web`), so a
+ * key that named one workload before still does.
+ */
+function workloadKeys(workloads: readonly K8sWorkload[]): (w: K8sWorkload) => string {
+  const count = new Map<string, number>();
+  for (const w of workloads) count.set(`${w.namespace}/${w.name}`, (count.get(`${w.namespace}/${w.name}`) ?? 0) + 1);
+  return (w) => (count.get(`${w.namespace}/${w.name}`)! > 1 ? `${w.namespace}/${w.kind ?? "intent"}/${w.name}` : `${w.namespace}/${w.name}`);
 }

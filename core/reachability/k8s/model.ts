@@ -1,21 +1,35 @@
 /**
  * Reads a stack's Kubernetes objects: namespaces with their labels, workloads (from Deployments,
- * StatefulSets, DaemonSets, Jobs and Pods, and from the intents where the stack has none) with their pod labels and named
- * container ports, and NetworkPolicies as declared. Also turns parsed manifests into the
- * resource shape, so hand-written YAML can be analysed like a stack.
+ * StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers, Jobs, CronJobs and Pods, and from
+ * the intents where the stack has none) with their pod labels and named container ports,
+ * NetworkPolicies, AdminNetworkPolicies and the BaselineAdminNetworkPolicy as declared. Each
+ * workload is its own endpoint, known by kind, namespace and name, even where another carries the
+ * same pod labels. Objects of a workload or policy kind at an apiVersion the engine does not read
+ * are listed in the notes. Also turns parsed manifests into the resource shape, so hand-written
+ * YAML can be analysed like a stack.
  */
 import { mayApplyTo, type ScopedIntent } from "../scope";
 import { displayName, propsOf, type ResourceGraph } from "../graph";
 import type { NetResource } from "../model";
 import { cidrSet, isUnknown, labels, list, num, plain, rec, str, UNKNOWN } from "../values";
 import { showValue } from "../../show-value";
+import type { Protocol } from "../../net/ports";
+import { ADMIN_TYPES, readAdminPolicies, type K8sAdminPolicy } from "./anp";
+import { PROTOS } from "./targets";
 
 export const K8S = {
   policy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
   namespace: "kubernetes:core/v1:Namespace",
   pod: "kubernetes:core/v1:Pod",
-  templated: ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet", "kubernetes:apps/v1:ReplicaSet", "kubernetes:batch/v1:Job"],
+  templated: ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet", "kubernetes:apps/v1:ReplicaSet", "kubernetes:batch/v1:Job", "kubernetes:core/v1:ReplicationController"],
+  /** Its pods come from `spec.jobTemplate.spec.template`. */
+  cronJob: "kubernetes:batch/v1:CronJob",
+  anp: ADMIN_TYPES.anp,
+  banp: ADMIN_TYPES.banp,
 } as const;
+
+/** Kinds whose objects the engine reads (at the group versions in K8S), to tell others of the same kind apart. */
+const READ_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController", "CronJob", "Pod", "NetworkPolicy", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "Namespace"]);
 
 export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
@@ -28,13 +42,19 @@ export const KUBE_DNS_PORTS: readonly NamedPort[] = [
 
 export interface NamedPort {
   readonly name: string;
-  readonly protocol: "tcp" | "udp";
+  readonly protocol: Exclude<Protocol, "icmp">;
   readonly port: number;
 }
 
 export interface K8sWorkload {
   readonly namespace: string;
   readonly name: string;
+  /**
+   * The object's kind (`Deployment`, `StatefulSet`, `CronJob`, `Pod`...); undefined for an
+   * intent's workload and the cluster's DNS. Two workloads of one name in a namespace are told
+   * apart by it: their endpoint keys become `<namespace>/<kind>/<name>`.
+   */
+  readonly kind?: string;
   readonly labels: Readonly<Record<string, string>>;
   /** False when some pod label is unknown at preview (selectors on it only "may" match). */
   readonly labelsComplete?: boolean;
@@ -63,6 +83,8 @@ export interface K8sModel {
   readonly namespaces: Map<string, K8sNamespace>;
   readonly workloads: K8sWorkload[];
   readonly policies: K8sPolicy[];
+  /** AdminNetworkPolicies and the BaselineAdminNetworkPolicy (./anp). */
+  readonly admin?: readonly K8sAdminPolicy[];
   readonly present: boolean;
   /** Values the API server would reject (a port of 70000, an endPort below its port...), each naming its policy and field. */
   readonly notes?: readonly string[];
@@ -184,8 +206,8 @@ function containerPorts(podSpec: unknown): NamedPort[] | undefined {
       const port = num(pr.containerPort);
       const proto = str(pr.protocol) ?? "TCP";
       if (name === UNKNOWN || port === UNKNOWN || proto === UNKNOWN) return undefined;
-      const protocol = String(proto).toLowerCase();
-      if (typeof name === "string" && typeof port === "number" && (protocol === "tcp" || protocol === "udp")) out.push({ name, protocol, port });
+      const protocol = PROTOS[String(proto).toUpperCase()];
+      if (typeof name === "string" && typeof port === "number" && protocol) out.push({ name, protocol, port });
     }
   }
   return out;
@@ -207,7 +229,7 @@ function addIntentWorkloads(intents: readonly ScopedIntent[], namespaces: Map<st
       if (!s.platforms && !namespaces.has(z.name)) continue;
       ensure(z.name);
       for (const w of z.workloads) {
-        const runs = fromStack.some((sw) => sw.namespace === z.name && Object.entries(w.labels).every(([k, v]) => sw.labels[k] === v));
+        const runs = fromStack.some((sw) => sw.namespace === z.name && (sw.name === w.name || Object.entries(w.labels).every(([k, v]) => sw.labels[k] === v)));
         if (!runs) add({ namespace: z.name, name: w.name, labels: w.labels, fromIntent: true });
       }
     }
@@ -229,21 +251,14 @@ export function readK8s(g: ResourceGraph, intents: readonly ScopedIntent[] = [])
     namespaces.set(name, { name, labels: known ? { ...m.labels, [NAMESPACE_NAME_LABEL]: name } : m.labels, declared: complete });
   }
   const workloads: K8sWorkload[] = [];
+  // A workload is its kind, namespace and name: two objects of one name (a Deployment and a
+  // StatefulSet `web`) are two endpoints, and so are two of one label set, each with its own ports.
   const seen = new Set<string>();
-  // The same pods (namespace and complete label set) named twice, by a Deployment and by a Pod,
-  // are one workload; the first name wins, the ports are taken where known.
-  const byLabels = new Map<string, number>();
   const add = (w: K8sWorkload) => {
-    const key = w.labelsComplete === false ? undefined : `${w.namespace}\u0000${JSON.stringify(Object.entries(w.labels).sort())}`;
-    const existing = key === undefined ? undefined : byLabels.get(key);
-    if (existing !== undefined) {
-      if (!workloads[existing].ports && w.ports) workloads[existing] = { ...workloads[existing], ports: w.ports };
-      return;
-    }
-    if (seen.has(`${w.namespace}/${w.name}`)) return;
-    seen.add(`${w.namespace}/${w.name}`);
+    const key = `${w.namespace}/${w.kind ?? ""}/${w.name}`;
+    if (seen.has(key)) return;
+    seen.add(key);
     ensure(w.namespace);
-    if (key !== undefined) byLabels.set(key, workloads.length);
     workloads.push(w);
   };
   const policies: K8sPolicy[] = [];
@@ -254,22 +269,33 @@ export function readK8s(g: ResourceGraph, intents: readonly ScopedIntent[] = [])
     if (m.namespace !== undefined) ensure(m.namespace);
     policies.push({ urn: r.urn, name: m.name ?? displayName(r), namespace: m.namespace, spec: spec && spec !== UNKNOWN ? checkedPorts(r.urn, spec, notes) : { podSelector: UNKNOWN } });
   }
+  const admin = readAdminPolicies(g, notes);
+  const addPods = (r: NetResource, kind: string, meta: unknown, podSpec: unknown) => {
+    const m = metaOf(g, r);
+    const raw = plain(meta)?.labels;
+    const name = m.name ?? displayName(r);
+    // A namespace unknown at preview and not traceable to a Namespace of the stack: no endpoint to give it.
+    if (m.namespace === undefined) notes.push(`${r.urn}: ${kind} ${name} is not analysed: its namespace is unknown at preview and no Namespace of the stack names it`);
+    else add({ namespace: m.namespace, name, kind, labels: labels(raw), labelsComplete: !hasUnknown(raw), ports: containerPorts(podSpec) });
+  };
+  const template = (spec: unknown) => {
+    const s = rec(spec);
+    const tpl = s && s !== UNKNOWN ? rec(s.template) : s;
+    if (tpl === UNKNOWN) return { meta: { labels: UNKNOWN }, spec: undefined };
+    return { meta: tpl?.metadata === undefined ? { labels: {} } : isUnknown(tpl.metadata) ? { labels: UNKNOWN } : tpl.metadata, spec: tpl?.spec };
+  };
   for (const r of g.ofType(...K8S.templated)) {
-    const m = metaOf(g, r);
+    const t = template(propsOf(r).spec);
+    addPods(r, r.type.slice(r.type.lastIndexOf(":") + 1), t.meta, t.spec);
+  }
+  for (const r of g.ofType(K8S.cronJob)) {
     const spec = rec(propsOf(r).spec);
-    const tpl = spec && spec !== UNKNOWN ? rec(spec.template) : undefined;
-    const tplMeta = tpl && tpl !== UNKNOWN ? rec(tpl.metadata) : undefined;
-    const raw = tplMeta && tplMeta !== UNKNOWN ? tplMeta.labels : undefined;
-    const podLabels = labels(raw);
-    if (!Object.keys(podLabels).length && !hasUnknown(raw)) continue;
-    if (m.namespace !== undefined) add({ namespace: m.namespace, name: m.name ?? displayName(r), labels: podLabels, labelsComplete: !hasUnknown(raw), ports: containerPorts(tpl && tpl !== UNKNOWN ? tpl.spec : undefined) });
+    const job = spec === UNKNOWN ? UNKNOWN : rec(spec?.jobTemplate);
+    const t = template(job === UNKNOWN ? UNKNOWN : job?.spec);
+    addPods(r, "CronJob", t.meta, t.spec);
   }
-  for (const r of g.ofType(K8S.pod)) {
-    const m = metaOf(g, r);
-    const raw = plain(propsOf(r).metadata)?.labels;
-    if (!Object.keys(m.labels).length && !hasUnknown(raw)) continue;
-    if (m.namespace !== undefined) add({ namespace: m.namespace, name: m.name ?? displayName(r), labels: m.labels, labelsComplete: !hasUnknown(raw), ports: containerPorts(propsOf(r).spec) });
-  }
+  for (const r of g.ofType(K8S.pod)) addPods(r, "Pod", propsOf(r).metadata, propsOf(r).spec);
+  notes.push(...unreadKinds(g));
   // Namespaces a policy names by `kubernetes.io/metadata.name` exist somewhere; give them an endpoint.
   for (const p of policies) {
     for (const [dir, side] of [["ingress", "from"], ["egress", "to"]] as const) {
@@ -281,12 +307,35 @@ export function readK8s(g: ResourceGraph, intents: readonly ScopedIntent[] = [])
       }
     }
   }
-  const present = namespaces.size > 0 || policies.length > 0 || g.ofType(K8S.pod, ...K8S.templated).length > 0;
+  const present = namespaces.size > 0 || policies.length > 0 || admin.length > 0 || g.ofType(K8S.pod, K8S.cronJob, ...K8S.templated).length > 0;
   if (present) addIntentWorkloads(intents, namespaces, workloads, ensure, add);
   // Every cluster runs DNS; netseg names it so that DNS paths (and DNS blocked by a default deny) show.
-  if (present) add({ namespace: "kube-system", name: "kube-dns", labels: { "k8s-app": "kube-dns" }, ports: KUBE_DNS_PORTS });
-  workloads.sort((a, b) => (a.namespace + "/" + a.name < b.namespace + "/" + b.name ? -1 : 1));
-  return { namespaces, workloads, policies, present, notes };
+  // A stack that declares its own DNS pods (named kube-dns, or labelled as such) keeps those.
+  const ownDns = workloads.some((w) => w.namespace === "kube-system" && (w.name === "kube-dns" || w.labels["k8s-app"] === "kube-dns"));
+  if (present && !ownDns) add({ namespace: "kube-system", name: "kube-dns", labels: { "k8s-app": "kube-dns" }, ports: KUBE_DNS_PORTS });
+  const order = (w: K8sWorkload) => `${w.namespace}/${w.name}/${w.kind ?? ""}`;
+  workloads.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+  return { namespaces, workloads, policies, admin, present, notes };
+}
+
+/**
+ * Kubernetes objects the engine does not read although they run pods or filter traffic: a known
+ * kind at another apiVersion (`apps/v1beta1` Deployment, `extensions/v1beta1` NetworkPolicy), or
+ * any object carrying a pod template. Each is named, so nothing is dropped silently.
+ */
+function unreadKinds(g: ResourceGraph): string[] {
+  const known = new Set<string>([K8S.policy, K8S.namespace, K8S.pod, K8S.cronJob, K8S.anp, K8S.banp, ...K8S.templated]);
+  const out: string[] = [];
+  for (const r of g.resources) {
+    if (!r.type.startsWith("kubernetes:") || known.has(r.type)) continue;
+    const [, groupVersion = "", kind = ""] = r.type.split(":");
+    const spec = plain(propsOf(r).spec);
+    const podTemplate = !!plain(plain(spec?.template)?.spec)?.containers || !!plain(spec?.jobTemplate);
+    if (!READ_KINDS.has(kind) && !podTemplate) continue;
+    const reads = READ_KINDS.has(kind) ? `the engine reads ${kind} only as ${[...known].filter((t) => t.endsWith(`:${kind}`)).map((t) => t.split(":")[1]).join(", ")}` : "the engine does not read this kind";
+    out.push(`${r.urn}: ${kind} of apiVersion ${groupVersion.replace(/^core\//, "")} is not analysed (${reads}); its pods and rules are not in the matrix`);
+  }
+  return out;
 }
 
 /** Parsed manifests (e.g. from `yaml.parseAllDocuments`) as resources, typed as the Kubernetes provider types them. */
