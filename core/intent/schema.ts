@@ -40,7 +40,7 @@ export type FlowInput = {
   from: string;
   /** A zone, `zone/workload`, a peer name, or `internet` (needs `egress: nat`). */
   to: string;
-  /** Port specs: `tcp/443`, `udp/53`, `tcp/8000-8100`, `icmp`, `all`. */
+  /** Port specs: `tcp/443`, `udp/53`, `tcp/8000-8100`, `sctp/3868`, `sctp`, `icmp`, `all`. */
   ports: string[];
   description?: string;
   /** Layer-7 restriction, enforced where a mesh is used (Istio AuthorizationPolicy). */

@@ -39,7 +39,7 @@ function parsePorts(c: Collector, path: string, texts: readonly string[]): PortS
   const specs: PortSpec[] = [];
   texts.forEach((t, i) => {
     const p = parsePortSpec(t);
-    if ("error" in p) c.add(`${path}[${i}]`, p.error, t, "use tcp/443, udp/53, tcp/8000-8100, icmp or all");
+    if ("error" in p) c.add(`${path}[${i}]`, p.error, t, "use tcp/443, udp/53, tcp/8000-8100, sctp/3868, icmp or all");
     else specs.push(p);
   });
   return TrafficSet.fromSpecs(specs).toSpecs();

@@ -48,7 +48,7 @@ export const ZoneSchema = z
   })
   .describe("A trust zone: one subnet per availability zone, one security group, one namespace");
 
-export const PortSpecText = z.string().describe("protocol/port: tcp/443, udp/53, tcp/8000-8100, icmp, all");
+export const PortSpecText = z.string().describe("protocol/port: tcp/443, udp/53, tcp/8000-8100, sctp/3868, icmp, all");
 
 export const FlowSchema = z
   .strictObject({

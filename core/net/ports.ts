@@ -1,14 +1,25 @@
 /**
- * Protocols and ports as the intent writes them (`tcp/443`, `udp/53`, `tcp/8000-8100`, `icmp`,
- * `all`) and as sets (`TrafficSet`), so that rules, policies and reachability all compare
- * traffic by range rather than by spelling.
+ * Protocols and ports as the intent writes them (`tcp/443`, `udp/53`, `tcp/8000-8100`,
+ * `sctp/3868`, `icmp`, `all`) and as sets (`TrafficSet`), so that rules, policies and
+ * reachability all compare traffic by range rather than by spelling.
  */
 import { RangeSet, type Interval } from "./range-set";
 
-export const PROTOCOLS = ["tcp", "udp", "icmp"] as const;
+/**
+ * The protocols netseg models. TCP, UDP and SCTP (IP protocol 132) carry ports; ICMP is whole.
+ * SCTP comes last so that sets, plans and renderings of TCP/UDP/ICMP keep their order.
+ */
+export const PROTOCOLS = ["tcp", "udp", "icmp", "sctp"] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 /** `all` is every protocol on every port (AWS `-1`, GCP `all`, no ports in a NetworkPolicy). */
 export type ProtocolOrAll = Protocol | "all";
+/** The protocols that carry ports (and so need return ports through a stateless filter). */
+export const PORTED_PROTOCOLS = ["tcp", "udp", "sctp"] as const;
+export type PortedProtocol = (typeof PORTED_PROTOCOLS)[number];
+
+export function isPorted(p: ProtocolOrAll): p is PortedProtocol {
+  return p === "tcp" || p === "udp" || p === "sctp";
+}
 
 export const MIN_PORT = 0;
 export const MAX_PORT = 65535;
@@ -22,13 +33,13 @@ export interface PortSpec {
   readonly to: number;
 }
 
-const PORT_SPEC = /^(tcp|udp|icmp|all)(?:\/(\d{1,5})(?:-(\d{1,5}))?)?$/;
+const PORT_SPEC = /^(tcp|udp|sctp|icmp|all)(?:\/(\d{1,5})(?:-(\d{1,5}))?)?$/;
 
 /** Parses `tcp/443`; returns an explanation instead of throwing, so a schema can report it. */
 export function parsePortSpec(text: string): PortSpec | { error: string } {
   const m = PORT_SPEC.exec(text.trim().toLowerCase());
   if (!m) {
-    return { error: `"${text}" is not a port spec; write protocol/port such as tcp/443, udp/53, tcp/8000-8100, icmp or all` };
+    return { error: `"${text}" is not a port spec; write protocol/port such as tcp/443, udp/53, tcp/8000-8100, sctp/3868, icmp or all` };
   }
   const protocol = m[1] as ProtocolOrAll;
   if (protocol === "icmp" || protocol === "all") {

@@ -1,14 +1,14 @@
 /**
- * The client's ephemeral ports: the source ports a client picks for its TCP and UDP sessions,
- * to which the replies are addressed. A stateless filter (an AWS NACL) on the way back sees them
- * as destination ports, so a session works when ONE of them passes the return path.
+ * The client's ephemeral ports: the source ports a client picks for its TCP, UDP and SCTP
+ * sessions, to which the replies are addressed. A stateless filter (an AWS NACL) on the way back
+ * sees them as destination ports, so a session works when ONE of them passes the return path.
  *
  * Presets: `linux` 32768-60999 (net.ipv4.ip_local_port_range), `windows` 49152-65535 (IANA's
  * dynamic range, Windows since Vista/2008), `nat` 1024-65535 (an AWS NAT gateway, an ELB, Lambda).
  * The default is the widest, 1024-65535: a path is reported open when some client of some kind
  * can use it, the safe direction for a segmentation check (a narrower range can only hide paths).
  */
-import { EPHEMERAL, MAX_PORT, TrafficSet } from "../net/ports";
+import { EPHEMERAL, MAX_PORT, PORTED_PROTOCOLS, TrafficSet, type PortedProtocol } from "../net/ports";
 
 export interface EphemeralPorts {
   readonly from: number;
@@ -81,17 +81,20 @@ export function resolveEphemeralPorts(value: unknown, field = "ephemeralPorts"):
   return r;
 }
 
-/** Reply traffic a stateless filter must let back to a client of this range: its TCP and UDP ports, and ICMP. */
+/**
+ * Reply traffic a stateless filter must let back to a client of this range: its TCP, UDP and
+ * SCTP ports (an SCTP client, like a TCP one, sends from a port of its own and is answered
+ * there), and ICMP.
+ */
 export function clientReplyTraffic(range: EphemeralPorts): TrafficSet {
   return TrafficSet.fromSpecs([
-    { protocol: "tcp", ...range },
-    { protocol: "udp", ...range },
+    ...PORTED_PROTOCOLS.map((protocol) => ({ protocol, ...range })),
     { protocol: "icmp", from: 0, to: MAX_PORT },
   ]);
 }
 
 /** `1024-3388, 3390-65535`: a port set as text, without its protocol. */
-export function portsText(t: TrafficSet, protocol: "tcp" | "udp"): string {
+export function portsText(t: TrafficSet, protocol: PortedProtocol): string {
   return t
     .ports(protocol)
     .intervals.map((iv) => (iv.from === iv.to ? `${iv.from}` : `${iv.from}-${iv.to}`))

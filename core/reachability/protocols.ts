@@ -21,10 +21,11 @@ export interface ReadTraffic {
 // A Map, not an object literal: a protocol spelled "constructor" must not find Object's own members.
 const BY_NAME: ReadonlyMap<string, Protocol | "all"> = new Map(Object.entries({
   "-1": "all", all: "all", tcp: "tcp", "6": "tcp", udp: "udp", "17": "udp", icmp: "icmp", "1": "icmp", icmpv6: "icmp", "58": "icmp",
+  sctp: "sctp", "132": "sctp",
 } as const));
 
 /** Protocols netseg does not model but the clouds accept: other numbers 0-255 and these names. */
-const OTHER_NAMES = new Set(["esp", "ah", "sctp", "ipip", "gre"]);
+const OTHER_NAMES = new Set(["esp", "ah", "ipip", "gre"]);
 
 /** Protocol name or number as AWS, GCP and Kubernetes write it; undefined for ones netseg does not model (esp, gre...). */
 export function protocolOf(v: unknown): Protocol | "all" | undefined | typeof UNKNOWN {
@@ -54,7 +55,10 @@ function maybe(traffic: TrafficSet, problem: string): ReadTraffic {
   return { traffic, certain: false, problem };
 }
 
-/** AWS: `protocol` with `fromPort`/`toPort`; `-1` (and protocols other than tcp/udp/icmp) ignore the ports. */
+/**
+ * AWS: `protocol` with `fromPort`/`toPort`; `-1` and protocols other than tcp/udp/icmp ignore the
+ * ports, SCTP (132) among them: AWS documents that such a rule matches every port of its protocol.
+ */
 export function awsTraffic(protocol: unknown, fromPort: unknown, toPort: unknown): ReadTraffic {
   const p = protocolOf(protocol);
   if (p === UNKNOWN) return { traffic: TrafficSet.ALL, certain: false };
@@ -62,7 +66,7 @@ export function awsTraffic(protocol: unknown, fromPort: unknown, toPort: unknown
     const problem = protocolProblem(protocol);
     return problem ? maybe(TrafficSet.ALL, problem) : { traffic: TrafficSet.EMPTY, certain: true };
   }
-  if (p === "all") return { traffic: TrafficSet.of(p), certain: true };
+  if (p === "all" || p === "sctp") return { traffic: TrafficSet.of(p), certain: true };
   if (p === "icmp") {
     const problem = integerProblem("fromPort (ICMP type)", fromPort, -1, 255) ?? integerProblem("toPort (ICMP code)", toPort, -1, 255);
     return problem ? maybe(TrafficSet.of(p), problem) : { traffic: TrafficSet.of(p), certain: true };
@@ -79,7 +83,7 @@ export function awsTraffic(protocol: unknown, fromPort: unknown, toPort: unknown
   return { traffic: TrafficSet.fromSpecs([{ protocol: p, from, to }]), certain: true };
 }
 
-/** GCP: `{ protocol, ports: ["22", "8000-8100"] }`; no ports means every port. */
+/** GCP: `{ protocol, ports: ["22", "8000-8100"] }`; no ports means every port. tcp, udp and sctp take ports. */
 export function gcpTraffic(protocol: unknown, ports: unknown): ReadTraffic {
   const p = protocolOf(protocol);
   if (p === UNKNOWN) return { traffic: TrafficSet.ALL, certain: false };

@@ -2,16 +2,16 @@
  * Return traffic through stateless filters (AWS NACLs, including a transit gateway attachment's).
  * A reply is addressed to the client's source port, picked from its ephemeral range
  * (./ephemeral), and a stateless filter judges it by that port. Filters on the request path
- * judge only the server's port, so a TCP or UDP session works when ONE client port of the range
- * gets its replies back through EVERY return check of the path: the usable ports are the range
+ * judge only the server's port, so a TCP, UDP or SCTP session works when ONE client port of the
+ * range gets its replies back through EVERY return check of the path: the usable ports are the range
  * met with each check's passing ports (P on one NACL and Q on another leave P and Q in common).
  * Each return check alone only says whether some port passes it; the path meets them (./stage).
  */
-import { MAX_PORT, PROTOCOLS, TrafficSet, type Protocol } from "../net/ports";
+import { MAX_PORT, PORTED_PROTOCOLS, PROTOCOLS, TrafficSet, type Protocol } from "../net/ports";
 import type { Block, ClientPorts, Path, RuleRef, Stage } from "./model";
 import { clientReplyTraffic, DEFAULT_EPHEMERAL_PORTS, portsText, type EphemeralPorts } from "./ephemeral";
 
-/** `served` answers by protocol bitmask: 8 sets, built once. */
+/** `served` answers by protocol bitmask: one set per subset of PROTOCOLS, built once. */
 const SERVED: TrafficSet[] = [];
 for (let mask = 0; mask < 1 << PROTOCOLS.length; mask++) {
   const specs = PROTOCOLS.filter((_, i) => mask & (1 << i)).map((protocol) => ({ protocol, from: 0, to: MAX_PORT }));
@@ -121,7 +121,7 @@ export function explainDisjointReturns(stages: readonly Stage[], traffic: Traffi
   const checks = stages.filter((s) => s.clientPorts && s.reply);
   const out: Block[] = [];
   if (!checks.length) return out;
-  for (const p of ["tcp", "udp"] as const) {
+  for (const p of PORTED_PROTOCOLS) {
     const requests = traffic.intersect(of(p));
     if (requests.isEmpty()) continue;
     const range = checks[0].clientPorts!.range.intersect(of(p));
@@ -146,7 +146,7 @@ export function narrowedReplies(path: Path, carried: TrafficSet): string | undef
   const c = pathClientPorts(path);
   if (!c) return undefined;
   const parts: string[] = [];
-  for (const p of ["tcp", "udp"] as const) {
+  for (const p of PORTED_PROTOCOLS) {
     if (carried.ports(p).isEmpty()) continue;
     const passes = c.upper.intersect(of(p));
     const range = c.range.intersect(of(p));

@@ -8,7 +8,7 @@
  * `kubernetes:batch/v1:{Job,CronJob}`, `kubernetes:core/v1:Service`; props as the API objects
  * (`metadata`, `spec`).
  */
-import { CidrSet, TrafficSet } from "../net";
+import { CidrSet, MAX_PORT, MIN_PORT, PORTED_PROTOCOLS, TrafficSet } from "../net";
 import { cidrOne, cidrList, invalidCidrProblem } from "./addresses";
 import { field, isObject, isUnknown, items, str, stringMap, UNKNOWN, type Plain, type PlainObject, type Unknown } from "./plain";
 import { k8sPortTraffic, showValue } from "./traffic";
@@ -174,7 +174,8 @@ function ruleOf(r: Plain, peersKey: "from" | "to", where: string): NetworkPolicy
   let complete = !ports.unknown && !isUnknown(r) && !notAList(field(r, "ports"));
   const withoutProtocol: number[] = [];
   const anyPort = !ports.unknown && ports.known.length === 0 && !isUnknown(r);
-  if (anyPort) specs.push(TrafficSet.fromSpecs([{ protocol: "tcp", from: 0, to: 65535 }, { protocol: "udp", from: 0, to: 65535 }]));
+  // No ports: every port of the three protocols a NetworkPolicy filters (TCP, UDP, SCTP).
+  if (anyPort) specs.push(TrafficSet.fromSpecs(PORTED_PROTOCOLS.map((protocol) => ({ protocol, from: MIN_PORT, to: MAX_PORT }))));
   ports.known.forEach((p, i) => {
     if (field(p, "protocol") === undefined) withoutProtocol.push(i);
     const t = k8sPortTraffic(field(p, "protocol"), field(p, "port"), field(p, "endPort"));

@@ -13,7 +13,7 @@ export interface KnownTraffic {
   readonly traffic: TrafficSet;
   /** false when an unknown value may add more. */
   readonly complete: boolean;
-  /** A protocol outside tcp/udp/icmp (e.g. 50/ESP): matched, but not modelled as ports. */
+  /** A protocol outside tcp/udp/icmp/sctp (e.g. 50/ESP): matched, but not modelled as ports. */
   readonly otherProtocol?: string;
   /**
    * Set when a value is malformed (port 70000, "22-x", NaN, from above to...): the field, the
@@ -28,11 +28,11 @@ export interface KnownTraffic {
 // A Map, not an object literal: a protocol spelled "constructor" or "__proto__" must not find Object's own members.
 const PROTOCOL_NUMBERS: ReadonlyMap<string, Protocol | "all"> = new Map(Object.entries({
   "-1": "all", all: "all", tcp: "tcp", "6": "tcp", udp: "udp", "17": "udp",
-  icmp: "icmp", "1": "icmp", icmpv6: "icmp", "58": "icmp", "ipv6-icmp": "icmp",
+  icmp: "icmp", "1": "icmp", icmpv6: "icmp", "58": "icmp", "ipv6-icmp": "icmp", sctp: "sctp", "132": "sctp",
 } as const));
 
-/** Protocol names other than tcp/udp/icmp that the clouds accept besides numbers 0-255. */
-const OTHER_PROTOCOL_NAMES = new Set(["esp", "ah", "sctp", "ipip", "gre"]);
+/** Protocol names other than tcp/udp/icmp/sctp that the clouds accept besides numbers 0-255. */
+const OTHER_PROTOCOL_NAMES = new Set(["esp", "ah", "ipip", "gre"]);
 
 
 function malformed(message: string, widest: TrafficSet): KnownTraffic {
@@ -64,8 +64,9 @@ const PORTS_HINT = "write ports from 0 to 65535 with fromPort <= toPort (-1 mean
 
 /**
  * AWS security-group and NACL rules: protocol plus from/to port (ICMP types are not modelled).
- * With protocol `-1` or a number other than tcp/udp/icmp AWS ignores the ports; tcp and udp
- * need whole ports 0-65535 in order; ICMP takes a type and a code from -1 (every) to 255.
+ * With protocol `-1` or a number other than tcp/udp/icmp AWS ignores the ports, so SCTP (132)
+ * is every SCTP port whatever the ports say; tcp and udp need whole ports 0-65535 in order;
+ * ICMP takes a type and a code from -1 (every) to 255.
  */
 export function awsTraffic(protocol: Plain, fromPort: Plain, toPort: Plain): KnownTraffic {
   const p = awsProtocol(protocol);
@@ -78,7 +79,7 @@ export function awsTraffic(protocol: Plain, fromPort: Plain, toPort: Plain): Kno
     if (otherProtocol(p.other)) return { traffic: TrafficSet.EMPTY, complete: true, otherProtocol: p.other };
     return malformed(`protocol ${showValue(protocol)} is not a protocol name or number; write tcp, udp, icmp, -1 or a number from 0 to 255`, TrafficSet.ALL);
   }
-  if (p === "all") return { traffic: TrafficSet.of(p), complete: true };
+  if (p === "all" || p === "sctp") return { traffic: TrafficSet.of(p), complete: true };
   if (p === "icmp") {
     const bad = badInteger("fromPort (ICMP type)", fromPort, -1, 255) ?? badInteger("toPort (ICMP code)", toPort, -1, 255);
     if (bad) return malformed(`${bad}; for ICMP write a type and a code from 0 to 255, or -1 for every one`, TrafficSet.of("icmp"));
@@ -147,8 +148,7 @@ export function k8sPortTraffic(protocol: Plain, port: Plain, endPort: Plain): Kn
   if (p === UNKNOWN) return { traffic: TrafficSet.EMPTY, complete: false };
   if (p === undefined && protocol !== undefined && protocol !== null) return malformed(`protocol ${showValue(protocol)} is not TCP, UDP or SCTP`, TrafficSet.ALL);
   const proto = (p ?? "TCP").toLowerCase();
-  if (proto === "sctp") return { traffic: TrafficSet.EMPTY, complete: true, otherProtocol: p };
-  if (proto !== "tcp" && proto !== "udp") return malformed(`protocol ${showValue(protocol)} is not TCP, UDP or SCTP`, TrafficSet.ALL);
+  if (proto !== "tcp" && proto !== "udp" && proto !== "sctp") return malformed(`protocol ${showValue(protocol)} is not TCP, UDP or SCTP`, TrafficSet.ALL);
   const badEnd = badInteger("endPort", endPort, 1, MAX_PORT);
   if (port === undefined || port === null) {
     if (endPort !== undefined && endPort !== null) return malformed(`endPort ${showValue(endPort)} is set without a port; write a numeric port with endPort at or above it`, TrafficSet.of(proto));

@@ -38,13 +38,13 @@ const PORT = "(?:\\d{1,4}|[0-5]\\d{4}|6[0-4]\\d{3}|65[0-4]\\d{2}|655[0-2]\\d|655
 
 /**
  * What core/net's parsePortSpec accepts, as a JSON Schema pattern the engine checks before the
- * pack starts (ECMA-262 and Go's RE2 alike: no lookaround, case spelled out): tcp or udp with an
- * optional port or range of ports 0-65535, or icmp or all alone, in any case, spaces around
- * allowed. Only a range that runs backwards (tcp/100-1) passes the pattern and fails in the pack.
+ * pack starts (ECMA-262 and Go's RE2 alike: no lookaround, case spelled out): tcp, udp or sctp
+ * with an optional port or range of ports 0-65535, or icmp or all alone, in any case, spaces
+ * around allowed. Only a range that runs backwards (tcp/100-1) passes the pattern and fails in the pack.
  */
-export const PORT_SPEC_PATTERN = `^\\s*(?:(?:[tT][cC][pP]|[uU][dD][pP])(?:/${PORT}(?:-${PORT})?)?|[iI][cC][mM][pP]|[aA][lL][lL])\\s*$`;
+export const PORT_SPEC_PATTERN = `^\\s*(?:(?:[tT][cC][pP]|[uU][dD][pP]|[sS][cC][tT][pP])(?:/${PORT}(?:-${PORT})?)?|[iI][cC][mM][pP]|[aA][lL][lL])\\s*$`;
 
-const PORT_SPEC_EXPECTED = "must be a port spec such as tcp/22, udp/53, tcp/8000-8100, icmp or all";
+const PORT_SPEC_EXPECTED = "must be a port spec such as tcp/22, udp/53, tcp/8000-8100, sctp/3868, icmp or all";
 
 /** The fix for a check whose issue cannot carry one (zod's string formats), by the check's message. */
 const FIXES: Readonly<Record<string, string>> = { [PORT_SPEC_EXPECTED]: "write protocol/port, e.g. tcp/22, or protocol/from-to, e.g. tcp/8000-8100" };

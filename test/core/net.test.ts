@@ -67,7 +67,9 @@ describe("core/net", () => {
         { protocol: "udp", from: 32768, to: 65535 },
         { protocol: "icmp", from: 0, to: 65535 },
       ]);
-      assert.equal(all.toString(), "all");
+      // `all` is every protocol netseg models, SCTP too: TCP, UDP and ICMP alone are not all.
+      assert.equal(all.toString(), "tcp, udp, icmp");
+      assert.equal(all.union(TrafficSet.of("sctp")).toString(), "all");
       assert.ok(TrafficSet.of("tcp", 22).intersect(TrafficSet.of("tcp", 0, 1024)).equals(TrafficSet.of("tcp", 22)));
     });
   });

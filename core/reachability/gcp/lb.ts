@@ -140,7 +140,7 @@ function frontOf(p: Record<string, unknown>): { traffic: TrafficSet; certain: bo
   if (proto === UNKNOWN) return { traffic: TrafficSet.ALL, certain: false };
   const name = (proto ?? "TCP").toLowerCase();
   if (name === "l3_default") return { traffic: TrafficSet.ALL, certain: true };
-  if (name !== "tcp" && name !== "udp" && name !== "icmp") return { traffic: TrafficSet.EMPTY, certain: true };
+  if (name !== "tcp" && name !== "udp" && name !== "sctp" && name !== "icmp") return { traffic: TrafficSet.EMPTY, certain: true };
   if (bool(p.allPorts) === true) return { traffic: TrafficSet.of(name), certain: true };
   const ports = strings(p.ports);
   const range = str(p.portRange);

@@ -29,7 +29,7 @@ export const FINAL_DENY_RULE_NUMBER = 32766;
 export const FIRST_RULE_NUMBER = 100;
 export const RULE_NUMBER_STEP = 10;
 
-const PROTOCOL_NUMBER: Record<AwsProtocol, string> = { tcp: "6", udp: "17", icmp: "1", "-1": "-1" };
+const PROTOCOL_NUMBER: Record<AwsProtocol, string> = { tcp: "6", udp: "17", icmp: "1", "132": "132", "-1": "-1" };
 
 interface Item {
   readonly cidrs: readonly string[];
@@ -46,12 +46,16 @@ interface Group {
   readonly members: Map<string, { purposes: Set<NaclPurpose>; reasons: Set<string> }>;
 }
 
-/** What comes back through a stateless filter: tcp/udp on ephemeral ports, icmp, or all. */
+/**
+ * What comes back through a stateless filter: tcp/udp on ephemeral ports, icmp, or all. SCTP
+ * replies go to the client's port like TCP's, but an AWS NACL entry for SCTP matches every
+ * port, so its return entry is every SCTP port.
+ */
 export function returnTraffic(ports: TrafficSet): TrafficSet {
   const specs: PortSpec[] = [];
   for (const p of PROTOCOLS) {
     if (ports.ports(p).isEmpty()) continue;
-    specs.push(p === "icmp" ? { protocol: "icmp", from: 0, to: 65535 } : { protocol: p, from: EPHEMERAL.from, to: EPHEMERAL.to });
+    specs.push(p === "icmp" || p === "sctp" ? { protocol: p, from: 0, to: 65535 } : { protocol: p, from: EPHEMERAL.from, to: EPHEMERAL.to });
   }
   return TrafficSet.fromSpecs(specs);
 }
@@ -93,7 +97,7 @@ function mergeItems(items: readonly Item[]): Group[] {
   return [...byTraffic.values()];
 }
 
-const PROTOCOL_ORDER: Record<AwsProtocol, number> = { "-1": 0, tcp: 1, udp: 2, icmp: 3 };
+const PROTOCOL_ORDER: Record<AwsProtocol, number> = { "-1": 0, tcp: 1, udp: 2, icmp: 3, "132": 4 };
 
 /** Entries of one direction, merged, most specific block first, numbered from 100 in steps of 10. */
 function entriesFor(direction: "ingress" | "egress", items: readonly Item[], ownRanges?: CidrSet): NaclEntry[] {
@@ -231,9 +235,10 @@ function withOwnRangeDenies(direction: "ingress" | "egress", entries: readonly O
 
 /** Adds (or merges into an equal one) the allow entry for `spec` to `block`, keyed by block, protocol and ports. */
 function addAllow(into: Map<string, Omit<NaclEntry, "ruleNumber">>, direction: "ingress" | "egress", block: Cidr, spec: PortSpec, purposes: readonly NaclPurpose[], reasons: readonly string[]): void {
-  const protocol: AwsProtocol = spec.protocol === "all" ? "-1" : spec.protocol;
+  const protocol: AwsProtocol = spec.protocol === "all" ? "-1" : spec.protocol === "sctp" ? "132" : spec.protocol;
   const ported = protocol === "tcp" || protocol === "udp";
-  const key = `${block.text} ${protocol} ${spec.from}-${spec.to}`;
+  // An entry without ports (icmp, SCTP, -1) matches the whole protocol: one per block.
+  const key = ported ? `${block.text} ${protocol} ${spec.from}-${spec.to}` : `${block.text} ${protocol}`;
   const prior = into.get(key);
   into.set(key, {
     direction,
@@ -251,7 +256,7 @@ function addAllow(into: Map<string, Omit<NaclEntry, "ruleNumber">>, direction: "
 }
 
 function specOf(e: Omit<NaclEntry, "ruleNumber">): PortSpec {
-  const protocol = e.protocol === "-1" ? "all" : e.protocol;
+  const protocol = e.protocol === "-1" ? "all" : e.protocol === "132" ? "sctp" : e.protocol;
   return protocol === "tcp" || protocol === "udp" ? { protocol, from: e.fromPort, to: e.toPort } : { protocol, from: 0, to: 65535 };
 }
 

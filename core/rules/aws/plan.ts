@@ -12,6 +12,7 @@ import { asSeenByZones, compileNeutralRules, INTERNET_PEER } from "../neutral";
 import { buildContext, type AwsPlanOptions, type AwsRuleInput, type PlanContext } from "./context";
 import { checkDescription, checkNaclNumbers, checkSecurityGroupName, checkTags, AWS_DESCRIPTION_CHARACTERS } from "./limits";
 import { planZoneNacl } from "./nacl";
+import { checkAwsSctp } from "./protocols";
 import { planEgressProxyIngress, planZoneSecurityGroup } from "./security-groups";
 import type { AwsRulePlan, AwsZoneRules, NaclEntry, SgRule } from "./types";
 
@@ -78,6 +79,7 @@ export function planAwsRules(input: AwsRuleInput, options: AwsPlanOptions = {}):
   const ctx = buildContext(input, options, issues);
   const neutral = asSeenByZones(compileNeutralRules(input), ctx.proxy.listenPort);
   const badFlows = checkFlowDescriptions(ctx, issues);
+  checkAwsSctp(ctx, issues);
   const zones: AwsZoneRules[] = [...ctx.managed.keys()].sort().map((zone) => ({
     zone,
     securityGroup: planZoneSecurityGroup(ctx, zone, neutral),

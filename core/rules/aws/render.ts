@@ -26,6 +26,7 @@ function peerText(p: SgPeer): string {
 function portsText(protocol: string, from?: number, to?: number): string {
   if (protocol === "-1") return "all";
   if (protocol === "icmp") return "icmp";
+  if (protocol === "132") return "sctp";
   if (from === undefined) return protocol;
   return from === to ? `${protocol}/${from}` : `${protocol}/${from}-${to}`;
 }

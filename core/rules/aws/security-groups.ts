@@ -34,6 +34,10 @@ function protocolOf(spec: PortSpec): { protocol: AwsProtocol; fromPort?: number;
       return { protocol: "-1", part: "all" };
     case "icmp":
       return { protocol: "icmp", fromPort: -1, toPort: -1, part: "icmp" };
+    // AWS matches a rule of protocol 132 on every SCTP port whatever its ports say (the plan
+    // refuses an SCTP flow narrower than that, see ./protocols), so the rule names none.
+    case "sctp":
+      return { protocol: "132", part: "sctp" };
     default:
       return { protocol: spec.protocol, fromPort: spec.from, toPort: spec.to, part: spec.from === spec.to ? `${spec.protocol}-${spec.from}` : `${spec.protocol}-${spec.from}-${spec.to}` };
   }

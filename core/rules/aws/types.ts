@@ -6,8 +6,11 @@
  */
 import type { Direction } from "../neutral";
 
-/** AWS's protocol names for security-group rules (`-1` is every protocol). */
-export type AwsProtocol = "tcp" | "udp" | "icmp" | "-1";
+/**
+ * AWS's protocol names for security-group rules (`-1` is every protocol). SCTP has no name
+ * there, only its number, `132`, and AWS matches such a rule on every port of the protocol.
+ */
+export type AwsProtocol = "tcp" | "udp" | "icmp" | "132" | "-1";
 
 /** What a security-group rule points at. */
 export type SgPeer =
@@ -26,7 +29,7 @@ export interface SgRule {
   readonly direction: Direction;
   readonly peer: SgPeer;
   readonly protocol: AwsProtocol;
-  /** Ports for tcp/udp; `-1` for icmp (every type and code); undefined for `-1`. */
+  /** Ports for tcp/udp; `-1` for icmp (every type and code); undefined for `-1` and `132` (SCTP: AWS ignores ports). */
   readonly fromPort?: number;
   readonly toPort?: number;
   readonly description: string;
@@ -51,11 +54,11 @@ export interface NaclEntry {
   readonly direction: Direction;
   readonly action: "allow" | "deny";
   readonly protocol: AwsProtocol;
-  /** AWS's protocol number as NACLs take it: "6", "17", "1", "-1". */
+  /** AWS's protocol number as NACLs take it: "6", "17", "1", "132", "-1". */
   readonly protocolNumber: string;
   readonly cidr: string;
   readonly ipv6: boolean;
-  /** 0 for icmp and `-1`. */
+  /** 0 for icmp, SCTP (`132`, whose entries AWS matches on every port) and `-1`. */
   readonly fromPort: number;
   readonly toPort: number;
   /** -1 (every type/code) for icmp entries. */

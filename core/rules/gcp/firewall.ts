@@ -8,7 +8,7 @@
  * Two deny-all rules at 65534, logged, close the network in both directions.
  */
 import { CidrSet } from "../../net/cidr";
-import { TrafficSet, type PortSpec } from "../../net/ports";
+import { formatPortSpec, TrafficSet, type PortSpec } from "../../net/ports";
 import type { IntentIssue } from "../../intent/errors";
 import { INTERNET_CIDRS, INTERNET_PEER, type NeutralRule } from "../neutral";
 import { endpointPart, gcpName } from "./names";
@@ -133,6 +133,10 @@ function allowRule(ctx: FirewallContext, r: NeutralRule, issues: IntentIssue[]):
   if (!ingress && r.peer.kind === "cidrs" && r.peer.name === "internet" && ctx.zoneEgress.get(r.zone) !== "nat") {
     issues.push({ path: ctx.flowPath(r.flowKey), value: r.flowKey, message: `zone "${r.zone}" has egress ${ctx.zoneEgress.get(r.zone)}, so GCP gives it no egress to the internet`, fix: `set egress: nat on zone "${r.zone}"` });
     return [];
+  }
+  if (!ingress && r.peer.kind === "cidrs" && r.peer.name === INTERNET_PEER && r.ports.some((p) => p.protocol === "sctp")) {
+    // The zone's instances have no external addresses: their internet traffic is Cloud NAT's, which translates TCP, UDP and ICMP only.
+    issues.push({ path: `${ctx.flowPath(r.flowKey)}.ports`, value: r.ports.filter((p) => p.protocol === "sctp").map(formatPortSpec).join(", "), message: `flow ${r.flowKey}: zone "${r.zone}" reaches the internet through Cloud NAT, which translates TCP, UDP and ICMP only, so SCTP to the internet cannot pass`, fix: "remove sctp from this flow, or reach the SCTP peer by its address block (a peer) over Cloud VPN or Interconnect" });
   }
   if (ranges.length === 0) {
     // An empty proxy range list is reported once, against args.egressProxyRanges.

@@ -50,9 +50,9 @@ export interface GcpZonePlan {
   readonly subnets: readonly GcpSubnetPlan[];
 }
 
-/** One protocol and its ports as GCP writes them (`allow`/`deny` blocks). */
+/** One protocol and its ports as GCP writes them (`allow`/`deny` blocks); tcp, udp and sctp take ports. */
 export interface GcpProtocolPorts {
-  readonly protocol: "tcp" | "udp" | "icmp" | "all";
+  readonly protocol: "tcp" | "udp" | "sctp" | "icmp" | "all";
   /** `["443", "8000-8100"]`; absent means every port. */
   readonly ports?: readonly string[];
 }

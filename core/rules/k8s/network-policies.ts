@@ -5,7 +5,7 @@
  * API server sets and nobody can forge. Every port carries its protocol and every policy states
  * its policyTypes, so no defaulting decides what is allowed.
  */
-import { MAX_PORT, MIN_PORT, TrafficSet, type PortSpec } from "../../net/ports";
+import { MAX_PORT, MIN_PORT, TrafficSet, type PortedProtocol, type PortSpec } from "../../net/ports";
 import type { Intent, Zone } from "../../intent";
 import type { NeutralRule, RulePeer } from "../neutral";
 import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, ObjectMeta } from "./manifests";
@@ -21,14 +21,17 @@ export function namespaceSelector(ns: string): LabelSelector {
   return { matchLabels: { [NAMESPACE_NAME_LABEL]: ns } };
 }
 
+/** The three protocols a NetworkPolicy filters, as the API spells them. */
+const POLICY_PROTOCOL = { tcp: "TCP", udp: "UDP", sctp: "SCTP" } as const satisfies Record<PortedProtocol, NetworkPolicyPort["protocol"]>;
+
 /** Ports as a NetworkPolicy writes them; undefined means every port of every protocol. */
 export function policyPorts(specs: readonly PortSpec[]): NetworkPolicyPort[] | undefined {
   if (specs.some((p) => p.protocol === "all")) return undefined;
   const out: NetworkPolicyPort[] = [];
   for (const p of specs) {
     // An empty ports list would mean every port: a protocol the policy cannot express must never get here.
-    if (p.protocol !== "tcp" && p.protocol !== "udp") throw new Error(`internal: ${p.protocol} reached the NetworkPolicy planner (checks.ts refuses it)`);
-    const protocol = p.protocol === "tcp" ? "TCP" : "UDP";
+    if (p.protocol !== "tcp" && p.protocol !== "udp" && p.protocol !== "sctp") throw new Error(`internal: ${p.protocol} reached the NetworkPolicy planner (checks.ts refuses it)`);
+    const protocol = POLICY_PROTOCOL[p.protocol];
     if (p.from <= MIN_PORT + 1 && p.to === MAX_PORT) out.push({ protocol });
     else if (p.from === p.to) out.push({ protocol, port: p.from });
     else out.push({ protocol, port: Math.max(p.from, 1), endPort: p.to });

@@ -28,7 +28,7 @@ function selectorLabels(s: LabelSelector | undefined): Readonly<Record<string, s
 function trafficOf(ports: readonly NetworkPolicyPort[] | undefined): TrafficSet {
   if (ports === undefined) return TrafficSet.ALL;
   const specs: PortSpec[] = ports.map((p) => {
-    const protocol = p.protocol === "UDP" ? "udp" : "tcp";
+    const protocol = p.protocol === "UDP" ? "udp" : p.protocol === "SCTP" ? "sctp" : "tcp";
     if (p.port === undefined) return { protocol, from: 0, to: 65535 };
     return { protocol, from: p.port, to: p.endPort ?? p.port };
   });

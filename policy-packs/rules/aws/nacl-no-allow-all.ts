@@ -10,6 +10,9 @@ import { AWS_NACL_ACL_TYPES, AWS_NACL_TYPES, orderedWorldExposure } from "../../
 import { stackRule } from "../define";
 import { aclName, aclsOf, aclUrn, entryName, exposureDetail, orderedEntries } from "./nacl-view";
 
+/** Entries that together open these to the internet filter nothing that matters, SCTP allowed or not. */
+const TCP_UDP_ICMP = TrafficSet.fromSpecs((["tcp", "udp", "icmp"] as const).map((protocol) => ({ protocol, from: 0, to: 65535 })));
+
 export const naclNoAllowAllConfig = z.object({
   directions: z.array(z.enum(["ingress", "egress"])).default(["ingress"]).describe("Directions in which an allow-all entry is a violation."),
 });
@@ -34,9 +37,12 @@ export const naclNoAllowAll = stackRule({
           const d = exposureDetail(f, v);
           report(`network ACL ${aclName(v)} ${entryName(f.rule, v)} allows all traffic ${direction === "ingress" ? "from" : "to"} ${d.cidrs}${d.note}`, aclUrn(v));
         }
-        // No single entry allows everything, but the entries the internet reaches do together (tcp, udp and icmp apart).
-        if (whole.length === 0 && found.reduce((acc, f) => acc.union(f.traffic), TrafficSet.EMPTY).covers(TrafficSet.ALL)) {
-          report(`network ACL ${aclName(v)} allows all traffic ${direction === "ingress" ? "from" : "to"} the whole internet through ${found.map((f) => entryName(f.rule, v)).join(", ")} together`, aclUrn(v));
+        // No single entry allows everything, but the entries the internet reaches do together
+        // (tcp, udp and icmp apart, SCTP or not: leaving SCTP out closes nothing that matters).
+        const together = found.reduce((acc, f) => acc.union(f.traffic), TrafficSet.EMPTY);
+        if (whole.length === 0 && together.covers(TCP_UDP_ICMP)) {
+          const what = together.covers(TrafficSet.ALL) ? "all traffic" : "all TCP, UDP and ICMP traffic";
+          report(`network ACL ${aclName(v)} allows ${what} ${direction === "ingress" ? "from" : "to"} the whole internet through ${found.map((f) => entryName(f.rule, v)).join(", ")} together`, aclUrn(v));
         }
       }
     }

@@ -19,6 +19,8 @@ const ROOT = path.resolve(__dirname, "../../..");
 function sgTraffic(r: SgRule): TrafficSet {
   if (r.protocol === "-1") return TrafficSet.ALL;
   if (r.protocol === "icmp") return TrafficSet.of("icmp");
+  // AWS matches protocol 132 (SCTP) on every port.
+  if (r.protocol === "132") return TrafficSet.of("sctp");
   const spec: PortSpec = { protocol: r.protocol, from: r.fromPort ?? 0, to: r.toPort ?? 65535 };
   return TrafficSet.fromSpecs([spec]);
 }
