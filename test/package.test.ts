@@ -23,7 +23,7 @@ describe("the published package", function () {
     const res = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8" });
     assert.equal(res.status, 0, res.stderr);
     const files = new Set<string>(JSON.parse(res.stdout)[0].files.map((f: { path: string }) => f.path));
-    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/cli/main.js", "bin/netseg.js", "schema/intent.schema.json", "dist/components/aws/index.js", "policy-packs/examples/aws-policy-config.json"]) {
+    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/cli/main.js", "bin/netseg.js", "schema/intent.schema.json", "dist/components/aws/index.js", "policy-packs/examples/aws-policy-config.json", "PulumiPlugin.yaml", "bin/netseg-provider.js", "dist/provider/main.js"]) {
       assert.ok(files.has(f), `${f} is not in the package`);
     }
     for (const pack of PACKS) {
@@ -90,9 +90,8 @@ describe("the published package", function () {
     assert.ok(loaded.has("tsx") && loaded.has("@pulumi/pulumi"), "the scan sees the CLI's requires");
   });
 
-  it("starts the compiled AWS pack the way the Pulumi CLI does", async () => {
-    const dir = path.join(ROOT, "dist", "policy-packs", "aws");
-    const child = spawn(process.execPath, [path.join(ROOT, "node_modules/@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:1", dir], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+  const starts = (what: string, args: string[], cwd: string) => async () => {
+    const child = spawn(process.execPath, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
     try {
       const port = await new Promise<number>((resolve, reject) => {
         let out = "";
@@ -103,11 +102,15 @@ describe("the published package", function () {
           if (m) resolve(Number(m[1]));
         });
         child.stderr.on("data", (d) => (err += d));
-        child.on("exit", (code) => reject(new Error(`the pack exited (${code}) before printing its port: ${err}`)));
+        child.on("exit", (code) => reject(new Error(`${what} exited (${code}) before printing its port: ${err}`)));
       });
       assert.ok(port > 0);
     } finally {
       child.kill();
     }
-  });
+  };
+
+  const awsPack = path.join(ROOT, "dist", "policy-packs", "aws");
+  it("starts the compiled AWS pack the way the Pulumi CLI does", starts("the pack", [path.join(ROOT, "node_modules/@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:1", awsPack], awsPack));
+  it("starts the compiled component provider (PulumiPlugin.yaml's entry) the way the Pulumi CLI does", starts("the provider", [path.join(ROOT, "dist", "provider", "main.js"), "127.0.0.1:1"], ROOT));
 });
