@@ -5,6 +5,7 @@
  */
 import { Command } from "commander";
 import { faultExitCode, faultText, installFaultHandlers, isDebug } from "./faults";
+import { registerAuditCommand } from "./audit";
 import { registerPlanCommand } from "./plan";
 import { onSignals, stopEverything } from "./preview/cleanup";
 import { registerPreviewCommand } from "./preview";
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerPlanCommand(program);
   registerPreviewCommand(program);
   registerSchemaCommand(program);
+  registerAuditCommand(program);
   return program;
 }
 

@@ -8,6 +8,7 @@ import { firewallZone } from "../../../core/rules/gcp";
 import { TAG } from "../../../core/tags";
 import type { AnalysisSection } from "../analysis";
 import type { PackSummary, ProgramLog, RecordedResource, Remediation, Violation } from "../types";
+import { declaredResources, type DeclaredResource } from "./json";
 import { locateDeclarations, readProgramSources, type SourceFile, type SourceLocation } from "./locations";
 
 export const UNZONED = "unzoned";
@@ -56,6 +57,11 @@ export interface PreviewReport {
     line: string;
   };
   timingsMs?: { program: number; packs: number; report: number };
+  /**
+   * The resources a deployment would create, with their declared inputs (unknowns as Pulumi's
+   * sentinel): what `netseg audit --declared` holds a stack export against to find drift.
+   */
+  declared?: DeclaredResource[];
 }
 
 function asRecord(v: unknown): Record<string, unknown> | undefined {
@@ -178,6 +184,7 @@ export function buildReport(input: ReportInput): PreviewReport {
       input.sources ?? readProgramSources(input.programDir, input.programEntry),
       input.programDir,
     ),
+    declared: declaredResources(managed),
     summary: {
       mandatory: mandatory.length,
       advisory: advisory.length,
