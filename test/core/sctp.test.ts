@@ -14,6 +14,7 @@ import { intentFlowTuples } from "../../core/rules";
 import { planAwsRulesForIntent, type NaclEntry } from "../../core/rules/aws";
 import { gcpFlowTuples, planGcpNetwork } from "../../core/rules/gcp";
 import { k8sFlowTuples, planK8s } from "../../core/rules/k8s";
+import { awsTraffic, gcpTraffic, k8sPortTraffic, normaliseNetworkPolicy } from "../../core/resources";
 import { naclAllows, zoneOf } from "./rules/aws/nacl-reference";
 
 /** edge (internet-facing), app behind NAT, data; SCTP between app and data, and ports to vary. */
@@ -189,5 +190,31 @@ describe("SCTP: Kubernetes NetworkPolicies (protocol: SCTP)", () => {
     const whole = planK8s(parseIntent(telco([{ from: "app", to: "data", ports: ["sctp"] }], [{ name: "app", slot: 1 }, { name: "data", slot: 2 }])));
     const data = whole.networkPolicies.find((p) => p.metadata.namespace === "data" && p.spec.ingress?.length)!;
     assert.deepEqual(data.spec.ingress?.[0].ports, [{ protocol: "SCTP" }]);
+  });
+});
+
+describe("SCTP: the resource readers the policy packs use", () => {
+  it("AWS: 132 and sctp are every SCTP port whatever the ports say; other numbers stay unmodelled", () => {
+    for (const p of ["132", "sctp", "SCTP", 132]) {
+      const t = awsTraffic(p as never, 3868, 3868);
+      assert.equal(t.traffic.toString(), "sctp", String(p));
+      assert.equal(t.complete, true);
+      assert.equal(t.otherProtocol, undefined);
+    }
+    assert.equal(awsTraffic("50", 0, 0).otherProtocol, "50");
+  });
+
+  it("GCP: sctp blocks take ports; no ports is every SCTP port", () => {
+    assert.equal(gcpTraffic("sctp", ["3868", "2905-2910"]).traffic.toString(), "sctp/2905-2910, sctp/3868");
+    assert.equal(gcpTraffic("sctp", undefined).traffic.toString(), "sctp");
+    assert.match(gcpTraffic("sctp", ["70000"]).malformed ?? "", /ports\[0\]/);
+  });
+
+  it("Kubernetes: protocol SCTP reads as SCTP ports, and a rule without ports allows every SCTP port too", () => {
+    assert.equal(k8sPortTraffic("SCTP", 3868, undefined).traffic.toString(), "sctp/3868");
+    assert.equal(k8sPortTraffic("SCTP", 2905, 2910).traffic.toString(), "sctp/2905-2910");
+    assert.equal(k8sPortTraffic("SCTP", 3868, undefined).complete, true);
+    const policy = normaliseNetworkPolicy({ metadata: { name: "p", namespace: "data" }, spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: {} }] }] } }, "p");
+    assert.ok(policy.ingress[0].traffic.covers(TrafficSet.of("sctp")), String(policy.ingress[0].traffic));
   });
 });

@@ -24,7 +24,8 @@ export const sgNoInternetAllPorts = stackRule({
     for (const e of worldExposure(stack, "ingress")) {
       const whole = PORTED_PROTOCOLS.filter((p) => e.traffic.covers(TrafficSet.of(p)));
       if (whole.length === 0) continue;
-      report(`security group ${groupName(e.view)} allows ${e.cidrs} to every ${whole.join(" and ")} port (${e.traffic}, via ${e.via})`, groupUrn(e.view));
+      const names = whole.length > 1 ? `${whole.slice(0, -1).join(", ")} and ${whole[whole.length - 1]}` : whole[0];
+      report(`security group ${groupName(e.view)} allows ${e.cidrs} to every ${names} port (${e.traffic}, via ${e.via})`, groupUrn(e.view));
     }
   },
 });

@@ -8,6 +8,12 @@ describeRule(naclNoInternetAdminPorts, {
   nonCompliant: [
     { title: "a standalone entry allows 22 from the world before the deny", edit: all(setIn("admin-from-vpn", "cidrBlock", "0.0.0.0/0"), setIn("admin-from-vpn", "ruleNumber", 90)), expect: [/network ACL public entry 90 \(rule admin-from-vpn\) allows 0\.0\.0\.0\/0 to admin port tcp\/22/] },
     { title: "the deny of 3389 turned into an allow", edit: setIn("public", "ingress.1.action", "allow"), expect: [/public entry 101 \(ingress\[1\]\) allows 0\.0\.0\.0\/0 to admin port tcp\/3389/] },
+    {
+      title: "an SCTP admin port under a 132 entry from the world (AWS matches it on every port, whatever its ports)",
+      edit: setIn("public", "ingress.0", { ruleNo: 5, action: "allow", protocol: "132", fromPort: 80, toPort: 80, cidrBlock: "0.0.0.0/0" }),
+      config: { adminPorts: ["tcp/3389", "sctp/3868"] },
+      expect: [/public entry 5 \(ingress\[0\]\) allows 0\.0\.0\.0\/0 to admin port sctp\/3868/],
+    },
     { title: "the deny of 22 moved behind the ephemeral allow stretched to 22", edit: all(setIn("public", "ingress.0.ruleNo", 130), setIn("public", "ingress.3.fromPort", 22)), expect: [/entry 120 \(ingress\[3\]\) allows 0\.0\.0\.0\/0 to admin port tcp\/22/] },
     {
       title: "22 open to the world in two /1 entries, ahead of the deny",
@@ -70,7 +76,18 @@ describeRule(naclNoAllowAll, {
         setIn("public", "ingress.1", { ruleNo: 2, action: "allow", protocol: "udp", fromPort: 0, toPort: 65535, cidrBlock: "0.0.0.0/0" }),
         setIn("public", "ingress.2", { ruleNo: 3, action: "allow", protocol: "icmp", fromPort: -1, toPort: -1, cidrBlock: "0.0.0.0/0" }),
       ),
-      expect: [/network ACL public allows all traffic from the whole internet through entry 1 \(ingress\[0\]\), entry 2 \(ingress\[1\]\), entry 3 \(ingress\[2\]\) together/],
+      // Without an SCTP entry the three filter nothing that matters, but they are not all traffic.
+      expect: [/network ACL public allows all TCP, UDP and ICMP traffic from the whole internet through entry 1 \(ingress\[0\]\), entry 2 \(ingress\[1\]\), entry 3 \(ingress\[2\]\) together/],
+    },
+    {
+      title: "allow-all split by protocol: tcp, udp, icmp and SCTP (132, every port whatever its ports) entries from the world",
+      edit: all(
+        setIn("public", "ingress.0", { ruleNo: 1, action: "allow", protocol: "tcp", fromPort: 0, toPort: 65535, cidrBlock: "0.0.0.0/0" }),
+        setIn("public", "ingress.1", { ruleNo: 2, action: "allow", protocol: "udp", fromPort: 0, toPort: 65535, cidrBlock: "0.0.0.0/0" }),
+        setIn("public", "ingress.2", { ruleNo: 3, action: "allow", protocol: "icmp", fromPort: -1, toPort: -1, cidrBlock: "0.0.0.0/0" }),
+        setIn("public", "ingress.3", { ruleNo: 4, action: "allow", protocol: "132", fromPort: 3868, toPort: 3868, cidrBlock: "0.0.0.0/0" }),
+      ),
+      expect: [/network ACL public allows all traffic from the whole internet through entry 1 \(ingress\[0\]\), entry 2 \(ingress\[1\]\), entry 3 \(ingress\[2\]\), entry 4 \(ingress\[3\]\) together/],
     },
   ],
   compliant: [

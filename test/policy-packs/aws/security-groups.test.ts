@@ -13,10 +13,12 @@ describeRule(sgNoInternetAdminPorts, {
     { title: "standalone rule joined by URN opens 22 to 0.0.0.0/0", edit: setIn("ssh-from-vpn", "cidrBlocks", ["0.0.0.0/0"]), expect: [/web .*0\.0\.0\.0\/0 to admin port tcp\/22 \(via rule ssh-from-vpn\)/] },
     { title: "inline range 443-3389 reaches RDP", edit: setIn("web", "ingress.0.toPort", 3389), expect: [/web allows 0\.0\.0\.0\/0, ::\/0 to admin port tcp\/3389 \(via ingress\[0\]\)/] },
     { title: "two /1 halves in two rules are the internet", edit: all(setIn("ssh-from-vpn", "cidrBlocks", ["0.0.0.0/1"]), add(halfRule)), expect: [/0\.0\.0\.0\/0 to admin port tcp\/22 \(via ingress\[1\], rule ssh-from-vpn, rule upper-half\)/] },
+    { title: "an SCTP admin port under a 132 rule from the world (every SCTP port, whatever its ports)", edit: all(setIn("ssh-from-vpn", "protocol", "132"), setIn("ssh-from-vpn", "cidrBlocks", ["0.0.0.0/0"])), config: { adminPorts: ["sctp/3868"] }, expect: [/web allows 0\.0\.0\.0\/0 to admin port sctp\/3868 \(via rule ssh-from-vpn\)/] },
     { title: "the prefix list the rule depends on covers the internet", edit: setIn("office", "entries", [{ cidr: "0.0.0.0/0" }]), expect: [/web allows 0\.0\.0\.0\/0 to admin port tcp\/22 \(via ingress\[1\]\)/] },
   ],
   compliant: [
     { title: "protocol -1 from the VPN only", edit: setIn("ssh-from-vpn", "protocol", "-1"), expect: [] },
+    { title: "an SCTP admin port, with SCTP open to the VPN only", edit: setIn("ssh-from-vpn", "protocol", "132"), config: { adminPorts: ["sctp/3868"] }, expect: [] },
     { title: "a configured admin port elsewhere leaves 22 alone", edit: setIn("ssh-from-vpn", "cidrBlocks", ["0.0.0.0/0"]), config: { adminPorts: ["tcp/2222"] }, expect: [] },
   ],
   unknown: [
@@ -30,7 +32,8 @@ describeRule(sgNoInternetAdminPorts, {
 describeRule(sgNoInternetAllPorts, {
   base: sgStack(),
   nonCompliant: [
-    { title: "protocol -1 from the world", edit: all(setIn("ssh-from-vpn", "protocol", "-1"), setIn("ssh-from-vpn", "cidrBlocks", ["0.0.0.0/0"])), expect: [/web allows 0\.0\.0\.0\/0, ::\/0 to every tcp and udp port \(all, via ingress\[0\], rule ssh-from-vpn\)/] },
+    { title: "protocol -1 from the world", edit: all(setIn("ssh-from-vpn", "protocol", "-1"), setIn("ssh-from-vpn", "cidrBlocks", ["0.0.0.0/0"])), expect: [/web allows 0\.0\.0\.0\/0, ::\/0 to every tcp, udp and sctp port \(all, via ingress\[0\], rule ssh-from-vpn\)/] },
+    { title: "SCTP (132) from the world: AWS matches it on every SCTP port, whatever its ports", edit: all(setIn("ssh-from-vpn", "protocol", "132"), setIn("ssh-from-vpn", "cidrBlocks", ["0.0.0.0/0"])), expect: [/web allows 0\.0\.0\.0\/0, ::\/0 to every sctp port \(tcp\/443, sctp, via ingress\[0\], rule ssh-from-vpn\)/] },
     { title: "0-65535 spelled as a range", edit: all(setIn("web", "ingress.0.fromPort", 0), setIn("web", "ingress.0.toPort", 65535)), expect: [/every tcp port/] },
   ],
   unknown: [

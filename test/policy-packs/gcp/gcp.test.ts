@@ -25,6 +25,8 @@ describeRule(firewallNoInternetAdminPorts, {
   base: webIngress(),
   nonCompliant: [
     { title: "22 in the port list", edit: web("allows.0.ports", ["443", "22"]), expect: [/firewall web-in \(Firewall\) allows 0\.0\.0\.0\/0 to admin port tcp\/22/] },
+    { title: "an SCTP admin port in the sctp block's list", edit: all(web("allows.0.protocol", "sctp"), web("allows.0.ports", ["2905-2910"])), config: { adminPorts: ["sctp/2906"] }, expect: [/firewall web-in \(Firewall\) allows 0\.0\.0\.0\/0 to admin port sctp\/2906/] },
+    { title: "an SCTP admin port under protocol all", edit: web("allows.0.protocol", "all"), config: { adminPorts: ["SCTP/3868"] }, expect: [/admin port sctp\/3868/] },
     { title: "no source named: GCP applies 0.0.0.0/0", edit: all(web("sourceRanges", undefined), web("allows.0.ports", ["3389"])), expect: [/allows 0\.0\.0\.0\/0 \(no source named: GCP's default\) to admin port tcp\/3389/] },
     { title: "the internet as two halves, every tcp port", edit: all(web("sourceRanges", ["0.0.0.0/1", "128.0.0.0/1"]), web("allows.0.ports", [])), expect: [/allows 0\.0\.0\.0\/0 to admin port tcp\/22, tcp\/3389/] },
     {
@@ -82,7 +84,9 @@ describeRule(firewallNoInternetAdminPorts, {
 describeRule(firewallNoWidePorts, {
   base: webIngress(),
   nonCompliant: [
-    { title: "protocol all", edit: web("allows.0.protocol", "all"), expect: [/tcp\/0-65535, 65536 ports/, /udp\/0-65535, 65536 ports/] },
+    { title: "protocol all", edit: web("allows.0.protocol", "all"), expect: [/tcp\/0-65535, 65536 ports/, /udp\/0-65535, 65536 ports/, /sctp\/0-65535, 65536 ports/] },
+    { title: "sctp without ports", edit: all(web("allows.0.protocol", "sctp"), web("allows.0.ports", [])), expect: [/firewall web-in \(Firewall\) allows 0\.0\.0\.0\/0 to sctp\/0-65535, 65536 ports \(limit 100\)/] },
+    { title: "all protocols with only tcp and udp denied first leaves every SCTP port open", edit: all(web("allows.0.protocol", "all"), denyIn({ denies: [{ protocol: "tcp" }, { protocol: "udp" }] })), expect: [/sctp\/0-65535, 65536 ports \(limit 100\) \(what the earlier deny rule deny-in leaves of it\)/] },
     { title: "a 1000-port range", edit: web("allows.0.ports", ["8000-8999"]), expect: [/firewall web-in \(Firewall\) allows 0\.0\.0\.0\/0 to tcp\/8000-8999, 1000 ports \(limit 100\)/] },
     {
       title: "a deny evaluated first takes half of a wide range, the rest still too wide",
@@ -93,7 +97,8 @@ describeRule(firewallNoWidePorts, {
   compliant: [
     { title: "a deny evaluated first cuts a wide range into narrow ones", edit: all(web("allows.0.ports", ["8000-8999"]), denyIn({ denies: [{ protocol: "tcp", ports: ["8050-8949"] }] })), expect: [] },
     { title: "a wide range within a raised limit", edit: web("allows.0.ports", ["8000-8999"]), config: { maxPortRange: 1000 }, expect: [] },
-    { title: "all protocols, but every tcp and udp port denied first", edit: all(web("allows.0.protocol", "all"), denyIn({ denies: [{ protocol: "tcp" }, { protocol: "udp" }] })), expect: [] },
+    { title: "all protocols, but every tcp, udp and sctp port denied first", edit: all(web("allows.0.protocol", "all"), denyIn({ denies: [{ protocol: "tcp" }, { protocol: "udp" }, { protocol: "sctp" }] })), expect: [] },
+    { title: "sctp on one port", edit: all(web("allows.0.protocol", "sctp"), web("allows.0.ports", ["3868"])), expect: [] },
   ],
   unknown: [{ title: "an unknown protocol", edit: web("allows.0.protocol", U), expect: [] }],
 });
