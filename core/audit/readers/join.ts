@@ -25,12 +25,19 @@ export function joinInventory(results: readonly ReadResult[]): ReadResult[] {
     m.set(r, why);
     drop.set(file, m);
   };
+  /** Resources changed by the join, as copies: the results handed in are never modified. */
+  const changed = new Map<NetResource, NetResource>();
+  const propsToChange = (r: NetResource): Record<string, unknown> => {
+    let c = changed.get(r);
+    if (!c) changed.set(r, (c = { ...r, props: { ...r.props } }));
+    return c.props as Record<string, unknown>;
+  };
   results.forEach((res, file) =>
     res.resources.forEach((r) => {
       const seen = first.get(r.urn);
       if (!seen) return void first.set(r.urn, { r, file });
       // The first copy stays; fields only the later copy holds complete it.
-      const props = seen.r.props as Record<string, unknown>;
+      const props = propsToChange(seen.r);
       for (const [k, v] of Object.entries(r.props ?? {})) if (empty(props[k]) && !empty(v)) props[k] = v;
       dropIn(file, r, "read twice (e.g. in two outputs); merged into the first copy");
     }),
@@ -51,13 +58,14 @@ export function joinInventory(results: readonly ReadResult[]): ReadResult[] {
   const gcpRoutesRead = results.some((res) => res.format === "gcloud" && Object.keys(res.counts).some((k) => k.startsWith("compute#route")));
   if (gcpRoutesRead) {
     // gcloud's route list holds the default internet route when it exists: the engine must not assume one.
-    for (const { r } of all) if (r.type === GCP.network) (r.props as Record<string, unknown>).deleteDefaultRoutesOnCreate = true;
+    for (const { r } of all) if (r.type === GCP.network) propsToChange(r).deleteDefaultRoutesOnCreate = true;
   }
   return results.map((res, file) => {
     const dropped = drop.get(file);
     const counts: Record<string, number> = { ...res.counts };
     for (const why of dropped?.values() ?? []) counts[`also counted above, folded into another record: ${why}`] = (counts[`also counted above, folded into another record: ${why}`] ?? 0) + 1;
     const skipped: Skipped[] = res.skipped.filter((s) => !(s.kind === "AWS::EC2::PrefixList" && s.id && prefixLists.has(s.id)));
-    return { ...res, resources: dropped ? res.resources.filter((r) => !dropped.has(r)) : res.resources, skipped, counts };
+    const kept = dropped ? res.resources.filter((r) => !dropped.has(r)) : res.resources;
+    return { ...res, resources: kept.map((r) => changed.get(r) ?? r), skipped, counts };
   });
 }

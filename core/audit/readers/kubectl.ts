@@ -90,7 +90,7 @@ export function readKubectlDocuments(t: Tally, docs: readonly { doc: Record<stri
       t.count(`${label} (run by ${runBy} of the inventory, judged with it)`);
       continue;
     }
-    const [r] = k8sObjectsToResources([item.object], AUDIT_STACK, AUDIT_PROJECT);
+    const [r] = k8sObjectsToResources([{ ...item.object, apiVersion: item.apiVersion, kind: item.kind }], AUDIT_STACK, AUDIT_PROJECT);
     const id = text(m?.namespace) ? `${m!.namespace}/${name}` : name;
     t.resources.push({ ...r, id });
     t.count(label);
