@@ -383,7 +383,8 @@ export class AdminLayer {
               for (let b = a + 1; b < tier.length; b++) {
                 const clash = tier[a].some((x) => tier[b].some((y) => x.action !== y.action && !x.traffic.intersect(y.traffic).isEmpty()));
                 if (!clash) continue;
-                const key = `${tier[a][0].rule.resource} and ${tier[b][0].rule.resource}`;
+                const priority = this.anps.find((p) => tier[a][0].rule.urn === p.src.urn)?.src.priority;
+                const key = `${tier[a][0].rule.resource} and ${tier[b][0].rule.resource} share priority ${priority}`;
                 const otherKey = "pod" in o ? o.pod.ep.key : o.ext.endpoint.key;
                 const s = seen.get(key) ?? { example: `${dir} of ${pod.ep.key} ${dir === "ingress" ? "from" : "to"} ${otherKey}`, count: 0 };
                 s.count++;
@@ -396,7 +397,7 @@ export class AdminLayer {
     }
     return [...seen].map(
       ([key, s]) =>
-        `${key} share a priority and both match ${s.example}${s.count > 1 ? ` (and ${s.count - 1} more pair direction${s.count > 2 ? "s" : ""})` : ""} with different actions; the API leaves their order undefined, so such traffic is read as a "maybe" where the orders disagree`,
+        `${key} and both match ${s.example}${s.count > 1 ? ` (and ${s.count - 1} more pair direction${s.count > 2 ? "s" : ""})` : ""} with different actions; the API leaves their order undefined, so such traffic is read as a "maybe" where the orders disagree`,
     );
   }
 }

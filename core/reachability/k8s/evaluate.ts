@@ -8,6 +8,9 @@
  * labels), plus the internet and peers, which only ipBlock peers or rule-wide "from/to all" match.
  * An ipBlock may hold only part of the internet or of a peer (`except` cuts more out): those are
  * judged per address class (../addr-classes), so each answer says which addresses it is for.
+ * AdminNetworkPolicies decide before NetworkPolicies and a BaselineAdminNetworkPolicy after them
+ * (./anp); a pod no admin policy selects is judged exactly as without them. A workload's key is
+ * `<namespace>/<name>`, or `<namespace>/<kind>/<name>` where several workloads share the name.
  */
 import { CidrSet } from "../../net/cidr";
 import { TrafficSet } from "../../net/ports";

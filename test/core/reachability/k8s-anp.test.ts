@@ -101,6 +101,8 @@ describe("reachability / Kubernetes AdminNetworkPolicy and BaselineAdminNetworkP
     const deny = anp("deny-a", 2, { subject: tenant("b"), ingress: [{ name: "deny", action: "Deny", from: [tenant("a")] }] });
     const m = run(pass, deny, npAllow8080);
     assert.equal(allowed(m, "tenant-a/web", "tenant-b/api"), "tcp/8080");
+    // Both the Pass that handed it over and the NetworkPolicy rule that allowed it are named.
+    assert.deepEqual(by(m, "tenant-a/web", "tenant-b/api").filter((r) => !r.includes("not isolated")).sort(), ["AdminNetworkPolicy pass-a rule to-owners (priority 1)", "api-8080 ingress[0]"]);
     assert.match(reasons(m, "tenant-a/web", "tenant-b/api", TrafficSet.of("tcp", 443))[0], /no ingress rule in NetworkPolicy api-8080/);
     // The worker is not isolated by any NetworkPolicy: after Pass, no baseline, so allowed.
     assert.equal(allowed(m, "tenant-a/web", "tenant-b/worker"), "all");
@@ -187,12 +189,12 @@ describe("reachability / Kubernetes AdminNetworkPolicy and BaselineAdminNetworkP
     const m = run(allow, deny);
     assert.equal(allowed(m, "tenant-a/web", "tenant-b/api"), TrafficSet.ALL.subtract(TrafficSet.of("tcp", 8080)).toString());
     assert.equal(possible(m, "tenant-a/web", "tenant-b/api"), "all");
-    const note = m.notes.find((n) => /share a priority/.test(n));
+    const note = m.notes.find((n) => /share priority 10/.test(n));
     assert.ok(note && note.includes("AdminNetworkPolicy allow-a") && note.includes("AdminNetworkPolicy deny-a"), m.notes.join("\n"));
     // Agreeing policies of one priority give a certain answer and no note.
     const both = run(allow, anp("allow-too", 10, { subject: tenant("b"), ingress: [{ action: "Allow", from: [tenant("a")] }] }), npDenyAll);
     assert.equal(allowed(both, "tenant-a/web", "tenant-b/api"), "all");
-    assert.ok(!both.notes.some((n) => /share a priority/.test(n)));
+    assert.ok(!both.notes.some((n) => /share priority/.test(n)));
   });
 
   it("unknowns at preview: unknown priority, action or peers make 'maybe', never a crash or a certain deny", () => {
