@@ -5,7 +5,8 @@
  * (`ingress`, `egress`, `routes`) the cloud holds. Resources pair by URN without its stack part.
  *
  * Values are compared as the network reads them: lists of rules or addresses as sets (AWS keeps
- * them unordered), an absent value like an empty one, numbers like their decimal text, and a
+ * them unordered), an absent value like an empty one (inside a rule entry also like `false` or
+ * `0`, the defaults the provider writes out), numbers like their decimal text, and a
  * reference to another resource of the same stack by that resource (a preview's mock ids and
  * the cloud's real ids differ; the resource they name does not). A declared value unknown at
  * preview, or deployed as an encrypted secret, is not compared, and counted as such.
@@ -86,7 +87,9 @@ function canon(v: unknown, refOf: (id: string) => string | undefined): string {
   if (typeof v === "object") {
     const entries = Object.entries(v)
       .map(([k, x]) => [k, canon(x, refOf)] as const)
-      .filter(([, x]) => x !== EMPTY && x !== "false")
+      // Inside an entry the provider writes its defaults out (`ipv6CidrBlock: ""`, `icmpType: 0`,
+      // `self: false`) where the program left them: the same rule.
+      .filter(([, x]) => x !== EMPTY && x !== "false" && x !== "0")
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return entries.length ? `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${x}`).join(",")}}` : EMPTY;
   }

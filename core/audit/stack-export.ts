@@ -205,10 +205,10 @@ function separatelyManagedRules(resources: readonly NetResource[]): Map<string, 
 /** An SG entry less the peers a separate resource manages; undefined when nothing is left. */
 function entryLeft(sgId: string, entry: Record<string, unknown>, managed: Set<string>): Record<string, unknown> | undefined {
   const head = ruleHead(entry, "protocol");
-  const left = Object.fromEntries(ENTRY_PEERS.map(([field, kind]) => [field, strings(entry[field]).filter((v) => !managed.has(peerKey(head, kind, v, sgId)))]));
+  const left = Object.fromEntries(ENTRY_PEERS.filter(([field]) => field in entry).map(([field, kind]) => [field, strings(entry[field]).filter((v) => !managed.has(peerKey(head, kind, v, sgId)))]));
   const self = entry.self === true && !managed.has(`${head}|self`);
   if (!self && Object.values(left).every((l) => l.length === 0)) return undefined;
-  return { ...entry, ...left, self };
+  return { ...entry, ...left, ...("self" in entry ? { self } : {}) };
 }
 
 const ROUTE_DESTINATIONS: [string, string][] = [["cidrBlock", "destinationCidrBlock"], ["ipv6CidrBlock", "destinationIpv6CidrBlock"], ["destinationPrefixListId", "destinationPrefixListId"]];
