@@ -11,7 +11,8 @@ import { parseIntent, type IntentInput } from "../../core/intent";
 import { IntentError } from "../../core/intent/errors";
 import { formatPortSpec, parsePortSpec, TrafficSet, type PortSpec } from "../../core/net";
 import { intentFlowTuples } from "../../core/rules";
-import { planAwsRulesForIntent, type NaclEntry } from "../../core/rules/aws";
+import { planAddresses } from "../../core/addressing";
+import { planAwsRulesForIntent, renderAwsPlanText, type NaclEntry } from "../../core/rules/aws";
 import { gcpFlowTuples, planGcpNetwork } from "../../core/rules/gcp";
 import { k8sFlowTuples, planK8s } from "../../core/rules/k8s";
 import { awsTraffic, gcpTraffic, k8sPortTraffic, normaliseNetworkPolicy } from "../../core/resources";
@@ -108,6 +109,13 @@ describe("SCTP: AWS security groups and NACLs (protocol 132)", () => {
     assert.ok(naclAllows(app.nacl.ingress, DATA, "sctp", 40000));
     // Data still admits no TCP from app: the SCTP entries opened SCTP alone.
     assert.ok(!naclAllows(data.nacl.ingress, APP, "tcp", 3868));
+  });
+
+  it("prints the rules as sctp in `netseg plan`, never as 132 with ports", () => {
+    const text = renderAwsPlanText(planAddresses(parseIntent(telco([{ from: "app", to: "data", ports: ["sctp"] }]))), plan);
+    assert.match(text, /out-data-sctp\s+to\s+sg:data\s+sctp\s/);
+    assert.match(text, /allow\s+from\s+10\.30\.16\.0\/20\s+sctp\s+app to data sctp \(request\)/);
+    assert.doesNotMatch(text, /132/);
   });
 
   it("reads back, as flow tuples, exactly the intent's SCTP flow", () => {
