@@ -232,4 +232,32 @@ describe("reachability / Kubernetes AdminNetworkPolicy, NetworkPolicy and baseli
       { numRuns: 200 },
     );
   });
+
+  it("any field of an AdminNetworkPolicy or baseline replaced by an unknown or a value of the wrong shape: no crash", function () {
+    this.timeout(300_000);
+    const odd = fc.constantFrom<unknown>("04da6b54-80e4-46f7-96ec-b56ff0331ba9", "3eeb2bf0-c639-47a8-9e75-3b44932eb421", null, 42, -1, "x", [], {}, [null], true);
+    fc.assert(
+      fc.property(clusterArb, fc.nat(), odd, (c, pick, value) => {
+        const docs = manifests(c);
+        const admin = docs.filter((d) => /AdminNetworkPolicy/.test(d.kind));
+        if (!admin.length) return;
+        // Every object or array node under the policy, one of them made odd.
+        const nodes: { parent: any; key: string | number }[] = [];
+        const walk = (x: any) => {
+          if (!x || typeof x !== "object") return;
+          for (const k of Object.keys(x)) {
+            nodes.push({ parent: x, key: Array.isArray(x) ? Number(k) : k });
+            walk(x[k]);
+          }
+        };
+        const target = admin[pick % admin.length];
+        walk(target.spec);
+        const n = nodes[pick % nodes.length];
+        n.parent[n.key] = value;
+        const m = analyseReachability(k8sObjectsToResources(docs));
+        assert.ok(m.pairs.length > 0);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
