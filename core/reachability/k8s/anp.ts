@@ -255,7 +255,8 @@ export interface AdminEntry {
 /** The AdminNetworkPolicies of one priority (or of unknown priority) matching a pair: each one's entries. */
 type Tier = readonly (readonly AdminEntry[])[];
 
-const MAX_ORDERS = 24;
+/** Orders tried for ANPs of one priority matching one pair (5 tied policies); past it, tied rules only "may" match. */
+const MAX_ORDERS = 120;
 
 /**
  * The AdminNetworkPolicy and BaselineAdminNetworkPolicy rules of a cluster, matched against its

@@ -197,6 +197,19 @@ describe("reachability / Kubernetes AdminNetworkPolicy and BaselineAdminNetworkP
     assert.ok(!both.notes.some((n) => /share priority/.test(n)));
   });
 
+  it("ANPs of one priority are tried in every order (up to five matching one pair), past that every tied rule only 'may' decide", () => {
+    const deny = (i: number) => anp(`deny-${i}`, 10, { subject: tenant("b"), ingress: [{ action: "Deny", from: [tenant("a")], ports: [tcp(8080 + i)] }] });
+    const allowAll = anp("allow-a", 10, { subject: tenant("b"), ingress: [{ action: "Allow", from: [tenant("a")] }] });
+    const five = run(...[0, 1, 2, 3].map(deny), allowAll, npDenyAll);
+    // Every order allows what no Deny names; each Deny's port is allowed in the orders where allow-a comes first.
+    assert.equal(allowed(five, "tenant-a/web", "tenant-b/api"), TrafficSet.ALL.subtract(TrafficSet.of("tcp", 8080, 8083)).toString());
+    assert.equal(possible(five, "tenant-a/web", "tenant-b/api"), "all");
+    assert.equal(five.notes.filter((n) => /share priority 10/.test(n)).length, 4);
+    const six = run(...[0, 1, 2, 3, 4].map(deny), allowAll, npDenyAll);
+    assert.equal(allowed(six, "tenant-a/web", "tenant-b/api"), "nothing");
+    assert.equal(possible(six, "tenant-a/web", "tenant-b/api"), "all");
+  });
+
   it("unknowns at preview: unknown priority, action or peers make 'maybe', never a crash or a certain deny", () => {
     const unknownPriority = anp("later", UNKNOWN_NUMBER, { subject: tenant("b"), ingress: [{ name: "deny", action: "Deny", from: [tenant("a")] }] });
     const allow = anp("allow-a", 10, { subject: tenant("b"), ingress: [{ name: "allow", action: "Allow", from: [tenant("a")] }] });
