@@ -60,12 +60,23 @@ function awsFlowTuples(plan: AwsRulePlan): FlowTuple[] {
 /** A NetworkPolicy filters TCP, UDP and SCTP only: the Kubernetes planner refuses ICMP flows. */
 const usesIcmp = (intent: Intent) => intent.flows.some((f) => f.ports.some((p) => p.protocol === "icmp"));
 
+const sctpOf = (f: Intent["flows"][number]) => f.ports.filter((p) => p.protocol === "sctp");
+/** AWS matches SCTP rules on every port: a port-limited SCTP flow is refused there. */
+const usesNarrowSctp = (intent: Intent) => intent.flows.some((f) => sctpOf(f).some((p) => p.from !== 0 || p.to !== 65535));
+/** SCTP to the internet through a NAT gateway (AWS, zones not internet-facing) or Cloud NAT (GCP, every zone) is refused. */
+const sctpToInternet = (intent: Intent, zones: readonly string[]) => intent.flows.some((f) => f.to.kind === "internet" && f.from.kind === "zone" && zones.includes(f.from.zone) && sctpOf(f).length > 0);
+
 function allClouds(intent: Intent): Record<string, FlowTuple[]> {
-  const out: Record<string, FlowTuple[]> = {
-    gcp: planGcpNetwork(intent, { regions: ["europe-west1", "us-east1"] }).flowTuples(),
-    aws: awsFlowTuples(planAwsRulesForIntent(intent)),
-  };
-  if (usesIcmp(intent)) assert.throws(() => planK8s(intent), (e: unknown) => e instanceof IntentError && /icmp cannot be allowed on Kubernetes/.test(e.message));
+  const out: Record<string, FlowTuple[]> = {};
+  const refused = (plan: () => unknown, why: RegExp) => assert.throws(plan, (e: unknown) => e instanceof IntentError && why.test(e.message));
+  const gcp = () => planGcpNetwork(intent, { regions: ["europe-west1", "us-east1"] });
+  if (sctpToInternet(intent, ["web", "batch"])) refused(gcp, /Cloud NAT, which translates TCP, UDP and ICMP only/);
+  else out.gcp = gcp().flowTuples();
+  const aws = () => planAwsRulesForIntent(intent);
+  if (usesNarrowSctp(intent)) refused(aws, /AWS security groups and network ACLs match SCTP \(protocol 132\) on every port/);
+  else if (sctpToInternet(intent, ["batch"])) refused(aws, /an AWS NAT gateway carries TCP, UDP and ICMP only/);
+  else out.aws = awsFlowTuples(aws());
+  if (usesIcmp(intent)) refused(() => planK8s(intent), /icmp cannot be allowed on Kubernetes/);
   else out.k8s = k8sFlowTuples(planK8s(intent), intent);
   return out;
 }
@@ -89,7 +100,7 @@ const PAIRS: [string, string][] = [
   ["batch", "internet"],
   ...PEERS.flatMap((p) => zoneNames.flatMap((z): [string, string][] => [[p.name, z], [z, p.name]])),
 ];
-const PORTS = ["tcp/443", "tcp/80", "tcp/8000-8100", "tcp/8080", "udp/53", "udp/5000-5010", "icmp", "all", "tcp/5432"];
+const PORTS = ["tcp/443", "tcp/80", "tcp/8000-8100", "tcp/8080", "udp/53", "udp/5000-5010", "icmp", "all", "tcp/5432", "sctp", "sctp/3868", "sctp/2905-2910"];
 
 const intentArb = fc
   .record({
@@ -119,7 +130,8 @@ describe("cross-cloud: the three platforms' plans allow the same flows", () => {
         const intent = parseIntent(input);
         const expected = intentFlowTuples(intent);
         const clouds = allClouds(intent);
-        assert.equal(Object.keys(clouds).length, usesIcmp(intent) ? 2 : 3);
+        const expectedClouds = [!sctpToInternet(intent, ["web", "batch"]), !usesNarrowSctp(intent) && !sctpToInternet(intent, ["batch"]), !usesIcmp(intent)].filter(Boolean).length;
+        assert.equal(Object.keys(clouds).length, expectedClouds);
         for (const [cloud, tuples] of Object.entries(clouds)) assert.deepEqual(tuples, expected, cloud);
       }),
       { numRuns: 60, seed: 20240611 },
