@@ -25,8 +25,8 @@ export interface Entry {
 
 /** Allow-only rules that add up: anything no rule allows is denied. */
 export function allowStage(label: string, entries: Iterable<Entry>, missing: string): Stage {
-  const lower: Interval<number>[][] = [[], [], []];
-  const upper: Interval<number>[][] = [[], [], []];
+  const lower: Interval<number>[][] = PROTOCOLS.map(() => []);
+  const upper: Interval<number>[][] = PROTOCOLS.map(() => []);
   const grants: Grant[] = [];
   for (const e of entries) {
     if (e.match === "no" || e.action !== "allow") continue;
