@@ -77,7 +77,11 @@ export function draftPeers(resources: readonly NetResource[]): DraftPeer[] {
 
 function wideness(from: string, traffic: TrafficSet): string[] {
   const warnings: string[] = [];
-  if (traffic.covers(TrafficSet.of("tcp")) && traffic.covers(TrafficSet.of("udp"))) warnings.push(`TOO WIDE: all traffic from ${from} is allowed (an any-any rule); narrow it to the ports the service uses`);
+  const whole = (["tcp", "udp"] as const).filter((p) => traffic.covers(TrafficSet.of(p)));
+  if (whole.length) {
+    const what = whole.length === 2 ? "all traffic" : `every ${whole[0].toUpperCase()} port`;
+    warnings.push(`TOO WIDE: ${what} from ${from} is allowed (an any-any rule); narrow it to the ports the service uses`);
+  }
   if (from === "internet") {
     for (const [port, what] of ADMIN_PORTS) {
       if (!TrafficSet.of("tcp", port, port).intersect(traffic).isEmpty()) warnings.push(`TOO WIDE: ${what} (tcp/${port}) is open to the whole internet; admin access belongs behind a bastion, VPN or SSM`);

@@ -5,7 +5,8 @@
  * `propertyDependencies`, `provider`, `delete`, `pendingReplacement`, `external`...).
  *
  * A resource's properties are its outputs (what the provider last read, so what a refresh saw)
- * over its inputs (what the program asked for): deployed values win. Secrets are stored as
+ * over its inputs (what the program asked for): deployed values win, an output the provider left
+ * as an empty string counting as unset. Secrets are stored as
  * `{<sig>: <secret sig>, ciphertext}` (or `plaintext`, a JSON text, with `--show-secrets`): a
  * plaintext is decoded, a ciphertext becomes Pulumi's unknown value, so the engine treats it as
  * "could be anything" and never as a wrong "denied". Components and providers are no network
@@ -56,6 +57,18 @@ export function revealSecrets(v: unknown): { value: unknown; encrypted: number }
     return Object.fromEntries(Object.entries(r).map(([k, e]) => [k, walk(e)]));
   };
   return { value: walk(v), encrypted };
+}
+
+/**
+ * Outputs less the empty strings the Terraform-bridged providers write for an optional text left
+ * unset (`ipv6CidrBlock: ""` in every NACL entry, `natGatewayId: ""` in every route): read as
+ * values, they would be malformed addresses and targets.
+ */
+function withoutUnsetStrings(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutUnsetStrings);
+  const r = asRecord(v);
+  if (!r) return v;
+  return Object.fromEntries(Object.entries(r).filter(([, e]) => e !== "").map(([k, e]) => [k, withoutUnsetStrings(e)]));
 }
 
 /** The logical name of a URN (`urn:pulumi:stack::project::type::name`). */
@@ -123,7 +136,7 @@ export function readStackExport(file: string, doc: unknown, text?: string): Read
     }
     const inputs = revealSecrets(asRecord(r.inputs) ?? {});
     const outputs = revealSecrets(asRecord(r.outputs) ?? {});
-    const props = { ...(inputs.value as Record<string, unknown>), ...(outputs.value as Record<string, unknown>) };
+    const props = { ...(inputs.value as Record<string, unknown>), ...(withoutUnsetStrings(outputs.value) as Record<string, unknown>) };
     count(type);
     if (inputs.encrypted + outputs.encrypted > 0) count("encrypted secret values (read as unknown)");
     inlineOf.set(urn, new Set(Object.keys(asRecord(r.inputs) ?? {}).filter((k) => k === "ingress" || k === "egress" || k === "routes")));
