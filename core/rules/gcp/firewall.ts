@@ -135,7 +135,7 @@ function allowRule(ctx: FirewallContext, r: NeutralRule, issues: IntentIssue[]):
     return [];
   }
   if (!ingress && r.peer.kind === "cidrs" && r.peer.name === INTERNET_PEER && r.ports.some((p) => p.protocol === "sctp")) {
-    // The zone's instances have no external addresses: their internet traffic is Cloud NAT's, which translates TCP, UDP and ICMP only.
+    // netseg gives a zone its way to the internet through Cloud NAT (egress: nat), whose public NAT translates TCP, UDP and ICMP only.
     issues.push({ path: `${ctx.flowPath(r.flowKey)}.ports`, value: r.ports.filter((p) => p.protocol === "sctp").map(formatPortSpec).join(", "), message: `flow ${r.flowKey}: zone "${r.zone}" reaches the internet through Cloud NAT, which translates TCP, UDP and ICMP only, so SCTP to the internet cannot pass`, fix: "remove sctp from this flow, or reach the SCTP peer by its address block (a peer) over Cloud VPN or Interconnect" });
   }
   if (ranges.length === 0) {
