@@ -47,6 +47,7 @@ export class TenantNamespaces extends pulumi.ComponentResource {
     this.tenantNamespaces = Object.fromEntries(
       tenants.members.map((m) => [m.name, Object.fromEntries(tenants.zones.map((z) => [z.name, this.resources.namespaces[tenantNamespace(m.name, z.name)].metadata.name]))]),
     );
-    this.registerOutputs({ tenantNamespaces: this.tenantNamespaces, flowTuples: k8sFlowTuples(plan, layout.intent), ...guardrailOutputs(plan) });
+    // The intent as the cluster sees it (tenant zones as plain zones), so `netseg preview` can hold the matrix against it.
+    this.registerOutputs({ tenantNamespaces: this.tenantNamespaces, flowTuples: k8sFlowTuples(plan, layout.intent), intent: layout.intent, ...guardrailOutputs(plan) });
   }
 }

@@ -10,7 +10,7 @@
  * Deny, and "an owner's NetworkPolicy cannot open a path the intent forbids" needs the
  * forbidding to be an ANP Deny. A BANP deny is not enough: any NetworkPolicy allow outranks it.
  *
- * Per managed zone one ANP (priority `zones`), subject the zone's namespace by netseg's labels:
+ * Per managed zone one ANP (priority `zones` plus the zone's slot), subject the zone's namespace by netseg's labels:
  * - egress: Allow DNS (the cluster DNS pods on UDP and TCP 53; always wanted, and nothing below
  *   should be able to cut it);
  * - both ways: Pass for each declared flow between this zone and another managed zone, on the
@@ -28,7 +28,7 @@
  * the NetworkPolicies is which pod of the other side a rule names when one zone pair carries
  * several flows on one port (source A to X and B to Y: A to Y passes both ANPs).
  *
- * Per tenant one ANP (priority `tenants`, evaluated first) denies both ways every namespace
+ * Per tenant one ANP (priority `tenants` plus the tenant's slot) denies both ways every namespace
  * carrying another tenant's label; keyed by the tenant label alone, it also covers namespaces a
  * tenant gets outside the intent's zones. The zone ANPs already deny across tenants (no flow is
  * declared across them); the tenant ANP is the rule a reviewer reads.
@@ -51,6 +51,7 @@ import { TAG, MANAGED_BY } from "../../tags";
 import type { NeutralRule } from "../neutral";
 import {
   ADMIN_NETWORK_POLICY_API_VERSION,
+  ANP_MAX_PRIORITY,
   ANP_MAX_RULES,
   ANP_MAX_RULE_NAME,
   BASELINE_ADMIN_NETWORK_POLICY_NAME,
@@ -81,6 +82,20 @@ export interface GuardrailPlan {
 
 /** Which tenant each tenant zone belongs to (empty without tenants). */
 export type TenantOf = ReadonlyMap<string, string>;
+
+/**
+ * Where each guardrail sits in its priority range: every ANP gets a priority of its own (the API
+ * asks for unique priorities: two of one priority that could match one connection may be applied
+ * in any order, or one ignored). Ranks come from address slots, which the intent pins, so adding a
+ * zone or a tenant gives the new guardrail a new priority and moves no existing one.
+ */
+export interface GuardrailLayout {
+  readonly tenantOf: TenantOf;
+  /** Rank of each managed zone in the zones' range; default its slot. */
+  readonly zoneRank?: ReadonlyMap<string, number>;
+  /** Rank of each tenant in the tenants' range. */
+  readonly tenantRank?: ReadonlyMap<string, number>;
+}
 
 export function zoneGuardrailName(intent: string, zone: string): string {
   return `netseg-${intent}-zone-${zone}`;
@@ -197,7 +212,7 @@ function passRules(intent: Intent, cross: readonly CrossRule[]): { name: string;
     });
 }
 
-function zoneGuardrail(intent: Intent, zone: Zone, rules: readonly NeutralRule[], managed: ReadonlySet<string>, options: ResolvedK8sOptions, g: ResolvedGuardrails, tenantOf: TenantOf): AdminNetworkPolicy {
+function zoneGuardrail(intent: Intent, zone: Zone, rules: readonly NeutralRule[], managed: ReadonlySet<string>, options: ResolvedK8sOptions, g: ResolvedGuardrails, layout: GuardrailLayout): AdminNetworkPolicy {
   const cross = [...zoneRules(zone, rules, managed, options), ...proxyClientRules(zone, rules, managed, options)].filter((c) => c.peerZone !== zone.name);
   const ingress: AdminIngressRule<AdminAction>[] = [
     ...passRules(intent, cross.filter((c) => c.rule.direction === "ingress")).map((r) => withPorts({ name: r.name, action: "Pass" as const, from: [r.peer] }, r.ports)),
@@ -213,16 +228,17 @@ function zoneGuardrail(intent: Intent, zone: Zone, rules: readonly NeutralRule[]
     ...passRules(intent, cross.filter((c) => c.rule.direction === "egress")).map((r) => withPorts({ name: r.name, action: "Pass" as const, to: [r.peer] }, r.ports)),
     { name: "deny other zones", action: "Deny", to: [{ namespaces: otherZones(intent.name, zone.name) }] },
   ];
-  const tenant = tenantOf.get(zone.name);
+  const tenant = layout.tenantOf.get(zone.name);
+  const rank = layout.zoneRank?.get(zone.name) ?? zone.slot;
   return {
     apiVersion: ADMIN_NETWORK_POLICY_API_VERSION,
     kind: "AdminNetworkPolicy",
     metadata: { name: zoneGuardrailName(intent.name, zone.name), labels: metaLabels(intent.name, { [TAG.k8s.zone]: zone.name, ...(tenant ? { [TAG.k8s.tenant]: tenant } : {}) }) },
-    spec: { priority: g.priorities.zones, subject: { namespaces: zoneNamespaces(intent.name, zone.name) }, ingress, egress },
+    spec: { priority: g.priorities.zones + rank, subject: { namespaces: zoneNamespaces(intent.name, zone.name) }, ingress, egress },
   };
 }
 
-function tenantGuardrail(intent: string, tenant: string, g: ResolvedGuardrails): AdminNetworkPolicy {
+function tenantGuardrail(intent: string, tenant: string, rank: number, g: ResolvedGuardrails): AdminNetworkPolicy {
   const others: FullLabelSelector = {
     matchLabels: { [TAG.k8s.intent]: intent },
     matchExpressions: [
@@ -235,7 +251,7 @@ function tenantGuardrail(intent: string, tenant: string, g: ResolvedGuardrails):
     kind: "AdminNetworkPolicy",
     metadata: { name: tenantGuardrailName(intent, tenant), labels: metaLabels(intent, { [TAG.k8s.tenant]: tenant }) },
     spec: {
-      priority: g.priorities.tenants,
+      priority: g.priorities.tenants + rank,
       subject: { namespaces: { matchLabels: { [TAG.k8s.intent]: intent, [TAG.k8s.tenant]: tenant } } },
       ingress: [{ name: "deny other tenants", action: "Deny", from: [{ namespaces: others }] }],
       egress: [{ name: "deny other tenants", action: "Deny", to: [{ namespaces: others }] }],
@@ -281,6 +297,15 @@ function baselineGuardrail(intent: Intent, zones: readonly Zone[], rules: readon
 /** Problems that keep the guardrails from being planned: names the API server refuses, rule lists past the API's limit. */
 export function guardrailIssues(plan: GuardrailPlan): IntentIssue[] {
   const issues: IntentIssue[] = [];
+  const byPriority = new Map<number, string>();
+  for (const p of plan.adminNetworkPolicies) {
+    const prior = byPriority.get(p.spec.priority);
+    if (p.spec.priority > ANP_MAX_PRIORITY) {
+      issues.push({ path: "options.clusterGuardrails.priorities", value: String(p.spec.priority), message: `AdminNetworkPolicy ${p.metadata.name} would get priority ${p.spec.priority}, past the API's ${ANP_MAX_PRIORITY}`, fix: "start the range lower (priorities.zones or priorities.tenants)" });
+    } else if (prior !== undefined) {
+      issues.push({ path: "options.clusterGuardrails.priorities", value: String(p.spec.priority), message: `AdminNetworkPolicies ${prior} and ${p.metadata.name} would share priority ${p.spec.priority}, and the API leaves the order of one priority undefined`, fix: "move priorities.zones and priorities.tenants apart: each guardrail takes its start plus its slot" });
+    } else byPriority.set(p.spec.priority, p.metadata.name);
+  }
   for (const p of [...plan.adminNetworkPolicies, ...(plan.baselineAdminNetworkPolicy ? [plan.baselineAdminNetworkPolicy] : [])]) {
     const np = dns1123SubdomainProblem(p.metadata.name);
     if (np) issues.push({ path: "name", value: p.metadata.name, message: `the ${p.kind} name "${p.metadata.name}" derived from the intent name ${np}`, fix: "use a lower-case intent name (letters, digits, '-')" });
@@ -293,11 +318,12 @@ export function guardrailIssues(plan: GuardrailPlan): IntentIssue[] {
 }
 
 /** The guardrails of the managed zones. `rules` are the neutral rules of the managed zones. */
-export function planGuardrails(intent: Intent, rules: readonly NeutralRule[], options: ResolvedK8sOptions, g: ResolvedGuardrails, tenantOf: TenantOf): GuardrailPlan {
+export function planGuardrails(intent: Intent, rules: readonly NeutralRule[], options: ResolvedK8sOptions, g: ResolvedGuardrails, layout: GuardrailLayout): GuardrailPlan {
+  const tenantOf = layout.tenantOf;
   const zones = intent.zones.filter((z) => z.managed);
   const managed = new Set(zones.map((z) => z.name));
   const tenants = [...new Set(zones.map((z) => tenantOf.get(z.name)).filter((t): t is string => t !== undefined))].sort();
-  const adminNetworkPolicies = [...tenants.map((t) => tenantGuardrail(intent.name, t, g)), ...zones.map((z) => zoneGuardrail(intent, z, rules, managed, options, g, tenantOf))].sort((a, b) =>
+  const adminNetworkPolicies = [...tenants.map((t, i) => tenantGuardrail(intent.name, t, layout.tenantRank?.get(t) ?? i, g)), ...zones.map((z) => zoneGuardrail(intent, z, rules, managed, options, g, layout))].sort((a, b) =>
     a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0,
   );
   return g.baseline ? { adminNetworkPolicies, baselineAdminNetworkPolicy: baselineGuardrail(intent, zones, rules, managed, options) } : { adminNetworkPolicies };

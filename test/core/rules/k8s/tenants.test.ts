@@ -56,16 +56,19 @@ describe("k8s tenants on one cluster", () => {
     assert.equal(layout.intent.tenants, undefined);
   });
 
-  it("guardrails on by default: one ANP per tenant at priority 40 denying every other tenant's namespaces both ways", () => {
+  it("guardrails on by default: one ANP per tenant at priority 500 plus its slot, denying every other tenant's namespaces both ways", () => {
     const plan = planK8sTenants(fleet(["acme", "globex"]));
     const acme = JSON.parse(JSON.stringify(plan.adminNetworkPolicies!.find((p) => p.metadata.name === "netseg-fleet-tenant-acme")));
     const others = { matchLabels: { "netseg.dev/intent": "fleet" }, matchExpressions: [{ key: "netseg.dev/tenant", operator: "Exists" }, { key: "netseg.dev/tenant", operator: "NotIn", values: ["acme"] }] };
     assert.deepEqual(acme.spec, {
-      priority: 40,
+      priority: 500,
       subject: { namespaces: { matchLabels: { "netseg.dev/intent": "fleet", "netseg.dev/tenant": "acme" } } },
       ingress: [{ name: "deny other tenants", action: "Deny", from: [{ namespaces: others }] }],
       egress: [{ name: "deny other tenants", action: "Deny", to: [{ namespaces: others }] }],
     });
+    assert.equal(plan.adminNetworkPolicies!.find((p) => p.metadata.name === "netseg-fleet-tenant-globex")!.spec.priority, 501);
+    const priorities = plan.adminNetworkPolicies!.map((p) => p.spec.priority);
+    assert.equal(new Set(priorities).size, priorities.length, "every guardrail has a priority of its own");
     assert.equal(planK8sTenants(fleet(["acme"]), { clusterGuardrails: false }).adminNetworkPolicies, undefined);
   });
 
