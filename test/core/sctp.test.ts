@@ -145,6 +145,35 @@ describe("SCTP: AWS security groups and NACLs (protocol 132)", () => {
   });
 });
 
+describe("SCTP: AWS NACLs on random intents, against a reference evaluator", () => {
+  const ZONES = ["a", "b", "c"];
+  const HOST: Record<string, string> = { a: "10.30.0.10", b: "10.30.16.10", c: "10.30.32.10" };
+  const pairs = ZONES.flatMap((x) => ZONES.filter((y) => y !== x).map((y) => [x, y] as const));
+
+  it("property: SCTP passes a pair's four NACL checks (request out and in, reply out and in) exactly when an SCTP flow joins the two zones, either way", () => {
+    // AWS cannot hold SCTP to ports, so a flow's return entries open every SCTP port back: at NACL
+    // level the two directions are one; the security groups keep them apart (cross-cloud test).
+    const flowArb = fc.record({ pair: fc.constantFrom(...pairs), ports: fc.uniqueArray(fc.constantFrom("sctp", "tcp/443", "udp/53"), { minLength: 1, maxLength: 3 }) });
+    fc.assert(
+      fc.property(fc.uniqueArray(flowArb, { maxLength: 6, selector: (f) => f.pair.join("->") }), (flows) => {
+        const input = telco(flows.map((f) => ({ from: f.pair[0], to: f.pair[1], ports: f.ports })), ZONES.map((name, slot) => ({ name, slot })));
+        const plan = planAwsRulesForIntent(parseIntent(input));
+        for (const [x, y] of pairs) {
+          const joined = flows.some((f) => f.ports.includes("sctp") && ((f.pair[0] === x && f.pair[1] === y) || (f.pair[0] === y && f.pair[1] === x)));
+          const checks = [
+            naclAllows(zoneOf(plan, x).nacl.egress, HOST[y], "sctp", 3868),
+            naclAllows(zoneOf(plan, y).nacl.ingress, HOST[x], "sctp", 3868),
+            naclAllows(zoneOf(plan, y).nacl.egress, HOST[x], "sctp", 40000),
+            naclAllows(zoneOf(plan, x).nacl.ingress, HOST[y], "sctp", 40000),
+          ];
+          assert.deepEqual(checks, [joined, joined, joined, joined], `${x} -> ${y}: ${JSON.stringify(flows)}`);
+        }
+      }),
+      { numRuns: 60, seed: 132 },
+    );
+  });
+});
+
 describe("SCTP: GCP firewall rules (sctp with ports)", () => {
   const intent = parseIntent(telco([{ from: "app", to: "data", ports: ["sctp/3868", "sctp/2905-2910", "tcp/443"] }]));
   const plan = planGcpNetwork(intent, { regions: ["europe-west1"] });
