@@ -17,10 +17,6 @@ export type ProtocolOrAll = Protocol | "all";
 export const PORTED_PROTOCOLS = ["tcp", "udp", "sctp"] as const;
 export type PortedProtocol = (typeof PORTED_PROTOCOLS)[number];
 
-export function isPorted(p: ProtocolOrAll): p is PortedProtocol {
-  return p === "tcp" || p === "udp" || p === "sctp";
-}
-
 export const MIN_PORT = 0;
 export const MAX_PORT = 65535;
 /** Ephemeral ports used by return traffic through stateless filters (NACLs). */
