@@ -6,6 +6,7 @@
 import { Command } from "commander";
 import { faultExitCode, faultText, installFaultHandlers, isDebug } from "./faults";
 import { registerAuditCommand } from "./audit";
+import { registerFlowsCommand } from "./flows";
 import { registerPlanCommand } from "./plan";
 import { onSignals, stopEverything } from "./preview/cleanup";
 import { registerPreviewCommand } from "./preview";
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerPreviewCommand(program);
   registerSchemaCommand(program);
   registerAuditCommand(program);
+  registerFlowsCommand(program);
   return program;
 }
 
