@@ -10,3 +10,5 @@ export * from "./loadbalancer-allowlist";
 export * from "./istio-peer-authentication-strict";
 export * from "./istio-authorization-by-principal";
 export * from "./network-policy-well-formed";
+export * from "./admin-allow-sensitive-from-all";
+export * from "./cluster-guardrails-present";
