@@ -263,6 +263,34 @@ describe("k8s cluster guardrails", () => {
       assert.ok(connectionAllowed(noBanp.cluster, pod("data"), { ...pod("data"), name: "other" }, tcp(22)));
     });
 
+    it("an egress proxy running in a managed zone: its clients pass on the proxy port, nobody else reaches it", () => {
+      const intent = parseIntent({
+        name: "px",
+        addressSpace: "10.0.0.0/16",
+        zones: [
+          { name: "app", slot: 0, egress: "proxy" },
+          { name: "web", slot: 1 },
+          { name: "egress-proxy", slot: 2, egress: "nat", workloads: [{ name: "squid", labels: { app: "egress-proxy" } }] },
+        ],
+        flows: [{ from: "web", to: "app", ports: ["tcp/8080"] }],
+        egress: [{ from: "app", allow: ["api.example.com:443"] }],
+      });
+      const plan = planK8s(intent, { clusterGuardrails: true });
+      const proxyAnp = json(plan.adminNetworkPolicies!.find((p) => p.metadata.name === "netseg-px-zone-egress-proxy"));
+      assert.equal(proxyAnp.spec.ingress[0].action, "Pass");
+      assert.deepEqual(proxyAnp.spec.ingress[0].from, [{ namespaces: { matchLabels: { "netseg.dev/intent": "px", "netseg.dev/zone": "app" } } }]);
+      assert.deepEqual(proxyAnp.spec.ingress[0].ports, [{ portNumber: { protocol: "TCP", port: 3128 } }]);
+      const owner = ["app", "web", "egress-proxy"].flatMap((ns) => [openEverything(ns, "Ingress"), openEverything(ns, "Egress")]);
+      const plain = clusterOf(intent, plan);
+      const attacked = clusterOf(intent, plan, owner);
+      const pod = (ns: string, name = "stray") => plain.pods.find((p) => p.namespace === ns && p.name === name)!;
+      const proxyPort: RefTraffic = { protocol: "TCP", port: 3128 };
+      assert.ok(connectionAllowed(plain.cluster, pod("app"), pod("egress-proxy", "squid"), proxyPort), "app reaches its proxy");
+      assert.ok(connectionAllowed(attacked.cluster, pod("app"), pod("egress-proxy", "squid"), proxyPort));
+      assert.ok(!connectionAllowed(attacked.cluster, pod("web"), pod("egress-proxy", "squid"), proxyPort), "web has no allow-list: an owner's policy cannot open the proxy to it");
+      assert.ok(!connectionAllowed(attacked.cluster, pod("app"), pod("egress-proxy", "squid"), { protocol: "TCP", port: 22 }));
+    });
+
     it("tenants: nothing opens across tenants, a tenant's flows and the shared services work", () => {
       const intent = tenantsIntent(["acme", "globex", "initech"]);
       const layout = k8sTenantLayout(intent);
