@@ -41,7 +41,10 @@ export type K8sOptions = {
    * Cluster guardrails (off by default): per zone an AdminNetworkPolicy that allows DNS, passes
    * the intent's flows to NetworkPolicies and denies every other path to and from the other
    * zones, per tenant one that denies every other tenant, and the BaselineAdminNetworkPolicy;
-   * needs a CNI implementing policy.networking.k8s.io/v1alpha1. See guardrails.ts.
+   * needs a CNI implementing policy.networking.k8s.io/v1alpha1. `priorities` are where the
+   * ranges start (zones 10, tenants 500): each guardrail takes its start plus its zone's or
+   * tenant's slot, so every one has a priority of its own. `baseline: false` leaves the
+   * cluster's one BANP to another owner. See guardrails.ts.
    */
   clusterGuardrails?: boolean | { priorities?: { tenants?: number; zones?: number }; baseline?: boolean };
 };

@@ -3,9 +3,9 @@
  * egress, and one NetworkPolicy per flow target (the zone or a workload in it) carrying all of
  * that target's ingress and egress rules; in Istio mode mTLS and AuthorizationPolicies, in
  * Cilium mode FQDN policies; with `clusterGuardrails`, AdminNetworkPolicies and the
- * BaselineAdminNetworkPolicy (guardrails.ts), and the namespaces marked so. Pure data, sorted, so the same intent gives the same plan byte for
- * byte. Zones with `managed: false` exist already: they are referenced in selectors, never
- * given objects.
+ * BaselineAdminNetworkPolicy (guardrails.ts), the namespaces marked so. Pure data, sorted, so
+ * the same intent gives the same plan byte for byte. Zones with `managed: false` exist already:
+ * they are referenced in selectors, never given objects.
  */
 import { IntentError, type Intent, type Zone } from "../../intent";
 import { zoneMarks, TAG } from "../../tags";
@@ -37,7 +37,7 @@ export interface K8sPlan {
   readonly baselineAdminNetworkPolicy?: BaselineAdminNetworkPolicy;
 }
 
-/** How the namespaces of an intent map to tenants (see tenants.ts); absent for an intent without tenants. */
+/** How the zones of a tenant layout map to tenants and guardrail priorities (see tenants.ts); absent for an intent without tenants. */
 export type K8sTenancy = GuardrailLayout;
 
 function marks(intent: Intent, zone: Zone): Record<string, string> {
