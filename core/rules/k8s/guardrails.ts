@@ -10,7 +10,8 @@
  * Deny, and "an owner's NetworkPolicy cannot open a path the intent forbids" needs the
  * forbidding to be an ANP Deny. A BANP deny is not enough: any NetworkPolicy allow outranks it.
  *
- * Per managed zone one ANP (priority `zones` plus the zone's slot), subject the zone's namespace by netseg's labels:
+ * Per managed zone one ANP (priority `zones` plus the zone's slot), subject the zone's namespace
+ * by netseg's labels:
  * - egress: Allow DNS (the cluster DNS pods on UDP and TCP 53; always wanted, and nothing below
  *   should be able to cut it);
  * - both ways: Pass for each declared flow between this zone and another managed zone, on the
@@ -40,6 +41,12 @@
  * namespaces. Cross-zone traffic reaches it only when an ANP passed it (a declared zone pair and
  * port), so between zones it allows no more than the ANPs; inside one zone it may allow a port some
  * flow of that zone uses. It is one object per cluster: `baseline: false` leaves it to another owner.
+ *
+ * Outside the guardrails: paths to and from the internet and the intent's peers (v1alpha1
+ * ingress peers are namespaces and pods only; the NetworkPolicies keep deciding those), and
+ * namespaces the intent does not name. Every ANP gets a priority of its own (see
+ * GuardrailLayout); some CNIs accept fewer (OVN-Kubernetes: priorities 0-99, so at most 100
+ * ANPs), which a fleet of many tenants can outgrow.
  *
  * Namespaces are selected by netseg's intent, zone and tenant labels, which only whoever may
  * label namespaces (the platform team) can set; names are derived from the intent, zone and tenant
