@@ -6,7 +6,7 @@
  * without the needed fields) is a FlowInputError: the command exits 2.
  */
 import * as fs from "node:fs";
-import * as readline from "node:readline";
+import { StringDecoder } from "node:string_decoder";
 import * as zlib from "node:zlib";
 import { AwsFlowLogReader, FlowInputError, readGcpEntry, readGcpLine, type FlowAnalysis } from "../../core/flows";
 
@@ -51,46 +51,56 @@ export async function readFlowFile(file: string, analysis: FlowAnalysis, awsFiel
   }
   analysis.input(file);
   const raw = fs.createReadStream(file);
-  const stream = gz ? raw.pipe(zlib.createGunzip()) : raw;
-  let failure: unknown;
-  const fail = (err: unknown) => {
-    failure ??= err;
-    lines.close();
-  };
-  raw.on("error", fail);
-  stream.on("error", fail);
-  const lines = readline.createInterface({ input: stream, crlfDelay: Infinity });
+  const stream: NodeJS.ReadableStream = gz ? raw.pipe(zlib.createGunzip()) : raw;
+  // The file's own errors reach the decompressor's iterator too: a read error ends the pipe.
+  raw.on("error", (err) => (stream as zlib.Gunzip).destroy?.(err));
   let mode: "unknown" | "aws" | "gcp-lines" | "gcp-array" = "unknown";
   let aws: AwsFlowLogReader | undefined;
   const arrayText: string[] = [];
   let lineNo = 0;
-  try {
-    for await (const line of lines) {
-      lineNo++;
-      if (mode === "unknown") {
-        const t = line.trimStart();
-        if (t === "") {
-          analysis.add(undefined, { file, line: lineNo });
-          continue;
-        }
-        mode = t[0] === "[" ? "gcp-array" : t[0] === "{" ? "gcp-lines" : "aws";
-        if (mode === "aws") aws = new AwsFlowLogReader(file, awsFields);
-      }
-      const origin = { file, line: lineNo };
-      if (mode === "aws") {
-        try {
-          analysis.add(aws!.read(line, lineNo), origin);
-        } catch (err) {
-          throw new FlowInputError(`${file}:${lineNo}: ${(err as Error).message}`);
-        }
-      } else if (mode === "gcp-lines") analysis.add(readGcpLine(line, origin), origin);
-      else arrayText.push(line);
+  const onLine = (line: string) => {
+    lineNo++;
+    if (mode === "unknown") {
+      const t = line.trimStart();
+      if (t === "") return analysis.add(undefined, { file, line: lineNo });
+      mode = t[0] === "[" ? "gcp-array" : t[0] === "{" ? "gcp-lines" : "aws";
+      if (mode === "aws") aws = new AwsFlowLogReader(file, awsFields);
     }
+    const origin = { file, line: lineNo };
+    if (mode === "aws") {
+      let result;
+      try {
+        result = aws!.read(line, lineNo);
+      } catch (err) {
+        throw new FlowInputError(`${file}:${lineNo}: ${(err as Error).message}`);
+      }
+      analysis.add(result, origin);
+    } else if (mode === "gcp-lines") analysis.add(readGcpLine(line, origin), origin);
+    else arrayText.push(line);
+  };
+  const decoder = new StringDecoder("utf8");
+  let rest = "";
+  try {
+    for await (const chunk of stream) {
+      const text = rest + decoder.write(chunk as Buffer);
+      let from = 0;
+      for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", from)) {
+        const end = nl > from && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+        onLine(text.slice(from, end));
+        from = nl + 1;
+      }
+      rest = text.slice(from);
+    }
+    rest += decoder.end();
+    if (rest !== "") onLine(rest.endsWith("\r") ? rest.slice(0, -1) : rest);
+  } catch (err) {
+    if (err instanceof FlowInputError) throw err;
+    throw new FlowInputError(`cannot read the flow log ${file} (${code(err)}${gz ? ": the gzip stream is broken" : ""})`);
   } finally {
-    lines.close();
+    raw.destroy();
   }
-  if (failure) throw new FlowInputError(`cannot read the flow log ${file} (${code(failure)}${gz ? ": the gzip stream is broken" : ""})`);
-  if (mode === "gcp-array") {
+  // `mode` is set inside onLine, which TypeScript does not follow.
+  if ((mode as string) === "gcp-array") {
     let entries: unknown;
     try {
       entries = JSON.parse(arrayText.join("\n"));
