@@ -17,8 +17,7 @@ import { WORKLOAD_DISPLAYS, type WorkloadDisplay } from "../preview/analysis";
 import { PreviewError } from "../preview/errors";
 import { renderOutcome } from "../preview";
 import { DIAGRAM_FORMATS, REPORT_FORMATS, type DiagramFormat, type ReportFormat } from "../preview/report";
-import { writeDraftIntent } from "./draft";
-import { runAudit, type AuditReport } from "./run";
+import type { AuditReport } from "./run";
 
 export interface AuditCliOptions {
   from: string[];
@@ -63,11 +62,16 @@ export async function auditCommand(intents: string[], opts: AuditCliOptions): Pr
     if (opts.from.length === 0) throw new PreviewError("netseg audit needs the deployed state: pass --from <file-or-folder> (a `pulumi stack export` JSON, AWS CLI, gcloud or kubectl JSON; repeatable).");
     if (opts.draftIntent) {
       if (intents.length > 0) throw new PreviewError("--draft-intent proposes an intent from the inventory alone: pass no intent file with it.");
+      // Loaded on use: the engine and the policy rules would slow every other netseg command's start.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { writeDraftIntent } = require("./draft") as typeof import("./draft");
       const draft = writeDraftIntent(opts.from, opts.draftIntent);
       process.stderr.write(`${draft.summary}\n`);
       return 0;
     }
     if (intents.length === 0) throw new PreviewError("netseg audit needs the intent to hold the deployed state against: netseg audit <intent.yaml...> --from <source...> (or --draft-intent <out.yaml> to propose one).");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { runAudit } = require("./run") as typeof import("./run");
     const report = await runAudit({ intentFiles: intents, from: opts.from, declared: opts.declared, ephemeralPorts: opts.ephemeralPorts, workloads: opts.workloads });
     const text = renderAudit(report, opts);
     if (opts.output) fs.writeFileSync(opts.output, text);
@@ -106,4 +110,4 @@ export function registerAuditCommand(program: Command): void {
     });
 }
 
-export { runAudit, type AuditReport, type AuditOptions } from "./run";
+export type { AuditReport, AuditOptions } from "./run";

@@ -7,6 +7,8 @@
 import * as fs from "node:fs";
 import { computeDrift, driftLine, type DeclaredResource, type DriftReport } from "../../core/audit/drift";
 import type { Skipped } from "../../core/audit/types";
+import { guessZones, taggedZones, withGuessedZones, type ZoneGuess, type ZoneMarks } from "../../core/audit/zones";
+import { loadIntentFile } from "../../core/intent";
 import type { EphemeralPorts, NetResource } from "../../core/reachability";
 import type { AnalysisFinding, AnalysisSection, WorkloadDisplay } from "../preview/analysis";
 import { PreviewError } from "../preview/errors";
@@ -44,7 +46,12 @@ export interface AuditState {
 export function readState(from: readonly string[]): AuditState {
   const sources = readSources(from);
   const resources = sources.flatMap((s) => s.resources);
-  const recorded: RecordedResource[] = resources.map((r, index) => {
+  return { resources, recorded: asRecorded(resources), sources };
+}
+
+/** Resources as the preview's recorder holds them (deployed values as inputs and outputs). */
+export function asRecorded(resources: readonly NetResource[]): RecordedResource[] {
+  return resources.map((r, index) => {
     const props = { ...(r.inputs ?? {}), ...(r.props ?? {}) };
     return {
       index,
@@ -61,7 +68,28 @@ export function readState(from: readonly string[]): AuditState {
       options: { protect: false, ignoreChanges: [], additionalSecretOutputs: [], aliases: [], customTimeouts: { create: 0, update: 0, delete: 0 } },
     };
   });
-  return { resources, recorded, sources };
+}
+
+/**
+ * Places untagged subnets in the intents' zones that no `netseg:zone` tag provides, as
+ * core/audit/zones guesses them (the guess `--draft-intent` made): a brownfield network is audited
+ * against its drafted intent before anyone tags it. Returns the resources and what was guessed.
+ */
+function placeIntentZones(resources: NetResource[], intentFiles: readonly string[]): { resources: NetResource[]; placed: ZoneGuess[] } {
+  const zones = new Map<string, ZoneMarks>();
+  for (const file of intentFiles) {
+    try {
+      for (const z of loadIntentFile(file).zones) zones.set(z.name, { internet: z.internet, sensitive: z.sensitive });
+    } catch {
+      // The analysis reports an intent it cannot read, as the preview does.
+    }
+  }
+  const tagged = taggedZones(resources);
+  const missing = new Map([...zones].filter(([n]) => !tagged.has(n)));
+  if (missing.size === 0) return { resources, placed: [] };
+  const placed = guessZones(resources).filter((g) => missing.has(g.zone));
+  // Placed with the intent's marks (internet, sensitive), as netseg tags its own subnets.
+  return { resources: withGuessedZones(resources, placed, missing), placed };
 }
 
 function loadDeclared(file: string): DeclaredResource[] {
@@ -93,7 +121,10 @@ function plural(n: number, word: string): string {
 
 export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   const declared = options.declared ? loadDeclared(options.declared) : undefined;
-  const { resources, recorded, sources } = readState(options.from);
+  const state = readState(options.from);
+  const { sources } = state;
+  const { resources, placed } = placeIntentZones(state.resources, options.intentFiles);
+  const recorded = placed.length ? asRecorded(resources) : state.recorded;
   const { project, stack } = stackOf(resources);
   const ctx = { project, stack, programDir: ".", outputs: {}, intentFiles: options.intentFiles, ephemeralPorts: options.ephemeralPorts, workloads: options.workloads };
   const reach = await reachabilityAnalysis(recorded, ctx);
@@ -113,7 +144,10 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
         })
         .join("; ") +
       `. ${notAnalysed.length === 0 ? "Every record was read." : `${plural(notAnalysed.length, "record")} not analysed (listed with the reason).`}`,
-    findings: notAnalysed.map((s): AnalysisFinding => ({ kind: "not-analysed", severity: "warning", message: `${s.file} ${s.at} (${s.kind}): ${s.reason}` })),
+    findings: [
+      ...notAnalysed.map((s): AnalysisFinding => ({ kind: "not-analysed", severity: "warning", message: `${s.file} ${s.at} (${s.kind}): ${s.reason}` })),
+      ...placed.map((g): AnalysisFinding => ({ kind: "zone-guessed", severity: "note", message: `subnet ${g.subnet} placed in zone ${g.zone} by its ${g.because} (no netseg:zone tag); tag it netseg:zone=${g.zone} to make it explicit`, urns: [g.urn] })),
+    ],
   };
   const analyses = [reach, readSection];
   let drift: AuditSummary["drift"];

@@ -1,15 +1,19 @@
 /**
  * A first intent for a network that exists already (brownfield adoption), drafted from what is
- * deployed: zones from the subnets' zone tags (`netseg:zone`, or the key given), each reachable
- * from the internet when the engine finds a path from it; peers from routes that leave the VPC
+ * deployed: zones from the subnets' `netseg:zone` tags, else as ./zones guesses them (tier tag,
+ * Name prefix, route table), each open to the internet when the engine finds a path from it (a
+ * route to an internet gateway alone is noted: inbound possible); peers from routes that leave the VPC
  * through a transit gateway, virtual private gateway or peering connection; and as flows exactly
  * the traffic the deployed rules let through (the matrix's `possible`, so that auditing the same
  * state against the draft finds no unintended path). What looks too wide is flagged in comments:
- * admin ports open to the world, all traffic allowed. Subnets no tag places are listed, not guessed.
+ * admin ports open to the world, all traffic allowed. Subnets with nothing to go by are listed.
  */
 import { Document, isMap, isSeq, type YAMLMap } from "yaml";
+import { formatAddress, parseCidr, type Cidr } from "../net/cidr";
 import { formatPortSpec, TrafficSet } from "../net/ports";
 import type { Matrix, NetResource } from "../reachability/model";
+import { TAG } from "../tags";
+import type { ZoneGuess } from "./zones";
 
 /** Ports that administer a host: open to the internet, they are flagged. */
 const ADMIN_PORTS: readonly [number, string][] = [
@@ -37,10 +41,22 @@ export interface DraftFlow {
   readonly warnings: string[];
 }
 
+export interface DraftZone {
+  readonly name: string;
+  readonly internet: "inbound" | "none";
+  readonly sensitive: boolean;
+  /** Its subnets, each with why it is in the zone (`tag netseg:zone`, `Name prod-app-a`...). */
+  readonly subnets: string[];
+  /** Some subnet of the zone routes 0.0.0.0/0 or ::/0 to an internet gateway. */
+  readonly internetRoute: boolean;
+}
+
 export interface Draft {
   readonly name: string;
   readonly addressSpace?: string;
-  readonly zones: { name: string; internet: "inbound" | "none"; sensitive: boolean }[];
+  /** The zones lie in several VPCs: `addressSpace` is the block of the one holding most of them. */
+  readonly addressSpaceSpread?: boolean;
+  readonly zones: DraftZone[];
   readonly peers: DraftPeer[];
   readonly flows: DraftFlow[];
   /** Networks no tag places in a zone (`subnet:<name>` endpoints). */
@@ -76,22 +92,87 @@ export function draftPeers(resources: readonly NetResource[]): DraftPeer[] {
 }
 
 function wideness(from: string, traffic: TrafficSet): string[] {
-  const warnings: string[] = [];
   const whole = (["tcp", "udp"] as const).filter((p) => traffic.covers(TrafficSet.of(p)));
+  const admin = from === "internet" ? ADMIN_PORTS.filter(([port]) => !TrafficSet.of("tcp", port, port).intersect(traffic).isEmpty()).map(([port, what]) => `${what} tcp/${port}`) : [];
+  const adminNote = admin.length ? ` (admin ports ${admin.join(", ")} among them: admin access belongs behind a bastion, VPN or SSM)` : "";
   if (whole.length) {
     const what = whole.length === 2 ? "all traffic" : `every ${whole[0].toUpperCase()} port`;
-    warnings.push(`TOO WIDE: ${what} from ${from} is allowed (an any-any rule); narrow it to the ports the service uses`);
+    return [`TOO WIDE: ${what} from ${from} is allowed (an any-any rule); narrow it to the ports the service uses${adminNote}`];
   }
-  if (from === "internet") {
-    for (const [port, what] of ADMIN_PORTS) {
-      if (!TrafficSet.of("tcp", port, port).intersect(traffic).isEmpty()) warnings.push(`TOO WIDE: ${what} (tcp/${port}) is open to the whole internet; admin access belongs behind a bastion, VPN or SSM`);
-    }
-  }
-  return warnings;
+  if (admin.length) return [`TOO WIDE: admin ports open to the whole internet: ${admin.join(", ")}; admin access belongs behind a bastion, VPN or SSM`];
+  return [];
 }
 
-/** The draft as plain data, from the deployed resources and their matrix (computed with the draft's peers). */
-export function draftIntent(name: string, resources: readonly NetResource[], matrix: Matrix, peers: readonly DraftPeer[]): Draft {
+/** The smallest IPv4 block holding every given block (the drafted intent's address space). */
+export function coveringCidr(blocks: readonly string[]): string | undefined {
+  const v4 = blocks.map((b) => parseCidr(b)).filter((c): c is Cidr => !("error" in c) && c.family === 4);
+  if (!v4.length) return undefined;
+  const start = v4.reduce((m, c) => (c.start < m ? c.start : m), v4[0].start);
+  const end = v4.reduce((m, c) => (c.end > m ? c.end : m), v4[0].end);
+  let prefix = 32;
+  while (prefix > 0 && (start >> BigInt(32 - prefix)) !== (end >> BigInt(32 - prefix))) prefix--;
+  const base = prefix === 0 ? 0n : (start >> BigInt(32 - prefix)) << BigInt(32 - prefix);
+  return `${formatAddress(4, base)}/${prefix}`;
+}
+
+/**
+ * The drafted intent's address space: the smallest block holding every zoned subnet. An intent's
+ * address space is one VPC's (at most a /16): zones over several VPCs get the block of the VPC
+ * holding most of their subnets (`spread`).
+ */
+export function draftAddressSpace(resources: readonly NetResource[]): { addressSpace?: string; spread: boolean } {
+  const zoned = resources
+    .filter((r) => r.type === "aws:ec2/subnet:Subnet" && typeof asRecord(props(r).tags)?.[TAG.aws.zone] === "string")
+    .map((r) => props(r).cidrBlock)
+    .filter((c): c is string => typeof c === "string");
+  const covering = coveringCidr(zoned);
+  if (!covering || Number(covering.split("/")[1]) >= 16) return { ...(covering ? { addressSpace: covering } : {}), spread: false };
+  const blocks = resources.filter((r) => r.type === "aws:ec2/vpc:Vpc").map((r) => props(r).cidrBlock).filter((c): c is string => typeof c === "string");
+  const holds = (vpc: string) => zoned.filter((c) => coveringCidr([vpc, c]) === coveringCidr([vpc])).length;
+  return { addressSpace: [...blocks].sort((a, b) => holds(b) - holds(a) || a.localeCompare(b))[0] ?? covering, spread: true };
+}
+
+/** Peers less the blocks that overlap the intent's own address space (another zone of it, not a peer). */
+export function outsidePeers(peers: readonly DraftPeer[], addressSpace: string | undefined): DraftPeer[] {
+  const own = addressSpace ? parseCidr(addressSpace) : undefined;
+  const inside = (c: string) => {
+    const x = parseCidr(c);
+    return own !== undefined && !("error" in own) && !("error" in x) && x.family === own.family && x.start <= own.end && own.start <= x.end;
+  };
+  return peers.map((p) => ({ ...p, cidrs: p.cidrs.filter((c) => !inside(c)) })).filter((p) => p.cidrs.length > 0);
+}
+
+/** Subnets whose route table sends a default route to an internet gateway, by subnet id. */
+function internetRouted(resources: readonly NetResource[]): Set<string> {
+  const tables = new Set<string>();
+  const toIgw = (route: Record<string, unknown>, dest: unknown) => (dest === "0.0.0.0/0" || dest === "::/0") && typeof route.gatewayId === "string" && route.gatewayId.startsWith("igw-");
+  for (const r of resources) {
+    const p = props(r);
+    if (r.type === "aws:ec2/route:Route" && typeof p.routeTableId === "string" && (toIgw(p, p.destinationCidrBlock) || toIgw(p, p.destinationIpv6CidrBlock))) tables.add(p.routeTableId);
+    if (r.type === "aws:ec2/routeTable:RouteTable" && r.id && Array.isArray(p.routes) && p.routes.some((x) => asRecord(x) && (toIgw(asRecord(x)!, asRecord(x)!.cidrBlock) || toIgw(asRecord(x)!, asRecord(x)!.ipv6CidrBlock)))) tables.add(r.id);
+  }
+  const subnets = new Set<string>();
+  const mains = new Map<string, string>();
+  const associated = new Map<string, string>();
+  for (const r of resources) {
+    const p = props(r);
+    if (r.type === "aws:ec2/routeTableAssociation:RouteTableAssociation" && typeof p.subnetId === "string" && typeof p.routeTableId === "string") associated.set(p.subnetId, p.routeTableId);
+    if (r.type === "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation" && typeof p.vpcId === "string" && typeof p.routeTableId === "string") mains.set(p.vpcId, p.routeTableId);
+  }
+  for (const r of resources) {
+    if (r.type !== "aws:ec2/subnet:Subnet" || !r.id) continue;
+    const vpc = props(r).vpcId;
+    const table = associated.get(r.id) ?? (typeof vpc === "string" ? mains.get(vpc) : undefined);
+    if (table && tables.has(table)) subnets.add(r.id);
+  }
+  return subnets;
+}
+
+/**
+ * The draft as plain data, from the deployed resources (guessed zones already tagged, see
+ * ./zones), their matrix (computed with the draft's peers) and the guesses made.
+ */
+export function draftIntent(name: string, resources: readonly NetResource[], matrix: Matrix, peers: readonly DraftPeer[], guesses: readonly ZoneGuess[] = []): Draft {
   const zoneEps = matrix.endpoints.filter((e) => e.kind === "zone" && e.zone !== undefined && !e.tenant && !e.sameAs);
   const zoneNames = [...new Set(zoneEps.map((e) => e.zone!))].sort();
   const keyOf = (id: string): string | undefined => {
@@ -115,11 +196,21 @@ export function draftIntent(name: string, resources: readonly NetResource[], mat
       const [from, to] = k.split("|");
       return { from, to, ports: t.toSpecs().map(formatPortSpec), warnings: wideness(from, t) };
     });
-  const vpcs = resources.filter((r) => r.type === "aws:ec2/vpc:Vpc").map((r) => props(r).cidrBlock).filter((c): c is string => typeof c === "string");
+  const because = new Map(guesses.map((g) => [g.urn, g.because]));
+  const routed = internetRouted(resources);
+  const subnetsOf = (zone: string) => resources.filter((r) => r.type === "aws:ec2/subnet:Subnet" && asRecord(props(r).tags)?.[TAG.aws.zone] === zone);
+  const { addressSpace, spread } = draftAddressSpace(resources);
   return {
     name,
-    ...(vpcs.length === 1 ? { addressSpace: vpcs[0] } : {}),
-    zones: zoneNames.map((z) => ({ name: z, internet: flows.some((f) => f.from === "internet" && f.to === z) ? "inbound" : "none", sensitive: zoneEps.some((e) => e.zone === z && e.sensitive === true) })),
+    ...(addressSpace ? { addressSpace } : {}),
+    addressSpaceSpread: spread,
+    zones: zoneNames.map((z) => ({
+      name: z,
+      internet: flows.some((f) => f.from === "internet" && f.to === z) ? "inbound" : "none",
+      sensitive: zoneEps.some((e) => e.zone === z && e.sensitive === true),
+      subnets: subnetsOf(z).map((r) => `${r.id ?? r.name} (${because.get(r.urn) ?? `tag ${TAG.aws.zone}`})`),
+      internetRoute: subnetsOf(z).some((r) => r.id !== undefined && routed.has(r.id)),
+    })),
     peers: [...peers],
     flows,
     unplaced: matrix.endpoints.filter((e) => e.kind === "zone" && e.zone === undefined && !e.sameAs).map((e) => e.key).sort(),
@@ -139,10 +230,25 @@ export function draftYaml(d: Draft, source: string): string {
     ` Drafted by \`netseg audit --draft-intent\` from ${source}.`,
     " Each flow is what the deployed rules let through today, not what should pass: review every",
     " one, narrow what is marked TOO WIDE, mark sensitive zones, then audit against this file.",
-    ...(d.addressSpace ? [] : [" addressSpace: no single VPC was read; set the network's CIDR."]),
+    ...(!d.addressSpace
+      ? [" addressSpace: no zone has an IPv4 subnet; set the network's CIDR."]
+      : d.addressSpaceSpread
+        ? [" addressSpace: the zones lie in several VPCs; this is the block of the VPC holding most of them. An intent describes one network: consider one per VPC."]
+        : [" addressSpace: the smallest block holding every zone's subnets; set the network's own if it is wider."]),
     ...(d.unplaced.length ? [` Not placed in a zone (no zone tag): ${d.unplaced.join(", ")}; tag their subnets netseg:zone=<zone> to draft them.`] : []),
   ];
   doc.commentBefore = header.join("\n");
+  const zones = doc.get("zones", true);
+  if (isSeq(zones)) {
+    zones.items.forEach((item, i) => {
+      const z = d.zones[i];
+      const notes = [
+        ...(z.subnets.length ? [` subnets: ${z.subnets.join(", ")}`] : []),
+        ...(z.internetRoute && z.internet === "none" ? [" routes to an internet gateway: inbound is possible once a rule opens it (no rule does today)"] : []),
+      ];
+      if (notes.length && isMap(item)) (item as YAMLMap).commentBefore = notes.join("\n");
+    });
+  }
   const flows = doc.get("flows", true);
   if (isSeq(flows)) {
     flows.items.forEach((item, i) => {

@@ -118,7 +118,7 @@ describe("netseg audit (stack export)", function () {
     fs.writeFileSync(state, JSON.stringify(exported));
     const out = path.join(dir, "wide.yaml");
     const { text } = writeDraftIntent([state], out);
-    assert.match(text, /# TOO WIDE: SSH \(tcp\/22\) is open to the whole internet[^\n]*\n\s+- from: internet\n\s+to: edge/);
+    assert.match(text, /# TOO WIDE: admin ports open to the whole internet: SSH tcp\/22; [^\n]*\n\s+- from: internet\n\s+to: edge/);
     assert.match(text, /# TOO WIDE: every TCP port from edge is allowed \(an any-any rule\)[^\n]*\n\s+- from: edge\n\s+to: app\n\s+ports:\n\s+- tcp\n/);
     const audit = await runAudit({ intentFiles: [out], from: [state] });
     const reach = audit.analyses.find((s) => s.id === "reachability")!;

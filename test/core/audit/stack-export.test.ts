@@ -137,7 +137,7 @@ describe("core/audit/stack-export", () => {
     const atom = fc.record({ protocol: fc.constantFrom("tcp", "udp", "-1"), port: fc.constantFrom(22, 443), peer });
     fc.assert(
       fc.property(fc.array(atom, { maxLength: 8 }), fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }), (atoms, managedFlags) => {
-        const key = (a: (typeof atoms)[number]) => `${a.protocol}|${a.protocol === "-1" ? "*" : a.port}|${a.peer.kind === "sg" && a.peer.v === "sg-1" ? "self" : `${a.peer.kind}:${a.peer.v}`}`;
+        const key = (a: { protocol: string; port: number; peer: { kind: "cidr" | "sg"; v: string } }) => `${a.protocol}|${a.protocol === "-1" ? "*" : a.port}|${a.peer.kind === "sg" && a.peer.v === "sg-1" ? "self" : `${a.peer.kind}:${a.peer.v}`}`;
         const entries = atoms.map((a) => ({
           protocol: a.protocol,
           fromPort: a.protocol === "-1" ? 0 : a.port,
