@@ -2,3 +2,4 @@ export * from "./routing";
 export * from "./tenant-intent";
 export * from "./stability";
 export * from "./shared-intent";
+export * from "./fleet";

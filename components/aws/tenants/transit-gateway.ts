@@ -30,7 +30,7 @@ export function createTransitGateway(name: string, intentName: string, tags: Rec
 }
 
 /** Route key inside a table: stable (the destination's owner), not the CIDR text's position. */
-function routeKey(table: string, r: TenantRoutingPlan["routeTables"][number]["routes"][number]): string {
+export function routeKey(table: string, r: TenantRoutingPlan["routeTables"][number]["routes"][number]): string {
   return r.target.kind === "blackhole" ? `${table}-blackhole-pool` : `${table}-to-${r.target.attachment}`;
 }
 
