@@ -34,6 +34,9 @@ export const clusterGuardrailsPresent = stackRule({
       if (typeof name === "string" && name !== "default") report(`${adminLabel(b)} is not named default: the API server accepts only "default" for the cluster's one BaselineAdminNetworkPolicy`, b.urn);
     }
     const defaults = banps.filter((b) => typeof nameOf(b) !== "string" || nameOf(b) === "default");
+    // The cluster holds one: a second one (two NamespaceIsolations with clusterGuardrails, say) would fight over it.
+    const named = defaults.filter((b) => nameOf(b) === "default");
+    if (named.length > 1) report(`${named.length} BaselineAdminNetworkPolicies named default in one stack (${named.map((b) => b.name).join(", ")}): the cluster holds one, so each would overwrite the other; keep one and set clusterGuardrails.baseline to false on the other components`, named[1].urn);
     const subjectOf = (r: StackResource) => field(r.props.spec, "subject");
     for (const ns of marked) {
       const mark = ns.labels[GUARDRAILS_LABEL];

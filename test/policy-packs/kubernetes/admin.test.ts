@@ -92,6 +92,11 @@ describeRule(clusterGuardrailsPresent, {
       expect: [/BaselineAdminNetworkPolicy baseline is not named default/, /namespace app .* no BaselineAdminNetworkPolicy named default/, /namespace data/, /namespace edge/],
     },
     {
+      title: "two BANPs named default (two components each asked for the baseline)",
+      edit: add({ type: "kubernetes:policy.networking.k8s.io/v1alpha1:BaselineAdminNetworkPolicy", name: "other-default", props: { metadata: { name: "default" }, spec: { subject: { namespaces: { matchLabels: { team: "x" } } } } } }),
+      expect: [/2 BaselineAdminNetworkPolicies named default in one stack \(default, other-default\): the cluster holds one/],
+    },
+    {
       title: "a BANP whose subject leaves a zone out",
       edit: setIn("default", "spec.subject", { namespaces: { matchExpressions: [{ key: "netseg.dev/zone", operator: "In", values: ["app", "edge"] }] } }),
       expect: [/namespace data is marked netseg.dev\/guardrails=anp-banp but the BaselineAdminNetworkPolicy default does not take it in as its subject/],
