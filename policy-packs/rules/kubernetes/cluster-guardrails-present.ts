@@ -1,8 +1,8 @@
 /**
  * Passing condition: every namespace netseg marked for cluster guardrails (label
  * `netseg.dev/guardrails`) is the subject of an AdminNetworkPolicy in the stack and, when marked
- * `anp-banp`, of the cluster's BaselineAdminNetworkPolicy, which exists and is named `default`
- * (the only name the API server accepts). The mark is set by NamespaceIsolation's
+ * `anp-banp`, of the cluster's BaselineAdminNetworkPolicy, which exists once and is named
+ * `default` (the only name the API server accepts). The mark is set by NamespaceIsolation's
  * `clusterGuardrails` option; `anp` means another stack owns the BANP.
  */
 import { z } from "zod";
