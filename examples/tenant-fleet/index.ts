@@ -1,0 +1,35 @@
+/**
+ * One program, eleven stacks: `transit` (no `shard` in its config) creates the transit gateway and
+ * the shared-services VPC; `shard-N` creates the 100 tenants whose slot is in [N*100, N*100+99],
+ * reading the transit gateway and the shared table from the transit stack by a StackReference.
+ * `netseg fleet` (cli/fleet/driver.ts) runs up / preview / refresh over all of them, transit first.
+ */
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { loadIntentFile } from "../../core/intent";
+import { TenantFleetShard, TenantFleetTransit, fleetTransitFromStack } from "../../components/aws/tenants";
+
+/** Tenants per shard stack. Never change it on a deployed fleet: it would move tenants between stacks. */
+const SHARD_SIZE = 100;
+
+const config = new pulumi.Config();
+const intent = loadIntentFile(path.join(__dirname, "intent.yaml"));
+const shard = config.getNumber("shard");
+
+function transitStack() {
+  const fleet = new TenantFleetTransit("fleet", { intent });
+  return {
+    transitGatewayId: fleet.transitGatewayId,
+    sharedRouteTableId: fleet.sharedRouteTableId,
+    sharedAttachmentId: fleet.sharedAttachmentId,
+    sharedServicesVpcId: fleet.sharedServicesVpc.vpcId,
+  };
+}
+
+function shardStack(index: number) {
+  const ref = new pulumi.StackReference(config.get("transitStack") ?? `${pulumi.getOrganization()}/${pulumi.getProject()}/transit`);
+  const fleet = new TenantFleetShard("fleet", { intent, shardSize: SHARD_SIZE, shard: index, transit: fleetTransitFromStack(ref), layout: "lean" });
+  return { shard: index, tenantVpcIds: fleet.vpcIds, tenantBlocks: fleet.blocks, attachmentIds: fleet.attachmentIds, tgwRouteTableIds: fleet.tgwRouteTableIds };
+}
+
+export = shard === undefined ? transitStack() : shardStack(shard);
