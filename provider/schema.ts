@@ -76,6 +76,7 @@ const segmentedVpcInputs: InputsOf<SegmentedVpcArgs> = {
   sgRuleLimit: int("The account's security-group rule quota per direction (60 by default)."),
   ownRanges: strings("Blocks outside the intent's address space that belong to the same deployment and are never the internet."),
   tags: stringMap("Extra tags on every resource."),
+  telemetry: any("Segmentation telemetry (off by default): `true`, or `{ snsTopicArn?, rejectThreshold?, periodSeconds?, evaluationPeriods?, namespace?, egressFirewallName?, dashboard? }`: metric filters on the flow-log group (rejected packets per zone), an alarm per zone and a CloudWatch dashboard. Needs flow logs in CloudWatch Logs."),
 };
 
 const tenantVpcsInputs: InputsOf<TenantVpcsArgs> = {

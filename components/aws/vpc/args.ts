@@ -10,6 +10,7 @@ import { planAddresses, type AddressPlan } from "../../../core/addressing";
 import { planAwsRulesForIntent, checkTags, zonesNeedingNat, type AwsPlanOptions, type AwsRulePlan } from "../../../core/rules/aws";
 import { SQUID_PORT, type EgressBackend } from "../../../core/egress";
 import { checkExistingVpc, type ExistingVpcArgs, type ExistingVpcPlan } from "./existing-vpc";
+import { planAwsTelemetry, type AwsTelemetryArgs, type AwsTelemetryPlan } from "./telemetry";
 
 export type NatGatewayStrategy = "none" | "single" | "perAz";
 export type GatewayEndpointService = "s3" | "dynamodb";
@@ -80,6 +81,12 @@ export interface SegmentedVpcArgs {
   readonly ownRanges?: readonly string[];
   /** Extra tags on every resource. */
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Segmentation telemetry, off by default: metric filters on the flow-log group (rejected
+   * packets per zone), an alarm per zone (to `snsTopicArn`) and a dashboard. Needs the flow logs
+   * in CloudWatch Logs. See AwsTelemetryOptions.
+   */
+  readonly telemetry?: AwsTelemetryArgs;
 }
 
 /** The plain data the component is built from; also one of its outputs. */
@@ -95,6 +102,8 @@ export interface SegmentedVpcPlan {
   readonly flowLogs: { readonly enabled: false } | { readonly enabled: true; readonly destination: "cloud-watch-logs" | "s3"; readonly retentionDays: number; readonly trafficType: string };
   /** Present when the VPC exists already (`args.vpc`); absent when SegmentedVpc creates it. */
   readonly existingVpc?: ExistingVpcPlan;
+  /** Present when telemetry is on. */
+  readonly telemetry?: AwsTelemetryPlan;
 }
 
 /** Retention periods CloudWatch Logs accepts. */
@@ -168,16 +177,20 @@ export function planSegmentedVpc(name: string, args: SegmentedVpcArgs): Segmente
     const proxied = intent.zones.filter((z) => z.egress === "proxy").map((z) => z.name);
     if (proxied.length) issues.push({ path: "routeTables", value: routeTables, message: `the egress path routes each AZ of ${proxied.join(", ")} through its own firewall endpoint or NAT, which needs a route table per AZ`, fix: 'use routeTables: "perAz" in a VPC with egress: proxy zones' });
   }
+  const addresses = planAddresses(intent);
+  const flowLogs: SegmentedVpcPlan["flowLogs"] = fl === false ? { enabled: false } : { enabled: true, destination: fl.destination ?? "cloud-watch-logs", retentionDays, trafficType: fl.trafficType ?? "ALL" };
+  const telemetry = planAwsTelemetry(name, { flowLogs, addresses }, args.telemetry, issues);
   if (issues.length || !rules || (args.vpc !== undefined && !existingVpc)) throw new IntentError(issues, typeof args.intent === "string" ? args.intent : intent.name);
   return {
     intent,
-    addresses: planAddresses(intent),
+    addresses,
     rules,
     natGateways,
     natAzIndexes,
     routeTables,
     gatewayEndpoints: endpoints,
-    flowLogs: fl === false ? { enabled: false } : { enabled: true, destination: fl.destination ?? "cloud-watch-logs", retentionDays, trafficType: fl.trafficType ?? "ALL" },
+    flowLogs,
     ...(existingVpc ? { existingVpc } : {}),
+    ...(telemetry ? { telemetry } : {}),
   };
 }

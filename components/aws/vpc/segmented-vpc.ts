@@ -15,6 +15,7 @@ import { createFlowLogs, type FlowLogResources } from "./flow-logs";
 import { createNetwork, type NetworkResources } from "./network";
 import { createRouting, type RoutingResources } from "./routing";
 import { createSecurity, type SecurityResources } from "./security";
+import { createAwsTelemetry, type TelemetryResources } from "./telemetry";
 import { VpcTags } from "./tags";
 
 export const SEGMENTED_VPC_TYPE = "netseg:aws:SegmentedVpc";
@@ -71,6 +72,8 @@ export class SegmentedVpc extends pulumi.ComponentResource {
   readonly routing: RoutingResources;
   readonly security: SecurityResources;
   readonly flowLogs: FlowLogResources;
+  /** Metric filters, alarms and dashboard (empty unless `telemetry` is on). */
+  readonly telemetry: TelemetryResources;
 
   constructor(name: string, args: SegmentedVpcArgs, opts?: pulumi.ComponentResourceOptions) {
     super(SEGMENTED_VPC_TYPE, name, {}, opts);
@@ -97,6 +100,7 @@ export class SegmentedVpc extends pulumi.ComponentResource {
     this.routing = createRouting(name, this.plan, tags, this.network, region);
     this.security = createSecurity(name, this.plan, tags, this.network, args.egressProxy);
     this.flowLogs = createFlowLogs(name, this.plan, args.flowLogs, tags, this.network.vpcId, this.network.parent);
+    this.telemetry = createAwsTelemetry(name, this.plan.telemetry, args.telemetry, this.flowLogs, this);
 
     this.vpc = this.network.vpc;
     this.vpcId = this.network.vpcId;
