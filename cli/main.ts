@@ -7,6 +7,7 @@ import { Command } from "commander";
 import { faultExitCode, faultText, installFaultHandlers, isDebug } from "./faults";
 import { registerAuditCommand } from "./audit";
 import { registerFlowsCommand } from "./flows";
+import { registerIsolateCommand } from "./isolate";
 import { registerPlanCommand } from "./plan";
 import { onSignals, stopEverything } from "./preview/cleanup";
 import { registerPreviewCommand } from "./preview";
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerSchemaCommand(program);
   registerAuditCommand(program);
   registerFlowsCommand(program);
+  registerIsolateCommand(program);
   return program;
 }
 

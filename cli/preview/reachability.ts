@@ -92,6 +92,8 @@ const KINDS: [keyof ReturnType<typeof compareWithIntent>, AnalysisFinding["kind"
   ["latent", "latent-path", "error"],
   ["uncertain", "uncertain-path", "warning"],
   ["dnsBlocked", "dns-blocked", "warning"],
+  ["quarantineBreaches", "quarantine-breach", "error"],
+  ["cutByQuarantine", "cut-by-quarantine", "note"],
 ];
 
 export const reachabilityAnalysis: AnalysisProvider = (resources, ctx: AnalysisContext) => {
@@ -164,6 +166,7 @@ export const reachabilityAnalysis: AnalysisProvider = (resources, ctx: AnalysisC
         else if (severity === "error") flagged.set(`${a}|${b}`, "unintended");
       }
     }
+    for (const note of report.quarantineNotJudged) section.findings.push({ kind: "quarantine-not-judged", severity: "note", message: `intent ${intent.name}: ${note}` });
     for (const flow of report.unresolved) {
       section.findings.push({ kind: "intent-unresolved", severity: "note", message: `intent ${intent.name}: ${flow}` });
     }

@@ -56,9 +56,10 @@ function firewallArgs(plan: GcpNetworkPlan, r: GcpFirewallRulePlan, network: gcp
     ...(r.action === "allow" ? { allows: blocks } : { denies: blocks }),
     sourceRanges: r.sourceRanges.length ? [...r.sourceRanges] : undefined,
     destinationRanges: r.destinationRanges.length ? [...r.destinationRanges] : undefined,
-    targetTags: byTag ? targets?.map(tagOf) : undefined,
+    // A quarantined workload's rules name its quarantine tag, whatever the network's targeting.
+    targetTags: r.targetTags?.length ? [...r.targetTags] : byTag ? targets?.map(tagOf) : undefined,
     sourceTags: byTag ? sources?.map(tagOf) : undefined,
-    targetServiceAccounts: byTag ? undefined : targets?.map((z) => emails[z]),
+    targetServiceAccounts: byTag || r.targetTags?.length ? undefined : targets?.map((z) => emails[z]),
     sourceServiceAccounts: byTag ? undefined : sources?.map((z) => emails[z]),
     logConfig: { metadata: "INCLUDE_ALL_METADATA" },
   };

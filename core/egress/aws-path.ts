@@ -59,11 +59,13 @@ export interface AwsEgressPathPlan {
 
 export const INTERNET = "0.0.0.0/0";
 
-export function planAwsEgressPath(intent: Pick<Intent, "zones" | "availabilityZones">, plan: Pick<AddressPlan, "subnets" | "infrastructure">, backend: EgressBackend): AwsEgressPathPlan {
+export function planAwsEgressPath(intent: Pick<Intent, "zones" | "availabilityZones" | "quarantine">, plan: Pick<AddressPlan, "subnets" | "infrastructure">, backend: EgressBackend): AwsEgressPathPlan {
   const innerPurpose: InfraPurpose = backend === "network-firewall" ? "firewall" : "proxy";
   const outerPurpose: InfraPurpose = backend === "network-firewall" ? "proxy" : "firewall";
   const proxied = new Set(intent.zones.filter((z) => z.egress === "proxy").map((z) => z.name));
   const zoneSubnets = plan.subnets.filter((s) => proxied.has(s.zone));
+  // A quarantined zone's route to the firewall is withdrawn (its NACL denies everything as well).
+  const quarantined = new Set((intent.quarantine ?? []).filter((q) => q.workload === undefined).map((q) => q.zone));
   const infra = (purpose: InfraPurpose, az: number) => {
     const s = plan.infrastructure.find((i) => i.purpose === purpose && i.azIndex === az);
     if (!s) throw new Error(`the address plan reserves no ${purpose} subnet for AZ ${az + 1}: the address space is too small for infrastructure subnets (they would be smaller than /28); use a larger addressSpace or fewer addressing.azSlots`);
@@ -88,7 +90,7 @@ export function planAwsEgressPath(intent: Pick<Intent, "zones" | "availabilityZo
       zone: s.zone,
       azIndex: s.azIndex,
       cidr: s.cidr,
-      routes: backend === "network-firewall" ? [{ key: "internet", destination: INTERNET, target: { kind: "firewall-endpoint", azIndex: s.azIndex } }] : [],
+      routes: backend === "network-firewall" && !quarantined.has(s.zone) ? [{ key: "internet", destination: INTERNET, target: { kind: "firewall-endpoint", azIndex: s.azIndex } }] : [],
     }),
   );
   return { backend, inner, outer, zones };

@@ -105,6 +105,22 @@ export type TenantsInput = {
   members: TenantInput[];
 };
 
+/**
+ * An emergency isolation laid over the intent: the target's traffic is cut both ways by each
+ * platform's highest-precedence deny, and nothing else in the intent changes, so that lifting it
+ * is deleting this one entry.
+ */
+export type QuarantineInput = {
+  /** A managed zone, or `zone/workload`. */
+  target: string;
+  /** Why, for the people reading the rules (incident id, ticket). */
+  reason: string;
+  /** When the quarantine began: an ISO 8601 date (`2026-12-06`) or date-time (`2026-12-06T07:40:00Z`). */
+  since: string;
+  /** `keep` (default): the target may still resolve names; `cut`: DNS is denied too where the platform can deny it. */
+  dns?: "keep" | "cut";
+};
+
 /** A netseg segmentation intent as written (YAML or a TypeScript object); fields with defaults are optional. */
 export type IntentInput = {
   $schema?: string;
@@ -120,7 +136,11 @@ export type IntentInput = {
   flows?: FlowInput[];
   egress?: EgressInput[];
   tenants?: TenantsInput;
+  /** Targets isolated during an incident; see QuarantineInput. */
+  quarantine?: QuarantineInput[];
 };
+
+export type QuarantineDocument = Required<QuarantineInput>;
 
 export type ZoneDocument = Required<Omit<ZoneInput, "slot" | "workloads">> & Pick<ZoneInput, "slot"> & { workloads: WorkloadInput[] };
 
@@ -132,7 +152,7 @@ export type TenantsDocument = Omit<TenantsInput, "availabilityZones" | "zones" |
 };
 
 /** After parsing: defaults filled in, before the whole-document checks. */
-export type IntentDocument = Omit<IntentInput, "availabilityZones" | "addressing" | "zones" | "peers" | "flows" | "egress" | "tenants"> & {
+export type IntentDocument = Omit<IntentInput, "availabilityZones" | "addressing" | "zones" | "peers" | "flows" | "egress" | "tenants" | "quarantine"> & {
   availabilityZones: number;
   addressing: SlotGrid;
   zones: ZoneDocument[];
@@ -140,4 +160,5 @@ export type IntentDocument = Omit<IntentInput, "availabilityZones" | "addressing
   flows: FlowInput[];
   egress: EgressInput[];
   tenants?: TenantsDocument;
+  quarantine: QuarantineDocument[];
 };

@@ -7,7 +7,7 @@ import { parseCidr, blockCount, subnetAt, cidrsOverlap, type Cidr } from "../net
 import { parsePortSpec, TrafficSet, type PortSpec } from "../net/ports";
 import type { IntentDocument } from "./schema";
 import { closest, type IntentIssue } from "./errors";
-import type { Addressing, EgressAllowList, EgressDestination, Endpoint, Flow, Peer, SharedServices, TenantsIntent, Zone } from "./types";
+import type { Quarantine, Addressing, EgressAllowList, EgressDestination, Endpoint, Flow, Peer, SharedServices, TenantsIntent, Zone } from "./types";
 
 /** AWS accepts subnets from /16 to /28. */
 export const SMALLEST_SUBNET_PREFIX = 28;
@@ -311,3 +311,63 @@ export function resolveTenants(c: Collector, doc: IntentDocument, peers: Readonl
   return { pool: pool?.text ?? t.pool, blockPrefix: t.blockPrefix, availabilityZones: t.availabilityZones, addressing: grid, addressingPinned: pinned, zones, flows, sharedServices, members };
 }
 
+
+/** `2026-12-06`, or a date-time with seconds optional, fractions optional and a zone (`Z` or `+01:00`). */
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/** True for a real calendar date (and time) in ISO 8601's extended form. */
+export function isIsoDate(text: string): boolean {
+  const m = ISO_DATE.exec(text);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d) return false;
+  if (m[4] === undefined) return true;
+  const [h, mi, s] = [Number(m[4]), Number(m[5]), Number(m[6] ?? 0)];
+  if (h > 23 || mi > 59 || s > 59) return false;
+  if (m[7] !== "Z") {
+    const [oh, om] = m[7].slice(1).split(":").map(Number);
+    if (oh > 23 || om > 59) return false;
+  }
+  return true;
+}
+
+/**
+ * The quarantine entries: each target a managed zone or one of its workloads, named once, with a
+ * reason and an ISO date. A zone netseg does not manage has no NACL, firewall identity or
+ * namespace of netseg's to lay the deny on, so it is refused rather than left open in silence.
+ */
+export function resolveQuarantine(c: Collector, doc: IntentDocument, zones: ReadonlyMap<string, Zone>): Quarantine[] {
+  const seen = new Map<string, number>();
+  return doc.quarantine.flatMap((q, i): Quarantine[] => {
+    const p = `quarantine[${i}]`;
+    const [zoneName, workload, extra] = q.target.split("/");
+    const zone = zones.get(zoneName);
+    let ok = true;
+    if (!zone || extra !== undefined) {
+      const known = [...zones.keys()];
+      const guess = closest(zoneName, known);
+      c.add(`${p}.target`, `"${q.target}" is not a zone or zone/workload of this intent`, q.target, guess ? `did you mean "${guess}"? Zones: ${known.join(", ")}` : `name a zone declared under zones (${known.join(", ")}), or zone/workload`);
+      ok = false;
+    } else if (workload !== undefined && !zone.workloads.some((w) => w.name === workload)) {
+      const names = zone.workloads.map((w) => w.name);
+      const guess = closest(workload, names);
+      c.add(`${p}.target`, `zone "${zone.name}" has no workload "${workload}"`, q.target, guess ? `did you mean "${zone.name}/${guess}"?` : names.length ? `name one of ${names.map((n) => `${zone.name}/${n}`).join(", ")}, or the whole zone "${zone.name}"` : `quarantine the whole zone "${zone.name}", or declare the workload under the zone's workloads`);
+      ok = false;
+    } else if (!zone.managed) {
+      c.add(`${p}.target`, `zone "${zone.name}" has managed: false: netseg creates no NACL, firewall identity or namespace policy for it, so it has nothing to lay a quarantine on`, q.target, "isolate it with the tools that manage it, or quarantine the managed zones it talks to");
+      ok = false;
+    }
+    if (!isIsoDate(q.since)) {
+      c.add(`${p}.since`, "is not an ISO 8601 date or date-time", q.since, "write the day the quarantine began as 2026-12-06, or a time as 2026-12-06T07:40:00Z");
+      ok = false;
+    }
+    const prior = seen.get(q.target);
+    if (prior !== undefined) {
+      c.add(`${p}.target`, `"${q.target}" is already quarantined by quarantine[${prior}]`, q.target, "keep one entry per target");
+      ok = false;
+    } else seen.set(q.target, i);
+    if (!ok || !zone) return [];
+    return [{ target: q.target, zone: zone.name, ...(workload === undefined ? {} : { workload }), reason: q.reason, since: q.since, dns: q.dns }];
+  });
+}

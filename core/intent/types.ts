@@ -106,6 +106,19 @@ export interface Addressing {
   readonly azSlots: number;
 }
 
+/** A target isolated during an incident: cut both ways on every platform, over the intent's flows. */
+export interface Quarantine {
+  /** As written: `zone` or `zone/workload`. */
+  readonly target: string;
+  readonly zone: string;
+  readonly workload?: string;
+  readonly reason: string;
+  /** ISO 8601 date or date-time, as written. */
+  readonly since: string;
+  /** `keep`: name resolution stays open; `cut`: denied too, where the platform can deny it. */
+  readonly dns: "keep" | "cut";
+}
+
 export interface Intent {
   readonly name: string;
   readonly addressSpace: string;
@@ -116,6 +129,8 @@ export interface Intent {
   readonly flows: readonly Flow[];
   readonly egress: readonly EgressAllowList[];
   readonly tenants?: TenantsIntent;
+  /** Quarantined targets, in the order written; absent or empty when none. */
+  readonly quarantine?: readonly Quarantine[];
 }
 
 export function endpointKey(e: Endpoint): string {

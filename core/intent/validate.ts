@@ -9,7 +9,7 @@ import { IntentError, type IntentIssue } from "./errors";
 import { fromZodError } from "./zod-issues";
 import type { Intent, Peer } from "./types";
 import { describeUnpinnedGrid, unpinnedGrids } from "./grids";
-import { Collector, checkCidr, resolveAddressing, resolveEgress, resolveFlows, resolveTenants, resolveZones } from "./sections";
+import { Collector, checkCidr, resolveAddressing, resolveEgress, resolveFlows, resolveQuarantine, resolveTenants, resolveZones } from "./sections";
 import { checkAddressBlocks, checkInternetLikeFlows, checkPeerRanges, internetLikeReason } from "./bounds";
 import { checkReservedNames } from "./reserved";
 
@@ -58,6 +58,7 @@ export function normaliseIntent(doc: IntentDocument, source?: string): Intent {
   const flows = resolveFlows(c, "flows", doc.flows, zoneMap, peerMap);
   const egress = resolveEgress(c, doc, zoneMap);
   const tenants = resolveTenants(c, doc, peerMap, space);
+  const quarantine = resolveQuarantine(c, doc, zoneMap);
   const blocks = checkAddressBlocks(c, doc);
   checkReservedNames(c, doc);
   // A peer is judged by the addresses it covers: one that covers the internet is the internet.
@@ -79,6 +80,7 @@ export function normaliseIntent(doc: IntentDocument, source?: string): Intent {
     flows,
     egress,
     tenants,
+    ...(quarantine.length ? { quarantine } : {}),
   };
   NORMALISED.add(intent);
   return intent;

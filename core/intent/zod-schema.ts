@@ -129,6 +129,15 @@ export const TenantsSchema = z
   })
   .describe("One isolated VPC per tenant from a zone template; tenants reach shared services, never each other");
 
+export const QuarantineSchema = z
+  .strictObject({
+    target: z.string().describe("a managed zone, or zone/workload"),
+    reason: z.string().trim().min(1, "a quarantine needs a reason (an incident id, a ticket, who decided it)").max(200, "a quarantine reason is at most 200 characters").describe("Why, for the people reading the rules (incident id, ticket)"),
+    since: z.string().describe("When the quarantine began: an ISO 8601 date (2026-12-06) or date-time (2026-12-06T07:40:00Z)"),
+    dns: z.enum(["keep", "cut"]).default("keep").describe("keep: the target may still resolve names; cut: DNS is denied too where the platform can deny it"),
+  })
+  .describe("An emergency isolation of a zone or workload: each platform's highest-precedence deny, both ways; lifting it is removing this entry");
+
 export const AddressingSchema = z
   .strictObject({
     zoneSlots: z.number().int().min(2).max(1024).describe("Blocks the address space is cut into, one per zone (a power of two; the last is reserved for netseg's infrastructure subnets)").default(16),
@@ -148,6 +157,7 @@ export const IntentSchema = z
     flows: z.array(FlowSchema).default([]),
     egress: z.array(EgressSchema).default([]),
     tenants: TenantsSchema.optional(),
+    quarantine: z.array(QuarantineSchema).default([]).describe("Targets isolated during an incident (netseg isolate writes and lifts these entries)"),
   })
   .describe("A netseg segmentation intent");
 

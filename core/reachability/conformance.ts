@@ -17,9 +17,12 @@
  * are all public lies in the internet: an allow-list names hosts, not addresses, and any public
  * address may serve an allowed name, so the allow-list's ports towards such a peer are tolerated
  * too (the matrix still shows the path; the egress filter decides it by name).
+ *
+ * A quarantined target (intent `quarantine`) must have no path in or out but the DNS it keeps:
+ * any is a breach, and the intended flows it cuts are reported as cut, not as accidental denies.
  */
 import { TrafficSet } from "../net/ports";
-import type { Endpoint as IntentEndpoint, Intent } from "../intent/types";
+import type { Endpoint as IntentEndpoint, Intent, Quarantine } from "../intent/types";
 import type { Block, Endpoint, Matrix, PairResult, Platform, RuleRef } from "./model";
 import { inferTenant, platformsOf } from "./scope";
 import { cidrSet } from "./values";
@@ -58,6 +61,16 @@ export interface ConformanceReport {
   readonly dnsBlocked: readonly Finding[];
   /** Intent flows with an endpoint the stack has nothing for. */
   readonly unresolved: readonly string[];
+  /**
+   * Paths to or from a quarantined target (certain or possible; DNS it keeps aside): the
+   * quarantine does not hold. A quarantine judges traffic across its boundary, not inside one
+   * quarantined zone (a NACL never sees traffic within one subnet).
+   */
+  readonly quarantineBreaches: readonly Finding[];
+  /** Intended traffic a quarantine cuts: expected while it stands, reported here instead of as accidental denies. */
+  readonly cutByQuarantine: readonly Finding[];
+  /** Quarantined targets not judged on a platform, and why (a cloud workload's group is attached by its own stack). */
+  readonly quarantineNotJudged: readonly string[];
 }
 
 export interface ConformanceOptions {
@@ -176,6 +189,42 @@ export function compareWithIntent(matrix: Matrix, intent: Intent, opts: Conforma
     return ` (from ${side(from)}, to ${side(to)}${lets}${same})`;
   };
 
+  const quarantine = intent.quarantine ?? [];
+  const quarantineBreaches: Finding[] = [];
+  const cutByQuarantine: Finding[] = [];
+  const quarantineNotJudged = new Set<string>();
+  /**
+   * The quarantine an endpoint falls under: a zone's covers its every endpoint on every platform;
+   * a workload's only Kubernetes pods (on AWS and GCP the workload's own stack attaches the
+   * quarantine group or tag, which this stack does not show).
+   */
+  const quarantinedBy = (m: Endpoint) =>
+    quarantine.find((q) => {
+      if (q.workload !== undefined && m.platform !== "k8s") {
+        if (own(m) && m.zone === q.zone) quarantineNotJudged.add(`quarantine of ${q.target} on ${m.platform}: not judged, the workload's own stack attaches its quarantine ${m.platform === "gcp" ? "network tag" : "security group"}`);
+        return false;
+      }
+      return inScope(m) && cover({ kind: "zone", zone: q.zone, workload: q.workload }, m);
+    });
+  const judgeQuarantined = (pair: PairResult, from: Endpoint, to: Endpoint, qFrom: Quarantine | undefined, qTo: Quarantine | undefined, flowKeys: string[], intended: TrafficSet) => {
+    // Inside one quarantined zone is the zone's own traffic.
+    if (qFrom && qTo && qFrom === qTo && qFrom.workload === undefined) return;
+    const kept = isKubeDns(to) && qFrom?.dns === "keep" && !qTo ? DNS : TrafficSet.EMPTY;
+    const targets = [qFrom, qTo].filter((q): q is Quarantine => !!q).map((q) => q.target);
+    const open = pair.possible.subtract(kept);
+    if (!open.isEmpty()) {
+      const certain = !pair.allowed.subtract(kept).isEmpty();
+      const rules = rulesAllowing(pair, open);
+      quarantineBreaches.push({ from: from.id, to: to.id, traffic: open, flows: flowKeys, rules, urns: urnsOf(rules), message: `${from.id} -> ${to.id} on ${open} ${certain ? "is" : "may be"} allowed, but ${targets.join(" and ")} ${targets.length > 1 ? "are" : "is"} quarantined, by ${describeRules(rules) || "no named rule"}` });
+    }
+    const cut = intended.subtract(pair.possible);
+    if (!cut.isEmpty()) {
+      const blocks = explainBlocked(pair, cut);
+      const rules = blocks.map((b) => b.rule).filter((r): r is RuleRef => !!r);
+      cutByQuarantine.push({ from: from.id, to: to.id, traffic: cut, flows: flowKeys, rules, urns: urnsOf(rules), message: `${from.id} -> ${to.id} on ${cut} (${flowKeys.join(", ")}) is cut by the quarantine of ${targets.join(" and ")}: ${blocks.map((b) => b.reason).join("; ")}` });
+    }
+  };
+
   for (const pair of matrix.pairs) {
     const from = byId.get(pair.from);
     const to = byId.get(pair.to);
@@ -197,6 +246,11 @@ export function compareWithIntent(matrix: Matrix, intent: Intent, opts: Conforma
     if ((isCloudWorkload(from) || isCloudWorkload(to)) && from.zone !== undefined && from.zone === to.zone && from.platform === to.platform && from.tenant === to.tenant) continue;
 
     const intended = TrafficSet.fromSpecs(flows.flatMap((f) => f.ports));
+    const [qFrom, qTo] = [quarantinedBy(from), quarantinedBy(to)];
+    if (qFrom || qTo) {
+      judgeQuarantined(pair, from, to, qFrom, qTo, flows.map((f) => f.key).sort(), intended);
+      continue;
+    }
     let tolerated = intended;
     if (tolerateDns && isKubeDns(to)) tolerated = tolerated.union(DNS);
     // A network no zone tag names may do what the internet may do to a zone (tolerated, not required).
@@ -280,7 +334,7 @@ export function compareWithIntent(matrix: Matrix, intent: Intent, opts: Conforma
     }
   }
   unresolved.sort();
-  return { unintended, accidentalDenies, internetToSensitive, uncertain, latent, dnsBlocked, unresolved };
+  return { unintended, accidentalDenies, internetToSensitive, uncertain, latent, dnsBlocked, unresolved, quarantineBreaches, cutByQuarantine, quarantineNotJudged: [...quarantineNotJudged].sort() };
 }
 
 /**

@@ -5,7 +5,9 @@
  * (one per AZ, or one in AZ 1); zones with egress none or proxy get no default route here
  * (proxy routes are added by the egress component). S3 and DynamoDB gateway endpoints are
  * attached to every private route table. With `routeTables: "perZone"` a zone's AZs share one
- * table (named by the zone), for VPCs where every AZ routes alike.
+ * table (named by the zone), for VPCs where every AZ routes alike. A quarantined zone's NAT route
+ * is withdrawn; an internet-facing zone keeps its route to the internet gateway (it may hold the
+ * NAT gateways every other zone uses): its NACL's quarantine denies close it.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -43,6 +45,7 @@ export function createRouting(name: string, plan: SegmentedVpcPlan, tags: VpcTag
   const routeTables: Record<string, Record<string, aws.ec2.RouteTable>> = {};
   const defaultRoutes: Record<string, Record<string, aws.ec2.Route>> = {};
   const privateTables: aws.ec2.RouteTable[] = [];
+  const quarantined = new Set((intent.quarantine ?? []).filter((q) => q.workload === undefined).map((q) => q.zone));
   for (const zone of intent.zones) {
     if (!zone.managed) continue;
     routeTables[zone.name] = {};
@@ -59,7 +62,8 @@ export function createRouting(name: string, plan: SegmentedVpcPlan, tags: VpcTag
       if (zone.internet === "inbound") target = { routeTableId: table.id, destinationCidrBlock: DEFAULT_ROUTE, gatewayId: net.internetGatewayId! };
       else {
         privateTables.push(table);
-        if (zone.egress === "nat" && plan.natAzIndexes.length) target = { routeTableId: table.id, destinationCidrBlock: DEFAULT_ROUTE, natGatewayId: natFor(az).id };
+        // A quarantined zone's route to its NAT gateway is withdrawn: the zone's NACL denies everything too.
+        if (zone.egress === "nat" && plan.natAzIndexes.length && !quarantined.has(zone.name)) target = { routeTableId: table.id, destinationCidrBlock: DEFAULT_ROUTE, natGatewayId: natFor(az).id };
       }
       if (target) defaultRoutes[zone.name][azKey(az)] = new aws.ec2.Route(`${name}-${key}-default`, target, { parent: table });
     }

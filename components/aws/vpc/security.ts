@@ -24,6 +24,11 @@ export interface SecurityResources {
   readonly egressProxySecurityGroup?: aws.ec2.SecurityGroup;
   /** The id rules towards the egress proxy reference, when they reference a group. */
   readonly egressProxySecurityGroupId?: pulumi.Output<string>;
+  /**
+   * One empty security group per quarantined workload, by `zone/workload`: no ingress, no egress.
+   * Security groups add up, so it isolates only as the workload's one group: see README.
+   */
+  readonly quarantineSecurityGroups: Readonly<Record<string, aws.ec2.SecurityGroup>>;
 }
 
 function naclEntryArgs(e: NaclEntry): aws.types.input.ec2.NetworkAclIngress {
@@ -104,5 +109,16 @@ export function createSecurity(name: string, plan: SegmentedVpcPlan, tags: VpcTa
       { parent: net.parent },
     );
   }
-  return { securityGroups, securityGroupRules, networkAcls, egressProxySecurityGroup, egressProxySecurityGroupId };
+  const quarantineSecurityGroups: Record<string, aws.ec2.SecurityGroup> = {};
+  for (const q of plan.intent.quarantine ?? []) {
+    if (q.workload === undefined) continue;
+    const zone = zones.get(q.zone)!;
+    // Inline, empty rule lists make the group authoritative: a rule added by hand is reverted.
+    quarantineSecurityGroups[q.target] = new aws.ec2.SecurityGroup(
+      `${name}-quarantine-${q.zone}-${q.workload}`,
+      { vpcId: net.vpcId, description: `netseg quarantine of ${q.target} since ${q.since}: no rules; make it the only group of the workload`.replace(/[^a-zA-Z0-9. _\-:/()#,@[\]+=&;{}!$*]/g, "-"), ingress: [], egress: [], tags: tags.zoned(zone, "quarantine-security-group", `quarantine-${q.zone}-${q.workload}`) },
+      { parent: net.parent },
+    );
+  }
+  return { securityGroups, securityGroupRules, networkAcls, egressProxySecurityGroup, egressProxySecurityGroupId, quarantineSecurityGroups };
 }

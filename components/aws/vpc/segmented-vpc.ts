@@ -66,6 +66,11 @@ export class SegmentedVpc extends pulumi.ComponentResource {
   /** The internet gateway internet-bound routes use, created or given (`vpc.internetGatewayId`). */
   readonly internetGatewayId?: pulumi.Output<string>;
   readonly egressProxySecurityGroupId?: pulumi.Output<string>;
+  /**
+   * The quarantine security group of each quarantined workload, by `zone/workload` (empty when
+   * none): replace the workload's security groups with this one alone to cut it off.
+   */
+  readonly quarantineSecurityGroupIds: pulumi.Output<ById<string>>;
   /** Reserved subnets (firewall, transit, proxy per AZ) the egress and tenant components create. */
   readonly infrastructureSubnets: readonly InfraSubnetPlan[];
   readonly network: NetworkResources;
@@ -117,6 +122,7 @@ export class SegmentedVpc extends pulumi.ComponentResource {
     this.internetGateway = this.network.internetGateway;
     this.internetGatewayId = this.network.internetGatewayId;
     this.egressProxySecurityGroupId = this.security.egressProxySecurityGroupId;
+    this.quarantineSecurityGroupIds = flatIds(this.security.quarantineSecurityGroups);
     this.infrastructureSubnets = this.plan.addresses.infrastructure;
 
     this.registerOutputs({
@@ -127,6 +133,7 @@ export class SegmentedVpc extends pulumi.ComponentResource {
       networkAclIds: this.networkAclIds,
       natGatewayIds: this.natGatewayIds,
       egressProxySecurityGroupId: this.egressProxySecurityGroupId,
+      quarantineSecurityGroupIds: this.quarantineSecurityGroupIds,
       availabilityZoneNames: this.availabilityZoneNames,
       plan: this.plan,
     });

@@ -5,7 +5,7 @@
  */
 import type { AddressPlan } from "../../addressing/plan";
 import type { IntentIssue } from "../../intent/errors";
-import { type EgressAllowList, type Flow, type Zone } from "../../intent/types";
+import { type EgressAllowList, type Flow, type Quarantine, type Zone } from "../../intent/types";
 import { CidrSet, parseCidr } from "../../net/cidr";
 import { INTERNET_CIDRS, listenPortProblem } from "../neutral";
 import { AWS_LIMITS } from "./limits";
@@ -27,6 +27,8 @@ export interface AwsRuleInput {
    * reach the firewall, so "the internet on 443" written as 0.0.0.0/0 would open them unfiltered.
    */
   readonly ownRanges?: readonly string[];
+  /** Quarantined zones get deny entries at the reserved lowest NACL numbers (see nacl.ts); workloads are the component's business. */
+  readonly quarantine?: readonly Quarantine[];
   /** Where zones and flows sit in the document, for error paths (default `zones`, `flows`). */
   readonly paths?: { readonly zones: string; readonly flows: string };
 }

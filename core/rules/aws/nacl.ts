@@ -28,6 +28,12 @@ import type { AwsProtocol, NaclEntry, NaclPlan, NaclPurpose } from "./types";
 export const FINAL_DENY_RULE_NUMBER = 32766;
 export const FIRST_RULE_NUMBER = 100;
 export const RULE_NUMBER_STEP = 10;
+/**
+ * Numbers 1-99 lie below every entry netseg plans (from FIRST_RULE_NUMBER): they are reserved for
+ * the quarantine's denies, so that adding or lifting a quarantine renumbers nothing. AWS evaluates
+ * entries in rule-number order and the first match decides, so these beat every allow.
+ */
+export const QUARANTINE_RULE_NUMBERS = { ipv4: 1, ipv6: 2 } as const;
 
 const PROTOCOL_NUMBER: Record<AwsProtocol, string> = { tcp: "6", udp: "17", icmp: "1", "132": "132", "-1": "-1" };
 
@@ -266,8 +272,25 @@ function describe(r: NeutralRule, ports: TrafficSet): string {
   return `${from} to ${to} ${ports.toSpecs().map(formatPortSpec).join(",")}`;
 }
 
+/**
+ * The quarantine's deny of everything, in front of the direction's entries: IPv4 always, IPv6 when
+ * the direction has IPv6 entries (without any, IPv6 meets the final deny already).
+ */
+function quarantineDenies(direction: "ingress" | "egress", entries: readonly NaclEntry[], reason: string): NaclEntry[] {
+  const deny = (cidr: string, ipv6: boolean, ruleNumber: number): NaclEntry => ({ ruleNumber, direction, action: "deny", protocol: "-1", protocolNumber: "-1", cidr, ipv6, fromPort: 0, toPort: 0, purposes: ["quarantine"], reasons: [reason] });
+  return [deny("0.0.0.0/0", false, QUARANTINE_RULE_NUMBERS.ipv4), ...(entries.some((e) => e.ipv6) ? [deny("::/0", true, QUARANTINE_RULE_NUMBERS.ipv6)] : [])];
+}
+
 /** The NACL of one managed zone. */
 export function planZoneNacl(ctx: PlanContext, zone: string, neutral: readonly NeutralRule[]): NaclPlan {
+  const plan = planOpenZoneNacl(ctx, zone, neutral);
+  const q = ctx.input.quarantine?.find((x) => x.zone === zone && x.workload === undefined);
+  if (!q) return plan;
+  const reason = `zone ${zone} quarantined since ${q.since}: ${q.reason}`;
+  return { ingress: [...quarantineDenies("ingress", plan.ingress, reason), ...plan.ingress], egress: [...quarantineDenies("egress", plan.egress, reason), ...plan.egress] };
+}
+
+function planOpenZoneNacl(ctx: PlanContext, zone: string, neutral: readonly NeutralRule[]): NaclPlan {
   const ingress: Item[] = [];
   const egress: Item[] = [];
   const block = ctx.zoneBlock.get(zone)!;

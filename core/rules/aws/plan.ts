@@ -36,7 +36,7 @@ function checkLimits(ctx: PlanContext, z: AwsZoneRules, badFlows: ReadonlySet<st
         path,
         value: entries.length,
         message: `zone "${z.zone}" needs ${entries.length} NACL ${dir} entries (final deny included), over the limit of ${ctx.naclEntryLimit} per direction`,
-        fix: `merge port ranges or peers of the flows ${dir === "ingress" ? "into" : "out of"} "${z.zone}", or raise the account's NACL quota (at most 40) and pass the new limit (naclEntryLimit / --nacl-limit)${ownDenyNote(entries)}`,
+        fix: `merge port ranges or peers of the flows ${dir === "ingress" ? "into" : "out of"} "${z.zone}", or raise the account's NACL quota (at most 40) and pass the new limit (naclEntryLimit / --nacl-limit)${ownDenyNote(entries)}${quarantineNote(entries)}`,
       });
     }
     issues.push(...checkNaclNumbers(`${path} (NACL ${dir})`, entries));
@@ -65,6 +65,12 @@ function ownDenyNote(entries: readonly NaclEntry[]): string {
   const kept = entries.filter((e) => e.reasons.some((r) => r.endsWith("(kept open ahead of the own-range deny)"))).length;
   if (!denies) return "";
   return `; ${denies} of the entries deny the deployment's own ranges in front of the internet-wide allows${kept ? ` and ${kept} keep the zone's own flows open ahead of them` : ""} (they keep the internet rules from opening the zone east-west)`;
+}
+
+/** A quarantine's denies count against the quota too: said, so that the one fix an incident cannot wait for is named. */
+function quarantineNote(entries: readonly NaclEntry[]): string {
+  const n = entries.filter((e) => e.purposes.includes("quarantine")).length;
+  return n ? `; ${n} of them are the zone's quarantine denies: while the quota is raised, isolate the zone's workloads with the quarantine security group instead (quarantine its workloads, zone/workload)` : "";
 }
 
 /** Why a zone's egress to the internet takes many rules: the internet minus the deployment's own ranges. */
@@ -122,5 +128,5 @@ export function planAwsRulesForIntent(intent: Intent, options: AwsPlanOptions = 
   const given: unknown = options.ownRanges ?? [];
   const fleet = intent.tenants ? [intent.tenants.pool, intent.tenants.sharedServices.addressSpace] : [];
   const ownRanges = (Array.isArray(given) ? [...(given as string[]), ...fleet] : given) as readonly string[];
-  return planAwsRules({ name: intent.name, zones: intent.zones, flows: intent.flows, egress: intent.egress, addresses: planAddresses(intent), ownRanges }, options);
+  return planAwsRules({ name: intent.name, zones: intent.zones, flows: intent.flows, egress: intent.egress, addresses: planAddresses(intent), ownRanges, ...(intent.quarantine?.length ? { quarantine: intent.quarantine } : {}) }, options);
 }

@@ -46,7 +46,7 @@ export interface SecurityGroupPlan {
 }
 
 /** Why a NACL entry exists. */
-export type NaclPurpose = "intra-zone" | "request" | "return" | "nat-transit" | "admin-deny" | "own-range-deny" | "final-deny";
+export type NaclPurpose = "intra-zone" | "request" | "return" | "nat-transit" | "admin-deny" | "own-range-deny" | "final-deny" | "quarantine";
 
 export interface NaclEntry {
   /** Unique per direction, 1-32766. */

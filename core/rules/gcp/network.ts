@@ -10,14 +10,14 @@
  */
 import { CidrSet, parseCidr } from "../../net/cidr";
 import { IntentError, type IntentIssue } from "../../intent/errors";
-import type { Intent } from "../../intent/types";
+import type { Intent, Quarantine } from "../../intent/types";
 import { planLayout } from "../../addressing/plan";
 import { zoneMarks } from "../../tags";
 import { asSeenByZones, compileNeutralRules, INTERNET_CIDRS, listenPortProblem } from "../neutral";
 import { GCP_NAME_MAX, GCP_PREFIX_MAX, gcpName, gcpNameProblem, serviceAccountId } from "./names";
 import { planFirewallRules } from "./firewall";
 import { gcpFlowTuples } from "./tuples";
-import { GCP_PRIORITY, type GcpNatPlan, type GcpNetworkPlan, type GcpRoutePlan, type GcpSubnetPlan, type GcpTargeting, type GcpZonePlan } from "./types";
+import { GCP_PRIORITY, type GcpFirewallRulePlan, type GcpNatPlan, type GcpNetworkPlan, type GcpRoutePlan, type GcpSubnetPlan, type GcpTargeting, type GcpZonePlan } from "./types";
 
 export interface GcpPlanOptions {
   /** GCP regions to build subnets in, e.g. ["europe-west1"]. Append new ones at the end: a region's index is its address slot. */
@@ -169,6 +169,10 @@ export function planGcpNetwork(intent: Intent, options: GcpPlanOptions): GcpNetw
     issues,
   );
 
+  const quarantineTags = Object.fromEntries((intent.quarantine ?? []).filter((q) => q.workload !== undefined).map((q) => [q.target, gcpName([prefix, "quarantine", q.zone, q.workload!])]));
+  firewallRules.push(...(intent.quarantine ?? []).flatMap((q) => quarantineRules(prefix, networkName, q, quarantineTags[q.target])));
+  firewallRules.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+
   const natZones = zones.filter((z) => z.egress === "nat");
   // Internet-facing zones need the route too: replies to internet clients leave by it. It opens
   // nothing new for them: their egress firewall (deny-all below the flows) still refuses any
@@ -196,7 +200,7 @@ export function planGcpNetwork(intent: Intent, options: GcpPlanOptions): GcpNetw
     : [];
 
   checkNames(issues, "firewall rule", firewallRules.map((r) => ({ key: r.key, name: r.name })));
-  checkNames(issues, "network tag", zones.map((z) => ({ key: z.name, name: z.networkTag })));
+  checkNames(issues, "network tag", [...zones.map((z) => ({ key: z.name, name: z.networkTag })), ...Object.entries(quarantineTags).map(([key, name]) => ({ key, name }))]);
   checkNames(issues, "route", routes.map((r) => ({ key: r.key, name: r.name })));
   for (const region of regions) {
     checkNames(issues, `subnet in ${region}`, subnets.filter((s) => s.region === region).map((s) => ({ key: s.key, name: s.name })));
@@ -216,6 +220,7 @@ export function planGcpNetwork(intent: Intent, options: GcpPlanOptions): GcpNetw
     zones,
     subnets,
     firewallRules,
+    quarantineTags,
     routes,
     nat,
     egressProxyRanges,
@@ -224,6 +229,35 @@ export function planGcpNetwork(intent: Intent, options: GcpPlanOptions): GcpNetw
     peers,
     flowTuples: () => gcpFlowTuples(firewallRules, { zones, peers, internet: internetRanges }),
   };
+}
+
+/**
+ * A quarantine's two denies at priority 0, logged: every protocol, from and to every IPv4 address
+ * (the network is IPv4), so they beat every allow. A zone is targeted as its allows are (service
+ * account or tag); a workload by its quarantine tag. Traffic to the metadata server (DNS among it)
+ * is never subject to VPC firewall rules, so `dns` changes nothing here.
+ */
+function quarantineRules(prefix: string, networkName: string, q: Quarantine, workloadTag: string | undefined): GcpFirewallRulePlan[] {
+  return (["INGRESS", "EGRESS"] as const).map((direction): GcpFirewallRulePlan => {
+    const ingress = direction === "INGRESS";
+    const way = ingress ? "ingress" : "egress";
+    return {
+      key: `quarantine/${q.target}/${way}`,
+      kind: "quarantine",
+      name: gcpName([prefix, "quarantine", q.zone, ...(q.workload ? [q.workload] : []), way]),
+      direction,
+      action: "deny",
+      priority: GCP_PRIORITY.quarantine,
+      description: `netseg ${networkName}: quarantine of ${q.target} since ${q.since} (${q.reason}): deny all ${way}; remove the intent's quarantine entry to lift it`.slice(0, 2048),
+      targetZones: q.workload ? [] : [q.zone],
+      ...(workloadTag ? { targetTags: [workloadTag] } : {}),
+      sourceZones: [],
+      sourceRanges: ingress ? [...INTERNET_CIDRS] : [],
+      destinationRanges: ingress ? [] : [...INTERNET_CIDRS],
+      protocols: [{ protocol: "all" }],
+      logging: true,
+    };
+  });
 }
 
 /** The whole IPv4 space minus the address space (unchanged when the address space does not parse: that is reported elsewhere). */

@@ -16,6 +16,8 @@ export type GcpTargeting = "serviceAccount" | "tag";
  * replaces the implied allow-all egress and logs what it drops.
  */
 export const GCP_PRIORITY = {
+  /** The quarantine's denies: the highest precedence GCP has, above every break-glass rule. */
+  quarantine: 0,
   allow: 1000,
   allowBandFrom: 1000,
   allowBandTo: 1999,
@@ -57,7 +59,7 @@ export interface GcpProtocolPorts {
   readonly ports?: readonly string[];
 }
 
-export type GcpRuleKind = "flow" | "egress-proxy" | "deny-all";
+export type GcpRuleKind = "flow" | "egress-proxy" | "deny-all" | "quarantine";
 
 export interface GcpFirewallRulePlan {
   /** Stable key: the neutral rule's key (plus `#<n>` when split), or `deny-all/<direction>`. */
@@ -70,6 +72,11 @@ export interface GcpFirewallRulePlan {
   readonly description: string;
   /** Zones whose instances the rule applies to; empty: every instance in the network. */
   readonly targetZones: readonly string[];
+  /**
+   * Network tags the rule targets instead of zones, whatever the network's targeting: a
+   * quarantined workload's tag (GCP has no workloads; the tag is added to its instances).
+   */
+  readonly targetTags?: readonly string[];
   /** Ingress only: zones whose instances may be the source (by service account or tag). */
   readonly sourceZones: readonly string[];
   readonly sourceRanges: readonly string[];
@@ -111,6 +118,8 @@ export interface GcpNetworkPlan {
   readonly zones: readonly GcpZonePlan[];
   readonly subnets: readonly GcpSubnetPlan[];
   readonly firewallRules: readonly GcpFirewallRulePlan[];
+  /** The network tag of each quarantined workload, by `zone/workload`: add it to the workload's instances to cut them off. */
+  readonly quarantineTags: Readonly<Record<string, string>>;
   /** Present only when some zone has egress nat. */
   readonly routes: readonly GcpRoutePlan[];
   readonly nat: readonly GcpNatPlan[];

@@ -25,7 +25,11 @@ export interface FullLabelSelector {
 }
 
 /** Subject or peer: every pod of the selected namespaces, or the selected pods of the selected namespaces. */
-export type AdminPeer = { readonly namespaces: FullLabelSelector } | { readonly pods: { readonly namespaceSelector: FullLabelSelector; readonly podSelector: FullLabelSelector } };
+export type AdminPeer =
+  | { readonly namespaces: FullLabelSelector }
+  | { readonly pods: { readonly namespaceSelector: FullLabelSelector; readonly podSelector: FullLabelSelector } }
+  /** Egress only: destinations outside the cluster by CIDR. */
+  | { readonly networks: readonly string[] };
 
 export type AdminPort =
   | { readonly portNumber: { readonly protocol: "TCP" | "UDP" | "SCTP"; readonly port: number } }

@@ -86,8 +86,9 @@ export interface AuthorizationPolicy {
     | {
         /** Absent: the policy applies to every workload of the namespace (a zone-level target). */
         readonly selector?: LabelSelector;
-        readonly action: "ALLOW";
-        readonly rules: readonly AuthorizationRule[];
+        readonly action: "ALLOW" | "DENY";
+        /** `{}` (no source, no operation) matches every request: a DENY with it denies everything. */
+        readonly rules: readonly (AuthorizationRule | Record<string, never>)[];
       }
     | Record<string, never>;
 }

@@ -19,6 +19,7 @@ import { allowNothing, authorizationPolicy, peerAuthentication } from "./istio";
 import { fqdnPolicy } from "./cilium";
 import type { AdminNetworkPolicy, BaselineAdminNetworkPolicy } from "./admin-manifests";
 import { GUARDRAILS_LABEL, GUARDRAILS_MARK, guardrailIssues, planGuardrails, type GuardrailLayout } from "./guardrails";
+import { quarantineAdminPolicies, quarantineAuthorizationPolicies, quarantineNetworkPolicies } from "./quarantine";
 
 /** Label naming the workload an object belongs to (absent on zone-wide objects). */
 export const WORKLOAD_LABEL = "netseg.dev/workload";
@@ -134,9 +135,15 @@ export function planK8s(intent: Intent, options?: K8sOptions, tenancy?: K8sTenan
     if (proxyPolicy) networkPolicies.push(proxyPolicy);
   }
 
-  const guardrails = opts.clusterGuardrails ? planGuardrails(intent, rules, opts, opts.clusterGuardrails, tenancy ?? { tenantOf: new Map() }) : undefined;
+  const planned = opts.clusterGuardrails ? planGuardrails(intent, rules, opts, opts.clusterGuardrails, tenancy ?? { tenantOf: new Map() }) : undefined;
+  // A quarantine (quarantine.ts): ANPs on top of the guardrails, the target's own policies emptied, an Istio DENY.
+  const guardrails = planned && intent.quarantine?.length ? { ...planned, adminNetworkPolicies: [...quarantineAdminPolicies(intent, opts), ...planned.adminNetworkPolicies].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0)) } : planned;
   const guardrailProblems = guardrails ? guardrailIssues(guardrails) : [];
   if (guardrailProblems.length) throw new IntentError(guardrailProblems, "the Kubernetes cluster guardrails");
+  const quarantined = quarantineNetworkPolicies(intent, networkPolicies, !!opts.clusterGuardrails);
+  if (quarantined.issues.length) throw new IntentError(quarantined.issues, "the Kubernetes quarantine");
+  networkPolicies.splice(0, networkPolicies.length, ...quarantined.policies);
+  if (opts.istio) authorizationPolicies.push(...quarantineAuthorizationPolicies(intent, opts.istio.apiVersion));
 
   return {
     namespaces: namespaces.sort(byName),

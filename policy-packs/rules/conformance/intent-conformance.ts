@@ -69,6 +69,7 @@ export const netsegIntentConformance = stackRule({
         ["internet path into a sensitive zone", result.internetToSensitive],
         ["unintended path", result.unintended],
         ["accidental deny", result.accidentalDenies],
+        ["path through a quarantine", result.quarantineBreaches],
         ["latent path (the destination admits it, other checks stop it today)", result.latent],
         ...(cfg.reportUncertain ? [["possibly unintended path (unknown at preview)", result.uncertain] as [string, readonly Finding[]]] : []),
       ];
