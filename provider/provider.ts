@@ -24,6 +24,7 @@ const MAY_BE_OUTPUT: Readonly<Record<string, readonly string[]>> = {
   "netseg:aws:TenantVpcs": ["sharedServices"],
   "netseg:gcp:SegmentedNetwork": ["project"],
   "netseg:k8s:NamespaceIsolation": [],
+  "netseg:k8s:TenantNamespaces": [],
 };
 
 /* eslint-disable @typescript-eslint/no-require-imports -- each platform's SDK loads only when a program uses its component */
@@ -43,6 +44,10 @@ const BUILDERS: Readonly<Record<string, Build>> = {
   "netseg:k8s:NamespaceIsolation": (name, inputs, opts) => {
     const { NamespaceIsolation } = require("../components/k8s") as typeof import("../components/k8s");
     return new NamespaceIsolation(name, { ...inputs, intent: intentOf(inputs, "netseg:k8s:NamespaceIsolation", name) } as never, opts);
+  },
+  "netseg:k8s:TenantNamespaces": (name, inputs, opts) => {
+    const { TenantNamespaces } = require("../components/k8s") as typeof import("../components/k8s");
+    return new TenantNamespaces(name, { ...inputs, intent: intentOf(inputs, "netseg:k8s:TenantNamespaces", name) } as never, opts);
   },
 };
 /* eslint-enable @typescript-eslint/no-require-imports */

@@ -16,7 +16,7 @@
  */
 import type { SegmentedVpcArgs, TenantVpcsArgs } from "../components/aws";
 import type { SegmentedNetworkArgs } from "../components/gcp";
-import type { NamespaceIsolationArgs } from "../components/k8s";
+import type { NamespaceIsolationArgs, TenantNamespacesArgs } from "../components/k8s";
 
 export const PACKAGE_NAME = "netseg";
 
@@ -98,6 +98,7 @@ const segmentedNetworkInputs: InputsOf<SegmentedNetworkArgs> = {
   networkName: str("The VPC's name, used verbatim; default the name prefix."),
   egressProxyRanges: strings("The egress proxy's address ranges; default netseg's reserved proxy subnets."),
   egressProxyPort: int("The port an explicit egress proxy listens on (3128 for netseg's GcpEgressProxy)."),
+  telemetry: any("Segmentation telemetry (off by default): `true`, or `{ notificationChannels?, deniedThreshold?, periodSeconds?, dashboard? }`: a log-based metric per zone on the deny-all firewall rules' logs, an alert policy per zone and a Cloud Monitoring dashboard."),
 };
 
 /** `provider` is a Pulumi resource option in other languages (`opts.provider`), not an input. */
@@ -110,6 +111,13 @@ const namespaceIsolationInputs: InputsOf<Omit<NamespaceIsolationArgs, "provider"
   istio: any("Mesh mode: `true`, or `{ trustDomain?, apiVersion? }`."),
   cilium: any("CNI mode: `true`, or `{ multiLevelWildcards? }`."),
   clusterGuardrails: any("Cluster guardrails (AdminNetworkPolicy/BaselineAdminNetworkPolicy): `true`, or `{ priorities?: { tenants?, zones? }, baseline? }` (default off)."),
+};
+
+/** The same cluster options; the intent must have a `tenants` section, and guardrails are on unless `clusterGuardrails: false`. */
+const tenantNamespacesInputs: InputsOf<Omit<TenantNamespacesArgs, "provider">> = {
+  ...namespaceIsolationInputs,
+  intent: any("The segmentation intent with a `tenants` section, as an object or its YAML/JSON text (see NamespaceIsolation)."),
+  clusterGuardrails: any("Cluster guardrails: on by default here (`false` turns them off), or `{ priorities?: { tenants?, zones? }, baseline? }`."),
 };
 
 function component(description: string, inputProperties: Readonly<Record<string, SchemaProperty>>, properties: Readonly<Record<string, SchemaProperty>>): ComponentSchema {
@@ -128,6 +136,7 @@ export const COMPONENTS: Readonly<Record<string, ComponentSchema>> = {
       securityGroupIds: stringMap("Security group ids by zone."),
       networkAclIds: stringMap("Network ACL ids by zone."),
       natGatewayIds: stringMap("NAT gateway ids by AZ key."),
+      quarantineSecurityGroupIds: stringMap("Quarantine security group ids by zone/workload (the intent's quarantined workloads): make it the workload's only group to cut it off."),
       availabilityZoneNames: strings("The AZ names used, in AZ-index order."),
     },
   ),
@@ -156,6 +165,11 @@ export const COMPONENTS: Readonly<Record<string, ComponentSchema>> = {
     "Kubernetes namespace isolation from a segmentation intent: a labelled namespace per zone, default deny, DNS, one NetworkPolicy per flow target; Istio and Cilium modes.",
     namespaceIsolationInputs,
     { namespaceNames: stringMap("The managed namespaces' names by zone.") },
+  ),
+  "netseg:k8s:TenantNamespaces": component(
+    "Tenants on one Kubernetes cluster: namespaces <tenant>-<zone> and shared-<zone> from the intent's tenants section, NetworkPolicies per tenant, and an AdminNetworkPolicy per tenant denying every other tenant.",
+    tenantNamespacesInputs,
+    { tenantNamespaces: nestedIds("Namespace names by tenant, then template zone.") },
   ),
 };
 

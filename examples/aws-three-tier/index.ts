@@ -6,8 +6,8 @@
  * `netseg plan examples/intents/shop.yaml` prints the rules this program deploys.
  */
 import * as path from "node:path";
-import { loadIntentFile } from "../../core/intent";
-import { SegmentedVpc, EgressProxy, egressNetworkOf } from "../../components/aws";
+import { loadIntentFile } from "netseg";
+import { SegmentedVpc, EgressProxy, egressNetworkOf } from "netseg/aws";
 
 const intent = loadIntentFile(path.join(__dirname, "..", "intents", "shop.yaml"));
 

@@ -7,8 +7,8 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { loadIntentFile } from "../../core/intent";
-import { GcpEgressProxy, SegmentedNetwork } from "../../components/gcp";
+import { loadIntentFile } from "netseg";
+import { GcpEgressProxy, SegmentedNetwork } from "netseg/gcp";
 
 const config = new pulumi.Config();
 const intent = loadIntentFile(path.join(__dirname, "../egress-allowlist/intent.yaml"));

@@ -11,9 +11,8 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { loadIntentFile } from "../../core/intent";
-import { SegmentedVpc } from "../../components/aws/vpc";
-import { EgressProxy, egressNetworkOf } from "../../components/aws/egress";
+import { loadIntentFile } from "netseg";
+import { SegmentedVpc, EgressProxy, egressNetworkOf } from "netseg/aws";
 
 const config = new pulumi.Config();
 const backend = (config.get("backend") ?? "network-firewall") as "network-firewall" | "proxy-fleet";

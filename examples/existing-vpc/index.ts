@@ -7,13 +7,12 @@
  * second flow log. The ids come from stack config (Pulumi.dev.yaml), as they would from the
  * network team's stack outputs.
  *
- * In your own program the imports read `from "netseg/aws"` and `from "netseg/core"`.
  * `netseg preview examples/existing-vpc` runs it offline and judges it with netseg's packs.
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { loadIntentFile } from "../../core/intent";
-import { SegmentedVpc } from "../../components/aws";
+import { loadIntentFile } from "netseg";
+import { SegmentedVpc } from "netseg/aws";
 
 const config = new pulumi.Config();
 const intent = loadIntentFile(path.join(__dirname, "intent.yaml"));

@@ -6,9 +6,8 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { loadIntentFile } from "../../core/intent";
-import type { GcpTargeting } from "../../core/rules/gcp";
-import { SegmentedNetwork } from "../../components/gcp";
+import { loadIntentFile, type GcpTargeting } from "netseg";
+import { SegmentedNetwork } from "netseg/gcp";
 
 const config = new pulumi.Config();
 const intent = loadIntentFile(path.join(__dirname, "../intents/shop.yaml"));

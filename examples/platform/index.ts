@@ -11,10 +11,10 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { loadIntentFile } from "../../core/intent";
-import { SegmentedVpc, EgressProxy, egressNetworkOf } from "../../components/aws";
-import { SegmentedNetwork } from "../../components/gcp";
-import { NamespaceIsolation } from "../../components/k8s";
+import { loadIntentFile } from "netseg";
+import { SegmentedVpc, EgressProxy, egressNetworkOf } from "netseg/aws";
+import { SegmentedNetwork } from "netseg/gcp";
+import { NamespaceIsolation } from "netseg/k8s";
 
 const config = new pulumi.Config();
 const shop = loadIntentFile(path.join(__dirname, "../intents/shop.yaml"));

@@ -6,8 +6,8 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { loadIntentFile } from "../../core/intent";
-import { TenantVpcs } from "../../components/aws/tenants";
+import { loadIntentFile } from "netseg";
+import { TenantVpcs } from "netseg/aws";
 
 const config = new pulumi.Config();
 const intent = loadIntentFile(path.join(__dirname, "intent.yaml"));

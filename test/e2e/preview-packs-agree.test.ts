@@ -10,6 +10,7 @@
  */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
+import { parse as parseYaml } from "yaml";
 import * as path from "node:path";
 import { enforce } from "../../cli/preview/enforce";
 import { openPacks, type PackSession } from "../../cli/preview/pack-session";
@@ -29,11 +30,17 @@ const PACKS: { dir: string; rules: NetsegPolicy[] }[] = [
   { dir: path.join(ROOT, "policy-packs", "kubernetes"), rules: kubernetesRules },
 ];
 
-/** Every example program (a directory with a Pulumi.yaml), then the default stack at the root. */
+/** Every Node.js example program (a directory with a Pulumi.yaml of runtime nodejs; examples/yaml-program is YAML), then the default stack at the root. */
+const isNodeProgram = (d: string) => {
+  const file = path.join(ROOT, "examples", d, "Pulumi.yaml");
+  if (!fs.existsSync(file)) return false;
+  const runtime = parseYaml(fs.readFileSync(file, "utf8"))?.runtime;
+  return (typeof runtime === "string" ? runtime : runtime?.name) === "nodejs";
+};
 const STACKS: { title: string; dir: string }[] = [
   ...fs
     .readdirSync(path.join(ROOT, "examples"))
-    .filter((d) => !d.startsWith(".") && fs.existsSync(path.join(ROOT, "examples", d, "Pulumi.yaml")))
+    .filter((d) => !d.startsWith(".") && isNodeProgram(d))
     .sort()
     .map((d) => ({ title: `examples/${d}`, dir: path.join(ROOT, "examples", d) })),
   { title: "the default stack (Pulumi.yaml)", dir: ROOT },

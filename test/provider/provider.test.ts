@@ -16,6 +16,7 @@ setupMocks();
 import { NetsegProvider } from "../../provider/provider";
 import { SegmentedVpc } from "../../components/aws";
 import { version } from "../../package.json";
+import { fleetInput } from "../core/tenants/fixtures";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's generated gRPC stubs have no typed entry point
 const grpc = require("@grpc/grpc-js") as typeof import("@grpc/grpc-js");
@@ -28,10 +29,11 @@ const ROOT = path.join(__dirname, "..", "..");
 
 /** The components a user of another language can declare, with every input each takes. */
 const EXPECTED: Record<string, string[]> = {
-  "netseg:aws:SegmentedVpc": ["intent", "vpc", "natGateways", "natZone", "availabilityZoneNames", "flowLogs", "routeTables", "gatewayEndpoints", "egressProxy", "naclEntryLimit", "sgRuleLimit", "ownRanges", "tags"],
+  "netseg:aws:SegmentedVpc": ["intent", "vpc", "natGateways", "natZone", "availabilityZoneNames", "flowLogs", "routeTables", "gatewayEndpoints", "egressProxy", "naclEntryLimit", "sgRuleLimit", "ownRanges", "tags", "telemetry"],
   "netseg:aws:TenantVpcs": ["intent", "sharedServices", "ram", "layout", "vpc", "availabilityZoneNames", "tags"],
-  "netseg:gcp:SegmentedNetwork": ["intent", "project", "regions", "targeting", "namePrefix", "networkName", "egressProxyRanges", "egressProxyPort"],
+  "netseg:gcp:SegmentedNetwork": ["intent", "project", "regions", "targeting", "namePrefix", "networkName", "egressProxyRanges", "egressProxyPort", "telemetry"],
   "netseg:k8s:NamespaceIsolation": ["intent", "clusterGuardrails", "podSecurity", "dns", "egressProxy", "internetExcept", "istio", "cilium"],
+  "netseg:k8s:TenantNamespaces": ["intent", "clusterGuardrails", "podSecurity", "dns", "egressProxy", "internetExcept", "istio", "cilium"],
 };
 
 function startProvider(): Promise<{ child: ChildProcess; port: number }> {
@@ -119,9 +121,12 @@ describe("component package: Construct", () => {
     const k8s = await provider.construct("micro", "netseg:k8s:NamespaceIsolation", { intent: k8sIntent }, {});
     const names = (await unwrap((k8s.state as any).namespaceNames)) as Record<string, string>;
     assert.deepEqual(names, { microservices: "microservices" });
-    const tenants = await provider.construct("fleet", "netseg:aws:TenantVpcs", { intent: readFileSync(path.join(ROOT, "examples/saas-tenants/intent.yaml"), "utf8"), availabilityZoneNames: ["us-east-1a", "us-east-1b"] }, {});
+    const tenants = await provider.construct("fleet", "netseg:aws:TenantVpcs", { intent: fleetInput(3), availabilityZoneNames: ["us-east-1a", "us-east-1b"] }, {});
     const vpcIds = (await unwrap((tenants.state as any).vpcIds)) as Record<string, string>;
-    assert.ok(Object.keys(vpcIds).length >= 2);
+    assert.equal(Object.keys(vpcIds).length, 3);
+    const onCluster = await provider.construct("fleet-ns", "netseg:k8s:TenantNamespaces", { intent: readFileSync(path.join(ROOT, "examples/k8s-tenants/intent.yaml"), "utf8") }, {});
+    const byTenant = (await unwrap((onCluster.state as any).tenantNamespaces)) as Record<string, Record<string, string>>;
+    assert.ok(Object.keys(byTenant).length >= 2 && Object.values(byTenant).every((z) => Object.keys(z).length > 0));
   });
 
   it("refuses what another language cannot mean, naming the input", async () => {
