@@ -3,3 +3,4 @@ export * from "./tenant-intent";
 export * from "./stability";
 export * from "./shared-intent";
 export * from "./fleet";
+export * from "./fleet-join";
