@@ -12,13 +12,20 @@
  * - `nat-transit`: a NAT gateway in an internet-facing zone carries the flows of `egress: nat`
  *   zones to the internet: the leg from the nat zone to the internet-facing zone, and from there
  *   to the internet, on the ports of the nat zones' declared flows to the internet.
+ * - `quarantine-dns`: a quarantined zone that keeps DNS (`dns: keep`) may still send udp/53 and
+ *   tcp/53 anywhere (where the resolver sits is the platform's business).
+ *
+ * A quarantined zone (intent `quarantine`, a whole zone) has no other allowance across its
+ * boundary: its flows, allow-lists and NAT legs are withdrawn, so traffic it still exchanges is
+ * "accepted but not allowed" (a breach) and what is denied is expected. A quarantined workload
+ * cannot be told from its zone by address: its zone is judged as usual.
  */
 import { TrafficSet, type PortSpec } from "../net/ports";
 import type { Endpoint, Intent } from "../intent/types";
 import { INFRASTRUCTURE, type AddressBook } from "./address-book";
 import { PROTOCOL_NUMBERS } from "./types";
 
-export type AllowBasis = "flow" | "workload-flow" | "egress-allow-list" | "nat-transit";
+export type AllowBasis = "flow" | "workload-flow" | "egress-allow-list" | "nat-transit" | "quarantine-dns";
 
 export interface Allowance {
   readonly traffic: TrafficSet;
@@ -42,8 +49,10 @@ export class AllowedTraffic {
     const n = book.endpoints.length;
     const idx = (name: string, kinds: readonly string[]) => book.endpoints.findIndex((e) => e.name === name && kinds.includes(e.kind));
     const endpointIndex = (e: Endpoint): number => (e.kind === "internet" ? 0 : e.kind === "peer" ? idx(e.peer, ["peer"]) : idx(e.zone, ["zone"]));
+    const quarantined = new Set((intent.quarantine ?? []).filter((q) => !q.workload).map((q) => idx(q.zone, ["zone"])));
     const add = (from: number, to: number, specs: readonly PortSpec[], basis: AllowBasis, source: string) => {
       if (from < 0 || to < 0) return;
+      if (basis !== "quarantine-dns" && from !== to && (quarantined.has(from) || quarantined.has(to))) return;
       const key = from * n + to;
       const list = this.byPair.get(key) ?? [];
       list.push({ traffic: TrafficSet.fromSpecs(specs), anyProtocol: specs.some((s) => s.protocol === "all"), basis, source });
@@ -61,6 +70,11 @@ export class AllowedTraffic {
       add(zone, 0, ports, "egress-allow-list", source);
       add(zone, infra, [...ports, { protocol: "tcp", from: PROXY_PORT, to: PROXY_PORT }], "egress-allow-list", source);
       add(infra, 0, ports, "egress-allow-list", source);
+    }
+    for (const q of intent.quarantine ?? []) {
+      if (q.workload || q.dns !== "keep") continue;
+      const dns: PortSpec[] = [{ protocol: "udp", from: 53, to: 53 }, { protocol: "tcp", from: 53, to: 53 }];
+      for (let to = 0; to < n; to++) if (to !== idx(q.zone, ["zone"])) add(idx(q.zone, ["zone"]), to, dns, "quarantine-dns", `quarantine of ${q.zone} (dns: keep)`);
     }
     const natHosts = intent.zones.filter((z) => z.internet === "inbound").map((z) => idx(z.name, ["zone"]));
     for (const z of intent.zones.filter((x) => x.egress === "nat" && x.internet !== "inbound")) {

@@ -81,8 +81,18 @@ export interface NotAnalysed {
   readonly examples: readonly { readonly file: string; readonly line: number; readonly detail: string }[];
 }
 
+export interface QuarantineNote {
+  readonly target: string;
+  readonly reason: string;
+  readonly since: string;
+  /** False for a workload: an address does not tell it from its zone, so its zone is judged as usual. */
+  readonly judged: boolean;
+}
+
 export interface FlowReport {
   readonly intent: string;
+  /** The intent's quarantined targets: records across a quarantined zone's boundary count as not allowed (DNS aside when kept). */
+  readonly quarantine: readonly QuarantineNote[];
   readonly inputs: readonly string[];
   readonly totals: { readonly lines: number; readonly analysed: number; readonly notAnalysed: number } & Record<Verdict, number>;
   readonly pairs: readonly PairReport[];
@@ -267,6 +277,7 @@ export class FlowAnalysis {
       analysed === 0
         ? `netseg flows: ${this.intent.name}: no record could be analysed (${skipped} not analysed): nothing was checked`
         : `netseg flows: ${this.intent.name}: ${analysed} records analysed, ${totals.acceptedNotAllowed} accepted but not allowed, ${totals.rejectedAllowed} rejected but allowed, ${skipped} not analysed`;
-    return { intent: this.intent.name, inputs: [...this.inputs], totals: { lines: this.lines, analysed, notAnalysed: skipped, ...totals }, pairs, zones, notAnalysed, ephemeralPorts: { ...this.ephemeral }, summary: { exitCode, line } };
+    const quarantine = (this.intent.quarantine ?? []).map((q) => ({ target: q.target, reason: q.reason, since: q.since, judged: !q.workload }));
+    return { intent: this.intent.name, quarantine, inputs: [...this.inputs], totals: { lines: this.lines, analysed, notAnalysed: skipped, ...totals }, pairs, zones, notAnalysed, ephemeralPorts: { ...this.ephemeral }, summary: { exitCode, line } };
   }
 }

@@ -31,6 +31,8 @@ function pairRow(p: PairReport): string[] {
 
 export function renderFlowText(r: FlowReport): string {
   const out = [r.summary.line, "", `inputs: ${r.inputs.join(", ") || "none"}; ${r.totals.lines} lines, replies to ephemeral ports ${r.ephemeralPorts.from}-${r.ephemeralPorts.to}`, ""];
+  for (const q of r.quarantine) out.push(q.judged ? `quarantined: ${q.target} since ${q.since} (${q.reason}): accepted records across its boundary are breaches` : `quarantined: ${q.target} since ${q.since} (${q.reason}): a workload, not told from its zone by address; its zone is judged as usual`);
+  if (r.quarantine.length) out.push("");
   out.push("By zone pair (the flow's direction; replies counted with their flow):", ...table(PAIR_HEAD, r.pairs.map(pairRow)).map((l) => `  ${l}`), "");
   out.push("Denied-flow rate by zone:", ...table(["zone", "records", "rejected", "rate", "rejected but allowed"], r.zones.map((z) => [z.zone, String(z.records), String(z.rejected), pct(z.deniedRate), String(z.rejectedAllowed)])).map((l) => `  ${l}`), "");
   const flagged = r.pairs.filter((p) => p.examples.acceptedNotAllowed.length || p.examples.rejectedAllowed.length);
@@ -56,6 +58,8 @@ function md(text: string): string {
 
 export function renderFlowMarkdown(r: FlowReport): string {
   const out = [`## ${r.intent} netseg flows`, "", r.summary.line.replace(/^netseg flows: [^:]+: /, ""), ""];
+  for (const q of r.quarantine) out.push(`- quarantined: **${md(q.target)}** since ${md(q.since)} (${md(q.reason)})${q.judged ? ": accepted records across its boundary are breaches" : ": a workload, judged as its zone (an address does not tell it)"}`);
+  if (r.quarantine.length) out.push("");
   out.push("| from | to | accepted & allowed | **accepted, not allowed** | **rejected, allowed** | rejected & not allowed | notes |", "|---|---|---:|---:|---:|---:|---|");
   for (const p of r.pairs) out.push(`| ${pairRow(p).map(md).join(" | ")} |`);
   out.push("", "| zone | records | rejected | denied rate | rejected but allowed |", "|---|---:|---:|---:|---:|");

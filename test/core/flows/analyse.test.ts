@@ -151,6 +151,18 @@ describe("flow records held against the intent", () => {
     assert.match(r.notAnalysed[0].examples[0].detail, /10\.0\.0\.300/);
   });
 
+  it("a quarantined zone has no allowed path across its boundary but the DNS it keeps; a quarantined workload is judged as its zone", () => {
+    const intent = resolveIntent({ ...INPUT, quarantine: [{ target: "data", reason: "INC-42", since: "2026-12-06", dns: "keep" }, { target: "app/api", reason: "INC-43", since: "2026-12-06" }] } as IntentInput, "test");
+    const r = analyse([rec(APP, 40000, DATA, 5432, 6), rec(APP, 40000, DATA, 5432, 6, "REJECT"), rec(DATA, 40000, "8.8.8.8", 53, 17), rec(DATA, 40000, NET, 443, 6), rec(EDGE, 40000, APP, 8080, 6), rec(DATA, 40000, DATA2, 7000, 6)], intent);
+    const appData = pair(r, "app", "data");
+    assert.deepEqual([appData.acceptedAllowed, appData.acceptedNotAllowed, appData.rejectedAllowed, appData.rejectedNotAllowed], [0, 1, 0, 1], "a breach, and an expected deny (never an accidental one)");
+    assert.deepEqual(pair(r, "data", "internet").allowedBy.map((b) => b.basis), ["quarantine-dns"]);
+    assert.equal(pair(r, "data", "internet").acceptedNotAllowed, 1, "tcp/443 out of a quarantined zone");
+    assert.equal(pair(r, "edge", "app").acceptedAllowed, 1, "the workload's zone is judged as usual");
+    assert.equal(pair(r, "data", "data").acceptedAllowed, 1, "inside the quarantined zone is not its boundary");
+    assert.deepEqual(r.quarantine.map((q) => [q.target, q.judged]), [["data", true], ["app/api", false]]);
+  });
+
   // An independent reading of the same rules: endpoints by scanning CIDRs with bigint containment,
   // flows by scanning the intent's list, the egress and NAT legs spelled out again.
   describe("agrees with a brute-force reference on random records", () => {
