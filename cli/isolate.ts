@@ -236,7 +236,8 @@ export async function runIsolateCommand(intentPath: string, target: string, opti
       if (options.dryRun) writeFileSync(intentPath, text);
     }
     const diff = compareRecorded(recordedBefore, recordedAfter);
-    io.out(`Program ${options.program} under mocks, before and after: ${diff.added.length} created, ${diff.removed.length} deleted, ${diff.updated.length} updated in place, ${diff.unchanged} unchanged; same URNs kept, none renamed or replaced by the edit\n`);
+    const kept = recordedBefore.filter((r) => r.custom && !r.type.startsWith("pulumi:")).length - diff.removed.length;
+    io.out(`Program ${options.program} under mocks, before and after: ${diff.added.length} created, ${diff.removed.length} deleted, ${diff.updated.length} updated (same URN, inputs below), ${diff.unchanged} unchanged; ${kept} resources keep their URN${diff.removed.length ? "" : " (all of them)"}\n`);
     for (const u of diff.added) io.out(`  + ${shortUrn(u)}\n`);
     for (const u of diff.removed) io.out(`  - ${shortUrn(u)}\n`);
     for (const u of diff.updated) io.out(`  ~ ${shortUrn(u.urn)} (${u.inputs.join(", ")})\n`);
