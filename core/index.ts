@@ -9,3 +9,4 @@ export * from "./tenants";
 // Namespaced: their names (Endpoint, isUnknown...) would collide with the intent's.
 export * as reachability from "./reachability";
 export * as resources from "./resources";
+export * as flows from "./flows";
