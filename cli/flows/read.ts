@@ -58,8 +58,10 @@ export async function readFlowFile(file: string, analysis: FlowAnalysis, awsFiel
   let aws: AwsFlowLogReader | undefined;
   const arrayText: string[] = [];
   let lineNo = 0;
-  const onLine = (line: string) => {
+  const onLine = (text: string) => {
     lineNo++;
+    // A byte-order mark (Windows editors, some exports) is not part of the first field.
+    const line = lineNo === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
     if (mode === "unknown") {
       const t = line.trimStart();
       if (t === "") return analysis.add(undefined, { file, line: lineNo });

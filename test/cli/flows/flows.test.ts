@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
+import { spawnSync } from "node:child_process";
 import { flowsCommand, runFlows } from "../../../cli/flows";
 
 const SHOP = "examples/intents/shop.yaml";
@@ -124,6 +125,25 @@ describe("netseg flows", () => {
     assert.match(text, /app\s+data\s+2\s+1\s+1\s+0\s+1 replies/);
     assert.match(text, /data\s+5\s+2\s+40\.0%\s+1/);
     assert.match(text, /shop-default\.log:14: 6 fields where the format has 14/);
+  });
+
+  it("reads a custom format whose header follows a byte-order mark, with CRLF line ends", async () => {
+    const dir = tmp();
+    const f = path.join(dir, "bom.log");
+    fs.writeFileSync(f, "\ufeffsrcaddr dstaddr srcport dstport protocol action\r\n10.20.16.20 10.20.32.30 45001 5432 6 ACCEPT\r\n");
+    const r = await runFlows(SHOP, [f]);
+    fs.rmSync(dir, { recursive: true, force: true });
+    assert.equal(r.totals.analysed, 1);
+    assert.equal(r.pairs[0].acceptedAllowed, 1);
+  });
+
+  it("runs as `netseg flows` from the command line, with the exit code of its findings", () => {
+    const res = spawnSync(process.execPath, ["--import", "tsx", "cli/main.ts", "flows", SHOP, `${F}/shop-default.log`, "--format", "json"], { encoding: "utf8" });
+    assert.equal(res.status, 1, res.stderr);
+    assert.equal(JSON.parse(res.stdout).totals.acceptedNotAllowed, 1);
+    assert.match(res.stderr, /netseg flows: shop: 10 records analysed, 1 accepted but not allowed, 1 rejected but allowed, 4 not analysed/);
+    const bad = spawnSync(process.execPath, ["--import", "tsx", "cli/main.ts", "flows", SHOP, `${F}/shop-default.log`, "--ephemeral-ports", "nonsense"], { encoding: "utf8" });
+    assert.equal(bad.status, 2);
   });
 
   it("reads a header-less custom format with --aws-fields", async () => {
