@@ -6,35 +6,47 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { draftAddressSpace, draftIntent, draftPeers, draftYaml, outsidePeers } from "../../core/audit/draft-intent";
+import { chooseNetwork, draftIntent, draftYaml, networkPeers } from "../../core/audit/draft-intent";
 import { guessZones, withGuessedZones } from "../../core/audit/zones";
 import { parseIntentText } from "../../core/intent";
-import { analyseReachability } from "../../core/reachability";
+import { analyseReachability, compareWithIntent } from "../../core/reachability";
 import { PreviewError } from "../preview/errors";
 import { readState } from "./run";
 
-export function writeDraftIntent(from: readonly string[], out: string): { text: string; summary: string } {
+export function writeDraftIntent(from: readonly string[], out: string, vpcId?: string): { text: string; summary: string } {
   const read = readState(from);
   const { sources } = read;
-  // Subnets no netseg:zone tag places are placed as ./zones guesses; audit repeats the same guess.
-  const guesses = guessZones(read.resources);
-  const resources = withGuessedZones(read.resources, guesses, new Set(guesses.map((g) => g.zone)));
-  const peers = outsidePeers(draftPeers(resources), draftAddressSpace(resources).addressSpace);
+  if (vpcId !== undefined && !read.resources.some((r) => r.type === "aws:ec2/vpc:Vpc" && r.id === vpcId)) {
+    throw new PreviewError(`--vpc ${vpcId}: no VPC of that id in the inventory; the VPCs read are ${read.resources.filter((r) => r.type === "aws:ec2/vpc:Vpc").map((r) => r.id).join(", ") || "none"}.`);
+  }
+  // One network (VPC) per intent; its subnets no netseg:zone tag places are placed as ./zones
+  // guesses them, and an audit against the draft repeats the same guess.
+  const network = chooseNetwork(read.resources, guessZones(read.resources), vpcId);
+  const resources = withGuessedZones(read.resources, network.guesses, new Set(network.guesses.map((g) => g.zone)));
+  const peers = networkPeers(resources, network);
   const matrix = analyseReachability(resources, { peers: peers.map((p) => ({ name: p.name, cidrs: p.cidrs })) });
   if (matrix.skipped) throw new PreviewError(`The reachability analysis did not run: ${matrix.skipped}; no flows can be drafted.`);
   const name = path.basename(out).replace(/\.(ya?ml|json)$/i, "").replace(/[^a-z0-9-]+/gi, "-").toLowerCase() || "drafted";
-  const draft = draftIntent(name, resources, matrix, peers, guesses);
-  const text = draftYaml(draft, from.join(", "));
-  try {
-    parseIntentText(text, out);
-  } catch (err) {
-    throw new PreviewError(`The drafted intent does not parse (${err instanceof Error ? err.message : String(err)}); this is a fault of netseg audit, please report it.`);
-  }
+  const draft = draftIntent(name, resources, matrix, peers, network);
+  const parse = (text: string) => {
+    try {
+      return parseIntentText(text, out);
+    } catch (err) {
+      throw new PreviewError(`The drafted intent does not parse (${err instanceof Error ? err.message : String(err)}); this is a fault of netseg audit, please report it.`);
+    }
+  };
+  const source = from.join(", ");
+  // Held against the state it came from, the draft's remaining findings go into its header.
+  const check = compareWithIntent(matrix, parse(draftYaml(draft, source)));
+  const findings = [...check.unintended, ...check.latent, ...check.accidentalDenies, ...check.internetToSensitive, ...check.uncertain].map((f) => f.message);
+  const text = draftYaml(draft, source, findings);
+  parse(text);
   fs.writeFileSync(out, text);
   const wide = draft.flows.reduce((n, f) => n + f.warnings.length, 0);
+  const left = findings.length ? `, ${findings.length} findings left in its header` : "";
   const skipped = sources.reduce((n, s) => n + s.skipped.length, 0);
   return {
     text,
-    summary: `Drafted ${out}: ${draft.zones.length} zones, ${draft.peers.length} peers, ${draft.flows.length} flows (${wide} marked TOO WIDE)${draft.unplaced.length ? `, ${draft.unplaced.length} networks not placed in a zone` : ""}${skipped ? `, ${skipped} records not analysed` : ""}. Review it, then: netseg audit ${out} --from ${from.join(" --from ")}`,
+    summary: `Drafted ${out}: ${draft.zones.length} zones, ${draft.peers.length} peers, ${draft.flows.length} flows (${wide} marked TOO WIDE)${left}${draft.unplaced.length ? `, ${draft.unplaced.length} networks not placed in a zone` : ""}${skipped ? `, ${skipped} records not analysed` : ""}. Review it, then: netseg audit ${out} --from ${from.join(" --from ")}`,
   };
 }

@@ -23,6 +23,8 @@ export interface AuditCliOptions {
   from: string[];
   declared?: string;
   draftIntent?: string;
+  /** With --draft-intent: the VPC to draft (default: the one with most subnets to place in zones). */
+  vpc?: string;
   format: ReportFormat;
   diagram?: DiagramFormat;
   diagramFile?: string;
@@ -60,12 +62,13 @@ export function renderAudit(report: AuditReport, opts: Pick<AuditCliOptions, "fo
 export async function auditCommand(intents: string[], opts: AuditCliOptions): Promise<number> {
   try {
     if (opts.from.length === 0) throw new PreviewError("netseg audit needs the deployed state: pass --from <file-or-folder> (a `pulumi stack export` JSON, AWS CLI, gcloud or kubectl JSON; repeatable).");
+    if (opts.vpc !== undefined && !opts.draftIntent) throw new PreviewError("--vpc chooses the network --draft-intent describes; pass it with --draft-intent <out.yaml>.");
     if (opts.draftIntent) {
       if (intents.length > 0) throw new PreviewError("--draft-intent proposes an intent from the inventory alone: pass no intent file with it.");
       // Loaded on use: the engine and the policy rules would slow every other netseg command's start.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { writeDraftIntent } = require("./draft") as typeof import("./draft");
-      const draft = writeDraftIntent(opts.from, opts.draftIntent);
+      const draft = writeDraftIntent(opts.from, opts.draftIntent, opts.vpc);
       process.stderr.write(`${draft.summary}\n`);
       return 0;
     }
@@ -94,6 +97,7 @@ export function registerAuditCommand(program: Command): void {
     .option("--from <source>", "a file or folder of deployed state: `pulumi stack export` JSON, AWS CLI, gcloud or kubectl JSON (repeatable)", collect, [])
     .option("--declared <preview.json>", "a recorded `netseg preview --format json` of the program behind the stack export: report drift")
     .option("--draft-intent <out.yaml>", "propose an intent (zones, peers, the flows deployed rules allow) from the inventory and write it here")
+    .option("--vpc <vpc-id>", "with --draft-intent: the VPC the intent describes (default: the one with most subnets to place in zones); the others become its peers")
     .addOption(new Option("-f, --format <format>", "report format").choices([...REPORT_FORMATS]).default("text"))
     .addOption(new Option("--diagram <kind>", "also draw zones and flows").choices([...DIAGRAM_FORMATS]))
     .option("--diagram-file <file>", "write the diagram to this file instead of the report")

@@ -4,16 +4,18 @@
  * Name prefix, route table), each open to the internet when the engine finds a path from it (a
  * route to an internet gateway alone is noted: inbound possible); peers from routes that leave the VPC
  * through a transit gateway, virtual private gateway or peering connection; and as flows exactly
- * the traffic the deployed rules let through (the matrix's `possible`, so that auditing the same
- * state against the draft finds no unintended path). What looks too wide is flagged in comments:
+ * the traffic the deployed rules certainly let through (so that auditing the same state against
+ * the draft finds no unintended path; what the draft still leaves, latent paths, paths possible
+ * only, traffic one source of a flow cannot send, is listed in its header). What looks too wide is flagged in comments:
  * admin ports open to the world, all traffic allowed. Subnets with nothing to go by are listed.
  */
 import { Document, isMap, isSeq, type YAMLMap } from "yaml";
 import { formatAddress, parseCidr, type Cidr } from "../net/cidr";
 import { formatPortSpec, TrafficSet } from "../net/ports";
 import type { Matrix, NetResource } from "../reachability/model";
+import { cidrSet } from "../reachability/values";
 import { TAG } from "../tags";
-import type { ZoneGuess } from "./zones";
+import { zoneSlug, type ZoneGuess } from "./zones";
 
 /** Ports that administer a host: open to the internet, they are flagged. */
 const ADMIN_PORTS: readonly [number, string][] = [
@@ -44,6 +46,8 @@ export interface DraftFlow {
 export interface DraftZone {
   readonly name: string;
   readonly internet: "inbound" | "none";
+  /** `nat` when the zone reaches the internet (a flow to the internet needs it). */
+  readonly egress: "nat" | "none";
   readonly sensitive: boolean;
   /** Its subnets, each with why it is in the zone (`tag netseg:zone`, `Name prod-app-a`...). */
   readonly subnets: string[];
@@ -54,8 +58,9 @@ export interface DraftZone {
 export interface Draft {
   readonly name: string;
   readonly addressSpace?: string;
-  /** The zones lie in several VPCs: `addressSpace` is the block of the one holding most of them. */
-  readonly addressSpaceSpread?: boolean;
+  readonly vpcId?: string;
+  /** The inventory's other VPCs (peers of this one where routed), each to draft on its own. */
+  readonly otherVpcs: OtherVpc[];
   readonly zones: DraftZone[];
   readonly peers: DraftPeer[];
   readonly flows: DraftFlow[];
@@ -88,7 +93,7 @@ export function draftPeers(resources: readonly NetResource[]): DraftPeer[] {
   }
   return [...byVia]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([via, cidrs]) => ({ name: `peer-${via.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`, cidrs: [...cidrs].sort(), via }));
+    .map(([via, cidrs]) => ({ name: `peer-${via.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`.slice(0, 30).replace(/-+$/, ""), cidrs: [...cidrs].sort(), via: `routed through ${via}` }));
 }
 
 function wideness(from: string, traffic: TrafficSet): string[] {
@@ -115,31 +120,88 @@ export function coveringCidr(blocks: readonly string[]): string | undefined {
   return `${formatAddress(4, base)}/${prefix}`;
 }
 
-/**
- * The drafted intent's address space: the smallest block holding every zoned subnet. An intent's
- * address space is one VPC's (at most a /16): zones over several VPCs get the block of the VPC
- * holding most of their subnets (`spread`).
- */
-export function draftAddressSpace(resources: readonly NetResource[]): { addressSpace?: string; spread: boolean } {
-  const zoned = resources
-    .filter((r) => r.type === "aws:ec2/subnet:Subnet" && typeof asRecord(props(r).tags)?.[TAG.aws.zone] === "string")
-    .map((r) => props(r).cidrBlock)
-    .filter((c): c is string => typeof c === "string");
-  const covering = coveringCidr(zoned);
-  if (!covering || Number(covering.split("/")[1]) >= 16) return { ...(covering ? { addressSpace: covering } : {}), spread: false };
-  const blocks = resources.filter((r) => r.type === "aws:ec2/vpc:Vpc").map((r) => props(r).cidrBlock).filter((c): c is string => typeof c === "string");
-  const holds = (vpc: string) => zoned.filter((c) => coveringCidr([vpc, c]) === coveringCidr([vpc])).length;
-  return { addressSpace: [...blocks].sort((a, b) => holds(b) - holds(a) || a.localeCompare(b))[0] ?? covering, spread: true };
+/** Another VPC of the inventory: a peer of the drafted network. */
+export interface OtherVpc {
+  readonly id: string;
+  readonly name: string;
+  readonly cidrs: string[];
+  /** Zones its subnets would form (guessed), for the comment that suggests drafting it too. */
+  readonly zones: string[];
 }
 
-/** Peers less the blocks that overlap the intent's own address space (another zone of it, not a peer). */
-export function outsidePeers(peers: readonly DraftPeer[], addressSpace: string | undefined): DraftPeer[] {
-  const own = addressSpace ? parseCidr(addressSpace) : undefined;
+/** The one network (VPC) a draft describes, its address space, the guesses inside it, the other VPCs. */
+export interface DraftNetwork {
+  readonly vpcId?: string;
+  readonly addressSpace?: string;
+  readonly guesses: ZoneGuess[];
+  readonly otherVpcs: OtherVpc[];
+}
+
+/**
+ * An intent describes one network: the VPC given, else the one holding most subnets to place in
+ * zones. Its address space is the VPC's block (else the smallest block holding those subnets);
+ * subnets of other VPCs are left to their own draft, and those VPCs become peers.
+ */
+export function chooseNetwork(resources: readonly NetResource[], guesses: readonly ZoneGuess[], vpcId?: string): DraftNetwork {
+  const vpcOf = new Map(resources.filter((r) => r.type === "aws:ec2/subnet:Subnet").map((r) => [r.urn, typeof props(r).vpcId === "string" ? (props(r).vpcId as string) : undefined]));
+  const guessed = new Set(guesses.map((g) => g.urn));
+  const zoneSubnets = resources.filter((r) => r.type === "aws:ec2/subnet:Subnet" && (guessed.has(r.urn) || typeof asRecord(props(r).tags)?.[TAG.aws.zone] === "string"));
+  const vpcs = resources.filter((r) => r.type === "aws:ec2/vpc:Vpc" && r.id);
+  const count = (id: string) => zoneSubnets.filter((r) => vpcOf.get(r.urn) === id).length;
+  const chosen = vpcId ?? [...vpcs].sort((a, b) => count(b.id!) - count(a.id!) || a.id!.localeCompare(b.id!))[0]?.id;
+  const inside = zoneSubnets.filter((r) => chosen === undefined || vpcOf.get(r.urn) === chosen);
+  const covering = coveringCidr(inside.map((r) => props(r).cidrBlock).filter((c): c is string => typeof c === "string"));
+  const vpcBlock = vpcs.find((r) => r.id === chosen) ? props(vpcs.find((r) => r.id === chosen)!).cidrBlock : undefined;
+  const addressSpace = typeof vpcBlock === "string" ? vpcBlock : covering;
+  const extra = new Map<string, string[]>();
+  for (const r of resources) {
+    const p = props(r);
+    if (r.type === "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation" && typeof p.vpcId === "string" && typeof p.cidrBlock === "string") extra.set(p.vpcId, [...(extra.get(p.vpcId) ?? []), p.cidrBlock]);
+  }
+  const withSubnets = new Set([...vpcOf.values()].filter((v): v is string => v !== undefined));
+  const otherVpcs = vpcs
+    .filter((r) => r.id !== chosen && withSubnets.has(r.id!))
+    .map((r) => {
+      const name = asRecord(props(r).tags)?.Name;
+      return {
+        id: r.id!,
+        name: zoneSlug(typeof name === "string" && name.trim() ? name : r.id!),
+        cidrs: [props(r).cidrBlock, ...(extra.get(r.id!) ?? [])].filter((c): c is string => typeof c === "string").sort(),
+        zones: [...new Set(guesses.filter((g) => vpcOf.get(g.urn) === r.id).map((g) => g.zone))].sort(),
+      };
+    })
+    .sort((a, b) => a.id.localeCompare(b.id));
+  return { ...(chosen ? { vpcId: chosen } : {}), ...(addressSpace ? { addressSpace } : {}), guesses: guesses.filter((g) => chosen === undefined || vpcOf.get(g.urn) === chosen), otherVpcs };
+}
+
+/**
+ * The draft's peers: destinations its routes send out of the network (less any block inside its
+ * address space, which is its own), a peer taking the name of the inventory's VPC whose block it is.
+ */
+export function networkPeers(resources: readonly NetResource[], network: DraftNetwork): DraftPeer[] {
+  const own = network.addressSpace ? parseCidr(network.addressSpace) : undefined;
   const inside = (c: string) => {
     const x = parseCidr(c);
     return own !== undefined && !("error" in own) && !("error" in x) && x.family === own.family && x.start <= own.end && own.start <= x.end;
   };
-  return peers.map((p) => ({ ...p, cidrs: p.cidrs.filter((c) => !inside(c)) })).filter((p) => p.cidrs.length > 0);
+  const peers = draftPeers(resources)
+    .map((p) => ({ ...p, cidrs: p.cidrs.filter((c) => !inside(c)) }))
+    .filter((p) => p.cidrs.length > 0);
+  for (const vpc of network.otherVpcs) {
+    const cidrs = vpc.cidrs.filter((c) => !inside(c));
+    if (!cidrs.length) continue;
+    const routed = peers.findIndex((p) => p.cidrs.some((c) => cidrs.includes(c)));
+    if (routed >= 0)
+      peers[routed] = { name: vpc.name, cidrs: [...new Set([...peers[routed].cidrs, ...cidrs])].sort(), via: `VPC ${vpc.id}, ${peers[routed].via}` };
+    // A VPC no route of this network reaches is no peer of it (only the comment names it).
+  }
+  const seen = new Set<string>();
+  return peers.map((p) => {
+    let name = p.name;
+    for (let i = 2; seen.has(name); i++) name = `${p.name.slice(0, 27)}-${i}`;
+    seen.add(name);
+    return { ...p, name };
+  });
 }
 
 /** Subnets whose route table sends a default route to an internet gateway, by subnet id. */
@@ -172,23 +234,31 @@ function internetRouted(resources: readonly NetResource[]): Set<string> {
  * The draft as plain data, from the deployed resources (guessed zones already tagged, see
  * ./zones), their matrix (computed with the draft's peers) and the guesses made.
  */
-export function draftIntent(name: string, resources: readonly NetResource[], matrix: Matrix, peers: readonly DraftPeer[], guesses: readonly ZoneGuess[] = []): Draft {
+export function draftIntent(name: string, resources: readonly NetResource[], matrix: Matrix, peers: readonly DraftPeer[], network: DraftNetwork): Draft {
+  const guesses = network.guesses;
   const zoneEps = matrix.endpoints.filter((e) => e.kind === "zone" && e.zone !== undefined && !e.tenant && !e.sameAs);
   const zoneNames = [...new Set(zoneEps.map((e) => e.zone!))].sort();
+  // Each matrix endpoint as the intent names it: a zone (its workloads too), the internet, a peer
+  // (a network no zone takes counts as the peer whose blocks hold it, as conformance counts it).
+  const peerSets = peers.map((p) => ({ name: p.name, set: cidrSet(p.cidrs).set }));
+  const byId = new Map(matrix.endpoints.map((e) => [e.id, e]));
   const keyOf = (id: string): string | undefined => {
-    const e = matrix.endpoints.find((x) => x.id === id);
+    const e = byId.get(id);
     if (!e) return undefined;
     if (e.kind === "internet") return "internet";
     if (e.kind === "peer") return e.key;
-    return e.kind === "zone" && e.zone !== undefined && !e.tenant ? e.zone : undefined;
+    if (e.zone !== undefined) return e.tenant ? undefined : e.zone;
+    if (e.network !== undefined && e.addresses && !e.addresses.isEmpty()) return peerSets.find((p) => p.set.covers(e.addresses!))?.name;
+    return undefined;
   };
+  // What certainly passes between them (a path only possible is a warning of the audit, not a flow).
   const traffic = new Map<string, TrafficSet>();
   for (const pair of matrix.pairs) {
-    if (pair.possible.isEmpty()) continue;
+    if (pair.allowed.isEmpty()) continue;
     const [a, b] = [keyOf(pair.from), keyOf(pair.to)];
-    if (!a || !b || a === b || b === "internet" || !zoneNames.includes(b)) continue;
+    if (!a || !b || a === b || (!zoneNames.includes(a) && !zoneNames.includes(b))) continue;
     const k = `${a}|${b}`;
-    traffic.set(k, (traffic.get(k) ?? TrafficSet.EMPTY).union(pair.possible));
+    traffic.set(k, (traffic.get(k) ?? TrafficSet.EMPTY).union(pair.allowed));
   }
   const flows = [...traffic]
     .sort(([x], [y]) => x.localeCompare(y))
@@ -199,43 +269,52 @@ export function draftIntent(name: string, resources: readonly NetResource[], mat
   const because = new Map(guesses.map((g) => [g.urn, g.because]));
   const routed = internetRouted(resources);
   const subnetsOf = (zone: string) => resources.filter((r) => r.type === "aws:ec2/subnet:Subnet" && asRecord(props(r).tags)?.[TAG.aws.zone] === zone);
-  const { addressSpace, spread } = draftAddressSpace(resources);
+  const { addressSpace } = network;
+  const vpcOfSubnet = new Map(resources.filter((r) => r.type === "aws:ec2/subnet:Subnet").map((r) => [r.urn, props(r).vpcId]));
   return {
     name,
     ...(addressSpace ? { addressSpace } : {}),
-    addressSpaceSpread: spread,
+    otherVpcs: network.otherVpcs,
+    ...(network.vpcId ? { vpcId: network.vpcId } : {}),
     zones: zoneNames.map((z) => ({
       name: z,
       internet: flows.some((f) => f.from === "internet" && f.to === z) ? "inbound" : "none",
+      egress: flows.some((f) => f.from === z && f.to === "internet") ? "nat" : "none",
       sensitive: zoneEps.some((e) => e.zone === z && e.sensitive === true),
       subnets: subnetsOf(z).map((r) => `${r.id ?? r.name} (${because.get(r.urn) ?? `tag ${TAG.aws.zone}`})`),
       internetRoute: subnetsOf(z).some((r) => r.id !== undefined && routed.has(r.id)),
     })),
     peers: [...peers],
     flows,
-    unplaced: matrix.endpoints.filter((e) => e.kind === "zone" && e.zone === undefined && !e.sameAs).map((e) => e.key).sort(),
+    // Networks of this VPC no zone takes (another VPC's are its own draft's).
+    unplaced: matrix.endpoints
+      .filter((e) => e.kind === "zone" && e.zone === undefined && !e.sameAs && (network.vpcId === undefined || (e.network !== undefined && vpcOfSubnet.get(e.network) === network.vpcId)))
+      .map((e) => e.key)
+      .sort(),
   };
 }
 
 /** The draft as an intent YAML file, with comments on what to review. */
-export function draftYaml(d: Draft, source: string): string {
+export function draftYaml(d: Draft, source: string, findings: readonly string[] = []): string {
   const doc = new Document({
     name: d.name,
     addressSpace: d.addressSpace ?? "10.0.0.0/16",
-    zones: d.zones.map((z) => ({ name: z.name, internet: z.internet, ...(z.sensitive ? { sensitive: true } : {}), managed: false })),
-    ...(d.peers.length ? { peers: d.peers.map((p) => ({ name: p.name, cidrs: p.cidrs, description: `routed through ${p.via}` })) } : {}),
+    // Managed (the default): an unmanaged zone is one conformance does not judge, and these must be.
+    zones: d.zones.map((z) => ({ name: z.name, internet: z.internet, egress: z.egress, ...(z.sensitive ? { sensitive: true } : {}) })),
+    ...(d.peers.length ? { peers: d.peers.map((p) => ({ name: p.name, cidrs: p.cidrs, description: p.via })) } : {}),
     flows: d.flows.map((f) => ({ from: f.from, to: f.to, ports: f.ports })),
   });
   const header = [
     ` Drafted by \`netseg audit --draft-intent\` from ${source}.`,
     " Each flow is what the deployed rules let through today, not what should pass: review every",
     " one, narrow what is marked TOO WIDE, mark sensitive zones, then audit against this file.",
-    ...(!d.addressSpace
-      ? [" addressSpace: no zone has an IPv4 subnet; set the network's CIDR."]
-      : d.addressSpaceSpread
-        ? [" addressSpace: the zones lie in several VPCs; this is the block of the VPC holding most of them. An intent describes one network: consider one per VPC."]
-        : [" addressSpace: the smallest block holding every zone's subnets; set the network's own if it is wider."]),
+    " The zones exist already: audit judges them as they are; netseg's components would lay out new ones.",
+    ...(!d.addressSpace ? [" addressSpace: no VPC or IPv4 subnet read; set the network's CIDR."] : [` addressSpace: the block of ${d.vpcId ? `VPC ${d.vpcId}` : "the zones' subnets"}.`]),
+    ...d.otherVpcs.map(
+      (v) => ` Other VPC ${v.id} (${v.name}, ${v.cidrs.join(", ")})${d.peers.some((p) => p.name === v.name) ? " is a peer here" : ", not routed from this one"}${v.zones.length ? `; its subnets would form zones ${v.zones.join(", ")}` : ""}: draft its own intent with --vpc ${v.id}.`,
+    ),
     ...(d.unplaced.length ? [` Not placed in a zone (no zone tag): ${d.unplaced.join(", ")}; tag their subnets netseg:zone=<zone> to draft them.`] : []),
+    ...(findings.length ? [" The deployed state held against this draft still shows (fix the rules, or the draft):", ...findings.map((f) => `   ${f}`)] : []),
   ];
   doc.commentBefore = header.join("\n");
   const zones = doc.get("zones", true);

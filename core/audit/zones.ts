@@ -5,7 +5,8 @@
  * `prod-app-az2` -> `prod-app`), else its route table (the one associated with it, or its VPC's
  * main table): subnets that route alike are alike. The guess is deterministic, so `--draft-intent`
  * and a later audit of the same inventory against the drafted intent place subnets identically;
- * a subnet tagged `netseg:zone` keeps its tag.
+ * a subnet tagged `netseg:zone` keeps its tag, and one netseg manages without a zone (its egress
+ * NAT and proxy subnets) is left out.
  */
 import { TAG } from "../tags";
 import type { NetResource } from "../reachability/model";
@@ -69,7 +70,8 @@ export function guessZones(resources: readonly NetResource[]): ZoneGuess[] {
   for (const r of resources) {
     if (r.type !== SUBNET) continue;
     const tags = tagsOf(r);
-    if (tags[TAG.aws.zone]) continue;
+    // A zone tag decides; a subnet netseg laid out without one (egress NAT, proxy) is netseg's own plumbing.
+    if (tags[TAG.aws.zone] || tags[TAG.aws.managedBy] === "netseg") continue;
     const subnet = r.id ?? r.name;
     const tier = Object.keys(tags).find((k) => TIER_KEYS.includes(k.toLowerCase()) && tags[k].trim() !== "");
     if (tier) {
