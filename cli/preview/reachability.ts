@@ -201,6 +201,7 @@ export const reachabilityAnalysis: AnalysisProvider = (resources, ctx: AnalysisC
     return n ? `${label} (+${n} alike)` : label;
   };
   const errors = section.findings.filter((f) => f.severity === "error").length;
+  const cut = section.findings.filter((f) => f.kind === "cut-by-quarantine").length;
   const workloads = matrix.endpoints.filter((e) => isCloudWorkload(e)).length;
   const workloadNote = workloads
     ? ` (${workloads} of them workloads, judged as ${judgedWorkloads} alike classes${collapse ? `; folded into their zones in the table and diagram${ctx.workloads === "collapse" ? "" : ` as there are more than ${WORKLOAD_DISPLAY_LIMIT} classes`}, --workloads show lists them` : ""})`
@@ -208,7 +209,7 @@ export const reachabilityAnalysis: AnalysisProvider = (resources, ctx: AnalysisC
   section.summary =
     `${matrix.endpoints.length} endpoints${workloadNote}, ${edges.size} allowed paths between ${collapse ? "zones" : "them"}. ` +
     (judged.length
-      ? `Held against intent ${judged.join(", ")}: ${errors === 0 ? "every path is intended and every intended flow passes" : `${errors} finding${errors === 1 ? "" : "s"}`}.`
+      ? `Held against intent ${judged.join(", ")}: ${errors === 0 ? (cut ? `every path is intended and every intended flow passes, but for ${cut} pair${cut === 1 ? "" : "s"} cut by a quarantine` : "every path is intended and every intended flow passes") : `${errors} finding${errors === 1 ? "" : "s"}`}.`
       : "No intent found in the stack's netseg components; pass --intent <file> to judge the paths.");
   section.matrix = { rowHeader: "from \\ to", rows: shown.map(rowName), columns: ids, cells, legend: "'-' nothing allowed; '?' allowed only if values unknown at preview turn out so." };
   section.edges = [...edges.values(), ...denies];

@@ -41,7 +41,7 @@ function workloadLabels(intent: Intent, q: Quarantine): Readonly<Record<string, 
 
 /** The cluster-scoped ANP name of a quarantine. */
 export function quarantinePolicyName(intent: string, q: Pick<Quarantine, "zone" | "workload">): string {
-  return `${intent}-quarantine-${q.zone}${q.workload ? `-${q.workload}` : ""}`;
+  return `netseg-${intent}-quarantine-${q.zone}${q.workload ? `-${q.workload}` : ""}`;
 }
 
 /** The ANPs, priorities 0.. in target order (targets sorted, so adding one moves the later ones by one: an update, never a replacement). */

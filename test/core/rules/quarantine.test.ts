@@ -246,7 +246,7 @@ describe("quarantine: Kubernetes (reference evaluator)", () => {
     const plan = planK8s(intent, { clusterGuardrails: true });
     const quarantine = plan.adminNetworkPolicies!.filter((p) => p.metadata.name.includes("-quarantine-"));
     const others = plan.adminNetworkPolicies!.filter((p) => !p.metadata.name.includes("-quarantine-"));
-    assert.deepEqual(quarantine.map((p) => [p.metadata.name, p.spec.priority]), [["shop-quarantine-app", 0], ["shop-quarantine-data-db", 1]]);
+    assert.deepEqual(quarantine.map((p) => [p.metadata.name, p.spec.priority]), [["netseg-shop-quarantine-app", 0], ["netseg-shop-quarantine-data-db", 1]]);
     assert.ok(Math.min(...others.map((p) => p.spec.priority)) > 1);
     assert.equal(quarantine[0].spec.egress[0].action, "Allow");
     assert.deepEqual(quarantine[1].spec.egress.map((r) => r.action), ["Deny"]);
