@@ -7,7 +7,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { loadIntentFile } from "../../core/intent";
-import { TenantFleetShard, TenantFleetTransit, fleetTransitFromStack } from "../../components/aws/tenants";
+import { TenantFleetShard, TenantFleetTransit, fleetTransit } from "../../components/aws/tenants";
 
 /** Tenants per shard stack. Never change it on a deployed fleet: it would move tenants between stacks. */
 const SHARD_SIZE = 100;
@@ -27,8 +27,8 @@ function transitStack() {
 }
 
 function shardStack(index: number) {
-  const ref = new pulumi.StackReference(config.get("transitStack") ?? `${pulumi.getOrganization()}/${pulumi.getProject()}/transit`);
-  const fleet = new TenantFleetShard("fleet", { intent, shardSize: SHARD_SIZE, shard: index, transit: fleetTransitFromStack(ref), layout: "lean" });
+  // The transit stack's ids by a StackReference (or from the `transit` config, as `netseg fleet preview` sets offline).
+  const fleet = new TenantFleetShard("fleet", { intent, shardSize: SHARD_SIZE, shard: index, transit: fleetTransit(config), layout: "lean" });
   return { shard: index, tenantVpcIds: fleet.vpcIds, tenantBlocks: fleet.blocks, attachmentIds: fleet.attachmentIds, tgwRouteTableIds: fleet.tgwRouteTableIds };
 }
 

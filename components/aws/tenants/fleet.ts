@@ -65,6 +65,20 @@ export function fleetTransitFromStack(ref: pulumi.StackReference): FleetTransitR
   return { transitGatewayId, sharedRouteTableId, sharedAttachmentId };
 }
 
+/**
+ * The transit ids a shard program uses: the `transit` config object when set (a transit stack
+ * managed elsewhere, or the ids `netseg fleet preview` hands each shard offline), otherwise the
+ * outputs of the transit stack read by a StackReference (`transitStack` config, default
+ * `<organization>/<project>/transit`).
+ */
+export function fleetTransit(config: pulumi.Config): FleetTransitRefs {
+  const given = config.getObject<Record<string, unknown>>("transit");
+  if (given === undefined) return fleetTransitFromStack(new pulumi.StackReference(config.get("transitStack") ?? `${pulumi.getOrganization()}/${pulumi.getProject()}/transit`));
+  const bad = FLEET_TRANSIT_OUTPUTS.filter((k) => typeof given[k] !== "string" || given[k] === "");
+  if (bad.length) throw new Error(`config ${config.name}:transit: ${bad.map((k) => `"${k}"`).join(", ")} missing or not a string (got ${JSON.stringify(given)}); set all of ${FLEET_TRANSIT_OUTPUTS.join(", ")} to the transit stack's ids, or remove "transit" to read them by a StackReference`);
+  return { transitGatewayId: given.transitGatewayId as string, sharedRouteTableId: given.sharedRouteTableId as string, sharedAttachmentId: given.sharedAttachmentId as string };
+}
+
 export class TenantFleetTransit extends pulumi.ComponentResource {
   readonly transitGateway: aws.ec2transitgateway.TransitGateway;
   readonly sharedServicesVpc: SegmentedVpc;

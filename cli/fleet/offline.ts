@@ -1,0 +1,113 @@
+/**
+ * Every stack of a tenant fleet recorded offline in one command, then checked as one fleet.
+ *
+ * The transit stack's program runs first, under the offline preview's mocks (cli/preview's
+ * `runProgram`, one child process per stack); its exported ids are what a shard's StackReference
+ * would read, so each shard runs with them in its `transit` config (see `fleetTransit`), shards in
+ * parallel up to `parallelism` (default: the machine's cores). The recorded stacks are joined
+ * (joinFleetStacks) and analysed as one: a path between tenants of different shards is found if a
+ * route opens it. A fleet too large for one analysis is said to be (`notAnalysed`), not passed.
+ */
+import * as fs from "node:fs";
+import os from "node:os";
+import { analyseReachability, type Matrix, type NetResource } from "../../core/reachability";
+import { joinFleetStacks, type JoinedFleet } from "../../core/tenants";
+import { runProgram } from "../preview/program";
+import { loadProject } from "../preview/project";
+import type { RecordedResource } from "../preview/types";
+
+const TRANSIT_KEYS = ["transitGatewayId", "sharedRouteTableId", "sharedAttachmentId"] as const;
+
+export interface OfflineFleetOptions {
+  readonly programDir: string;
+  /** Default `transit`. */
+  readonly transitStack?: string;
+  /** Default: every other stack with a Pulumi.<stack>.yaml in the program directory, sorted. */
+  readonly shardStacks?: readonly string[];
+  /** Shard programs run at once (default: the number of cores). */
+  readonly parallelism?: number;
+  /** Analyse tenant isolation across the stacks (default true) up to this many endpoints (default 600). */
+  readonly analyse?: boolean;
+  readonly maxEndpoints?: number;
+  readonly onStack?: (stack: string, resources: number, ms: number) => void;
+}
+
+export interface OfflineStackResult {
+  readonly stack: string;
+  readonly resources: readonly RecordedResource[];
+  readonly outputs: Record<string, unknown>;
+  readonly ms: number;
+}
+
+export interface OfflineFleetResult {
+  readonly stacks: readonly OfflineStackResult[];
+  /** Stacks whose program failed, with the preview's error. */
+  readonly failures: readonly { readonly stack: string; readonly error: string }[];
+  readonly joined?: JoinedFleet;
+  readonly matrix?: Matrix;
+  /** Pairs of zones of different tenants with any possible traffic, `from -> to`. */
+  readonly crossTenantPaths?: readonly string[];
+  /** Why the isolation was not analysed, when it was not. */
+  readonly notAnalysed?: string;
+}
+
+export function fleetStackNames(programDir: string, transitStack = "transit"): string[] {
+  return fs
+    .readdirSync(programDir)
+    .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined && s !== transitStack)
+    .sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+}
+
+export async function previewFleetOffline(options: OfflineFleetOptions): Promise<OfflineFleetResult> {
+  const transitStack = options.transitStack ?? "transit";
+  const shards = options.shardStacks ?? fleetStackNames(options.programDir, transitStack);
+  const parallelism = Math.max(1, Math.floor(options.parallelism ?? os.cpus().length));
+  const stacks: OfflineStackResult[] = [];
+  const failures: { stack: string; error: string }[] = [];
+  const run = async (stack: string, extraConfig: Record<string, string> = {}) => {
+    const t0 = performance.now();
+    try {
+      const project = loadProject(options.programDir, stack);
+      const r = await runProgram({ ...project, config: { ...project.config, ...Object.fromEntries(Object.entries(extraConfig).map(([k, v]) => [`${project.name}:${k}`, v])) } });
+      const ms = Math.round(performance.now() - t0);
+      stacks.push({ stack, resources: r.resources, outputs: r.outputs, ms });
+      options.onStack?.(stack, r.resources.length, ms);
+      return r;
+    } catch (err) {
+      failures.push({ stack, error: err instanceof Error ? err.message : String(err) });
+      return undefined;
+    }
+  };
+  const transit = await run(transitStack);
+  if (!transit) return { stacks, failures, notAnalysed: `the transit stack ${transitStack} failed, so no shard could read its ids` };
+  const missing = TRANSIT_KEYS.filter((k) => typeof transit.outputs[k] !== "string");
+  if (missing.length) {
+    failures.push({ stack: transitStack, error: `the transit stack exports no ${missing.join(", ")}; export them (TenantFleetTransit's ids) under these names` });
+    return { stacks, failures, notAnalysed: "the transit stack's ids are missing" };
+  }
+  const ids = JSON.stringify(Object.fromEntries(TRANSIT_KEYS.map((k) => [k, transit.outputs[k]])));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(parallelism, shards.length) }, async () => {
+      while (next < shards.length) await run(shards[next++], { transit: ids });
+    }),
+  );
+  const order = new Map([transitStack, ...shards].map((s, i) => [s, i]));
+  stacks.sort((a, b) => order.get(a.stack)! - order.get(b.stack)!);
+  if (options.analyse === false) return { stacks, failures };
+  if (failures.length) return { stacks, failures, notAnalysed: `${failures.length} stack(s) failed (${failures.map((f) => f.stack).join(", ")}); a fleet with a stack missing is not judged` };
+  const joined = joinFleetStacks(stacks.map((s) => ({ stack: s.stack, resources: s.resources as readonly NetResource[] })));
+  const matrix = analyseReachability(joined.resources, { maxEndpoints: options.maxEndpoints ?? 600 });
+  const by = new Map(matrix.endpoints.map((e) => [e.id, e]));
+  const skipped = (matrix as { skipped?: string }).skipped;
+  if (skipped !== undefined) return { stacks, failures, joined, matrix, notAnalysed: `${skipped} (raise maxEndpoints, or check fewer shards at once)` };
+  const crossTenantPaths = matrix.pairs
+    .filter((p) => {
+      const a = by.get(p.from)?.tenant;
+      const b = by.get(p.to)?.tenant;
+      return a !== undefined && b !== undefined && a !== b && !p.possible.isEmpty();
+    })
+    .map((p) => `${p.from} -> ${p.to}`);
+  return { stacks, failures, joined, matrix, crossTenantPaths };
+}
