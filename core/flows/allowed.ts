@@ -93,15 +93,20 @@ export class AllowedTraffic {
     const list = this.byPair.get(from * this.book.endpoints.length + to);
     if (!list) return undefined;
     const name = PROTOCOL_NUMBERS[protocol];
+    // A flow for the whole zone wins over a workload-scoped one, so "allowed only for a workload" is never overstated.
+    let scoped: Allowance | undefined;
     for (const a of list) {
-      if (a.anyProtocol) return a;
-      if (!name) continue;
-      const ports = a.traffic.ports(name);
-      if (ports.isEmpty()) continue;
-      // icmp spans every "port"; a ported protocol without a logged port is allowed only when every port is.
-      if (name === "icmp" || (port === undefined ? ports.has(0) && ports.has(65535) && ports.intervals.length === 1 : ports.has(port))) return a;
+      let ok = a.anyProtocol;
+      if (!ok && name) {
+        const ports = a.traffic.ports(name);
+        // icmp spans every "port"; a ported protocol without a logged port is allowed only when every port is.
+        ok = !ports.isEmpty() && (name === "icmp" || (port === undefined ? ports.has(0) && ports.has(65535) && ports.intervals.length === 1 : ports.has(port)));
+      }
+      if (!ok) continue;
+      if (a.basis !== "workload-flow") return a;
+      scoped ??= a;
     }
-    return undefined;
+    return scoped;
   }
 
   /** Whether the intent declares anything from `from` to `to` (used for same-zone records). */

@@ -182,8 +182,12 @@ export class FlowAnalysis {
     let to = di;
     let reply = false;
     let allowance = this.allowed.find(si, di, r.protocol, r.dstport);
+    const name = PROTOCOL_NUMBERS[r.protocol];
+    if (!allowance && name && name !== "icmp" && (r.dstport === undefined || r.srcport === undefined)) {
+      // Without ports, "not allowed" would be a guess: a port the flow allows, or a reply, cannot be ruled out.
+      return this.skip({ reason: "missing-field", origin, detail: `${name} record without ${r.dstport === undefined ? "dstport" : "srcport"} (add srcport and dstport to the flow log's format): the intent allows ${name} between these ends only on some ports, and a reply cannot be told from a new flow` });
+    }
     if (!allowance) {
-      const name = PROTOCOL_NUMBERS[r.protocol];
       if (name === "icmp") allowance = this.allowed.find(di, si, r.protocol, undefined);
       else if (name && r.srcport !== undefined && r.dstport !== undefined && r.dstport >= this.ephemeral.from && r.dstport <= this.ephemeral.to) {
         allowance = this.allowed.find(di, si, r.protocol, r.srcport);

@@ -98,6 +98,21 @@ describe("flow records held against the intent", () => {
     assert.equal(p.workloadScoped, 2);
   });
 
+  it("a flow for the whole zone wins over a workload-scoped one for the same traffic", () => {
+    const intent = resolveIntent({ ...INPUT, flows: [...INPUT.flows!, { from: "app", to: "data", ports: ["tcp/5432"] }] } as IntentInput, "test");
+    const p = pair(analyse([rec(APP, 40000, DATA, 5432, 6), rec(APP, 40000, DATA, 5005, 17)], intent), "app", "data");
+    assert.equal(p.acceptedAllowed, 2);
+    assert.equal(p.workloadScoped, 1, "udp/5005 only the workload's flow allows");
+  });
+
+  it("a ported record without ports is not analysed unless every port is allowed (no guessed verdict)", () => {
+    const r = analyse([rec(EDGE, undefined, APP, undefined, 6), rec(APP, undefined, DATA, 5432, 6, "REJECT"), rec("192.0.2.9", undefined, DATA, undefined, 6)]);
+    assert.deepEqual(r.notAnalysed.map((n) => [n.reason, n.count]), [["missing-field", 1]]);
+    assert.match(r.notAnalysed[0].examples[0].detail, /tcp record without dstport/);
+    assert.equal(pair(r, "app", "data").rejectedAllowed, 1, "the request itself is judged by its destination port");
+    assert.equal(pair(r, "office", "data").acceptedAllowed, 1, "office -> data allows every port");
+  });
+
   it("allows the egress allow-list's ports to the internet and through the egress path, and NAT transit on the nat zone's ports", () => {
     const infra = host(PLAN.infrastructureBlock, 5);
     const r = analyse([rec(MESH, 40000, NET, 443, 6), rec(MESH, 40000, NET, 22, 6), rec(MESH, 40000, infra, 3128, 6), rec(infra, 40000, NET, 8443, 6), rec(APP, 40000, EDGE, 443, 6), rec(EDGE, 40000, NET, 443, 6)]);
