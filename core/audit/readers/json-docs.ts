@@ -31,8 +31,6 @@ function where(text: string, at: number): string {
   return `line ${p.line}, column ${p.column}`;
 }
 
-const OPEN = new Map([["{", "}"], ["[", "]"]]);
-
 /**
  * Splits `text` into top-level JSON values and parses each. Throws an InventoryError for a file
  * with no JSON value at all, a value cut short (truncated), or a value JSON.parse rejects.
@@ -75,45 +73,52 @@ export function parseJsonDocuments(file: string, text: string): JsonDoc[] {
   return docs;
 }
 
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const BRACE_OPEN = 0x7b;
+const BRACE_CLOSE = 0x7d;
+const BRACKET_OPEN = 0x5b;
+const BRACKET_CLOSE = 0x5d;
+
 /** Index just past the container opened at `start`; throws when the file ends first or a bracket does not match. */
 function scanContainer(file: string, text: string, start: number): number {
-  const stack: { close: string; at: number }[] = [];
+  const stack: { close: number; at: number }[] = [];
   const n = text.length;
   for (let i = start; i < n; i++) {
-    const c = text[i];
-    if (c === '"') {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
       i = scanString(file, text, i, start);
-      continue;
-    }
-    const close = OPEN.get(c);
-    if (close) {
-      stack.push({ close, at: i });
-      continue;
-    }
-    if (c === "}" || c === "]") {
+    } else if (c === BRACE_OPEN || c === BRACKET_OPEN) {
+      stack.push({ close: c === BRACE_OPEN ? BRACE_CLOSE : BRACKET_CLOSE, at: i });
+    } else if (c === BRACE_CLOSE || c === BRACKET_CLOSE) {
       const top = stack.pop();
       if (!top || top.close !== c) {
-        throw new InventoryError(file, where(text, i), top ? `${JSON.stringify(top.close)} to close the ${top.close === "}" ? "object" : "array"} opened at ${where(text, top.at)}` : "a value", `unexpected ${JSON.stringify(c)}`);
+        const want = top ? String.fromCharCode(top.close) : "";
+        throw new InventoryError(file, where(text, i), top ? `${JSON.stringify(want)} to close the ${want === "}" ? "object" : "array"} opened at ${where(text, top.at)}` : "a value", `unexpected ${JSON.stringify(text[i])}`);
       }
       if (!stack.length) return i + 1;
     }
   }
   const open = stack[stack.length - 1];
+  const want = String.fromCharCode(open.close);
   throw new InventoryError(
     file,
     where(text, n),
-    `${JSON.stringify(open.close)} to close the ${open.close === "}" ? "object" : "array"} opened at ${where(text, open.at)}`,
+    `${JSON.stringify(want)} to close the ${want === "}" ? "object" : "array"} opened at ${where(text, open.at)}`,
     "truncated JSON: the file ends inside a document",
   );
 }
 
-/** Index of the closing quote of the string opened at `at`. */
+/** Index of the closing quote of the string opened at `at` (a quote after an odd run of backslashes is escaped). */
 function scanString(file: string, text: string, at: number, docStart: number): number {
-  const n = text.length;
-  for (let i = at + 1; i < n; i++) {
-    const c = text[i];
-    if (c === "\\") i++;
-    else if (c === '"') return i;
+  let i = at;
+  for (;;) {
+    i = text.indexOf('"', i + 1);
+    if (i === -1) break;
+    let slashes = 0;
+    for (let j = i - 1; text.charCodeAt(j) === BACKSLASH; j--) slashes++;
+    if (slashes % 2 === 0) return i;
   }
+  const n = text.length;
   throw new InventoryError(file, where(text, n), `a closing quote for the string opened at ${where(text, at)}`, docStart === at ? "truncated JSON: the file ends inside a string" : "truncated JSON: the file ends inside a document");
 }
