@@ -152,7 +152,15 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   const analyses = [reach, readSection];
   let drift: AuditSummary["drift"];
   if (declared && options.declared) {
-    const d = computeDrift(declared, resources);
+    const d = computeDrift(declared, resources, new Set(sources.flatMap((x) => x.external ?? [])));
+    if (d.compared === 0 && declared.some((r) => r.custom) && resources.length > 0) {
+      // Nothing pairs: every resource would read as added and every declared one as deleted.
+      const projectOf = (urn: string | undefined) => urn?.split("::")[1] ?? "?";
+      throw new PreviewError(
+        `The recorded preview ${options.declared} declares none of the deployed resources (its project is ${projectOf(declared[0]?.urn)}, the state's ${projectOf(resources[0]?.urn)}): ` +
+          `drift needs a preview of the program behind the stack export. Record it with: netseg preview <that program's dir> --format json -o ${options.declared}`,
+      );
+    }
     drift = { count: d.count, compared: d.compared, notCompared: d.notCompared, items: d.items, against: options.declared };
     analyses.push({
       id: "drift",

@@ -102,8 +102,11 @@ function idMap<T extends { urn: string; id?: string }>(rs: readonly T[]): Map<st
   return m;
 }
 
-/** Compares declared with deployed. `deployed` are the stack export's resources (props = deployed values). */
-export function computeDrift(declared: readonly DeclaredResource[], deployed: readonly NetResource[]): DriftReport {
+/**
+ * Compares declared with deployed. `deployed` are the stack export's resources (props = deployed
+ * values); `external` the URNs it reads without managing them, which no program declares.
+ */
+export function computeDrift(declared: readonly DeclaredResource[], deployed: readonly NetResource[], external: ReadonlySet<string> = new Set()): DriftReport {
   const wanted = declared.filter((r) => r.custom && !r.type.startsWith("pulumi:"));
   const declaredIds = idMap(wanted);
   const deployedIds = idMap(deployed);
@@ -148,7 +151,7 @@ export function computeDrift(declared: readonly DeclaredResource[], deployed: re
     }
   }
   for (const r of deployed) {
-    if (!seen.has(stacklessUrn(r.urn))) items.push({ change: "added", urn: r.urn, type: r.type, name: r.name });
+    if (!seen.has(stacklessUrn(r.urn)) && !external.has(r.urn)) items.push({ change: "added", urn: r.urn, type: r.type, name: r.name });
   }
   items.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : (a.field ?? "").localeCompare(b.field ?? "")));
   return { items, count: new Set(items.map((i) => stacklessUrn(i.urn))).size, compared, notCompared };

@@ -11,7 +11,8 @@
  * plaintext is decoded, a ciphertext becomes Pulumi's unknown value, so the engine treats it as
  * "could be anything" and never as a wrong "denied". Components and providers are no network
  * resources: counted, not listed as not understood. A resource the cloud does not hold (pending
- * replacement) or a leftover awaiting deletion is listed with the reason.
+ * replacement) or a leftover awaiting deletion is listed with the reason; one the stack reads but
+ * does not manage (`external`, from `get`) is analysed and named in `external`, so it is no drift.
  */
 import type { NetResource } from "../reachability/model";
 import { InventoryError, type ReadResult, type Skipped } from "./types";
@@ -112,6 +113,7 @@ export function readStackExport(file: string, doc: unknown, text?: string): Read
   const skipped: Skipped[] = [];
   const counts: Record<string, number> = {};
   const inlineOf = new Map<string, Set<string>>();
+  const external: string[] = [];
   const count = (k: string) => (counts[k] = (counts[k] ?? 0) + 1);
   list.forEach((item, i) => {
     const at = `$.deployment.resources[${i}]`;
@@ -139,6 +141,7 @@ export function readStackExport(file: string, doc: unknown, text?: string): Read
     const props = { ...(inputs.value as Record<string, unknown>), ...(withoutUnsetStrings(outputs.value) as Record<string, unknown>) };
     count(type);
     if (inputs.encrypted + outputs.encrypted > 0) count("encrypted secret values (read as unknown)");
+    if (r.external === true) external.push(urn);
     inlineOf.set(urn, new Set(Object.keys(asRecord(r.inputs) ?? {}).filter((k) => k === "ingress" || k === "egress" || k === "routes")));
     resources.push({
       type,
@@ -153,7 +156,7 @@ export function readStackExport(file: string, doc: unknown, text?: string): Read
       ),
     });
   });
-  return { format: "pulumi-stack-export", resources: withoutRulesManagedElsewhere(resources, inlineOf), skipped, counts };
+  return { format: "pulumi-stack-export", resources: withoutRulesManagedElsewhere(resources, inlineOf), skipped, counts, ...(external.length ? { external } : {}) };
 }
 
 // --- Rules the provider lists twice --------------------------------------------------------

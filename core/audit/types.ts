@@ -28,6 +28,11 @@ export interface ReadResult {
   readonly skipped: Skipped[];
   /** Counts by record kind that were read, for the report's "read" line. */
   readonly counts: Readonly<Record<string, number>>;
+  /**
+   * URNs of resources the source reads but does not manage (a stack export's `external: true`,
+   * registered with `get`): analysed like the others, never counted as drift.
+   */
+  readonly external?: readonly string[];
 }
 
 /** A file in none of the formats, truncated, or of an unsupported version: exit 2. */

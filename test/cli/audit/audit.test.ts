@@ -129,10 +129,14 @@ describe("netseg audit (stack export)", function () {
     assert.deepEqual(reach.findings.filter((f) => f.kind === "unintended-path"), []);
   });
 
-  it("refuses a --declared file that is no recorded preview, saying how to record one", async () => {
+  it("refuses a --declared file that is no recorded preview of this program, saying how to record one", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "netseg-declared-"));
     const old = path.join(dir, "old-preview.json");
     fs.writeFileSync(old, JSON.stringify({ project: "x", summary: {} }));
     await assert.rejects(runAudit({ intentFiles: [INTENT], from: [fixture("shop.export.json")], declared: old }), /no "declared" list.*netseg preview <program-dir> --format json/);
+    // A preview of another program: nothing would pair, so no drift figure is given.
+    const other = path.join(dir, "other-preview.json");
+    fs.writeFileSync(other, JSON.stringify({ declared: [{ urn: "urn:pulumi:dev::billing::aws:ec2/vpc:Vpc::main", type: "aws:ec2/vpc:Vpc", name: "main", custom: true, inputs: {} }] }));
+    await assert.rejects(runAudit({ intentFiles: [INTENT], from: [fixture("shop.export.json")], declared: other }), /declares none of the deployed resources \(its project is billing, the state's aws-three-tier\)/);
   });
 });

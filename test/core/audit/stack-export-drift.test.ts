@@ -93,5 +93,11 @@ describe("core/audit/drift (stack export against a recorded preview)", () => {
     assert.deepEqual(d.items.map((i) => [i.change, i.name]), [["deleted", "b"], ["added", "c"]].sort((x, y) => (x[1] < y[1] ? -1 : 1)));
     assert.deepEqual(d.notCompared, ["urn:pulumi:dev::net::aws:ec2/subnet:Subnet::a vpcId"]);
     assert.equal(d.count, 2);
+    // A resource the stack reads with `get` (external) is deployed by someone else: no drift.
+    const read = readStackExport("f.json", { version: 3, deployment: { resources: [{ ...res("aws:ec2/vpc:Vpc", "shared", "vpc-9", { cidrBlock: "10.9.0.0/16" }), external: true }] } });
+    assert.deepEqual(read.external, ["urn:pulumi:prod::net::aws:ec2/vpc:Vpc::shared"]);
+    assert.equal(read.resources.length, 1);
+    assert.deepEqual(computeDrift([], read.resources, new Set(read.external)).items, []);
+    assert.equal(computeDrift([], read.resources).count, 1);
   });
 });
