@@ -1,0 +1,78 @@
+/**
+ * `netseg fleet`: a tenant fleet's stacks (a transit stack and one per shard) in one command.
+ * - `netseg fleet preview [dir]`: every stack offline (no cloud, no Pulumi CLI), transit first,
+ *   shards in parallel up to the cores, then tenant isolation across shards. Exit 0 when every
+ *   stack ran and no tenant reaches another; 1 when some path between tenants is open; 2 when a
+ *   stack failed or the fleet could not be analysed (said why).
+ * - `netseg fleet run <up|preview|refresh> [dir]`: the same stacks through the Pulumi Automation
+ *   API (needs the Pulumi CLI and a backend), transit first, shards `--parallel` at a time.
+ */
+import type { Command } from "commander";
+import { fleetStacks, localWorkspaceStacks, runFleet, type FleetOperation } from "./driver";
+import { fleetStackNames, previewFleetOffline } from "./offline";
+
+const positive = (flag: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a whole number from 1 (got "${v}")`);
+  return n;
+};
+
+export function registerFleetCommand(program: Command): void {
+  const fleet = program.command("fleet").description("a tenant fleet's transit and shard stacks in one command");
+  fleet
+    .command("preview [dir]")
+    .description("record every stack of the fleet offline and check that no tenant reaches another across shards")
+    .option("--transit-stack <name>", "the transit stack", "transit")
+    .option("--stacks <names>", "shard stacks, comma-separated (default: every other Pulumi.<stack>.yaml)")
+    .option("--parallel <n>", "shard programs at once (default: the cores)", positive("--parallel"))
+    .option("--max-endpoints <n>", "largest fleet analysed at once, in zone endpoints", positive("--max-endpoints"), 600)
+    .option("--no-analyse", "record the stacks only")
+    .option("--format <format>", "text or json", "text")
+    .action(async (dir: string | undefined, o: { transitStack: string; stacks?: string; parallel?: number; maxEndpoints: number; analyse: boolean; format: string }) => {
+      const programDir = dir ?? ".";
+      const r = await previewFleetOffline({
+        programDir,
+        transitStack: o.transitStack,
+        shardStacks: o.stacks ? o.stacks.split(",").map((s) => s.trim()).filter(Boolean) : undefined,
+        parallelism: o.parallel,
+        analyse: o.analyse,
+        maxEndpoints: o.maxEndpoints,
+        onStack: (s, n, ms) => process.stderr.write(`${s}: ${n} resources in ${ms} ms\n`),
+      });
+      const code = r.failures.length || (o.analyse && r.notAnalysed) ? 2 : r.crossTenantPaths?.length ? 1 : 0;
+      const summary = {
+        stacks: r.stacks.map((s) => ({ stack: s.stack, resources: s.resources.length, ms: s.ms })),
+        failures: r.failures,
+        ...(r.joined ? { renamedIds: r.joined.renamedIds.length, ambiguousReferences: r.joined.ambiguousReferences } : {}),
+        ...(r.crossTenantPaths ? { crossTenantPaths: r.crossTenantPaths } : {}),
+        ...(r.notAnalysed ? { notAnalysed: r.notAnalysed } : {}),
+      };
+      if (o.format === "json") process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
+      else {
+        for (const s of summary.stacks) process.stdout.write(`${s.stack}: ${s.resources} resources (${s.ms} ms)\n`);
+        for (const f of r.failures) process.stdout.write(`FAILED ${f.stack}: ${f.error}\n`);
+        if (r.notAnalysed && o.analyse) process.stdout.write(`Tenant isolation NOT analysed: ${r.notAnalysed}\n`);
+        if (r.crossTenantPaths) process.stdout.write(r.crossTenantPaths.length ? `${r.crossTenantPaths.length} path(s) between tenants:\n${r.crossTenantPaths.map((p) => `  ${p}`).join("\n")}\n` : "No path between tenants across the fleet.\n");
+      }
+      process.exitCode = code;
+    });
+  fleet
+    .command("run <operation> [dir]")
+    .description("up, preview or refresh every stack of the fleet through the Pulumi Automation API (needs the Pulumi CLI)")
+    .option("--transit-stack <name>", "the transit stack", "transit")
+    .option("--parallel <n>", "shard stacks at once", positive("--parallel"), 4)
+    .action(async (operation: string, dir: string | undefined, o: { transitStack: string; parallel: number }) => {
+      if (!["up", "preview", "refresh"].includes(operation)) throw new Error(`operation must be up, preview or refresh (got "${operation}")`);
+      const programDir = dir ?? ".";
+      const shards = fleetStackNames(programDir, o.transitStack).map((name) => ({ name, index: Number(/^shard-(\d+)$/.exec(name)?.[1]) }));
+      const bad = shards.filter((s) => Number.isNaN(s.index)).map((s) => s.name);
+      if (bad.length) throw new Error(`stack files ${bad.join(", ")} are neither the transit stack nor shard-<index>; rename them or pass --transit-stack`);
+      const { transit, shards: specs } = fleetStacks(shards.map((s) => s.index), o.transitStack);
+      const s = await runFleet({ operation: operation as FleetOperation, transit, shards: specs, parallelism: o.parallel, open: localWorkspaceStacks(programDir), onStack: (x) => process.stderr.write(`${x.stack}: ${x.status} (${x.ms} ms)\n`) });
+      process.stdout.write(JSON.stringify(s, null, 2) + "\n");
+      process.exitCode = s.ok ? 0 : 2;
+    });
+}
+
+export { runFleet, fleetStacks, localWorkspaceStacks } from "./driver";
+export { previewFleetOffline, fleetStackNames } from "./offline";

@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import path from "node:path";
+import { Command } from "commander";
+import { registerFleetCommand } from "../../../cli/fleet";
+
+const FIXTURE = path.resolve(__dirname, "fixture");
+
+async function run(args: string[]): Promise<{ code: number; out: string }> {
+  const program = new Command().exitOverride();
+  registerFleetCommand(program);
+  const write = process.stdout.write.bind(process.stdout);
+  const writeErr = process.stderr.write.bind(process.stderr);
+  let out = "";
+  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
+  process.stderr.write = (() => true) as typeof process.stderr.write;
+  const before = process.exitCode;
+  try {
+    await program.parseAsync(["node", "netseg", ...args]);
+    return { code: Number(process.exitCode ?? 0), out };
+  } finally {
+    process.stdout.write = write;
+    process.stderr.write = writeErr;
+    process.exitCode = before;
+  }
+}
+
+describe("netseg fleet preview (command)", function () {
+  this.timeout(600_000);
+
+  it("exits 2 and says the isolation was NOT analysed when the fleet is above --max-endpoints", async () => {
+    const r = await run(["fleet", "preview", FIXTURE, "--stacks", "shard-1", "--max-endpoints", "3"]);
+    assert.equal(r.code, 2);
+    assert.match(r.out, /^transit: 31 resources/m);
+    assert.match(r.out, /Tenant isolation NOT analysed: .*above the limit of 3/);
+  });
+
+  it("exits 0 with --no-analyse when every stack ran, listing each in JSON", async () => {
+    const r = await run(["fleet", "preview", FIXTURE, "--stacks", "shard-0", "--no-analyse", "--format", "json"]);
+    assert.equal(r.code, 0);
+    assert.deepEqual(JSON.parse(r.out).stacks.map((s: { stack: string }) => s.stack), ["transit", "shard-0"]);
+  });
+});
