@@ -221,7 +221,7 @@ export function compareWithIntent(matrix: Matrix, intent: Intent, opts: Conforma
     if (!cut.isEmpty()) {
       const blocks = explainBlocked(pair, cut);
       const rules = blocks.map((b) => b.rule).filter((r): r is RuleRef => !!r);
-      cutByQuarantine.push({ from: from.id, to: to.id, traffic: cut, flows: flowKeys, rules, urns: urnsOf(rules), message: `${from.id} -> ${to.id} on ${cut} (${flowKeys.join(", ")}) is cut by the quarantine of ${targets.join(" and ")}: ${blocks.map((b) => b.reason).join("; ")}` });
+      cutByQuarantine.push({ from: from.id, to: to.id, traffic: cut, flows: flowKeys, rules, urns: urnsOf(rules), message: `${from.id} -> ${to.id} on ${cut} (${flowKeys.join(", ")}) is cut by the quarantine of ${targets.join(" and ")}, by ${[...new Set(blocks.map((b) => (b.rule ? `${b.rule.resource} ${b.rule.rule}` : b.reason)))].join("; ")}` });
     }
   };
 

@@ -77,7 +77,11 @@ function analysisRule(id: string, section: { id: string; title: string }, kind: 
       ? "The declared resources let traffic through that the segmentation intent does not allow."
       : kind === "accidental-deny"
         ? "The declared resources block traffic that the segmentation intent allows."
-        : level === "note"
+        : kind === "quarantine-breach"
+          ? "The declared resources let traffic reach or leave a target the intent quarantines."
+          : kind === "cut-by-quarantine"
+            ? "Traffic the intent's flows allow, cut on purpose by a quarantine in the intent (lifting the quarantine gives it back)."
+            : level === "note"
           ? "What the analysis could not judge, and why; it may bear on the other findings."
           : `A finding of the ${section.title} analysis.`;
   const fix =
