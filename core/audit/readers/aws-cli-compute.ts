@@ -78,7 +78,8 @@ export const reservations: Handler = (t, list, at) => {
         secondaryPrivateIps: a.secondary.length ? a.secondary : undefined,
         ipv6Addresses: a.ipv6.length ? a.ipv6 : undefined,
         publicIp: text(inst.PublicIpAddress),
-        associatePublicIpAddress: !!text(inst.PublicIpAddress) || !!text(obj(primary?.Association)?.PublicIp),
+        // A stopped instance's automatic public address is gone until it starts again: whether it gets one then is its subnet's say.
+        associatePublicIpAddress: state === "running" || text(inst.PublicIpAddress) ? !!text(inst.PublicIpAddress) || !!text(obj(primary?.Association)?.PublicIp) : undefined,
         instanceType: text(inst.InstanceType),
         availabilityZone: text(obj(inst.Placement)?.AvailabilityZone),
         instanceState: state,

@@ -60,8 +60,9 @@ function byText(g: ResourceGraph, s: string, types: readonly string[]): string[]
   const last = s.slice(s.lastIndexOf("/") + 1);
   const index = textIndex(g, types);
   const byId = index.ids.get(s) ?? [];
-  const byName = last !== "" ? index.names.get(last) ?? [] : [];
-  return byName.length ? [...new Set([...byId, ...byName])] : byId;
+  // A self link or id names its resource exactly: subnetworks of an auto-mode network share their name across regions.
+  if (byId.length) return byId;
+  return last !== "" ? index.names.get(last) ?? [] : [];
 }
 
 /**

@@ -181,6 +181,19 @@ describe("audit readers", () => {
       const without = joinInventory(base).flatMap((r) => r.resources);
       assert.equal(analyseReachability(without).pair(vm, "internet")!.allowed.toString(), "all");
     });
+    it("an auto-mode network's subnetworks all named `default`: each instance is placed by its subnetwork's self link", () => {
+      const api = "https://www.googleapis.com/compute/v1/projects/p";
+      const net = `${api}/global/networks/default`;
+      const docs = [
+        { kind: "compute#network", name: "default", selfLink: net, autoCreateSubnetworks: true },
+        ...["us-central1", "europe-west1"].map((r, i) => ({ kind: "compute#subnetwork", name: "default", network: net, region: `${api}/regions/${r}`, ipCidrRange: `10.${128 + i}.0.0/20`, selfLink: `${api}/regions/${r}/subnetworks/default` })),
+        { kind: "compute#instance", name: "vm-1", zone: `${api}/zones/europe-west1-b`, selfLink: `${api}/zones/europe-west1-b/instances/vm-1`, networkInterfaces: [{ network: net, subnetwork: `${api}/regions/europe-west1/subnetworks/default`, networkIP: "10.129.0.2" }] },
+      ];
+      const r = readInventoryFile("default-network.json", JSON.stringify(docs));
+      assert.deepEqual(r.resources.filter((x) => x.name === "default").map((x) => x.id), ["projects/p/global/networks/default", "projects/p/regions/us-central1/subnetworks/default", "projects/p/regions/europe-west1/subnetworks/default"]);
+      const m = analyseReachability(r.resources);
+      assert.ok(m.endpoints.some((e) => e.id === "gcp:subnet:default#2/vm:vm-1"), m.endpoints.map((e) => e.id).join(", "));
+    });
   });
 
   describe("kubectl", () => {
