@@ -10,8 +10,12 @@
  *   netseg's egress path (zone to the infrastructure block, infrastructure block to the internet,
  *   on those ports and the explicit proxy's port 3128).
  * - `nat-transit`: a NAT gateway in an internet-facing zone carries the flows of `egress: nat`
- *   zones to the internet: the leg from the nat zone to the internet-facing zone, and from there
- *   to the internet, on the ports of the nat zones' declared flows to the internet.
+ *   zones to the internet. Its interface logs the client's packets with their real destination
+ *   (the nat zone to the internet: the zone's own flow), then sends them on from its own address
+ *   in the internet-facing zone: that leg, internet-facing zone to the internet on the ports of
+ *   the nat zones' declared flows to the internet, is allowed as transit. An instance of that zone
+ *   using the same ports would be counted as transit too (its address cannot be told from the NAT
+ *   gateway's): the report names the basis, so such records stay visible.
  * - `quarantine-dns`: a quarantined zone that keeps DNS (`dns: keep`) may still send udp/53 and
  *   tcp/53 anywhere (where the resolver sits is the platform's business).
  *
@@ -78,11 +82,9 @@ export class AllowedTraffic {
     }
     const natHosts = intent.zones.filter((z) => z.internet === "inbound").map((z) => idx(z.name, ["zone"]));
     for (const z of intent.zones.filter((x) => x.egress === "nat" && x.internet !== "inbound")) {
-      const zi = idx(z.name, ["zone"]);
       const ports = intent.flows.filter((f) => f.from.kind === "zone" && f.from.zone === z.name && f.to.kind === "internet").flatMap((f) => f.ports);
       if (!ports.length) continue;
       for (const host of natHosts) {
-        add(zi, host, ports, "nat-transit", `NAT for ${z.name}`);
         add(host, 0, ports, "nat-transit", `NAT for ${z.name}`);
       }
     }
