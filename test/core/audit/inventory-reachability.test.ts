@@ -117,7 +117,7 @@ describe("audit inventories: reachability of what the files describe", () => {
       const dbSg = sgs.find((v) => v.group?.props.id === "sg-0bb000000000000d1")!;
       // describe-security-group-rules repeats db's rules: read once, inline.
       assert.equal(dbSg.standalone.length, 0);
-      assert.deepEqual(dbSg.inline.map((o) => `${o.rule.direction} ${o.rule.traffic}`), ["ingress tcp/5432", "egress tcp/1024-65535"]);
+      assert.deepEqual(dbSg.inline.map((o) => `${String(o.rule.direction)} ${o.rule.traffic}`), ["ingress tcp/5432", "egress tcp/1024-65535"]);
       const acl = naclsOf(index).find((v) => v.acl?.props.id === "acl-0bb00000000000002")!;
       assert.deepEqual(
         acl.entries.map((e) => `${e.entry.direction === "egress" ? "out" : "in"} ${String(e.entry.order)} ${e.entry.allow ? "allow" : "deny"} ${e.entry.traffic}`),
