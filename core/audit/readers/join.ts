@@ -5,6 +5,7 @@
  * completed by the fields the other copy adds; a prefix list whose entries arrived in another file
  * is no longer listed as unread; GCP networks lose the default route the engine assumes when the
  * inventory's own route list says whether it exists. Every record folded into another is counted.
+ * Stack exports pass through untouched.
  */
 import type { NetResource } from "../../reachability/model";
 import { AWS } from "../../reachability/aws/types";
@@ -17,7 +18,14 @@ const empty = (v: unknown) => v === undefined || (Array.isArray(v) && v.length =
 
 const STANDALONE_SG_RULES = new Set<string>([AWS_SG_TYPES.ingressRule, AWS_SG_TYPES.egressRule]);
 
-export function joinInventory(results: readonly ReadResult[]): ReadResult[] {
+export function joinInventory(all: readonly ReadResult[]): ReadResult[] {
+  // A stack export is one program's whole state, never a partial view to complete: it passes through.
+  const inventories = all.filter((r) => r.format !== "pulumi-stack-export");
+  const joined = joinInventories(inventories);
+  return all.map((r) => (r.format === "pulumi-stack-export" ? r : joined[inventories.indexOf(r)]));
+}
+
+function joinInventories(results: readonly ReadResult[]): ReadResult[] {
   const first = new Map<string, { r: NetResource; file: number }>();
   const drop = new Map<number, Map<NetResource, string>>();
   const dropIn = (file: number, r: NetResource, why: string) => {

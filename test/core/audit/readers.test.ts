@@ -181,6 +181,15 @@ describe("audit readers", () => {
       const without = joinInventory(base).flatMap((r) => r.resources);
       assert.equal(analyseReachability(without).pair(vm, "internet")!.allowed.toString(), "all");
     });
+    it("a stack export read beside a gcloud route list passes through the join untouched", () => {
+      const exp = readInventoryFile("stack.json", JSON.stringify({ version: 3, deployment: { manifest: {}, resources: [
+        { urn: "urn:pulumi:dev::shop::gcp:compute/network:Network::net", custom: true, id: "projects/p/global/networks/net", type: "gcp:compute/network:Network", inputs: { name: "net" }, outputs: { name: "net" } },
+      ] } }));
+      const routes = read("gcp/routes.json");
+      const [joined] = joinInventory([exp, routes]);
+      assert.equal(joined, exp);
+    });
+
     it("an auto-mode network's subnetworks all named `default`: each instance is placed by its subnetwork's self link", () => {
       const api = "https://www.googleapis.com/compute/v1/projects/p";
       const net = `${api}/global/networks/default`;
