@@ -28,6 +28,13 @@ export function writeDraftIntent(from: readonly string[], out: string, vpcId?: s
   if (matrix.skipped) throw new PreviewError(`The reachability analysis did not run: ${matrix.skipped}; no flows can be drafted.`);
   const name = path.basename(out).replace(/\.(ya?ml|json)$/i, "").replace(/[^a-z0-9-]+/gi, "-").toLowerCase() || "drafted";
   const draft = draftIntent(name, resources, matrix, peers, network);
+  if (draft.zones.length === 0) {
+    throw new PreviewError(
+      `No zone to draft from ${from.join(", ")}: zones are drafted from AWS subnets (their netseg:zone tag, else a tier tag, Name prefix or route table), ` +
+        `GCP subnetworks and Kubernetes namespaces marked with netseg's zone labels; none was found${draft.unplaced.length ? ` (networks read: ${draft.unplaced.slice(0, 5).join(", ")}${draft.unplaced.length > 5 ? ", ..." : ""})` : ""}. ` +
+        `Label the networks with their zone (netseg-zone on GCP), or give the AWS describe-subnets and describe-route-tables outputs too.`,
+    );
+  }
   const parse = (text: string) => {
     try {
       return parseIntentText(text, out);

@@ -17,6 +17,11 @@ import { cidrSet } from "../reachability/values";
 import { TAG } from "../tags";
 import { zoneSlug, type ZoneGuess } from "./zones";
 
+/** Kubernetes' own namespaces (the intent refuses them as managed zones). */
+function isKubernetesNamespace(name: string): boolean {
+  return name === "default" || name.startsWith("kube-");
+}
+
 /** Ports that administer a host: open to the internet, they are flagged. */
 const ADMIN_PORTS: readonly [number, string][] = [
   [22, "SSH"],
@@ -299,8 +304,9 @@ export function draftYaml(d: Draft, source: string, findings: readonly string[] 
   const doc = new Document({
     name: d.name,
     addressSpace: d.addressSpace ?? "10.0.0.0/16",
-    // Managed (the default): an unmanaged zone is one conformance does not judge, and these must be.
-    zones: d.zones.map((z) => ({ name: z.name, internet: z.internet, egress: z.egress, ...(z.sensitive ? { sensitive: true } : {}) })),
+    // Managed (the default): an unmanaged zone is one conformance does not judge, and these must be;
+    // only Kubernetes' own namespaces are referenced unmanaged (netseg must never take them over).
+    zones: d.zones.map((z) => ({ name: z.name, internet: z.internet, egress: z.egress, ...(z.sensitive ? { sensitive: true } : {}), ...(isKubernetesNamespace(z.name) ? { managed: false } : {}) })),
     ...(d.peers.length ? { peers: d.peers.map((p) => ({ name: p.name, cidrs: p.cidrs, description: p.via })) } : {}),
     flows: d.flows.map((f) => ({ from: f.from, to: f.to, ports: f.ports })),
   });
@@ -324,6 +330,7 @@ export function draftYaml(d: Draft, source: string, findings: readonly string[] 
       const notes = [
         ...(z.subnets.length ? [` subnets: ${z.subnets.join(", ")}`] : []),
         ...(z.internetRoute && z.internet === "none" ? [" routes to an internet gateway: inbound is possible once a rule opens it (no rule does today)"] : []),
+        ...(isKubernetesNamespace(z.name) ? [" Kubernetes' own namespace: referenced (managed: false), so the audit does not judge its traffic"] : []),
       ];
       if (notes.length && isMap(item)) (item as YAMLMap).commentBefore = notes.join("\n");
     });

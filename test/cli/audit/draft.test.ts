@@ -153,4 +153,25 @@ describe("netseg audit --draft-intent (brownfield)", function () {
     assert.ok(unintended.some((f) => /aws:subnet:subnet-0aa000000000000a2 -> aws:data-db\S* on tcp\/5432 is allowed but not in the intent/.test(f.message)), unintended.map((f) => f.message).join("\n"));
     assert.equal(report.summary.exitCode, 1);
   });
+
+  it("drafts Kubernetes namespaces, its own referenced unmanaged, the header holding every finding the audit then shows", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "netseg-brownfield-"));
+    const out = path.join(dir, "cluster.yaml");
+    const from = [path.join(__dirname, "..", "..", "fixtures", "audit", "k8s")];
+    const { text } = writeDraftIntent(from, out);
+    const draft = parse(text);
+    assert.deepEqual(draft.zones.filter((z: { managed?: boolean }) => z.managed === false).map((z: { name: string }) => z.name), ["kube-system"]);
+    const report = await runAudit({ intentFiles: [out], from });
+    const shown = report.analyses.find((s) => s.id === "reachability")!.findings.filter((f) => f.severity !== "note");
+    assert.deepEqual(shown.map((f) => f.message.replace(/^intent cluster: /, "")).sort(), headerFindings(text).sort());
+  });
+
+  it("refuses to draft an inventory with no network it can place in a zone, saying what it reads zones from", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "netseg-brownfield-"));
+    assert.throws(
+      () => writeDraftIntent([path.join(__dirname, "..", "..", "fixtures", "audit", "gcp")], path.join(dir, "gcp.yaml")),
+      /No zone to draft from .*gcp: zones are drafted from AWS subnets .* \(networks read: subnet:db-subnet, subnet:web-subnet\)/,
+    );
+    assert.equal(fs.existsSync(path.join(dir, "gcp.yaml")), false);
+  });
 });
