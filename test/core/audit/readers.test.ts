@@ -149,6 +149,55 @@ describe("audit readers", () => {
     });
   });
 
+  describe("AWS transit gateway inventory through the engine", () => {
+    const owner = "111122223333";
+    const vpc = (id: string, cidr: string) => ({ VpcId: id, CidrBlock: cidr, State: "available", OwnerId: owner, IsDefault: false, CidrBlockAssociationSet: [{ CidrBlock: cidr, CidrBlockState: { State: "associated" } }] });
+    const subnet = (id: string, v: string, cidr: string) => ({ SubnetId: id, VpcId: v, CidrBlock: cidr, State: "available", MapPublicIpOnLaunch: false, Ipv6CidrBlockAssociationSet: [] });
+    const table = (id: string, v: string, local: string, subnetId: string) => ({
+      RouteTableId: id, VpcId: v, OwnerId: owner,
+      Routes: [{ DestinationCidrBlock: local, GatewayId: "local", State: "active", Origin: "CreateRouteTable" }, { DestinationCidrBlock: "10.0.0.0/8", TransitGatewayId: "tgw-0a1", State: "active", Origin: "CreateRoute" }],
+      Associations: [{ Main: false, RouteTableAssociationId: `rtbassoc-${id}`, RouteTableId: id, SubnetId: subnetId, AssociationState: { State: "associated" } }],
+    });
+    const group = (id: string, v: string) => ({ GroupId: id, GroupName: id, VpcId: v, OwnerId: owner, Description: "d", IpPermissions: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "10.0.0.0/8" }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }], IpPermissionsEgress: [{ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }] });
+    const nic = (id: string, s: string, v: string, ip: string, g: string) => ({ NetworkInterfaceId: id, SubnetId: s, VpcId: v, PrivateIpAddress: ip, PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: ip }], Groups: [{ GroupId: g, GroupName: g }], InterfaceType: "interface", Status: "in-use", TagSet: [] });
+    const inventory = [
+      { Vpcs: [vpc("vpc-0a", "10.1.0.0/16"), vpc("vpc-0b", "10.2.0.0/16")] },
+      { Subnets: [subnet("subnet-0a", "vpc-0a", "10.1.1.0/24"), subnet("subnet-0b", "vpc-0b", "10.2.1.0/24")] },
+      { RouteTables: [table("rtb-0a", "vpc-0a", "10.1.0.0/16", "subnet-0a"), table("rtb-0b", "vpc-0b", "10.2.0.0/16", "subnet-0b")] },
+      { SecurityGroups: [group("sg-0a", "vpc-0a"), group("sg-0b", "vpc-0b")] },
+      { NetworkInterfaces: [nic("eni-0a", "subnet-0a", "vpc-0a", "10.1.1.10", "sg-0a"), nic("eni-0b", "subnet-0b", "vpc-0b", "10.2.1.10", "sg-0b")] },
+      { TransitGateways: [{ TransitGatewayId: "tgw-0a1", State: "available", OwnerId: owner, Options: { DefaultRouteTableAssociation: "disable", DefaultRouteTablePropagation: "disable" } }] },
+      { TransitGatewayRouteTables: [{ TransitGatewayRouteTableId: "tgw-rtb-0c1", TransitGatewayId: "tgw-0a1", State: "available", DefaultAssociationRouteTable: false, DefaultPropagationRouteTable: false }] },
+      { TransitGatewayVpcAttachments: [
+        { TransitGatewayAttachmentId: "tgw-attach-0a", TransitGatewayId: "tgw-0a1", VpcId: "vpc-0a", VpcOwnerId: owner, State: "available", SubnetIds: ["subnet-0a"] },
+        { TransitGatewayAttachmentId: "tgw-attach-0b", TransitGatewayId: "tgw-0a1", VpcId: "vpc-0b", VpcOwnerId: owner, State: "available", SubnetIds: ["subnet-0b"] },
+      ] },
+      { TransitGatewayAttachments: ["a", "b"].map((x) => ({ TransitGatewayAttachmentId: `tgw-attach-0${x}`, TransitGatewayId: "tgw-0a1", ResourceType: "vpc", ResourceId: `vpc-0${x}`, State: "available", Association: { TransitGatewayRouteTableId: "tgw-rtb-0c1", State: "associated" } })) },
+    ];
+    const tgwRoutes = (bState: string) => ({ Routes: [
+      { DestinationCidrBlock: "10.1.0.0/16", TransitGatewayAttachments: [{ ResourceId: "vpc-0a", TransitGatewayAttachmentId: "tgw-attach-0a", ResourceType: "vpc" }], Type: "propagated", State: "active" },
+      { DestinationCidrBlock: "10.2.0.0/16", ...(bState === "active" ? { TransitGatewayAttachments: [{ ResourceId: "vpc-0b", TransitGatewayAttachmentId: "tgw-attach-0b", ResourceType: "vpc" }] } : {}), Type: "static", State: bState },
+    ], AdditionalRoutesAvailable: false });
+    const analyse = (bState: string) => {
+      const results = [readInventoryFile("all.json", inventory.map((d) => JSON.stringify(d)).join("\n")), readInventoryFile("tgw-rtb-0c1.json", JSON.stringify(tgwRoutes(bState)))];
+      return analyseReachability(joinInventory(results).flatMap((r) => r.resources));
+    };
+    const a = "aws:subnet:subnet-0a/eni:eni-0a";
+    const b = "aws:subnet:subnet-0b/eni:eni-0b";
+
+    it("the TGW route table read from search-transit-gateway-routes carries traffic both ways", () => {
+      const m = analyse("active");
+      assert.equal(m.pair(a, b)!.allowed.toString(), "tcp/443");
+      assert.equal(m.pair(b, a)!.allowed.toString(), "tcp/443");
+    });
+
+    it("a blackhole route in it cuts the way to that VPC (and the replies from it)", () => {
+      const m = analyse("blackhole");
+      assert.equal(m.pair(a, b)!.possible.toString(), "nothing");
+      assert.equal(m.pair(b, a)!.possible.toString(), "nothing");
+    });
+  });
+
   describe("gcloud lists", () => {
     it("reads the API's fields into the provider's: allowed -> allows, tags.items -> tags, serviceAccounts[0] -> serviceAccount", () => {
       const fw = read("gcp/firewall-rules.json");
