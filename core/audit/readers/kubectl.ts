@@ -67,6 +67,9 @@ export function readKubectlDocuments(t: Tally, docs: readonly { doc: Record<stri
       const deployment = owner.name.slice(0, -(hash.length + 1));
       if (present.has(key("Deployment", ns, deployment))) return `Deployment ${deployment}`;
     }
+    // A pod of a Job that is not listed, whose CronJob is: the CronJob names its Jobs `<cronjob>-<scheduled time>`.
+    const cron = owner.kind === "Job" ? /^(.+)-\d+$/.exec(owner.name)?.[1] : undefined;
+    if (cron && present.has(key("CronJob", ns, cron))) return `CronJob ${cron}`;
     return undefined;
   };
   for (const item of items) {

@@ -271,6 +271,11 @@ describe("audit readers", () => {
       assert.equal(r.counts["v1 Pod (run by Deployment web of the inventory, judged with it)"], 1);
       assert.deepEqual(r.skipped.map((s) => [s.at, s.kind]), [["$[doc 2, line 2].items[1]", "v1 Secret"]]);
       assert.ok(!JSON.stringify(r).includes("aHVudGVyMg=="));
+      const cron = { apiVersion: "v1", kind: "List", items: [
+        { apiVersion: "batch/v1", kind: "CronJob", metadata: { name: "report", namespace: "a" }, spec: { schedule: "0 * * * *", jobTemplate: { spec: { template: { metadata: { labels: { app: "report" } }, spec: { containers: [{ name: "r", image: "x" }], restartPolicy: "Never" } } } } } },
+        { apiVersion: "v1", kind: "Pod", metadata: { name: "report-29410560-x7k2p", namespace: "a", labels: { app: "report" }, ownerReferences: [{ apiVersion: "batch/v1", kind: "Job", name: "report-29410560", uid: "u", controller: true }] }, spec: { containers: [{ name: "r", image: "x" }] } },
+      ] };
+      assert.deepEqual(readInventoryFile("c.json", JSON.stringify(cron)).resources.map((x) => x.id), ["a/report"]);
     });
   });
 });
