@@ -25,6 +25,8 @@ import { planGcpNetwork } from "../core/rules/gcp";
 import { k8sPlanObjects, planK8s } from "../core/rules/k8s";
 import { formatPortSpec } from "../core/net";
 import { analyseReachability, compareWithIntent, type NetResource } from "../core/reachability";
+import { loadProject } from "./preview/project";
+import { runProgram } from "./preview/program";
 
 export interface IsolateOptions {
   readonly reason?: string;
@@ -177,8 +179,6 @@ export function compareRecorded(before: readonly Recorded[], after: readonly Rec
 }
 
 async function recordOnce(programDir: string, stack: string | undefined): Promise<Recorded[]> {
-  const { loadProject } = await import("./preview/project");
-  const { runProgram } = await import("./preview/program");
   const result = await runProgram(loadProject(programDir, stack));
   return result.resources as Recorded[];
 }
