@@ -13,8 +13,8 @@
  */
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
-import { loadIntentFile } from "../../core/intent";
-import { EgressProxy, SegmentedVpc, egressNetworkOf } from "../../components/aws";
+import { loadIntentFile } from "netseg";
+import { EgressProxy, SegmentedVpc, egressNetworkOf } from "netseg/aws";
 
 const intent = loadIntentFile(path.join(__dirname, "intent.yaml"));
 
