@@ -69,7 +69,9 @@ export function awsLayout(names: readonly string[]): Layout {
 const DEFAULT_LAYOUT = awsLayout(AWS_DEFAULT_FIELDS);
 
 /** A header line names the fields; no record has the literal token `srcaddr` (or `pkt-srcaddr`). */
-function isHeader(tokens: readonly string[]): boolean {
+function isHeader(line: string, tokens: readonly string[]): boolean {
+  // The substring test first: this runs on every line of million-line logs.
+  if (!line.includes("srcaddr")) return false;
   return tokens.some((t) => {
     const n = normaliseName(t);
     return n === "srcaddr" || n === "pkt-srcaddr";
@@ -77,9 +79,8 @@ function isHeader(tokens: readonly string[]): boolean {
 }
 
 function splitFields(line: string): string[] {
-  const t = line.trim();
-  const parts = t.split(" ");
-  return parts.includes("") || t.includes("\t") ? t.split(/\s+/) : parts;
+  const plain = line.indexOf("  ") < 0 && line.indexOf("\t") < 0 && line.charCodeAt(0) !== 32 && line.charCodeAt(line.length - 1) !== 32;
+  return plain ? line.split(" ") : line.trim().split(/\s+/);
 }
 
 /**
@@ -101,7 +102,7 @@ export class AwsFlowLogReader {
     if (line.trim() === "") return undefined;
     const origin: RecordOrigin = { file: this.file, line: lineNo };
     const f = splitFields(line);
-    if (isHeader(f)) {
+    if (isHeader(line, f)) {
       this.layout = awsLayout(f);
       return { header: true };
     }
@@ -127,7 +128,7 @@ export class AwsFlowLogReader {
     const srcport = L.srcport >= 0 ? parsePort(f[L.srcport]) : undefined;
     const dstport = L.dstport >= 0 ? parsePort(f[L.dstport]) : undefined;
     if (srcport === "bad" || dstport === "bad") return { skip: { reason: "bad-port", origin, detail: `${srcport === "bad" ? `srcport ${JSON.stringify(f[L.srcport])}` : `dstport ${JSON.stringify(f[L.dstport])}`}; expected 0-65535` } };
-    const packets = L.packets >= 0 && /^\d+$/.test(f[L.packets]) ? Number(f[L.packets]) : 0;
+    const packets = L.packets >= 0 && f[L.packets] !== "-" ? Number(f[L.packets]) || 0 : 0;
     return { record: { srcaddr, dstaddr, srcport, dstport, protocol, action, packets } };
   }
 }

@@ -60,14 +60,26 @@ export class FlowInputError extends Error {
 /** IANA protocol numbers the intent can name; any other is allowed only by an `all` flow. */
 export const PROTOCOL_NUMBERS: Readonly<Record<number, "icmp" | "tcp" | "udp" | "sctp">> = { 1: "icmp", 6: "tcp", 17: "udp", 132: "sctp" };
 
+/** A whole number written in at most `maxDigits` decimal digits, or NaN. */
+function digits(text: string, maxDigits: number): number {
+  if (text.length === 0 || text.length > maxDigits) return NaN;
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return NaN;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
 export function parsePort(text: string | number | undefined): number | undefined | "bad" {
   if (text === undefined || text === "-" || text === "") return undefined;
-  const n = typeof text === "number" ? text : /^\d{1,5}$/.test(text) ? Number(text) : NaN;
+  const n = typeof text === "number" ? text : digits(text, 5);
   return Number.isInteger(n) && n >= 0 && n <= 65535 ? n : "bad";
 }
 
 export function parseProtocol(text: string | number | undefined): number | undefined | "bad" {
   if (text === undefined || text === "-" || text === "") return undefined;
-  const n = typeof text === "number" ? text : /^\d{1,3}$/.test(text) ? Number(text) : NaN;
+  const n = typeof text === "number" ? text : digits(text, 3);
   return Number.isInteger(n) && n >= 0 && n <= 255 ? n : "bad";
 }
