@@ -6,7 +6,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { chooseNetwork, draftIntent, draftYaml, networkPeers } from "../../core/audit/draft-intent";
+import { draftIntent, draftYaml } from "../../core/audit/draft-intent";
+import { chooseNetwork, networkPeers } from "../../core/audit/draft-network";
 import { guessZones, withGuessedZones } from "../../core/audit/zones";
 import { parseIntentText } from "../../core/intent";
 import { analyseReachability, compareWithIntent } from "../../core/reachability";

@@ -12,7 +12,7 @@ import fc from "fast-check";
 import { parse } from "yaml";
 import { writeDraftIntent } from "../../../cli/audit/draft";
 import { runAudit } from "../../../cli/audit/run";
-import { coveringCidr } from "../../../core/audit/draft-intent";
+import { coveringCidr } from "../../../core/audit/draft-network";
 import { guessZones, namePrefix, withGuessedZones, zoneSlug } from "../../../core/audit/zones";
 import { cidr } from "../../../core/net/cidr";
 import type { NetResource } from "../../../core/reachability";
