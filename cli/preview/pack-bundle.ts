@@ -65,7 +65,15 @@ interface EsbuildMessage {
 }
 interface Esbuild {
   build(options: Record<string, unknown>): Promise<{ errors: EsbuildMessage[] }>;
+  stop(): Promise<void>;
 }
+
+/**
+ * esbuild answers from a long-lived service process of its own, which outlives the bundles
+ * unless stopped (it is killed only as the CLI exits, and then not waited for). Stopped when
+ * the last build in flight ends; a later build starts a new one.
+ */
+let buildsInFlight = 0;
 
 function loadEsbuild(): Esbuild | undefined {
   try {
@@ -131,6 +139,7 @@ export async function bundlePack(packDir: string, outDir: string): Promise<strin
   if (!esbuild) return undefined;
   fs.mkdirSync(outDir, { recursive: true });
   const outfile = path.join(outDir, "index.js");
+  buildsInFlight += 1;
   try {
     await esbuild.build({
       entryPoints: [entry],
@@ -152,6 +161,9 @@ export async function bundlePack(packDir: string, outDir: string): Promise<strin
     throw new PreviewError(
       `Policy pack ${packDir} did not start: its TypeScript does not compile: ${oneParagraph(detail, 600)}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""}.`,
     );
+  } finally {
+    buildsInFlight -= 1;
+    if (buildsInFlight === 0) await esbuild.stop();
   }
   return outfile;
 }

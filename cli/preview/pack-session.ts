@@ -37,6 +37,21 @@ export interface OpenPacksOptions {
   callTimeoutMs?: number;
 }
 
+/** How long a stopped pack may take to exit before it is killed. */
+const PACK_STOP_GRACE_MS = 3000;
+
+function packExited(pack: RunningPack, graceMs: number): Promise<void> {
+  const child = pack.process;
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 /**
  * Start `dirs` with their config files (matched by position, as the Pulumi CLI matches
  * `--policy-pack` with `--policy-pack-config`).
@@ -59,6 +74,9 @@ export async function openPacks(
   let bundles: string | undefined;
   const close = async () => {
     for (const p of started) stopPack(p);
+    // Wait until each pack has exited (and Node has reaped it): a CLI that exits first leaves
+    // them dying, or as zombies, behind it. One that ignores its stop is killed.
+    await Promise.all(started.map((p) => packExited(p, PACK_STOP_GRACE_MS)));
     await engine.close();
     if (bundles) releaseFolder(bundles);
   };
