@@ -5,6 +5,7 @@
  * `audit` part: what was read, what was not analysed and why, and the drift.
  */
 import * as fs from "node:fs";
+import { COMPONENTS, PROVIDERS } from "../../core/audit/stack-export";
 import { computeDrift, driftLine, type DeclaredResource, type DriftReport } from "../../core/audit/drift";
 import type { Skipped } from "../../core/audit/types";
 import { guessZones, taggedZones, withGuessedZones, type ZoneGuess, type ZoneMarks } from "../../core/audit/zones";
@@ -183,6 +184,10 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     sources: [],
   }) as AuditReport;
   delete report.declared;
+  // The resource line's components and providers: the stack export's, read but not analysed.
+  const total = (key: string) => sources.reduce((n, x) => n + (x.counts[key] ?? 0), 0);
+  report.resources.components = total(COMPONENTS);
+  report.resources.providers = total(PROVIDERS);
   const s = report.summary;
   const driftPart = drift ? `drift ${drift.count}, ` : "";
   const unanalysed = notAnalysed.length ? `, ${notAnalysed.length} not analysed` : "";

@@ -26,6 +26,9 @@ const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** The count key for resources that are no network resources by kind (providers, components, the stack). */
 export const NOT_NETWORK = "not network resources (stack, components, providers)";
+/** Of those, the providers and the components (the report's resource line names them). */
+export const PROVIDERS = "providers";
+export const COMPONENTS = "components";
 
 function asRecord(v: unknown): Record<string, unknown> | undefined {
   return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
@@ -126,6 +129,8 @@ export function readStackExport(file: string, doc: unknown, text?: string): Read
     }
     if (type.startsWith("pulumi:providers:") || r.custom === false || type === "pulumi:pulumi:Stack") {
       count(NOT_NETWORK);
+      if (type.startsWith("pulumi:providers:")) count(PROVIDERS);
+      else if (type !== "pulumi:pulumi:Stack") count(COMPONENTS);
       return;
     }
     if (r.pendingReplacement === true) {

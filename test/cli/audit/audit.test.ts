@@ -35,6 +35,7 @@ describe("netseg audit (stack export)", function () {
     assert.equal(clean.audit.drift?.count, 0);
     assert.match(clean.summary.line, /^PASS: drift 0, 104 resources read from 1 file, 0 mandatory/);
     assert.deepEqual(clean.audit.notAnalysed, []);
+    assert.deepEqual([clean.resources.managed, clean.resources.components, clean.resources.providers], [104, 2, 1]);
     assert.equal(clean.audit.sources[0].format, "pulumi-stack-export");
     const reach = clean.analyses.find((s) => s.id === "reachability")!;
     assert.deepEqual(reach.findings.filter((f) => f.severity === "error"), []);
