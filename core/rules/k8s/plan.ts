@@ -19,7 +19,7 @@ import { allowNothing, authorizationPolicy, peerAuthentication } from "./istio";
 import { fqdnPolicy } from "./cilium";
 import type { AdminNetworkPolicy, BaselineAdminNetworkPolicy } from "./admin-manifests";
 import { GUARDRAILS_LABEL, GUARDRAILS_MARK, guardrailIssues, planGuardrails, type GuardrailLayout } from "./guardrails";
-import { quarantineAdminPolicies, quarantineAuthorizationPolicies, quarantineNetworkPolicies } from "./quarantine";
+import { quarantineAdminPolicies, quarantineAuthorizationPolicies, quarantineCiliumPolicies, quarantineNetworkPolicies } from "./quarantine";
 
 /** Label naming the workload an object belongs to (absent on zone-wide objects). */
 export const WORKLOAD_LABEL = "netseg.dev/workload";
@@ -141,8 +141,10 @@ export function planK8s(intent: Intent, options?: K8sOptions, tenancy?: K8sTenan
   const guardrailProblems = guardrails ? guardrailIssues(guardrails) : [];
   if (guardrailProblems.length) throw new IntentError(guardrailProblems, "the Kubernetes cluster guardrails");
   const quarantined = quarantineNetworkPolicies(intent, networkPolicies, !!opts.clusterGuardrails);
-  if (quarantined.issues.length) throw new IntentError(quarantined.issues, "the Kubernetes quarantine");
+  const quarantinedCilium = quarantineCiliumPolicies(intent, ciliumNetworkPolicies, !!opts.clusterGuardrails);
+  if (quarantined.issues.length || quarantinedCilium.issues.length) throw new IntentError([...quarantined.issues, ...quarantinedCilium.issues], "the Kubernetes quarantine");
   networkPolicies.splice(0, networkPolicies.length, ...quarantined.policies);
+  ciliumNetworkPolicies.splice(0, ciliumNetworkPolicies.length, ...quarantinedCilium.policies);
   if (opts.istio) authorizationPolicies.push(...quarantineAuthorizationPolicies(intent, opts.istio.apiVersion));
 
   return {

@@ -16,12 +16,14 @@
  * cut that way without cutting the others, and is refused with the fix (cluster guardrails, or the
  * whole zone); with cluster guardrails only such a policy's ingress from address blocks matters. In
  * Istio mode an Istio DENY AuthorizationPolicy is added as well (DENY is evaluated before ALLOW).
+ * In Cilium mode the target's FQDN allow-list policies (CiliumNetworkPolicies, allows too) are
+ * left out while it is quarantined, and come back under the same names when it is lifted.
  */
 import type { Intent, Quarantine } from "../../intent";
 import type { IntentIssue } from "../../intent/errors";
 import type { AdminEgressRule, AdminNetworkPolicy, AdminPeer } from "./admin-manifests";
 import { ADMIN_NETWORK_POLICY_API_VERSION } from "./admin-manifests";
-import type { AuthorizationPolicy, NetworkPolicy } from "./manifests";
+import type { AuthorizationPolicy, CiliumNetworkPolicy, NetworkPolicy } from "./manifests";
 import { DEFAULT_DENY_NAME, DNS_POLICY_NAME } from "./naming";
 import { NAMESPACE_NAME_LABEL } from "./network-policies";
 import type { ResolvedK8sOptions } from "./options";
@@ -136,4 +138,36 @@ export function quarantineNetworkPolicies(intent: Intent, policies: readonly Net
     };
   });
   return { policies: out, issues };
+}
+
+/**
+ * The CiliumNetworkPolicies without the quarantined targets' own (their egress allow-lists): like
+ * NetworkPolicies they only add allows. A zone-wide one selecting a quarantined workload's pods is
+ * refused as for NetworkPolicies.
+ */
+export function quarantineCiliumPolicies(intent: Intent, policies: readonly CiliumNetworkPolicy[], adminOverride: boolean): { policies: CiliumNetworkPolicy[]; issues: IntentIssue[] } {
+  const issues: IntentIssue[] = [];
+  const dropped = new Set<CiliumNetworkPolicy>();
+  (intent.quarantine ?? []).forEach((q, i) => {
+    const labels = workloadLabels(intent, q);
+    for (const p of policies) {
+      if (p.metadata.namespace !== q.zone) continue;
+      if (!labels) {
+        dropped.add(p);
+        continue;
+      }
+      const selector = p.spec.endpointSelector.matchLabels;
+      if (!selectsAll(selector, labels)) continue;
+      if (Object.keys(selector ?? {}).length === Object.keys(labels).length) dropped.add(p);
+      else if (!adminOverride) {
+        issues.push({
+          path: `quarantine[${i}].target`,
+          value: q.target,
+          message: `CiliumNetworkPolicy ${q.zone}/${p.metadata.name} (the zone's egress allow-list) selects ${q.target}'s pods and others too; it only adds allows, so the workload cannot be cut off without cutting the others`,
+          fix: `turn on clusterGuardrails (an AdminNetworkPolicy Deny overrides it), or quarantine the whole zone "${q.zone}"`,
+        });
+      }
+    }
+  });
+  return { policies: policies.filter((p) => !dropped.has(p)), issues };
 }

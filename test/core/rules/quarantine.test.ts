@@ -272,6 +272,22 @@ describe("quarantine: Kubernetes (reference evaluator)", () => {
     assert.deepEqual(denies.map((p) => [p.metadata.namespace, p.metadata.name, p.spec]), [["app", "netseg-quarantine-api", { selector: { matchLabels: { app: "api" } }, action: "DENY", rules: [{}] }]]);
   });
 
+  it("Cilium mode: the target's FQDN allow-lists are left out while quarantined, the others kept", () => {
+    const cil = (): IntentInput => ({
+      ...input(),
+      zones: input().zones.map((z) => (z.name === "app" ? { ...z, egress: "proxy" as const } : z)),
+      flows: input().flows!.filter((f) => f.to !== "internet"),
+      egress: [{ from: "app/api", allow: ["api.stripe.com:443"] }, { from: "app/worker", allow: ["s3.amazonaws.com:443"] }],
+    });
+    const names = (q?: IntentInput["quarantine"]) => planK8s(parseIntent({ ...cil(), quarantine: q }), { cilium: true }).ciliumNetworkPolicies.map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
+    const all = names();
+    assert.equal(all.length, 2, JSON.stringify(all));
+    assert.deepEqual(names([{ target: "app", reason: "r", since: "2026-12-06" }]), []);
+    const api = names([{ target: "app/api", reason: "r", since: "2026-12-06" }]);
+    assert.equal(api.length, 1);
+    assert.ok(!api[0].includes("api"), JSON.stringify(api));
+  });
+
   it("no quarantine: the plans are byte for byte what they were (the shop)", () => {
     const shop = loadIntentFile(path.join(ROOT, "examples/intents/shop.yaml"));
     assert.equal(shop.quarantine, undefined);
