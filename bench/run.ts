@@ -14,6 +14,7 @@ const BENCHES: Bench[] = [
   { name: "reachability", target: "50k rules < 2 s; 10x rules <= 12x time", run: async () => (await import("./reachability")).benchReachability() },
   { name: "preview", target: "5,000-resource stack < 15 s", run: async () => (await import("./preview")).benchPreview() },
   { name: "tenants", target: "200 tenants < 20 s", run: async () => (await import("./tenants")).benchTenants() },
+  { name: "audit", target: "20,000-record inventory < 10 s", run: async () => (await import("./audit")).benchAudit() },
   { name: "flows", target: "1,000,000 flow-log records < 10 s", run: async () => (await import("./flows")).benchFlows() },
   { name: "workloads", target: "10,000 workloads in 200 subnets < 5 s and < 1.5 GB", run: async () => (await import("./workloads")).benchWorkloads() },
 ];
