@@ -99,7 +99,7 @@ function markdown(result: Awaited<ReturnType<typeof benchFlows>> & { rows?: { fi
     "",
     `Target: a million flow-log records in < 10 s on 2 cores. Node ${process.version}, ${os.cpus().length} CPUs, load average ${load} at the end, ${new Date().toISOString().slice(0, 10)}.`,
     "",
-    "A generated AWS default-format log (requests and replies between the shop's zones, internet traffic to the edge, rejected scans, 4% NODATA, 1% unintended edge -> data records), streamed from a file as the command reads it, held against examples/intents/shop.yaml. Median of three runs. The machine is shared: wall time follows the load, CPU time much less (gunzip runs on libuv's thread pool, so part of its CPU is counted beside the main thread).",
+    "A generated AWS default-format log (requests and replies between the shop's zones, internet traffic to the edge, rejected scans, 4% NODATA, 1% unintended edge -> data records), streamed from a file as the command reads it, held against examples/intents/shop.yaml. Median of three runs. The machine is shared: wall time follows the load, CPU time (the whole process's, gunzip on the thread pool included) much less.",
     "",
     "| file | MB | records | median wall ms | runs ms | median CPU ms (user + system) |",
     "|---|---:|---:|---:|---|---:|",
