@@ -153,12 +153,15 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   const analyses = [reach, readSection];
   let drift: AuditSummary["drift"];
   if (declared && options.declared) {
-    const d = computeDrift(declared, resources, new Set(sources.flatMap((x) => x.external ?? [])));
-    if (d.compared === 0 && declared.some((r) => r.custom) && resources.length > 0) {
+    // The stack exports' resources as read (no zone placed by guess): what the program deployed.
+    const deployed = sources.filter((x) => x.format === "pulumi-stack-export").flatMap((x) => x.resources);
+    if (deployed.length === 0) throw new PreviewError(`--declared compares a recorded preview with a stack export, and no --from file is one: add --from <pulumi stack export JSON>.`);
+    const d = computeDrift(declared, deployed, new Set(sources.flatMap((x) => x.external ?? [])));
+    if (d.compared === 0 && declared.some((r) => r.custom)) {
       // Nothing pairs: every resource would read as added and every declared one as deleted.
       const projectOf = (urn: string | undefined) => urn?.split("::")[1] ?? "?";
       throw new PreviewError(
-        `The recorded preview ${options.declared} declares none of the deployed resources (its project is ${projectOf(declared[0]?.urn)}, the state's ${projectOf(resources[0]?.urn)}): ` +
+        `The recorded preview ${options.declared} declares none of the deployed resources (its project is ${projectOf(declared[0]?.urn)}, the export's ${projectOf(deployed[0]?.urn)}): ` +
           `drift needs a preview of the program behind the stack export. Record it with: netseg preview <that program's dir> --format json -o ${options.declared}`,
       );
     }

@@ -138,6 +138,7 @@ describe("netseg audit (stack export)", function () {
     // A preview of another program: nothing would pair, so no drift figure is given.
     const other = path.join(dir, "other-preview.json");
     fs.writeFileSync(other, JSON.stringify({ declared: [{ urn: "urn:pulumi:dev::billing::aws:ec2/vpc:Vpc::main", type: "aws:ec2/vpc:Vpc", name: "main", custom: true, inputs: {} }] }));
-    await assert.rejects(runAudit({ intentFiles: [INTENT], from: [fixture("shop.export.json")], declared: other }), /declares none of the deployed resources \(its project is billing, the state's aws-three-tier\)/);
+    await assert.rejects(runAudit({ intentFiles: [INTENT], from: [path.join(__dirname, "..", "..", "fixtures", "audit", "aws")], declared: DECLARED }), /no --from file is one: add --from <pulumi stack export JSON>/);
+    await assert.rejects(runAudit({ intentFiles: [INTENT], from: [fixture("shop.export.json")], declared: other }), /declares none of the deployed resources \(its project is billing, the export's aws-three-tier\)/);
   });
 });
