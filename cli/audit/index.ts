@@ -97,7 +97,7 @@ export function registerAuditCommand(program: Command): void {
     .option("--from <source>", "a file or folder of deployed state: `pulumi stack export` JSON, AWS CLI, gcloud or kubectl JSON (repeatable)", collect, [])
     .option("--declared <preview.json>", "a recorded `netseg preview --format json` of the program behind the stack export: report drift")
     .option("--draft-intent <out.yaml>", "propose an intent (zones, peers, the flows deployed rules allow) from the inventory and write it here")
-    .option("--vpc <vpc-id>", "with --draft-intent: the VPC the intent describes (default: the one with most subnets to place in zones); the others become its peers")
+    .option("--vpc <vpc-id>", "with --draft-intent: the VPC the intent describes (default: the one with most subnets to place in zones); the others become its peers where its routes reach them")
     .addOption(new Option("-f, --format <format>", "report format").choices([...REPORT_FORMATS]).default("text"))
     .addOption(new Option("--diagram <kind>", "also draw zones and flows").choices([...DIAGRAM_FORMATS]))
     .option("--diagram-file <file>", "write the diagram to this file instead of the report")
