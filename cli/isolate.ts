@@ -206,7 +206,6 @@ export async function runIsolateCommand(intentPath: string, target: string, opti
     before = parseIntentText(text, intentPath);
     if (options.lift) {
       next = liftQuarantine(text, target, intentPath);
-      q = before.quarantine!.find((x) => x.target === target)!;
     } else {
       if (!options.reason?.trim()) {
         io.err("netseg isolate: --reason is required: the quarantine records why (an incident id, a ticket), for whoever reads the rules and lifts it\n");
@@ -215,7 +214,8 @@ export async function runIsolateCommand(intentPath: string, target: string, opti
       next = addQuarantine(text, { target, reason: options.reason, since: options.since ?? isoNow(), ...(options.dns ? { dns: options.dns } : {}) }, intentPath);
     }
     after = parseIntentText(next, intentPath);
-    q = q! ?? after.quarantine!.find((x) => x.target === target)!;
+    // The entry as it stands where it exists: before a lift, after a quarantine.
+    q = (options.lift ? before : after).quarantine!.find((x) => x.target === target)!;
   } catch (e) {
     if (e instanceof IntentError) {
       io.err(`${e.message}\n`);
