@@ -207,12 +207,13 @@ export function compareWithIntent(matrix: Matrix, intent: Intent, opts: Conforma
       return inScope(m) && cover({ kind: "zone", zone: q.zone, workload: q.workload }, m);
     });
   const judgeQuarantined = (pair: PairResult, from: Endpoint, to: Endpoint, qFrom: Quarantine | undefined, qTo: Quarantine | undefined, flowKeys: string[], intended: TrafficSet) => {
-    // Inside one quarantined zone is the zone's own traffic.
-    if (qFrom && qTo && qFrom === qTo && qFrom.workload === undefined) return;
+    // Inside one quarantined zone is the zone's own traffic: not judged (a NACL never sees traffic
+    // within one subnet), but intended traffic the platform does cut there is reported as cut.
+    const inside = !!qFrom && qFrom === qTo && qFrom.workload === undefined;
     const kept = isKubeDns(to) && qFrom?.dns === "keep" && !qTo ? DNS : TrafficSet.EMPTY;
-    const targets = [qFrom, qTo].filter((q): q is Quarantine => !!q).map((q) => q.target);
+    const targets = [...new Set([qFrom, qTo].filter((q): q is Quarantine => !!q).map((q) => q.target))];
     const open = pair.possible.subtract(kept);
-    if (!open.isEmpty()) {
+    if (!open.isEmpty() && !inside) {
       const certain = !pair.allowed.subtract(kept).isEmpty();
       const rules = rulesAllowing(pair, open);
       quarantineBreaches.push({ from: from.id, to: to.id, traffic: open, flows: flowKeys, rules, urns: urnsOf(rules), message: `${from.id} -> ${to.id} on ${open} ${certain ? "is" : "may be"} allowed, but ${targets.join(" and ")} ${targets.length > 1 ? "are" : "is"} quarantined, by ${describeRules(rules) || "no named rule"}` });

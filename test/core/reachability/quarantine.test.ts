@@ -9,8 +9,10 @@ import { setupMocks, recorded, resetRecorded, settle } from "../../mocks";
 setupMocks();
 import { SegmentedVpc } from "../../../components/aws";
 import { SegmentedNetwork } from "../../../components/gcp";
-import { parseIntent, type Intent, type IntentInput } from "../../../core/intent";
-import { analyseReachability, compareWithIntent, type Matrix } from "../../../core/reachability";
+import { loadIntentFile, parseIntent, type Intent, type IntentInput } from "../../../core/intent";
+import { analyseReachability, compareWithIntent, k8sObjectsToResources, type Matrix } from "../../../core/reachability";
+import { k8sPlanObjects, planK8s } from "../../../core/rules/k8s";
+import { join } from "node:path";
 
 const INPUT: IntentInput = {
   name: "shop",
@@ -94,5 +96,50 @@ describe("conformance: quarantined targets", () => {
     assert.deepEqual(r.cutByQuarantine.map((f) => f.flows.join()).sort(), ["app->data", "edge->app", "office->app"]);
     const open = await matrixOf(() => new SegmentedNetwork("cqg", { intent: OPEN, regions: ["europe-west1", "europe-west4"] }), OPEN);
     assert.equal(compareWithIntent(open, APP).quarantineBreaches.length, 3);
+  });
+});
+
+describe("conformance: quarantined targets on Kubernetes (the plan's objects read by the engine)", () => {
+  const base = loadIntentFile(join(__dirname, "../../../examples/k8s-microservices/intent.yaml"));
+  const withQ = (quarantine: { target: string; dns?: "keep" | "cut" }[]) =>
+    parseIntent({
+      name: base.name,
+      addressSpace: base.addressSpace,
+      zones: base.zones.map((z) => ({ name: z.name, egress: z.egress, managed: z.managed, workloads: z.workloads.map((w) => ({ name: w.name, labels: { ...w.labels }, serviceAccount: w.serviceAccount })) })),
+      flows: base.flows.map((f) => ({ from: spell(f.from), to: spell(f.to), ports: f.ports.map((p) => (p.protocol === "all" ? "all" : `${p.protocol}/${p.from === p.to ? p.from : `${p.from}-${p.to}`}`)) })),
+      quarantine: quarantine.map((q) => ({ target: q.target, reason: "INC-1", since: "2026-12-06", ...(q.dns ? { dns: q.dns } : {}) })),
+    });
+  const spell = (e: Intent["flows"][number]["from"]) => (e.kind === "zone" ? (e.workload ? `${e.zone}/${e.workload}` : e.zone) : e.kind === "peer" ? e.peer : "internet");
+  const matrix = (intent: Intent, options: object) => analyseReachability(k8sObjectsToResources(k8sPlanObjects(planK8s(intent, options))), { intent });
+
+  for (const [mode, options] of [["NetworkPolicies", {}], ["cluster guardrails", { clusterGuardrails: true }]] as const) {
+    it(`${mode}: the whole zone quarantined: no breach (kept DNS aside), every flow inside and out reported cut`, () => {
+      const intent = withQ([{ target: "microservices" }]);
+      const r = compareWithIntent(matrix(intent, options), intent);
+      assert.deepEqual(r.quarantineBreaches.map((f) => f.message), []);
+      assert.deepEqual(r.accidentalDenies.map((f) => f.message), []);
+      assert.deepEqual(r.cutByQuarantine.map((f) => f.flows.join()).sort(), [
+        "microservices/backend-api->internet",
+        "microservices/backend-api->microservices/postgres",
+        "microservices/backend-api->microservices/redis",
+        "microservices/frontend->microservices/backend-api",
+      ]);
+      assert.deepEqual(r.dnsBlocked, [], "DNS kept");
+    });
+
+    it(`${mode}: one workload quarantined: its flows cut, the others still served, no breach`, () => {
+      const intent = withQ([{ target: "microservices/postgres" }]);
+      const r = compareWithIntent(matrix(intent, options), intent);
+      assert.deepEqual(r.quarantineBreaches, []);
+      assert.deepEqual(r.accidentalDenies, []);
+      assert.deepEqual(r.cutByQuarantine.map((f) => `${f.from} -> ${f.to}`), ["k8s:microservices/backend-api -> k8s:microservices/postgres"]);
+    });
+  }
+
+  it("the plan without the quarantine, judged by the intent with it: the workload's paths are breaches", () => {
+    const intent = withQ([{ target: "microservices/postgres" }]);
+    const r = compareWithIntent(matrix(withQ([]), {}), intent);
+    assert.deepEqual(r.quarantineBreaches.map((f) => `${f.from} -> ${f.to}`), ["k8s:microservices/backend-api -> k8s:microservices/postgres"]);
+    assert.deepEqual(r.cutByQuarantine, []);
   });
 });
