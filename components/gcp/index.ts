@@ -1,4 +1,4 @@
 export { SegmentedNetwork, type SegmentedNetworkArgs } from "./segmented-network";
 export { createGcpNetwork, type GcpNetworkResources } from "./create";
 export { GcpEgressProxy, type GcpEgressProxyArgs, type GcpEgressNetwork } from "./egress";
-export { GCP_QUARANTINE_METRIC, planGcpTelemetry, renderLogFilter, type GcpTelemetryArgs, type GcpTelemetryOptions, type GcpTelemetryPlan, type GcpTelemetryResources, type LogClause } from "./telemetry";
+export { planGcpTelemetry, renderLogFilter, type GcpTelemetryArgs, type GcpTelemetryOptions, type GcpTelemetryPlan, type GcpTelemetryResources, type LogClause } from "./telemetry";

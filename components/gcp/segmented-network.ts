@@ -51,7 +51,7 @@ export class SegmentedNetwork extends pulumi.ComponentResource {
     const { intent: intentArg, project, telemetry, ...planOptions } = args;
     const intent = resolveIntent(intentArg, "SegmentedNetwork args.intent");
     const plan = planGcpNetwork(intent, planOptions);
-    const telemetryPlan = planGcpTelemetry(plan, telemetry);
+    const telemetryPlan = planGcpTelemetry(plan, telemetry, intent.quarantine);
     super("netseg:gcp:SegmentedNetwork", name, {}, opts);
     this.intent = intent;
     this.plan = plan;

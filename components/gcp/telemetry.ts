@@ -10,13 +10,12 @@
  * `resource.labels.subnetwork_name`): the subnet of the VM the rule applied to, i.e. the zone
  * whose VM was protected (ingress) or held back (egress).
  *
- * The quarantined-targets panel reads the custom metric `custom.googleapis.com/netseg/
- * quarantined_targets` with label `network` = the network's name (GCP_QUARANTINE_METRIC):
- * whatever applies quarantines writes it.
+ * The quarantined-targets panel is text written from the intent's `quarantine` entries (target,
+ * since, reason, DNS): deploying a quarantine updates it, and nothing has to write a metric.
  */
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { IntentError, type IntentIssue } from "../../core/intent";
+import { IntentError, quarantineMarkdown, type IntentIssue, type Quarantine } from "../../core/intent";
 import type { GcpNetworkPlan } from "../../core/rules/gcp";
 
 export interface GcpTelemetryOptions {
@@ -32,7 +31,6 @@ export interface GcpTelemetryOptions {
 
 export type GcpTelemetryArgs = boolean | GcpTelemetryOptions;
 
-export const GCP_QUARANTINE_METRIC = { type: "custom.googleapis.com/netseg/quarantined_targets", label: "network" } as const;
 
 /** A Logging query as AND-ed clauses: a field equal to one of some values, or the log's id. */
 export type LogClause = { readonly logId: string } | { readonly field: string; readonly anyOf: readonly string[] };
@@ -49,6 +47,8 @@ export interface GcpTelemetryPlan {
   readonly periodSeconds: number;
   readonly deniedThreshold: number;
   readonly dashboard: boolean;
+  /** The intent's quarantine entries, for the dashboard's panel. */
+  readonly quarantine: readonly Quarantine[];
   readonly zones: readonly GcpTelemetryZonePlan[];
 }
 
@@ -60,7 +60,7 @@ export function renderLogFilter(clauses: readonly LogClause[]): string {
 }
 
 /** Validates the options and plans a metric per zone; undefined when off; throws IntentError listing every problem. */
-export function planGcpTelemetry(plan: GcpNetworkPlan, args: GcpTelemetryArgs | undefined): GcpTelemetryPlan | undefined {
+export function planGcpTelemetry(plan: GcpNetworkPlan, args: GcpTelemetryArgs | undefined, quarantine: readonly Quarantine[] = []): GcpTelemetryPlan | undefined {
   if (args === undefined || args === false) return undefined;
   const o: GcpTelemetryOptions = args === true ? {} : args;
   const issues: IntentIssue[] = [];
@@ -84,7 +84,7 @@ export function planGcpTelemetry(plan: GcpNetworkPlan, args: GcpTelemetryArgs | 
     ];
     return { zone: z.name, metricName: `${plan.networkName}-denied-${z.name}`, clauses, filter: renderLogFilter(clauses) };
   });
-  return { periodSeconds, deniedThreshold, dashboard: o.dashboard !== false, zones };
+  return { periodSeconds, deniedThreshold, dashboard: o.dashboard !== false, zones, quarantine };
 }
 
 export interface GcpTelemetryResources {
@@ -155,7 +155,7 @@ export function gcpDashboard(plan: GcpNetworkPlan, tplan: GcpTelemetryPlan): obj
       tiles: [
         tile(0, 0, "Denied connections per zone (deny-all firewall logs)", tplan.zones.map((z) => series(metricOf(z), z.zone))),
         tile(6, 0, "Denied egress per zone (deny-all egress: the egress firewall's drops)", tplan.zones.map((z) => series(`${metricOf(z)} AND metric.label."direction"="EGRESS"`, z.zone))),
-        tile(0, 4, "Quarantined targets", [series(`metric.type="${GCP_QUARANTINE_METRIC.type}" AND metric.label."${GCP_QUARANTINE_METRIC.label}"="${plan.networkName}"`, "quarantined targets")]),
+        { xPos: 0, yPos: 4, width: 6, height: 4, widget: { title: "Quarantined targets", text: { content: quarantineMarkdown(tplan.quarantine), format: "MARKDOWN" } } },
       ],
     },
   };

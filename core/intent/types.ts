@@ -143,3 +143,15 @@ export function endpointKey(e: Endpoint): string {
       return e.workload ? `${e.zone}/${e.workload}` : e.zone;
   }
 }
+
+/**
+ * The quarantined targets as a short markdown list (target, since, reason, DNS), for the on-call
+ * dashboards' panel: what is cut off by intent, read from the intent itself, so it is right the
+ * moment the change is deployed and needs no metric to be published.
+ */
+export function quarantineMarkdown(entries: readonly Quarantine[] | undefined): string {
+  if (!entries?.length) return "No target is quarantined. `netseg isolate <intent> <zone[/workload]> --reason ...` adds one.";
+  const cell = (s: string) => s.replace(/[|\n\r]/g, " ");
+  const rows = entries.map((q) => `| ${cell(q.target)} | ${cell(q.since)} | ${cell(q.reason)} | ${q.dns} |`);
+  return ["| target | since | reason | DNS |", "|---|---|---|---|", ...rows, "", "`netseg isolate <intent> <target> --lift` lifts one."].join("\n");
+}

@@ -179,7 +179,7 @@ export function planSegmentedVpc(name: string, args: SegmentedVpcArgs): Segmente
   }
   const addresses = planAddresses(intent);
   const flowLogs: SegmentedVpcPlan["flowLogs"] = fl === false ? { enabled: false } : { enabled: true, destination: fl.destination ?? "cloud-watch-logs", retentionDays, trafficType: fl.trafficType ?? "ALL" };
-  const telemetry = planAwsTelemetry(name, { flowLogs, addresses }, args.telemetry, issues);
+  const telemetry = planAwsTelemetry(name, { flowLogs, addresses, quarantine: intent.quarantine }, args.telemetry, issues);
   if (issues.length || !rules || (args.vpc !== undefined && !existingVpc)) throw new IntentError(issues, typeof args.intent === "string" ? args.intent : intent.name);
   return {
     intent,

@@ -6,4 +6,4 @@ export type { NetworkResources } from "./network";
 export type { RoutingResources } from "./routing";
 export type { SecurityResources } from "./security";
 export type { FlowLogResources } from "./flow-logs";
-export { QUARANTINE_METRIC, planAwsTelemetry, awsDashboardBody, type AwsTelemetryArgs, type AwsTelemetryOptions, type AwsTelemetryPlan, type TelemetryResources } from "./telemetry";
+export { planAwsTelemetry, awsDashboardBody, type AwsTelemetryArgs, type AwsTelemetryOptions, type AwsTelemetryPlan, type TelemetryResources } from "./telemetry";

@@ -10,12 +10,13 @@
  * created). Every name derives from the component name and zone names, never from positions;
  * nothing here touches a resource that exists without telemetry.
  *
- * The quarantined-targets panel reads `Netseg/Segmentation` `QuarantinedTargets` with dimension
- * `Vpc` = the component name (QUARANTINE_METRIC): whatever applies quarantines publishes it.
+ * The quarantined-targets panel is text written from the intent's `quarantine` entries (target,
+ * since, reason, DNS): deploying a quarantine updates the panel with it, and nothing has to
+ * publish a metric.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { IntentIssue } from "../../../core/intent";
+import { quarantineMarkdown, type IntentIssue, type Quarantine } from "../../../core/intent";
 import { rejectedPatterns, type PatternDirection } from "../../../core/flows/cloudwatch-pattern";
 import type { FlowLogResources } from "./flow-logs";
 import type { SegmentedVpcPlan } from "./args";
@@ -39,7 +40,6 @@ export interface AwsTelemetryOptions {
 
 export type AwsTelemetryArgs = boolean | AwsTelemetryOptions;
 
-export const QUARANTINE_METRIC = { namespace: "Netseg/Segmentation", metricName: "QuarantinedTargets", dimension: "Vpc" } as const;
 const DIRECTIONS: readonly PatternDirection[] = ["inbound", "outbound"];
 
 export interface AwsTelemetryFilterPlan {
@@ -56,13 +56,15 @@ export interface AwsTelemetryPlan {
   readonly evaluationPeriods: number;
   readonly rejectThreshold: number;
   readonly dashboardName?: string;
+  /** The intent's quarantine entries, for the dashboard's panel. */
+  readonly quarantine: readonly Quarantine[];
   readonly zones: readonly { readonly zone: string; readonly cidr: string; readonly metrics: Readonly<Record<PatternDirection, string>>; readonly filters: readonly AwsTelemetryFilterPlan[] }[];
 }
 
 const NAMESPACE = /^[A-Za-z0-9.\-_/#:]{1,255}$/;
 
 /** Validates the options against the VPC plan (pushing issues) and plans the filters; undefined when off. */
-export function planAwsTelemetry(name: string, plan: Pick<SegmentedVpcPlan, "flowLogs" | "addresses">, args: AwsTelemetryArgs | undefined, issues: IntentIssue[]): AwsTelemetryPlan | undefined {
+export function planAwsTelemetry(name: string, plan: Pick<SegmentedVpcPlan, "flowLogs" | "addresses"> & { readonly quarantine?: readonly Quarantine[] }, args: AwsTelemetryArgs | undefined, issues: IntentIssue[]): AwsTelemetryPlan | undefined {
   if (args === undefined || args === false) return undefined;
   const o: AwsTelemetryOptions = args === true ? {} : args;
   if (typeof o !== "object" || o === null) {
@@ -98,7 +100,7 @@ export function planAwsTelemetry(name: string, plan: Pick<SegmentedVpcPlan, "flo
     );
     return { zone: z.zone, cidr: z.cidr, metrics, filters };
   });
-  return { namespace, periodSeconds, evaluationPeriods, rejectThreshold, ...(o.dashboard === false ? {} : { dashboardName: `${name}-segmentation`.replace(/[^A-Za-z0-9\-_]/g, "-").slice(0, 255) }), zones };
+  return { namespace, periodSeconds, evaluationPeriods, rejectThreshold, quarantine: plan.quarantine ?? [], ...(o.dashboard === false ? {} : { dashboardName: `${name}-segmentation`.replace(/[^A-Za-z0-9\-_]/g, "-").slice(0, 255) }), zones };
 }
 
 export interface TelemetryResources {
@@ -163,7 +165,7 @@ export function awsDashboardBody(name: string, plan: AwsTelemetryPlan, region: s
       widget(0, 2, "Denied flows per zone: rejected packets inbound", perZone("inbound")),
       widget(12, 2, "Denied flows per zone: rejected packets outbound", perZone("outbound")),
       widget(0, 8, "Egress firewall drops (AWS Network Firewall DroppedPackets)", [[{ expression: search, id: "drops", label: "dropped packets" }]]),
-      widget(12, 8, "Quarantined targets", [[QUARANTINE_METRIC.namespace, QUARANTINE_METRIC.metricName, QUARANTINE_METRIC.dimension, name, { label: "quarantined targets" }]], { stat: "Maximum" }),
+      { type: "text", x: 12, y: 8, width: 12, height: 6, properties: { markdown: `### Quarantined targets\n${quarantineMarkdown(plan.quarantine)}` } },
     ],
   };
 }

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { setupMocks, recorded, resetRecorded, settle, unwrap, resourcesOfType, resourceNamed } from "../../mocks";
 setupMocks();
 import { SegmentedVpc, SegmentedVpcError } from "../../../components/aws";
-import { QUARANTINE_METRIC } from "../../../components/aws/vpc/telemetry";
 
 const SHOP = "examples/intents/shop.yaml";
 const T = {
@@ -59,10 +58,16 @@ describe("components/aws SegmentedVpc telemetry", () => {
     const board = resourceNamed(T.dashboard, "tel1-segmentation");
     const body = JSON.parse(board.inputs.dashboardBody);
     const titles = body.widgets.filter((w: { type: string }) => w.type === "metric").map((w: { properties: { title: string } }) => w.properties.title);
-    assert.deepEqual(titles, ["Denied flows per zone: rejected packets inbound", "Denied flows per zone: rejected packets outbound", "Egress firewall drops (AWS Network Firewall DroppedPackets)", "Quarantined targets"]);
-    const quarantine = body.widgets.find((w: { properties: { title?: string } }) => w.properties.title === "Quarantined targets");
-    assert.deepEqual(quarantine.properties.metrics[0].slice(0, 4), [QUARANTINE_METRIC.namespace, QUARANTINE_METRIC.metricName, "Vpc", "tel1"]);
-    assert.equal(quarantine.properties.region, "us-east-1");
+    assert.deepEqual(titles, ["Denied flows per zone: rejected packets inbound", "Denied flows per zone: rejected packets outbound", "Egress firewall drops (AWS Network Firewall DroppedPackets)"]);
+    const quarantine = body.widgets.find((w: { type: string; properties: { markdown?: string } }) => w.type === "text" && w.properties.markdown?.startsWith("### Quarantined targets"));
+    assert.match(quarantine.properties.markdown, /No target is quarantined/);
+  });
+
+  it("the dashboard lists the quarantined targets from the intent, so deploying a quarantine shows it", async () => {
+    await build("tel-q", { intent: "examples/incident/intent.yaml", telemetry: true });
+    const body = JSON.parse(resourceNamed(T.dashboard, "tel-q-segmentation").inputs.dashboardBody);
+    const panel = body.widgets.find((w: { type: string; properties: { markdown?: string } }) => w.type === "text" && w.properties.markdown?.startsWith("### Quarantined targets"));
+    assert.match(panel.properties.markdown, /\| app \| 2026-12-06T07:40:00Z \| INC-4711 outbound beaconing from an app instance \| keep \|/);
   });
 
   it("adding telemetry renames, replaces and changes nothing that exists", async () => {
