@@ -23,6 +23,7 @@ import { cidrSet, isUnknown, list, num, plain, str, strings, triAnd, triOr, UNKN
 import type { K8sModel, K8sPolicy, K8sWorkload } from "./model";
 import { matchSelector } from "./selectors";
 import { AdminLayer, adminStage } from "./anp";
+import { ciliumRuleLabel, isCiliumDeny, withDenies } from "./cilium";
 import { PROTOS, type Pod, type Target } from "./targets";
 
 interface Rule {
@@ -61,7 +62,7 @@ function readRules(p: K8sPolicy, dir: "ingress" | "egress"): Rule[] {
     const peers = list(r[side]);
     const ports = list(r.ports);
     return {
-      ref: { urn: p.urn, resource: p.name, rule: `${dir}[${i}]` },
+      ref: { urn: p.urn, resource: p.name, rule: ciliumRuleLabel(x) ?? `${dir}[${i}]` },
       peers: peers.length ? peers.map((q) => plain(q) ?? {}) : undefined,
       ports: ports.length ? ports.map((q) => plain(q) ?? {}) : undefined,
       uncertain: isUnknown(x) || isUnknown(r[side]) || isUnknown(r.ports),
@@ -213,10 +214,10 @@ export function analyseK8s(model: K8sModel, externals: readonly External[]): Pla
     return out;
   };
   const hasNamed = (rule: Rule) => (rule.ports ?? []).some((p) => typeof p.port === "string");
-  const entriesFor = (rule: Rule, t: { lo: TrafficSet; hi: TrafficSet }): { yes: Entry[]; maybe: Entry[] } => {
-    const base: Entry[] = t.lo.isEmpty() ? [] : [{ rule: rule.ref, action: "allow", traffic: t.lo, match: "yes", ports: flat(t.lo) }];
+  const entriesFor = (rule: Rule, t: { lo: TrafficSet; hi: TrafficSet }, action: "allow" | "deny" = "allow"): { yes: Entry[]; maybe: Entry[] } => {
+    const base: Entry[] = t.lo.isEmpty() ? [] : [{ rule: rule.ref, action, traffic: t.lo, match: "yes", ports: flat(t.lo) }];
     const extra = t.hi.subtract(t.lo);
-    const named: Entry[] = extra.isEmpty() ? [] : [{ rule: { ...rule.ref, rule: `${rule.ref.rule} (named port, unresolved)` }, action: "allow", traffic: extra, match: "maybe" }];
+    const named: Entry[] = extra.isEmpty() ? [] : [{ rule: { ...rule.ref, rule: `${rule.ref.rule} (named port, unresolved)` }, action, traffic: extra, match: "maybe" }];
     return { yes: [...base, ...named], maybe: [...base.map((e) => ({ ...e, match: "maybe" as Tri })), ...named] };
   };
   const podIndex = new Map([...pods.keys()].map((id, i) => [id, i]));
@@ -239,12 +240,13 @@ export function analyseK8s(model: K8sModel, externals: readonly External[]): Pla
         iso.names.push(policy.src.name);
         for (const rule of policy[dir]) {
           // Numeric ports give the same entries for every other end: built once per rule.
-          const fixed = hasNamed(rule) ? undefined : entriesFor(rule, portsTraffic(rule.ports, { pod }));
+          const action = isCiliumDeny(policy.src) ? "deny" : "allow";
+          const fixed = hasNamed(rule) ? undefined : entriesFor(rule, portsTraffic(rule.ports, { pod }), action);
           // A policy selecting this pod is in the pod's namespace, known or not.
           for (const [i, mt] of ruleTargets(rule, policy.src.namespace ?? pod.ns.name)) {
             const match = triAnd(triAnd(mt, applies), rule.uncertain ? "maybe" : "yes");
             if (match === "no") continue;
-            const entries = fixed ?? entriesFor(rule, portsTraffic(rule.ports, dir === "ingress" ? { pod } : others[i]));
+            const entries = fixed ?? entriesFor(rule, portsTraffic(rule.ports, dir === "ingress" ? { pod } : others[i]), action);
             const add = match === "yes" ? entries.yes : entries.maybe;
             if (!add.length) continue;
             const list = buckets[pi][di][i];
@@ -273,7 +275,9 @@ export function analyseK8s(model: K8sModel, externals: readonly External[]): Pla
       return rules.length ? firstMatchStage(label, rules, { rule: { urn: "", resource: pod.ep.key, rule: `not isolated for ${dir} (no NetworkPolicy selects it)` }, action: "allow" }, label) : open();
     };
     if (iso.tri === "no") return baseline();
-    const s = allowStage(label, buckets[podIndex.get(pod.ep.id)!][dir === "ingress" ? 0 : 1][other] ?? [], `no ${dir} rule in NetworkPolicy ${iso.names.join(", ")} ${dir === "ingress" ? "from" : "to"} ${otherKey}`);
+    const entries = buckets[podIndex.get(pod.ep.id)!][dir === "ingress" ? 0 : 1][other] ?? [];
+    // Cilium's deny rules (ingressDeny / egressDeny) win over every allow (./cilium).
+    const s = withDenies(allowStage(label, entries, `no ${dir} rule in NetworkPolicy ${iso.names.join(", ")} ${dir === "ingress" ? "from" : "to"} ${otherKey}`), entries);
     if (iso.tri === "yes") return s;
     // May be isolated: what the NetworkPolicies allow is certain only if the baseline allows it too.
     const b = baseline();

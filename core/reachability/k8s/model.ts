@@ -13,6 +13,7 @@ import { displayName, propsOf, type ResourceGraph } from "../graph";
 import type { NetResource } from "../model";
 import { cidrSet, isUnknown, labels, list, num, plain, rec, str, UNKNOWN } from "../values";
 import { showValue } from "../../show-value";
+import { readCilium } from "./cilium";
 import type { Protocol } from "../../net/ports";
 import { ADMIN_TYPES, readAdminPolicies, type K8sAdminPolicy } from "./anp";
 import { PROTOS } from "./targets";
@@ -270,6 +271,11 @@ export function readK8s(g: ResourceGraph, intents: readonly ScopedIntent[] = [])
     policies.push({ urn: r.urn, name: m.name ?? displayName(r), namespace: m.namespace, spec: spec && spec !== UNKNOWN ? checkedPorts(r.urn, spec, notes) : { podSelector: UNKNOWN } });
   }
   const admin = readAdminPolicies(g, notes);
+  // CiliumNetworkPolicies, as NP-shaped policies with Cilium's semantics (./cilium).
+  const cilium = readCilium(g);
+  policies.push(...cilium.policies);
+  notes.push(...cilium.notes);
+  for (const ns of cilium.namespaces) ensure(ns);
   const addPods = (r: NetResource, kind: string, meta: unknown, podSpec: unknown) => {
     const m = metaOf(g, r);
     const raw = plain(meta)?.labels;
@@ -307,7 +313,7 @@ export function readK8s(g: ResourceGraph, intents: readonly ScopedIntent[] = [])
       }
     }
   }
-  const present = namespaces.size > 0 || policies.length > 0 || admin.length > 0 || g.ofType(K8S.pod, K8S.cronJob, ...K8S.templated).length > 0;
+  const present = cilium.present || namespaces.size > 0 || policies.length > 0 || admin.length > 0 || g.ofType(K8S.pod, K8S.cronJob, ...K8S.templated).length > 0;
   if (present) addIntentWorkloads(intents, namespaces, workloads, ensure, add);
   // Every cluster runs DNS; netseg names it so that DNS paths (and DNS blocked by a default deny) show.
   // A stack that declares its own DNS pods (named kube-dns, or labelled as such) keeps those.
@@ -315,6 +321,7 @@ export function readK8s(g: ResourceGraph, intents: readonly ScopedIntent[] = [])
   if (present && !ownDns) add({ namespace: "kube-system", name: "kube-dns", labels: { "k8s-app": "kube-dns" }, ports: KUBE_DNS_PORTS });
   const order = (w: K8sWorkload) => `${w.namespace}/${w.name}/${w.kind ?? ""}`;
   workloads.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+  policies.push(...cilium.clusterwide(namespaces.values()));
   return { namespaces, workloads, policies, admin, present, notes };
 }
 
