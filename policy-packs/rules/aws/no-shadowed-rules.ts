@@ -3,8 +3,15 @@
  * and no security-group rule is redundant (other rules of the group already allow all of it, to
  * the same addresses or the same referenced groups). Judged as ranges over inline and
  * standalone rules together; only certain cases are reported.
+ *
+ * A direction closed on purpose (entries that deny all traffic ahead of the others: a quarantine
+ * at netseg's reserved numbers, or a subnet shut by hand) shadows every entry after it; that is
+ * one finding for the direction, naming the closing entries and how many they shadow, not one per
+ * entry.
  */
 import { z } from "zod";
+import { CidrSet } from "../../../core/net/cidr";
+import { TrafficSet } from "../../../core/net/ports";
 import { AWS_NACL_ACL_TYPES, AWS_SG_GROUP_TYPES, redundantReferenceRules, redundantRules, securityGroupsOf, shadowedRules, type OwnedSgRule, type SgView } from "../../../core/resources";
 import { stackRule } from "../define";
 import { aclName, aclsOf, aclUrn, entryName, orderedEntries } from "./nacl-view";
@@ -33,8 +40,19 @@ export const noShadowedRules = stackRule({
   check: (stack, _cfg, report) => {
     for (const v of aclsOf(stack)) {
       for (const direction of ["ingress", "egress"] as const) {
-        for (const s of shadowedRules(orderedEntries(v, direction).filter((r) => r.ref.entry.direction === direction))) {
+        const shadowed = shadowedRules(orderedEntries(v, direction).filter((r) => r.ref.entry.direction === direction));
+        // Shadowed by the deny-all entries alone (whatever else also covers it).
+        const denyAll = (b: (typeof shadowed)[number]["rule"]) => b.entry.allow === false && b.entry.trafficComplete && b.entry.traffic.covers(TrafficSet.ALL);
+        const closed = shadowed.filter((s) => {
+          const closers = s.by.filter(denyAll);
+          return closers.length > 0 && closers.reduce((acc, b) => acc.union(b.entry.cidrs), CidrSet.EMPTY).covers(s.rule.entry.cidrs);
+        });
+        for (const s of shadowed.filter((x) => !closed.includes(x))) {
           report(`network ACL ${aclName(v)} ${direction} ${entryName(s.rule, v)} (${s.rule.entry.traffic} for ${s.rule.entry.cidrs}) never matches: shadowed by ${s.by.map((b) => entryName(b, v)).join(", ")}`, aclUrn(v));
+        }
+        if (closed.length) {
+          const closers = [...new Set(closed.flatMap((s) => s.by.filter(denyAll)))];
+          report(`network ACL ${aclName(v)} ${direction} is closed by ${closers.map((b) => `${entryName(b, v)} (deny all for ${b.entry.cidrs})`).join(", ")}: the ${closed.length} entries after it never match (a quarantine, or a subnet shut on purpose); lift it or delete them`, aclUrn(v));
         }
       }
     }

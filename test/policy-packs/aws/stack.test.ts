@@ -56,6 +56,15 @@ describeRule(noShadowedRules, {
   nonCompliant: [
     { title: "the VPN entry on 22 moved behind the world deny of 22", edit: setIn("admin-from-vpn", "ruleNumber", 200), expect: [/network ACL public ingress entry 200 \(rule admin-from-vpn\) \(tcp\/22 for 10\.8\.0\.0\/16\) never matches: shadowed by entry 100 \(ingress\[0\]\)/] },
     { title: "the 443 entry widened over the ephemeral entry behind it", edit: setIn("public", "ingress.2.toPort", 65535), expect: [/ingress entry 120 \(ingress\[3\]\) \(tcp\/1024-65535 for 0\.0\.0\.0\/0\) never matches: shadowed by entry 101 \(ingress\[1\]\), entry 110 \(ingress\[2\]\)/] },
+    {
+      title: "a direction closed by a deny of everything first (a quarantine): one finding naming it and how many entries it shadows",
+      edit: setIn("public", "egress", [
+        { ruleNo: 1, action: "deny", protocol: "-1", fromPort: 0, toPort: 0, cidrBlock: "0.0.0.0/0" },
+        { ruleNo: 100, action: "allow", protocol: "-1", fromPort: 0, toPort: 0, cidrBlock: "0.0.0.0/0" },
+        { ruleNo: 110, action: "allow", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlock: "10.0.0.0/8" },
+      ]),
+      expect: [/network ACL public egress is closed by entry 1 \(egress\[0\]\) \(deny all for 0\.0\.0\.0\/0\): the 2 entries after it never match \(a quarantine, or a subnet shut on purpose\)/],
+    },
     { title: "a security-group rule inside a wider one", edit: setIn("ssh-from-vpn", "cidrBlocks", ["203.0.113.0/25"]), expect: [/security group web ingress rule ssh-from-vpn \(tcp\/22 for 203\.0\.113\.0\/25\) is redundant: already allowed by ingress\[1\]/] },
     {
       title: "a self rule inside a wider self rule",
