@@ -2,7 +2,7 @@
  * The Kubernetes plan of an intent: per managed zone a labelled namespace, a default deny, DNS
  * egress, and one NetworkPolicy per flow target (the zone or a workload in it) carrying all of
  * that target's ingress and egress rules; in Istio mode mTLS and AuthorizationPolicies, in
- * Cilium mode FQDN policies; with `clusterGuardrails`, AdminNetworkPolicies and the
+ * Cilium mode a CiliumNetworkPolicy per flow target instead and FQDN policies (cilium.ts); with `clusterGuardrails`, AdminNetworkPolicies and the
  * BaselineAdminNetworkPolicy (guardrails.ts), the namespaces marked so. Pure data, sorted, so
  * the same intent gives the same plan byte for byte. Zones with `managed: false` exist already:
  * they are referenced in selectors, never given objects.
@@ -16,7 +16,7 @@ import { targetKey, type Target } from "./naming";
 import { defaultDeny, dnsPolicy, egressProxyPolicy, targetPolicy, type MetaFor } from "./network-policies";
 import { resolveK8sOptions, type K8sOptions, type ResolvedK8sOptions } from "./options";
 import { allowNothing, authorizationPolicy, peerAuthentication } from "./istio";
-import { fqdnPolicy } from "./cilium";
+import { flowPolicy, fqdnPolicy } from "./cilium";
 import type { AdminNetworkPolicy, BaselineAdminNetworkPolicy } from "./admin-manifests";
 import { GUARDRAILS_LABEL, GUARDRAILS_MARK, guardrailIssues, planGuardrails, type GuardrailLayout } from "./guardrails";
 import { quarantineAdminPolicies, quarantineAuthorizationPolicies, quarantineCiliumPolicies, quarantineNetworkPolicies } from "./quarantine";
@@ -120,12 +120,15 @@ export function planK8s(intent: Intent, options?: K8sOptions, tenancy?: K8sTenan
   }
   for (const { target, rules: own } of byTarget(rules)) {
     const zone = zones.get(target.zone)!;
-    networkPolicies.push(targetPolicy(intent, zone, target, own, opts, meta));
+    if (!opts.cilium) networkPolicies.push(targetPolicy(intent, zone, target, own, opts, meta));
     if (opts.istio) {
       const authz = authorizationPolicy(intent, zone, target, own.filter((r) => r.direction === "ingress"), opts.istio, meta);
       if (authz) authorizationPolicies.push(authz);
     }
     if (opts.cilium) {
+      // Cilium mode: the target's flows as a CiliumNetworkPolicy (cilium.ts says why).
+      const flows = flowPolicy(intent, zone, target, own, opts, meta);
+      if (flows) ciliumNetworkPolicies.push(flows);
       for (const r of own.filter((x) => x.peer.kind === "proxy")) ciliumNetworkPolicies.push(fqdnPolicy(zone, target, r, opts, opts.cilium, meta));
     }
   }

@@ -15,6 +15,7 @@ import { sortTuples, type FlowTuple } from "../neutral";
 import type { K8sPlan } from "./plan";
 import type { LabelSelector, NetworkPolicyPeer, NetworkPolicyPort } from "./manifests";
 import { NAMESPACE_NAME_LABEL } from "./network-policies";
+import { ciliumFlowsAsNetworkPolicy } from "./cilium";
 
 function sameLabels(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>>): boolean {
   const ka = Object.keys(a ?? {});
@@ -62,7 +63,8 @@ export function k8sFlowTuples(plan: K8sPlan, intent: Intent): FlowTuple[] {
     sides[direction].set(id, (sides[direction].get(id) ?? TrafficSet.EMPTY).union(t));
     pairs.set(id, { from, to });
   };
-  for (const np of plan.networkPolicies) {
+  // In Cilium mode the flows are CiliumNetworkPolicies, read as the NetworkPolicies they equal.
+  for (const np of [...plan.networkPolicies, ...plan.ciliumNetworkPolicies.map(ciliumFlowsAsNetworkPolicy)]) {
     if (np.metadata.labels[TAG.k8s.role] !== "flows") continue;
     const target = endpointIn(np.metadata.namespace, np.spec.podSelector);
     if (target === undefined) continue;

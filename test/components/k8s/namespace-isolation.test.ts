@@ -88,13 +88,15 @@ describe("components/k8s NamespaceIsolation (mocked)", () => {
   it("in Cilium mode registers the allow-list as a CiliumNetworkPolicy with toFQDNs and no proxy rule", async () => {
     new NamespaceIsolation("shop-cilium", { intent: SHOP, cilium: true });
     await settle();
-    const [cnp] = registered(T.cilium);
+    const cnp = registered(T.cilium).find((r) => r.name.endsWith("-fqdn"))!;
     assert.equal(cnp.name, "shop-cilium-app-ciliumnetworkpolicy-zone-app-fqdn");
     assert.equal(cnp.metadata.namespace, "app");
     assert.deepEqual(cnp.spec.egress[1].toFQDNs, [{ matchPattern: "*.amazonaws.com" }, { matchName: "api.stripe.com" }]);
     assert.deepEqual(cnp.spec.egress[0].toPorts[0].rules, { dns: [{ matchPattern: "*" }] });
-    assert.equal(resourcesOfType(T.cilium).length, 1);
-    const app = registered(T.networkPolicy).find((p) => p.metadata.name === "zone-app-policy")!;
+    // The flows are CiliumNetworkPolicies too, one per flow target, beside the allow-list's.
+    assert.deepEqual(registered(T.cilium).map((r) => r.name).sort(), ["app-fqdn", "app-policy", "data-policy", "edge-policy"].map((n) => `shop-cilium-${n.split("-")[0]}-ciliumnetworkpolicy-zone-${n}`));
+    assert.ok(!registered(T.networkPolicy).some((p) => p.metadata.name === "zone-app-policy"));
+    const app = registered(T.cilium).find((p) => p.metadata.name === "zone-app-policy")!;
     assert.ok(!JSON.stringify(app.spec).includes("egress-proxy"));
     assert.deepEqual(registered(T.namespace).map((n) => n.metadata.name).sort(), ["app", "data", "edge"]);
     assert.equal(resourcesOfType(T.peerAuthentication).length, 0, "no mesh objects without istio");
