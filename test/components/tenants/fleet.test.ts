@@ -21,7 +21,8 @@ const intentOf = (n = 7, order?: (ms: { name: string; slot?: number }[]) => { na
   return parseIntent({ ...input, tenants: { ...input.tenants!, members: order ? order([...input.tenants!.members]) : input.tenants!.members } });
 };
 
-describe("components/aws/tenants TenantFleetTransit and TenantFleetShard", () => {
+describe("components/aws/tenants TenantFleetTransit and TenantFleetShard", function () {
+  this.timeout(300_000);
   beforeEach(async () => {
     await settle();
     resetRecorded();
