@@ -6,6 +6,7 @@
 import { Command } from "commander";
 import { faultExitCode, faultText, installFaultHandlers, isDebug } from "./faults";
 import { registerAuditCommand } from "./audit";
+import { registerFleetCommand } from "./fleet";
 import { registerFlowsCommand } from "./flows";
 import { registerIsolateCommand } from "./isolate";
 import { registerPlanCommand } from "./plan";
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerAuditCommand(program);
   registerFlowsCommand(program);
   registerIsolateCommand(program);
+  registerFleetCommand(program);
   return program;
 }
 
