@@ -7,13 +7,14 @@
  * - `netseg fleet run <up|preview|refresh> [dir]`: the same stacks through the Pulumi Automation
  *   API (needs the Pulumi CLI and a backend), transit first, shards `--parallel` at a time.
  */
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 import { fleetStacks, localWorkspaceStacks, runFleet, type FleetOperation } from "./driver";
 import { fleetStackNames, previewFleetOffline } from "./offline";
+import { PreviewError } from "../preview/errors";
 
 const positive = (flag: string) => (v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a whole number from 1 (got "${v}")`);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} must be a whole number from 1 (got "${v}")`);
   return n;
 };
 
@@ -29,6 +30,7 @@ export function registerFleetCommand(program: Command): void {
     .option("--no-analyse", "record the stacks only")
     .option("--format <format>", "text or json", "text")
     .action(async (dir: string | undefined, o: { transitStack: string; stacks?: string; parallel?: number; maxEndpoints: number; analyse: boolean; format: string }) => {
+      if (o.format !== "text" && o.format !== "json") throw new PreviewError(`--format must be text or json (got "${o.format}")`);
       const programDir = dir ?? ".";
       const r = await previewFleetOffline({
         programDir,
@@ -62,11 +64,11 @@ export function registerFleetCommand(program: Command): void {
     .option("--transit-stack <name>", "the transit stack", "transit")
     .option("--parallel <n>", "shard stacks at once", positive("--parallel"), 4)
     .action(async (operation: string, dir: string | undefined, o: { transitStack: string; parallel: number }) => {
-      if (!["up", "preview", "refresh"].includes(operation)) throw new Error(`operation must be up, preview or refresh (got "${operation}")`);
+      if (!["up", "preview", "refresh"].includes(operation)) throw new PreviewError(`operation must be up, preview or refresh (got "${operation}")`);
       const programDir = dir ?? ".";
       const shards = fleetStackNames(programDir, o.transitStack).map((name) => ({ name, index: Number(/^shard-(\d+)$/.exec(name)?.[1]) }));
       const bad = shards.filter((s) => Number.isNaN(s.index)).map((s) => s.name);
-      if (bad.length) throw new Error(`stack files ${bad.join(", ")} are neither the transit stack nor shard-<index>; rename them or pass --transit-stack`);
+      if (bad.length) throw new PreviewError(`stack files ${bad.join(", ")} are neither the transit stack nor shard-<index>; rename them or pass --transit-stack`);
       const { transit, shards: specs } = fleetStacks(shards.map((s) => s.index), o.transitStack);
       const s = await runFleet({ operation: operation as FleetOperation, transit, shards: specs, parallelism: o.parallel, open: localWorkspaceStacks(programDir), onStack: (x) => process.stderr.write(`${x.stack}: ${x.status} (${x.ms} ms)\n`) });
       process.stdout.write(JSON.stringify(s, null, 2) + "\n");
