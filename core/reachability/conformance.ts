@@ -98,8 +98,9 @@ function covers(e: IntentEndpoint, m: Endpoint, own: boolean, workloadLabels: Re
       return m.kind === "internet" || m.kind === "peer";
     case "peer":
       // Another tenant's zone, or shared services, is this intent's peer when its addresses lie in the peer's blocks.
-      // So is a network no zone tag names (an untagged subnet) whose addresses lie in the peer's blocks.
-      if ((!own || m.network !== undefined) && m.kind === "zone" && m.addresses && !m.addresses.isEmpty()) return e.cidrs.length > 0 && cidrSet(e.cidrs).set.covers(m.addresses);
+      // So is a network no zone tag names (an untagged subnet) whose addresses lie in the peer's blocks,
+      // and what runs in such a network (an instance of a peered VPC): the peer's blocks hold it.
+      if ((!own || m.network !== undefined) && (m.kind === "zone" || (m.kind === "workload" && m.network !== undefined)) && m.addresses && !m.addresses.isEmpty()) return e.cidrs.length > 0 && cidrSet(e.cidrs).set.covers(m.addresses);
       return m.kind === "peer" && m.key === e.peer;
     case "zone": {
       if (!own || m.zone !== e.zone) return false;

@@ -107,7 +107,7 @@ describe("netseg isolate", () => {
     assert.deepEqual(flowsTouched(intent, { zone: "ms" }).length, 3);
   });
 
-  it("--program: the example lifted under mocks changes one resource in place, keeps every URN, and the engine finds no path left through a quarantine", async function () {
+  it("--program: the example lifted under mocks changes the zone's NACL (and the dashboard's quarantine panel) in place, keeps every URN, and the engine finds no path left through a quarantine", async function () {
     this.timeout(120_000);
     const example = join(ROOT, "examples", "incident");
     const intentFile = join(example, "intent.yaml");
@@ -115,8 +115,9 @@ describe("netseg isolate", () => {
     const { code, out, err } = await run(intentFile, "app", { lift: true, dryRun: true, program: example });
     assert.equal(code, 0, err);
     assert.equal(readFileSync(intentFile, "utf8"), original, "a dry run leaves the example's intent as it was");
-    assert.match(out, /0 created, 0 deleted, 1 updated \(same URN, inputs below\), \d+ unchanged; \d+ resources keep their URN \(all of them\)/);
+    assert.match(out, /0 created, 0 deleted, 2 updated \(same URN, inputs below\), \d+ unchanged; \d+ resources keep their URN \(all of them\)/);
     assert.match(out, /~ shop-app \(egress, ingress\)/);
+    assert.match(out, /~ shop-segmentation \(dashboardBody\)/, "with telemetry on, the dashboard's quarantine panel follows the intent");
     assert.match(out, /Reachability engine, after the edit: 0 pairs cut by a quarantine, 0 paths through one/);
   });
 });
