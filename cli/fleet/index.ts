@@ -1,9 +1,11 @@
 /**
  * `netseg fleet`: a tenant fleet's stacks (a transit stack and one per shard) in one command.
- * - `netseg fleet preview [dir]`: every stack offline (no cloud, no Pulumi CLI), transit first,
- *   shards in parallel up to the cores, then tenant isolation across shards. Exit 0 when every
- *   stack ran and no tenant reaches another; 1 when some path between tenants is open; 2 when a
- *   stack failed or the fleet could not be analysed (said why).
+ * - `netseg fleet preview [dir]`: every stack offline (no cloud, no Pulumi CLI) as `netseg preview`
+ *   runs one, netseg's policy packs included, transit first, shards in parallel up to the cores,
+ *   then tenant isolation across shards. Exit 0 when every stack ran, no pack found a mandatory
+ *   violation and no tenant reaches another; 1 when a stack has a mandatory violation (or a
+ *   program error) or some path between tenants is open; 2 when a stack failed or the fleet could
+ *   not be analysed (said why).
  * - `netseg fleet run <up|preview|refresh> [dir]`: the same stacks through the Pulumi Automation
  *   API (needs the Pulumi CLI and a backend), transit first, shards `--parallel` at a time.
  */
@@ -27,9 +29,12 @@ export function registerFleetCommand(program: Command): void {
     .option("--stacks <names>", "shard stacks, comma-separated (default: every other Pulumi.<stack>.yaml)")
     .option("--parallel <n>", "shard programs at once (default: the cores)", positive("--parallel"))
     .option("--max-endpoints <n>", "largest fleet analysed at once, in zone endpoints", positive("--max-endpoints"), 600)
-    .option("--no-analyse", "record the stacks only")
+    .option("--no-analyse", "skip the isolation check across shards")
+    .option("--no-packs", "record the stacks without running the policy packs on them")
+    .option("--policy-pack <dir>", "a policy pack to run on every stack instead of netseg's (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
+    .option("--policy-pack-config <file>", "config for the --policy-pack of the same position (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
     .option("--format <format>", "text or json", "text")
-    .action(async (dir: string | undefined, o: { transitStack: string; stacks?: string; parallel?: number; maxEndpoints: number; analyse: boolean; format: string }) => {
+    .action(async (dir: string | undefined, o: { transitStack: string; stacks?: string; parallel?: number; maxEndpoints: number; analyse: boolean; packs: boolean; policyPack?: string[]; policyPackConfig?: string[]; format: string }) => {
       if (o.format !== "text" && o.format !== "json") throw new PreviewError(`--format must be text or json (got "${o.format}")`);
       const programDir = dir ?? ".";
       const r = await previewFleetOffline({
@@ -39,11 +44,15 @@ export function registerFleetCommand(program: Command): void {
         parallelism: o.parallel,
         analyse: o.analyse,
         maxEndpoints: o.maxEndpoints,
+        packs: o.packs,
+        ...(o.policyPack ? { policyPacks: o.policyPack } : {}),
+        ...(o.policyPackConfig ? { policyPackConfigs: o.policyPackConfig } : {}),
         onStack: (s, n, ms) => process.stderr.write(`${s}: ${n} resources in ${ms} ms\n`),
       });
-      const code = r.failures.length || (o.analyse && r.notAnalysed) ? 2 : r.crossTenantPaths?.length ? 1 : 0;
+      const failing = r.stacks.filter((s) => s.verdict?.exitCode === 1).map((s) => s.stack);
+      const code = r.failures.length || (o.analyse && r.notAnalysed) ? 2 : failing.length || r.crossTenantPaths?.length ? 1 : 0;
       const summary = {
-        stacks: r.stacks.map((s) => ({ stack: s.stack, resources: s.resources.length, ms: s.ms })),
+        stacks: r.stacks.map((s) => ({ stack: s.stack, resources: s.resources.length, ms: s.ms, ...(s.verdict ? { packs: s.verdict } : {}) })),
         failures: r.failures,
         ...(r.joined ? { renamedIds: r.joined.renamedIds.length, ambiguousReferences: r.joined.ambiguousReferences } : {}),
         ...(r.crossTenantPaths ? { crossTenantPaths: r.crossTenantPaths } : {}),
@@ -51,7 +60,13 @@ export function registerFleetCommand(program: Command): void {
       };
       if (o.format === "json") process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
       else {
-        for (const s of summary.stacks) process.stdout.write(`${s.stack}: ${s.resources} resources (${s.ms} ms)\n`);
+        for (const s of r.stacks) {
+          const v = s.verdict;
+          const verdict = v ? `; packs: ${v.mandatory} mandatory, ${v.advisory} advisory${v.exitCode ? " - FAILS" : ""}` : "";
+          process.stdout.write(`${s.stack}: ${s.resources.length} resources (${s.ms} ms)${verdict}\n`);
+          for (const x of v?.violations.filter((x) => x.level === "mandatory") ?? []) process.stdout.write(`  mandatory ${x.policy}: ${x.message.split("\n").map((l) => l.trim()).filter(Boolean).join(" - ")} (${x.urn})\n`);
+        }
+        if (o.packs && failing.length) process.stdout.write(`${failing.length} stack(s) fail their preview (a mandatory violation or a program error): ${failing.join(", ")}\n`);
         for (const f of r.failures) process.stdout.write(`FAILED ${f.stack}: ${f.error}\n`);
         if (r.notAnalysed && o.analyse) process.stdout.write(`Tenant isolation NOT analysed: ${r.notAnalysed}\n`);
         if (r.crossTenantPaths) process.stdout.write(r.crossTenantPaths.length ? `${r.crossTenantPaths.length} path(s) between tenants:\n${r.crossTenantPaths.map((p) => `  ${p}`).join("\n")}\n` : "No path between tenants across the fleet.\n");

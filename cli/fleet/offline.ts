@@ -1,8 +1,9 @@
 /**
- * Every stack of a tenant fleet recorded offline in one command, then checked as one fleet.
+ * Every stack of a tenant fleet previewed offline in one command, then checked as one fleet.
  *
- * The transit stack's program runs first, under the offline preview's mocks (cli/preview's
- * `runProgram`, one child process per stack); its exported ids are what a shard's StackReference
+ * The transit stack runs first, as `netseg preview` runs a stack (cli/preview's `runPreview`: the
+ * program in a child process under the preview's mocks, netseg's policy packs on its resources;
+ * with `packs: false` the program only); its exported ids are what a shard's StackReference
  * would read, so each shard runs with them in its `transit` config (see `fleetTransit`), shards in
  * parallel up to `parallelism` (default: the machine's cores). The recorded stacks are joined
  * (joinFleetStacks) and analysed as one: a path between tenants of different shards is found if a
@@ -14,7 +15,8 @@ import { analyseReachability, type Matrix, type NetResource } from "../../core/r
 import { joinFleetStacks, type JoinedFleet } from "../../core/tenants";
 import { runProgram } from "../preview/program";
 import { loadProject } from "../preview/project";
-import type { RecordedResource } from "../preview/types";
+import { runPreview } from "../preview/run";
+import type { RecordedResource, Violation } from "../preview/types";
 
 const TRANSIT_KEYS = ["transitGatewayId", "sharedRouteTableId", "sharedAttachmentId"] as const;
 
@@ -29,7 +31,22 @@ export interface OfflineFleetOptions {
   /** Analyse tenant isolation across the stacks (default true) up to this many endpoints (default 600). */
   readonly analyse?: boolean;
   readonly maxEndpoints?: number;
+  /** Run the policy packs on every stack, as `netseg preview` does (default true). */
+  readonly packs?: boolean;
+  /** Pack directories and their config files, as `netseg preview --policy-pack/--policy-pack-config` (default: netseg's packs). */
+  readonly policyPacks?: readonly string[];
+  readonly policyPackConfigs?: readonly string[];
   readonly onStack?: (stack: string, resources: number, ms: number) => void;
+}
+
+/** What the policy packs found in one stack. */
+export interface StackPackVerdict {
+  readonly packs: readonly string[];
+  readonly mandatory: number;
+  readonly advisory: number;
+  /** `netseg preview`'s own exit code for the stack: 1 on a mandatory violation or a program error. */
+  readonly exitCode: 0 | 1;
+  readonly violations: readonly Pick<Violation, "policyPack" | "policy" | "level" | "urn" | "message">[];
 }
 
 export interface OfflineStackResult {
@@ -37,6 +54,8 @@ export interface OfflineStackResult {
   readonly resources: readonly RecordedResource[];
   readonly outputs: Record<string, unknown>;
   readonly ms: number;
+  /** Absent when the packs were not run (`packs: false`). */
+  readonly verdict?: StackPackVerdict;
 }
 
 export interface OfflineFleetResult {
@@ -69,9 +88,32 @@ export async function previewFleetOffline(options: OfflineFleetOptions): Promise
     const t0 = performance.now();
     try {
       const project = loadProject(options.programDir, stack);
-      const r = await runProgram({ ...project, config: { ...project.config, ...Object.fromEntries(Object.entries(extraConfig).map(([k, v]) => [`${project.name}:${k}`, v])) } });
+      const config = Object.fromEntries(Object.entries(extraConfig).map(([k, v]) => [`${project.name}:${k}`, v]));
+      let r: { resources: readonly RecordedResource[]; outputs: Record<string, unknown> };
+      let verdict: StackPackVerdict | undefined;
+      if (options.packs === false) r = await runProgram({ ...project, config: { ...project.config, ...config } });
+      else {
+        // The packs only: the fleet's isolation (below) stands for each stack's own matrix.
+        const o = await runPreview({
+          programDir: options.programDir,
+          stack,
+          config,
+          analyses: [],
+          ...(options.policyPacks ? { policyPacks: [...options.policyPacks] } : {}),
+          ...(options.policyPackConfigs ? { policyPackConfigs: [...options.policyPackConfigs] } : {}),
+        });
+        r = o;
+        const v = o.report.violations;
+        verdict = {
+          packs: o.report.packs.map((p) => p.name),
+          mandatory: o.report.summary.mandatory,
+          advisory: o.report.summary.advisory,
+          exitCode: o.report.summary.exitCode,
+          violations: [...v.mandatory, ...v.advisory].map(({ policyPack, policy, level, urn, message }) => ({ policyPack, policy, level, urn, message })),
+        };
+      }
       const ms = Math.round(performance.now() - t0);
-      stacks.push({ stack, resources: r.resources, outputs: r.outputs, ms });
+      stacks.push({ stack, resources: r.resources, outputs: r.outputs, ms, ...(verdict ? { verdict } : {}) });
       options.onStack?.(stack, r.resources.length, ms);
       return r;
     } catch (err) {

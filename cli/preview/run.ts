@@ -24,6 +24,12 @@ export interface PreviewOptions {
   /** Directory holding the program's Pulumi.yaml (default: the current directory). */
   programDir?: string;
   stack?: string;
+  /**
+   * Config set over the stack file's, in PULUMI_CONFIG form (`<namespace>:<key>` -> string), as
+   * `pulumi config set` would before the preview; `netseg fleet preview` hands each shard the
+   * transit stack's ids this way.
+   */
+  config?: Readonly<Record<string, string>>;
   /** Pack directories; default: every `policy-packs/*` with a PulumiPolicy.yaml under `packRoot`. */
   policyPacks?: string[];
   /** `--policy-pack-config` files, matched with `policyPacks` by position. */
@@ -61,6 +67,9 @@ export interface PreviewOutcome {
   report: PreviewReport;
   /** Messages packs logged through the engine service. */
   packLogs: { severity: string; message: string; urn?: string }[];
+  /** What the program registered and exported (for callers that analyse several stacks together). */
+  resources: readonly RecordedResource[];
+  outputs: Record<string, unknown>;
 }
 
 /** The netseg package root (the directory holding cli/). */
@@ -84,7 +93,8 @@ function refuseEmpty(main: string, stack: string, resources: readonly RecordedRe
 export async function runPreview(options: PreviewOptions = {}): Promise<PreviewOutcome> {
   const progress = options.progress ?? new Progress(false);
   const t0 = Date.now();
-  const project = loadProject(options.programDir ?? ".", options.stack);
+  const loaded = loadProject(options.programDir ?? ".", options.stack);
+  const project = options.config ? { ...loaded, config: { ...loaded.config, ...options.config } } : loaded;
   // A bad --intent file is bad input: refuse it before anything is spawned.
   if (options.intentFiles?.length) intentsOf([], options.intentFiles);
   const packRoot = options.packRoot ?? PACKAGE_ROOT;
@@ -201,7 +211,7 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewO
       programLogs,
     });
     report.timingsMs = { program: tProgram - t0, packs: tPacks - tProgram, report: Date.now() - tPacks };
-    return { report, packLogs: session.engine.logs };
+    return { report, packLogs: session.engine.logs, resources, outputs };
   } finally {
     progress.done();
     await session?.close();
