@@ -30,11 +30,13 @@ export function registerFleetCommand(program: Command): void {
     .option("--parallel <n>", "shard programs at once (default: the cores)", positive("--parallel"))
     .option("--max-endpoints <n>", "largest fleet analysed at once, in zone endpoints", positive("--max-endpoints"), 600)
     .option("--no-analyse", "skip the isolation check across shards")
+    .option("--no-precheck", "above --max-endpoints, report the isolation as not analysed instead of clearing tenant pairs by the TGW tables")
+    .option("--cross-check <n>", "cleared tenant pairs the engine judges too, to cross-check the pre-check", positive("--cross-check"))
     .option("--no-packs", "record the stacks without running the policy packs on them")
     .option("--policy-pack <dir>", "a policy pack to run on every stack instead of netseg's (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
     .option("--policy-pack-config <file>", "config for the --policy-pack of the same position (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
     .option("--format <format>", "text or json", "text")
-    .action(async (dir: string | undefined, o: { transitStack: string; stacks?: string; parallel?: number; maxEndpoints: number; analyse: boolean; packs: boolean; policyPack?: string[]; policyPackConfig?: string[]; format: string }) => {
+    .action(async (dir: string | undefined, o: { transitStack: string; stacks?: string; parallel?: number; maxEndpoints: number; analyse: boolean; precheck: boolean; crossCheck?: number; packs: boolean; policyPack?: string[]; policyPackConfig?: string[]; format: string }) => {
       if (o.format !== "text" && o.format !== "json") throw new PreviewError(`--format must be text or json (got "${o.format}")`);
       const programDir = dir ?? ".";
       const r = await previewFleetOffline({
@@ -45,6 +47,8 @@ export function registerFleetCommand(program: Command): void {
         analyse: o.analyse,
         maxEndpoints: o.maxEndpoints,
         packs: o.packs,
+        precheck: o.precheck,
+        ...(o.crossCheck ? { crossCheck: o.crossCheck } : {}),
         ...(o.policyPack ? { policyPacks: o.policyPack } : {}),
         ...(o.policyPackConfig ? { policyPackConfigs: o.policyPackConfig } : {}),
         onStack: (s, n, ms) => process.stderr.write(`${s}: ${n} resources in ${ms} ms\n`),
@@ -55,6 +59,7 @@ export function registerFleetCommand(program: Command): void {
         stacks: r.stacks.map((s) => ({ stack: s.stack, resources: s.resources.length, ms: s.ms, ...(s.verdict ? { packs: s.verdict } : {}) })),
         failures: r.failures,
         ...(r.joined ? { renamedIds: r.joined.renamedIds.length, ambiguousReferences: r.joined.ambiguousReferences } : {}),
+        ...(r.precheck ? { precheck: r.precheck } : {}),
         ...(r.crossTenantPaths ? { crossTenantPaths: r.crossTenantPaths } : {}),
         ...(r.notAnalysed ? { notAnalysed: r.notAnalysed } : {}),
       };
@@ -68,6 +73,8 @@ export function registerFleetCommand(program: Command): void {
         }
         if (o.packs && failing.length) process.stdout.write(`${failing.length} stack(s) fail their preview (a mandatory violation or a program error): ${failing.join(", ")}\n`);
         for (const f of r.failures) process.stdout.write(`FAILED ${f.stack}: ${f.error}\n`);
+        const p = r.precheck;
+        if (p) process.stdout.write(`Isolation pre-check (fleet above --max-endpoints): ${p.tenants} tenants, ${p.clearedPairs} pairs cleared by the TGW tables, ${p.openPairs} left to the engine (${p.engineRuns} engine runs${p.crossChecked ? `, ${p.crossChecked} cleared pairs cross-checked, ${p.disagreements} disagreeing` : ""})${p.fallback ? `; nothing cleared: ${p.fallback}` : ""}\n`);
         if (r.notAnalysed && o.analyse) process.stdout.write(`Tenant isolation NOT analysed: ${r.notAnalysed}\n`);
         if (r.crossTenantPaths) process.stdout.write(r.crossTenantPaths.length ? `${r.crossTenantPaths.length} path(s) between tenants:\n${r.crossTenantPaths.map((p) => `  ${p}`).join("\n")}\n` : "No path between tenants across the fleet.\n");
       }

@@ -7,12 +7,15 @@
  * would read, so each shard runs with them in its `transit` config (see `fleetTransit`), shards in
  * parallel up to `parallelism` (default: the machine's cores). The recorded stacks are joined
  * (joinFleetStacks) and analysed as one: a path between tenants of different shards is found if a
- * route opens it. A fleet too large for one analysis is said to be (`notAnalysed`), not passed.
+ * route opens it. A fleet too large for one analysis is split by core/tenants/fleet-isolation: the
+ * transit gateway tables clear the pairs no route joins, the engine judges the rest pair by pair;
+ * what neither can judge is said to be (`notAnalysed`), never passed.
  */
 import * as fs from "node:fs";
 import os from "node:os";
 import { analyseReachability, type Matrix, type NetResource } from "../../core/reachability";
 import { joinFleetStacks, type JoinedFleet } from "../../core/tenants";
+import { analyseFleetIsolation } from "../../core/tenants/fleet-isolation";
 import { runProgram } from "../preview/program";
 import { loadProject } from "../preview/project";
 import { runPreview } from "../preview/run";
@@ -31,6 +34,13 @@ export interface OfflineFleetOptions {
   /** Analyse tenant isolation across the stacks (default true) up to this many endpoints (default 600). */
   readonly analyse?: boolean;
   readonly maxEndpoints?: number;
+  /**
+   * A fleet above `maxEndpoints` is checked pair by pair: the transit gateway tables clear the
+   * tenant pairs no route joins, the engine judges the others (default true; false: not analysed).
+   */
+  readonly precheck?: boolean;
+  /** Cleared pairs the engine judges too, to cross-check the pre-check (default 0). */
+  readonly crossCheck?: number;
   /** Run the policy packs on every stack, as `netseg preview` does (default true). */
   readonly packs?: boolean;
   /** Pack directories and their config files, as `netseg preview --policy-pack/--policy-pack-config` (default: netseg's packs). */
@@ -66,6 +76,10 @@ export interface OfflineFleetResult {
   readonly matrix?: Matrix;
   /** Pairs of zones of different tenants with any possible traffic, `from -> to`. */
   readonly crossTenantPaths?: readonly string[];
+  /** How the pre-check split the fleet, when the fleet was too large for one engine run. */
+  readonly precheck?: { readonly tenants: number; readonly clearedPairs: number; readonly openPairs: number; readonly engineRuns: number; readonly crossChecked: number; readonly disagreements: number; readonly fallback?: string };
+  /** Time of the isolation analysis across the fleet (join excluded). */
+  readonly isolationMs?: number;
   /** Why the isolation was not analysed, when it was not. */
   readonly notAnalysed?: string;
 }
@@ -140,16 +154,31 @@ export async function previewFleetOffline(options: OfflineFleetOptions): Promise
   if (options.analyse === false) return { stacks, failures };
   if (failures.length) return { stacks, failures, notAnalysed: `${failures.length} stack(s) failed (${failures.map((f) => f.stack).join(", ")}); a fleet with a stack missing is not judged` };
   const joined = joinFleetStacks(stacks.map((s) => ({ stack: s.stack, resources: s.resources as readonly NetResource[] })));
-  const matrix = analyseReachability(joined.resources, { maxEndpoints: options.maxEndpoints ?? 600 });
-  const by = new Map(matrix.endpoints.map((e) => [e.id, e]));
+  const t0 = performance.now();
+  const result = isolationOf(joined, options);
+  return { stacks, failures, joined, ...result, isolationMs: Math.round(performance.now() - t0) };
+}
+
+function isolationOf(joined: JoinedFleet, options: OfflineFleetOptions): Pick<OfflineFleetResult, "matrix" | "precheck" | "crossTenantPaths" | "notAnalysed"> {
+  const maxEndpoints = options.maxEndpoints ?? 600;
+  const matrix = analyseReachability(joined.resources, { maxEndpoints });
   const skipped = (matrix as { skipped?: string }).skipped;
-  if (skipped !== undefined) return { stacks, failures, joined, matrix, notAnalysed: `${skipped} (raise maxEndpoints, or check fewer shards at once)` };
-  const crossTenantPaths = matrix.pairs
+  if (skipped === undefined) return { matrix, crossTenantPaths: crossTenantPathsOf(matrix) };
+  if (options.precheck === false) return { matrix, notAnalysed: `${skipped} (raise maxEndpoints, or check fewer shards at once)` };
+  // Too large for one run: the TGW tables clear what they can, the engine judges the rest pair by pair.
+  const isolation = analyseFleetIsolation(joined.resources, { maxEndpoints, crossCheck: options.crossCheck });
+  const precheck = { tenants: isolation.precheck.tenants.length, clearedPairs: isolation.precheck.cleared.length, openPairs: isolation.precheck.open.length, engineRuns: isolation.engineRuns, crossChecked: isolation.crossChecked, disagreements: isolation.disagreements.length, ...(isolation.precheck.fallback ? { fallback: isolation.precheck.fallback } : {}) };
+  if (isolation.notAnalysed !== undefined) return { precheck, notAnalysed: isolation.notAnalysed };
+  return { precheck, crossTenantPaths: isolation.crossTenantPaths };
+}
+
+function crossTenantPathsOf(matrix: Matrix): string[] {
+  const by = new Map(matrix.endpoints.map((e) => [e.id, e]));
+  return matrix.pairs
     .filter((p) => {
       const a = by.get(p.from)?.tenant;
       const b = by.get(p.to)?.tenant;
       return a !== undefined && b !== undefined && a !== b && !p.possible.isEmpty();
     })
     .map((p) => `${p.from} -> ${p.to}`);
-  return { stacks, failures, joined, matrix, crossTenantPaths };
 }

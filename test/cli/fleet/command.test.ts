@@ -27,8 +27,8 @@ async function run(args: string[]): Promise<{ code: number; out: string }> {
 describe("netseg fleet preview (command)", function () {
   this.timeout(600_000);
 
-  it("exits 2 and says the isolation was NOT analysed when the fleet is above --max-endpoints", async () => {
-    const r = await run(["fleet", "preview", FIXTURE, "--stacks", "shard-1", "--max-endpoints", "3"]);
+  it("exits 2 and says the isolation was NOT analysed when the fleet is above --max-endpoints (pre-check off)", async () => {
+    const r = await run(["fleet", "preview", FIXTURE, "--stacks", "shard-1", "--max-endpoints", "3", "--no-precheck"]);
     assert.equal(r.code, 2);
     assert.match(r.out, /^transit: 31 resources/m);
     assert.match(r.out, /Tenant isolation NOT analysed: .*above the limit of 3/);
