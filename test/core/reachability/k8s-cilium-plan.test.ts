@@ -10,9 +10,10 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import fc from "fast-check";
-import { loadIntentFile, parseIntent, type Intent, type IntentInput } from "../../../core/intent";
+import { loadIntentFile, parseIntent, type Intent } from "../../../core/intent";
 import { planK8s, k8sPlanObjects, type K8sOptions } from "../../../core/rules/k8s";
 import { analyseReachability, compareWithIntent, k8sObjectsToResources, type Matrix } from "../../../core/reachability";
+import { k8sIntents } from "../rules/k8s/random-intents";
 
 const ROOT = path.resolve(__dirname, "../../..");
 const microservices = () => loadIntentFile(path.join(ROOT, "examples/k8s-microservices/intent.yaml"));
@@ -66,42 +67,7 @@ describe("reachability / Cilium plans against plain plans", () => {
   });
 
   it("gives the same matrix with Cilium on and off, for random intents (property)", () => {
-    const portSpec = fc.oneof(
-      fc.integer({ min: 1, max: 65535 }).map((p) => `tcp/${p}`),
-      fc.integer({ min: 1, max: 65535 }).map((p) => `udp/${p}`),
-      fc.tuple(fc.integer({ min: 1, max: 60000 }), fc.integer({ min: 0, max: 5000 })).map(([a, n]) => `tcp/${a}-${a + n}`),
-      fc.constantFrom("tcp", "udp", "all"),
-    );
-    const intents = fc
-      .record({
-        zones: fc.array(fc.record({ managed: fc.boolean(), internet: fc.boolean(), nat: fc.boolean(), workloads: fc.integer({ min: 0, max: 2 }) }), { minLength: 2, maxLength: 3 }),
-        peer: fc.boolean(),
-        flows: fc.array(fc.record({ from: fc.nat(), to: fc.nat(), ports: fc.array(portSpec, { minLength: 1, maxLength: 3 }) }), { minLength: 1, maxLength: 6 }),
-      })
-      .map(({ zones, peer, flows }): IntentInput => {
-        const zs = zones.map((z, i) => ({
-          name: `z${i}`,
-          managed: z.managed || i === 0,
-          internet: z.internet ? ("inbound" as const) : ("none" as const),
-          egress: z.nat ? ("nat" as const) : ("none" as const),
-          workloads: Array.from({ length: z.workloads }, (_, j) => ({ name: `w${j}`, ...(j === 1 ? { labels: { tier: `t${i}`, role: "r" } } : {}) })),
-        }));
-        const endpoints = ["internet", ...(peer ? ["corp"] : []), ...zs.flatMap((z) => [z.name, ...z.workloads.map((w) => `${z.name}/${w.name}`)])];
-        const seen = new Set<string>();
-        const fs = flows.flatMap((f) => {
-          const from = endpoints[f.from % endpoints.length];
-          const to = endpoints[f.to % endpoints.length];
-          const zoneOf = (e: string) => zs.find((z) => z.name === e.split("/")[0]);
-          const external = (e: string) => e === "internet" || e === "corp";
-          if (external(from) && external(to)) return [];
-          if (from === "internet" && zoneOf(to)!.internet !== "inbound") return [];
-          if (to === "internet" && zoneOf(from)!.egress !== "nat") return [];
-          if (seen.has(`${from}->${to}`)) return [];
-          seen.add(`${from}->${to}`);
-          return [{ from, to, ports: f.ports }];
-        });
-        return { name: "prop", addressSpace: "10.0.0.0/16", zones: zs, ...(peer ? { peers: [{ name: "corp", cidrs: ["192.168.10.0/24"] }] } : {}), flows: fs };
-      });
+    const intents = k8sIntents({ maxZones: 3, maxWorkloads: 2, maxFlows: 6, peer: true });
     fc.assert(
       fc.property(intents, (input) => {
         const intent = parseIntent(input);

@@ -8,9 +8,10 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import path from "node:path";
 import fc from "fast-check";
-import { loadIntentFile, parseIntent, type IntentInput } from "../../../../core/intent";
+import { loadIntentFile, parseIntent } from "../../../../core/intent";
 import { intentFlowTuples } from "../../../../core/rules";
 import { planK8s, k8sPlanObjects, k8sFlowTuples, type K8sOptions } from "../../../../core/rules/k8s";
+import { k8sIntents } from "./random-intents";
 
 const ROOT = path.resolve(__dirname, "../../../..");
 const shop = () => loadIntentFile(path.join(ROOT, "examples/intents/shop.yaml"));
@@ -94,39 +95,7 @@ describe("k8s planner, Cilium mode", () => {
   });
 
   it("reads back as the intent's flows, like the NetworkPolicy plan, for any intent (property)", () => {
-    const portSpec = fc.oneof(
-      fc.integer({ min: 1, max: 65535 }).map((p) => `tcp/${p}`),
-      fc.integer({ min: 1, max: 65535 }).map((p) => `udp/${p}`),
-      fc.tuple(fc.integer({ min: 1, max: 60000 }), fc.integer({ min: 0, max: 5000 })).map(([a, n]) => `tcp/${a}-${a + n}`),
-      fc.constantFrom("tcp", "udp", "all"),
-    );
-    const intents = fc
-      .record({
-        zones: fc.array(fc.record({ managed: fc.boolean(), internet: fc.boolean(), nat: fc.boolean(), workloads: fc.integer({ min: 0, max: 3 }) }), { minLength: 2, maxLength: 4 }),
-        flows: fc.array(fc.record({ from: fc.nat(), to: fc.nat(), ports: fc.array(portSpec, { minLength: 1, maxLength: 3 }) }), { minLength: 1, maxLength: 8 }),
-      })
-      .map(({ zones, flows }): IntentInput => {
-        const zs = zones.map((z, i) => ({
-          name: `z${i}`,
-          managed: z.managed || i === 0,
-          internet: z.internet ? ("inbound" as const) : ("none" as const),
-          egress: z.nat ? ("nat" as const) : ("none" as const),
-          workloads: Array.from({ length: z.workloads }, (_, j) => ({ name: `w${j}`, ...(j === 1 ? { labels: { tier: `t${i}`, role: "r" } } : {}) })),
-        }));
-        const endpoints = ["internet", ...zs.flatMap((z) => [z.name, ...z.workloads.map((w) => `${z.name}/${w.name}`)])];
-        const seen = new Set<string>();
-        const fs = flows.flatMap((f) => {
-          const from = endpoints[f.from % endpoints.length];
-          const to = endpoints[f.to % endpoints.length];
-          const zoneOf = (e: string) => zs.find((z) => z.name === e.split("/")[0]);
-          if (from === "internet" && (to === "internet" || zoneOf(to)!.internet !== "inbound")) return [];
-          if (to === "internet" && zoneOf(from)!.egress !== "nat") return [];
-          if (seen.has(`${from}->${to}`)) return [];
-          seen.add(`${from}->${to}`);
-          return [{ from, to, ports: f.ports }];
-        });
-        return { name: "prop", addressSpace: "10.0.0.0/16", zones: zs, flows: fs };
-      });
+    const intents = k8sIntents({ maxZones: 4, maxWorkloads: 3, maxFlows: 8 });
     fc.assert(
       fc.property(intents, (input) => {
         const intent = parseIntent(input);
