@@ -16,6 +16,7 @@ const BENCHES: Bench[] = [
   { name: "tenants", target: "200 tenants < 20 s", run: async () => (await import("./tenants")).benchTenants() },
   { name: "audit", target: "20,000-record inventory < 10 s", run: async () => (await import("./audit")).benchAudit() },
   { name: "flows", target: "1,000,000 flow-log records < 10 s", run: async () => (await import("./flows")).benchFlows() },
+  { name: "fleet", target: "1,000 tenants in 11 stacks previewed offline (four packs per stack, isolation across shards) < 60 s on 2 cores, < 1.5 GB per process", run: async () => (await import("./fleet")).benchFleet() },
   { name: "workloads", target: "10,000 workloads in 200 subnets < 5 s and < 1.5 GB", run: async () => (await import("./workloads")).benchWorkloads() },
 ];
 
