@@ -220,18 +220,19 @@ export function analyseFleetIsolation(resources: readonly NetResource[], options
   const maxEndpoints = options.maxEndpoints ?? 600;
   const graph = new ResourceGraph(resources);
   const precheck = precheckFleetIsolation(resources, graph);
-  const whole = (): FleetIsolation => {
+  const whole = (why: string): FleetIsolation => {
     const m = analyseReachability(resources, { maxEndpoints });
     const skipped = (m as { skipped?: string }).skipped;
-    const base = { precheck, engineRuns: 1, crossChecked: 0, disagreements: [] };
-    return skipped !== undefined ? { ...base, notAnalysed: `${precheck.fallback ?? "the pre-check cleared nothing"}; and the whole fleet is ${skipped}` } : { ...base, crossTenantPaths: crossPaths(m) };
+    // Nothing the pre-check cleared counts then: the whole fleet is the engine's to judge.
+    const base = { precheck: { ...precheck, cleared: [], open: [], fallback: why }, engineRuns: 1, crossChecked: 0, disagreements: [] };
+    return skipped !== undefined ? { ...base, notAnalysed: `the pre-check cannot clear any pair (${why}), and the whole fleet is ${skipped}` } : { ...base, crossTenantPaths: crossPaths(m) };
   };
-  if (precheck.fallback !== undefined) return whole();
+  if (precheck.fallback !== undefined) return whole(precheck.fallback);
   // Every tenant the engine sees must be one the pre-check read (a workload tagged for a tenant outside its subnets is not).
   const seen = analyseReachability(resources, { maxEndpoints: 0 });
   const known = new Set(precheck.tenants);
   const strange = [...new Set(seen.endpoints.map((e) => e.tenant).filter((t): t is string => t !== undefined && !known.has(t)))];
-  if (strange.length) return whole();
+  if (strange.length) return whole(`the engine sees tenant(s) ${strange.slice(0, 3).join(", ")} in no tenant subnet the pre-check read`);
   const maxRuns = options.maxEngineRuns ?? 5000;
   if (precheck.open.length > maxRuns) {
     return { precheck, engineRuns: 0, crossChecked: 0, disagreements: [], notAnalysed: `${precheck.open.length} tenant pairs are not cleared by the TGW tables (first: ${precheck.open[0].pair.join(" / ")}: ${precheck.open[0].why}), above the limit of ${maxRuns} engine runs` };

@@ -157,6 +157,27 @@ describe("fleet isolation pre-check vs the full engine", function () {
     assert.ok(pre.open.some((o) => o.pair.join() === "t0,t2"), JSON.stringify(pre.open));
   });
 
+  it("a route the pre-check does not follow (a peering) clears none of that tenant's pairs; the engine judges them", () => {
+    const rs = fleetResources(base(3));
+    const rt = rs.find((r) => r.name === "rt-t0")!;
+    const withPeering = rs.map((r) => (r === rt ? { ...r, props: { ...r.props, routes: [{ cidrBlock: "192.168.0.0/16", vpcPeeringConnectionId: "pcx-0123456789abcdef0" }] } } : r));
+    const pre = precheckFleetIsolation(withPeering);
+    assert.deepEqual(pre.open.map((o) => o.pair.join()), ["t0,t1", "t0,t2"]);
+    assert.match(pre.open[0].why, /goes to a peering target, which the pre-check does not follow/);
+    assert.deepEqual(pre.cleared, [["t1", "t2"]]);
+    assert.deepEqual(analyseFleetIsolation(withPeering).crossTenantPaths, enginePaths(analyseReachability(withPeering)));
+  });
+
+  it("a subnet whose VPC cannot be told clears nothing, and a fleet too large for the engine is then not analysed", () => {
+    const rs = fleetResources(base(3)).map((r) => (r.name === "transit-t2" ? { ...r, props: { ...r.props, vpcId: "vpc-outside" }, propertyDependencies: {}, dependencies: [] } : r));
+    const pre = precheckFleetIsolation(rs);
+    assert.match(pre.fallback!, /the VPC of subnet transit-t2 cannot be told/);
+    assert.deepEqual(pre.cleared, []);
+    const r = analyseFleetIsolation(rs, { maxEndpoints: 2 });
+    assert.equal(r.crossTenantPaths, undefined);
+    assert.match(r.notAnalysed!, /the pre-check cannot clear any pair \(the VPC of subnet transit-t2 cannot be told.*above the limit of 2/);
+  });
+
   it("on random fleets: a cleared pair is closed both ways for the engine, and the split analysis gives the engine's paths", () => {
     let cleared = 0;
     let opened = 0;
