@@ -18,22 +18,11 @@ import os from "node:os";
 import path from "node:path";
 import { readInventory } from "../core/audit/readers";
 import { analyseReachability } from "../core/reachability";
+import { rng } from "./reachability-gen";
 
 const RUNS = 3;
 const VPC = "vpc-0be0c0000000000001";
 const OWNER = "111122223333";
-
-/** A deterministic pseudo-random sequence (mulberry32), so every run reads the same inventory. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const hex = (prefix: string, n: number) => `${prefix}-0${n.toString(16).padStart(16, "0")}`;
 
@@ -46,7 +35,7 @@ export interface GeneratedInventory {
 /** AWS CLI outputs of one VPC with `subnets` subnets, `groups` groups of `rulesPerGroup` rules, `enis` interfaces and 40 NACL entries per subnet. */
 export function generateAwsInventory(opts: { subnets?: number; groups?: number; rulesPerGroup?: number; enis?: number; seed?: number } = {}): GeneratedInventory {
   const { subnets = 50, groups = 400, rulesPerGroup = 20, enis = 8_000, seed = 14 } = opts;
-  const rnd = random(seed);
+  const rnd = rng(seed); // the same mulberry32 sequence as the other benches, so every run reads the same inventory
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
   const tiers = 10;
   const tierOf = (i: number) => i % tiers;

@@ -15,7 +15,7 @@ const IGW = "aws:ec2/internetGateway:InternetGateway";
 const urn = (type: string, name: string) => `urn:pulumi:bench::netseg::${type}::${name}`;
 
 /** Small deterministic PRNG (mulberry32), so every run analyses the same stack. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
