@@ -2,8 +2,9 @@
  * `NamespaceIsolation`: one segmentation intent as Kubernetes namespace isolation. Every zone
  * netseg manages becomes a labelled namespace (zone marks, Pod Security admission) with a
  * default deny both ways, DNS egress to kube-dns, and one NetworkPolicy per flow target; Istio
- * mode adds STRICT mTLS and AuthorizationPolicies by service-account principal, Cilium mode
- * FQDN policies for the egress allow-lists. Zones with `managed: false` (ingress-nginx,
+ * mode adds STRICT mTLS and AuthorizationPolicies by service-account principal; Cilium mode writes
+ * each flow target's rules as a CiliumNetworkPolicy instead (default deny and DNS stay
+ * NetworkPolicies) and the egress allow-lists as toFQDNs policies. Zones with `managed: false` (ingress-nginx,
  * kube-system) are only referenced. `clusterGuardrails` adds AdminNetworkPolicies and the
  * BaselineAdminNetworkPolicy that namespace owners cannot override (core/rules/k8s/guardrails.ts
  * explains the design: Pass for declared flows, Deny for every other path between zones).

@@ -25,7 +25,8 @@
  * workloads are endpoints where the stack declares no pods carrying their labels.
  *
  * Endpoint ids (what findings name): `<platform>:<zone>` (`aws:app`, `gcp:data`), Kubernetes
- * workloads `k8s:<namespace>/<workload>`, and AWS zones of a tenant VPC (tagged `netseg:tenant`)
+ * workloads `k8s:<namespace>/<workload>` (`k8s:<namespace>/<Kind>/<workload>` where two workloads of
+ * one namespace share a name), cloud workloads `aws:<zone>/<kind>:<name>`, and AWS zones of a tenant VPC (tagged `netseg:tenant`)
  * `aws:<tenant>/<zone>`; the internet is `internet`, peers their names.
  * - `policyCoverage(resources)`: share of workloads and subnets under a non-default policy.
  */
