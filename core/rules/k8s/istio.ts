@@ -54,10 +54,20 @@ function authorizationRule(intent: Intent, rule: NeutralRule, istio: Istio): Aut
   return { from: [{ source: { principals: principals(intent, rule, istio) } }], to: [{ operation }] };
 }
 
-/** The AuthorizationPolicy of one target: one rule per flow into it, in flow-key order. */
+/** Whether a flow carries TCP, the only traffic the sidecars' authorization sees. */
+function carriesTcp(rule: NeutralRule): boolean {
+  return rule.ports.some((p) => p.protocol === "tcp" || p.protocol === "all");
+}
+
+/**
+ * The AuthorizationPolicy of one target: one rule per flow into it that carries TCP, in flow-key
+ * order. A UDP- or SCTP-only flow gets no rule: the sidecar never sees that traffic, and a rule
+ * without ports would admit its caller on every TCP port (the NetworkPolicy carries such flows).
+ * A target whose flows carry no TCP keeps its policy with no rules: it admits no TCP call.
+ */
 export function authorizationPolicy(intent: Intent, zone: Zone, target: Target, ingress: readonly NeutralRule[], istio: Istio, meta: MetaFor): AuthorizationPolicy | undefined {
   if (ingress.length === 0) return undefined;
-  const sorted = [...ingress].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const sorted = ingress.filter(carriesTcp).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const labels = target.workload ? { ...zone.workloads.find((w) => w.name === target.workload)!.labels } : undefined;
   return {
     apiVersion: istio.apiVersion,
