@@ -238,7 +238,9 @@ describe("reachability / Kubernetes AdminNetworkPolicy, NetworkPolicy and baseli
     const odd = fc.constantFrom<unknown>("04da6b54-80e4-46f7-96ec-b56ff0331ba9", "3eeb2bf0-c639-47a8-9e75-3b44932eb421", null, 42, -1, "x", [], {}, [null], true);
     fc.assert(
       fc.property(clusterArb, fc.nat(), odd, (c, pick, value) => {
-        const docs = manifests(c);
+        // Copies: the mutation below must not reach the generated cluster (fast-check reuses it while
+        // shrinking) or the shared odd values (a shared [null] put inside itself would be a cycle).
+        const docs = structuredClone(manifests(c));
         const admin = docs.filter((d) => /AdminNetworkPolicy/.test(d.kind));
         if (!admin.length) return;
         // Every object or array node under the policy, one of them made odd.
@@ -253,7 +255,7 @@ describe("reachability / Kubernetes AdminNetworkPolicy, NetworkPolicy and baseli
         const target = admin[pick % admin.length];
         walk(target.spec);
         const n = nodes[pick % nodes.length];
-        n.parent[n.key] = value;
+        n.parent[n.key] = structuredClone(value);
         const m = analyseReachability(k8sObjectsToResources(docs));
         assert.ok(m.pairs.length > 0);
       }),
