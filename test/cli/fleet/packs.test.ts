@@ -1,30 +1,12 @@
 import assert from "node:assert/strict";
 import path from "node:path";
-import { Command } from "commander";
-import { registerFleetCommand } from "../../../cli/fleet";
+import { runFleetCommand } from "./run-command";
 import { previewFleetOffline } from "../../../cli/fleet/offline";
 
 const FIXTURE = path.resolve(__dirname, "fixture");
 const BROKEN = path.resolve(__dirname, "fixture-broken");
 
-async function run(args: string[]): Promise<{ code: number; out: string }> {
-  const program = new Command().exitOverride();
-  registerFleetCommand(program);
-  const write = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  let out = "";
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = (() => true) as typeof process.stderr.write;
-  const before = process.exitCode;
-  try {
-    await program.parseAsync(["node", "netseg", ...args]);
-    return { code: Number(process.exitCode ?? 0), out };
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = writeErr;
-    process.exitCode = before;
-  }
-}
+const run = runFleetCommand;
 
 describe("netseg fleet preview runs the policy packs on every stack", function () {
   this.timeout(600_000);

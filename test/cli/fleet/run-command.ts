@@ -1,0 +1,22 @@
+/** Runs `netseg fleet ...` in-process through commander, capturing stdout and the exit code. */
+import { Command } from "commander";
+import { registerFleetCommand } from "../../../cli/fleet";
+
+export async function runFleetCommand(args: string[]): Promise<{ code: number; out: string }> {
+  const program = new Command().exitOverride();
+  registerFleetCommand(program);
+  const write = process.stdout.write.bind(process.stdout);
+  const writeErr = process.stderr.write.bind(process.stderr);
+  let out = "";
+  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
+  process.stderr.write = (() => true) as typeof process.stderr.write;
+  const before = process.exitCode;
+  try {
+    await program.parseAsync(["node", "netseg", ...args]);
+    return { code: Number(process.exitCode ?? 0), out };
+  } finally {
+    process.stdout.write = write;
+    process.stderr.write = writeErr;
+    process.exitCode = before;
+  }
+}
