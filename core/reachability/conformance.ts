@@ -27,7 +27,7 @@ import type { Block, Endpoint, Matrix, PairResult, Platform, RuleRef } from "./m
 import { inferTenant, platformsOf } from "./scope";
 import { cidrSet } from "./values";
 import { explainBlocked, explainReplies } from "./explain";
-import { pathTraffic } from "./stage";
+import { LazyPath, pathTraffic } from "./stage";
 import { pairResult } from "./analyse";
 
 export interface Finding {
@@ -344,7 +344,11 @@ export function compareWithIntent(matrix: Matrix, intent: Intent, opts: Conforma
  * less the pair's `possible` is what the destination admits that no path lets through today.
  */
 function admissionPair(pair: PairResult): PairResult {
-  const paths = pair.paths.filter((p) => p.stages.some((s) => s.role === "admission")).map((p) => ({ label: p.label, stages: p.stages.filter((s) => s.role === "admission") }));
+  // A lazy path names the steps its admission can come from: the rest (routes, NACLs) is not
+  // computed for pairs that never needed it (most pairs of a large stack stop at their first stage).
+  const paths = pair.paths
+    .map((p) => ({ label: p.label, stages: p instanceof LazyPath ? p.admissionStages() : p.stages.filter((s) => s.role === "admission") }))
+    .filter((p) => p.stages.length > 0);
   return pairResult(pair.from, pair.to, paths);
 }
 

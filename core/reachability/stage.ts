@@ -179,6 +179,24 @@ export class LazyPath implements Path {
     return this.done;
   }
 
+  /**
+   * Indexes of the only steps that can yield an admission stage (Stage.role), when the builder of
+   * the path knows them: the destination's admission alone is then judged without computing the
+   * path's routes and NACLs. Undefined: every step may, and all are computed.
+   */
+  admissionSteps?: readonly number[];
+
+  /** The path's admission stages, in order. */
+  admissionStages(): readonly Stage[] {
+    if (!this.admissionSteps) return this.stages.filter((s) => s.role === "admission");
+    const out: Stage[] = [];
+    for (const i of this.admissionSteps) {
+      const s = this.steps[i]();
+      for (const st of !s ? [] : Array.isArray(s) ? (s as readonly Stage[]) : [s as Stage]) if (st.role === "admission") out.push(st);
+    }
+    return out;
+  }
+
   traffic(): { lower: TrafficSet; upper: TrafficSet } {
     const stage = (i: number) => (i < this.done.length || this.advance() ? this.done[i] : undefined);
     return this.memo ? this.memo.walk(stage) : walk(stage);

@@ -367,10 +367,19 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
   /** One stage per (zone, peer class, direction): every subnet pairing of a zone pair shares it. */
   const sgStages = new Map<string, Stage>();
   /** Endpoints with the same groups share their stages (workloads of one tier across subnets). */
+  // The set's full text (every group's URN: tens of kilobytes for a zone across hundreds of VPCs)
+  // is looked up once per endpoint; stage keys carry a short number for it, since building and
+  // hashing the long text on every stage lookup cost a minute on a 560-VPC stack.
   const sgSetKeys = new Map<string, string>();
+  const sgSetIds = new Map<string, string>();
   const sgSetKey = (zone: ZoneEp) => {
     let k = sgSetKeys.get(zone.ep.id);
-    if (k === undefined) sgSetKeys.set(zone.ep.id, (k = zone.workload?.unfiltered || !zone.sgs.length ? zone.ep.id : `sgs:${zone.sgs.map((s) => s.urn).sort().join(",")}`));
+    if (k === undefined) {
+      const full = zone.workload?.unfiltered || !zone.sgs.length ? `ep:${zone.ep.id}` : `sgs:${zone.sgs.map((s) => s.urn).sort().join(",")}`;
+      k = sgSetIds.get(full);
+      if (k === undefined) sgSetIds.set(full, (k = `#${sgSetIds.size}`));
+      sgSetKeys.set(zone.ep.id, k);
+    }
     return k;
   };
   function sgStage(zone: ZoneEp, peer: Endpoint, peerClass: number, egress: boolean): Stage {
@@ -625,6 +634,7 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
               () => naclStage(y, cx, false, a.ep.key),
             );
           }
+          const admissionAt = steps.length;
           steps.push(() => sgStage(b, a.ep, cx, false));
           if (x && y && crossing) {
             steps.push(
@@ -635,7 +645,10 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
             );
           }
           const parted = classes[cx].part || classes[cy].part;
-          paths.push(new ClassPath(way, steps, parted ? `${classLabel(fromName, classes[cx])} -> ${classLabel(toName, classes[cy])}` : undefined, between, memo));
+          const path = new ClassPath(way, steps, parted ? `${classLabel(fromName, classes[cx])} -> ${classLabel(toName, classes[cy])}` : undefined, between, memo);
+          // Only the destination's groups' ingress is an admission check on this path.
+          path.admissionSteps = [admissionAt];
+          paths.push(path);
         }
       }
       if (apart && paths.length === before) paths.push(familyBlock(way, fromName, toName));
@@ -645,7 +658,9 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
       const label = `${unrouted} subnet pairing(s) across VPCs, e.g. ${subnetNames(x)} -> ${subnetNames(y)}`;
       const table = x.rt ? x.rt.name : `the main route table of ${x.zone} (local only)`;
       const more = unrouted > 1 ? `; ${unrouted - 1} more subnet pairing(s) across VPCs alike` : "";
-      paths.push(new LazyPath(label, [() => sgStage(a, b.ep, classesOf.get(y.key)![0], true), () => blockStage(`route table ${x.rt?.name ?? "main"}`, `no route to ${b.ep.key} out of the VPC (peering, transit or VPN) in ${table}${more}`)]));
+      const path = new LazyPath(label, [() => sgStage(a, b.ep, classesOf.get(y.key)![0], true), () => blockStage(`route table ${x.rt?.name ?? "main"}`, `no route to ${b.ep.key} out of the VPC (peering, transit or VPN) in ${table}${more}`)]);
+      path.admissionSteps = [];
+      paths.push(path);
     }
     return paths;
   }
@@ -670,10 +685,13 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
           if (outbound) steps.push(() => naclStage(g, c, true, key), () => returnStage(naclStage(g, c, false, key)));
           else steps.push(() => naclStage(g, c, false, key), () => returnStage(naclStage(g, c, true, key)));
         }
+        const admissionAt = steps.length;
         if (!outbound) steps.push(() => sgStage(z, ext.endpoint, c, false));
         const way = g ? subnetNames(g) : z.ep.key;
         const other = classLabel(key, classes[c]);
-        return new ClassPath(way, steps, outbound ? `${way} -> ${other}` : `${other} -> ${way}`, undefined, memo);
+        const path = new ClassPath(way, steps, outbound ? `${way} -> ${other}` : `${other} -> ${way}`, undefined, memo);
+        path.admissionSteps = outbound ? [] : [admissionAt];
+        return path;
       });
     });
   }
