@@ -313,6 +313,14 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
     zoneClasses.set(z.ep.id, [...own, ...(subnetParts.get(z.ep.id) ?? []).flatMap((k) => classesOf.get(k)!)]);
   }
   const classIndex = new AddressIndex(classes.map((c) => c.cidrs));
+  // Many rules name the same blocks (10.0.0.0/8 in every group of a fleet): matched once.
+  const cidrMatches = new Map<string, ReadonlyMap<number, Tri>>();
+  const matchCidrs = (cidrs: CidrSet): ReadonlyMap<number, Tri> => {
+    const key = cidrs.toString();
+    let hit = cidrMatches.get(key);
+    if (!hit) cidrMatches.set(key, (hit = classIndex.match(cidrs)));
+    return hit;
+  };
   const zonesOfSg = new Map<string, string[]>();
   for (const z of zoneList) {
     for (const sg of z.sgs) {
@@ -343,12 +351,14 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
     }
   }
 
-  function sgRuleMatches(rule: SgRule, owner: Sg): Map<number, Tri> {
+  function sgRuleMatches(rule: SgRule, owner: Sg): ReadonlyMap<number, Tri> {
+    // A rule of blocks alone matches what its blocks match (the shared answer, read only).
+    if (!rule.cidrsUnknown && !rule.prefixList && !rule.groups.length && !rule.self) return rule.cidrs.isEmpty() ? new Map() : matchCidrs(rule.cidrs);
     const out = new Map<number, Tri>();
     const add = (i: number, t: Tri) => out.set(i, triOr(out.get(i) ?? "no", t));
     const addZone = (id: string, t: Tri) => zoneClasses.get(id)!.forEach((i) => add(i, t));
     if (rule.cidrsUnknown || rule.prefixList) classes.forEach((_, i) => add(i, "maybe"));
-    if (!rule.cidrs.isEmpty()) for (const [i, t] of classIndex.match(rule.cidrs)) add(i, t);
+    if (!rule.cidrs.isEmpty()) for (const [i, t] of matchCidrs(rule.cidrs)) add(i, t);
     for (const g of rule.groups) {
       // An unknown reference with no dependency to go by may be any group: any zone, maybe.
       if (!g.literal && !g.urns.length && !g.certain) for (const z of zoneList) addZone(z.ep.id, "maybe");
@@ -410,7 +420,7 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
     b = classes.map(() => []);
     for (const e of nacl.entries) {
       if (e.egress !== egress) continue;
-      const hits: Map<number, Tri> = e.cidrsUnknown ? new Map(classes.map((_, i) => [i, "maybe" as Tri])) : classIndex.match(e.cidrs);
+      const hits: ReadonlyMap<number, Tri> = e.cidrsUnknown ? new Map(classes.map((_, i) => [i, "maybe" as Tri])) : matchCidrs(e.cidrs);
       const yes: Entry = { rule: e.ref, action: e.action, traffic: e.traffic, match: "yes", ports: flat(e.traffic) };
       const maybe: Entry = { ...yes, match: "maybe" };
       // An entry whose action is unknown may allow (for what is possible) or deny (for what is certain).
