@@ -10,7 +10,7 @@ import { registeredAnalyses, runAnalyses, type WorkloadDisplay } from "./analysi
 import { intentsOf, reachabilityAnalysis } from "./reachability";
 import { analyzeResources, analyzeStack, type EnforcementResult } from "./enforce";
 import { openPacks, type PackSession } from "./pack-session";
-import { discoverPacks } from "./packs";
+import { configurePack, discoverPacks, type PackEnvironment } from "./packs";
 import { runProgram } from "./program";
 import { loadProject } from "./project";
 import { Progress } from "./progress";
@@ -49,6 +49,14 @@ export interface PreviewOptions {
   workloads?: WorkloadDisplay;
   /** Analyses to run (default: core/reachability's matrix, then the registered ones). */
   analyses?: AnalysisProvider[];
+  /**
+   * Packs already started and configured (`openPacks`) to use instead of starting a set for this
+   * preview: each is told this stack (ConfigureStack, Configure) and left running; the caller
+   * closes the session. A pack process keeps the environment of the stack it was started for
+   * (PULUMI_CONFIG, PULUMI_NODEJS_STACK), so share only packs that read nothing of the stack from
+   * it, as netseg's own (`netseg fleet preview` passes the stacks of one lane through one set).
+   */
+  packSession?: PackSession;
   /** Where default packs are looked for (default: the netseg package root). */
   packRoot?: string;
   progress?: Progress;
@@ -107,6 +115,8 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewO
   }
   const env = { project: project.name, stack: project.stack, config: project.config };
 
+  // A shared session's engine keeps every stack's logs: this preview's are those after this point.
+  const logsBefore = options.packSession?.engine.logs.length ?? 0;
   let registered = 0;
   let analyzed = 0;
   let packsReady = false;
@@ -134,12 +144,17 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewO
   );
   // Packs start while the program runs; if the program fails, pending pack starts are cancelled.
   const abort = new AbortController();
-  const sessionStart: Promise<PackSession> = openPacks(packDirs, options.policyPackConfigs ?? [], env, {
-    signal: abort.signal,
-    typecheckPacks: options.typecheckPacks,
-    startTimeoutMs: options.packStartTimeoutMs,
-    callTimeoutMs: options.packCallTimeoutMs,
-  }).then((s) => {
+  const shared = options.packSession;
+  const sessionStart: Promise<PackSession> = (
+    shared
+      ? reconfigurePacks(shared, env)
+      : openPacks(packDirs, options.policyPackConfigs ?? [], env, {
+          signal: abort.signal,
+          typecheckPacks: options.typecheckPacks,
+          startTimeoutMs: options.packStartTimeoutMs,
+          callTimeoutMs: options.packCallTimeoutMs,
+        })
+  ).then((s) => {
     packsReady = true;
     progress.update(status(), true);
     return s;
@@ -163,7 +178,8 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewO
       // Read before cancelling the pack starts, whose own failure ("cancelled") comes after.
       const stoppedForPack = stopProgram.signal.aborted;
       abort.abort();
-      await sessionStart.then((s) => s.close(), () => undefined);
+      if (!shared) await sessionStart.then((s) => s.close(), () => undefined);
+      else await sessionStart.catch(() => undefined);
       throw stoppedForPack && packFailure !== undefined ? packFailure : err;
     });
     const tProgram = Date.now();
@@ -211,9 +227,16 @@ export async function runPreview(options: PreviewOptions = {}): Promise<PreviewO
       programLogs,
     });
     report.timingsMs = { program: tProgram - t0, packs: tPacks - tProgram, report: Date.now() - tPacks };
-    return { report, packLogs: session.engine.logs, resources, outputs };
+    return { report, packLogs: session.engine.logs.slice(logsBefore), resources, outputs };
   } finally {
     progress.done();
-    await session?.close();
+    if (!shared) await session?.close();
   }
+}
+
+/** A started session told another stack: its name, project and config (see PreviewOptions.packSession). */
+async function reconfigurePacks(session: PackSession, env: Omit<PackEnvironment, "engineAddress">): Promise<PackSession> {
+  const full: PackEnvironment = { ...env, engineAddress: session.engine.address };
+  await Promise.all(session.packs.map((cp) => configurePack(cp.pack, cp.config, full)));
+  return session;
 }
