@@ -68,6 +68,7 @@ export function intentsOf(
   const problems: string[] = [];
   for (const r of resources) {
     if (!r.type.startsWith("netseg:")) continue;
+    // `plan.intent`: SegmentedVpc registered its whole plan before it registered its intent (issue 17).
     const candidates = [r.outputs.intent, r.inputs.intent, asRecord(r.outputs.plan)?.intent];
     const value = candidates.find((v) => asRecord(v) !== undefined || (typeof v === "string" && v.trim() !== ""));
     if (value === undefined) continue;

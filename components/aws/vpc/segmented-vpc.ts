@@ -43,7 +43,10 @@ function flatIds<R extends { id: pulumi.Output<string> }>(byKey: Readonly<Record
 }
 
 export class SegmentedVpc extends pulumi.ComponentResource {
-  /** The plan the VPC was built from (plain data: intent, addresses, AWS rules). */
+  /**
+   * The plan the VPC was built from (plain data: intent, addresses, AWS rules), in-process only:
+   * the component registers its `intent` as an output, not the plan.
+   */
   readonly plan: SegmentedVpcPlan;
   readonly intent: Intent;
   /** The VPC, when this component created it; absent when it segments an existing VPC (`args.vpc`). */
@@ -135,7 +138,11 @@ export class SegmentedVpc extends pulumi.ComponentResource {
       egressProxySecurityGroupId: this.egressProxySecurityGroupId,
       quarantineSecurityGroupIds: this.quarantineSecurityGroupIds,
       availabilityZoneNames: this.availabilityZoneNames,
-      plan: this.plan,
+      // The intent, not the whole plan: the policy packs and `netseg preview` read the intent
+      // (addresses and rules follow from it), and the plan, serialised property by property by
+      // the SDK for every VPC, was most of what a fleet kept after registering (issue 17).
+      // `plan` stays a plain in-process property.
+      intent,
     });
   }
 

@@ -1,9 +1,10 @@
 /**
  * Where the conformance rules find the intents: the pack config (`intent`, as YAML or JSON text
  * or as an object), which applies to every platform with an endpoint for one of its zones; else
- * every netseg component in the stack that carries one (its `intent` property, or `plan.intent`,
- * as an object; a string there is a path relative to the program, which the pack's process
- * cannot read, so it is skipped), applying to that component's platform (`netseg:aws:*` -> aws,
+ * every netseg component in the stack that carries one (its `intent` property, or `plan.intent`
+ * for stacks registered by netseg versions whose SegmentedVpc registered its whole plan, as an
+ * object; a string there is a path relative to the program, which the pack's process cannot read,
+ * so it is skipped), applying to that component's platform (`netseg:aws:*` -> aws,
  * and so on), and to the tenant its `netseg:tenant` tag names, if any (a tenant VPC's intent
  * covers that tenant's zones only). The same intent on several components applies to each of their platforms. A
  * problem is returned as text instead of thrown, so a rule can say precisely why it could not run.

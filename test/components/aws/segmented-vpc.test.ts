@@ -1,9 +1,15 @@
 import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
 import { setupMocks, recorded, resetRecorded, settle, unwrap, resourcesOfType, resourceNamed, countsByType } from "../../mocks";
 setupMocks();
 import { SegmentedVpc, SegmentedVpcError } from "../../../components/aws";
 import { loadIntentFile, type IntentInput } from "../../../core/intent";
 import { TAG } from "../../../core/tags";
+import { StackIndex } from "../../../core/resources";
+import { findIntents } from "../../../policy-packs/rules/conformance/intent-source";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's own property decoder, not part of its typed surface
+const rpc = require("@pulumi/pulumi/runtime/rpc") as { deserializeProperties(struct: unknown): Record<string, any> };
 
 const SHOP = "examples/intents/shop.yaml";
 const T = {
@@ -227,6 +233,36 @@ describe("components/aws SegmentedVpc", () => {
     assert.equal(a.plan.rules.zones.length, 3);
     assert.equal(a.routeTable("app", 1), a.routeTables.app.az2);
     assert.deepEqual(a.infrastructureSubnets.map((s) => s.key).slice(0, 3), ["firewall-az1", "firewall-az2", "firewall-az3"]);
+  });
+
+  it("registers its intent as an output for the policy packs and netseg preview, not the whole plan", async () => {
+    // What the engine (and a policy pack, or `netseg preview`) sees of the component: its registered outputs.
+    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResourceOutputs: (req: any, cb: (err: any, resp: any) => void) => void };
+    const original = monitor.registerResourceOutputs;
+    const outputs = new Map<string, Record<string, any>>();
+    monitor.registerResourceOutputs = (req, cb) => {
+      outputs.set(req.getUrn(), rpc.deserializeProperties(req.getOutputs()));
+      return original.call(monitor, req, cb);
+    };
+    let vpc: SegmentedVpc;
+    try {
+      vpc = await build("outputs-a", { intent: loadIntentFile(SHOP) });
+    } finally {
+      monitor.registerResourceOutputs = original;
+    }
+    const urn = await unwrap(vpc.urn);
+    const registered = outputs.get(urn);
+    assert.ok(registered, "the component registered its outputs");
+    assert.equal(registered.plan, undefined, "the plan stays in-process");
+    assert.equal(registered.intent.name, "shop");
+    assert.deepEqual(registered.intent, JSON.parse(JSON.stringify(vpc.intent)));
+    assert.match(registered.vpcId, /^vpc-/);
+    // The conformance pack finds the intent there, for the AWS platform.
+    const found = findIntents(new StackIndex([{ type: "netseg:aws:SegmentedVpc", urn, name: "outputs-a", props: registered }] as unknown as ConstructorParameters<typeof StackIndex>[0]), undefined);
+    assert.deepEqual(found.problems, []);
+    assert.deepEqual(found.intents.map((i) => [i.intent.name, i.platforms]), [["shop", ["aws"]]]);
+    // In-process, the plan is still there for programs that read it.
+    assert.equal(vpc.plan.intent, vpc.intent);
   });
 
   it("refuses bad input before creating any resource, listing every problem", async () => {
