@@ -31,9 +31,9 @@ describe("reachability / examples/saas-tenants: tenants apart, shared services r
     recorded = resources;
     intents = mergeScoped(
       resources
-        .filter((r) => r.type.startsWith("netseg:") && (r.inputs.intent || (r.outputs.plan as { intent?: unknown } | undefined)?.intent))
+        .filter((r) => r.type.startsWith("netseg:") && (r.inputs.intent || r.outputs.intent || (r.outputs.plan as { intent?: unknown } | undefined)?.intent))
         .flatMap((r) => {
-          const intent = (r.outputs.plan as { intent?: unknown } | undefined)?.intent ?? r.outputs.intent ?? r.inputs.intent;
+          const intent = r.outputs.intent ?? (r.outputs.plan as { intent?: unknown } | undefined)?.intent ?? r.inputs.intent;
           if (typeof intent !== "object" || intent === null) return [];
           const tenant = componentTenant(r.inputs.tags);
           return [{ intent: intent as ScopedIntent["intent"], platforms: [componentPlatform(r.type)!], ...(tenant ? { tenant } : {}) }];
