@@ -28,6 +28,17 @@ export interface ConfiguredPack {
   pack: RunningPack;
   info: PackInfo;
   config: PackConfig;
+  /**
+   * The only resource types any resource policy of the pack examines, when that is known (see
+   * pack-session.ts): a resource of another type is neither remediated nor analyzed by the
+   * pack, whose answer is known to be empty. Undefined: every resource goes to the pack.
+   */
+  resourceTypes?: ReadonlySet<string>;
+}
+
+/** Whether `cp` can have anything to say about a resource of `type`. */
+function examines(cp: ConfiguredPack, type: string): boolean {
+  return cp.resourceTypes === undefined || cp.resourceTypes.has(type);
 }
 
 export interface EnforcementResult {
@@ -155,6 +166,7 @@ export async function analyzeResources(
     // One serialized request per distinct inputs: every pack's remediate and analyze reuse it unless a pack changed them.
     let request = analyzeRequest(r, inputs, byUrn);
     for (const cp of remediating) {
+      if (!examines(cp, r.type)) continue;
       const resp = await unarySerialized<any>(cp.pack.client, "remediate", request, cp.pack.callTimeoutMs).catch(async (err) => {
         throw await packFailure(cp, `to remediate ${r.urn}`, err);
       });
@@ -182,14 +194,16 @@ export async function analyzeResources(
     // process, so a slow pack no longer holds the others idle), keep the findings in pack order.
     const answers = await Promise.all(
       packs.map((cp) =>
-        unarySerialized<any>(cp.pack.client, "analyze", request, cp.pack.callTimeoutMs).catch(async (err) => {
-          throw await packFailure(cp, `to analyze ${r.urn}`, err);
-        }),
+        examines(cp, r.type)
+          ? unarySerialized<any>(cp.pack.client, "analyze", request, cp.pack.callTimeoutMs).catch(async (err) => {
+              throw await packFailure(cp, `to analyze ${r.urn}`, err);
+            })
+          : undefined,
       ),
     );
     // As the engine does: the resource's own URN, whatever URN the diagnostic names.
     answers.forEach((resp, i) => {
-      for (const d of resp.getDiagnosticsList()) violations.push(toViolation(d, r.urn, "resource", packs[i]));
+      for (const d of resp?.getDiagnosticsList() ?? []) violations.push(toViolation(d, r.urn, "resource", packs[i]));
     });
     perResource[slot] = { urn: r.urn, violations, remediations, inputs: inputs === r.inputs ? undefined : inputs };
     onProgress?.(++done);

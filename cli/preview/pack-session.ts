@@ -15,7 +15,7 @@ import { PreviewError, oneParagraph } from "./errors";
 import { loadPackConfig, reconcilePackConfig } from "./pack-config";
 import type { PackEnvironment, RunningPack } from "./packs";
 import { bundlePack, isTypeScriptPack } from "./pack-bundle";
-import { DEADLINE_EXCEEDED, configurePack, getPackInfo, startPack, stopPack } from "./packs";
+import { DEADLINE_EXCEEDED, configurePack, getPackInfo, packLauncher, startPack, stopPack, type PackInfo } from "./packs";
 
 export interface PackSession {
   packs: ConfiguredPack[];
@@ -35,6 +35,20 @@ export interface OpenPacksOptions {
   startTimeoutMs?: number;
   /** Deadline of each call to a pack, in ms. */
   callTimeoutMs?: number;
+}
+
+/**
+ * The resource types whose analyze and remediate calls can matter to the pack: known only when
+ * the launcher saw the pack serve resource policies that all declare their types (netseg's
+ * rules do), and the pack's GetAnalyzerInfo lists exactly the policies the launcher saw.
+ * NETSEG_PACK_ALL_RESOURCES=1 sends every pack every resource regardless.
+ */
+function resourceTypesOf(pack: RunningPack, info: PackInfo): { resourceTypes?: ReadonlySet<string> } {
+  const served = pack.served;
+  if (!served || served.resourceTypes === null || process.env.NETSEG_PACK_ALL_RESOURCES === "1") return {};
+  const names = (list: readonly string[]) => [...list].sort().join("\n");
+  if (names(served.policies) !== names(info.policies.map((p) => p.name))) return {};
+  return { resourceTypes: new Set(served.resourceTypes) };
 }
 
 /** How long a stopped pack may take to exit before it is killed. */
@@ -71,7 +85,9 @@ export async function openPacks(
   const givenConfigs = configFiles.map((f) => loadPackConfig(f));
   const engine = await startEngineServer();
   const started: RunningPack[] = [];
+  /** The session's temp folder: bundles, the launcher when running from sources, what packs serve. */
   let bundles: string | undefined;
+  const tmp = () => (bundles ??= trackFolder(fs.mkdtempSync(path.join(os.tmpdir(), "netseg-packs-"))));
   const close = async () => {
     for (const p of started) stopPack(p);
     // Wait until each pack has exited (and Node has reaped it): a CLI that exits first leaves
@@ -85,11 +101,12 @@ export async function openPacks(
     const settled = await Promise.allSettled(
       dirs.map(async (dir, i) => {
         let program: string | undefined;
-        if (!typecheckPacks && isTypeScriptPack(dir)) {
-          bundles ??= trackFolder(fs.mkdtempSync(path.join(os.tmpdir(), "netseg-packs-")));
-          program = await bundlePack(dir, path.join(bundles, String(i)));
-        }
-        const pack = await startPack(dir, fullEnv, { signal, program, timeoutMs: startTimeoutMs, callTimeoutMs });
+        const typeScript = isTypeScriptPack(dir);
+        if (!typecheckPacks && typeScript) program = await bundlePack(dir, path.join(tmp(), String(i)));
+        // JavaScript (a bundle, or a pack written in it) starts without the SDK runner's ts-node.
+        const launcher = !typecheckPacks && (program !== undefined || !typeScript) ? packLauncher(tmp()) : undefined;
+        const typesFile = launcher ? path.join(tmp(), `${i}.served.json`) : undefined;
+        const pack = await startPack(dir, fullEnv, { signal, program, timeoutMs: startTimeoutMs, callTimeoutMs, launcher, typesFile });
         started.push(pack);
         return pack;
       }),
@@ -113,7 +130,7 @@ export async function openPacks(
           }
           throw new PreviewError(`Policy pack '${info.name}' rejected its configuration: ${oneParagraph(String(err.details ?? err))}`);
         });
-        return { pack, info, config };
+        return { pack, info, config, ...resourceTypesOf(pack, info) };
       }),
     );
     return { packs, engine, close };

@@ -13,6 +13,7 @@ import { fromPulumi, pulumiGrpc } from "./engine-server";
 import { trackChild } from "./cleanup";
 import { PreviewError, oneParagraph } from "./errors";
 import type { PackConfig, PolicyInfoForConfig } from "./pack-config";
+import type { PackTypeManifest } from "./pack-launcher";
 import type { EnforcementLevel, PolicySummary } from "./types";
 
 /* eslint-disable @typescript-eslint/no-require-imports -- generated protobuf modules are CommonJS */
@@ -61,6 +62,8 @@ export interface RunningPack {
   exited: Promise<void>;
   /** Deadline of each call to the pack, in ms (see {@link DEFAULT_CALL_TIMEOUT_MS}). */
   callTimeoutMs: number;
+  /** What the pack said it serves as it started (netseg's launcher only, see pack-launcher.ts). */
+  served?: PackTypeManifest;
 }
 
 /** How long a pack may take to print its port (`--pack-start-timeout`). */
@@ -133,6 +136,38 @@ export interface StartPackOptions {
    * bundled sources, see pack-bundle.ts); the pack directory stays the working directory.
    */
   program?: string;
+  /**
+   * Start the pack with netseg's launcher (this JavaScript file, see pack-launcher.ts) instead
+   * of the SDK's runner, which registers ts-node first: only for a pack that is JavaScript.
+   */
+  launcher?: string;
+  /** With `launcher`: the file where the launcher records the policies the pack serves. */
+  typesFile?: string;
+}
+
+let launcherScript: string | undefined;
+
+/**
+ * The launcher as a JavaScript file: compiled beside this module in the package (dist), or,
+ * running from the TypeScript sources, transpiled once per process into `tmpDir` (a folder the
+ * caller owns). Undefined when neither can be had: packs then start with the SDK's runner.
+ */
+export function packLauncher(tmpDir: string): string | undefined {
+  const compiled = path.join(__dirname, "pack-launcher.js");
+  if (fs.existsSync(compiled)) return compiled;
+  if (launcherScript && fs.existsSync(launcherScript)) return launcherScript;
+  const source = path.join(__dirname, "pack-launcher.ts");
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- only when running from the sources
+    const esbuild = require("esbuild") as { transformSync(code: string, o: Record<string, unknown>): { code: string } };
+    const { code } = esbuild.transformSync(fs.readFileSync(source, "utf8"), { loader: "ts", format: "cjs", platform: "node", target: `node${process.versions.node.split(".")[0]}` });
+    const out = path.join(tmpDir, "pack-launcher.js");
+    fs.writeFileSync(out, code);
+    launcherScript = out;
+    return out;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -148,7 +183,7 @@ const ORPHAN_GUARD = `data:text/javascript,${encodeURIComponent(
 
 /** Spawn the pack and wait for the port it prints; a pack that does not start is a PreviewError. */
 export async function startPack(dir: string, env: PackEnvironment, options: StartPackOptions = {}): Promise<RunningPack> {
-  const { timeoutMs = DEFAULT_START_TIMEOUT_MS, callTimeoutMs = DEFAULT_CALL_TIMEOUT_MS, signal, program = "." } = options;
+  const { timeoutMs = DEFAULT_START_TIMEOUT_MS, callTimeoutMs = DEFAULT_CALL_TIMEOUT_MS, signal, program = ".", launcher, typesFile } = options;
   const packDir = path.resolve(dir);
   if (!fs.existsSync(packDir)) throw new PreviewError(`Policy pack directory ${packDir} does not exist.`);
   if (!isPackDir(packDir)) throw new PreviewError(`${packDir} is not a policy pack: it has no PulumiPolicy.yaml.`);
@@ -160,10 +195,11 @@ export async function startPack(dir: string, env: PackEnvironment, options: Star
     throw new PreviewError(`Policy pack ${packDir} cannot find @pulumi/pulumi; run npm install in the pack (or the repository).`);
   }
   if (signal?.aborted) throw new PreviewError(`Policy pack ${packDir} did not start: the preview was cancelled.`);
-  const child = spawn(process.execPath, ["--import", ORPHAN_GUARD, runner, env.engineAddress, program], {
+  const child = spawn(process.execPath, ["--import", ORPHAN_GUARD, launcher ?? runner, env.engineAddress, program], {
     cwd: packDir,
     env: {
       ...process.env,
+      ...(launcher && typesFile ? { NETSEG_PACK_TYPES_FILE: typesFile } : {}),
       PULUMI_CONFIG: JSON.stringify(env.config),
       PULUMI_NODEJS_PROJECT: env.project,
       PULUMI_NODEJS_STACK: env.stack,
@@ -210,7 +246,19 @@ export async function startPack(dir: string, env: PackEnvironment, options: Star
     "grpc.max_receive_message_length": 400 * 1024 * 1024,
     "grpc.max_send_message_length": 400 * 1024 * 1024,
   });
-  return { dir: packDir, process: child, client, stderr: () => stderr, exited, callTimeoutMs };
+  return { dir: packDir, process: child, client, stderr: () => stderr, exited, callTimeoutMs, ...(launcher && typesFile ? servedBy(typesFile) : {}) };
+}
+
+/** The launcher's record of what the pack serves, written before the pack printed its port. */
+function servedBy(file: string): { served?: PackTypeManifest } {
+  try {
+    const served = JSON.parse(fs.readFileSync(file, "utf8")) as PackTypeManifest;
+    const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((t) => typeof t === "string");
+    if (strings(served.policies) && (served.resourceTypes === null || strings(served.resourceTypes))) return { served };
+  } catch {
+    // none written: the pack served through another copy of @pulumi/policy, or not at all
+  }
+  return {};
 }
 
 /**

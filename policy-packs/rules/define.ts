@@ -69,7 +69,7 @@ export function resourceRule<S extends z.ZodObject>(
     covers,
     options: config,
     configSchema: configSchemaOf(config),
-    validateResource: ofSingleType<ResourceValidation>(types, (args, reportViolation) => {
+    validateResource: ofTypes<ResourceValidation>(types, (args, reportViolation) => {
       if (!types.includes(args.type)) return;
       const cfg = readConfig(meta.name, config, args.getConfig());
       check(input(args), cfg, (m) => reportViolation(m));
@@ -78,7 +78,7 @@ export function resourceRule<S extends z.ZodObject>(
   if (remediate) {
     return {
       ...policy,
-      remediateResource: ofSingleType<ResourceRemediation>(types, (args) => {
+      remediateResource: ofTypes<ResourceRemediation>(types, (args) => {
         if (!types.includes(args.type)) return undefined;
         const r = input(args);
         const fixed = remediate(r, readConfig(meta.name, config, args.getConfig()));
@@ -104,6 +104,16 @@ export function resourceRule<S extends z.ZodObject>(
  */
 function ofSingleType<F extends object>(types: readonly string[], fn: F): F {
   return types.length === 1 ? Object.assign(fn, { __pulumiType: types[0] }) : fn;
+}
+
+/**
+ * A resource rule's function also carries all its types (`__netsegTypes`), single or several:
+ * it returns at once for any other type, so `netseg preview` does not send a pack a resource
+ * none of its resource policies examines (cli/preview/pack-launcher.ts reads the marks of the
+ * policies a pack serves). A pack with any resource policy without marks gets every resource.
+ */
+function ofTypes<F extends object>(types: readonly string[], fn: F): F {
+  return Object.assign(ofSingleType(types, fn), { __netsegTypes: Object.freeze([...types]) });
 }
 
 export function stackRule<S extends z.ZodObject>(
