@@ -166,7 +166,8 @@ function isolationOf(joined: JoinedFleet, options: OfflineFleetOptions): Pick<Of
   if (skipped === undefined) return { matrix, crossTenantPaths: crossTenantPathsOf(matrix) };
   if (options.precheck === false) return { matrix, notAnalysed: `${skipped} (raise maxEndpoints, or check fewer shards at once)` };
   // Too large for one run: the TGW tables clear what they can, the engine judges the rest pair by pair.
-  const isolation = analyseFleetIsolation(joined.resources, { maxEndpoints, crossCheck: options.crossCheck });
+  // The skipped matrix's endpoints are those the engine sees: the fleet model is not built a third time for them.
+  const isolation = analyseFleetIsolation(joined.resources, { maxEndpoints, crossCheck: options.crossCheck, endpoints: matrix.endpoints });
   const precheck = { tenants: isolation.precheck.tenants.length, clearedPairs: isolation.precheck.cleared.length, openPairs: isolation.precheck.open.length, engineRuns: isolation.engineRuns, crossChecked: isolation.crossChecked, disagreements: isolation.disagreements.length, ...(isolation.precheck.fallback ? { fallback: isolation.precheck.fallback } : {}) };
   if (isolation.notAnalysed !== undefined) return { precheck, notAnalysed: isolation.notAnalysed };
   return { precheck, crossTenantPaths: isolation.crossTenantPaths };

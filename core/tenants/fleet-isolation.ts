@@ -196,6 +196,11 @@ export interface FleetIsolationOptions {
   readonly crossCheck?: number;
   /** Open pairs judged by the engine at most (default 5,000): above it, not analysed. */
   readonly maxEngineRuns?: number;
+  /**
+   * The endpoints the engine sees in `resources`, when the caller already has them (a matrix of
+   * the same resources that stopped at `maxEndpoints`): the fleet model is then not built again.
+   */
+  readonly endpoints?: readonly { readonly tenant?: string }[];
 }
 
 /** Zone pairs of different tenants (both in `only`, when given) with any possible traffic. */
@@ -229,9 +234,9 @@ export function analyseFleetIsolation(resources: readonly NetResource[], options
   };
   if (precheck.fallback !== undefined) return whole(precheck.fallback);
   // Every tenant the engine sees must be one the pre-check read (a workload tagged for a tenant outside its subnets is not).
-  const seen = analyseReachability(resources, { maxEndpoints: 0 });
+  const seen = options.endpoints ?? analyseReachability(resources, { maxEndpoints: 0 }).endpoints;
   const known = new Set(precheck.tenants);
-  const strange = [...new Set(seen.endpoints.map((e) => e.tenant).filter((t): t is string => t !== undefined && !known.has(t)))];
+  const strange = [...new Set(seen.map((e) => e.tenant).filter((t): t is string => t !== undefined && !known.has(t)))];
   if (strange.length) return whole(`the engine sees tenant(s) ${strange.slice(0, 3).join(", ")} in no tenant subnet the pre-check read`);
   const maxRuns = options.maxEngineRuns ?? 5000;
   if (precheck.open.length > maxRuns) {
