@@ -163,6 +163,12 @@ export async function analyzeResources(
     const violations: Violation[] = [];
     const remediations: Remediation[] = [];
     let inputs = r.inputs;
+    // A resource no pack examines is not serialized at all (most of a large stack for all packs but one).
+    if (!packs.some((cp) => examines(cp, r.type))) {
+      perResource[slot] = { urn: r.urn, violations, remediations };
+      onProgress?.(++done);
+      return;
+    }
     // One serialized request per distinct inputs: every pack's remediate and analyze reuse it unless a pack changed them.
     let request = analyzeRequest(r, inputs, byUrn);
     for (const cp of remediating) {
