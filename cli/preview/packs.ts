@@ -158,9 +158,14 @@ export function packLauncher(tmpDir: string): string | undefined {
   if (launcherScript && fs.existsSync(launcherScript)) return launcherScript;
   const source = path.join(__dirname, "pack-launcher.ts");
   try {
+    // TypeScript's own transpiler runs in this process: esbuild's synchronous API would leave
+    // its service process behind (a zombie nobody reaps where PID 1 does not).
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- only when running from the sources
-    const esbuild = require("esbuild") as { transformSync(code: string, o: Record<string, unknown>): { code: string } };
-    const { code } = esbuild.transformSync(fs.readFileSync(source, "utf8"), { loader: "ts", format: "cjs", platform: "node", target: `node${process.versions.node.split(".")[0]}` });
+    const ts = require("typescript") as typeof import("typescript");
+    const { outputText: code } = ts.transpileModule(fs.readFileSync(source, "utf8"), {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+      fileName: source,
+    });
     const out = path.join(tmpDir, "pack-launcher.js");
     fs.writeFileSync(out, code);
     launcherScript = out;

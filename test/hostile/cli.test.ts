@@ -252,7 +252,7 @@ describe("hostile input to the netseg CLI", function () {
           "the program runner and two packs",
           () => {
             const cmds = groupMembers(pgid).map((m) => m.cmd);
-            return cmds.filter((c) => c.includes("run-policy-pack")).length === 2 && cmds.some((c) => c.includes("program-child"));
+            return cmds.filter((c) => c.includes("run-policy-pack") || c.includes("pack-launcher")).length === 2 && cmds.some((c) => c.includes("program-child"));
           },
           60_000,
         );
@@ -287,7 +287,7 @@ describe("hostile input to the netseg CLI", function () {
           "the program runner and two packs",
           () => {
             const cmds = groupMembers(pgid).map((m) => m.cmd);
-            return cmds.filter((c) => c.includes("run-policy-pack")).length === 2 && cmds.some((c) => c.includes("program-child"));
+            return cmds.filter((c) => c.includes("run-policy-pack") || c.includes("pack-launcher")).length === 2 && cmds.some((c) => c.includes("program-child"));
           },
           60_000,
         );
