@@ -18,7 +18,9 @@ import { joinFleetStacks, type JoinedFleet } from "../../core/tenants";
 import { analyseFleetIsolation } from "../../core/tenants/fleet-isolation";
 import { runProgram } from "../preview/program";
 import { loadProject } from "../preview/project";
-import { runPreview } from "../preview/run";
+import { openPacks, type PackSession } from "../preview/pack-session";
+import { discoverPacks } from "../preview/packs";
+import { PACKAGE_ROOT, runPreview } from "../preview/run";
 import type { RecordedResource, Violation } from "../preview/types";
 
 const TRANSIT_KEYS = ["transitGatewayId", "sharedRouteTableId", "sharedAttachmentId"] as const;
@@ -98,7 +100,37 @@ export async function previewFleetOffline(options: OfflineFleetOptions): Promise
   const parallelism = Math.max(1, Math.floor(options.parallelism ?? os.cpus().length));
   const stacks: OfflineStackResult[] = [];
   const failures: { stack: string; error: string }[] = [];
-  const run = async (stack: string, extraConfig: Record<string, string> = {}) => {
+  // netseg's own packs read nothing of a stack from their process environment (a test checks
+  // their sources), so each lane of stacks goes through one set of pack processes, told each
+  // stack in turn: 4 pack starts per lane instead of 4 per stack. Packs given by the user start
+  // for every stack, as `pulumi preview --policy-pack` starts them.
+  const shareable = options.packs !== false && !options.policyPacks?.length;
+  const sessions: (PackSession | undefined)[] = [];
+  const sessionOf = async (lane: number, stack: string): Promise<PackSession | undefined> => {
+    if (!shareable) return undefined;
+    if (!sessions[lane]) {
+      const project = loadProject(options.programDir, stack);
+      sessions[lane] = await openPacks(discoverPacks(PACKAGE_ROOT), options.policyPackConfigs ?? [], { project: project.name, stack, config: project.config });
+    }
+    return sessions[lane];
+  };
+  try {
+    return await previewLanes(options, shards, transitStack, parallelism, stacks, failures, sessionOf);
+  } finally {
+    await Promise.all(sessions.map((s) => s?.close()));
+  }
+}
+
+async function previewLanes(
+  options: OfflineFleetOptions,
+  shards: readonly string[],
+  transitStack: string,
+  parallelism: number,
+  stacks: OfflineStackResult[],
+  failures: { stack: string; error: string }[],
+  sessionOf: (lane: number, stack: string) => Promise<PackSession | undefined>,
+): Promise<OfflineFleetResult> {
+  const run = async (stack: string, extraConfig: Record<string, string> = {}, lane = 0) => {
     const t0 = performance.now();
     try {
       const project = loadProject(options.programDir, stack);
@@ -108,11 +140,13 @@ export async function previewFleetOffline(options: OfflineFleetOptions): Promise
       if (options.packs === false) r = await runProgram({ ...project, config: { ...project.config, ...config } });
       else {
         // The packs only: the fleet's isolation (below) stands for each stack's own matrix.
+        const packSession = await sessionOf(lane, stack);
         const o = await runPreview({
           programDir: options.programDir,
           stack,
           config,
           analyses: [],
+          ...(packSession ? { packSession } : {}),
           ...(options.policyPacks ? { policyPacks: [...options.policyPacks] } : {}),
           ...(options.policyPackConfigs ? { policyPackConfigs: [...options.policyPackConfigs] } : {}),
         });
@@ -145,8 +179,8 @@ export async function previewFleetOffline(options: OfflineFleetOptions): Promise
   const ids = JSON.stringify(Object.fromEntries(TRANSIT_KEYS.map((k) => [k, transit.outputs[k]])));
   let next = 0;
   await Promise.all(
-    Array.from({ length: Math.min(parallelism, shards.length) }, async () => {
-      while (next < shards.length) await run(shards[next++], { transit: ids });
+    Array.from({ length: Math.min(parallelism, shards.length) }, async (_, lane) => {
+      while (next < shards.length) await run(shards[next++], { transit: ids }, lane);
     }),
   );
   const order = new Map([transitStack, ...shards].map((s, i) => [s, i]));

@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { runFleetCommand } from "./run-command";
 import { previewFleetOffline } from "../../../cli/fleet/offline";
+import { discoverPacks } from "../../../cli/preview/packs";
+import { PACKAGE_ROOT } from "../../../cli/preview/run";
 
 const FIXTURE = path.resolve(__dirname, "fixture");
 const BROKEN = path.resolve(__dirname, "fixture-broken");
@@ -57,5 +61,26 @@ describe("netseg fleet preview runs the policy packs on every stack", function (
     const r = await run(["fleet", "preview", BROKEN, "--stacks", "shard-1", "--no-packs", "--format", "json"]);
     assert.equal(r.code, 0, r.out);
     assert.ok(JSON.parse(r.out).stacks.every((s: { packs?: unknown }) => s.packs === undefined));
+  });
+
+  it("--policy-pack-config reaches every stack of a lane, though the lane's packs are started once", async () => {
+    // One lane: transit, shard-0 and shard-1 all go through the same four pack processes.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "netseg-fleet-config-"));
+    try {
+      const configs = discoverPacks(PACKAGE_ROOT).map((pack) => {
+        const file = path.join(dir, `${path.basename(pack)}.json`);
+        const rules = path.basename(pack) === "aws" ? { "netseg-aws-sg-no-internet-admin-ports": { enforcementLevel: "advisory" } } : {};
+        fs.writeFileSync(file, JSON.stringify(rules));
+        return file;
+      });
+      const r = await previewFleetOffline({ programDir: BROKEN, parallelism: 1, policyPackConfigs: configs, analyse: false });
+      assert.deepEqual(r.failures, []);
+      const shard1 = r.stacks.find((s) => s.stack === "shard-1")!.verdict!;
+      assert.equal(shard1.mandatory, 0, JSON.stringify(shard1.violations));
+      const ssh = shard1.violations.filter((v) => v.policy === "netseg-aws-sg-no-internet-admin-ports");
+      assert.ok(ssh.length > 0 && ssh.every((v) => v.level === "advisory"), JSON.stringify(ssh));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
