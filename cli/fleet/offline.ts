@@ -110,7 +110,7 @@ export async function previewFleetOffline(options: OfflineFleetOptions): Promise
     if (!shareable) return undefined;
     if (!sessions[lane]) {
       const project = loadProject(options.programDir, stack);
-      sessions[lane] = await openPacks(discoverPacks(PACKAGE_ROOT), options.policyPackConfigs ?? [], { project: project.name, stack, config: project.config });
+      sessions[lane] = await openPacks(discoverPacks(PACKAGE_ROOT), [...(options.policyPackConfigs ?? [])], { project: project.name, stack, config: project.config });
     }
     return sessions[lane];
   };
