@@ -22,12 +22,17 @@
  * serves are written there as it starts serving (see {@link resourceTypesOf}), so the driver
  * knows which resource types the pack's resource policies can examine at all.
  *
- * Plain CommonJS without imports of netseg's own modules: it runs in the pack's process as its
- * main module, compiled by tsc (dist) or transpiled by esbuild on the fly (sources).
+ * It also defers the two modules of the SDK's closure serializer that a pack never calls (see
+ * sdk-startup.ts).
+ *
+ * Plain CommonJS that imports only sdk-startup.ts of netseg's modules: it runs in the pack's
+ * process as its main module, compiled by tsc beside it (dist) or transpiled with it on the fly
+ * (sources, see packLauncher in packs.ts).
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- loads the SDK the pack resolves, at run time */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { deferSdkClosureModules } from "./sdk-startup";
 
 /** What a pack serves, as the driver needs it (the file NETSEG_PACK_TYPES_FILE names). */
 export interface PackTypeManifest {
@@ -105,6 +110,7 @@ function recordServedPolicies(program: string, packDir: string): void {
 
 /** The runner's index.js, without TypeScript and V8 hooks. */
 function main(args: string[]): void {
+  deferSdkClosureModules();
   const uncaughtErrors = new Set<unknown>();
   const loggedErrors = new Set<unknown>();
   let programRunning = false;

@@ -156,18 +156,21 @@ export function packLauncher(tmpDir: string): string | undefined {
   const compiled = path.join(__dirname, "pack-launcher.js");
   if (fs.existsSync(compiled)) return compiled;
   if (launcherScript && fs.existsSync(launcherScript)) return launcherScript;
-  const source = path.join(__dirname, "pack-launcher.ts");
   try {
     // TypeScript's own transpiler runs in this process: esbuild's synchronous API would leave
     // its service process behind (a zombie nobody reaps where PID 1 does not).
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- only when running from the sources
     const ts = require("typescript") as typeof import("typescript");
-    const { outputText: code } = ts.transpileModule(fs.readFileSync(source, "utf8"), {
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-      fileName: source,
-    });
+    // The launcher and the one module of netseg's it imports, side by side.
+    for (const name of ["sdk-startup", "pack-launcher"]) {
+      const source = path.join(__dirname, `${name}.ts`);
+      const { outputText } = ts.transpileModule(fs.readFileSync(source, "utf8"), {
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+        fileName: source,
+      });
+      fs.writeFileSync(path.join(tmpDir, `${name}.js`), outputText);
+    }
     const out = path.join(tmpDir, "pack-launcher.js");
-    fs.writeFileSync(out, code);
     launcherScript = out;
     return out;
   } catch {

@@ -9,7 +9,11 @@
 import { PreviewError, errorText, oneParagraph } from "./errors";
 import type { ChildMessage, ChildRequest } from "./program";
 import { loadCallsFile, recordProgram } from "./program";
+import { deferSdkClosureModules } from "./sdk-startup";
 import type { RecordedResource } from "./types";
+
+// The SDK is loaded by recordProgram, after this: without its closure serializer's compilers.
+deferSdkClosureModules();
 
 function send(msg: ChildMessage): Promise<void> {
   return new Promise((resolve) => process.send!(msg, () => resolve()));
