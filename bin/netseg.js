@@ -26,6 +26,9 @@ try {
   const source = path.join(__dirname, "..", "cli", "main.ts");
   let cli;
   if (fs.existsSync(source)) {
+    // tsx compiles with esbuild's synchronous API; by default that keeps an esbuild service
+    // process which would outlive the CLI. Without worker threads each compile is one run, waited for.
+    if (process.env.ESBUILD_WORKER_THREADS === undefined) process.env.ESBUILD_WORKER_THREADS = "0";
     require("tsx/cjs");
     cli = require(source);
   } else {

@@ -244,6 +244,10 @@ export function runProgram(project: PulumiProject, opts: RunProgramOptions = {})
   const entry = path.join(__dirname, ts ? "program-child.ts" : "program-child.js");
   const child = fork(entry, [], {
     execArgv: ts ? ["--require", require.resolve("tsx/cjs")] : [],
+    // tsx compiles with esbuild's synchronous API, which by default keeps an esbuild service
+    // process that outlives this child (a zombie in the preview's process group where PID 1 does
+    // not reap); without worker threads each compile is one esbuild run, waited for.
+    env: { ...process.env, ESBUILD_WORKER_THREADS: process.env.ESBUILD_WORKER_THREADS ?? "0" },
     stdio: ["ignore", "pipe", "pipe", "ipc"],
     serialization: "advanced",
   });
