@@ -34,6 +34,12 @@ export interface ConfiguredPack {
    * pack, whose answer is known to be empty. Undefined: every resource goes to the pack.
    */
   resourceTypes?: ReadonlySet<string>;
+  /**
+   * The resource types without any of which none of the pack's stack policies applies, when
+   * that is known: such a pack is sent a stack lacking them without its resources (it would
+   * decode them all only to answer "not applicable"). Undefined: always the whole stack.
+   */
+  stackTypes?: ReadonlySet<string>;
 }
 
 /** Whether `cp` can have anything to say about a resource of `type`. */
@@ -274,9 +280,12 @@ export async function analyzeStack(resources: RecordedResource[], packs: Configu
   const root = resources.find((r) => r.type === "pulumi:pulumi:Stack" && !r.parent);
   // The same request goes to every pack: encode it once (it holds every resource's state).
   const bytes: Uint8Array = stackRequest.serializeBinary();
+  const types = new Set(resources.map((r) => r.type));
+  const empty: Uint8Array = new analyzerProto.AnalyzeStackRequest().serializeBinary();
   const stackViolations = await Promise.all(
     packs.map(async (cp) => {
-      const resp = await unarySerialized<any>(cp.pack.client, "analyzeStack", bytes, cp.pack.callTimeoutMs).catch(async (err: { code?: number }) => {
+      const applies = cp.stackTypes === undefined || [...cp.stackTypes].some((t) => types.has(t));
+      const resp = await unarySerialized<any>(cp.pack.client, "analyzeStack", applies ? bytes : empty, cp.pack.callTimeoutMs).catch(async (err: { code?: number }) => {
         if (err.code === 12 /* UNIMPLEMENTED: the engine skips such packs */) return undefined;
         throw await packFailure(cp, "to analyze the stack", err);
       });

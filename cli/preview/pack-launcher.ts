@@ -43,6 +43,11 @@ export interface PackTypeManifest {
    * null when any of them does not declare its types: then every resource may matter.
    */
   resourceTypes: string[] | null;
+  /**
+   * The resource types without any of which every stack policy of the pack is not applicable
+   * (and reads nothing else), or null when any stack policy does not declare them.
+   */
+  stackTypes: string[] | null;
 }
 
 type Marked = { __netsegTypes?: unknown; __pulumiType?: unknown };
@@ -65,10 +70,19 @@ function declaredTypes(fn: unknown, serverChecksPulumiType: boolean): string[] |
 export function resourceTypesOf(policies: readonly unknown[]): PackTypeManifest {
   const names: string[] = [];
   const types = new Set<string>();
+  const stackTypes = new Set<string>();
   let known = true;
+  let stackKnown = true;
   for (const p of policies) {
-    const policy = (p ?? {}) as { name?: unknown; validateResource?: unknown; remediateResource?: unknown };
+    const policy = (p ?? {}) as { name?: unknown; validateResource?: unknown; remediateResource?: unknown; validateStack?: unknown };
     names.push(String(policy.name));
+    if (policy.validateStack !== undefined) {
+      // @pulumi/policy's server itself finds a stack policy marked __pulumiType not applicable
+      // to a stack without that type; netseg's stack rules say so before reading anything.
+      const declared = declaredTypes(policy.validateStack, true);
+      if (declared) declared.forEach((t) => stackTypes.add(t));
+      else stackKnown = false;
+    }
     const validations = Array.isArray(policy.validateResource) ? policy.validateResource : policy.validateResource === undefined ? [] : [policy.validateResource];
     const fns: [unknown, boolean][] = validations.map((v) => [v, !Array.isArray(policy.validateResource)]);
     if (policy.remediateResource !== undefined) fns.push([policy.remediateResource, true]);
@@ -78,7 +92,7 @@ export function resourceTypesOf(policies: readonly unknown[]): PackTypeManifest 
       else known = false;
     }
   }
-  return { policies: names, resourceTypes: known ? [...types].sort() : null };
+  return { policies: names, resourceTypes: known ? [...types].sort() : null, stackTypes: stackKnown ? [...stackTypes].sort() : null };
 }
 
 /** Record what the pack serves in NETSEG_PACK_TYPES_FILE, as @pulumi/policy's server starts. */

@@ -38,17 +38,21 @@ export interface OpenPacksOptions {
 }
 
 /**
- * The resource types whose analyze and remediate calls can matter to the pack: known only when
- * the launcher saw the pack serve resource policies that all declare their types (netseg's
- * rules do), and the pack's GetAnalyzerInfo lists exactly the policies the launcher saw.
- * NETSEG_PACK_ALL_RESOURCES=1 sends every pack every resource regardless.
+ * The resource types whose analyze and remediate calls can matter to the pack, and those without
+ * which none of its stack policies applies: each known only when the launcher saw the pack serve
+ * policies that all declare them (netseg's rules do), and the pack's GetAnalyzerInfo lists
+ * exactly the policies the launcher saw. NETSEG_PACK_ALL_RESOURCES=1 sends every pack every
+ * resource regardless.
  */
-function resourceTypesOf(pack: RunningPack, info: PackInfo): { resourceTypes?: ReadonlySet<string> } {
+function resourceTypesOf(pack: RunningPack, info: PackInfo): { resourceTypes?: ReadonlySet<string>; stackTypes?: ReadonlySet<string> } {
   const served = pack.served;
-  if (!served || served.resourceTypes === null || process.env.NETSEG_PACK_ALL_RESOURCES === "1") return {};
+  if (!served || process.env.NETSEG_PACK_ALL_RESOURCES === "1") return {};
   const names = (list: readonly string[]) => [...list].sort().join("\n");
   if (names(served.policies) !== names(info.policies.map((p) => p.name))) return {};
-  return { resourceTypes: new Set(served.resourceTypes) };
+  return {
+    ...(served.resourceTypes !== null ? { resourceTypes: new Set(served.resourceTypes) } : {}),
+    ...(served.stackTypes !== null ? { stackTypes: new Set(served.stackTypes) } : {}),
+  };
 }
 
 /** How long a stopped pack may take to exit before it is killed. */

@@ -262,7 +262,10 @@ function servedBy(file: string): { served?: PackTypeManifest } {
   try {
     const served = JSON.parse(fs.readFileSync(file, "utf8")) as PackTypeManifest;
     const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((t) => typeof t === "string");
-    if (strings(served.policies) && (served.resourceTypes === null || strings(served.resourceTypes))) return { served };
+    if (strings(served.policies) && (served.resourceTypes === null || strings(served.resourceTypes))) {
+      // A manifest without stackTypes (an older launcher): every stack policy may apply.
+      return { served: { ...served, stackTypes: served.stackTypes === null || strings(served.stackTypes) ? served.stackTypes : null } };
+    }
   } catch {
     // none written: the pack served through another copy of @pulumi/policy, or not at all
   }

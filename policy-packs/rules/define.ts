@@ -111,6 +111,9 @@ function ofSingleType<F extends object>(types: readonly string[], fn: F): F {
  * it returns at once for any other type, so `netseg preview` does not send a pack a resource
  * none of its resource policies examines (cli/preview/pack-launcher.ts reads the marks of the
  * policies a pack serves). A pack with any resource policy without marks gets every resource.
+ * A stack rule's function carries the types without which it is not applicable (it reads
+ * nothing before saying so): a pack none of whose stack rules applies to a stack is sent the
+ * stack without its resources, which it would only have decoded to find nothing to judge.
  */
 function ofTypes<F extends object>(types: readonly string[], fn: F): F {
   return Object.assign(ofSingleType(types, fn), { __netsegTypes: Object.freeze([...types]) });
@@ -129,9 +132,11 @@ export function stackRule<S extends z.ZodObject>(
     covers,
     options: config,
     configSchema: configSchemaOf(config),
-    validateStack: ofSingleType<StackValidation>(types, (args, reportViolation) => {
+    validateStack: ofTypes<StackValidation>(types, (args, reportViolation) => {
       if (!args.resources.some((r) => types.includes(r.type))) {
+        // It throws (the policy server records the reason); it reads nothing else either way.
         args.notApplicable(`no resource of type ${types.join(", ")} in the stack`);
+        return;
       }
       const cfg = readConfig(meta.name, config, args.getConfig());
       check(new StackIndex(toStackResources(args.resources)), cfg, reportViolation, args);
