@@ -331,43 +331,74 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
   }
   const sgByLiteral = new Map<string, string>();
   for (const s of model.sgs.values()) if (s.literalId) sgByLiteral.set(s.literalId, s.urn);
-  /** sg urn + direction -> peer class -> entries */
-  const sgBuckets = new Map<string, Map<number, Entry[]>>();
-  for (const sg of allSgs) {
-    for (const rule of sg.rules) {
-      const bucketKey = `${sg.urn}|${rule.egress ? "egress" : "ingress"}`;
-      const bucket = sgBuckets.get(bucketKey) ?? new Map<number, Entry[]>();
-      sgBuckets.set(bucketKey, bucket);
-      // One entry object per rule and certainty, shared by every peer it is filed under.
-      const yes: Entry = { rule: rule.ref, action: "allow", traffic: rule.traffic, match: "yes", ports: flat(rule.traffic) };
-      const maybe: Entry = { ...yes, match: "maybe" };
-      for (const [peer, tri] of sgRuleMatches(rule, sg)) {
-        if (tri === "no") continue;
-        const list = bucket.get(peer);
-        const entry = rule.certain && tri === "yes" ? yes : maybe;
-        if (list) list.push(entry);
-        else bucket.set(peer, [entry]);
-      }
-    }
-  }
-
+  const ruleMatches = new Map<string, ReadonlyMap<number, Tri>>();
   function sgRuleMatches(rule: SgRule, owner: Sg): ReadonlyMap<number, Tri> {
     // A rule of blocks alone matches what its blocks match (the shared answer, read only).
     if (!rule.cidrsUnknown && !rule.prefixList && !rule.groups.length && !rule.self) return rule.cidrs.isEmpty() ? new Map() : matchCidrs(rule.cidrs);
-    const out = new Map<number, Tri>();
-    const add = (i: number, t: Tri) => out.set(i, triOr(out.get(i) ?? "no", t));
-    const addZone = (id: string, t: Tri) => zoneClasses.get(id)!.forEach((i) => add(i, t));
-    if (rule.cidrsUnknown || rule.prefixList) classes.forEach((_, i) => add(i, "maybe"));
-    if (!rule.cidrs.isEmpty()) for (const [i, t] of matchCidrs(rule.cidrs)) add(i, t);
+    // What the rule names, as zones: its answer depends on nothing else.
+    let anyZone = false;
+    const zoneTris = new Map<string, Tri>();
+    const addZone = (id: string, t: Tri) => zoneTris.set(id, triOr(zoneTris.get(id) ?? "no", t));
     for (const g of rule.groups) {
       // An unknown reference with no dependency to go by may be any group: any zone, maybe.
-      if (!g.literal && !g.urns.length && !g.certain) for (const z of zoneList) addZone(z.ep.id, "maybe");
+      if (!g.literal && !g.urns.length && !g.certain) anyZone = true;
       const urns = g.literal ? (sgByLiteral.has(g.literal) ? [sgByLiteral.get(g.literal)!] : []) : g.urns;
       for (const u of urns) for (const z of zonesOfSg.get(u) ?? []) addZone(z, g.certain && urns.length === 1 ? "yes" : "maybe");
     }
     if (rule.self) for (const z of zonesOfSg.get(owner.urn) ?? []) addZone(z, "yes");
+    const all = rule.cidrsUnknown || rule.prefixList;
+    const key = `${all}|${anyZone}|${rule.cidrs.isEmpty() ? "" : rule.cidrs.toString()}|${[...zoneTris].map(([z, t]) => `${z}=${t}`).sort().join(",")}`;
+    const hit = ruleMatches.get(key);
+    if (hit) return hit;
+    const out = new Map<number, Tri>();
+    const add = (i: number, t: Tri) => out.set(i, triOr(out.get(i) ?? "no", t));
+    if (all) classes.forEach((_, i) => add(i, "maybe"));
+    if (!rule.cidrs.isEmpty()) for (const [i, t] of matchCidrs(rule.cidrs)) add(i, t);
+    if (anyZone) for (const z of zoneList) zoneClasses.get(z.ep.id)!.forEach((i) => add(i, "maybe"));
+    for (const [z, t] of zoneTris) zoneClasses.get(z)!.forEach((i) => add(i, t));
+    ruleMatches.set(key, out);
     return out;
   }
+
+  /**
+   * sg urn + direction -> its rules in order, each with the peer classes it matches. A rule's
+   * matches are shared by every rule that names the same blocks and the same zones (a fleet's
+   * groups each name "their" app group, all of one zone): computed once, and never spread into
+   * per-peer lists, which cost rules x classes on a stack of hundreds of VPCs.
+   */
+  interface FiledRule {
+    readonly yes: Entry;
+    readonly maybe: Entry;
+    readonly certain: boolean;
+    readonly matches: ReadonlyMap<number, Tri>;
+  }
+  const sgRules = new Map<string, FiledRule[]>();
+  for (const sg of allSgs) {
+    for (const rule of sg.rules) {
+      const key = `${sg.urn}|${rule.egress ? "egress" : "ingress"}`;
+      const list = sgRules.get(key) ?? [];
+      sgRules.set(key, list);
+      // One entry object per rule and certainty, shared by every peer it matches.
+      const yes: Entry = { rule: rule.ref, action: "allow", traffic: rule.traffic, match: "yes", ports: flat(rule.traffic) };
+      list.push({ yes, maybe: { ...yes, match: "maybe" }, certain: rule.certain, matches: sgRuleMatches(rule, sg) });
+    }
+  }
+  /** The entries of `sg`'s rules in direction `dir` that may match peer class `c`, in rule order. */
+  const sgEntries = (sg: string, dir: "egress" | "ingress", c: number): Entry[] => {
+    const out: Entry[] = [];
+    for (const r of sgRules.get(`${sg}|${dir}`) ?? []) {
+      const tri = r.matches.get(c);
+      if (tri === undefined || tri === "no") continue;
+      out.push(r.certain && tri === "yes" ? r.yes : r.maybe);
+    }
+    return out;
+  };
+  /** Whether some rule of `sg` in direction `dir` may match peer class `c`. */
+  const sgNamesClass = (sg: string, dir: "egress" | "ingress", c: number): boolean =>
+    (sgRules.get(`${sg}|${dir}`) ?? []).some((r) => {
+      const tri = r.matches.get(c);
+      return tri !== undefined && tri !== "no";
+    });
 
   /** Names of a zone's groups for messages: a few, then a count (a zone may span hundreds of VPCs). */
   const sgNames = (zone: ZoneEp) => {
@@ -404,7 +435,7 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
       ? passStage(label, { urn: zone.workload.urn, resource: zone.workload.name, rule: "no security group (a Network Load Balancer without groups passes what its listeners accept)" })
       : !zone.sgs.length
       ? unknownStage(label, zone.ep.network ? `no security group of this stack can be placed in ${zone.ep.key} (its instances may have any)` : `zone ${zone.ep.key} has no security group tagged with its zone`)
-      : allowStage(label, zone.sgs.flatMap((s) => sgBuckets.get(`${s.urn}|${dir}`)?.get(peerClass) ?? []), missing);
+      : allowStage(label, zone.sgs.flatMap((s) => sgEntries(s.urn, dir, peerClass)), missing);
     // A destination's groups' ingress is its own admission check (see Stage.role).
     if (!egress && zone.sgs.length && !zone.workload?.unfiltered) Object.assign(stage, { role: "admission" as const });
     sgStages.set(key, stage);
@@ -714,10 +745,7 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
     let hit = namedCache.get(key);
     if (hit === undefined) {
       const peerClasses = peer.groups.flatMap((g) => classesOf.get(g.key)!);
-      hit = z.sgs.some((sg) => {
-        const bucket = sgBuckets.get(`${sg.urn}|${dir}`);
-        return !!bucket && peerClasses.some((c) => bucket.has(c));
-      });
+      hit = z.sgs.some((sg) => peerClasses.some((c) => sgNamesClass(sg.urn, dir, c)));
       namedCache.set(key, hit);
     }
     return hit;
