@@ -4,12 +4,14 @@
  * the machine's changing load falls on both alike:
  * - `sdk`: the SDK's bare registration of the program under its own mock runtime (`setMocks` with
  *   the inputs as state; no netseg code, stack capture as shipped), in a process of its own;
- * - `netseg`: `netseg preview` of the same program with the four default packs, as a user runs it
- *   (bin/netseg.js, its program child and pack processes).
+ * - `netseg`: `netseg preview` of the same program with the four default packs, as a user runs it:
+ *   the compiled package (dist/, built first by this bench unless `--no-build`), its program child
+ *   and pack processes. (bin/netseg.js in a checkout runs the TypeScript sources through tsx, which
+ *   costs the start-up of every process; an installed package never does.)
  * Each turn runs under GNU time: wall, and CPU of the whole process tree (user + system).
  * `npx tsx bench/preview-cost.ts [--rounds 3] [--resources 5000]` writes bench/RESULTS-preview-cost.md.
  */
-import { spawnSync } from "node:child_process";
+import { execSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -22,7 +24,7 @@ function arg(name: string, fallback: number): number {
 }
 
 /** A Pulumi program registering `count` AWS resources: per VPC, per tier, two subnets and a security group. */
-function writeProgram(dir: string, count: number): void {
+export function writeProgram(dir: string, count: number): void {
   fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: cost\nruntime: nodejs\nmain: index.js\n");
   fs.writeFileSync(path.join(dir, "Pulumi.bench.yaml"), "config:\n  aws:region: us-east-1\n");
   const body = `const aws = require(${JSON.stringify(require.resolve("@pulumi/aws"))});
@@ -72,6 +74,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 if (require.main === module) {
   const rounds = arg("--rounds", 3);
   const count = arg("--resources", 5000);
+  if (!process.argv.includes("--no-build")) execSync("npm run build", { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+  const cli = `require(${JSON.stringify(path.join(ROOT, "dist", "cli", "main.js"))}).runCli(process.argv)`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "netseg-cost-"));
   try {
     writeProgram(dir, count);
@@ -81,7 +85,7 @@ if (require.main === module) {
       // Alternate which goes first, so neither always meets the same moment of the load.
       const order: Turn["kind"][] = i % 2 === 0 ? ["sdk", "netseg"] : ["netseg", "sdk"];
       for (const kind of order) {
-        const t = kind === "sdk" ? timed(kind, [path.join(dir, "sdk-only.js")]) : timed(kind, [path.join(ROOT, "bin/netseg.js"), "preview", dir, "--stack", "bench", "--format", "json"]);
+        const t = kind === "sdk" ? timed(kind, [path.join(dir, "sdk-only.js")]) : timed(kind, ["-e", cli, "netseg", "preview", dir, "--stack", "bench", "--format", "json"]);
         turns.push(t);
         process.stderr.write(`${kind}: ${t.wallS} s wall, ${t.cpuS} s CPU, ${t.maxRssMB} MB\n`);
       }
