@@ -159,8 +159,10 @@ export function packLauncher(tmpDir: string): string | undefined {
   try {
     // TypeScript's own transpiler runs in this process: esbuild's synchronous API would leave
     // its service process behind (a zombie nobody reaps where PID 1 does not).
+    // A dev dependency, reached only from the sources (the package ships the compiled launcher).
+    const devOnly = "typescript";
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- only when running from the sources
-    const ts = require("typescript") as typeof import("typescript");
+    const ts = require(devOnly) as typeof import("typescript");
     // The launcher and the one module of netseg's it imports, side by side.
     for (const name of ["sdk-startup", "pack-launcher"]) {
       const source = path.join(__dirname, `${name}.ts`);

@@ -22,9 +22,9 @@ import * as path from "node:path";
 
 /** The SDK files whose load-time `require` of a module is deferred, and that module. */
 const DEFERRED: readonly { from: readonly string[]; request: string; esModule: boolean }[] = [
-  // typescript-shim.js: `module.exports = require("typescript")`; parseFunction uses it in functions only.
+  // typescript-shim.js exports the TypeScript package as it loads; parseFunction uses it in functions only.
   { from: ["@pulumi", "pulumi", "typescript-shim.js"], request: "typescript", esModule: false },
-  // codePaths.js: `__importStar(require("@npmcli/arborist"))`, used as `new arborist.Arborist(...)`.
+  // codePaths.js imports arborist through __importStar and uses it as `new arborist.Arborist(...)`.
   // Answering __esModule keeps __importStar from enumerating (and so loading) the module.
   { from: ["@pulumi", "pulumi", "runtime", "closure", "codePaths.js"], request: "@npmcli/arborist", esModule: true },
 ];
