@@ -383,22 +383,18 @@ export function analyseAws(model: AwsModel, externals: readonly External[], ephe
       list.push({ yes, maybe: { ...yes, match: "maybe" }, certain: rule.certain, matches: sgRuleMatches(rule, sg) });
     }
   }
+  const mayMatch = (tri: Tri | undefined): tri is "yes" | "maybe" => tri !== undefined && tri !== "no";
   /** The entries of `sg`'s rules in direction `dir` that may match peer class `c`, in rule order. */
   const sgEntries = (sg: string, dir: "egress" | "ingress", c: number): Entry[] => {
     const out: Entry[] = [];
     for (const r of sgRules.get(`${sg}|${dir}`) ?? []) {
       const tri = r.matches.get(c);
-      if (tri === undefined || tri === "no") continue;
-      out.push(r.certain && tri === "yes" ? r.yes : r.maybe);
+      if (mayMatch(tri)) out.push(r.certain && tri === "yes" ? r.yes : r.maybe);
     }
     return out;
   };
   /** Whether some rule of `sg` in direction `dir` may match peer class `c`. */
-  const sgNamesClass = (sg: string, dir: "egress" | "ingress", c: number): boolean =>
-    (sgRules.get(`${sg}|${dir}`) ?? []).some((r) => {
-      const tri = r.matches.get(c);
-      return tri !== undefined && tri !== "no";
-    });
+  const sgNamesClass = (sg: string, dir: "egress" | "ingress", c: number): boolean => (sgRules.get(`${sg}|${dir}`) ?? []).some((r) => mayMatch(r.matches.get(c)));
 
   /** Names of a zone's groups for messages: a few, then a count (a zone may span hundreds of VPCs). */
   const sgNames = (zone: ZoneEp) => {

@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import ts from "typescript";
+import { packLauncher } from "../../../cli/preview/packs";
 import { deferredModule } from "../../../cli/preview/sdk-startup";
 
 const ROOT = path.resolve(__dirname, "../../..");
@@ -34,12 +34,12 @@ describe("cli/preview/sdk-startup: the SDK without its closure serializer's comp
   let dir: string;
 
   before(() => {
-    // The module as JavaScript, as the package ships it (and as packLauncher transpiles it).
+    // The module as JavaScript, where the pack launcher loads it from: compiled in dist, or
+    // transpiled beside the launcher when running from the sources.
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "netseg-sdk-startup-"));
-    const source = path.join(ROOT, "cli/preview/sdk-startup.ts");
-    const { outputText } = ts.transpileModule(fs.readFileSync(source, "utf8"), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 }, fileName: source });
-    HOOK = path.join(dir, "sdk-startup.js");
-    fs.writeFileSync(HOOK, outputText);
+    const launcher = packLauncher(dir);
+    assert.ok(launcher, "the pack launcher is available");
+    HOOK = path.join(path.dirname(launcher), "sdk-startup.js");
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
