@@ -56,6 +56,9 @@ export function formatPortSpec(p: PortSpec): string {
   return p.from === p.to ? `${p.protocol}/${p.from}` : `${p.protocol}/${p.from}-${p.to}`;
 }
 
+const ONE_SPEC = new Map<string, TrafficSet>();
+const ONE_SPEC_MAX = 10_000;
+
 /** Traffic as a set per protocol; the unit of comparison everywhere. */
 export class TrafficSet {
   private constructor(private readonly byProto: ReadonlyMap<Protocol, RangeSet<number>>) {}
@@ -82,7 +85,14 @@ export class TrafficSet {
   }
 
   static of(protocol: ProtocolOrAll, from = MIN_PORT, to = from === MIN_PORT ? MAX_PORT : from): TrafficSet {
-    return TrafficSet.fromSpecs([{ protocol, from, to }]);
+    // Sets are immutable, so one per spec is shared: a large stack's rules repeat a few specs many times.
+    const key = `${protocol}/${from}/${to}`;
+    const known = ONE_SPEC.get(key);
+    if (known) return known;
+    const made = TrafficSet.fromSpecs([{ protocol, from, to }]);
+    if (ONE_SPEC.size >= ONE_SPEC_MAX) ONE_SPEC.clear();
+    ONE_SPEC.set(key, made);
+    return made;
   }
 
   ports(protocol: Protocol): RangeSet<number> {

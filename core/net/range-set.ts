@@ -129,8 +129,18 @@ export class RangeSet<T extends Num> {
     return other.subtract(this).isEmpty();
   }
 
+  /** Whether the sets share a member; walks both lists without building their intersection. */
   overlaps(other: RangeSet<T>): boolean {
-    return !this.intersect(other).isEmpty();
+    let i = 0;
+    let j = 0;
+    while (i < this.intervals.length && j < other.intervals.length) {
+      const a = this.intervals[i];
+      const b = other.intervals[j];
+      if (a.from <= b.to && b.from <= a.to) return true;
+      if (a.to < b.to) i++;
+      else j++;
+    }
+    return false;
   }
 
   equals(other: RangeSet<T>): boolean {

@@ -80,7 +80,7 @@ export function awsTraffic(protocol: unknown, fromPort: unknown, toPort: unknown
   const from = f ?? (t as number);
   const to = t ?? from;
   if (from > to) return maybe(TrafficSet.of(p), `fromPort ${from} is above toPort ${to} for protocol ${p}`);
-  return { traffic: TrafficSet.fromSpecs([{ protocol: p, from, to }]), certain: true };
+  return { traffic: TrafficSet.of(p, from, to), certain: true };
 }
 
 /** GCP: `{ protocol, ports: ["22", "8000-8100"] }`; no ports means every port. tcp, udp and sctp take ports. */

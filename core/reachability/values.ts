@@ -88,13 +88,19 @@ export function strings(v: unknown): { values: string[]; unknown: boolean } {
 }
 
 /** Parsed blocks by their text: stacks repeat the same few CIDRs thousands of times. */
-const parsed = new Map<string, Cidr | undefined>();
+/** A block as parsed, with the set holding it alone (sets are immutable: one per text is shared). */
+interface Parsed {
+  readonly cidr: Cidr;
+  readonly set: CidrSet;
+}
+
+const parsed = new Map<string, Parsed | undefined>();
 const PARSED_MAX = 100_000;
 
-function parseOnce(s: string): Cidr | undefined {
+function parseOnce(s: string): Parsed | undefined {
   if (parsed.has(s)) return parsed.get(s);
   const c = parseCidr(s);
-  const v = "error" in c ? undefined : c;
+  const v = "error" in c ? undefined : { cidr: c, set: CidrSet.fromCidrs([c]) };
   if (parsed.size >= PARSED_MAX) parsed.clear();
   parsed.set(s, v);
   return v;
@@ -102,7 +108,7 @@ function parseOnce(s: string): Cidr | undefined {
 
 /** CIDR list read leniently: malformed blocks are reported through `bad`, unknown ones flagged. */
 export function cidrSet(v: readonly unknown[]): { set: CidrSet; unknown: boolean; bad: string[] } {
-  const good: Cidr[] = [];
+  const good: Parsed[] = [];
   const bad: string[] = [];
   let unknown = false;
   for (const x of v) {
@@ -114,7 +120,8 @@ export function cidrSet(v: readonly unknown[]): { set: CidrSet; unknown: boolean
       else bad.push(s);
     }
   }
-  return { set: good.length ? CidrSet.fromCidrs(good) : CidrSet.EMPTY, unknown, bad };
+  const set = good.length === 0 ? CidrSet.EMPTY : good.length === 1 ? good[0].set : CidrSet.fromCidrs(good.map((g) => g.cidr));
+  return { set, unknown, bad };
 }
 
 /** Tags/labels as a plain map; unknown values dropped (they cannot name a zone). */

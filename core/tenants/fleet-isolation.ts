@@ -52,21 +52,45 @@ export interface IsolationPrecheck {
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** A TGW table's routes as tableMaySend reads them, worked out once per table (a fleet asks per tenant pair). */
+interface TableRoutes {
+  /** Blackhole routes of one known block: [prefix, destination]. */
+  readonly blackholes: readonly (readonly [number, CidrSet])[];
+  /** The other routes, each with the prefix of its destination when that is one block. */
+  readonly routes: readonly { readonly route: TgwTable["routes"][number]; readonly prefix?: number }[];
+}
+
+const tableRoutes = new WeakMap<TgwTable, TableRoutes>();
+
+function routesOf(table: TgwTable): TableRoutes {
+  const known = tableRoutes.get(table);
+  if (known) return known;
+  const oneBlock = (dest: CidrSet) => {
+    const c = dest.toCidrs();
+    return c.length === 1 ? c[0].prefix : undefined;
+  };
+  const blackholes: [number, CidrSet][] = [];
+  const routes: { route: TgwTable["routes"][number]; prefix?: number }[] = [];
+  for (const r of table.routes) {
+    if (r.target.kind !== "blackhole") routes.push({ route: r, prefix: r.destUnknown ? undefined : oneBlock(r.dest) });
+    else if (!r.destUnknown) {
+      const prefix = oneBlock(r.dest);
+      if (prefix !== undefined) blackholes.push([prefix, r.dest]);
+    }
+  }
+  const made = { blackholes, routes };
+  tableRoutes.set(table, made);
+  return made;
+}
+
 /** Whether a route of `table` other than a blackhole may decide for some address of `block`. */
 export function tableMaySend(table: TgwTable, block: CidrSet): string | undefined {
-  const blackholes = table.routes.filter((r) => r.target.kind === "blackhole" && !r.destUnknown && r.dest.toCidrs().length === 1);
-  for (const r of table.routes) {
-    if (r.target.kind === "blackhole") continue;
+  const { blackholes, routes } = routesOf(table);
+  for (const { route: r, prefix } of routes) {
     if (r.destUnknown) return `${r.ref.resource} ${r.ref.rule} in ${table.name} has an unknown destination`;
+    if (!r.dest.overlaps(block)) continue;
     const overlap = r.dest.intersect(block);
-    if (overlap.isEmpty()) continue;
-    const own = r.dest.toCidrs();
-    const covered =
-      own.length === 1 &&
-      blackholes.some((h) => {
-        const [c] = h.dest.toCidrs();
-        return c.prefix > own[0].prefix && h.dest.covers(overlap);
-      });
+    const covered = prefix !== undefined && blackholes.some(([p, dest]) => p > prefix && dest.covers(overlap));
     if (!covered) return `${r.ref.resource} ${r.ref.rule} in ${table.name} routes ${overlap} onwards`;
   }
   return undefined;
@@ -134,7 +158,10 @@ export function maySend(a: TenantFacts, b: TenantFacts): string | undefined {
 }
 
 export function precheckFleetIsolation(resources: readonly NetResource[], graph = new ResourceGraph(resources)): IsolationPrecheck {
-  const { tenants, fallback } = tenantFacts(graph);
+  return precheckOf(tenantFacts(graph));
+}
+
+function precheckOf({ tenants, fallback }: { tenants: readonly TenantFacts[]; fallback?: string }): IsolationPrecheck {
   const names = tenants.map((t) => t.name);
   const cleared: [string, string][] = [];
   const open: { pair: [string, string]; why: string }[] = [];
@@ -224,7 +251,8 @@ const crossPaths = (m: Matrix, only?: readonly string[]): string[] => {
 export function analyseFleetIsolation(resources: readonly NetResource[], options: FleetIsolationOptions = {}): FleetIsolation {
   const maxEndpoints = options.maxEndpoints ?? 600;
   const graph = new ResourceGraph(resources);
-  const precheck = precheckFleetIsolation(resources, graph);
+  const facts = tenantFacts(graph);
+  const precheck = precheckOf(facts);
   const whole = (why: string): FleetIsolation => {
     const m = analyseReachability(resources, { maxEndpoints });
     const skipped = (m as { skipped?: string }).skipped;
@@ -242,8 +270,7 @@ export function analyseFleetIsolation(resources: readonly NetResource[], options
   if (precheck.open.length > maxRuns) {
     return { precheck, engineRuns: 0, crossChecked: 0, disagreements: [], notAnalysed: `${precheck.open.length} tenant pairs are not cleared by the TGW tables (first: ${precheck.open[0].pair.join(" / ")}: ${precheck.open[0].why}), above the limit of ${maxRuns} engine runs` };
   }
-  const facts = tenantFacts(graph).tenants;
-  const owner = tenantSubtrees(resources, new Map(facts.map((t) => [t.name, t.vpcs])));
+  const owner = tenantSubtrees(resources, new Map(facts.tenants.map((t) => [t.name, t.vpcs])));
   const pairResources = (a: string, b: string) => resources.filter((r) => {
     const t = owner.get(r.urn);
     return t === undefined || t === a || t === b;

@@ -14,7 +14,7 @@ describe("core/net", () => {
       return out;
     };
 
-    it("agrees with plain sets on union, intersection and difference", () => {
+    it("agrees with plain sets on union, intersection, difference, cover and overlap", () => {
       fc.assert(
         fc.property(arbIntervals, arbIntervals, (a, b) => {
           const A = RangeSet.from(a);
@@ -25,6 +25,7 @@ describe("core/net", () => {
           assert.deepEqual(members(A.intersect(B)), new Set([...ma].filter((x) => mb.has(x))));
           assert.deepEqual(members(A.subtract(B)), new Set([...ma].filter((x) => !mb.has(x))));
           assert.equal(A.covers(B), [...mb].every((x) => ma.has(x)));
+          assert.equal(A.overlaps(B), [...ma].some((x) => mb.has(x)));
         }),
       );
     });
