@@ -71,26 +71,33 @@ function optionsProto(r: RecordedResource, withParent: boolean): any {
   return o;
 }
 
-function providerProto(r: RecordedResource, byUrn: Map<string, RecordedResource>): any {
+/**
+ * The provider message of `r`, built once per provider: every resource of a stack names one of
+ * a few providers, and a message is only read when the request holding it is serialized.
+ */
+function providerProto(r: RecordedResource, byUrn: Map<string, RecordedResource>, built: Map<string, unknown>): any {
   const p = r.provider ? byUrn.get(r.provider) : undefined;
   if (!p) return undefined;
+  const known = built.get(p.urn);
+  if (known) return known;
   const msg = new analyzerProto.AnalyzerProviderResource();
   msg.setType(p.type);
   msg.setUrn(p.urn);
   msg.setName(p.name);
   msg.setProperties(structProto.Struct.fromJavaScript(p.inputs));
+  built.set(p.urn, msg);
   return msg;
 }
 
 /** The AnalyzeRequest for `r` with `inputs`, serialized once for every pack and call. */
-function analyzeRequest(r: RecordedResource, inputs: Record<string, unknown>, byUrn: Map<string, RecordedResource>): Uint8Array {
+function analyzeRequest(r: RecordedResource, inputs: Record<string, unknown>, byUrn: Map<string, RecordedResource>, providers: Map<string, unknown>): Uint8Array {
   const req = new analyzerProto.AnalyzeRequest();
   req.setType(r.type);
   req.setUrn(r.urn);
   req.setName(r.name);
   req.setProperties(structProto.Struct.fromJavaScript(inputs));
   req.setOptions(optionsProto(r, true));
-  const provider = providerProto(r, byUrn);
+  const provider = providerProto(r, byUrn, providers);
   if (provider) req.setProvider(provider);
   return req.serializeBinary();
 }
@@ -162,6 +169,7 @@ export async function analyzeResources(
   limit = 32,
 ): Promise<EnforcementResult> {
   const byUrn = new Map<string, RecordedResource>();
+  const providers = new Map<string, unknown>();
   const remediating = packs.filter((cp) => Object.values(cp.config).some((c) => c.enforcementLevel === "remediate"));
   const perResource: { urn: string; violations: Violation[]; remediations: Remediation[]; inputs?: Record<string, unknown> }[] = [];
   let done = 0;
@@ -176,7 +184,7 @@ export async function analyzeResources(
       return;
     }
     // One serialized request per distinct inputs: every pack's remediate and analyze reuse it unless a pack changed them.
-    let request = analyzeRequest(r, inputs, byUrn);
+    let request = analyzeRequest(r, inputs, byUrn, providers);
     for (const cp of remediating) {
       if (!examines(cp, r.type)) continue;
       const resp = await unarySerialized<any>(cp.pack.client, "remediate", request, cp.pack.callTimeoutMs).catch(async (err) => {
@@ -197,7 +205,7 @@ export async function analyzeResources(
           });
         } else if (rem.getProperties()) {
           inputs = rem.getProperties().toJavaScript();
-          request = analyzeRequest(r, inputs, byUrn);
+          request = analyzeRequest(r, inputs, byUrn, providers);
           remediations.push({ policyPack: rem.getPolicypackname(), policy: rem.getPolicyname(), urn: r.urn, description: rem.getDescription() });
         }
       }
@@ -246,46 +254,79 @@ export async function analyzeResources(
   };
 }
 
+/** The AnalyzerResource of `r` as analyzeStack sends it: its preview state, options, provider, parent and dependencies. */
+function stackResource(r: RecordedResource, byUrn: Map<string, RecordedResource>, remediatedInputs: Record<string, Record<string, unknown>>, providers: Map<string, unknown>): any {
+  const m = new analyzerProto.AnalyzerResource();
+  m.setType(r.type);
+  m.setUrn(r.urn);
+  m.setName(r.name);
+  // A remediated resource's preview state follows its remediated inputs, as in the engine.
+  const remediated = remediatedInputs[r.urn];
+  m.setProperties(structProto.Struct.fromJavaScript(remediated ? { ...r.outputs, ...remediated } : r.outputs));
+  m.setOptions(optionsProto(r, false));
+  const provider = providerProto(r, byUrn, providers);
+  if (provider) m.setProvider(provider);
+  if (r.parent) m.setParent(r.parent);
+  m.setDependenciesList(r.dependencies);
+  const deps = m.getPropertydependenciesMap();
+  for (const [k, urns] of Object.entries(r.propertyDependencies)) {
+    if (urns.length === 0) continue;
+    const pd = new analyzerProto.AnalyzerPropertyDependencies();
+    pd.setUrnsList(urns);
+    deps.set(k, pd);
+  }
+  return m;
+}
+
+/**
+ * The encoded AnalyzeStackRequest of `resources`. Its only field is `repeated AnalyzerResource
+ * resources = 1`, whose encoding is each resource's bytes behind its field key and length, one
+ * after the other: so each resource is encoded as soon as it is built and its message dropped,
+ * instead of a message tree of the whole stack and one writer for all of it (on a stack of
+ * thousands of resources, hundreds of megabytes that live long enough to reach the old heap).
+ * A test checks the bytes against the whole message's serializeBinary.
+ */
+export function stackRequestBytes(resources: readonly RecordedResource[], remediatedInputs: Record<string, Record<string, unknown>> = {}): Uint8Array {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const providers = new Map<string, unknown>();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (const r of resources) {
+    const bytes: Uint8Array = stackResource(r, byUrn, remediatedInputs, providers).serializeBinary();
+    const head = lengthDelimitedKey(1, bytes.length);
+    parts.push(head, bytes);
+    size += head.length + bytes.length;
+  }
+  return Buffer.concat(parts, size);
+}
+
+/** A length-delimited field's key (field number, wire type 2) and its length, as protobuf varints. */
+function lengthDelimitedKey(field: number, length: number): Uint8Array {
+  const out = [(field << 3) | 2];
+  let n = length;
+  while (n > 0x7f) {
+    out.push((n & 0x7f) | 0x80);
+    n = Math.floor(n / 128);
+  }
+  out.push(n);
+  return Uint8Array.from(out);
+}
+
 /**
  * AnalyzeStack on every pack with the program's final resources (their state, parents and
  * dependencies), remediated inputs folded in as the engine's preview state would have them.
  */
 export async function analyzeStack(resources: RecordedResource[], packs: ConfiguredPack[], remediatedInputs: Record<string, Record<string, unknown>>): Promise<Violation[]> {
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
-  const stackRequest = new analyzerProto.AnalyzeStackRequest();
-  stackRequest.setResourcesList(
-    resources.map((r) => {
-      const m = new analyzerProto.AnalyzerResource();
-      m.setType(r.type);
-      m.setUrn(r.urn);
-      m.setName(r.name);
-      // A remediated resource's preview state follows its remediated inputs, as in the engine.
-      const remediated = remediatedInputs[r.urn];
-      m.setProperties(structProto.Struct.fromJavaScript(remediated ? { ...r.outputs, ...remediated } : r.outputs));
-      m.setOptions(optionsProto(r, false));
-      const provider = providerProto(r, byUrn);
-      if (provider) m.setProvider(provider);
-      if (r.parent) m.setParent(r.parent);
-      m.setDependenciesList(r.dependencies);
-      const deps = m.getPropertydependenciesMap();
-      for (const [k, urns] of Object.entries(r.propertyDependencies)) {
-        if (urns.length === 0) continue;
-        const pd = new analyzerProto.AnalyzerPropertyDependencies();
-        pd.setUrnsList(urns);
-        deps.set(k, pd);
-      }
-      return m;
-    }),
-  );
   const root = resources.find((r) => r.type === "pulumi:pulumi:Stack" && !r.parent);
-  // The same request goes to every pack: encode it once (it holds every resource's state).
-  const bytes: Uint8Array = stackRequest.serializeBinary();
   const types = new Set(resources.map((r) => r.type));
+  const applies = (cp: ConfiguredPack) => cp.stackTypes === undefined || [...cp.stackTypes].some((t) => types.has(t));
+  // The same request goes to every pack it applies to: encode it once (it holds every resource's state).
+  const bytes: Uint8Array = packs.some(applies) ? stackRequestBytes(resources, remediatedInputs) : new Uint8Array(0);
   const empty: Uint8Array = new analyzerProto.AnalyzeStackRequest().serializeBinary();
   const stackViolations = await Promise.all(
     packs.map(async (cp) => {
-      const applies = cp.stackTypes === undefined || [...cp.stackTypes].some((t) => types.has(t));
-      const resp = await unarySerialized<any>(cp.pack.client, "analyzeStack", applies ? bytes : empty, cp.pack.callTimeoutMs).catch(async (err: { code?: number }) => {
+      const resp = await unarySerialized<any>(cp.pack.client, "analyzeStack", applies(cp) ? bytes : empty, cp.pack.callTimeoutMs).catch(async (err: { code?: number }) => {
         if (err.code === 12 /* UNIMPLEMENTED: the engine skips such packs */) return undefined;
         throw await packFailure(cp, "to analyze the stack", err);
       });
