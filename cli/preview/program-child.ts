@@ -2,7 +2,9 @@
  * Entry of the forked program runner (see program.ts for why a child process): receives the
  * project over IPC, records the program under mocks, sends the resources back, exits. When
  * asked to stream, it also sends each resource as it registers, in batches (one message per
- * turn of the event loop, at most 256 resources), so the CLI can analyze while the program runs.
+ * turn of the event loop, at most 256 resources), so the CLI can analyze while the program runs;
+ * the final message then carries only each record's id and state, which the registration answers
+ * (or a component's registered outputs) fill in after the record was sent.
  * It exits as soon as the CLI's end of the IPC channel closes, so it never outlives the CLI
  * (unless the program blocks the event loop; the CLI then kills it, see cleanup.ts).
  */
@@ -57,7 +59,11 @@ process.once("message", async (req: ChildRequest) => {
         : {}),
     });
     flush();
-    await send({ kind: "done", result });
+    // Streamed: every record went out already (IPC keeps the order), so only what changed since does.
+    if (req.stream) {
+      const states = result.resources.map((r) => ({ id: r.id, outputs: r.outputs }));
+      await send({ kind: "done-streamed", states, outputs: result.outputs, logs: result.logs });
+    } else await send({ kind: "done", result });
   } catch (err) {
     const message = err instanceof PreviewError ? err.message : `The preview runner failed: ${oneParagraph(errorText(err))}`;
     await send({ kind: "error", message });

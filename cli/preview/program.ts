@@ -177,12 +177,34 @@ export async function recordProgram(options: RecordOptions): Promise<ProgramResu
   return { resources: recorder.resources(), outputs, logs };
 }
 
+/**
+ * What a resource's record gains after it was streamed: the id and state the registration
+ * answered, or the outputs a component registered later. Everything else is fixed when the
+ * record is made.
+ */
+export interface RecordedState {
+  id?: string;
+  outputs: Record<string, unknown>;
+}
+
 /** Messages the child sends back over IPC. */
 export type ChildMessage =
   | { kind: "progress"; registered: number }
   | { kind: "recorded"; resources: RecordedResource[] }
   | { kind: "done"; result: ProgramResult }
+  /** The end of a streamed run: every record was sent as "recorded"; here only their final states, in the same order. */
+  | { kind: "done-streamed"; states: RecordedState[]; outputs: ProgramResult["outputs"]; logs: ProgramResult["logs"] }
   | { kind: "error"; message: string };
+
+/** The finished records of a streamed run: each streamed record with its final id and state. */
+export function finishStreamed(streamed: readonly RecordedResource[], states: readonly RecordedState[]): RecordedResource[] {
+  if (states.length !== streamed.length) {
+    throw new PreviewError(
+      `The preview runner sent ${streamed.length} resources as they registered but ${states.length} final states: the records cannot be matched. This is a bug in netseg; please report it.`,
+    );
+  }
+  return streamed.map((r, i) => ({ ...r, id: states[i].id, outputs: states[i].outputs }));
+}
 
 /** What the parent sends the child to start. */
 export interface ChildRequest {
@@ -262,6 +284,8 @@ export function runProgram(project: PulumiProject, opts: RunProgramOptions = {})
     let settled = false;
     let registered = 0;
     let recorded = 0;
+    // A streamed run's records, completed by the final message (which carries only their states).
+    const streamed: RecordedResource[] = [];
     // SIGKILL: a program stuck in a loop never runs a SIGTERM handler.
     const settle = (outcome: () => void) => {
       if (settled) return;
@@ -293,8 +317,18 @@ export function runProgram(project: PulumiProject, opts: RunProgramOptions = {})
         opts.onProgress?.(msg.registered);
       } else if (msg.kind === "recorded") {
         recorded += msg.resources.length;
+        for (const r of msg.resources) streamed.push(r);
         opts.onRecorded?.(msg.resources);
       } else if (msg.kind === "done") settle(() => resolve(msg.result));
+      else if (msg.kind === "done-streamed") {
+        settle(() => {
+          try {
+            resolve({ resources: finishStreamed(streamed, msg.states), outputs: msg.outputs, logs: msg.logs });
+          } catch (err) {
+            reject(err);
+          }
+        });
+      }
       else if (msg.kind === "error") settle(() => reject(new PreviewError(msg.message)));
     });
     child.on("exit", (code, exitSignal) => {

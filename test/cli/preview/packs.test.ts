@@ -123,6 +123,21 @@ describe("preview pack driver (gRPC)", function () {
     assert.ok(fromStream.violations.length > 0, "the broken stack has findings to compare");
   });
 
+  it("completes streamed records with what they gain later: the finished records are those of a run that sends them whole", async () => {
+    // The "paused" stack streams its first records (the stack, the provider, the VPC) before the
+    // rest exists; the stack's outputs come last of all, long after its record was sent.
+    const project = loadProject(path.join(fixtures, "program"), "paused");
+    const early: RecordedResource[] = [];
+    const streamed = await runProgram(project, { onRecorded: (batch) => early.push(...batch) });
+    const whole = await runProgram(project);
+    assert.deepEqual(streamed.resources, whole.resources);
+    const stackAsStreamed = early.find((r) => r.type === "pulumi:pulumi:Stack")!;
+    const stackFinished = streamed.resources.find((r) => r.type === "pulumi:pulumi:Stack")!;
+    assert.deepEqual(stackAsStreamed.outputs, {}, "the stack's record went out before its outputs existed");
+    assert.deepEqual(Object.keys(stackFinished.outputs).sort(), ["edgeSg", "vpcId"]);
+    assert.ok(streamed.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:")).every((r) => typeof r.id === "string"), "every registration's id reaches the finished records");
+  });
+
   it("sends analyzeStack the parents, dependencies and provider of every resource", async () => {
     const result = await enforce(recorded.clean, session.packs);
     const stackViolations = result.violations.filter((v) => v.phase === "stack");
