@@ -232,8 +232,7 @@ export function compareWithIntent(matrix: Matrix, intent: Intent, opts: Conforma
   // skipped unread (a 100-tenant shard holds each intent against ~1% of its pairs).
   const ownIds = new Set([...byId.values()].filter(own).map((e) => e.id));
   const outsideFlows = intent.flows.some((f) => f.from.kind !== "zone" && f.to.kind !== "zone");
-  for (const pair of matrix.pairs) {
-    if (!outsideFlows && !ownIds.has(pair.from) && !ownIds.has(pair.to)) continue;
+  for (const pair of outsideFlows ? matrix.pairs : pairsOf(matrix, ownIds)) {
     const from = byId.get(pair.from);
     const to = byId.get(pair.to);
     if (!from || !to || from.id === to.id) continue;
@@ -343,6 +342,29 @@ export function compareWithIntent(matrix: Matrix, intent: Intent, opts: Conforma
   }
   unresolved.sort();
   return { unintended, accidentalDenies, internetToSensitive, uncertain, latent, dnsBlocked, unresolved, quarantineBreaches, cutByQuarantine, quarantineNotJudged: [...quarantineNotJudged].sort() };
+}
+
+/** Per matrix, the positions in `pairs` of each endpoint's pairs (from or to), ascending. */
+const pairPositions = new WeakMap<Matrix, Map<string, number[]>>();
+
+/**
+ * The pairs with an endpoint among `ids`, in the matrix's order (findings keep that order): a
+ * shard of 100 tenants holds 100 intents against one matrix, each with ~1% of its pairs.
+ */
+function pairsOf(matrix: Matrix, ids: ReadonlySet<string>): PairResult[] {
+  let positions = pairPositions.get(matrix);
+  if (!positions) {
+    positions = new Map();
+    const add = (id: string, i: number) => (positions!.get(id) ?? positions!.set(id, []).get(id)!).push(i);
+    matrix.pairs.forEach((p, i) => {
+      add(p.from, i);
+      if (p.to !== p.from) add(p.to, i);
+    });
+    pairPositions.set(matrix, positions);
+  }
+  const mine = new Set<number>();
+  for (const id of ids) for (const i of positions.get(id) ?? []) mine.add(i);
+  return [...mine].sort((a, b) => a - b).map((i) => matrix.pairs[i]);
 }
 
 /**
