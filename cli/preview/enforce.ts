@@ -255,7 +255,7 @@ export async function analyzeResources(
 }
 
 /** The AnalyzerResource of `r` as analyzeStack sends it: its preview state, options, provider, parent and dependencies. */
-function stackResource(r: RecordedResource, byUrn: Map<string, RecordedResource>, remediatedInputs: Record<string, Record<string, unknown>>, providers: Map<string, unknown>): any {
+export function stackResource(r: RecordedResource, byUrn: Map<string, RecordedResource>, remediatedInputs: Record<string, Record<string, unknown>>, providers: Map<string, unknown>): any {
   const m = new analyzerProto.AnalyzerResource();
   m.setType(r.type);
   m.setUrn(r.urn);

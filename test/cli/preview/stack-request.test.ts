@@ -1,14 +1,15 @@
 /**
  * analyzeStack's request is encoded resource by resource (stackRequestBytes) instead of as one
- * message tree: the bytes must be exactly those of the whole AnalyzeStackRequest message, built
- * here the plain way, whatever the resources hold (providers shared by many resources, parents,
- * property dependencies, remediated inputs, unicode, resources whose encoding needs a length of
- * one, two or three varint bytes).
+ * message tree: the bytes must be exactly those of the whole AnalyzeStackRequest message holding
+ * the same resource messages, serialized at once, whatever the resources hold (providers shared
+ * by many resources, parents, property dependencies, remediated inputs, unicode, resources whose
+ * encoding needs a length of one, two or three varint bytes). What each resource's message holds
+ * is checked against real packs in packs.test.ts.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { stackRequestBytes } from "../../../cli/preview/enforce";
-import { analyzerProto, structProto } from "../../../cli/preview/packs";
+import { stackRequestBytes, stackResource } from "../../../cli/preview/enforce";
+import { analyzerProto } from "../../../cli/preview/packs";
 import type { RecordedResource } from "../../../cli/preview/types";
 
 const OPTIONS = { protect: false, ignoreChanges: [], additionalSecretOutputs: [], aliases: [], customTimeouts: { create: 0, update: 0, delete: 0 } };
@@ -16,45 +17,9 @@ const OPTIONS = { protect: false, ignoreChanges: [], additionalSecretOutputs: []
 /** The reference: every resource's message in one AnalyzeStackRequest, serialized once. */
 function wholeMessage(resources: readonly RecordedResource[], remediated: Record<string, Record<string, unknown>>): Uint8Array {
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const providers = new Map<string, unknown>();
   const req = new analyzerProto.AnalyzeStackRequest();
-  for (const r of resources) {
-    const m = new analyzerProto.AnalyzerResource();
-    m.setType(r.type);
-    m.setUrn(r.urn);
-    m.setName(r.name);
-    m.setProperties(structProto.Struct.fromJavaScript(remediated[r.urn] ? { ...r.outputs, ...remediated[r.urn] } : r.outputs));
-    const o = new analyzerProto.AnalyzerResourceOptions();
-    o.setProtect(r.options.protect);
-    o.setIgnorechangesList(r.options.ignoreChanges);
-    o.setDeletebeforereplace(r.options.deleteBeforeReplace ?? false);
-    o.setDeletebeforereplacedefined(r.options.deleteBeforeReplace !== undefined);
-    o.setAdditionalsecretoutputsList(r.options.additionalSecretOutputs);
-    o.setAliasesList(r.options.aliases);
-    const t = new analyzerProto.AnalyzerResourceOptions.CustomTimeouts();
-    t.setCreate(r.options.customTimeouts.create);
-    t.setUpdate(r.options.customTimeouts.update);
-    t.setDelete(r.options.customTimeouts.delete);
-    o.setCustomtimeouts(t);
-    m.setOptions(o);
-    const p = r.provider ? byUrn.get(r.provider) : undefined;
-    if (p) {
-      const pm = new analyzerProto.AnalyzerProviderResource();
-      pm.setType(p.type);
-      pm.setUrn(p.urn);
-      pm.setName(p.name);
-      pm.setProperties(structProto.Struct.fromJavaScript(p.inputs));
-      m.setProvider(pm);
-    }
-    if (r.parent) m.setParent(r.parent);
-    m.setDependenciesList(r.dependencies);
-    for (const [k, urns] of Object.entries(r.propertyDependencies)) {
-      if (!urns.length) continue;
-      const pd = new analyzerProto.AnalyzerPropertyDependencies();
-      pd.setUrnsList(urns);
-      m.getPropertydependenciesMap().set(k, pd);
-    }
-    req.addResources(m);
-  }
+  for (const r of resources) req.addResources(stackResource(r, byUrn, remediated, providers));
   return req.serializeBinary();
 }
 
