@@ -5,10 +5,12 @@
  * and the process's `exit` event stops whatever is left), SIGINT, SIGTERM or SIGHUP (what CI
  * sends on cancel; see {@link onSignals}), and an uncaught exception (it ends in `exit` too).
  * Children are killed with SIGKILL on these last paths: a program or a pack stuck in a loop
- * never runs a SIGTERM handler, and nothing of theirs needs flushing.
+ * never runs a SIGTERM handler, and nothing of theirs needs flushing. SIGKILL leaves the folders:
+ * the next run removes them (see {@link makeTempFolder}).
  */
 import type { ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
+import * as path from "node:path";
 
 const children = new Set<ChildProcess>();
 const folders = new Set<string>();
@@ -35,6 +37,70 @@ export function trackFolder(dir: string): string {
   installExitHook();
   folders.add(dir);
   return dir;
+}
+
+/** The file in each of netseg's temp folders naming the process that made it. */
+export const OWNER_FILE = "owner.pid";
+/** A folder of ours without an owner file (made by an earlier version) is stale after a day. */
+const UNOWNED_STALE_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A new temp folder `root/prefix*`, tracked, with this process's id in it; first removes the
+ * folders of that prefix whose process is gone. A process killed with SIGKILL (the OOM killer, a
+ * CI job's timeout) can remove nothing, so the next run does.
+ */
+export function makeTempFolder(root: string, prefix: string): string {
+  sweepStaleFolders(root, prefix);
+  const dir = trackFolder(fs.mkdtempSync(path.join(root, prefix)));
+  fs.writeFileSync(path.join(dir, OWNER_FILE), String(process.pid));
+  return dir;
+}
+
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: alive, another user's. Only ESRCH says it is gone.
+    return (err as NodeJS.ErrnoException).code !== "ESRCH";
+  }
+}
+
+/**
+ * Remove the folders `root/prefix*` of this user whose owner process is no longer running (or,
+ * with no owner file, untouched for a day). A folder whose owner file is not written yet is
+ * fresh and kept; a reused process id only keeps a stale folder longer. Returns what it removed.
+ */
+export function sweepStaleFolders(root: string, prefix: string, now = Date.now()): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(root);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const dir = path.join(root, name);
+    try {
+      const st = fs.lstatSync(dir);
+      if (!st.isDirectory() || (process.getuid && st.uid !== process.getuid())) continue;
+      let owner: number | undefined;
+      try {
+        owner = Number(fs.readFileSync(path.join(dir, OWNER_FILE), "utf8").trim());
+      } catch {
+        owner = undefined;
+      }
+      const stale = owner !== undefined && Number.isInteger(owner) && owner > 0 ? !alive(owner) : now - st.mtimeMs > UNOWNED_STALE_MS;
+      if (!stale || folders.has(dir)) continue;
+      fs.rmSync(dir, { recursive: true, force: true });
+      removed.push(dir);
+    } catch {
+      // removed meanwhile by another run, or not ours to read: left alone
+    }
+  }
+  return removed;
 }
 
 /** Remove a tracked temp folder now. */

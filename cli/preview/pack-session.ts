@@ -5,10 +5,9 @@
  * reconciled and sent. `close()` kills every pack we started, stops the engine service and
  * removes the bundles; it is safe to call on any path, including after a failure.
  */
-import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { releaseFolder, trackFolder } from "./cleanup";
+import { makeTempFolder, releaseFolder } from "./cleanup";
 import { startEngineServer, type EngineServer } from "./engine-server";
 import type { ConfiguredPack } from "./enforce";
 import { PreviewError, oneParagraph } from "./errors";
@@ -91,7 +90,7 @@ export async function openPacks(
   const started: RunningPack[] = [];
   /** The session's temp folder: bundles, the launcher when running from sources, what packs serve. */
   let bundles: string | undefined;
-  const tmp = () => (bundles ??= trackFolder(fs.mkdtempSync(path.join(os.tmpdir(), "netseg-packs-"))));
+  const tmp = () => (bundles ??= makeTempFolder(os.tmpdir(), "netseg-packs-"));
   const close = async () => {
     for (const p of started) stopPack(p);
     // Wait until each pack has exited (and Node has reaped it): a CLI that exits first leaves

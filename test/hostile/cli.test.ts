@@ -274,10 +274,12 @@ describe("hostile input to the netseg CLI", function () {
       }
     });
 
-    it("SIGKILL mid-run (nothing can be cleaned up): the program runner and the packs still end on their own", async function () {
+    it("SIGKILL mid-run (nothing can be cleaned up): the program runner and the packs still end on their own; the next run removes its temp folder", async function () {
       if (!fs.existsSync("/proc/self/stat")) this.skip();
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "netseg-sigkill-"));
       const child = spawn(process.execPath, [ENTRY, "preview", "program", "--stack", "waits", "--policy-pack", "pack", "--policy-pack", "hanging-pack"], {
         cwd: FIXTURES,
+        env: { ...process.env, TMPDIR: tmp },
         detached: true,
         stdio: "ignore",
       });
@@ -294,12 +296,19 @@ describe("hostile input to the netseg CLI", function () {
         process.kill(pgid, "SIGKILL");
         await waitFor("every process of its group to end", () => groupMembers(pgid).length === 0, 15_000).catch(() => undefined);
         assert.deepEqual(groupMembers(pgid), [], "no process of the preview's group outlives it");
+        const packFolders = () => fs.readdirSync(tmp).filter((n) => n.startsWith("netseg-packs-"));
+        assert.equal(packFolders().length, 1, "the killed run could not remove its temp folder");
+        // The next preview with packs removes it (its owner is gone), then its own at its end.
+        const next = netseg(["preview", "program", "--stack", "clean", "--policy-pack", "pack"], { cwd: FIXTURES, env: { TMPDIR: tmp } });
+        assert.ok(next.code === 0 || next.code === 1, next.stderr);
+        assert.deepEqual(packFolders(), []);
       } finally {
         try {
           process.kill(-pgid, "SIGKILL");
         } catch {
           // the group is gone, as it should be
         }
+        fs.rmSync(tmp, { recursive: true, force: true });
       }
     });
 
