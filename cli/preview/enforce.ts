@@ -286,8 +286,11 @@ export function stackResource(r: RecordedResource, byUrn: Map<string, RecordedRe
  * thousands of resources, hundreds of megabytes that live long enough to reach the old heap).
  * A test checks the bytes against the whole message's serializeBinary.
  */
-export function stackRequestBytes(resources: readonly RecordedResource[], remediatedInputs: Record<string, Record<string, unknown>> = {}): Uint8Array {
-  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+export function stackRequestBytes(
+  resources: readonly RecordedResource[],
+  remediatedInputs: Record<string, Record<string, unknown>> = {},
+  byUrn: Map<string, RecordedResource> = new Map(resources.map((r) => [r.urn, r])),
+): Uint8Array {
   const providers = new Map<string, unknown>();
   const parts: Uint8Array[] = [];
   let size = 0;
@@ -321,9 +324,9 @@ export async function analyzeStack(resources: RecordedResource[], packs: Configu
   const root = resources.find((r) => r.type === "pulumi:pulumi:Stack" && !r.parent);
   const types = new Set(resources.map((r) => r.type));
   const applies = (cp: ConfiguredPack) => cp.stackTypes === undefined || [...cp.stackTypes].some((t) => types.has(t));
-  // The same request goes to every pack it applies to: encode it once (it holds every resource's state).
-  const bytes: Uint8Array = packs.some(applies) ? stackRequestBytes(resources, remediatedInputs) : new Uint8Array(0);
   const empty: Uint8Array = new analyzerProto.AnalyzeStackRequest().serializeBinary();
+  // The same request goes to every pack it applies to: encode it once (it holds every resource's state).
+  const bytes: Uint8Array = packs.some(applies) ? stackRequestBytes(resources, remediatedInputs, byUrn) : empty;
   const stackViolations = await Promise.all(
     packs.map(async (cp) => {
       const resp = await unarySerialized<any>(cp.pack.client, "analyzeStack", applies(cp) ? bytes : empty, cp.pack.callTimeoutMs).catch(async (err: { code?: number }) => {

@@ -283,7 +283,6 @@ export function runProgram(project: PulumiProject, opts: RunProgramOptions = {})
   return new Promise<ProgramResult>((resolve, reject) => {
     let settled = false;
     let registered = 0;
-    let recorded = 0;
     // A streamed run's records, completed by the final message (which carries only their states).
     const streamed: RecordedResource[] = [];
     // SIGKILL: a program stuck in a loop never runs a SIGTERM handler.
@@ -301,7 +300,7 @@ export function runProgram(project: PulumiProject, opts: RunProgramOptions = {})
           reject(
             new PreviewError(
               `The Pulumi program ${project.main} did not finish within ${timeoutMs / 1000}s under the offline preview ` +
-                `(it had registered ${Math.max(registered, recorded)} resources): it waits on something that never comes (a promise that never settles, a loop, ` +
+                `(it had registered ${Math.max(registered, streamed.length)} resources): it waits on something that never comes (a promise that never settles, a loop, ` +
                 `a network call the mocks do not answer). If it is only slow, raise --program-timeout or NETSEG_PROGRAM_TIMEOUT.`,
             ),
           ),
@@ -316,7 +315,6 @@ export function runProgram(project: PulumiProject, opts: RunProgramOptions = {})
         registered = msg.registered;
         opts.onProgress?.(msg.registered);
       } else if (msg.kind === "recorded") {
-        recorded += msg.resources.length;
         for (const r of msg.resources) streamed.push(r);
         opts.onRecorded?.(msg.resources);
       } else if (msg.kind === "done") settle(() => resolve(msg.result));

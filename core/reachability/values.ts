@@ -87,13 +87,13 @@ export function strings(v: unknown): { values: string[]; unknown: boolean } {
   return { values, unknown };
 }
 
-/** Parsed blocks by their text: stacks repeat the same few CIDRs thousands of times. */
 /** A block as parsed, with the set holding it alone (sets are immutable: one per text is shared). */
 interface Parsed {
   readonly cidr: Cidr;
   readonly set: CidrSet;
 }
 
+/** Parsed blocks by their text: stacks repeat the same few CIDRs thousands of times. */
 const parsed = new Map<string, Parsed | undefined>();
 const PARSED_MAX = 100_000;
 
