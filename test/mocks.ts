@@ -28,6 +28,9 @@ export interface RecordedResource {
   readonly inputs: Record<string, any>;
   /** The mock's physical id, once the registration has completed. */
   id?: string;
+  /** When the request reached the monitor and when its answer left it, on one counter shared by every registration. */
+  readonly requestedAt: number;
+  answeredAt?: number;
 }
 
 export const MOCK_PROJECT = "netseg-test";
@@ -36,6 +39,7 @@ export const MOCK_CONTEXT: MockContext = { project: MOCK_PROJECT, stack: MOCK_ST
 
 let installedMonitor: unknown;
 let records: RecordedResource[] = [];
+let clock = 0;
 const calls: string[] = [];
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's own property decoder, not part of its typed surface
@@ -55,10 +59,12 @@ function attach(monitor: any): void {
         parent: parent || undefined,
         custom: read ? true : req.getCustom() === true,
         inputs: rpc.deserializeProperties(read ? req.getProperties() : req.getObject()),
+        requestedAt: ++clock,
       };
       records.push(rec);
       return original(req, (err: any, resp: any) => {
         if (!err && resp) rec.id = resp.getId?.() || undefined;
+        rec.answeredAt = ++clock;
         callback(err, resp);
       });
     };

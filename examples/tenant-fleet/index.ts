@@ -3,6 +3,9 @@
  * the shared-services VPC; `shard-N` creates the 100 tenants whose slot is in [N*100, N*100+99],
  * reading the transit gateway and the shared table from the transit stack by a StackReference.
  * `netseg fleet` (cli/fleet/driver.ts) runs up / preview / refresh over all of them, transit first.
+ * A shard is built with `TenantFleetShard.create`: the same resources as `new TenantFleetShard`,
+ * registered at most 10 tenants at a time, so the program's memory stays bounded by that window
+ * rather than by the shard (bench/RESULTS-tenants.md).
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -26,10 +29,11 @@ function transitStack() {
   };
 }
 
-function shardStack(index: number) {
+async function shardStack(index: number) {
   // The transit stack's ids by a StackReference (or from the `transit` config, as `netseg fleet preview` sets offline).
-  const fleet = new TenantFleetShard("fleet", { intent, shardSize: SHARD_SIZE, shard: index, transit: fleetTransit(config), layout: "lean" });
+  const fleet = await TenantFleetShard.create("fleet", { intent, shardSize: SHARD_SIZE, shard: index, transit: fleetTransit(config), layout: "lean" });
   return { shard: index, tenantVpcIds: fleet.vpcIds, tenantBlocks: fleet.blocks, attachmentIds: fleet.attachmentIds, tgwRouteTableIds: fleet.tgwRouteTableIds };
 }
 
-export = shard === undefined ? transitStack() : shardStack(shard);
+// An async entry point: the SDK awaits it, then takes the stack outputs from what it returns.
+export = async () => (shard === undefined ? transitStack() : shardStack(shard));

@@ -18,6 +18,7 @@ import { createFleetFlowLogBucket } from "./flow-log-bucket";
 import { FLEET_TRANSIT_OUTPUTS, type FleetTransitRefs, type TenantFleetShardArgs, type TenantFleetTransitArgs } from "./fleet-args";
 import { createTransitGateway, routeKey } from "./transit-gateway";
 import { createTransitSubnets } from "./transit-subnets";
+import { buildTenants, createInSteps, type TenantRegistration, type TenantSteps } from "./registration";
 
 function tenantsOf(name: string, kind: string, intent: Intent, self: pulumi.Resource) {
   if (!intent.tenants) throw new pulumi.ResourceError(`${kind} ${name}: intent "${intent.name}" has no tenants section; add tenants: { pool, blockPrefix, zones, sharedServices, members }`, self);
@@ -141,6 +142,14 @@ export class TenantFleetShard extends pulumi.ComponentResource {
   readonly attachmentIds: Record<string, pulumi.Output<string>>;
   readonly tgwRouteTableIds: Record<string, pulumi.Output<string>>;
 
+  /**
+   * The same shard as `new TenantFleetShard(...)`, registered a few tenants at a time (see
+   * registration.ts): `await TenantFleetShard.create(...)` in an async program.
+   */
+  static create(name: string, args: TenantFleetShardArgs, opts?: pulumi.ComponentResourceOptions, registration?: TenantRegistration): Promise<TenantFleetShard> {
+    return createInSteps("TenantFleetShard", name, registration, () => new TenantFleetShard(name, args, opts));
+  }
+
   constructor(name: string, args: TenantFleetShardArgs, opts?: pulumi.ComponentResourceOptions) {
     super("netseg:aws:TenantFleetShard", name, {}, opts);
     const { intent } = args;
@@ -163,39 +172,47 @@ export class TenantFleetShard extends pulumi.ComponentResource {
     const fleetRanges = fleetRangesOf(args.vpc?.ownRanges, t.pool, t.sharedServices.addressSpace);
 
     this.tenants = {};
-    const mine = t.members.filter((m) => shardIndexOfSlot(m.slot, args.shardSize) === args.shard).sort((a, b) => (a.name < b.name ? -1 : 1));
+    this.vpcIds = {};
+    this.blocks = {};
+    this.attachmentIds = {};
+    this.tgwRouteTableIds = {};
+    const mine = new Map(t.members.filter((m) => shardIndexOfSlot(m.slot, args.shardSize) === args.shard).map((m) => [m.name, m]));
     const tables = new Map(this.plan.routeTables.map((rt) => [rt.key, rt]));
-    for (const m of mine) {
-      const tIntent = tenantIntent(intent, m);
-      const tags = { ...baseTags, ...m.tags, [TAG.aws.tenant]: m.name };
-      const vpcArgs = {
-        ...(args.vpc ?? {}),
-        ownRanges: fleetRanges,
-        ...(lean && args.vpc?.routeTables === undefined ? { routeTables: "perZone" as const } : {}),
-        ...(fleetLogs ? { flowLogs: { destination: "s3" as const, bucketArn: pulumi.interpolate`${fleetLogs.arn}/${m.name}/` } } : {}),
-      };
-      const vpc = new SegmentedVpc(`${name}-${m.name}`, { ...vpcArgs, intent: tIntent, tags }, { parent: this });
-      const transit = createTransitSubnets(`${name}-${m.name}`, vpc.vpcId, planAddresses(tIntent).infrastructure, tIntent.addressSpace, [t.sharedServices.addressSpace], azName, (d) => ({ ...tags, Name: d }), vpc);
-      const attachment = attachVpc(name, m.name, transitGatewayId, vpc.vpcId, transit.subnets.map((s) => s.id), tags, vpc);
-      routesToTgw(name, zoneTables(vpc, m.name), fleet.routing.vpcRoutes[m.name], transitGatewayId, attachment, vpc);
+    const steps: TenantSteps = {
+      tenants: [...mine.keys()].sort(),
+      add: (tenant, tenantOpts) => {
+        const m = mine.get(tenant)!;
+        const tIntent = tenantIntent(intent, m);
+        const tags = { ...baseTags, ...m.tags, [TAG.aws.tenant]: m.name };
+        const vpcArgs = {
+          ...(args.vpc ?? {}),
+          ownRanges: fleetRanges,
+          ...(lean && args.vpc?.routeTables === undefined ? { routeTables: "perZone" as const } : {}),
+          ...(fleetLogs ? { flowLogs: { destination: "s3" as const, bucketArn: pulumi.interpolate`${fleetLogs.arn}/${m.name}/` } } : {}),
+        };
+        const vpc = new SegmentedVpc(`${name}-${m.name}`, { ...vpcArgs, intent: tIntent, tags }, { ...tenantOpts, parent: this });
+        const transit = createTransitSubnets(`${name}-${m.name}`, vpc.vpcId, planAddresses(tIntent).infrastructure, tIntent.addressSpace, [t.sharedServices.addressSpace], azName, (d) => ({ ...tags, Name: d }), vpc);
+        const attachment = attachVpc(name, m.name, transitGatewayId, vpc.vpcId, transit.subnets.map((s) => s.id), tags, vpc);
+        routesToTgw(name, zoneTables(vpc, m.name), fleet.routing.vpcRoutes[m.name], transitGatewayId, attachment, vpc);
 
-      const table = tables.get(m.name)!;
-      const rt = new aws.ec2transitgateway.RouteTable(`${name}-${m.name}`, { transitGatewayId, tags: { ...tags, Name: `${name}-${m.name}` } }, { parent: attachment });
-      new aws.ec2transitgateway.RouteTableAssociation(`${name}-${m.name}`, { transitGatewayAttachmentId: attachment.id, transitGatewayRouteTableId: rt.id, replaceExistingAssociation: true }, { parent: rt });
-      for (const r of table.routes) {
-        if (r.target.kind === "attachment" && r.target.attachment !== SHARED_SERVICES) throw new pulumi.ResourceError(`internal: tenant ${m.name}'s TGW table routes to ${r.target.attachment}`, this);
-        const target = r.target.kind === "blackhole" ? { blackhole: true } : { transitGatewayAttachmentId: sharedAttachmentId };
-        new aws.ec2transitgateway.Route(`${name}-${routeKey(m.name, r)}`, { transitGatewayRouteTableId: rt.id, destinationCidrBlock: r.destination, ...target }, { parent: rt });
-      }
-      const back = this.plan.sharedRoutes.find((r) => r.target.kind === "attachment" && r.target.attachment === m.name)!;
-      new aws.ec2transitgateway.Route(`${name}-${routeKey(SHARED_SERVICES, back)}`, { transitGatewayRouteTableId: sharedRouteTableId, destinationCidrBlock: back.destination, transitGatewayAttachmentId: attachment.id }, { parent: attachment });
-      this.tenants[m.name] = { tenant: m.name, block: tIntent.addressSpace, vpc, attachment, routeTable: rt };
-    }
-    const names = mine.map((m) => m.name);
-    this.vpcIds = Object.fromEntries(names.map((n) => [n, this.tenants[n].vpc.vpcId]));
-    this.blocks = Object.fromEntries(names.map((n) => [n, this.tenants[n].block]));
-    this.attachmentIds = Object.fromEntries(names.map((n) => [n, this.tenants[n].attachment.id]));
-    this.tgwRouteTableIds = Object.fromEntries(names.map((n) => [n, this.tenants[n].routeTable.id]));
-    this.registerOutputs({ vpcIds: this.vpcIds, blocks: this.blocks, attachmentIds: this.attachmentIds, tgwRouteTableIds: this.tgwRouteTableIds });
+        const table = tables.get(m.name)!;
+        const rt = new aws.ec2transitgateway.RouteTable(`${name}-${m.name}`, { transitGatewayId, tags: { ...tags, Name: `${name}-${m.name}` } }, { parent: attachment });
+        new aws.ec2transitgateway.RouteTableAssociation(`${name}-${m.name}`, { transitGatewayAttachmentId: attachment.id, transitGatewayRouteTableId: rt.id, replaceExistingAssociation: true }, { parent: rt });
+        for (const r of table.routes) {
+          if (r.target.kind === "attachment" && r.target.attachment !== SHARED_SERVICES) throw new pulumi.ResourceError(`internal: tenant ${m.name}'s TGW table routes to ${r.target.attachment}`, this);
+          const target = r.target.kind === "blackhole" ? { blackhole: true } : { transitGatewayAttachmentId: sharedAttachmentId };
+          new aws.ec2transitgateway.Route(`${name}-${routeKey(m.name, r)}`, { transitGatewayRouteTableId: rt.id, destinationCidrBlock: r.destination, ...target }, { parent: rt });
+        }
+        const back = this.plan.sharedRoutes.find((r) => r.target.kind === "attachment" && r.target.attachment === m.name)!;
+        new aws.ec2transitgateway.Route(`${name}-${routeKey(SHARED_SERVICES, back)}`, { transitGatewayRouteTableId: sharedRouteTableId, destinationCidrBlock: back.destination, transitGatewayAttachmentId: attachment.id }, { parent: attachment });
+        this.tenants[m.name] = { tenant: m.name, block: tIntent.addressSpace, vpc, attachment, routeTable: rt };
+        this.vpcIds[m.name] = vpc.vpcId;
+        this.blocks[m.name] = tIntent.addressSpace;
+        this.attachmentIds[m.name] = attachment.id;
+        this.tgwRouteTableIds[m.name] = rt.id;
+      },
+      finish: () => ({ vpcIds: this.vpcIds, blocks: this.blocks, attachmentIds: this.attachmentIds, tgwRouteTableIds: this.tgwRouteTableIds }),
+    };
+    this.registerOutputs(buildTenants(steps));
   }
 }

@@ -17,6 +17,7 @@ import type { TenantVpcsArgs } from "./args";
 import { createTransitSubnets } from "./transit-subnets";
 import { createTransitGateway, createTransitRouting, type TransitResources } from "./transit-gateway";
 import { createFleetFlowLogBucket } from "./flow-log-bucket";
+import { buildTenants, createInSteps, type TenantRegistration, type TenantSteps } from "./registration";
 
 export interface TenantVpcResources {
   readonly tenant: string;
@@ -30,15 +31,25 @@ export class TenantVpcs extends pulumi.ComponentResource {
   readonly tenants: Record<string, TenantVpcResources>;
   readonly sharedServicesVpc?: SegmentedVpc;
   readonly sharedServicesAttachment: aws.ec2transitgateway.VpcAttachment;
-  readonly transit: TransitResources;
+  /** Set once every tenant is in (at the end of the constructor, or of `create`). */
+  readonly transit!: TransitResources;
   readonly transitGatewayId: pulumi.Output<string>;
   /** By tenant name. */
   readonly vpcIds: Record<string, pulumi.Output<string>>;
   readonly blocks: Record<string, string>;
   /** The zone slots x AZ slots every tenant block and the shared-services VPC are cut into; keep it as a stack output and check changes with tenantGridDrift. */
   readonly grids: FleetGrids;
-  readonly attachmentIds: Record<string, pulumi.Output<string>>;
-  readonly tgwRouteTableIds: Record<string, pulumi.Output<string>>;
+  readonly attachmentIds!: Record<string, pulumi.Output<string>>;
+  readonly tgwRouteTableIds!: Record<string, pulumi.Output<string>>;
+
+  /**
+   * The same fleet as `new TenantVpcs(...)`, registered a few tenants at a time so that a large
+   * fleet's program stays small (see registration.ts): `const fleet = await TenantVpcs.create(...)`
+   * in an async program. Every property is set when the promise resolves.
+   */
+  static create(name: string, args: TenantVpcsArgs, opts?: pulumi.ComponentResourceOptions, registration?: TenantRegistration): Promise<TenantVpcs> {
+    return createInSteps("TenantVpcs", name, registration, () => new TenantVpcs(name, args, opts));
+  }
 
   constructor(name: string, args: TenantVpcsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("netseg:aws:TenantVpcs", name, {}, opts);
@@ -109,24 +120,33 @@ export class TenantVpcs extends pulumi.ComponentResource {
     this.sharedServicesAttachment = sharedAttachment;
 
     this.tenants = {};
+    this.vpcIds = {};
+    this.blocks = {};
     const attachments: Record<string, aws.ec2transitgateway.VpcAttachment> = { [SHARED_SERVICES]: sharedAttachment };
-    const members = [...t.members].sort((a, b) => (a.name < b.name ? -1 : 1));
-    for (const m of members) {
-      const tIntent = tenantIntent(intent, m);
-      const tags = { ...m.tags, ...tenantTags(m.name) };
-      const vpc = new SegmentedVpc(`${name}-${m.name}`, { ...tenantVpcArgs(m.name), intent: tIntent, tags }, { parent: this });
-      const transit = createTransitSubnets(`${name}-${m.name}`, vpc.vpcId, planAddresses(tIntent).infrastructure, tIntent.addressSpace, [t.sharedServices.addressSpace], azName, (d) => ({ ...tags, Name: d }), vpc);
-      const attachment = attach(m.name, vpc.vpcId, transit.subnets.map((s) => s.id), tags, vpc);
-      vpcRoutes(m.name, zoneTables(vpc, m.name), attachment, vpc);
-      attachments[m.name] = attachment;
-      this.tenants[m.name] = { tenant: m.name, block: tIntent.addressSpace, vpc, attachment };
-    }
-    this.transit = createTransitRouting(name, this.plan, tgw, attachments, (key) => (key === SHARED_SERVICES || key === "ram" ? { ...baseTags } : tenantTags(key)), args.ram);
-
-    this.vpcIds = Object.fromEntries(members.map((m) => [m.name, this.tenants[m.name].vpc.vpcId]));
-    this.blocks = Object.fromEntries(members.map((m) => [m.name, this.tenants[m.name].block]));
-    this.attachmentIds = Object.fromEntries(Object.entries(attachments).map(([k, a]) => [k, a.id]));
-    this.tgwRouteTableIds = Object.fromEntries(Object.entries(this.transit.routeTables).map(([k, rt]) => [k, rt.id]));
-    this.registerOutputs({ transitGatewayId: this.transitGatewayId, vpcIds: this.vpcIds, blocks: this.blocks, grids: this.grids, attachmentIds: this.attachmentIds, tgwRouteTableIds: this.tgwRouteTableIds });
+    const byName = new Map(t.members.map((m) => [m.name, m]));
+    const steps: TenantSteps = {
+      tenants: [...byName.keys()].sort(),
+      add: (tenant, tenantOpts) => {
+        const m = byName.get(tenant)!;
+        const tIntent = tenantIntent(intent, m);
+        const tags = { ...m.tags, ...tenantTags(m.name) };
+        const vpc = new SegmentedVpc(`${name}-${m.name}`, { ...tenantVpcArgs(m.name), intent: tIntent, tags }, { ...tenantOpts, parent: this });
+        const transit = createTransitSubnets(`${name}-${m.name}`, vpc.vpcId, planAddresses(tIntent).infrastructure, tIntent.addressSpace, [t.sharedServices.addressSpace], azName, (d) => ({ ...tags, Name: d }), vpc);
+        const attachment = attach(m.name, vpc.vpcId, transit.subnets.map((s) => s.id), tags, vpc);
+        vpcRoutes(m.name, zoneTables(vpc, m.name), attachment, vpc);
+        attachments[m.name] = attachment;
+        this.tenants[m.name] = { tenant: m.name, block: tIntent.addressSpace, vpc, attachment };
+        this.vpcIds[m.name] = vpc.vpcId;
+        this.blocks[m.name] = tIntent.addressSpace;
+      },
+      finish: () => {
+        const transit = createTransitRouting(name, this.plan, tgw, attachments, (key) => (key === SHARED_SERVICES || key === "ram" ? { ...baseTags } : tenantTags(key)), args.ram);
+        const attachmentIds = Object.fromEntries(Object.entries(attachments).map(([k, a]) => [k, a.id]));
+        const tgwRouteTableIds = Object.fromEntries(Object.entries(transit.routeTables).map(([k, rt]) => [k, rt.id]));
+        Object.assign(this, { transit, attachmentIds, tgwRouteTableIds });
+        return { transitGatewayId: this.transitGatewayId, vpcIds: this.vpcIds, blocks: this.blocks, grids: this.grids, attachmentIds, tgwRouteTableIds };
+      },
+    };
+    this.registerOutputs(buildTenants(steps));
   }
 }

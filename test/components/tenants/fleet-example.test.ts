@@ -31,4 +31,18 @@ describe("examples/tenant-fleet", function () {
     assert.equal(outputs.sharedAttachmentId, one("aws:ec2transitgateway/vpcAttachment:VpcAttachment", "fleet-shared-services").id);
     assert.equal(resources.filter((r) => r.type === "aws:ec2/vpc:Vpc").length, 1);
   });
+
+  it("a shard stack (an async program: TenantFleetShard.create) registers its 100 tenants and exports every id", async () => {
+    const project = loadProject(EXAMPLE, "shard-3");
+    const transit = { transitGatewayId: "tgw-0fleet", sharedRouteTableId: "tgw-rtb-0shared", sharedAttachmentId: "tgw-attach-0shared" };
+    const { resources, outputs } = await runProgram({ ...project, config: { ...project.config, "tenant-fleet:transit": JSON.stringify(transit) } });
+    const vpcs = resources.filter((r) => r.type === "aws:ec2/vpc:Vpc");
+    assert.equal(vpcs.length, 100);
+    const vpcIds = outputs.tenantVpcIds as Record<string, string>;
+    assert.deepEqual(Object.values(vpcIds).sort(), vpcs.map((v) => v.id).sort());
+    const attachments = resources.filter((r) => r.type === "aws:ec2transitgateway/vpcAttachment:VpcAttachment");
+    assert.ok(attachments.length === 100 && attachments.every((a) => a.inputs.transitGatewayId === transit.transitGatewayId));
+    assert.deepEqual(Object.keys(outputs.tgwRouteTableIds as object).length, 100);
+    assert.equal(outputs.shard, 3);
+  });
 });
