@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
-import * as pulumi from "@pulumi/pulumi";
+import path from "node:path";
 import { setupMocks, recorded, resetRecorded, settle, unwrap, type RecordedResource } from "../../mocks";
 setupMocks();
 import { DEFAULT_TENANTS_IN_FLIGHT, TenantFleetShard, TenantVpcs } from "../../../components/aws/tenants";
+import { runProgram } from "../../../cli/preview/program";
+import { loadProject } from "../../../cli/preview/project";
 import { SEGMENTED_VPC_TYPE } from "../../../components/aws/vpc/segmented-vpc";
 import { fleet } from "../../core/tenants/fixtures";
 
@@ -125,49 +127,21 @@ describe("components/aws/tenants create: a fleet registered a few tenants at a t
   });
 });
 
-describe("components/aws/tenants create: failures", function () {
+describe("components/aws/tenants create in a program (the preview runner, a child process)", function () {
   this.timeout(300_000);
-  beforeEach(async () => {
-    await settle();
-    resetRecorded();
+  const FIXTURE = path.join(__dirname, "fixture-create");
+
+  it("an async program awaiting TenantVpcs.create registers every tenant and exports every id", async () => {
+    const { resources, outputs } = await runProgram(loadProject(FIXTURE, "ok"));
+    const vpcs = resources.filter((r) => r.type === "aws:ec2/vpc:Vpc" && r.name !== "fx-shared-services");
+    assert.deepEqual(Object.keys(outputs.tenantVpcIds as object), ["t001", "t002", "t003", "t004", "t005", "t006"]);
+    assert.deepEqual(Object.values(outputs.tenantVpcIds as object).sort(), vpcs.map((v) => v.id).sort());
   });
 
-  /** Runs `body` with the process's unhandled rejections collected instead of failing mocha (the SDK raises them on purpose). */
-  async function collectingEscapes(body: () => Promise<void>): Promise<unknown[]> {
-    const saved = process.listeners("unhandledRejection");
-    process.removeAllListeners("unhandledRejection");
-    const escaped: unknown[] = [];
-    process.on("unhandledRejection", (err) => escaped.push(err));
-    try {
-      await body();
-      await settle();
-      await new Promise((r) => setTimeout(r, 50));
-    } finally {
-      process.removeAllListeners("unhandledRejection");
-      for (const l of saved) process.on("unhandledRejection", l);
-    }
-    return escaped;
-  }
-
-  it("a registration the engine refuses rejects create (no window waits forever) and fails the component's outputs", async () => {
-    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: (req: { getName(): string }, cb: (err: unknown, resp: unknown) => void) => void };
-    const original = monitor.registerResource;
-    monitor.registerResource = (req, cb) => (req.getName() === "refused-t002-web-az1" ? cb(new Error("refused by the engine: refused-t002-web-az1"), undefined) : original.call(monitor, req, cb));
-    let thrown: unknown;
-    const escaped = await collectingEscapes(async () => {
-      try {
-        await TenantVpcs.create("refused", { intent: fleet(4, { pin: true }), availabilityZoneNames: AZS }, undefined, { tenantsInFlight: 1 });
-      } catch (err) {
-        thrown = err;
-      } finally {
-        monitor.registerResource = original;
-      }
+  it("a registration the engine refuses fails the program with its error; no window waits forever", async () => {
+    await assert.rejects(runProgram(loadProject(FIXTURE, "refused")), (err: Error) => {
+      assert.match(err.message, /failed under the offline preview.*refused by the engine: fx-t004-web-az1/);
+      return true;
     });
-    assert.match(String(thrown), /refused by the engine: refused-t002-web-az1/);
-    // Tenants after the refused one are never started; the one before it is complete.
-    const vpcs = recorded().filter((r) => r.type === SEGMENTED_VPC_TYPE).map((r) => r.name);
-    assert.deepEqual(vpcs, ["refused-shared-services", "refused-t001", "refused-t002"]);
-    // The SDK reports the failure through the process, as for any failed registration: the program fails.
-    assert.ok(escaped.some((e) => /refused by the engine/.test(String(e))), `escaped: ${escaped.map(String).join("; ")}`);
   });
 });
