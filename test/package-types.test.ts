@@ -31,11 +31,14 @@ const PULUMI_TEMPLATE = {
 /** The README's AWS library snippet, through the per-platform entry and through the core's. */
 const AWS_PROGRAM = `
 import { loadIntentFile } from "netseg/core";
-import { SegmentedVpc } from "netseg/aws";
+import { SegmentedVpc, TenantVpcs, type TenantRegistration } from "netseg/aws";
 
 const intent = loadIntentFile("shop.yaml");
 const vpc = new SegmentedVpc("shop", { intent });
 export const vpcId = vpc.vpcId;
+// A fleet registered a few tenants at a time (README, "Registering a large fleet in windows").
+const registration: TenantRegistration = { tenantsInFlight: 5 };
+export const tenantVpcIds = TenantVpcs.create("fleet", { intent }, undefined, registration).then((fleet) => fleet.vpcIds);
 `;
 
 /** The same, plus the root entry and its platform namespaces (which need every peer's types). */
