@@ -113,6 +113,19 @@ export async function benchTenants(tenants = BENCH_TENANTS, variant: Variant = "
   return result;
 }
 
+/**
+ * Each variant in a process of its own (the SDK's runtime state is global, and a process's peak
+ * RSS must be the variant's alone): what `npm run bench` reports for issue 17's memory target.
+ */
+export function benchTenantVariants(variants: readonly Variant[], tenants = BENCH_TENANTS): Record<string, unknown>[] {
+  return variants.map((v) => {
+    const out = execFileSync(process.execPath, ["--expose-gc", ...process.execArgv, __filename, "--variant", v, "--tenants", String(tenants)], { encoding: "utf8", maxBuffer: 1 << 24 });
+    const r = JSON.parse(out.trim().split("\n").pop()!) as Record<string, unknown>;
+    process.stderr.write(`${v}: ${r.totalMs} ms, peak ${r.peakRssMB} MB\n`);
+    return r;
+  });
+}
+
 function report(runs: readonly Record<string, unknown>[], loadBefore: number[]): string {
   const keys = Object.keys(runs[0]).filter((k) => k !== "variant");
   return [
@@ -211,12 +224,7 @@ if (require.main === module) {
     );
   } else {
     const loadBefore = os.loadavg();
-    const runs = VARIANTS.map((v) => {
-      const out = execFileSync(process.execPath, ["--expose-gc", ...process.execArgv, __filename, "--variant", v, "--tenants", String(tenants)], { encoding: "utf8", maxBuffer: 1 << 24 });
-      const r = JSON.parse(out.trim().split("\n").pop()!) as Record<string, unknown>;
-      process.stderr.write(`${v}: ${r.totalMs} ms\n`);
-      return r;
-    });
+    const runs = benchTenantVariants(VARIANTS, tenants);
     const text = report(runs, loadBefore);
     writeFileSync(path.join(__dirname, "RESULTS-tenants.md"), text + ANALYSIS);
     process.stdout.write(text);
