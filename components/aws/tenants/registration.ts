@@ -19,14 +19,18 @@ export interface TenantRegistration {
   readonly tenantsInFlight?: number;
 }
 
-/** Measured in bench/RESULTS-tenants.md: smaller windows save little more memory and no time. */
+/**
+ * Under mocks a window of 1 is leanest (the mock answers at once, so a window buys no
+ * parallelism); under `pulumi up` the window is how many tenants deploy in parallel. 10 keeps a
+ * 200-tenant program at 0.8 GB (bench/RESULTS-tenants.md, the window sweep).
+ */
 export const DEFAULT_TENANTS_IN_FLIGHT = 10;
 
 /** One fleet component's construction, split so that tenants can be added one at a time. */
 export interface TenantSteps {
   readonly tenants: readonly string[];
   /** Creates one tenant's resources, every one of them below a resource created with `opts`. */
-  add(tenant: string, opts?: pulumi.CustomResourceOptions): void;
+  add(tenant: string, opts?: Pick<pulumi.ResourceOptions, "transformations">): void;
   /** Creates what needs every tenant; returns the component's outputs. */
   finish(): pulumi.Inputs;
 }
