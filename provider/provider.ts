@@ -16,7 +16,7 @@ import { parseIntentText, type Intent } from "../core/intent";
 import { COMPONENTS, packageSchema } from "./schema";
 
 type Inputs = Record<string, unknown>;
-type Build = (name: string, inputs: Inputs, opts: pulumi.ComponentResourceOptions) => pulumi.ComponentResource;
+type Build = (name: string, inputs: Inputs, opts: pulumi.ComponentResourceOptions) => pulumi.ComponentResource | Promise<pulumi.ComponentResource>;
 
 /** Inputs that may be outputs of other resources (everything else decides the plan and must be plain). */
 const MAY_BE_OUTPUT: Readonly<Record<string, readonly string[]>> = {
@@ -33,9 +33,11 @@ const BUILDERS: Readonly<Record<string, Build>> = {
     const { SegmentedVpc } = require("../components/aws") as typeof import("../components/aws");
     return new SegmentedVpc(name, { ...inputs, intent: intentOf(inputs, "netseg:aws:SegmentedVpc", name) } as never, opts);
   },
+  // Registered in windows of tenants (TenantVpcs.create): the provider process holds the SDK's
+  // pending state for a window, not for the whole fleet. Same children, names and outputs as `new`.
   "netseg:aws:TenantVpcs": (name, inputs, opts) => {
     const { TenantVpcs } = require("../components/aws") as typeof import("../components/aws");
-    return new TenantVpcs(name, { ...inputs, intent: intentOf(inputs, "netseg:aws:TenantVpcs", name) } as never, opts);
+    return TenantVpcs.create(name, { ...inputs, intent: intentOf(inputs, "netseg:aws:TenantVpcs", name) } as never, opts);
   },
   "netseg:gcp:SegmentedNetwork": (name, inputs, opts) => {
     const { SegmentedNetwork } = require("../components/gcp") as typeof import("../components/gcp");
@@ -88,7 +90,7 @@ export class NetsegProvider implements Provider {
     checkPlain(type, name, given);
     const unknown = Object.keys(given).filter((k) => !(k in COMPONENTS[type].inputProperties));
     if (unknown.length) throw new Error(`${type} "${name}": unknown input ${unknown.map((k) => `"${k}"`).join(", ")}; it takes ${Object.keys(COMPONENTS[type].inputProperties).join(", ")}`);
-    const component = build(name, given, options);
+    const component = await build(name, given, options);
     const fields = component as unknown as Record<string, pulumi.Input<unknown>>;
     const state = Object.fromEntries(Object.keys(COMPONENTS[type].properties).map((k) => [k, fields[k]]));
     return { urn: component.urn, state };

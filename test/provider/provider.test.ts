@@ -14,7 +14,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { setupMocks, recorded, resetRecorded, settle, unwrap } from "../mocks";
 setupMocks();
 import { NetsegProvider } from "../../provider/provider";
-import { SegmentedVpc } from "../../components/aws";
+import { SegmentedVpc, TenantVpcs } from "../../components/aws";
+import { parseIntent } from "../../core/intent";
 import { version } from "../../package.json";
 import { fleetInput } from "../core/tenants/fixtures";
 
@@ -112,6 +113,24 @@ describe("component package: Construct", () => {
     const direct = recorded().filter((r) => r.name.startsWith("cross")).map((r) => `${r.type} ${r.name}`);
     assert.ok(fromProvider.length > 20);
     assert.deepEqual(fromProvider.sort(), direct.sort());
+  });
+
+  it("builds TenantVpcs in windows of tenants, with the same children and outputs a TypeScript program's `new TenantVpcs` gets", async () => {
+    const args = { intent: fleetInput(4), availabilityZoneNames: ["us-east-1a", "us-east-1b"] };
+    const result = await provider.construct("winfleet", "netseg:aws:TenantVpcs", args, {});
+    // Construct answers once every tenant is in: each tenant's resources already answered by the engine.
+    assert.deepEqual(Object.keys((result.state as any).vpcIds).sort(), ["t001", "t002", "t003", "t004"]);
+    const tenantVpcs = recorded().filter((r) => r.type === "aws:ec2/vpc:Vpc" && /^winfleet-t00\d$/.test(r.name));
+    assert.equal(tenantVpcs.length, 4);
+    assert.ok(tenantVpcs.every((r) => r.answeredAt !== undefined), "a tenant was still registering when Construct answered");
+    await settle();
+    const fromProvider = recorded().map((r) => JSON.stringify([r.type, r.name, r.parent ?? "", r.inputs]));
+    const vpcIds = await unwrap((result.state as any).vpcIds);
+    resetRecorded();
+    const direct = new TenantVpcs("winfleet", { ...args, intent: parseIntent(args.intent) });
+    await settle();
+    assert.deepEqual(fromProvider.sort(), recorded().map((r) => JSON.stringify([r.type, r.name, r.parent ?? "", r.inputs])).sort());
+    assert.deepEqual(vpcIds, await unwrap(direct.vpcIds));
   });
 
   it("builds the GCP, Kubernetes and tenant components from intent objects", async () => {
