@@ -113,6 +113,14 @@ export function resetRecorded(): void {
   calls.length = 0;
 }
 
+/**
+ * Every registration since the last reset as what a stack would hold (type, name, parent, custom,
+ * inputs, id), one string each, sorted: two ways of building the same thing compare equal.
+ */
+export function registeredAsStack(): string[] {
+  return records.map((r) => JSON.stringify([r.type, r.name, r.parent ?? "", r.custom, r.inputs, r.id ?? ""])).sort();
+}
+
 /** Provider function tokens called since the last reset. */
 export function recordedCalls(): readonly string[] {
   return calls;

@@ -3,6 +3,7 @@
  * `sctp/3868`, `icmp`, `all`) and as sets (`TrafficSet`), so that rules, policies and
  * reachability all compare traffic by range rather than by spelling.
  */
+import { BoundedMemo } from "./bounded-memo";
 import { RangeSet, type Interval } from "./range-set";
 
 /**
@@ -56,8 +57,8 @@ export function formatPortSpec(p: PortSpec): string {
   return p.from === p.to ? `${p.protocol}/${p.from}` : `${p.protocol}/${p.from}-${p.to}`;
 }
 
-const ONE_SPEC = new Map<string, TrafficSet>();
-const ONE_SPEC_MAX = 10_000;
+/** TrafficSets are immutable, so one per spec is shared: a large stack's rules repeat a few specs many times. */
+const ONE_SPEC = new BoundedMemo<TrafficSet>(10_000);
 
 /** Traffic as a set per protocol; the unit of comparison everywhere. */
 export class TrafficSet {
@@ -85,14 +86,7 @@ export class TrafficSet {
   }
 
   static of(protocol: ProtocolOrAll, from = MIN_PORT, to = from === MIN_PORT ? MAX_PORT : from): TrafficSet {
-    // Sets are immutable, so one per spec is shared: a large stack's rules repeat a few specs many times.
-    const key = `${protocol}/${from}/${to}`;
-    const known = ONE_SPEC.get(key);
-    if (known) return known;
-    const made = TrafficSet.fromSpecs([{ protocol, from, to }]);
-    if (ONE_SPEC.size >= ONE_SPEC_MAX) ONE_SPEC.clear();
-    ONE_SPEC.set(key, made);
-    return made;
+    return ONE_SPEC.get(`${protocol}/${from}/${to}`, () => TrafficSet.fromSpecs([{ protocol, from, to }]));
   }
 
   ports(protocol: Protocol): RangeSet<number> {

@@ -4,6 +4,7 @@
  * or object can be unknown too. Readers return `UNKNOWN` instead of guessing, so every caller
  * decides explicitly what an unknown means for its rule.
  */
+import { BoundedMemo } from "../net/bounded-memo";
 import { CidrSet, parseCidr, type Cidr } from "../net/cidr";
 
 /** Pulumi's sentinels for an unknown boolean, number, string, array, asset, archive and object. */
@@ -94,16 +95,13 @@ interface Parsed {
 }
 
 /** Parsed blocks by their text: stacks repeat the same few CIDRs thousands of times. */
-const parsed = new Map<string, Parsed | undefined>();
-const PARSED_MAX = 100_000;
+const parsed = new BoundedMemo<Parsed | undefined>(100_000);
 
 function parseOnce(s: string): Parsed | undefined {
-  if (parsed.has(s)) return parsed.get(s);
-  const c = parseCidr(s);
-  const v = "error" in c ? undefined : { cidr: c, set: CidrSet.fromCidrs([c]) };
-  if (parsed.size >= PARSED_MAX) parsed.clear();
-  parsed.set(s, v);
-  return v;
+  return parsed.get(s, () => {
+    const c = parseCidr(s);
+    return "error" in c ? undefined : { cidr: c, set: CidrSet.fromCidrs([c]) };
+  });
 }
 
 /** CIDR list read leniently: malformed blocks are reported through `bad`, unknown ones flagged. */

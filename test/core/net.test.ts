@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { BoundedMemo } from "../../core/net/bounded-memo";
 import { CidrSet, RangeSet, TrafficSet, parseCidr, parsePortSpec, rangeToCidrs, subnetAt, cidr } from "../../core/net";
 
 describe("core/net", () => {
@@ -109,6 +110,22 @@ describe("core/net", () => {
     it("carves subnets by index and refuses ones that do not fit", () => {
       assert.equal(subnetAt(cidr("10.0.0.0/16"), 20, 3)?.text, "10.0.48.0/20");
       assert.equal(subnetAt(cidr("10.0.0.0/16"), 20, 16), undefined);
+    });
+  });
+
+  describe("BoundedMemo", () => {
+    it("makes a key's value once, remembers an undefined result too, and starts over when full", () => {
+      const made: string[] = [];
+      const memo = new BoundedMemo<string[] | undefined>(2);
+      const make = (k: string) => () => (made.push(k), k === "bad" ? undefined : [k]);
+      const a = memo.get("a", make("a"));
+      assert.equal(memo.get("a", make("a")), a, "one shared value per key");
+      assert.equal(memo.get("bad", make("bad")), undefined);
+      assert.equal(memo.get("bad", make("bad")), undefined);
+      assert.deepEqual(made, ["a", "bad"]);
+      memo.get("c", make("c")); // full: starts over
+      assert.notEqual(memo.get("a", make("a")), a);
+      assert.deepEqual(made, ["a", "bad", "c", "a"]);
     });
   });
 });

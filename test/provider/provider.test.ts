@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import * as pulumi from "@pulumi/pulumi";
-import { setupMocks, recorded, resetRecorded, settle, unwrap } from "../mocks";
+import { setupMocks, recorded, registeredAsStack, resetRecorded, settle, unwrap } from "../mocks";
 setupMocks();
 import { NetsegProvider } from "../../provider/provider";
 import { SegmentedVpc, TenantVpcs } from "../../components/aws";
@@ -124,12 +124,12 @@ describe("component package: Construct", () => {
     assert.equal(tenantVpcs.length, 4);
     assert.ok(tenantVpcs.every((r) => r.answeredAt !== undefined), "a tenant was still registering when Construct answered");
     await settle();
-    const fromProvider = recorded().map((r) => JSON.stringify([r.type, r.name, r.parent ?? "", r.inputs]));
+    const fromProvider = registeredAsStack();
     const vpcIds = await unwrap((result.state as any).vpcIds);
     resetRecorded();
     const direct = new TenantVpcs("winfleet", { ...args, intent: parseIntent(args.intent) });
     await settle();
-    assert.deepEqual(fromProvider.sort(), recorded().map((r) => JSON.stringify([r.type, r.name, r.parent ?? "", r.inputs])).sort());
+    assert.deepEqual(fromProvider, registeredAsStack());
     assert.deepEqual(vpcIds, await unwrap(direct.vpcIds));
   });
 

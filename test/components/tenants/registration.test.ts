@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import path from "node:path";
-import { setupMocks, recorded, resetRecorded, settle, unwrap, type RecordedResource } from "../../mocks";
+import { setupMocks, recorded, registeredAsStack, resetRecorded, settle, unwrap, type RecordedResource } from "../../mocks";
 setupMocks();
 import { DEFAULT_TENANTS_IN_FLIGHT, TenantFleetShard, TenantVpcs } from "../../../components/aws/tenants";
 import { runProgram } from "../../../cli/preview/program";
@@ -11,16 +11,8 @@ import { fleet } from "../../core/tenants/fixtures";
 const AZS = ["us-east-1a", "us-east-1b"];
 const TRANSIT = { transitGatewayId: "tgw-0transit", sharedRouteTableId: "tgw-rtb-0shared", sharedAttachmentId: "tgw-attach-0shared" };
 
-/**
- * What was registered, in a stable order: what a stack would hold. Both ways are run under one
- * name (the mock derives ids from names; the SDK's mock monitor keeps the last registration of
- * a URN, and nothing else in this file uses these names).
- */
-function registered(): string[] {
-  return recorded()
-    .map((r) => JSON.stringify([r.type, r.name, r.parent ?? "", r.custom, r.inputs, r.id ?? ""]))
-    .sort();
-}
+// Both ways are run under one name in each test: the mock derives ids from names, and the SDK's
+// mock monitor keeps the last registration of a URN (nothing else in this file uses these names).
 
 /** The tenant a resource belongs to: the name of the tenant SegmentedVpc above it, if any. */
 function tenantOf(r: RecordedResource, byUrn: Map<string, RecordedResource>, prefix: string): string | undefined {
@@ -57,13 +49,13 @@ describe("components/aws/tenants create: a fleet registered a few tenants at a t
     const intent = fleet(8, { pin: true });
     const built = new TenantVpcs("reg", { intent, availabilityZoneNames: AZS });
     await settle();
-    const expected = registered();
+    const expected = registeredAsStack();
     const expectedIds = await unwrap({ vpcIds: built.vpcIds, attachmentIds: built.attachmentIds, tgwRouteTableIds: built.tgwRouteTableIds });
     resetRecorded();
 
     const created = await TenantVpcs.create("reg", { intent, availabilityZoneNames: AZS }, undefined, { tenantsInFlight: 3 });
     await settle();
-    assert.deepEqual(registered(), expected);
+    assert.deepEqual(registeredAsStack(), expected);
     assert.equal(mostTenantsInFlight("reg-"), 3);
     const ids = await unwrap({ vpcIds: created.vpcIds, attachmentIds: created.attachmentIds, tgwRouteTableIds: created.tgwRouteTableIds });
     assert.deepEqual(ids, expectedIds);
@@ -94,12 +86,12 @@ describe("components/aws/tenants create: a fleet registered a few tenants at a t
     const args = { intent, shardSize: 5, shard: 0, transit: TRANSIT, availabilityZoneNames: AZS };
     const built = new TenantFleetShard("sh", args);
     await settle();
-    const expected = registered();
+    const expected = registeredAsStack();
     resetRecorded();
 
     const created = await TenantFleetShard.create("sh", args, undefined, { tenantsInFlight: 2 });
     await settle();
-    assert.deepEqual(registered(), expected);
+    assert.deepEqual(registeredAsStack(), expected);
     assert.equal(mostTenantsInFlight("sh-"), 2);
     assert.deepEqual(Object.keys(created.tgwRouteTableIds), Object.keys(built.tgwRouteTableIds));
     assert.deepEqual(Object.keys(created.tenants), ["t001", "t002", "t003", "t004", "t005"]);
