@@ -18,46 +18,12 @@ import { createFleetFlowLogBucket } from "./flow-log-bucket";
 import { FLEET_TRANSIT_OUTPUTS, type FleetTransitRefs, type TenantFleetShardArgs, type TenantFleetTransitArgs } from "./fleet-args";
 import { createTransitGateway, routeKey } from "./transit-gateway";
 import { createTransitSubnets } from "./transit-subnets";
+import { attachVpc, azNamesOf, fleetRangesOf, routesToTgw, zoneTables } from "./wiring";
 import { buildTenants, createInSteps, type TenantRegistration, type TenantSteps } from "./registration";
 
 function tenantsOf(name: string, kind: string, intent: Intent, self: pulumi.Resource) {
   if (!intent.tenants) throw new pulumi.ResourceError(`${kind} ${name}: intent "${intent.name}" has no tenants section; add tenants: { pool, blockPrefix, zones, sharedServices, members }`, self);
   return intent.tenants;
-}
-
-const azNamesOf = (names: readonly string[] | undefined, parent: pulumi.Resource) =>
-  names ? pulumi.output([...names]) : aws.getAvailabilityZonesOutput({ state: "available" }, { parent }).names;
-
-/**
- * Every VPC of the fleet leaves the pool and shared services out of its internet rules (the TGW
- * carries those). A malformed ownRanges is kept whole for the plan to report.
- */
-function fleetRangesOf(given: unknown, pool: string, shared: string): string[] {
-  return [...(given === undefined ? [] : Array.isArray(given) ? (given as string[]) : [given as string]), pool, shared];
-}
-
-/** Every distinct route table of a VPC, keyed as TenantVpcs keys them. */
-function zoneTables(vpc: SegmentedVpc, prefix: string): Record<string, pulumi.Input<string>> {
-  const out: Record<string, pulumi.Input<string>> = {};
-  const perZone = vpc.plan.routeTables === "perZone";
-  for (const [zone, byAz] of Object.entries(vpc.routeTables)) for (const [az, rt] of Object.entries(byAz)) out[perZone ? `${prefix}-${zone}` : `${prefix}-${zone}-${az}`] = rt.id;
-  return out;
-}
-
-function attachVpc(name: string, key: string, transitGatewayId: pulumi.Input<string>, vpcId: pulumi.Input<string>, subnetIds: pulumi.Input<string>[], tags: Record<string, string>, parent: pulumi.Resource) {
-  return new aws.ec2transitgateway.VpcAttachment(
-    `${name}-${key}`,
-    { transitGatewayId, vpcId, subnetIds, transitGatewayDefaultRouteTableAssociation: false, transitGatewayDefaultRouteTablePropagation: false, dnsSupport: "enable", tags: { ...tags, Name: `${name}-${key}` } },
-    { parent },
-  );
-}
-
-function routesToTgw(name: string, tables: Record<string, pulumi.Input<string>>, destinations: readonly string[], transitGatewayId: pulumi.Input<string>, attachment: pulumi.Resource, parent: pulumi.Resource): void {
-  for (const [tableKey, routeTableId] of Object.entries(tables)) {
-    for (const destinationCidrBlock of destinations) {
-      new aws.ec2.Route(`${name}-${tableKey}-to-tgw`, { routeTableId, destinationCidrBlock, transitGatewayId }, { parent, dependsOn: [attachment] });
-    }
-  }
 }
 
 /** Reads the transit stack's outputs (FLEET_TRANSIT_OUTPUTS) from a StackReference. */

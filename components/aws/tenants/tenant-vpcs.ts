@@ -18,6 +18,7 @@ import { createTransitSubnets } from "./transit-subnets";
 import { createTransitGateway, createTransitRouting, type TransitResources } from "./transit-gateway";
 import { createFleetFlowLogBucket } from "./flow-log-bucket";
 import { buildTenants, createInSteps, type TenantRegistration, type TenantSteps } from "./registration";
+import { attachVpc, azNamesOf, fleetRangesOf, routesToTgw, zoneTables } from "./wiring";
 
 export interface TenantVpcResources {
   readonly tenant: string;
@@ -64,37 +65,13 @@ export class TenantVpcs extends pulumi.ComponentResource {
     this.grids = fleetGrids(t);
     const baseTags = { ...(args.tags ?? {}), [TAG.aws.intent]: intent.name };
     const tenantTags = (tenant: string) => ({ ...baseTags, [TAG.aws.tenant]: tenant });
-    const azNames = args.availabilityZoneNames ? pulumi.output([...args.availabilityZoneNames]) : aws.getAvailabilityZonesOutput({ state: "available" }, { parent: this }).names;
+    const azNames = azNamesOf(args.availabilityZoneNames, this);
     const azName = (i: number) => azNames.apply((n) => n[i]);
     const tgw = createTransitGateway(name, intent.name, { ...baseTags, [TAG.aws.role]: "tenant-transit" }, this);
     this.transitGatewayId = tgw.id;
 
-    const attach = (key: string, vpcId: pulumi.Input<string>, subnetIds: pulumi.Input<string>[], tags: Record<string, string>, parent: pulumi.Resource) =>
-      new aws.ec2transitgateway.VpcAttachment(
-        `${name}-${key}`,
-        { transitGatewayId: tgw.id, vpcId, subnetIds, transitGatewayDefaultRouteTableAssociation: false, transitGatewayDefaultRouteTablePropagation: false, dnsSupport: "enable", tags: { ...tags, Name: `${name}-${key}` } },
-        { parent },
-      );
-    const vpcRoutes = (key: string, tableIds: Record<string, pulumi.Input<string>>, attachment: aws.ec2transitgateway.VpcAttachment, parent: pulumi.Resource) => {
-      for (const [tableKey, routeTableId] of Object.entries(tableIds)) {
-        for (const destination of this.plan.vpcRoutes[key]) {
-          new aws.ec2.Route(`${name}-${tableKey}-to-tgw`, { routeTableId, destinationCidrBlock: destination, transitGatewayId: tgw.id }, { parent, dependsOn: [attachment] });
-        }
-      }
-    };
-    // Each distinct table once: with routeTables perZone, a zone's AZs share one (keyed by zone).
-    const zoneTables = (vpc: SegmentedVpc, prefix: string) => {
-      const out: Record<string, pulumi.Input<string>> = {};
-      const perZone = vpc.plan.routeTables === "perZone";
-      for (const [zone, byAz] of Object.entries(vpc.routeTables)) for (const [az, rt] of Object.entries(byAz)) out[perZone ? `${prefix}-${zone}` : `${prefix}-${zone}-${az}`] = rt.id;
-      return out;
-    };
     const fleetLogs = lean && args.vpc?.flowLogs === undefined ? createFleetFlowLogBucket(name, { ...baseTags, [TAG.aws.role]: "tenant-flow-logs" }, this) : undefined;
-    // Every VPC of the fleet leaves the pool and shared services out of its internet rules: the
-    // transit gateway carries those, so "the internet on 443" must not open them.
-    // A malformed vpc.ownRanges is kept whole (not spread into characters) for the plan to report.
-    const given: unknown = args.vpc?.ownRanges;
-    const fleetRanges = [...(given === undefined ? [] : Array.isArray(given) ? (given as string[]) : [given as string]), t.pool, t.sharedServices.addressSpace];
+    const fleetRanges = fleetRangesOf(args.vpc?.ownRanges, t.pool, t.sharedServices.addressSpace);
     const tenantVpcArgs = (tenant: string) => ({
       ...(args.vpc ?? {}),
       ownRanges: fleetRanges,
@@ -107,14 +84,14 @@ export class TenantVpcs extends pulumi.ComponentResource {
     const sharedTags = { ...baseTags, [TAG.aws.role]: "shared-services" };
     if (args.sharedServices) {
       const s = args.sharedServices;
-      sharedAttachment = attach(SHARED_SERVICES, s.vpcId, [...s.transitSubnetIds], sharedTags, this);
-      vpcRoutes(SHARED_SERVICES, Object.fromEntries(s.routeTableIds.map((id, i) => [`${SHARED_SERVICES}-existing-${i + 1}`, id])), sharedAttachment, this);
+      sharedAttachment = attachVpc(name, SHARED_SERVICES, tgw.id, s.vpcId, [...s.transitSubnetIds], sharedTags, this);
+      routesToTgw(name, Object.fromEntries(s.routeTableIds.map((id, i) => [`${SHARED_SERVICES}-existing-${i + 1}`, id])), this.plan.vpcRoutes[SHARED_SERVICES], tgw.id, sharedAttachment, this);
     } else {
       const sIntent = sharedServicesIntent(intent);
       const vpc = new SegmentedVpc(`${name}-${SHARED_SERVICES}`, { ...(args.vpc ?? {}), ownRanges: fleetRanges, intent: sIntent, tags: sharedTags }, { parent: this });
       const transit = createTransitSubnets(`${name}-${SHARED_SERVICES}`, vpc.vpcId, planAddresses(sIntent).infrastructure, sIntent.addressSpace, [this.plan.pool], azName, (d) => ({ ...sharedTags, Name: d }), vpc);
-      sharedAttachment = attach(SHARED_SERVICES, vpc.vpcId, transit.subnets.map((s) => s.id), sharedTags, vpc);
-      vpcRoutes(SHARED_SERVICES, zoneTables(vpc, `${SHARED_SERVICES}`), sharedAttachment, vpc);
+      sharedAttachment = attachVpc(name, SHARED_SERVICES, tgw.id, vpc.vpcId, transit.subnets.map((s) => s.id), sharedTags, vpc);
+      routesToTgw(name, zoneTables(vpc, SHARED_SERVICES), this.plan.vpcRoutes[SHARED_SERVICES], tgw.id, sharedAttachment, vpc);
       this.sharedServicesVpc = vpc;
     }
     this.sharedServicesAttachment = sharedAttachment;
@@ -132,8 +109,8 @@ export class TenantVpcs extends pulumi.ComponentResource {
         const tags = { ...m.tags, ...tenantTags(m.name) };
         const vpc = new SegmentedVpc(`${name}-${m.name}`, { ...tenantVpcArgs(m.name), intent: tIntent, tags }, { ...tenantOpts, parent: this });
         const transit = createTransitSubnets(`${name}-${m.name}`, vpc.vpcId, planAddresses(tIntent).infrastructure, tIntent.addressSpace, [t.sharedServices.addressSpace], azName, (d) => ({ ...tags, Name: d }), vpc);
-        const attachment = attach(m.name, vpc.vpcId, transit.subnets.map((s) => s.id), tags, vpc);
-        vpcRoutes(m.name, zoneTables(vpc, m.name), attachment, vpc);
+        const attachment = attachVpc(name, m.name, tgw.id, vpc.vpcId, transit.subnets.map((s) => s.id), tags, vpc);
+        routesToTgw(name, zoneTables(vpc, m.name), this.plan.vpcRoutes[m.name], tgw.id, attachment, vpc);
         attachments[m.name] = attachment;
         this.tenants[m.name] = { tenant: m.name, block: tIntent.addressSpace, vpc, attachment };
         this.vpcIds[m.name] = vpc.vpcId;
