@@ -90,7 +90,7 @@ function providerProto(r: RecordedResource, byUrn: Map<string, RecordedResource>
 }
 
 /** The AnalyzeRequest for `r` with `inputs`, serialized once for every pack and call. */
-function analyzeRequest(r: RecordedResource, inputs: Record<string, unknown>, byUrn: Map<string, RecordedResource>, providers: Map<string, unknown>): Uint8Array {
+export function analyzeRequest(r: RecordedResource, inputs: Record<string, unknown>, byUrn: Map<string, RecordedResource>, providers: Map<string, unknown>): Uint8Array {
   const req = new analyzerProto.AnalyzeRequest();
   req.setType(r.type);
   req.setUrn(r.urn);

@@ -124,8 +124,12 @@ export interface NaclView {
   readonly complete: boolean;
 }
 
-/** Every NACL of the stack with its inline and standalone entries. */
-export function naclsOf(index: StackIndex): NaclView[] {
+/** Every NACL of the stack with its inline and standalone entries (built once per index). */
+export function naclsOf(index: StackIndex): readonly NaclView[] {
+  return index.view(buildNacls);
+}
+
+function buildNacls(index: StackIndex): readonly NaclView[] {
   const views = new Map<string, { acl?: StackResource; entries: OwnedNaclEntry[]; complete: boolean }>();
   for (const a of index.ofType(...AWS_NACL_ACL_TYPES)) {
     const inline = inlineNaclEntries(a.props);

@@ -183,8 +183,12 @@ function resolverFor(index: StackIndex, r: StackResource, property: string): Pre
   };
 }
 
-/** Every security group of the stack, standalone rules joined to their group by URN or id. */
-export function securityGroupsOf(index: StackIndex): SgView[] {
+/** Every security group of the stack, standalone rules joined to their group by URN or id (built once per index). */
+export function securityGroupsOf(index: StackIndex): readonly SgView[] {
+  return index.view(buildSecurityGroups);
+}
+
+function buildSecurityGroups(index: StackIndex): readonly SgView[] {
   const views = new Map<string, { group?: StackResource; inline: OwnedSgRule[]; standalone: OwnedSgRule[]; inlineComplete: boolean }>();
   for (const g of index.ofType(...AWS_SG_GROUP_TYPES)) {
     const inline = ["ingress", "egress"].flatMap((d) => {

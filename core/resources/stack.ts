@@ -24,6 +24,7 @@ export class StackIndex {
   private readonly byType = new Map<string, StackResource[]>();
   private readonly position = new Map<StackResource, number>();
   private dependentsByUrn: Map<string, StackResource[]> | undefined;
+  private readonly views = new Map<(index: StackIndex) => unknown, unknown>();
 
   constructor(readonly resources: readonly StackResource[]) {
     for (const [i, r] of resources.entries()) {
@@ -37,6 +38,16 @@ export class StackIndex {
         if (typeof v === "string" && v !== "") this.byId.set(v, r);
       }
     }
+  }
+
+  /**
+   * What `build` derives from this stack, built on the first call and the same object after: the
+   * stack rules of one pack call share one index, and several of them read the same view (every
+   * security group with its rules, every NACL with its entries). A view is read, never changed.
+   */
+  view<T>(build: (index: StackIndex) => T): T {
+    if (!this.views.has(build)) this.views.set(build, build(this));
+    return this.views.get(build) as T;
   }
 
   get(urn: string): StackResource | undefined {

@@ -3,7 +3,7 @@
 // from this folder, or try it with `pulumi preview --policy-pack <this folder>` (or
 // `netseg preview --policy-pack <this folder>`) after `npm install`.
 const { PolicyPack } = require("@pulumi/policy");
-const { awsRules } = require("netseg/policies");
+const { awsRules, decodeEachResourceOnce } = require("netseg/policies");
 
 /** Every security group names the team that owns it, so an alert reaches someone. */
 const securityGroupOwner = {
@@ -27,4 +27,8 @@ const netsegRules = awsRules
   // Flow logs are a must here, not a suggestion.
   .map((rule) => (rule.name === "netseg-aws-vpc-flow-logs" ? { ...rule, enforcementLevel: "mandatory" } : rule));
 
+// The server decodes each resource once per call for all the pack's policies instead of once per
+// policy (netseg's AWS stack rules read every resource of the stack): safe because no policy
+// here writes to the properties it is given, which all of them then share.
+decodeEachResourceOnce();
 new PolicyPack("acme-network-policies", { policies: [...netsegRules, securityGroupOwner] });

@@ -17,7 +17,7 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import type { z } from "zod";
-import { StackIndex, type PlainObject } from "../../core/resources";
+import { StackIndex, type PlainObject, type StackResource } from "../../core/resources";
 import { readZoneMarks, type Platform } from "../../core/tags";
 import { configSchemaOf, readConfig } from "./config";
 import { knownCopy, plainProps, toStackResources } from "./plain-props";
@@ -119,6 +119,23 @@ function ofTypes<F extends object>(types: readonly string[], fn: F): F {
   return Object.assign(ofSingleType(types, fn), { __netsegTypes: Object.freeze([...types]) });
 }
 
+/**
+ * The index of a stack's resources, shared by the stack rules of one AnalyzeStack call: where
+ * the pack decodes each resource once per call (decode-once.ts) they get the very same resource
+ * objects, in the same order, and build the same index; it is built once. Keyed by the first
+ * resource, so it goes with the request.
+ */
+const indexes = new WeakMap<StackResource, StackIndex>();
+
+function stackIndexOf(resources: readonly StackResource[]): StackIndex {
+  const first = resources[0];
+  const known = first && indexes.get(first);
+  if (known && known.resources.length === resources.length && known.resources.every((r, i) => r === resources[i])) return known;
+  const index = new StackIndex(resources);
+  if (first) indexes.set(first, index);
+  return index;
+}
+
 export function stackRule<S extends z.ZodObject>(
   meta: RuleMeta<S> & {
     /** The rule does not apply to a stack without any of these types. */
@@ -139,7 +156,7 @@ export function stackRule<S extends z.ZodObject>(
         return;
       }
       const cfg = readConfig(meta.name, config, args.getConfig());
-      check(new StackIndex(toStackResources(args.resources)), cfg, reportViolation, args);
+      check(stackIndexOf(toStackResources(args.resources)), cfg, reportViolation, args);
     }),
   };
 }

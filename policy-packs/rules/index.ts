@@ -22,6 +22,8 @@ export const kubernetesRules: Policies = kubernetes;
 /** The rules of pack `netseg-conformance`: reachability held against the intent, policy coverage. */
 export const conformanceRules: Policies = conformance;
 
+export { decodeEachResourceOnce } from "./decode-once";
+
 /** Every netseg rule, by the pack that serves it. */
 export const rulesByPack: Readonly<Record<"netseg-aws" | "netseg-gcp" | "netseg-kubernetes" | "netseg-conformance", Policies>> = {
   "netseg-aws": awsRules,

@@ -50,9 +50,21 @@ export function toPlain(v: unknown): Plain {
   return target !== undefined ? fromTarget(target) : copy(v, throughAccessors);
 }
 
+/**
+ * Copies already made of decoded properties, by the decoded object: where the pack decodes each
+ * resource once per call (decode-once.ts), every policy of the call reads the same object, and
+ * copying it once serves them all. Elsewhere each decode is new and nothing is found here.
+ */
+const copied = new WeakMap<object, PlainObject>();
+
 export function plainProps(props: Record<string, unknown>): PlainObject {
-  const p = toPlain(props);
-  return typeof p === "object" && p !== null && !Array.isArray(p) ? (p as PlainObject) : {};
+  const target = typeof props === "object" && props !== null ? proxyTarget(props) : undefined;
+  const known = typeof target === "object" && target !== null ? copied.get(target) : undefined;
+  if (known) return known;
+  const p = target !== undefined ? fromTarget(target) : copy(props, throughAccessors);
+  const out = typeof p === "object" && p !== null && !Array.isArray(p) ? (p as PlainObject) : {};
+  if (typeof target === "object" && target !== null) copied.set(target, out);
+  return out;
 }
 
 /**
@@ -69,16 +81,29 @@ export function knownCopy(props: Record<string, unknown>): Record<string, unknow
 /** The engine's stack resources as plain data, dependencies by URN. */
 export function toStackResources(resources: readonly PolicyResource[]): StackResource[] {
   return resources.map((r) => {
-    const propertyDependencies: Record<string, string[]> = {};
-    for (const [k, deps] of Object.entries(r.propertyDependencies ?? {})) propertyDependencies[k] = deps.map((d) => d.urn);
-    return {
-      urn: r.urn,
-      type: r.type,
-      name: r.name,
-      props: plainProps(r.props),
-      dependencies: (r.dependencies ?? []).map((d) => d.urn),
-      propertyDependencies,
-      parent: r.parent?.urn ?? r.opts?.parent,
-    };
+    // The same decoded properties are the same resource of the same request (see `copied`).
+    const target = typeof r.props === "object" && r.props !== null ? proxyTarget(r.props) : undefined;
+    const key = typeof target === "object" && target !== null ? target : undefined;
+    const known = key && stackResources.get(key);
+    if (known) return known;
+    const out = stackResourceOf(r);
+    if (key) stackResources.set(key, out);
+    return out;
   });
+}
+
+const stackResources = new WeakMap<object, StackResource>();
+
+function stackResourceOf(r: PolicyResource): StackResource {
+  const propertyDependencies: Record<string, string[]> = {};
+  for (const [k, deps] of Object.entries(r.propertyDependencies ?? {})) propertyDependencies[k] = deps.map((d) => d.urn);
+  return {
+    urn: r.urn,
+    type: r.type,
+    name: r.name,
+    props: plainProps(r.props),
+    dependencies: (r.dependencies ?? []).map((d) => d.urn),
+    propertyDependencies,
+    parent: r.parent?.urn ?? r.opts?.parent,
+  };
 }

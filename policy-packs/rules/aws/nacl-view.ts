@@ -54,6 +54,6 @@ export function exposureDetail(f: OrderedExposure<OwnedNaclEntry>, v: NaclView):
   return { cidrs, note: together + malformed };
 }
 
-export function aclsOf(stack: StackIndex): NaclView[] {
+export function aclsOf(stack: StackIndex): readonly NaclView[] {
   return naclsOf(stack);
 }

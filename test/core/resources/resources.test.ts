@@ -11,6 +11,7 @@ import {
   orderedWorldExposure,
   pieces,
   requirementsOf,
+  securityGroupsOf,
   StackIndex,
   UNKNOWN,
   type LabelRequirement,
@@ -120,6 +121,19 @@ describe("core/resources StackIndex", () => {
     // a caller may change what it gets without changing the index
     index.dependents(vpc).pop();
     assert.equal(index.dependents(vpc).length, 3);
+  });
+
+  it("builds a view once per index (another index of the same resources builds an equal one)", () => {
+    let built = 0;
+    const groups = (i: StackIndex) => {
+      built++;
+      return i.ofType("aws:ec2/securityGroup:SecurityGroup").map((r) => r.name);
+    };
+    assert.equal(index.view(groups), index.view(groups));
+    assert.equal(built, 1);
+    assert.deepEqual(securityGroupsOf(index), securityGroupsOf(new StackIndex([vpc, sgA, rule, sgB, self])));
+    assert.equal(securityGroupsOf(index), securityGroupsOf(index));
+    assert.deepEqual(securityGroupsOf(index).map((v) => [v.key, v.standalone.length]), [[sgA.urn, 1], [sgB.urn, 0]]);
   });
 });
 
