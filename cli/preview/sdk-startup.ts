@@ -10,9 +10,10 @@
  * {@link deferSdkClosureModules} hands those two `require`s, and only those (by the requiring
  * file inside `@pulumi/pulumi`), a stand-in that loads the real module, through the same
  * `require`, on first use: a program that serializes a closure gets the same module it would
- * have had, a moment later. Everything else loads as before. (Under tsx, as when running netseg
- * from its TypeScript sources, tsx's loader looks into every module's exports as it loads them,
- * which loads the deferred modules at once: the hook then changes nothing.)
+ * have had, a moment later. Everything else loads as before. Under tsx (netseg run from its
+ * TypeScript sources, or the SDK loaded after tsx's hook) tsx asks each module it compiled for an
+ * own property named "module.exports", its mark of an ES module's CommonJS face; neither deferred
+ * module has one, and the stand-in says so without loading it.
  *
  * Plain CommonJS without imports of netseg's own modules: the pack launcher loads it from beside
  * itself (compiled in dist, or transpiled with it when running from the sources).
@@ -33,7 +34,13 @@ interface ModuleStatics {
   _load(request: string, parent: { filename?: string } | undefined, isMain: boolean): unknown;
 }
 
-/** A stand-in for a module that loads it on the first look at any of its properties. */
+/** tsx's probe of each module it compiled (see the module comment). */
+const TSX_EXPORTS_MARK = "module.exports";
+
+/**
+ * A stand-in for a module that loads it on the first look at any of its properties (but tsx's
+ * probe for its own mark, which the deferred modules do not carry).
+ */
 export function deferredModule(load: () => object, answersEsModule: boolean): object {
   let real: object | undefined;
   const target = (): object => (real ??= load());
@@ -45,6 +52,7 @@ export function deferredModule(load: () => object, answersEsModule: boolean): ob
       has: (_t, key) => Reflect.has(target(), key),
       ownKeys: () => Reflect.ownKeys(target()),
       getOwnPropertyDescriptor: (_t, key) => {
+        if (key === TSX_EXPORTS_MARK && real === undefined) return undefined;
         const d = Reflect.getOwnPropertyDescriptor(target(), key);
         // The stand-in's own (empty, extensible) target allows only configurable answers.
         return d && { ...d, configurable: true };

@@ -15,14 +15,14 @@ const ROOT = path.resolve(__dirname, "../../..");
 let HOOK: string;
 
 /**
- * Run `body` in a fresh plain Node process, as the preview's processes run from the package (with
- * or without the hook installed first); its stdout parsed as JSON. (Under tsx, as from the
- * sources, tsx's loader looks into every module's exports, and so loads the deferred ones.)
+ * Run `body` in a fresh Node process, as the preview's processes run from the package (with or
+ * without the hook installed first), or under tsx's hook as from the sources; its stdout parsed
+ * as JSON.
  */
-function inFreshProcess(body: string, hook: boolean, cwd = ROOT): any {
+function inFreshProcess(body: string, hook: boolean, cwd = ROOT, underTsx = false): any {
   const install = hook ? `require(${JSON.stringify(HOOK)}).deferSdkClosureModules();` : "";
   const script = `(async () => { ${install} ${body} })().then((r) => process.stdout.write(JSON.stringify(r)), (e) => { console.error(e); process.exit(3); });`;
-  const r = spawnSync(process.execPath, ["-e", script], { cwd, encoding: "utf8", env: { ...process.env, NODE_PATH: path.join(ROOT, "node_modules") } });
+  const r = spawnSync(process.execPath, [...(underTsx ? ["--require", require.resolve("tsx/cjs")] : []), "-e", script], { cwd, encoding: "utf8", env: { ...process.env, NODE_PATH: path.join(ROOT, "node_modules") } });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout);
 }
@@ -46,6 +46,14 @@ describe("cli/preview/sdk-startup: the SDK without its closure serializer's comp
   it("loading @pulumi/pulumi loads neither TypeScript nor arborist under the hook (and both without it)", () => {
     assert.deepEqual(inFreshProcess(`require("@pulumi/pulumi"); ${LOADED}`, true), { typescript: false, arborist: false });
     assert.deepEqual(inFreshProcess(`require("@pulumi/pulumi"); ${LOADED}`, false), { typescript: true, arborist: true });
+  });
+
+  it("under tsx too (which asks every module it compiles for its own mark): neither is loaded until used", () => {
+    assert.deepEqual(inFreshProcess(`require("@pulumi/pulumi"); ${LOADED}`, true, ROOT, true), { typescript: false, arborist: false });
+    const body = `const pulumi = require("@pulumi/pulumi"); const k = 41; const s = await pulumi.runtime.serializeFunction(() => k + 1); const after = (() => { ${LOADED} })(); return { text: s.text, typescript: after.typescript };`;
+    const hooked = inFreshProcess(body, true, ROOT, true);
+    assert.equal(hooked.text, inFreshProcess(body, false, ROOT, true).text);
+    assert.equal(hooked.typescript, true);
   });
 
   it("serializeFunction gives the same text with the hook as without, loading TypeScript when called", () => {
