@@ -35,7 +35,7 @@ new PolicyPack("mine", { policies: [] });
 `;
 
 const CUSTOM_PACK = `import { PolicyPack, type ResourceValidationPolicy } from "@pulumi/policy";
-import { awsRules, conformanceRules, rulesByPack } from "netseg/policies";
+import { awsRules, conformanceRules, decodeEachResourceOnce, rulesByPack } from "netseg/policies";
 
 const ownerTag: ResourceValidationPolicy = {
   name: "acme-sg-owner-tag",
@@ -46,6 +46,8 @@ const ownerTag: ResourceValidationPolicy = {
   },
 };
 const strict = awsRules.map((r) => (r.name === "netseg-aws-vpc-flow-logs" ? { ...r, enforcementLevel: "mandatory" as const } : r));
+const shared: boolean = decodeEachResourceOnce();
+if (!shared) console.log("this @pulumi/policy decodes per policy");
 new PolicyPack("mine", { policies: [...strict, ...conformanceRules, ...rulesByPack["netseg-kubernetes"], ownerTag] });
 // @ts-expect-error no such pack
 void rulesByPack["netseg-azure"];
