@@ -64,6 +64,14 @@ describe("preview pack driver (gRPC)", function () {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
+  it("starts each pack with the fixed heap growth that holds a fleet lane's packs under 1 GB (packs.ts)", function () {
+    if (process.platform !== "linux") this.skip();
+    for (const cp of [...session.packs, ...strictSession.packs]) {
+      const argv = fs.readFileSync(`/proc/${cp.pack.process.pid}/cmdline`, "utf8").split("\0");
+      assert.ok(argv.includes("--heap-growing-percent=50"), argv.join(" "));
+    }
+  });
+
   it("reads the pack's policies and reconciles its config as the engine does", () => {
     const [cp] = session.packs;
     assert.equal(cp.info.name, "netseg-preview-fixture");
