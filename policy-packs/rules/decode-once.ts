@@ -17,7 +17,8 @@
  *
  * It wraps the server's decoder in place (`@pulumi/policy/deserialize`, which the server looks
  * up at each call); a version of @pulumi/policy without it is left as it is, and the pack works
- * as before, only slower.
+ * as before, only slower. The copy wrapped is the one netseg resolves (its peer dependency, which
+ * is the pack's own unless the pack installs a second copy of @pulumi/policy under netseg).
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- the decoder the pack's own @pulumi/policy uses */
 
