@@ -10,6 +10,7 @@
  */
 import type { ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 
 const children = new Set<ChildProcess>();
@@ -39,10 +40,34 @@ export function trackFolder(dir: string): string {
   return dir;
 }
 
-/** The file in each of netseg's temp folders naming the process that made it. */
+/**
+ * The file in each of netseg's temp folders naming the process that made it: its id, then on a
+ * second line the space that id belongs to ({@link pidSpace}).
+ */
 export const OWNER_FILE = "owner.pid";
-/** A folder of ours without an owner file (made by an earlier version) is stale after a day. */
+/**
+ * A folder of ours without an owner file (made by an earlier version), or whose owner lives in
+ * another PID space, is stale after a day untouched.
+ */
 const UNOWNED_STALE_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Where this process's id means something: the host and, on Linux, the PID namespace. Two
+ * containers (or hosts) sharing one temp directory each number their processes from 1, so a
+ * process id read from another space says nothing about whether its process runs: asking the
+ * kernel there would find no such process and remove a live run's folder.
+ */
+export function pidSpace(): string {
+  let ns = "";
+  try {
+    ns = fs.readlinkSync("/proc/self/ns/pid");
+  } catch {
+    // not Linux, or no /proc: the host alone
+  }
+  return `${os.hostname()} ${ns}`.trim();
+}
+
+const OWN_SPACE = pidSpace();
 
 /**
  * A new temp folder `root/prefix*`, tracked, with this process's id in it; first removes the
@@ -52,7 +77,7 @@ const UNOWNED_STALE_MS = 24 * 60 * 60 * 1000;
 export function makeTempFolder(root: string, prefix: string): string {
   sweepStaleFolders(root, prefix);
   const dir = trackFolder(fs.mkdtempSync(path.join(root, prefix)));
-  fs.writeFileSync(path.join(dir, OWNER_FILE), String(process.pid));
+  fs.writeFileSync(path.join(dir, OWNER_FILE), `${process.pid}\n${OWN_SPACE}\n`);
   return dir;
 }
 
@@ -69,8 +94,9 @@ function alive(pid: number): boolean {
 
 /**
  * Remove the folders `root/prefix*` of this user whose owner process is no longer running (or,
- * with no owner file, untouched for a day). A folder whose owner file is not written yet is
- * fresh and kept; a reused process id only keeps a stale folder longer. Returns what it removed.
+ * with no owner file or an owner in another PID space, untouched for a day). A folder whose owner
+ * file is not written yet is fresh and kept; a reused process id only keeps a stale folder
+ * longer. Returns what it removed.
  */
 export function sweepStaleFolders(root: string, prefix: string, now = Date.now()): string[] {
   let names: string[];
@@ -87,12 +113,17 @@ export function sweepStaleFolders(root: string, prefix: string, now = Date.now()
       const st = fs.lstatSync(dir);
       if (!st.isDirectory() || (process.getuid && st.uid !== process.getuid())) continue;
       let owner: number | undefined;
+      let space: string | undefined;
       try {
-        owner = Number(fs.readFileSync(path.join(dir, OWNER_FILE), "utf8").trim());
+        const [pid, ownerSpace] = fs.readFileSync(path.join(dir, OWNER_FILE), "utf8").split("\n");
+        owner = Number(pid.trim());
+        // No second line: written by an earlier version, read as this space (as it always was).
+        space = ownerSpace?.trim() || undefined;
       } catch {
         owner = undefined;
       }
-      const stale = owner !== undefined && Number.isInteger(owner) && owner > 0 ? !alive(owner) : now - st.mtimeMs > UNOWNED_STALE_MS;
+      const judged = owner !== undefined && Number.isInteger(owner) && owner > 0 && (space === undefined || space === OWN_SPACE);
+      const stale = judged ? !alive(owner!) : now - st.mtimeMs > UNOWNED_STALE_MS;
       if (!stale || folders.has(dir)) continue;
       fs.rmSync(dir, { recursive: true, force: true });
       removed.push(dir);

@@ -1,14 +1,14 @@
 /**
  * A netseg killed with SIGKILL cannot remove its temp folders; the next run removes those whose
  * process is gone, and nothing else: not a running process's folder, not one being made, not
- * another user's, not other names.
+ * another user's, not other names, not one whose process id belongs to another container or host.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { OWNER_FILE, makeTempFolder, releaseFolder, sweepStaleFolders } from "../../../cli/preview/cleanup";
+import { OWNER_FILE, makeTempFolder, pidSpace, releaseFolder, sweepStaleFolders } from "../../../cli/preview/cleanup";
 
 /** The id of a process that has exited. */
 function deadPid(): number {
@@ -54,12 +54,27 @@ describe("preview: temp folders of killed runs", () => {
     for (const d of [mine, parent, fresh, garbled, other, path.join(root, "netseg-packs-file")]) assert.ok(fs.existsSync(d), d);
   });
 
+  it("judges a process id from another PID namespace or host by the folder's age only (there it may be running)", () => {
+    const space = pidSpace();
+    assert.ok(space.startsWith(os.hostname()));
+    if (process.platform === "linux") assert.match(space, / pid:\[\d+\]$/);
+    const elsewhere = `${os.hostname()} pid:[1]`;
+    // The id of a process gone here: in another namespace it may be a live run.
+    const live = folder("netseg-packs-other-ns", `${deadPid()}\n${elsewhere}\n`);
+    const otherHost = folder("netseg-packs-other-host", `${deadPid()}\nanother-host ${space.split(" ").slice(1).join(" ")}\n`);
+    const abandoned = folder("netseg-packs-other-ns-old", `${deadPid()}\n${elsewhere}\n`, 2 * 24 * 3600 * 1000);
+    const here = folder("netseg-packs-same-space", `${deadPid()}\n${space}\n`);
+    const older = folder("netseg-packs-earlier-version", `${deadPid()}`);
+    assert.deepEqual(sweepStaleFolders(root, "netseg-packs-").sort(), [abandoned, here, older].sort());
+    assert.ok(fs.existsSync(live) && fs.existsSync(otherHost));
+  });
+
   it("a new folder names its process and clears a killed run's first", () => {
     const dead = folder("netseg-packs-killed", deadPid());
     const made = makeTempFolder(root, "netseg-packs-");
     try {
       assert.ok(!fs.existsSync(dead), "the killed run's folder is gone");
-      assert.equal(fs.readFileSync(path.join(made, OWNER_FILE), "utf8"), String(process.pid));
+      assert.equal(fs.readFileSync(path.join(made, OWNER_FILE), "utf8"), `${process.pid}\n${pidSpace()}\n`);
       assert.deepEqual(sweepStaleFolders(root, "netseg-packs-"), [], "its own folder is not stale");
     } finally {
       releaseFolder(made);
