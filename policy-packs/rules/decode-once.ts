@@ -11,9 +11,11 @@
  *
  * Safe only where no policy writes to the properties it is given (every policy would see the
  * write): true of netseg's rules, which copy what they read (plain-props.ts) and never assign
- * to `props` (a test runs every rule of every pack on frozen properties). netseg's own packs
- * call {@link decodeEachResourceOnce} before serving; a pack that mixes netseg's rules with
- * policies of its own should call it only if those never write to `props` either.
+ * to `props` (a test runs every rule of every pack on shared decodes and compares each with a
+ * fresh one afterwards). netseg's own packs call {@link decodeEachResourceOnce} before serving;
+ * a pack that mixes netseg's rules with policies of its own should call it only if those never
+ * write to `props` either. The right place for this is @pulumi/policy's server itself (decode
+ * each resource once per call); until it does, this wraps its decoder.
  *
  * It wraps the server's decoder in place (`@pulumi/policy/deserialize`, which the server looks
  * up at each call); a version of @pulumi/policy without it is left as it is, and the pack works

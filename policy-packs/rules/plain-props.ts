@@ -57,13 +57,19 @@ export function toPlain(v: unknown): Plain {
  */
 const copied = new WeakMap<object, PlainObject>();
 
-export function plainProps(props: Record<string, unknown>): PlainObject {
+/** The decoded object behind @pulumi/policy's proxy of a resource's properties: the key of both memos here. */
+function decodedOf(props: unknown): object | undefined {
   const target = typeof props === "object" && props !== null ? proxyTarget(props) : undefined;
-  const known = typeof target === "object" && target !== null ? copied.get(target) : undefined;
+  return typeof target === "object" && target !== null ? target : undefined;
+}
+
+export function plainProps(props: Record<string, unknown>): PlainObject {
+  const key = decodedOf(props);
+  const known = key && copied.get(key);
   if (known) return known;
-  const p = target !== undefined ? fromTarget(target) : copy(props, throughAccessors);
+  const p = toPlain(props);
   const out = typeof p === "object" && p !== null && !Array.isArray(p) ? (p as PlainObject) : {};
-  if (typeof target === "object" && target !== null) copied.set(target, out);
+  if (key) copied.set(key, out);
   return out;
 }
 
@@ -82,8 +88,7 @@ export function knownCopy(props: Record<string, unknown>): Record<string, unknow
 export function toStackResources(resources: readonly PolicyResource[]): StackResource[] {
   return resources.map((r) => {
     // The same decoded properties are the same resource of the same request (see `copied`).
-    const target = typeof r.props === "object" && r.props !== null ? proxyTarget(r.props) : undefined;
-    const key = typeof target === "object" && target !== null ? target : undefined;
+    const key = decodedOf(r.props);
     const known = key && stackResources.get(key);
     if (known) return known;
     const out = stackResourceOf(r);
