@@ -134,4 +134,26 @@ describe("policy packs installed from the npm package, outside the repository", 
       "netseg's rule fires through the user's pack (SSH open to the internet)",
     );
   });
+  it("netseg fleet run, installed, has the engine run the pack folders the package ships", () => {
+    // The extracted package beside this repository's node_modules (nothing downloaded), its
+    // compiled CLI started as npx starts it, and a stand-in Pulumi CLI on PATH that logs what it is asked.
+    const pkg = path.join(extracted, "package");
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(pkg, "node_modules"), "dir");
+    const bin = path.join(tmp, "fake-bin");
+    fs.mkdirSync(bin, { recursive: true });
+    fs.writeFileSync(path.join(bin, "pulumi"), `#!/bin/sh\nexec "${process.execPath}" "${path.join(ROOT, "test", "cli", "fleet", "fake-pulumi.js")}" "$@"\n`, { mode: 0o755 });
+    const log = path.join(tmp, "pulumi-calls.jsonl");
+    const scenario = path.join(tmp, "pulumi-scenario.json");
+    fs.writeFileSync(scenario, "{}");
+    const res = spawnSync(process.execPath, [path.join(pkg, "bin", "netseg.js"), "fleet", "run", "preview", path.join(ROOT, "test", "cli", "fleet", "fixture"), "--quiet"], {
+      encoding: "utf8",
+      env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}`, FAKE_PULUMI_LOG: log, FAKE_PULUMI_SCENARIO: scenario },
+    });
+    assert.equal(res.status, 0, res.stderr);
+    const previews = fs.readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l) as string[]).filter((c) => c[0] === "preview");
+    assert.equal(previews.length, 3, "transit and two shards");
+    const shipped = PACKS.map((p) => path.join(pkg, "dist", "policy-packs", p));
+    for (const c of previews) assert.deepEqual(c.flatMap((a, i) => (a === "--policy-pack" ? [c[i + 1]] : [])), shipped);
+    for (const d of shipped) assert.ok(fs.existsSync(path.join(d, "PulumiPolicy.yaml")) && fs.existsSync(path.join(d, "index.js")), `${d} is a pack the CLI can run`);
+  });
 });

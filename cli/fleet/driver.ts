@@ -5,10 +5,21 @@
  * error; one shard failing does not stop the others. After a failed transit `up` the shards are
  * skipped (they would read outputs that are not there), and said to be.
  *
+ * `up` and `preview` run with the given policy packs (the engine's `--policy-pack`), and the
+ * policy violations the engine reports for each stack (its `policyEvent`s) land in that stack's
+ * outcome: a stack the engine failed with mandatory violations is told apart from one that failed
+ * for another reason. Cancelling (`signal`) passes the signal to the running operations (the
+ * Automation API then stops the Pulumi CLI as Ctrl-C does, so no stack is left locked) and starts
+ * no other stack: those are skipped, and said to be.
+ *
  * Stacks are opened through an injected factory, so the driver runs unchanged on the Pulumi
  * Automation API (`localWorkspaceStacks`, where the Pulumi CLI exists) and on a fake in tests.
  */
-import type { OpMap, OpType } from "@pulumi/pulumi/automation";
+import type { EngineEvent, LocalWorkspace, OpMap, OpType, PreviewOptions, PulumiCommand, RefreshOptions, UpOptions } from "@pulumi/pulumi/automation";
+import * as fs from "node:fs";
+import { PreviewError } from "../preview/errors";
+import { loadPackConfig } from "../preview/pack-config";
+import { isPackDir } from "../preview/packs";
 
 export type FleetOperation = "up" | "preview" | "refresh";
 
@@ -20,11 +31,16 @@ export interface FleetStackSpec {
   readonly shard?: number;
 }
 
-/** The part of an Automation API `Stack` the driver uses (its result shapes, field for field). */
+/** The options the driver gives an operation: the Automation API's own, by their names. */
+export type FleetUpOptions = Pick<UpOptions, "policyPacks" | "policyPackConfigs" | "onOutput" | "onEvent" | "signal">;
+export type FleetPreviewOptions = Pick<PreviewOptions, "policyPacks" | "policyPackConfigs" | "onOutput" | "onEvent" | "signal">;
+export type FleetRefreshOptions = Pick<RefreshOptions, "onOutput" | "onEvent" | "signal">;
+
+/** The part of an Automation API `Stack` the driver uses (its option and result shapes, field for field). */
 export interface FleetStack {
-  up(): Promise<{ summary: { result: string; resourceChanges?: OpMap; message?: string } }>;
-  preview(): Promise<{ changeSummary: OpMap }>;
-  refresh(): Promise<{ summary: { result: string; resourceChanges?: OpMap; message?: string } }>;
+  up(opts: FleetUpOptions): Promise<{ summary: { result: string; resourceChanges?: OpMap; message?: string } }>;
+  preview(opts: FleetPreviewOptions): Promise<{ changeSummary: OpMap }>;
+  refresh(opts: FleetRefreshOptions): Promise<{ summary: { result: string; resourceChanges?: OpMap; message?: string } }>;
 }
 
 export type OpenFleetStack = (spec: FleetStackSpec) => Promise<FleetStack>;
@@ -36,8 +52,36 @@ export interface FleetRunOptions {
   /** Shard stacks run at once (default 4; at least 1). */
   readonly parallelism?: number;
   readonly open: OpenFleetStack;
+  /**
+   * Policy pack directories the engine runs on every `up` and `preview` (`--policy-pack`);
+   * `refresh` runs no policies, so giving packs with it is an error.
+   */
+  readonly policyPacks?: readonly string[];
+  /** Their config files, by position (`--policy-pack-config`): none, or one per pack. */
+  readonly policyPackConfigs?: readonly string[];
+  /** What the Pulumi CLI prints for each stack, as it prints it (chunks, not lines). */
+  readonly onOutput?: (stack: string, text: string) => void;
+  /** Cancels the run: running operations get the signal, no other stack starts. */
+  readonly signal?: AbortSignal;
   /** Called as each stack finishes. */
   readonly onStack?: (outcome: FleetStackOutcome) => void;
+}
+
+/** A policy violation as the engine reported it for a stack (its `policyEvent`). */
+export interface FleetPolicyViolation {
+  readonly policyPack: string;
+  readonly policy: string;
+  /** `mandatory`, or `advisory` for the engine's `warning`; any other level the engine names, as named. */
+  readonly level: string;
+  readonly message: string;
+  readonly urn?: string;
+}
+
+export interface FleetPolicyVerdict {
+  readonly mandatory: number;
+  /** Every violation that is not mandatory. */
+  readonly advisory: number;
+  readonly violations: readonly FleetPolicyViolation[];
 }
 
 export interface FleetStackOutcome {
@@ -49,6 +93,8 @@ export interface FleetStackOutcome {
   readonly changes: OpMap;
   /** Why it failed or was skipped. */
   readonly reason?: string;
+  /** `up` and `preview` with policy packs: what the engine reported of them (also when the stack failed). */
+  readonly policy?: FleetPolicyVerdict;
   readonly ms: number;
 }
 
@@ -61,49 +107,123 @@ export interface FleetSummary {
   readonly counts: { readonly succeeded: number; readonly failed: number; readonly skipped: number };
   /** Resource operations summed over the stacks. */
   readonly changes: OpMap;
+  /** With policy packs: the stacks with a mandatory violation, and the violations summed. */
+  readonly policy?: { readonly mandatory: number; readonly advisory: number; readonly failingStacks: readonly string[] };
+  /** The run was cancelled (`signal`): stacks not started are skipped. */
+  readonly cancelled: boolean;
+  /**
+   * As `netseg fleet preview` exits: 0 when every stack succeeded; 1 when the stacks that did not
+   * failed only for mandatory policy violations; 2 when any stack failed for another reason or
+   * was skipped.
+   */
+  readonly exitCode: 0 | 1 | 2;
 }
 
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err)).split("\n").filter((l) => l.trim()).slice(0, 6).join(" | ");
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err)).split("\n").map((l) => l.trim()).filter(Boolean).slice(0, 6).join(" | ");
 
-async function runOne(spec: FleetStackSpec, operation: FleetOperation, open: OpenFleetStack): Promise<FleetStackOutcome> {
+function violationOf(e: NonNullable<EngineEvent["policyEvent"]>): FleetPolicyViolation {
+  return {
+    policyPack: e.policyPackName,
+    policy: e.policyName,
+    level: e.enforcementLevel === "warning" ? "advisory" : String(e.enforcementLevel),
+    message: e.message,
+    ...(e.resourceUrn ? { urn: e.resourceUrn } : {}),
+  };
+}
+
+function verdictOf(violations: readonly FleetPolicyViolation[]): FleetPolicyVerdict {
+  const mandatory = violations.filter((v) => v.level === "mandatory").length;
+  return { mandatory, advisory: violations.length - mandatory, violations };
+}
+
+async function runOne(spec: FleetStackSpec, options: FleetRunOptions): Promise<FleetStackOutcome> {
+  const { operation, open, signal } = options;
   const t0 = performance.now();
   const base = { stack: spec.name, role: spec.role, ...(spec.shard !== undefined ? { shard: spec.shard } : {}) };
+  const violations: FleetPolicyViolation[] = [];
+  const withPacks = operation !== "refresh" && (options.policyPacks?.length ?? 0) > 0;
+  const common = {
+    onEvent: (e: EngineEvent) => {
+      if (e.policyEvent) violations.push(violationOf(e.policyEvent));
+    },
+    ...(options.onOutput ? { onOutput: (out: string) => options.onOutput!(spec.name, out) } : {}),
+    ...(signal ? { signal } : {}),
+  };
+  const packs = withPacks ? { policyPacks: [...options.policyPacks!], ...(options.policyPackConfigs?.length ? { policyPackConfigs: [...options.policyPackConfigs] } : {}) } : {};
+  const policy = () => (withPacks ? { policy: verdictOf(violations) } : {});
+  const ms = () => Math.round(performance.now() - t0);
   try {
     const stack = await open(spec);
     if (operation === "preview") {
-      const r = await stack.preview();
-      return { ...base, status: "succeeded", changes: { ...r.changeSummary }, ms: Math.round(performance.now() - t0) };
+      const r = await stack.preview({ ...common, ...packs });
+      return { ...base, status: "succeeded", changes: { ...r.changeSummary }, ...policy(), ms: ms() };
     }
-    const r = operation === "up" ? await stack.up() : await stack.refresh();
+    const r = operation === "up" ? await stack.up({ ...common, ...packs }) : await stack.refresh(common);
     const ok = r.summary.result === "succeeded";
     return {
       ...base,
       status: ok ? "succeeded" : "failed",
       changes: { ...(r.summary.resourceChanges ?? {}) },
       ...(ok ? {} : { reason: `${operation} ended "${r.summary.result}"${r.summary.message ? `: ${r.summary.message}` : ""}` }),
-      ms: Math.round(performance.now() - t0),
+      ...policy(),
+      ms: ms(),
     };
   } catch (err) {
-    return { ...base, status: "failed", changes: {}, reason: message(err), ms: Math.round(performance.now() - t0) };
+    // The engine fails a preview or update that has mandatory violations: say that, not its exit code.
+    const mandatory = violations.filter((v) => v.level === "mandatory");
+    const reason = mandatory.length
+      ? `${mandatory.length} mandatory policy violation(s): ${[...new Set(mandatory.map((v) => `${v.policyPack}/${v.policy}`))].join(", ")}`
+      : signal?.aborted
+        ? `cancelled while running: ${message(err)}`
+        : message(err);
+    return { ...base, status: "failed", changes: {}, reason, ...policy(), ms: ms() };
   }
 }
 
+/**
+ * Refuses, before any stack starts, what the engine would refuse only once it runs one: packs
+ * with `refresh` (it runs no policies), a pack directory that is missing or holds no
+ * PulumiPolicy.yaml, a config count that is not one per pack, a config file that is missing or
+ * not in the CLI's format.
+ */
+export function checkPolicyPacks(operation: FleetOperation, packs: readonly string[] = [], configs: readonly string[] = []): void {
+  if (operation === "refresh" && (packs.length || configs.length)) {
+    throw new PreviewError("refresh runs no policy packs; drop --policy-pack and --policy-pack-config, or run preview or up to enforce them.");
+  }
+  for (const d of packs) {
+    if (!fs.existsSync(d)) throw new PreviewError(`Policy pack directory ${d} does not exist.`);
+    if (!isPackDir(d)) throw new PreviewError(`${d} is not a policy pack: it has no PulumiPolicy.yaml.`);
+  }
+  if (configs.length > 0 && configs.length !== packs.length) {
+    throw new PreviewError(`Got ${configs.length} --policy-pack-config file(s) for ${packs.length} policy pack(s); give one config per --policy-pack, in the same order, or none.`);
+  }
+  for (const c of configs) loadPackConfig(c);
+}
+
 export async function runFleet(options: FleetRunOptions): Promise<FleetSummary> {
+  checkPolicyPacks(options.operation, options.policyPacks, options.policyPackConfigs);
   const parallelism = Math.max(1, Math.floor(options.parallelism ?? 4));
   const outcomes: FleetStackOutcome[] = [];
   const done = (o: FleetStackOutcome) => {
     outcomes.push(o);
     options.onStack?.(o);
   };
-  const transit = await runOne(options.transit, options.operation, options.open);
-  done(transit);
+  const skip = (s: FleetStackSpec, reason: string) => done({ stack: s.name, role: s.role, ...(s.shard !== undefined ? { shard: s.shard } : {}), status: "skipped", changes: {}, reason, ms: 0 });
+  const cancelled = () => options.signal?.aborted === true;
   const shards = [...options.shards].sort((a, b) => (a.shard ?? 0) - (b.shard ?? 0));
+  if (cancelled()) skip(options.transit, "cancelled before it started");
+  else done(await runOne(options.transit, options));
+  const transit = outcomes[0];
   if (transit.status === "failed" && options.operation === "up") {
-    for (const s of shards) done({ stack: s.name, role: s.role, ...(s.shard !== undefined ? { shard: s.shard } : {}), status: "skipped", changes: {}, reason: `transit stack ${transit.stack} failed to update; shards read its outputs`, ms: 0 });
+    for (const s of shards) skip(s, `transit stack ${transit.stack} failed to update; shards read its outputs`);
   } else {
     let next = 0;
     const worker = async () => {
-      while (next < shards.length) done(await runOne(shards[next++], options.operation, options.open));
+      while (next < shards.length) {
+        const spec = shards[next++];
+        if (cancelled()) skip(spec, "cancelled before it started");
+        else done(await runOne(spec, options));
+      }
     };
     await Promise.all(Array.from({ length: Math.min(parallelism, shards.length) }, worker));
   }
@@ -112,7 +232,25 @@ export async function runFleet(options: FleetRunOptions): Promise<FleetSummary> 
   const changes: OpMap = {};
   for (const o of stacks) for (const [k, v] of Object.entries(o.changes)) changes[k as OpType] = (changes[k as OpType] ?? 0) + (v ?? 0);
   const count = (s: FleetStackOutcome["status"]) => stacks.filter((o) => o.status === s).length;
-  return { operation: options.operation, ok: stacks.every((o) => o.status === "succeeded"), stacks, counts: { succeeded: count("succeeded"), failed: count("failed"), skipped: count("skipped") }, changes };
+  const judged = stacks.filter((o) => o.policy);
+  const failingStacks = judged.filter((o) => o.policy!.mandatory > 0).map((o) => o.stack);
+  const policy = judged.length
+    ? { mandatory: judged.reduce((n, o) => n + o.policy!.mandatory, 0), advisory: judged.reduce((n, o) => n + o.policy!.advisory, 0), failingStacks }
+    : undefined;
+  const ok = stacks.every((o) => o.status === "succeeded");
+  // A stack that failed with mandatory violations failed for them; any other failure, or a skip, is an error.
+  const otherFailure = stacks.some((o) => o.status === "skipped" || (o.status === "failed" && !(o.policy && o.policy.mandatory > 0)));
+  const exitCode = otherFailure ? 2 : ok && failingStacks.length === 0 ? 0 : 1;
+  return {
+    operation: options.operation,
+    ok,
+    stacks,
+    counts: { succeeded: count("succeeded"), failed: count("failed"), skipped: count("skipped") },
+    changes,
+    ...(policy ? { policy } : {}),
+    cancelled: cancelled(),
+    exitCode,
+  };
 }
 
 /** The fleet's stacks from its plan: `transit` and one `shard-<i>` per non-empty shard. */
@@ -120,21 +258,47 @@ export function fleetStacks(shardIndexes: readonly number[], transitName = "tran
   return { transit: { name: transitName, role: "transit" }, shards: shardIndexes.map((i) => ({ name: `shard-${i}`, role: "shard", shard: i })) };
 }
 
+/** The part of the Automation API that `localWorkspaceStacks` uses (injected by tests). */
+export interface AutomationApi {
+  readonly LocalWorkspace: Pick<typeof LocalWorkspace, "createOrSelectStack">;
+  readonly PulumiCommand: Pick<typeof PulumiCommand, "get">;
+}
+
+function automationApi(): AutomationApi {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only where the Automation API is used (it needs the Pulumi CLI)
+  return require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
+}
+
 /**
- * Opens fleet stacks with the Automation API's LocalWorkspace on the program in `workDir` (the
- * Pulumi CLI must be installed): selects or creates the stack and sets `shard` in a shard's config
- * (the program chooses its shard from it; the transit stack has none).
+ * The Pulumi CLI, as the Automation API finds it (on PATH, at least the version it needs). Without
+ * it this fails saying what to do instead, so a command can check once before any stack starts.
  */
-export function localWorkspaceStacks(workDir: string, configKey = "shard"): OpenFleetStack {
+export async function findPulumiCli(automation: AutomationApi = automationApi()): Promise<PulumiCommand> {
+  try {
+    return await automation.PulumiCommand.get();
+  } catch (err) {
+    throw new PreviewError(
+      `netseg fleet run drives the Pulumi CLI, which was not found or could not run (${message(err)}). ` +
+        "Install it (https://www.pulumi.com/docs/install/) and put it on PATH, or preview the fleet offline without it: netseg fleet preview.",
+    );
+  }
+}
+
+/**
+ * Opens fleet stacks with the Automation API's LocalWorkspace on the program in `workDir`: selects
+ * or creates the stack and sets `shard` in a shard's config (the program chooses its shard from it;
+ * the transit stack has none). The Pulumi CLI is looked up once for all the stacks (`findPulumiCli`).
+ */
+export function localWorkspaceStacks(workDir: string, configKey = "shard", automation: AutomationApi = automationApi()): OpenFleetStack {
+  let cli: Promise<PulumiCommand> | undefined;
   return async (spec) => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only where the Automation API is used (it needs the Pulumi CLI)
-    const { LocalWorkspace } = require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
-    const stack = await LocalWorkspace.createOrSelectStack({ stackName: spec.name, workDir });
+    const pulumiCommand = await (cli ??= findPulumiCli(automation));
+    const stack = await automation.LocalWorkspace.createOrSelectStack({ stackName: spec.name, workDir }, { pulumiCommand });
     if (spec.role === "shard") await stack.setConfig(configKey, { value: String(spec.shard) });
     return {
-      up: () => stack.up(),
-      preview: () => stack.preview(),
-      refresh: () => stack.refresh(),
+      up: (opts) => stack.up(opts),
+      preview: (opts) => stack.preview(opts),
+      refresh: (opts) => stack.refresh(opts),
     };
   };
 }

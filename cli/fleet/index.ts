@@ -7,12 +7,19 @@
  *   program error) or some path between tenants is open; 2 when a stack failed or the fleet could
  *   not be analysed (said why).
  * - `netseg fleet run <up|preview|refresh> [dir]`: the same stacks through the Pulumi Automation
- *   API (needs the Pulumi CLI and a backend), transit first, shards `--parallel` at a time.
+ *   API (needs the Pulumi CLI and a backend), transit first, shards `--parallel` at a time; up and
+ *   preview with netseg's policy packs (or `--policy-pack`s). Each stack's CLI output is relayed,
+ *   prefixed with the stack; the summary (JSON) ends the run. Exit codes as for `fleet preview`:
+ *   1 when stacks failed only for mandatory policy violations, 2 for any other failure or skip.
  */
 import { InvalidArgumentError, type Command } from "commander";
-import { fleetStacks, localWorkspaceStacks, runFleet, type FleetOperation } from "./driver";
+import * as path from "node:path";
+import { checkPolicyPacks, findPulumiCli, fleetStacks, localWorkspaceStacks, runFleet, type FleetOperation } from "./driver";
 import { fleetStackNames, previewFleetOffline } from "./offline";
+import { signalExitCode, takeOverSignals, type StopSignal } from "../preview/cleanup";
 import { PreviewError } from "../preview/errors";
+import { discoverPacks } from "../preview/packs";
+import { PACKAGE_ROOT } from "../preview/run";
 
 const positive = (flag: string) => (v: string) => {
   const n = Number(v);
@@ -82,21 +89,105 @@ export function registerFleetCommand(program: Command): void {
     });
   fleet
     .command("run <operation> [dir]")
-    .description("up, preview or refresh every stack of the fleet through the Pulumi Automation API (needs the Pulumi CLI)")
+    .description("up, preview or refresh every stack of the fleet through the Pulumi Automation API (needs the Pulumi CLI), with netseg's policy packs on up and preview")
     .option("--transit-stack <name>", "the transit stack", "transit")
     .option("--parallel <n>", "shard stacks at once", positive("--parallel"), 4)
-    .action(async (operation: string, dir: string | undefined, o: { transitStack: string; parallel: number }) => {
+    .option("--no-packs", "run up or preview without policy packs")
+    .option("--policy-pack <dir>", "a policy pack the engine runs on every stack instead of netseg's (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
+    .option("--policy-pack-config <file>", "config for the --policy-pack of the same position (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
+    .option("--quiet", "do not relay what the Pulumi CLI prints for each stack")
+    .action(async (operation: string, dir: string | undefined, o: { transitStack: string; parallel: number; packs: boolean; policyPack?: string[]; policyPackConfig?: string[]; quiet?: boolean }) => {
       if (!["up", "preview", "refresh"].includes(operation)) throw new PreviewError(`operation must be up, preview or refresh (got "${operation}")`);
       const programDir = dir ?? ".";
       const shards = fleetStackNames(programDir, o.transitStack).map((name) => ({ name, index: Number(/^shard-(\d+)$/.exec(name)?.[1]) }));
       const bad = shards.filter((s) => Number.isNaN(s.index)).map((s) => s.name);
       if (bad.length) throw new PreviewError(`stack files ${bad.join(", ")} are neither the transit stack nor shard-<index>; rename them or pass --transit-stack`);
+      const packs = runPacks(operation as FleetOperation, o);
+      // Every pack and config checked, and the CLI found, before any stack starts.
+      await findPulumiCli();
       const { transit, shards: specs } = fleetStacks(shards.map((s) => s.index), o.transitStack);
-      const s = await runFleet({ operation: operation as FleetOperation, transit, shards: specs, parallelism: o.parallel, open: localWorkspaceStacks(programDir), onStack: (x) => process.stderr.write(`${x.stack}: ${x.status} (${x.ms} ms)\n`) });
-      process.stdout.write(JSON.stringify(s, null, 2) + "\n");
-      process.exitCode = s.ok ? 0 : 2;
+      const output = o.quiet ? undefined : prefixedOutput();
+      const cancel = cancelOnSignals();
+      try {
+        const s = await runFleet({
+          operation: operation as FleetOperation,
+          transit,
+          shards: specs,
+          parallelism: o.parallel,
+          open: localWorkspaceStacks(programDir),
+          ...packs,
+          signal: cancel.signal,
+          ...(output ? { onOutput: output.write } : {}),
+          onStack: (x) => {
+            output?.end(x.stack);
+            const policy = x.policy ? `; policy: ${x.policy.mandatory} mandatory, ${x.policy.advisory} advisory` : "";
+            process.stderr.write(`${x.stack}: ${x.status} (${x.ms} ms)${policy}${x.reason ? ` - ${x.reason}` : ""}\n`);
+          },
+        });
+        process.stdout.write(JSON.stringify(s, null, 2) + "\n");
+        const stoppedBy = cancel.stoppedBy();
+        process.exitCode = stoppedBy ? signalExitCode(stoppedBy) : s.exitCode;
+      } finally {
+        cancel.dispose();
+      }
     });
 }
 
-export { runFleet, fleetStacks, localWorkspaceStacks } from "./driver";
+/**
+ * The packs `fleet run` gives the engine: `--policy-pack` dirs, else netseg's own (the folders the
+ * package ships, which the Pulumi CLI runs in place); none with `--no-packs` or for `refresh`,
+ * which runs no policies. Each directory and config file is checked here, before anything runs.
+ */
+function runPacks(operation: FleetOperation, o: { packs: boolean; policyPack?: string[]; policyPackConfig?: string[] }): { policyPacks?: string[]; policyPackConfigs?: string[] } {
+  const given = (o.policyPack ?? []).map((d) => path.resolve(d));
+  const configs = (o.policyPackConfig ?? []).map((c) => path.resolve(c));
+  if (!o.packs && (given.length || configs.length)) throw new PreviewError("--no-packs runs no policy pack; drop it, or drop --policy-pack and --policy-pack-config.");
+  if (!o.packs || (operation === "refresh" && !given.length && !configs.length)) return {};
+  const dirs = given.length || operation === "refresh" ? given : discoverPacks(PACKAGE_ROOT);
+  // Nothing would enforce the segmentation, which is no pass: say so rather than run without.
+  if (operation !== "refresh" && dirs.length === 0) {
+    throw new PreviewError(`No policy pack to run: none was given and ${path.join(PACKAGE_ROOT, "policy-packs")} holds none. Pass --policy-pack <dir> (repeatable), or --no-packs.`);
+  }
+  checkPolicyPacks(operation, dirs, configs);
+  return { policyPacks: dirs, ...(configs.length ? { policyPackConfigs: configs } : {}) };
+}
+
+/** Each stack's output on stderr, line by line, each line prefixed with its stack (stacks run side by side). */
+function prefixedOutput(): { write: (stack: string, text: string) => void; end: (stack: string) => void } {
+  const partial = new Map<string, string>();
+  return {
+    write: (stack, text) => {
+      const lines = ((partial.get(stack) ?? "") + text).split("\n");
+      partial.set(stack, lines.pop()!);
+      for (const line of lines) process.stderr.write(`[${stack}] ${line}\n`);
+    },
+    end: (stack) => {
+      const rest = partial.get(stack);
+      if (rest) process.stderr.write(`[${stack}] ${rest}\n`);
+      partial.delete(stack);
+    },
+  };
+}
+
+/**
+ * A stop signal (SIGINT, SIGTERM, SIGHUP) cancels the run: the Automation API stops each running
+ * CLI as Ctrl-C does (so no stack is left locked with a pending operation) and no other stack
+ * starts; the summary is still written, and the run exits as a stopped command does (130, 143,
+ * 129). A second signal stops everything at once (cleanup.ts). Outside `runCli` (in tests) no
+ * handler is installed, so nothing is taken over.
+ */
+function cancelOnSignals(): { signal: AbortSignal; stoppedBy: () => StopSignal | undefined; dispose: () => void } {
+  const controller = new AbortController();
+  let stoppedBy: StopSignal | undefined;
+  const dispose = takeOverSignals((sig) => {
+    if (stoppedBy) return false;
+    stoppedBy = sig;
+    process.stderr.write(`${sig}: cancelling; waiting for the running stacks to stop (again to stop at once)\n`);
+    controller.abort();
+    return true;
+  });
+  return { signal: controller.signal, stoppedBy: () => stoppedBy, dispose };
+}
+
+export { runFleet, fleetStacks, localWorkspaceStacks, findPulumiCli } from "./driver";
 export { previewFleetOffline, fleetStackNames } from "./offline";

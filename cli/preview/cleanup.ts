@@ -170,6 +170,27 @@ export function stopEverything(): number {
 export const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 const SIGNAL_NUMBERS: Record<(typeof STOP_SIGNALS)[number], number> = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 };
 
+export type StopSignal = (typeof STOP_SIGNALS)[number];
+
+/** 128 + the signal's number (130, 143, 129): how a shell reports a command a signal stopped. */
+export const signalExitCode = (signal: StopSignal): number => 128 + SIGNAL_NUMBERS[signal];
+
+/** A command that stops gracefully on its own (see `takeOverSignals`), or none. */
+let takenOver: ((signal: StopSignal) => boolean) | undefined;
+
+/**
+ * While a command runs work that must be stopped rather than killed (`netseg fleet run`: the
+ * Pulumi CLI updating stacks, which a kill would leave locked), the stop signals go to `handler`
+ * first: when it returns true it has dealt with the signal and nothing else happens; when false
+ * (a second signal, say), `onSignals` stops everything and exits as usual. Returns the undo.
+ */
+export function takeOverSignals(handler: (signal: StopSignal) => boolean): () => void {
+  takenOver = handler;
+  return () => {
+    if (takenOver === handler) takenOver = undefined;
+  };
+}
+
 /**
  * On SIGINT, SIGTERM or SIGHUP: stop every child, remove every temp folder, say so on stderr
  * and exit with 128 + the signal's number (130, 143, 129), as a shell reports a killed command.
@@ -178,10 +199,11 @@ const SIGNAL_NUMBERS: Record<(typeof STOP_SIGNALS)[number], number> = { SIGINT: 
 export function onSignals(write: (text: string) => void = (t) => process.stderr.write(t)): () => void {
   const handlers = STOP_SIGNALS.map((signal) => {
     const handler = () => {
+      if (takenOver?.(signal)) return;
       const killed = stopEverything();
       const stopped = killed > 0 ? `; it stopped ${killed} child process${killed === 1 ? "" : "es"} (program runner, policy packs) and removed its temp folders` : "";
       write(`error: netseg was stopped by ${signal}${stopped}.\n`);
-      process.exit(128 + SIGNAL_NUMBERS[signal]);
+      process.exit(signalExitCode(signal));
     };
     process.on(signal, handler);
     return [signal, handler] as const;

@@ -1,19 +1,20 @@
-/** Runs `netseg fleet ...` in-process through commander, capturing stdout and the exit code. */
+/** Runs `netseg fleet ...` in-process through commander, capturing stdout, stderr and the exit code. */
 import { Command } from "commander";
 import { registerFleetCommand } from "../../../cli/fleet";
 
-export async function runFleetCommand(args: string[]): Promise<{ code: number; out: string }> {
+export async function runFleetCommand(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const program = new Command().exitOverride();
   registerFleetCommand(program);
   const write = process.stdout.write.bind(process.stdout);
   const writeErr = process.stderr.write.bind(process.stderr);
   let out = "";
+  let err = "";
   process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = (() => true) as typeof process.stderr.write;
+  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
   const before = process.exitCode;
   try {
     await program.parseAsync(["node", "netseg", ...args]);
-    return { code: Number(process.exitCode ?? 0), out };
+    return { code: Number(process.exitCode ?? 0), out, err };
   } finally {
     process.stdout.write = write;
     process.stderr.write = writeErr;

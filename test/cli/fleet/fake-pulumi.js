@@ -1,0 +1,81 @@
+/**
+ * A stand-in for the Pulumi CLI, for tests of `netseg fleet run` through the real Automation API
+ * (the CLI cannot be installed here). It logs every command line to $FAKE_PULUMI_LOG and answers
+ * what the Automation API asks: `version` (3.200.0, so the engine events go to the file given by
+ * `--event-log`, one JSON EngineEvent per line as the CLI writes them), `stack select`, `config
+ * set`, `preview` and `up` (events, output and exit code per stack from $FAKE_PULUMI_SCENARIO),
+ * `stack history --json` and `stack output --json` after an `up`. A stack whose scenario says
+ * `hold` stays in its operation until SIGINT (what the Automation API sends to cancel; a minute
+ * at most), logs `["SIGINT", stack]` and ends as the CLI ends a cancelled update.
+ */
+const fs = require("node:fs");
+
+const args = process.argv.slice(2);
+fs.appendFileSync(process.env.FAKE_PULUMI_LOG, JSON.stringify(args) + "\n");
+const value = (flag) => {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+if (args[0] === "version") {
+  process.stdout.write("v3.200.0\n");
+  process.exit(0);
+}
+if (args[0] === "stack" && args[1] === "history") {
+  const now = new Date().toISOString();
+  process.stdout.write(JSON.stringify([{ kind: "update", startTime: now, message: "", environment: {}, config: {}, result: "succeeded", endTime: now, resourceChanges: { create: 3 } }]));
+  process.exit(0);
+}
+if (args[0] === "stack" && args[1] === "output") {
+  process.stdout.write("{}");
+  process.exit(0);
+}
+const operation = ["preview", "up", "refresh"].find((op) => args[0] === op);
+if (!operation) process.exit(0);
+
+const stack = value("--stack");
+const scenario = JSON.parse(fs.readFileSync(process.env.FAKE_PULUMI_SCENARIO, "utf8"))[stack] ?? {};
+let sequence = 0;
+const event = (body) => JSON.stringify({ sequence: sequence++, timestamp: Math.floor(Date.now() / 1000), ...body });
+const lines = [event({ preludeEvent: { config: {} } })];
+for (const v of scenario.violations ?? []) {
+  lines.push(
+    event({
+      policyEvent: {
+        resourceUrn: `urn:pulumi:${stack}::fleet::${v.type}::${v.name}`,
+        message: v.message,
+        color: "never",
+        policyName: v.policy,
+        policyPackName: v.pack,
+        policyPackVersion: "0.1.0",
+        policyPackVersionTag: "0.1.0",
+        enforcementLevel: v.level,
+      },
+    }),
+  );
+}
+lines.push(event({ summaryEvent: { maybeCorrupt: false, durationSeconds: 1, resourceChanges: { create: 3 }, policyPacks: {} } }));
+fs.appendFileSync(value("--event-log"), lines.join("\n") + "\n");
+if (scenario.hold) {
+  process.on("SIGINT", () => {
+    fs.appendFileSync(process.env.FAKE_PULUMI_LOG, JSON.stringify(["SIGINT", stack]) + "\n");
+    process.stderr.write(`error: ${operation} canceled\n`);
+    process.exit(255);
+  });
+  fs.appendFileSync(process.env.FAKE_PULUMI_LOG, JSON.stringify(["holding", stack]) + "\n");
+  // Never left behind by a failed test: gone after a minute whatever happens.
+  require("node:timers").setTimeout(() => process.exit(3), 60_000);
+} else finish();
+
+/** The operation's output and exit: a mandatory violation fails it, as the engine does. */
+function finish() {
+  const title = operation === "preview" ? "Previewing update" : "Updating";
+  process.stdout.write(`${title} (${stack})\n`);
+  for (const v of scenario.violations ?? []) process.stdout.write(`    ${v.level}: [${v.policy}]  ${v.message}\n`);
+  process.stdout.write("Resources:\n    + 3 to create");
+  const mandatory = (scenario.violations ?? []).some((v) => v.level === "mandatory");
+  if (mandatory) {
+    process.stderr.write(`error: ${operation} failed\n`);
+    process.exit(255);
+  }
+  process.exit(0);
+}
