@@ -2,7 +2,9 @@
  * One program, eleven stacks: `transit` (no `shard` in its config) creates the transit gateway and
  * the shared-services VPC; `shard-N` creates the 100 tenants whose slot is in [N*100, N*100+99],
  * reading the transit gateway and the shared table from the transit stack by a StackReference.
- * `netseg fleet` (cli/fleet/driver.ts) runs up / preview / refresh over all of them, transit first.
+ * `netseg fleet preview examples/tenant-fleet` previews every stack offline; `netseg fleet run
+ * <up|preview|refresh> examples/tenant-fleet` (cli/fleet/driver.ts) runs them through the Automation
+ * API, transit first, with netseg's policy packs enforced on up and preview.
  * A shard is built with `TenantFleetShard.create`: the same resources as `new TenantFleetShard`,
  * registered at most 10 tenants at a time, so the program's memory stays bounded by that window
  * rather than by the shard (bench/RESULTS-tenants.md).
