@@ -155,5 +155,21 @@ describe("policy packs installed from the npm package, outside the repository", 
     const shipped = PACKS.map((p) => path.join(pkg, "dist", "policy-packs", p));
     for (const c of previews) assert.deepEqual(c.flatMap((a, i) => (a === "--policy-pack" ? [c[i + 1]] : [])), shipped);
     for (const d of shipped) assert.ok(fs.existsSync(path.join(d, "PulumiPolicy.yaml")) && fs.existsSync(path.join(d, "index.js")), `${d} is a pack the CLI can run`);
+
+    // A project without @pulumi/policy (an optional peer): refused before the CLI is asked anything.
+    const bare = path.join(tmp, "bare");
+    fs.cpSync(pkg, bare, { recursive: true, filter: (f) => !f.startsWith(path.join(pkg, "node_modules")) });
+    const modules = path.join(bare, "node_modules");
+    fs.mkdirSync(path.join(modules, "@pulumi"), { recursive: true });
+    for (const e of fs.readdirSync(path.join(ROOT, "node_modules"))) if (e !== "@pulumi") fs.symlinkSync(path.join(ROOT, "node_modules", e), path.join(modules, e));
+    for (const e of fs.readdirSync(path.join(ROOT, "node_modules", "@pulumi"))) if (e !== "policy") fs.symlinkSync(path.join(ROOT, "node_modules", "@pulumi", e), path.join(modules, "@pulumi", e));
+    fs.writeFileSync(log, "");
+    const without = spawnSync(process.execPath, [path.join(bare, "bin", "netseg.js"), "fleet", "run", "preview", path.join(ROOT, "test", "cli", "fleet", "fixture")], {
+      encoding: "utf8",
+      env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}`, FAKE_PULUMI_LOG: log, FAKE_PULUMI_SCENARIO: scenario },
+    });
+    assert.equal(without.status, 2, without.stderr);
+    assert.match(without.stderr, /netseg's policy packs load @pulumi\/policy, which is not installed where they can reach it .*npm install --save-dev @pulumi\/policy.*--no-packs/);
+    assert.equal(fs.readFileSync(log, "utf8"), "", "the Pulumi CLI was not asked anything");
   });
 });

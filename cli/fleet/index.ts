@@ -149,7 +149,27 @@ function runPacks(operation: FleetOperation, o: { packs: boolean; policyPack?: s
     throw new PreviewError(`No policy pack to run: none was given and ${path.join(PACKAGE_ROOT, "policy-packs")} holds none. Pass --policy-pack <dir> (repeatable), or --no-packs.`);
   }
   checkPolicyPacks(operation, dirs, configs);
+  // netseg's packs load @pulumi/policy (an optional peer) from the user's project: without it the
+  // engine would fail every stack alike, after starting each.
+  if (!given.length) {
+    const unreachable = dirs.filter((d) => !resolvableFrom("@pulumi/policy/package.json", d));
+    if (unreachable.length) {
+      throw new PreviewError(
+        `netseg's policy packs load @pulumi/policy, which is not installed where they can reach it (from ${unreachable[0]}). ` +
+          "Install it in your project (npm install --save-dev @pulumi/policy), or run without packs: --no-packs.",
+      );
+    }
+  }
   return { policyPacks: dirs, ...(configs.length ? { policyPackConfigs: configs } : {}) };
+}
+
+function resolvableFrom(request: string, dir: string): boolean {
+  try {
+    require.resolve(request, { paths: [dir] });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Each stack's output on stderr, line by line, each line prefixed with its stack (stacks run side by side). */
