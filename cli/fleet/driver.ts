@@ -12,6 +12,11 @@
  * Automation API then stops the Pulumi CLI as Ctrl-C does, so no stack is left locked) and starts
  * no other stack: those are skipped, and said to be.
  *
+ * For drift: `refresh` has up and preview read each stack's cloud state first, and
+ * `expectNoChanges` fails a stack whose operation proposes any change; the changes the engine
+ * counted (its summary event) land in the outcome as `unexpectedChanges`, so drift is told apart
+ * from an error too.
+ *
  * Stacks are opened through an injected factory, so the driver runs unchanged on the Pulumi
  * Automation API (`localWorkspaceStacks`, where the Pulumi CLI exists) and on a fake in tests.
  */
@@ -32,9 +37,9 @@ export interface FleetStackSpec {
 }
 
 /** The options the driver gives an operation: the Automation API's own, by their names. */
-export type FleetUpOptions = Pick<UpOptions, "policyPacks" | "policyPackConfigs" | "onOutput" | "onEvent" | "signal">;
-export type FleetPreviewOptions = Pick<PreviewOptions, "policyPacks" | "policyPackConfigs" | "onOutput" | "onEvent" | "signal">;
-export type FleetRefreshOptions = Pick<RefreshOptions, "onOutput" | "onEvent" | "signal">;
+export type FleetUpOptions = Pick<UpOptions, "policyPacks" | "policyPackConfigs" | "refresh" | "expectNoChanges" | "onOutput" | "onEvent" | "signal">;
+export type FleetPreviewOptions = Pick<PreviewOptions, "policyPacks" | "policyPackConfigs" | "refresh" | "expectNoChanges" | "onOutput" | "onEvent" | "signal">;
+export type FleetRefreshOptions = Pick<RefreshOptions, "expectNoChanges" | "onOutput" | "onEvent" | "signal">;
 
 /** The part of an Automation API `Stack` the driver uses (its option and result shapes, field for field). */
 export interface FleetStack {
@@ -59,6 +64,10 @@ export interface FleetRunOptions {
   readonly policyPacks?: readonly string[];
   /** Their config files, by position (`--policy-pack-config`): none, or one per pack. */
   readonly policyPackConfigs?: readonly string[];
+  /** up and preview read each stack's cloud state first (`--refresh`); `refresh` always does. */
+  readonly refresh?: boolean;
+  /** A stack whose operation proposes any change fails (`--expect-no-changes`): drift detection. */
+  readonly expectNoChanges?: boolean;
   /** What the Pulumi CLI prints for each stack, as it prints it (chunks, not lines). */
   readonly onOutput?: (stack: string, text: string) => void;
   /** Cancels the run: running operations get the signal, no other stack starts. */
@@ -95,6 +104,8 @@ export interface FleetStackOutcome {
   readonly reason?: string;
   /** `up` and `preview` with policy packs: what the engine reported of them (also when the stack failed). */
   readonly policy?: FleetPolicyVerdict;
+  /** With `expectNoChanges`: the changes the engine proposed all the same (its summary event), by kind. */
+  readonly unexpectedChanges?: OpMap;
   readonly ms: number;
 }
 
@@ -109,12 +120,14 @@ export interface FleetSummary {
   readonly changes: OpMap;
   /** With policy packs: the stacks with a mandatory violation, and the violations summed. */
   readonly policy?: { readonly mandatory: number; readonly advisory: number; readonly failingStacks: readonly string[] };
+  /** With `expectNoChanges`: the stacks whose operation proposed changes (drift). */
+  readonly changedStacks?: readonly string[];
   /** The run was cancelled (`signal`): stacks not started are skipped. */
   readonly cancelled: boolean;
   /**
    * As `netseg fleet preview` exits: 0 when every stack succeeded; 1 when the stacks that did not
-   * failed only for mandatory policy violations; 2 when any stack failed for another reason or
-   * was skipped.
+   * failed only for what they found (mandatory policy violations, changes where none were
+   * expected); 2 when any stack failed for another reason or was skipped.
    */
   readonly exitCode: 0 | 1 | 2;
 }
@@ -131,6 +144,16 @@ function violationOf(e: NonNullable<EngineEvent["policyEvent"]>): FleetPolicyVio
   };
 }
 
+/** The kinds of change in `changes` other than `same`, with their counts (none: empty). */
+function proposed(changes: OpMap | undefined): OpMap {
+  return Object.fromEntries(Object.entries(changes ?? {}).filter(([k, n]) => k !== "same" && (n ?? 0) > 0));
+}
+
+const opText = (changes: OpMap) =>
+  Object.entries(changes)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(", ");
+
 function verdictOf(violations: readonly FleetPolicyViolation[]): FleetPolicyVerdict {
   const mandatory = violations.filter((v) => v.level === "mandatory").length;
   return { mandatory, advisory: violations.length - mandatory, violations };
@@ -141,24 +164,28 @@ async function runOne(spec: FleetStackSpec, options: FleetRunOptions): Promise<F
   const t0 = performance.now();
   const base = { stack: spec.name, role: spec.role, ...(spec.shard !== undefined ? { shard: spec.shard } : {}) };
   const violations: FleetPolicyViolation[] = [];
+  let summary: OpMap | undefined;
   const withPacks = operation !== "refresh" && (options.policyPacks?.length ?? 0) > 0;
   const common = {
     onEvent: (e: EngineEvent) => {
       if (e.policyEvent) violations.push(violationOf(e.policyEvent));
+      if (e.summaryEvent) summary = e.summaryEvent.resourceChanges;
     },
+    ...(options.expectNoChanges ? { expectNoChanges: true } : {}),
     ...(options.onOutput ? { onOutput: (out: string) => options.onOutput!(spec.name, out) } : {}),
     ...(signal ? { signal } : {}),
   };
+  const refresh = options.refresh && operation !== "refresh" ? { refresh: true } : {};
   const packs = withPacks ? { policyPacks: [...options.policyPacks!], ...(options.policyPackConfigs?.length ? { policyPackConfigs: [...options.policyPackConfigs] } : {}) } : {};
   const policy = () => (withPacks ? { policy: verdictOf(violations) } : {});
   const ms = () => Math.round(performance.now() - t0);
   try {
     const stack = await open(spec);
     if (operation === "preview") {
-      const r = await stack.preview({ ...common, ...packs });
+      const r = await stack.preview({ ...common, ...refresh, ...packs });
       return { ...base, status: "succeeded", changes: { ...r.changeSummary }, ...policy(), ms: ms() };
     }
-    const r = operation === "up" ? await stack.up({ ...common, ...packs }) : await stack.refresh(common);
+    const r = operation === "up" ? await stack.up({ ...common, ...refresh, ...packs }) : await stack.refresh(common);
     const ok = r.summary.result === "succeeded";
     return {
       ...base,
@@ -169,24 +196,29 @@ async function runOne(spec: FleetStackSpec, options: FleetRunOptions): Promise<F
       ms: ms(),
     };
   } catch (err) {
-    // The engine fails a preview or update that has mandatory violations: say that, not its exit code.
+    // The engine fails an operation with mandatory violations, or with changes where none were
+    // expected: say that, not its exit code.
     const mandatory = violations.filter((v) => v.level === "mandatory");
-    const reason = mandatory.length
-      ? `${mandatory.length} mandatory policy violation(s): ${[...new Set(mandatory.map((v) => `${v.policyPack}/${v.policy}`))].join(", ")}`
-      : signal?.aborted
-        ? `cancelled while running: ${message(err)}`
-        : message(err);
-    return { ...base, status: "failed", changes: {}, reason, ...policy(), ms: ms() };
+    const changed = options.expectNoChanges ? proposed(summary) : {};
+    const unexpected = Object.keys(changed).length ? { unexpectedChanges: changed } : {};
+    const found = [
+      ...(mandatory.length ? [`${mandatory.length} mandatory policy violation(s): ${[...new Set(mandatory.map((v) => `${v.policyPack}/${v.policy}`))].join(", ")}`] : []),
+      ...(unexpected.unexpectedChanges ? [`changes proposed where none were expected: ${opText(changed)}`] : []),
+    ];
+    const reason = found.length ? found.join("; ") : signal?.aborted ? `cancelled while running: ${message(err)}` : message(err);
+    return { ...base, status: "failed", changes: { ...(summary ?? {}) }, reason, ...policy(), ...unexpected, ms: ms() };
   }
 }
 
 /**
- * Refuses, before any stack starts, what the engine would refuse only once it runs one: packs
- * with `refresh` (it runs no policies), a pack directory that is missing or holds no
- * PulumiPolicy.yaml, a config count that is not one per pack, a config file that is missing or
- * not in the CLI's format.
+ * Refuses, before any stack starts, what the engine would refuse only once it runs one: packs or
+ * `refresh: true` with the `refresh` operation (it runs no policies, and refreshes already), a
+ * pack directory that is missing or holds no PulumiPolicy.yaml, a config count that is not one per
+ * pack, a config file that is missing or not in the CLI's format.
  */
-export function checkPolicyPacks(operation: FleetOperation, packs: readonly string[] = [], configs: readonly string[] = []): void {
+export function checkRunOptions(options: Pick<FleetRunOptions, "operation" | "policyPacks" | "policyPackConfigs" | "refresh">): void {
+  const { operation, policyPacks: packs = [], policyPackConfigs: configs = [] } = options;
+  if (operation === "refresh" && options.refresh) throw new PreviewError("--refresh is for up and preview (refresh reads the cloud's state already); drop it.");
   if (operation === "refresh" && (packs.length || configs.length)) {
     throw new PreviewError("refresh runs no policy packs; drop --policy-pack and --policy-pack-config, or run preview or up to enforce them.");
   }
@@ -201,7 +233,7 @@ export function checkPolicyPacks(operation: FleetOperation, packs: readonly stri
 }
 
 export async function runFleet(options: FleetRunOptions): Promise<FleetSummary> {
-  checkPolicyPacks(options.operation, options.policyPacks, options.policyPackConfigs);
+  checkRunOptions(options);
   const parallelism = Math.max(1, Math.floor(options.parallelism ?? 4));
   const outcomes: FleetStackOutcome[] = [];
   const done = (o: FleetStackOutcome) => {
@@ -238,8 +270,10 @@ export async function runFleet(options: FleetRunOptions): Promise<FleetSummary> 
     ? { mandatory: judged.reduce((n, o) => n + o.policy!.mandatory, 0), advisory: judged.reduce((n, o) => n + o.policy!.advisory, 0), failingStacks }
     : undefined;
   const ok = stacks.every((o) => o.status === "succeeded");
-  // A stack that failed with mandatory violations failed for them; any other failure, or a skip, is an error.
-  const otherFailure = stacks.some((o) => o.status === "skipped" || (o.status === "failed" && !(o.policy && o.policy.mandatory > 0)));
+  // A stack that failed with mandatory violations or unexpected changes failed for what it found;
+  // any other failure, or a skip, is an error.
+  const foundSomething = (o: FleetStackOutcome) => (o.policy?.mandatory ?? 0) > 0 || o.unexpectedChanges !== undefined;
+  const otherFailure = stacks.some((o) => o.status === "skipped" || (o.status === "failed" && !foundSomething(o)));
   const exitCode = otherFailure ? 2 : ok && failingStacks.length === 0 ? 0 : 1;
   return {
     operation: options.operation,
@@ -248,6 +282,7 @@ export async function runFleet(options: FleetRunOptions): Promise<FleetSummary> 
     counts: { succeeded: count("succeeded"), failed: count("failed"), skipped: count("skipped") },
     changes,
     ...(policy ? { policy } : {}),
+    ...(options.expectNoChanges ? { changedStacks: stacks.filter((o) => o.unexpectedChanges).map((o) => o.stack) } : {}),
     cancelled: cancelled(),
     exitCode,
   };

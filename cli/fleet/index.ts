@@ -10,11 +10,12 @@
  *   API (needs the Pulumi CLI and a backend), transit first, shards `--parallel` at a time; up and
  *   preview with netseg's policy packs (or `--policy-pack`s). Each stack's CLI output is relayed,
  *   prefixed with the stack; the summary (JSON) ends the run. Exit codes as for `fleet preview`:
- *   1 when stacks failed only for mandatory policy violations, 2 for any other failure or skip.
+ *   1 when stacks failed only for what they found (mandatory policy violations; changes under
+ *   `--expect-no-changes`, which with `--refresh` detects drift), 2 for any other failure or skip.
  */
 import { InvalidArgumentError, type Command } from "commander";
 import * as path from "node:path";
-import { checkPolicyPacks, findPulumiCli, fleetStacks, localWorkspaceStacks, runFleet, type FleetOperation } from "./driver";
+import { checkRunOptions, findPulumiCli, fleetStacks, localWorkspaceStacks, runFleet, type FleetOperation } from "./driver";
 import { fleetStackNames, previewFleetOffline } from "./offline";
 import { signalExitCode, takeOverSignals, type StopSignal } from "../preview/cleanup";
 import { PreviewError } from "../preview/errors";
@@ -95,14 +96,26 @@ export function registerFleetCommand(program: Command): void {
     .option("--no-packs", "run up or preview without policy packs")
     .option("--policy-pack <dir>", "a policy pack the engine runs on every stack instead of netseg's (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
     .option("--policy-pack-config <file>", "config for the --policy-pack of the same position (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
+    .option("--refresh", "up and preview read each stack's cloud state first (what is deployed, not what was last recorded)")
+    .option("--expect-no-changes", "fail each stack whose operation proposes a change, listing the changes (drift detection; exit 1)")
     .option("--quiet", "do not relay what the Pulumi CLI prints for each stack")
-    .action(async (operation: string, dir: string | undefined, o: { transitStack: string; parallel: number; packs: boolean; policyPack?: string[]; policyPackConfig?: string[]; quiet?: boolean }) => {
+    .action(async (operation: string, dir: string | undefined, o: { transitStack: string; parallel: number; packs: boolean; policyPack?: string[]; policyPackConfig?: string[]; refresh?: boolean; expectNoChanges?: boolean; quiet?: boolean }) => {
       if (!["up", "preview", "refresh"].includes(operation)) throw new PreviewError(`operation must be up, preview or refresh (got "${operation}")`);
       const programDir = dir ?? ".";
       const shards = fleetStackNames(programDir, o.transitStack).map((name) => ({ name, index: Number(/^shard-(\d+)$/.exec(name)?.[1]) }));
       const bad = shards.filter((s) => Number.isNaN(s.index)).map((s) => s.name);
       if (bad.length) throw new PreviewError(`stack files ${bad.join(", ")} are neither the transit stack nor shard-<index>; rename them or pass --transit-stack`);
       const packs = runPacks(operation as FleetOperation, o);
+      checkRunOptions({ operation: operation as FleetOperation, ...packs, refresh: o.refresh });
+      // netseg's packs load @pulumi/policy (an optional peer) from the user's project: without it
+      // the engine would fail every stack alike, after starting each.
+      const unreachable = packs.netseg ? packs.policyPacks.filter((d) => !resolvableFrom("@pulumi/policy/package.json", d)) : [];
+      if (unreachable.length) {
+        throw new PreviewError(
+          `netseg's policy packs load @pulumi/policy, which is not installed where they can reach it (from ${unreachable[0]}). ` +
+            "Install it in your project (npm install --save-dev @pulumi/policy), or run without packs: --no-packs.",
+        );
+      }
       // Every pack and config checked, and the CLI found, before any stack starts.
       await findPulumiCli();
       const { transit, shards: specs } = fleetStacks(shards.map((s) => s.index), o.transitStack);
@@ -115,7 +128,10 @@ export function registerFleetCommand(program: Command): void {
           shards: specs,
           parallelism: o.parallel,
           open: localWorkspaceStacks(programDir),
-          ...packs,
+          policyPacks: packs.policyPacks,
+          ...(packs.policyPackConfigs ? { policyPackConfigs: packs.policyPackConfigs } : {}),
+          ...(o.refresh ? { refresh: true } : {}),
+          ...(o.expectNoChanges ? { expectNoChanges: true } : {}),
           signal: cancel.signal,
           ...(output ? { onOutput: output.write } : {}),
           onStack: (x) => {
@@ -136,31 +152,21 @@ export function registerFleetCommand(program: Command): void {
 /**
  * The packs `fleet run` gives the engine: `--policy-pack` dirs, else netseg's own (the folders the
  * package ships, which the Pulumi CLI runs in place); none with `--no-packs` or for `refresh`,
- * which runs no policies. Each directory and config file is checked here, before anything runs.
+ * which runs no policies (given ones are refused by checkRunOptions).
  */
-function runPacks(operation: FleetOperation, o: { packs: boolean; policyPack?: string[]; policyPackConfig?: string[] }): { policyPacks?: string[]; policyPackConfigs?: string[] } {
+function runPacks(operation: FleetOperation, o: { packs: boolean; policyPack?: string[]; policyPackConfig?: string[] }): { policyPacks: string[]; policyPackConfigs?: string[]; netseg: boolean } {
   const given = (o.policyPack ?? []).map((d) => path.resolve(d));
   const configs = (o.policyPackConfig ?? []).map((c) => path.resolve(c));
+  const withConfigs = (dirs: string[], netseg: boolean) => ({ policyPacks: dirs, ...(configs.length ? { policyPackConfigs: configs } : {}), netseg });
   if (!o.packs && (given.length || configs.length)) throw new PreviewError("--no-packs runs no policy pack; drop it, or drop --policy-pack and --policy-pack-config.");
-  if (!o.packs || (operation === "refresh" && !given.length && !configs.length)) return {};
-  const dirs = given.length || operation === "refresh" ? given : discoverPacks(PACKAGE_ROOT);
+  if (!o.packs) return { policyPacks: [], netseg: false };
+  if (given.length || operation === "refresh") return withConfigs(given, false);
+  const dirs = discoverPacks(PACKAGE_ROOT);
   // Nothing would enforce the segmentation, which is no pass: say so rather than run without.
-  if (operation !== "refresh" && dirs.length === 0) {
+  if (dirs.length === 0) {
     throw new PreviewError(`No policy pack to run: none was given and ${path.join(PACKAGE_ROOT, "policy-packs")} holds none. Pass --policy-pack <dir> (repeatable), or --no-packs.`);
   }
-  checkPolicyPacks(operation, dirs, configs);
-  // netseg's packs load @pulumi/policy (an optional peer) from the user's project: without it the
-  // engine would fail every stack alike, after starting each.
-  if (!given.length) {
-    const unreachable = dirs.filter((d) => !resolvableFrom("@pulumi/policy/package.json", d));
-    if (unreachable.length) {
-      throw new PreviewError(
-        `netseg's policy packs load @pulumi/policy, which is not installed where they can reach it (from ${unreachable[0]}). ` +
-          "Install it in your project (npm install --save-dev @pulumi/policy), or run without packs: --no-packs.",
-      );
-    }
-  }
-  return { policyPacks: dirs, ...(configs.length ? { policyPackConfigs: configs } : {}) };
+  return withConfigs(dirs, true);
 }
 
 function resolvableFrom(request: string, dir: string): boolean {

@@ -226,6 +226,35 @@ describe("cli/fleet runFleet with policy packs, output and cancellation", () => 
     assert.equal(w.exitCode, 2);
   });
 
+  it("expectNoChanges and refresh reach the operations by their API names; changes the engine counted fail the stack as drift, exit 1", async () => {
+    const summary = (sequence: number, resourceChanges: Record<string, number>): EngineEvent => ({ sequence, timestamp: 1765000000, summaryEvent: { maybeCorrupt: false, durationSeconds: 3, resourceChanges, policyPacks: {} } });
+    const ws = engineWorkspace({
+      transit: { events: [summary(1, { same: 31 })] },
+      "shard-0": { events: [summary(1, { update: 2, same: 40 })], fail: true },
+      "shard-1": { events: [policyEvent(1, "netseg-aws", "netseg-aws-sg-no-internet-admin-ports", "mandatory"), summary(2, { create: 1 })], fail: true },
+    });
+    const { transit, shards } = fleetStacks([0, 1]);
+    const s = await runFleet({ operation: "preview", transit, shards, open: ws.open, refresh: true, expectNoChanges: true, policyPacks: [pack("aws")] });
+    for (const r of ws.received) assert.deepEqual([(r.opts as FleetPreviewOptions).refresh, r.opts.expectNoChanges], [true, true]);
+    assert.deepEqual(s.stacks.map((o) => o.status), ["succeeded", "failed", "failed"]);
+    assert.deepEqual(s.stacks[1].unexpectedChanges, { update: 2 });
+    assert.deepEqual(s.stacks[1].changes, { update: 2, same: 40 }, "what the engine counted, though the stack failed");
+    assert.equal(s.stacks[1].reason, "changes proposed where none were expected: update 2");
+    assert.equal(s.stacks[2].reason, "1 mandatory policy violation(s): netseg-aws/netseg-aws-sg-no-internet-admin-ports; changes proposed where none were expected: create 1");
+    assert.deepEqual(s.changedStacks, ["shard-0", "shard-1"]);
+    assert.equal(s.exitCode, 1);
+    // Without expectNoChanges the same failure is no drift: an error (exit 2), its changes not called unexpected.
+    const plain = await runFleet({ operation: "preview", transit, shards, open: engineWorkspace({ "shard-0": { events: [summary(1, { update: 2 })], fail: true } }).open });
+    assert.equal(plain.stacks[1].unexpectedChanges, undefined);
+    assert.equal(plain.changedStacks, undefined);
+    assert.equal(plain.exitCode, 2);
+    // refresh: expectNoChanges yes, refresh (it refreshes already) refused.
+    const rws = engineWorkspace();
+    await runFleet({ operation: "refresh", transit, shards, open: rws.open, expectNoChanges: true });
+    assert.ok(rws.received.every((r) => r.opts.expectNoChanges === true && !("refresh" in r.opts)));
+    await assert.rejects(runFleet({ operation: "refresh", transit, shards, open: rws.open, refresh: true }), /--refresh is for up and preview/);
+  });
+
   it("cancelling gives the running stack the signal, starts no other, and says each was skipped", async () => {
     const ws = engineWorkspace({ "shard-0": { hold: true } });
     const { transit, shards } = fleetStacks([0, 1, 2]);

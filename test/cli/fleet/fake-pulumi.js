@@ -3,7 +3,8 @@
  * (the CLI cannot be installed here). It logs every command line to $FAKE_PULUMI_LOG and answers
  * what the Automation API asks: `version` (3.200.0, so the engine events go to the file given by
  * `--event-log`, one JSON EngineEvent per line as the CLI writes them), `stack select`, `config
- * set`, `preview` and `up` (events, output and exit code per stack from $FAKE_PULUMI_SCENARIO),
+ * set`, `preview`, `up` and `refresh` (policy violations and resource changes per stack from
+ * $FAKE_PULUMI_SCENARIO; `--expect-no-changes` fails on any change but `same`, as the engine does),
  * `stack history --json` and `stack output --json` after an `up`. A stack whose scenario says
  * `hold` stays in its operation until SIGINT (what the Automation API sends to cancel; a minute
  * at most), logs `["SIGINT", stack]` and ends as the CLI ends a cancelled update.
@@ -53,7 +54,8 @@ for (const v of scenario.violations ?? []) {
     }),
   );
 }
-lines.push(event({ summaryEvent: { maybeCorrupt: false, durationSeconds: 1, resourceChanges: { create: 3 }, policyPacks: {} } }));
+const changes = scenario.changes ?? { create: 3 };
+lines.push(event({ summaryEvent: { maybeCorrupt: false, durationSeconds: 1, resourceChanges: changes, policyPacks: {} } }));
 fs.appendFileSync(value("--event-log"), lines.join("\n") + "\n");
 if (scenario.hold) {
   process.on("SIGINT", () => {
@@ -75,6 +77,10 @@ function finish() {
   const mandatory = (scenario.violations ?? []).some((v) => v.level === "mandatory");
   if (mandatory) {
     process.stderr.write(`error: ${operation} failed\n`);
+    process.exit(255);
+  }
+  if (args.includes("--expect-no-changes") && Object.entries(changes).some(([k, n]) => k !== "same" && n > 0)) {
+    process.stderr.write("error: no changes were expected but changes were proposed\n");
     process.exit(255);
   }
   process.exit(0);

@@ -47,10 +47,11 @@ describe("netseg fleet run (Automation API, stand-in Pulumi CLI)", function () {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  /** Runs the command with these violations per stack; returns the CLI's command lines too. */
-  async function run(args: string[], violations: Record<string, Violation[]> = {}) {
+  /** Runs the command with these violations (or changes) per stack; returns the CLI's command lines too. */
+  async function run(args: string[], violations: Record<string, Violation[]> = {}, changes: Record<string, Record<string, number>> = {}) {
     fs.writeFileSync(log, "");
-    fs.writeFileSync(scenario, JSON.stringify(Object.fromEntries(Object.entries(violations).map(([s, v]) => [s, { violations: v }]))));
+    const stacks = new Set([...Object.keys(violations), ...Object.keys(changes)]);
+    fs.writeFileSync(scenario, JSON.stringify(Object.fromEntries([...stacks].map((s) => [s, { violations: violations[s] ?? [], ...(changes[s] ? { changes: changes[s] } : {}) }]))));
     const r = await runFleetCommand(["fleet", "run", ...args]);
     const calls = fs.readFileSync(log, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as string[]);
     return { ...r, calls };
@@ -123,6 +124,25 @@ describe("netseg fleet run (Automation API, stand-in Pulumi CLI)", function () {
       await assert.rejects(runFleetCommand(["fleet", "run", ...args]), error);
       assert.equal(fs.readFileSync(log, "utf8"), "", `the CLI was not run for ${error}`);
     }
+  });
+
+  it("drift: --refresh --expect-no-changes reaches the CLI; a stack with changes fails for them, listed, and the fleet exits 1", async () => {
+    const r = await run(["preview", FIXTURE, "--refresh", "--expect-no-changes", "--no-packs", "--quiet"], {}, { transit: { same: 31 }, "shard-0": { same: 40 }, "shard-1": { update: 2, delete: 1, same: 37 } });
+    assert.equal(r.code, 1, r.err);
+    for (const c of ops(r.calls, "preview")) assert.ok(c.includes("--refresh") && c.includes("--expect-no-changes"), c.join(" "));
+    const summary = JSON.parse(r.out) as { changedStacks: string[]; stacks: { stack: string; status: string; reason?: string; unexpectedChanges?: Record<string, number> }[] };
+    assert.deepEqual(summary.changedStacks, ["shard-1"]);
+    const shard1 = summary.stacks.find((s) => s.stack === "shard-1")!;
+    assert.deepEqual(shard1.unexpectedChanges, { update: 2, delete: 1 });
+    assert.equal(shard1.reason, "changes proposed where none were expected: update 2, delete 1");
+    assert.deepEqual(summary.stacks.map((s) => s.status), ["succeeded", "succeeded", "failed"]);
+    // refresh takes --expect-no-changes, not --refresh.
+    const refresh = await run(["refresh", FIXTURE, "--expect-no-changes", "--quiet"], {}, { transit: { same: 31 }, "shard-0": { same: 40 }, "shard-1": { same: 40 } });
+    assert.equal(refresh.code, 0, refresh.err);
+    assert.ok(ops(refresh.calls, "refresh").every((c) => c.includes("--expect-no-changes") && !c.includes("--refresh")));
+    fs.writeFileSync(log, "");
+    await assert.rejects(runFleetCommand(["fleet", "run", "refresh", FIXTURE, "--refresh"]), /--refresh is for up and preview/);
+    assert.equal(fs.readFileSync(log, "utf8"), "");
   });
 
   it("SIGTERM mid-update stops the running stack's CLI with SIGINT, starts no other, writes the summary, exits 143", async () => {
