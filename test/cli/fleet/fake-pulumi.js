@@ -1,13 +1,15 @@
 /**
  * A stand-in for the Pulumi CLI, for tests of `netseg fleet run` through the real Automation API
  * (the CLI cannot be installed here). It logs every command line to $FAKE_PULUMI_LOG and answers
- * what the Automation API asks: `version` (3.200.0, so the engine events go to the file given by
- * `--event-log`, one JSON EngineEvent per line as the CLI writes them), `stack select`, `config
+ * what the Automation API asks: `version` ($FAKE_PULUMI_VERSION, default 3.200.0), `stack select`, `config
  * set`, `preview`, `up` and `refresh` (policy violations and resource changes per stack from
  * $FAKE_PULUMI_SCENARIO; `--expect-no-changes` fails on any change but `same`, as the engine does),
  * `stack history --json` and `stack output --json` after an `up`. A stack whose scenario says
  * `hold` stays in its operation until SIGINT (what the Automation API sends to cancel; a minute
  * at most), logs `["SIGINT", stack]` and ends as the CLI ends a cancelled update.
+ * Engine events go where the Automation API asks for them, as the CLI sends them: up to 3.205 it
+ * gives `--event-log <file>` (one JSON EngineEvent per line), above it `--event-log tcp://host:port`,
+ * its Events gRPC service (pulumirpc.Events/StreamEvents, each event's JSON in an EventRequest).
  */
 const fs = require("node:fs");
 
@@ -18,7 +20,7 @@ const value = (flag) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 if (args[0] === "version") {
-  process.stdout.write("v3.200.0\n");
+  process.stdout.write(`v${process.env.FAKE_PULUMI_VERSION ?? "3.200.0"}\n`);
   process.exit(0);
 }
 if (args[0] === "stack" && args[1] === "history") {
@@ -56,8 +58,28 @@ for (const v of scenario.violations ?? []) {
 }
 const changes = scenario.changes ?? { create: 3 };
 lines.push(event({ summaryEvent: { maybeCorrupt: false, durationSeconds: 1, resourceChanges: changes, policyPacks: {} } }));
-fs.appendFileSync(value("--event-log"), lines.join("\n") + "\n");
-if (scenario.hold) {
+deliver(value("--event-log"), lines).then(scenario.hold ? hold : finish, (err) => {
+  process.stderr.write(`fake pulumi: the events could not be sent: ${err}\n`);
+  process.exit(4);
+});
+
+/** The events to the file, or over the Automation API's Events service. */
+async function deliver(target, events) {
+  if (!target.startsWith("tcp://")) return fs.appendFileSync(target, events.join("\n") + "\n");
+  const sdk = require("node:path").dirname(require.resolve("@pulumi/pulumi/package.json"));
+  const grpc = require(require.resolve("@grpc/grpc-js", { paths: [sdk] }));
+  const { EventsClient } = require("@pulumi/pulumi/proto/events_grpc_pb");
+  const { EventRequest } = require("@pulumi/pulumi/proto/events_pb");
+  const client = new EventsClient(target.slice("tcp://".length), grpc.credentials.createInsecure());
+  await new Promise((resolve, reject) => {
+    const call = client.streamEvents((err) => (err ? reject(err) : resolve()));
+    for (const e of events) call.write(new EventRequest().setEvent(e));
+    call.end();
+  });
+  client.close();
+}
+
+function hold() {
   process.on("SIGINT", () => {
     fs.appendFileSync(process.env.FAKE_PULUMI_LOG, JSON.stringify(["SIGINT", stack]) + "\n");
     process.stderr.write(`error: ${operation} canceled\n`);
@@ -66,7 +88,7 @@ if (scenario.hold) {
   fs.appendFileSync(process.env.FAKE_PULUMI_LOG, JSON.stringify(["holding", stack]) + "\n");
   // Never left behind by a failed test: gone after a minute whatever happens.
   require("node:timers").setTimeout(() => process.exit(3), 60_000);
-} else finish();
+}
 
 /** The operation's output and exit: a mandatory violation fails it, as the engine does. */
 function finish() {

@@ -30,7 +30,7 @@ describe("netseg fleet run (Automation API, stand-in Pulumi CLI)", function () {
   const bin = path.join(tmp, "bin");
   const log = path.join(tmp, "calls.jsonl");
   const scenario = path.join(tmp, "scenario.json");
-  const saved = { PATH: process.env.PATH, FAKE_PULUMI_LOG: process.env.FAKE_PULUMI_LOG, FAKE_PULUMI_SCENARIO: process.env.FAKE_PULUMI_SCENARIO };
+  const saved = { PATH: process.env.PATH, FAKE_PULUMI_LOG: process.env.FAKE_PULUMI_LOG, FAKE_PULUMI_SCENARIO: process.env.FAKE_PULUMI_SCENARIO, FAKE_PULUMI_VERSION: process.env.FAKE_PULUMI_VERSION };
 
   before(() => {
     fs.mkdirSync(bin);
@@ -63,30 +63,42 @@ describe("netseg fleet run (Automation API, stand-in Pulumi CLI)", function () {
   const ssh: Violation = { pack: "netseg-aws", policy: "netseg-aws-sg-no-internet-admin-ports", level: "mandatory", type: "aws:ec2/securityGroup:SecurityGroup", name: "hand-ssh", message: "SSH (22) is open to 0.0.0.0/0" };
   const flowLogs: Violation = { pack: "netseg-aws", policy: "netseg-aws-vpc-flow-logs", level: "warning", type: "aws:ec2/vpc:Vpc", name: "t-0", message: "VPC has no flow logs" };
 
-  it("previews transit then every shard with netseg's four packs; a shard's mandatory violation exits 1 and is named", async () => {
-    assert.equal(NETSEG_PACKS.length, 4);
-    const r = await run(["preview", FIXTURE, "--parallel", "2"], { "shard-1": [ssh, flowLogs], "shard-0": [flowLogs] });
-    assert.equal(r.code, 1, r.err);
-    const previews = ops(r.calls, "preview");
-    const stacks = previews.map((c) => c[c.indexOf("--stack") + 1]);
-    assert.equal(stacks[0], "transit", "transit first: the shards read its outputs");
-    assert.deepEqual(stacks.slice(1).sort(), ["shard-0", "shard-1"]);
-    for (const c of previews) assert.deepEqual(packsOf(c), NETSEG_PACKS, c.join(" "));
-    // The shard's index reaches its stack's config.
-    for (const i of [0, 1]) assert.ok(r.calls.some((c) => c[0] === "config" && c.includes("set") && c.includes("shard") && c.includes(String(i)) && c.includes(`shard-${i}`)), JSON.stringify(r.calls));
-    const summary = JSON.parse(r.out) as { exitCode: number; policy: { mandatory: number; advisory: number; failingStacks: string[] }; stacks: { stack: string; status: string; reason?: string; policy?: { violations: { urn?: string; level: string }[] } }[] };
-    assert.deepEqual(summary.policy, { mandatory: 1, advisory: 2, failingStacks: ["shard-1"] });
-    const shard1 = summary.stacks.find((s) => s.stack === "shard-1")!;
-    assert.equal(shard1.status, "failed");
-    assert.equal(shard1.reason, "1 mandatory policy violation(s): netseg-aws/netseg-aws-sg-no-internet-admin-ports");
-    assert.equal(shard1.policy!.violations[0].urn, "urn:pulumi:shard-1::fleet::aws:ec2/securityGroup:SecurityGroup::hand-ssh");
-    assert.deepEqual(summary.stacks.map((s) => s.status), ["succeeded", "succeeded", "failed"]);
-    // The CLI's own output, line by line, each line under its stack.
-    assert.match(r.err, /^\[shard-1\] {5}mandatory: \[netseg-aws-sg-no-internet-admin-ports\] {2}SSH \(22\) is open to 0.0.0.0\/0$/m);
-    assert.match(r.err, /^\[transit\] Resources:$/m);
-    assert.match(r.err, /^\[transit\] {5}\+ 3 to create$/m, "a last line without a newline is relayed when its stack ends");
-    assert.match(r.err, /^shard-1: failed \(\d+ ms\); policy: 1 mandatory, 1 advisory - 1 mandatory policy violation/m);
-  });
+  for (const [cli, version] of [
+    ["a CLI up to 3.205: engine events in the --event-log file", "3.200.0"],
+    ["a CLI above 3.205: engine events over the Events gRPC service", "3.248.0"],
+  ] as const) {
+    it(`previews transit then every shard with netseg's four packs; a shard's mandatory violation exits 1 and is named (${cli})`, async () => {
+      process.env.FAKE_PULUMI_VERSION = version;
+      try {
+        assert.equal(NETSEG_PACKS.length, 4);
+        const r = await run(["preview", FIXTURE, "--parallel", "2"], { "shard-1": [ssh, flowLogs], "shard-0": [flowLogs] });
+        assert.equal(r.code, 1, r.err);
+        const previews = ops(r.calls, "preview");
+        const stacks = previews.map((c) => c[c.indexOf("--stack") + 1]);
+        assert.equal(stacks[0], "transit", "transit first: the shards read its outputs");
+        assert.deepEqual(stacks.slice(1).sort(), ["shard-0", "shard-1"]);
+        for (const c of previews) assert.deepEqual(packsOf(c), NETSEG_PACKS, c.join(" "));
+        // The events came the way this CLI version sends them.
+        for (const c of previews) assert.equal(c[c.indexOf("--event-log") + 1].startsWith("tcp://"), version !== "3.200.0", c.join(" "));
+        // The shard's index reaches its stack's config.
+        for (const i of [0, 1]) assert.ok(r.calls.some((c) => c[0] === "config" && c.includes("set") && c.includes("shard") && c.includes(String(i)) && c.includes(`shard-${i}`)), JSON.stringify(r.calls));
+        const summary = JSON.parse(r.out) as { exitCode: number; policy: { mandatory: number; advisory: number; failingStacks: string[] }; stacks: { stack: string; status: string; reason?: string; policy?: { violations: { urn?: string; level: string }[] } }[] };
+        assert.deepEqual(summary.policy, { mandatory: 1, advisory: 2, failingStacks: ["shard-1"] });
+        const shard1 = summary.stacks.find((s) => s.stack === "shard-1")!;
+        assert.equal(shard1.status, "failed");
+        assert.equal(shard1.reason, "1 mandatory policy violation(s): netseg-aws/netseg-aws-sg-no-internet-admin-ports");
+        assert.equal(shard1.policy!.violations[0].urn, "urn:pulumi:shard-1::fleet::aws:ec2/securityGroup:SecurityGroup::hand-ssh");
+        assert.deepEqual(summary.stacks.map((s) => s.status), ["succeeded", "succeeded", "failed"]);
+        // The CLI's own output, line by line, each line under its stack.
+        assert.match(r.err, /^\[shard-1\] {5}mandatory: \[netseg-aws-sg-no-internet-admin-ports\] {2}SSH \(22\) is open to 0.0.0.0\/0$/m);
+        assert.match(r.err, /^\[transit\] Resources:$/m);
+        assert.match(r.err, /^\[transit\] {5}\+ 3 to create$/m, "a last line without a newline is relayed when its stack ends");
+        assert.match(r.err, /^shard-1: failed \(\d+ ms\); policy: 1 mandatory, 1 advisory - 1 mandatory policy violation/m);
+      } finally {
+        delete process.env.FAKE_PULUMI_VERSION;
+      }
+    });
+  }
 
   it("up passes the given packs and their configs by position; --quiet relays nothing; a clean fleet exits 0", async () => {
     const config = path.join(tmp, "aws.json");
