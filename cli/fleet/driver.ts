@@ -37,9 +37,9 @@ export interface FleetStackSpec {
 }
 
 /** The options the driver gives an operation: the Automation API's own, by their names. */
-export type FleetUpOptions = Pick<UpOptions, "policyPacks" | "policyPackConfigs" | "refresh" | "expectNoChanges" | "onOutput" | "onEvent" | "signal">;
-export type FleetPreviewOptions = Pick<PreviewOptions, "policyPacks" | "policyPackConfigs" | "refresh" | "expectNoChanges" | "onOutput" | "onEvent" | "signal">;
-export type FleetRefreshOptions = Pick<RefreshOptions, "expectNoChanges" | "onOutput" | "onEvent" | "signal">;
+export type FleetUpOptions = Pick<UpOptions, "policyPacks" | "policyPackConfigs" | "refresh" | "expectNoChanges" | "onOutput" | "onError" | "onEvent" | "signal">;
+export type FleetPreviewOptions = Pick<PreviewOptions, "policyPacks" | "policyPackConfigs" | "refresh" | "expectNoChanges" | "onOutput" | "onError" | "onEvent" | "signal">;
+export type FleetRefreshOptions = Pick<RefreshOptions, "expectNoChanges" | "onOutput" | "onError" | "onEvent" | "signal">;
 
 /** The part of an Automation API `Stack` the driver uses (its option and result shapes, field for field). */
 export interface FleetStack {
@@ -68,8 +68,8 @@ export interface FleetRunOptions {
   readonly refresh?: boolean;
   /** A stack whose operation proposes any change fails (`--expect-no-changes`): drift detection. */
   readonly expectNoChanges?: boolean;
-  /** What the Pulumi CLI prints for each stack, as it prints it (chunks, not lines). */
-  readonly onOutput?: (stack: string, text: string) => void;
+  /** What the Pulumi CLI prints for each stack on stdout and stderr, as it prints it (chunks, not lines). */
+  readonly onOutput?: (stack: string, text: string, stream: "stdout" | "stderr") => void;
   /** Cancels the run: running operations get the signal, no other stack starts. */
   readonly signal?: AbortSignal;
   /** Called as each stack finishes. */
@@ -172,7 +172,9 @@ async function runOne(spec: FleetStackSpec, options: FleetRunOptions): Promise<F
       if (e.summaryEvent) summary = e.summaryEvent.resourceChanges;
     },
     ...(options.expectNoChanges ? { expectNoChanges: true } : {}),
-    ...(options.onOutput ? { onOutput: (out: string) => options.onOutput!(spec.name, out) } : {}),
+    ...(options.onOutput
+      ? { onOutput: (out: string) => options.onOutput!(spec.name, out, "stdout"), onError: (err: string) => options.onOutput!(spec.name, err, "stderr") }
+      : {}),
     ...(signal ? { signal } : {}),
   };
   const refresh = options.refresh && operation !== "refresh" ? { refresh: true } : {};

@@ -178,19 +178,26 @@ function resolvableFrom(request: string, dir: string): boolean {
   }
 }
 
-/** Each stack's output on stderr, line by line, each line prefixed with its stack (stacks run side by side). */
-function prefixedOutput(): { write: (stack: string, text: string) => void; end: (stack: string) => void } {
+/**
+ * Each stack's CLI output (stdout and stderr) on stderr, line by line, each line prefixed with its
+ * stack (stacks run side by side); a line is kept until it ends, per stack and stream.
+ */
+function prefixedOutput(): { write: (stack: string, text: string, stream: string) => void; end: (stack: string) => void } {
   const partial = new Map<string, string>();
   return {
-    write: (stack, text) => {
-      const lines = ((partial.get(stack) ?? "") + text).split("\n");
-      partial.set(stack, lines.pop()!);
+    write: (stack, text, stream) => {
+      const key = `${stack}\0${stream}`;
+      const lines = ((partial.get(key) ?? "") + text).split("\n");
+      partial.set(key, lines.pop()!);
       for (const line of lines) process.stderr.write(`[${stack}] ${line}\n`);
     },
     end: (stack) => {
-      const rest = partial.get(stack);
-      if (rest) process.stderr.write(`[${stack}] ${rest}\n`);
-      partial.delete(stack);
+      for (const stream of ["stdout", "stderr"]) {
+        const key = `${stack}\0${stream}`;
+        const rest = partial.get(key);
+        if (rest) process.stderr.write(`[${stack}] ${rest}\n`);
+        partial.delete(key);
+      }
     },
   };
 }

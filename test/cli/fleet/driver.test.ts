@@ -117,7 +117,7 @@ type Received = { op: string; stack: string; opts: FleetUpOptions | FleetPreview
  * scripted engine events and output through them, and fails as the CLI does (a CommandError)
  * when told to, or when its signal aborts while it runs.
  */
-function engineWorkspace(script: Record<string, { events?: EngineEvent[]; output?: string[]; fail?: boolean; hold?: boolean }> = {}) {
+function engineWorkspace(script: Record<string, { events?: EngineEvent[]; output?: string[]; errors?: string[]; fail?: boolean; hold?: boolean }> = {}) {
   const received: Received[] = [];
   const opened: string[] = [];
   let holding: (() => void) | undefined;
@@ -128,6 +128,7 @@ function engineWorkspace(script: Record<string, { events?: EngineEvent[]; output
       received.push({ op, stack: spec.name, opts });
       for (const e of s.events ?? []) opts.onEvent?.(e);
       for (const chunk of s.output ?? []) opts.onOutput?.(chunk);
+      for (const chunk of s.errors ?? []) opts.onError?.(chunk);
       if (s.hold) {
         await new Promise<void>((resolve, reject) => {
           holding = resolve;
@@ -165,7 +166,7 @@ describe("cli/fleet runFleet with policy packs, output and cancellation", () => 
     const configs = [config("aws.json", '{"all": "mandatory"}'), config("conformance.json", "{}")];
     const chunks: string[] = [];
     for (const operation of ["up", "preview", "refresh"] as const) {
-      const ws = engineWorkspace({ transit: { output: ["Previewing", " update (transit)\n"] } });
+      const ws = engineWorkspace({ transit: { output: ["Previewing", " update (transit)\n"], errors: ["warning: slow\n"] } });
       const { transit, shards } = fleetStacks([0]);
       const s = await runFleet({
         operation,
@@ -173,7 +174,7 @@ describe("cli/fleet runFleet with policy packs, output and cancellation", () => 
         shards,
         open: ws.open,
         ...(operation === "refresh" ? {} : { policyPacks: packs, policyPackConfigs: configs }),
-        onOutput: (stack, text) => chunks.push(`${stack}:${text}`),
+        onOutput: (stack, text, stream) => chunks.push(`${stack}:${stream}:${text}`),
       });
       assert.equal(s.exitCode, 0);
       assert.deepEqual(ws.received.map((r) => [r.op, r.stack]), [[operation, "transit"], [operation, "shard-0"]]);
@@ -190,7 +191,8 @@ describe("cli/fleet runFleet with policy packs, output and cancellation", () => 
       if (operation === "refresh") assert.equal(s.policy, undefined);
       else assert.deepEqual(s.policy, { mandatory: 0, advisory: 0, failingStacks: [] });
     }
-    assert.deepEqual(chunks.slice(0, 2), ["transit:Previewing", "transit: update (transit)\n"]);
+    assert.deepEqual(chunks.slice(0, 2), ["transit:stdout:Previewing", "transit:stdout: update (transit)\n"]);
+    assert.ok(chunks.includes("transit:stderr:warning: slow\n"), "stderr goes through onOutput too, said to be");
   });
 
   it("a stack the engine failed for mandatory violations says which policies, keeps its advisories; exit 1, not 2", async () => {

@@ -92,6 +92,7 @@ describe("netseg fleet run (Automation API, stand-in Pulumi CLI)", function () {
         // The CLI's own output, line by line, each line under its stack.
         assert.match(r.err, /^\[shard-1\] {5}mandatory: \[netseg-aws-sg-no-internet-admin-ports\] {2}SSH \(22\) is open to 0.0.0.0\/0$/m);
         assert.match(r.err, /^\[transit\] Resources:$/m);
+        assert.match(r.err, /^\[shard-1\] error: preview failed$/m, "the CLI's stderr too");
         assert.match(r.err, /^\[transit\] {5}\+ 3 to create$/m, "a last line without a newline is relayed when its stack ends");
         assert.match(r.err, /^shard-1: failed \(\d+ ms\); policy: 1 mandatory, 1 advisory - 1 mandatory policy violation/m);
       } finally {
