@@ -21,6 +21,7 @@ import { openPacks } from "../cli/preview/pack-session";
 import { renderReport } from "../cli/preview/report";
 import { runPreview } from "../cli/preview/run";
 import { rulesByPack } from "../policy-packs/rules";
+import { installFakePulumi } from "./cli/fleet/run-command";
 
 const ROOT = path.resolve(__dirname, "..");
 const PACKS = ["aws", "conformance", "gcp", "kubernetes"] as const;
@@ -140,8 +141,7 @@ describe("policy packs installed from the npm package, outside the repository", 
     const pkg = path.join(extracted, "package");
     fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(pkg, "node_modules"), "dir");
     const bin = path.join(tmp, "fake-bin");
-    fs.mkdirSync(bin, { recursive: true });
-    fs.writeFileSync(path.join(bin, "pulumi"), `#!/bin/sh\nexec "${process.execPath}" "${path.join(ROOT, "test", "cli", "fleet", "fake-pulumi.js")}" "$@"\n`, { mode: 0o755 });
+    installFakePulumi(bin);
     const log = path.join(tmp, "pulumi-calls.jsonl");
     const scenario = path.join(tmp, "pulumi-scenario.json");
     fs.writeFileSync(scenario, "{}");

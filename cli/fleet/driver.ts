@@ -21,10 +21,9 @@
  * Automation API (`localWorkspaceStacks`, where the Pulumi CLI exists) and on a fake in tests.
  */
 import type { EngineEvent, LocalWorkspace, OpMap, OpType, PreviewOptions, PulumiCommand, RefreshOptions, UpOptions } from "@pulumi/pulumi/automation";
-import * as fs from "node:fs";
 import { PreviewError } from "../preview/errors";
-import { loadPackConfig } from "../preview/pack-config";
-import { isPackDir } from "../preview/packs";
+import { loadPackConfigs } from "../preview/pack-config";
+import { checkPackDir } from "../preview/packs";
 
 export type FleetOperation = "up" | "preview" | "refresh";
 
@@ -159,10 +158,13 @@ function verdictOf(violations: readonly FleetPolicyViolation[]): FleetPolicyVerd
   return { mandatory, advisory: violations.length - mandatory, violations };
 }
 
+/** A stack's name, role and shard, as its outcome gives them. */
+const identity = (spec: FleetStackSpec) => ({ stack: spec.name, role: spec.role, ...(spec.shard !== undefined ? { shard: spec.shard } : {}) });
+
 async function runOne(spec: FleetStackSpec, options: FleetRunOptions): Promise<FleetStackOutcome> {
   const { operation, open, signal } = options;
   const t0 = performance.now();
-  const base = { stack: spec.name, role: spec.role, ...(spec.shard !== undefined ? { shard: spec.shard } : {}) };
+  const base = identity(spec);
   const violations: FleetPolicyViolation[] = [];
   let summary: OpMap | undefined;
   const withPacks = operation !== "refresh" && (options.policyPacks?.length ?? 0) > 0;
@@ -224,14 +226,8 @@ export function checkRunOptions(options: Pick<FleetRunOptions, "operation" | "po
   if (operation === "refresh" && (packs.length || configs.length)) {
     throw new PreviewError("refresh runs no policy packs; drop --policy-pack and --policy-pack-config, or run preview or up to enforce them.");
   }
-  for (const d of packs) {
-    if (!fs.existsSync(d)) throw new PreviewError(`Policy pack directory ${d} does not exist.`);
-    if (!isPackDir(d)) throw new PreviewError(`${d} is not a policy pack: it has no PulumiPolicy.yaml.`);
-  }
-  if (configs.length > 0 && configs.length !== packs.length) {
-    throw new PreviewError(`Got ${configs.length} --policy-pack-config file(s) for ${packs.length} policy pack(s); give one config per --policy-pack, in the same order, or none.`);
-  }
-  for (const c of configs) loadPackConfig(c);
+  for (const d of packs) checkPackDir(d);
+  loadPackConfigs(configs, packs.length);
 }
 
 export async function runFleet(options: FleetRunOptions): Promise<FleetSummary> {
@@ -242,7 +238,7 @@ export async function runFleet(options: FleetRunOptions): Promise<FleetSummary> 
     outcomes.push(o);
     options.onStack?.(o);
   };
-  const skip = (s: FleetStackSpec, reason: string) => done({ stack: s.name, role: s.role, ...(s.shard !== undefined ? { shard: s.shard } : {}), status: "skipped", changes: {}, reason, ms: 0 });
+  const skip = (s: FleetStackSpec, reason: string) => done({ ...identity(s), status: "skipped", changes: {}, reason, ms: 0 });
   const cancelled = () => options.signal?.aborted === true;
   const shards = [...options.shards].sort((a, b) => (a.shard ?? 0) - (b.shard ?? 0));
   if (cancelled()) skip(options.transit, "cancelled before it started");

@@ -168,9 +168,8 @@ export function stopEverything(): number {
 }
 
 export const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
-const SIGNAL_NUMBERS: Record<(typeof STOP_SIGNALS)[number], number> = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 };
-
 export type StopSignal = (typeof STOP_SIGNALS)[number];
+const SIGNAL_NUMBERS: Record<StopSignal, number> = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 };
 
 /** 128 + the signal's number (130, 143, 129): how a shell reports a command a signal stopped. */
 export const signalExitCode = (signal: StopSignal): number => 128 + SIGNAL_NUMBERS[signal];

@@ -67,6 +67,17 @@ export function loadPackConfig(file: string): PackConfig {
   return parsePackConfig(fs.readFileSync(file, "utf8"), file);
 }
 
+/**
+ * The `--policy-pack-config` files of `packCount` packs, read: none, or one per pack in the same
+ * order (as the Pulumi CLI matches them); any other count, or a bad file, is an error.
+ */
+export function loadPackConfigs(files: readonly string[], packCount: number): PackConfig[] {
+  if (files.length > 0 && files.length !== packCount) {
+    throw new PreviewError(`Got ${files.length} --policy-pack-config file(s) for ${packCount} policy pack(s); give one config per --policy-pack, in the same order, or none.`);
+  }
+  return files.map((f) => loadPackConfig(f));
+}
+
 function apply(result: PackConfig, given: PackConfig): PackConfig {
   const out: PackConfig = { ...result };
   const all = given.all?.enforcementLevel;

@@ -11,7 +11,7 @@ import { makeTempFolder, releaseFolder } from "./cleanup";
 import { startEngineServer, type EngineServer } from "./engine-server";
 import type { ConfiguredPack } from "./enforce";
 import { PreviewError, oneParagraph } from "./errors";
-import { loadPackConfig, reconcilePackConfig } from "./pack-config";
+import { loadPackConfigs, reconcilePackConfig } from "./pack-config";
 import type { PackEnvironment, RunningPack } from "./packs";
 import { bundlePack, isTypeScriptPack } from "./pack-bundle";
 import { DEADLINE_EXCEEDED, configurePack, getPackInfo, packLauncher, startPack, stopPack, type PackInfo } from "./packs";
@@ -80,12 +80,7 @@ export async function openPacks(
   options: OpenPacksOptions = {},
 ): Promise<PackSession> {
   const { signal, typecheckPacks = false, startTimeoutMs, callTimeoutMs } = options;
-  if (configFiles.length > 0 && configFiles.length !== dirs.length) {
-    throw new PreviewError(
-      `Got ${configFiles.length} --policy-pack-config file(s) for ${dirs.length} policy pack(s); give one config per --policy-pack, in the same order, or none.`,
-    );
-  }
-  const givenConfigs = configFiles.map((f) => loadPackConfig(f));
+  const givenConfigs = loadPackConfigs(configFiles, dirs.length);
   const engine = await startEngineServer();
   const started: RunningPack[] = [];
   /** The session's temp folder: bundles, the launcher when running from sources, what packs serve. */

@@ -97,6 +97,12 @@ export function isPackDir(dir: string): boolean {
   return fs.existsSync(path.join(dir, "PulumiPolicy.yaml")) || fs.existsSync(path.join(dir, "PulumiPolicy.yml"));
 }
 
+/** Refuses a directory that is missing or holds no PulumiPolicy.yaml, naming it. */
+export function checkPackDir(dir: string): void {
+  if (!fs.existsSync(dir)) throw new PreviewError(`Policy pack directory ${dir} does not exist.`);
+  if (!isPackDir(dir)) throw new PreviewError(`${dir} is not a policy pack: it has no PulumiPolicy.yaml.`);
+}
+
 /** The default packs: every `policy-packs/*` directory with a PulumiPolicy.yaml, sorted. */
 export function discoverPacks(root: string): string[] {
   const base = path.join(root, "policy-packs");
@@ -205,8 +211,7 @@ const ORPHAN_GUARD = `data:text/javascript,${encodeURIComponent(
 export async function startPack(dir: string, env: PackEnvironment, options: StartPackOptions = {}): Promise<RunningPack> {
   const { timeoutMs = DEFAULT_START_TIMEOUT_MS, callTimeoutMs = DEFAULT_CALL_TIMEOUT_MS, signal, program = ".", launcher, typesFile } = options;
   const packDir = path.resolve(dir);
-  if (!fs.existsSync(packDir)) throw new PreviewError(`Policy pack directory ${packDir} does not exist.`);
-  if (!isPackDir(packDir)) throw new PreviewError(`${packDir} is not a policy pack: it has no PulumiPolicy.yaml.`);
+  checkPackDir(packDir);
   let runner: string;
   try {
     // The CLI runs the SDK from the pack's own node_modules (node resolution walks up from the pack).

@@ -1,4 +1,6 @@
 /** Runs `netseg fleet ...` in-process through commander, capturing stdout, stderr and the exit code. */
+import fs from "node:fs";
+import path from "node:path";
 import { Command } from "commander";
 import { registerFleetCommand } from "../../../cli/fleet";
 
@@ -20,4 +22,10 @@ export async function runFleetCommand(args: string[]): Promise<{ code: number; o
     process.stderr.write = writeErr;
     process.exitCode = before;
   }
+}
+
+/** Puts the stand-in Pulumi CLI (fake-pulumi.js) into `bin` as `pulumi`, for a PATH that starts there. */
+export function installFakePulumi(bin: string): void {
+  fs.mkdirSync(bin, { recursive: true });
+  fs.writeFileSync(path.join(bin, "pulumi"), `#!/bin/sh\nexec "${process.execPath}" "${path.join(__dirname, "fake-pulumi.js")}" "$@"\n`, { mode: 0o755 });
 }

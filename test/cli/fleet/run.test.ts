@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { runFleetCommand } from "./run-command";
+import { installFakePulumi, runFleetCommand } from "./run-command";
 import { discoverPacks } from "../../../cli/preview/packs";
 import { PACKAGE_ROOT } from "../../../cli/preview/run";
 
@@ -33,8 +33,7 @@ describe("netseg fleet run (Automation API, stand-in Pulumi CLI)", function () {
   const saved = { PATH: process.env.PATH, FAKE_PULUMI_LOG: process.env.FAKE_PULUMI_LOG, FAKE_PULUMI_SCENARIO: process.env.FAKE_PULUMI_SCENARIO, FAKE_PULUMI_VERSION: process.env.FAKE_PULUMI_VERSION };
 
   before(() => {
-    fs.mkdirSync(bin);
-    fs.writeFileSync(path.join(bin, "pulumi"), `#!/bin/sh\nexec "${process.execPath}" "${path.join(__dirname, "fake-pulumi.js")}" "$@"\n`, { mode: 0o755 });
+    installFakePulumi(bin);
     process.env.PATH = `${bin}${path.delimiter}${saved.PATH}`;
     process.env.FAKE_PULUMI_LOG = log;
     process.env.FAKE_PULUMI_SCENARIO = scenario;
